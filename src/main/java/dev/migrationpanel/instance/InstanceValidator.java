@@ -1,0 +1,128 @@
+package dev.migrationpanel.instance;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+
+import org.springframework.stereotype.Component;
+
+import dev.migrationpanel.remote.PrivateKeyCheck;
+import dev.migrationpanel.web.InvalidInputException;
+
+/**
+ * The server-side rules of an instance form, for pages and API alike: the field constraints of
+ * {@link InstanceForm} plus the rules that span fields or need the registry.
+ */
+@Component
+class InstanceValidator {
+
+    private final Validator beanValidator;
+    private final InstanceRepository instances;
+    private final ProductProfiles products;
+
+    InstanceValidator(Validator beanValidator, InstanceRepository instances, ProductProfiles products) {
+        this.beanValidator = beanValidator;
+        this.instances = instances;
+        this.products = products;
+    }
+
+    /**
+     * @param existing the stored instance on an edit (its secrets count as given), or null on create
+     * @throws InvalidInputException with one message per offending field
+     */
+    void validate(InstanceForm form, Instance existing) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        Set<ConstraintViolation<InstanceForm>> violations = beanValidator.validate(form);
+        for (ConstraintViolation<InstanceForm> v : violations) {
+            errors.putIfAbsent(v.getPropertyPath().toString(), v.getMessage());
+        }
+
+        if (form.getProduct() != null && !form.getProduct().isBlank() && products.find(form.getProduct()).isEmpty()) {
+            errors.putIfAbsent("product", "Unknown product '" + form.getProduct() + "'; supported: " + products.ids());
+        }
+        if (form.getName() != null && !form.getName().isBlank()) {
+            instances.findByNameIgnoreCase(form.getName().trim())
+                    .filter(other -> existing == null || !other.getId().equals(existing.getId()))
+                    .ifPresent(other -> errors.putIfAbsent("name", "Another instance is already called '" + other.getName() + "'"));
+        }
+        pathProblem(form.getInstallPath()).ifPresent(p -> errors.putIfAbsent("installPath", "Install path: " + p));
+        if (!blank(form.getDbSqlitePath())) {
+            pathProblem(form.getDbSqlitePath()).ifPresent(p -> errors.putIfAbsent("dbSqlitePath", "SQLite path: " + p));
+        }
+        checkSshSecrets(form, existing, errors);
+        checkDeployment(form, errors);
+        if (form.getWebServer() == WebServer.CUSTOM) {
+            if (blank(form.getWebRestartCommand())) {
+                errors.putIfAbsent("webRestartCommand", "Give the command that restarts the web server");
+            } else if (form.getWebRestartCommand().matches("(?s).*[\\r\\n\\x00].*")) {
+                errors.putIfAbsent("webRestartCommand", "The restart command is one line");
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+    }
+
+    private void checkSshSecrets(InstanceForm form, Instance existing, Map<String, String> errors) {
+        if (form.getSshAuth() == SshAuthMethod.PASSWORD) {
+            boolean stored = existing != null && existing.getSshPassword() != null;
+            if (blank(form.getSshPassword()) && !stored) {
+                errors.putIfAbsent("sshPassword", "Give the SSH password");
+            }
+        } else if (form.getSshAuth() == SshAuthMethod.PRIVATE_KEY) {
+            boolean newKey = !blank(form.getSshPrivateKey());
+            boolean storedKey = existing != null && existing.getSshPrivateKey() != null;
+            if (!newKey && !storedKey) {
+                errors.putIfAbsent("sshPrivateKey", "Paste the private key the panel logs in with");
+                return;
+            }
+            String key = newKey ? form.getSshPrivateKey() : existing.getSshPrivateKey();
+            String passphrase = form.passphraseFor(existing);
+            PrivateKeyCheck.problem(key, passphrase).ifPresent(problem -> errors.putIfAbsent(
+                    problem.contains("passphrase") ? "sshPassphrase" : "sshPrivateKey", problem));
+        }
+    }
+
+    private static void checkDeployment(InstanceForm form, Map<String, String> errors) {
+        if (form.getDeploymentType() == DeploymentType.DOCKER && blank(form.getContainerName())) {
+            errors.putIfAbsent("containerName", "Give the Docker container's name or id");
+        }
+        if (form.getDeploymentType() == DeploymentType.KUBERNETES) {
+            if (blank(form.getK8sNamespace())) {
+                errors.putIfAbsent("k8sNamespace", "Give the pod's namespace");
+            }
+            if (blank(form.getK8sPod())) {
+                errors.putIfAbsent("k8sPod", "Give the pod's name");
+            }
+        }
+    }
+
+    /** An absolute path on the instance, without tricks: the panel will cd into it, copy and delete beside it. */
+    static java.util.Optional<String> pathProblem(String path) {
+        if (path == null || path.isBlank()) {
+            return java.util.Optional.empty(); // "required" is reported by the field constraint
+        }
+        if (!path.startsWith("/")) {
+            return java.util.Optional.of("must be absolute (start with /)");
+        }
+        if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            return java.util.Optional.of("must not hold control characters or line breaks");
+        }
+        if (path.matches("/+")) {
+            return java.util.Optional.of("must not be the root directory");
+        }
+        for (String segment : path.split("/")) {
+            if (segment.equals("..") || segment.equals(".")) {
+                return java.util.Optional.of("must not hold . or .. segments");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.migrationpanel.instance;
+
+import java.util.List;
+
+import dev.migrationpanel.database.DbSettings;
+
+/**
+ * What the registry needs to know about one product (DreamFactory now; CairnCMS and Fief later), kept in
+ * that product's own package. Adding a product means adding one bean of this type.
+ */
+public interface ProductProfile {
+
+    /** Stable id stored with each instance, e.g. {@code dreamfactory}. */
+    String id();
+
+    String displayName();
+
+    String defaultInstallPath();
+
+    /** The environment file, relative to the install path. */
+    String envFileName();
+
+    /** Whether the value of this environment key is a secret: shown to no one, masked everywhere. */
+    boolean isSecretEnvKey(String key);
+
+    /** The key holding the app's encryption key, shown only as a short hash. */
+    String appKeyName();
+
+    /** Keys the app cannot run without; a missing one is reported. */
+    List<String> requiredEnvKeys();
+
+    /**
+     * The system DB as the environment file describes it. Relative SQLite paths are resolved against the
+     * install path; anything missing is left null for the caller to report.
+     */
+    DbSettings databaseFrom(EnvFile env, String installPath);
+
+    /** Product-specific pre-flight probes (runtime versions, app version), run in the install's context. */
+    List<RemoteProbe> probes(String installPath);
+}

@@ -1,0 +1,5 @@
+package dev.migrationpanel.instance;
+
+public enum SshAuthMethod {
+    PASSWORD, PRIVATE_KEY
+}

@@ -1,0 +1,52 @@
+package dev.migrationpanel.web;
+
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.orm.ObjectOptimisticLockingFailureException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.servlet.ModelAndView;
+
+/** Failures in pages: a page with one line for the admin, the details only in the panel's log. */
+@ControllerAdvice(annotations = Controller.class)
+class PageExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(PageExceptionHandler.class);
+
+    @ExceptionHandler(NotFoundException.class)
+    ModelAndView notFound(NotFoundException e) {
+        return page(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+
+    @ExceptionHandler(AccessDeniedException.class)
+    void denied(AccessDeniedException e) {
+        throw e; // Spring Security's handler shows the 403 page or sends a signed-out user to the login
+    }
+
+    @ExceptionHandler(ObjectOptimisticLockingFailureException.class)
+    ModelAndView conflict(ObjectOptimisticLockingFailureException e) {
+        return page(HttpStatus.CONFLICT, "Someone else changed this meanwhile: open it again and redo your change");
+    }
+
+    @ExceptionHandler(Exception.class)
+    ModelAndView unexpected(Exception e) {
+        String reference = UUID.randomUUID().toString().substring(0, 8);
+        log.error("Page request failed, reference {}", reference, e);
+        return page(HttpStatus.INTERNAL_SERVER_ERROR,
+                "The panel failed unexpectedly; the panel log has the details under reference " + reference);
+    }
+
+    private static ModelAndView page(HttpStatus status, String message) {
+        ModelAndView mav = new ModelAndView("error/problem");
+        mav.setStatus(status);
+        mav.addObject("status", status.value());
+        mav.addObject("reason", status.getReasonPhrase());
+        mav.addObject("message", message);
+        return mav;
+    }
+}
