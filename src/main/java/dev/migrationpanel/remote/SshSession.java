@@ -1,0 +1,343 @@
+package dev.migrationpanel.remote;
+
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.Session;
+import dev.migrationpanel.remote.RemoteException.Kind;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A logged-in SSH connection. Not meant to be shared by threads running commands at the same time. */
+public class SshSession implements AutoCloseable {
+
+    /** Each of stdout and stderr is kept up to this many bytes by {@link #run}. */
+    public static final int OUTPUT_CAP_BYTES = 1024 * 1024;
+    /** Appended to a stream that was cut at {@link #OUTPUT_CAP_BYTES}. */
+    public static final String TRUNCATION_MARKER = "\n[... output truncated at 1 MiB ...]";
+    /** Longest line {@link #stream} delivers; a longer one is delivered in pieces. */
+    static final int MAX_LINE_BYTES = 1024 * 1024;
+
+    private final Session session;
+    private final HostKey hostKey;
+    private final String address;
+
+    SshSession(Session session, HostKey hostKey, String address) {
+        this.session = session;
+        this.hostKey = hostKey;
+        this.address = address;
+    }
+
+    /** The host key the server presented (equal to the pinned one). */
+    public HostKey hostKey() {
+        return hostKey;
+    }
+
+    public boolean isConnected() {
+        return session.isConnected();
+    }
+
+    /**
+     * Runs a command line (interpreted by the remote user's shell) and collects its output.
+     *
+     * @throws RemoteException COMMAND_TIMEOUT (the channel is closed), CHANNEL_FAILED or DISCONNECTED
+     */
+    public CommandResult run(String command, Duration timeout) {
+        CappedBuffer out = new CappedBuffer(OUTPUT_CAP_BYTES);
+        CappedBuffer err = new CappedBuffer(OUTPUT_CAP_BYTES);
+        int exit = execute(command, timeout, out, err, null, null);
+        return new CommandResult(exit, out.text(), err.text());
+    }
+
+    /**
+     * Runs a command line and hands each output line to the listener as it arrives, on this thread,
+     * in the order the lines arrived.
+     *
+     * @return the exit code
+     */
+    public int stream(String command, Duration timeout, LineListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        BlockingQueue<Object[]> lines = new LinkedBlockingQueue<>();
+        LineSplitter out = new LineSplitter(LineListener.Stream.STDOUT, lines);
+        LineSplitter err = new LineSplitter(LineListener.Stream.STDERR, lines);
+        return execute(command, timeout, out, err, lines, listener);
+    }
+
+    private int execute(String command, Duration timeout, OutputStream out, OutputStream err,
+                        BlockingQueue<Object[]> lines, LineListener listener) {
+        Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(timeout, "timeout");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ChannelExec channel = openExec(command, out, err, timeout);
+        try {
+            while (true) {
+                if (lines != null) {
+                    drain(lines, listener);
+                }
+                if (channel.isClosed()) {
+                    break;
+                }
+                if (!session.isConnected()) {
+                    throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address + " was lost while a command was running");
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    try {
+                        channel.sendSignal("KILL");
+                    } catch (Exception ignored) {
+                        // not every server supports signals; closing the channel is what counts
+                    }
+                    channel.disconnect();
+                    throw new RemoteException(Kind.COMMAND_TIMEOUT,
+                            "Command did not finish within " + SshConnector.seconds(timeout));
+                }
+                long waitNanos = Math.min(left, TimeUnit.MILLISECONDS.toNanos(20));
+                if (lines != null) {
+                    Object[] next = lines.poll(waitNanos, TimeUnit.NANOSECONDS);
+                    if (next != null) {
+                        deliver(next, listener);
+                    }
+                } else {
+                    TimeUnit.NANOSECONDS.sleep(waitNanos);
+                }
+            }
+            if (out instanceof LineSplitter o) {
+                o.finish();
+            }
+            if (err instanceof LineSplitter e) {
+                e.finish();
+            }
+            if (lines != null) {
+                drain(lines, listener);
+            }
+            int exit = channel.getExitStatus();
+            if (exit < 0 && !session.isConnected()) {
+                throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address + " was lost while a command was running");
+            }
+            return exit;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            channel.disconnect();
+            throw new RemoteException(Kind.CHANNEL_FAILED, "Interrupted while waiting for a remote command", e);
+        } finally {
+            channel.disconnect();
+        }
+    }
+
+    private ChannelExec openExec(String command, OutputStream out, OutputStream err, Duration timeout) {
+        if (!session.isConnected()) {
+            throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address + " is closed");
+        }
+        ChannelExec channel;
+        try {
+            channel = (ChannelExec) session.openChannel("exec");
+        } catch (JSchException e) {
+            throw new RemoteException(session.isConnected() ? Kind.CHANNEL_FAILED : Kind.DISCONNECTED,
+                    "Could not open a command channel on " + address, e);
+        }
+        channel.setCommand(command.getBytes(StandardCharsets.UTF_8));
+        // no stdin: the command sees end-of-file at once, like `ssh host cmd < /dev/null`
+        channel.setInputStream(new ByteArrayInputStream(new byte[0]));
+        channel.setOutputStream(out, true);
+        channel.setErrStream(err, true);
+        long openMillis = Math.max(1, Math.min(timeout.toMillis(), 30_000));
+        try {
+            channel.connect((int) openMillis);
+        } catch (JSchException e) {
+            channel.disconnect();
+            throw new RemoteException(session.isConnected() ? Kind.CHANNEL_FAILED : Kind.DISCONNECTED,
+                    "The SSH server at " + address + " refused to run a command", e);
+        }
+        return channel;
+    }
+
+    private static void drain(BlockingQueue<Object[]> lines, LineListener listener) {
+        Object[] next;
+        while ((next = lines.poll()) != null) {
+            deliver(next, listener);
+        }
+    }
+
+    private static void deliver(Object[] entry, LineListener listener) {
+        listener.line((LineListener.Stream) entry[0], (String) entry[1]);
+    }
+
+    /**
+     * Forwards 127.0.0.1:(ephemeral port) to remoteHost:remotePort as seen from the SSH server.
+     */
+    public Tunnel forward(String remoteHost, int remotePort) {
+        Objects.requireNonNull(remoteHost, "remoteHost");
+        if (remotePort < 1 || remotePort > 65535) {
+            throw new IllegalArgumentException("remotePort must be between 1 and 65535");
+        }
+        if (!session.isConnected()) {
+            throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address + " is closed");
+        }
+        int localPort;
+        try {
+            localPort = session.setPortForwardingL("127.0.0.1", 0, remoteHost, remotePort);
+        } catch (JSchException e) {
+            throw new RemoteException(session.isConnected() ? Kind.CHANNEL_FAILED : Kind.DISCONNECTED,
+                    "Could not open a local tunnel to " + remoteHost + ":" + remotePort + " through " + address, e);
+        }
+        return new LocalTunnel(localPort, remoteHost, remotePort);
+    }
+
+    /** Disconnects; also closes every tunnel of this session. Idempotent. */
+    @Override
+    public void close() {
+        session.disconnect();
+    }
+
+    @Override
+    public String toString() {
+        return "SshSession[" + address + ", " + (session.isConnected() ? "connected" : "closed") + "]";
+    }
+
+    private final class LocalTunnel implements Tunnel {
+        private final int localPort;
+        private final String remoteHost;
+        private final int remotePort;
+        private boolean closed;
+
+        LocalTunnel(int localPort, String remoteHost, int remotePort) {
+            this.localPort = localPort;
+            this.remoteHost = remoteHost;
+            this.remotePort = remotePort;
+        }
+
+        @Override
+        public int localPort() {
+            return localPort;
+        }
+
+        @Override
+        public String remoteHost() {
+            return remoteHost;
+        }
+
+        @Override
+        public int remotePort() {
+            return remotePort;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                session.delPortForwardingL("127.0.0.1", localPort);
+            } catch (JSchException e) {
+                // already gone (the session was closed)
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Tunnel[127.0.0.1:" + localPort + " -> " + remoteHost + ":" + remotePort + " via " + address + "]";
+        }
+    }
+
+    /** Keeps the first {@code cap} bytes and counts the rest. Written by JSch's session thread. */
+    static final class CappedBuffer extends OutputStream {
+        private final int cap;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private boolean truncated;
+
+        CappedBuffer(int cap) {
+            this.cap = cap;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (bytes.size() < cap) {
+                bytes.write(b);
+            } else {
+                truncated = true;
+            }
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            int room = cap - bytes.size();
+            if (len > room) {
+                truncated = true;
+            }
+            int n = Math.max(0, Math.min(room, len));
+            bytes.write(b, off, n);
+        }
+
+        synchronized String text() {
+            String s = bytes.toString(StandardCharsets.UTF_8);
+            return truncated ? s + TRUNCATION_MARKER : s;
+        }
+    }
+
+    /** Splits bytes into UTF-8 lines and queues them for the caller's thread. */
+    static final class LineSplitter extends OutputStream {
+        private final LineListener.Stream stream;
+        private final BlockingQueue<Object[]> queue;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        LineSplitter(LineListener.Stream stream, BlockingQueue<Object[]> queue) {
+            this.stream = stream;
+            this.queue = queue;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                emit();
+            } else {
+                line.write(b);
+                if (line.size() >= MAX_LINE_BYTES) {
+                    emit();
+                }
+            }
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            int start = off;
+            int end = off + len;
+            for (int i = off; i < end; i++) {
+                if (b[i] == '\n') {
+                    line.write(b, start, i - start);
+                    emit();
+                    start = i + 1;
+                } else if (line.size() + (i - start) >= MAX_LINE_BYTES) {
+                    line.write(b, start, i - start);
+                    emit();
+                    start = i;
+                }
+            }
+            line.write(b, start, end - start);
+        }
+
+        private void emit() {
+            byte[] data = line.toByteArray();
+            line.reset();
+            int n = data.length;
+            if (n > 0 && data[n - 1] == '\r') {
+                n--;
+            }
+            queue.add(new Object[] {stream, new String(data, 0, n, StandardCharsets.UTF_8)});
+        }
+
+        /** Emits a last line that had no terminator. */
+        synchronized void finish() {
+            if (line.size() > 0) {
+                emit();
+            }
+        }
+    }
+}
