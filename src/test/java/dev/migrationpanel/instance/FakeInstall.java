@@ -1,0 +1,54 @@
+package dev.migrationpanel.instance;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A small DreamFactory-shaped install in a temp directory for fast tests: a real git repository, a
+ * {@code config/df.php}, a {@code .env}, and a real SQLite system DB made by the machine's sqlite3.
+ */
+final class FakeInstall {
+
+    static final String APP_KEY = "base64:c2VjcmV0LWFwcC1rZXktdGhhdC1tdXN0LW5vdC1sZWFrIQ==";
+
+    private FakeInstall() {
+    }
+
+    static Path create(Path dir, String envText) throws IOException {
+        Files.createDirectories(dir.resolve("config"));
+        Files.createDirectories(dir.resolve("storage/databases"));
+        Files.writeString(dir.resolve("config/df.php"), "<?php\nreturn [\n    'version' => '7.0.0',\n];\n");
+        Files.writeString(dir.resolve(".gitignore"), ".env\nstorage/databases/\n");
+        run(dir, "git", "init", "-q", "-b", "master");
+        run(dir, "git", "add", "-A");
+        run(dir, "git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "7.0.0");
+        run(dir, "sqlite3", dir.resolve("storage/databases/database.sqlite").toString(),
+                "create table user (id integer primary key, email text); insert into user (email) values ('a@b.c');");
+        if (envText != null) {
+            Files.writeString(dir.resolve(".env"), envText, StandardCharsets.UTF_8);
+        }
+        return dir;
+    }
+
+    static String sqliteEnv() {
+        return "APP_NAME=DreamFactory\nAPP_KEY=" + APP_KEY + "\nDB_CONNECTION=sqlite\n"
+                + "DB_DATABASE=storage/databases/database.sqlite\nDB_PASSWORD=unused-but-secret-pw\n";
+    }
+
+    static void run(Path dir, String... command) throws IOException {
+        Process p = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + " failed: " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+}
