@@ -8,12 +8,13 @@
 #   src/test/lab/lab.sh status   exit 0 when the lab sshd answers and lab.properties exists
 #
 # Environment: LAB_DIR (default /var/tmp/panel-lab), LAB_SSH_PORT (default 2222),
-#              LAB_ROOT (instances, default /opt/lab).
+#              LAB_ROOT (instances, default /opt/lab), LAB_SSHD_USEPAM (auto|yes|no).
 set -euo pipefail
 
 LAB_DIR=${LAB_DIR:-/var/tmp/panel-lab}
 LAB_SSH_PORT=${LAB_SSH_PORT:-2222}
 LAB_ROOT=${LAB_ROOT:-/opt/lab}
+LAB_SSHD_USEPAM=${LAB_SSHD_USEPAM:-auto}   # auto: PAM if logins work with it, else UsePAM no
 LAB_SSH_HOST=127.0.0.1
 ASSETS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PROPS=$LAB_DIR/lab.properties
@@ -70,11 +71,15 @@ install_packages() {
     for p in "${PACKAGES[@]}"; do
         dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
     done
-    if ((${#missing[@]})); then
-        log "installing missing packages: ${missing[*]}"
+    # the database servers are normally there already; install them too on a bare machine
+    local servers=()
+    [[ -x /usr/sbin/mariadbd ]] || servers+=(mariadb-server)
+    compgen -G '/etc/postgresql/*/main' >/dev/null || servers+=(postgresql)
+    if ((${#missing[@]} + ${#servers[@]})); then
+        log "installing missing packages: ${missing[*]} ${servers[*]}"
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -q
-        apt-get install -y -q "${PACKAGES[@]}"
+        apt-get install -y -q "${PACKAGES[@]}" "${servers[@]}"
     else
         log "packages: all present"
     fi
@@ -215,19 +220,36 @@ EOF
 
 # ---------------------------------------------------------------------------------- sshd
 
+# lab_sshd_pids: pids of listening sshd processes started with this lab's config file
+# (from the pid file, and from /proc in case the pid file was lost with an old LAB_DIR)
+lab_sshd_pids() {
+    local f pid cmd
+    if [[ -s $SSHD_PID ]]; then
+        pid=$(<"$SSHD_PID")
+        [[ $pid =~ ^[0-9]+$ ]] && echo "$pid"
+    fi
+    for f in /proc/[0-9]*/cmdline; do
+        cmd=$(tr '\0' ' ' <"$f" 2>/dev/null) || continue
+        if [[ $cmd == *"/usr/sbin/sshd -f $SSHD_CONFIG "* && $cmd == *"[listener]"* ]]; then
+            pid=${f#/proc/}
+            echo "${pid%/cmdline}"
+        fi
+    done
+}
+
 stop_sshd() {
-    [[ -s $SSHD_PID ]] || return 0
     local pid i
-    pid=$(<"$SSHD_PID")
-    if [[ $pid =~ ^[0-9]+$ ]] && [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "$SSHD_CONFIG"; then
+    for pid in $(lab_sshd_pids | sort -u); do
+        [[ -r /proc/$pid/cmdline ]] || continue
+        tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "-f $SSHD_CONFIG" || continue
         log "stopping lab sshd (pid $pid)"
         kill "$pid" 2>/dev/null || true
         for ((i = 0; i < 50; i++)); do
             [[ -e /proc/$pid ]] || break
             sleep 0.1
         done
-        [[ -e /proc/$pid ]] && kill -9 "$pid" 2>/dev/null || true
-    fi
+        if [[ -e /proc/$pid ]]; then kill -9 "$pid" 2>/dev/null || true; fi
+    done
     rm -f "$SSHD_PID"
 }
 
@@ -517,11 +539,19 @@ cmd_up() {
     setup_users
     # PAM gives password and keyboard-interactive logins; where PAM sessions cannot work
     # (some containers), fall back to UsePAM no, where sshd checks /etc/shadow itself
-    start_sshd yes
-    if ! (verify_ssh); then
-        log "logins fail with UsePAM yes; falling back to UsePAM no (no keyboard-interactive)"
+    if [[ $LAB_SSHD_USEPAM == no ]]; then
         start_sshd no
         verify_ssh
+    elif [[ $LAB_SSHD_USEPAM == yes ]]; then
+        start_sshd yes
+        verify_ssh
+    else
+        start_sshd yes
+        if ! (verify_ssh); then
+            log "logins fail with UsePAM yes; falling back to UsePAM no (no keyboard-interactive)"
+            start_sshd no
+            verify_ssh
+        fi
     fi
     create_databases
     build_origin
