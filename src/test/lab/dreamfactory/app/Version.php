@@ -1,0 +1,12 @@
+<?php
+
+namespace DreamFactory\App;
+
+final class Version
+{
+    public static function current(string $base): string
+    {
+        $config = require $base . '/config/df.php';
+        return (string) $config['version'];
+    }
+}

@@ -1,0 +1,600 @@
+#!/usr/bin/env bash
+# The migration panel's test lab: a real OpenSSH sshd, lab users with passwords and keys,
+# and DreamFactory-shaped instances (git clones at 7.0.0, origin at 7.1.0) on MariaDB,
+# PostgreSQL and SQLite. Everything a test needs is written to ${LAB_DIR}/lab.properties.
+#
+#   src/test/lab/lab.sh [up]     build (or rebuild) the lab; idempotent; run as root
+#   src/test/lab/lab.sh down     stop the lab sshd
+#   src/test/lab/lab.sh status   exit 0 when the lab sshd answers and lab.properties exists
+#
+# Environment: LAB_DIR (default /var/tmp/panel-lab), LAB_SSH_PORT (default 2222),
+#              LAB_ROOT (instances, default /opt/lab), LAB_SSHD_USEPAM (auto|yes|no).
+set -euo pipefail
+
+LAB_DIR=${LAB_DIR:-/var/tmp/panel-lab}
+LAB_SSH_PORT=${LAB_SSH_PORT:-2222}
+LAB_ROOT=${LAB_ROOT:-/opt/lab}
+LAB_SSHD_USEPAM=${LAB_SSHD_USEPAM:-auto}   # auto: PAM if logins work with it, else UsePAM no
+LAB_SSH_HOST=127.0.0.1
+ASSETS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PROPS=$LAB_DIR/lab.properties
+SSHD_CONFIG=$LAB_DIR/sshd/sshd_config
+SSHD_PID=$LAB_DIR/sshd/sshd.pid
+SSHD_LOG=$LAB_DIR/sshd/sshd.log
+# the origin must be readable by the lab users (they fetch from it), so it lives next to the
+# instances rather than inside the root-only LAB_DIR
+ORIGIN=$LAB_ROOT/origin/dreamfactory.git
+LAB_USERS=(dflab dftarget)
+INSTANCES=(mariadb pgsql sqlite)
+OLD_VERSION=7.0.0
+NEW_VERSION=7.1.0
+DB_NAME=df_lab
+DB_USER=df_lab
+MARIADB_PORT=3306
+PG_PORT=5432
+
+PACKAGES=(openssh-server php-cli php-mysql php-pgsql php-sqlite3 composer sqlite3 rsync git
+          chromium chromium-driver mariadb-client postgresql-client)
+
+log() { printf '[lab] %s\n' "$*" >&2; }
+die() { printf '[lab] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# port_open PORT: true when something accepts TCP connections on 127.0.0.1:PORT
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() { # wait_port PORT WHAT [SECONDS]
+    local i
+    for ((i = 0; i < ${3:-60} * 5; i++)); do
+        port_open "$1" && return 0
+        sleep 0.2
+    done
+    die "$2 does not answer on 127.0.0.1:$1"
+}
+
+random_secret() { # random_secret LENGTH: alphanumeric
+    local s=''
+    while ((${#s} < $1)); do s+=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9'); done
+    printf '%s' "${s:0:$1}"
+}
+
+# as_user USER CMD...: run with the user's own clean environment (HOME etc.), in the current directory
+as_user() {
+    local u=$1; shift
+    runuser -u "$u" -- env -i HOME="/home/$u" USER="$u" LOGNAME="$u" SHELL=/bin/bash \
+        PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 "$@"
+}
+
+# ---------------------------------------------------------------------------------- packages
+
+install_packages() {
+    local missing=() p
+    for p in "${PACKAGES[@]}"; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+    # the database servers are normally there already; install them too on a bare machine
+    local servers=()
+    [[ -x /usr/sbin/mariadbd ]] || servers+=(mariadb-server)
+    compgen -G '/etc/postgresql/*/main' >/dev/null || servers+=(postgresql)
+    if ((${#missing[@]} + ${#servers[@]})); then
+        log "installing missing packages: ${missing[*]} ${servers[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -q
+        apt-get install -y -q "${PACKAGES[@]}" "${servers[@]}"
+    else
+        log "packages: all present"
+    fi
+}
+
+# ---------------------------------------------------------------------------------- databases
+
+start_databases() {
+    if ! port_open "$PG_PORT"; then
+        local v
+        v=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
+        [[ -n $v ]] || die "PostgreSQL is not installed (no /etc/postgresql/<version>)"
+        log "starting PostgreSQL $v"
+        pg_ctlcluster --skip-systemctl-redirect "$v" main start || true
+    fi
+    if ! port_open "$MARIADB_PORT"; then
+        [[ -x /usr/sbin/mariadbd ]] || die "MariaDB is not installed (no /usr/sbin/mariadbd)"
+        log "starting MariaDB"
+        install -d -o mysql -g mysql -m 755 /run/mysqld 2>/dev/null || mkdir -p /run/mysqld
+        start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+    fi
+    wait_port "$PG_PORT" PostgreSQL 60
+    wait_port "$MARIADB_PORT" MariaDB 60
+}
+
+# mysql_root SQL...: as the MariaDB root (socket auth first, then TCP with an empty password)
+mysql_root() {
+    if mariadb -uroot -e 'SELECT 1' >/dev/null 2>&1; then
+        mariadb -uroot "$@"
+    else
+        mariadb -uroot -h127.0.0.1 -P"$MARIADB_PORT" --protocol=tcp "$@"
+    fi
+}
+
+# pg_super ARGS...: psql as the postgres superuser (TCP first, then peer auth over the socket)
+pg_super() {
+    if psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -Atqc 'SELECT 1' >/dev/null 2>&1; then
+        psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -q "$@"
+    else
+        (cd / && runuser -u postgres -- psql -p "$PG_PORT" -d postgres -v ON_ERROR_STOP=1 -q "$@")
+    fi
+}
+
+create_databases() {
+    log "MariaDB: (re)creating database $DB_NAME and user $DB_USER"
+    mysql_root <<SQL
+DROP DATABASE IF EXISTS \`$DB_NAME\`;
+DROP USER IF EXISTS '$DB_USER'@'%';
+DROP USER IF EXISTS '$DB_USER'@'localhost';
+CREATE DATABASE \`$DB_NAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER '$DB_USER'@'%' IDENTIFIED BY '$DB_PASSWORD_MARIADB';
+CREATE USER '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASSWORD_MARIADB';
+GRANT ALL PRIVILEGES ON \`$DB_NAME\`.* TO '$DB_USER'@'%';
+GRANT ALL PRIVILEGES ON \`$DB_NAME\`.* TO '$DB_USER'@'localhost';
+FLUSH PRIVILEGES;
+SQL
+    log "PostgreSQL: (re)creating database $DB_NAME owned by role $DB_USER"
+    pg_super -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)"
+    pg_super -c "DROP ROLE IF EXISTS $DB_USER"
+    pg_super -c "CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD_PGSQL'"
+    pg_super -c "CREATE DATABASE $DB_NAME OWNER $DB_USER ENCODING 'UTF8' TEMPLATE template0"
+}
+
+# ---------------------------------------------------------------------------------- secrets
+
+# Secrets are generated once per lab directory and kept, so that re-running `up` does not
+# invalidate credentials a running test already read.
+load_secrets() {
+    local f=$LAB_DIR/secrets.env
+    if [[ ! -s $f ]]; then
+        log "generating lab secrets"
+        {
+            echo "PW_dflab=dflab-$(random_secret 16)"
+            echo "PW_dftarget=dftarget-$(random_secret 16)"
+            echo "PASSPHRASE_dflab=dflab-key-$(random_secret 12)"
+            echo "PASSPHRASE_dftarget=dftarget-key-$(random_secret 12)"
+            echo "DB_PASSWORD_MARIADB=$(random_secret 20)"
+            echo "DB_PASSWORD_PGSQL=$(random_secret 20)"
+            local i
+            for i in "${INSTANCES[@]}"; do
+                echo "APP_KEY_$i=base64:$(head -c 32 /dev/urandom | base64)"
+            done
+        } >"$f.tmp"
+        chmod 600 "$f.tmp"
+        mv "$f.tmp" "$f"
+    fi
+    # shellcheck disable=SC1090
+    source "$f"
+}
+
+# ---------------------------------------------------------------------------------- users + keys
+
+setup_users() {
+    local u pw t
+    for u in "${LAB_USERS[@]}"; do
+        if ! id "$u" >/dev/null 2>&1; then
+            log "creating user $u"
+            useradd --create-home --home-dir "/home/$u" --shell /bin/bash "$u"
+        fi
+        usermod --shell /bin/bash --home "/home/$u" "$u" >/dev/null 2>&1 || true
+        install -d -o "$u" -g "$u" -m 755 "/home/$u"
+        pw=PW_$u
+        echo "$u:${!pw}" | chpasswd
+        usermod --unlock "$u" >/dev/null 2>&1 || true
+
+        install -d -m 700 "$LAB_DIR/keys/$u"
+        local pp=PASSPHRASE_$u
+        for t in ed25519 ecdsa rsa; do
+            local k=$LAB_DIR/keys/$u/id_$t
+            if [[ ! -s $k || ! -s $k.pub ]]; then
+                rm -f "$k" "$k.pub"
+                case $t in
+                    ed25519) ssh-keygen -q -t ed25519 -N "${!pp}" -C "$u@panel-lab (ed25519, passphrase)" -f "$k" ;;
+                    ecdsa) ssh-keygen -q -t ecdsa -b 256 -N '' -C "$u@panel-lab (ecdsa)" -f "$k" ;;
+                    rsa) ssh-keygen -q -t rsa -b 3072 -N '' -C "$u@panel-lab (rsa)" -f "$k" ;;
+                esac
+            fi
+            chmod 600 "$k"
+        done
+        install -d -o "$u" -g "$u" -m 700 "/home/$u/.ssh"
+        cat "$LAB_DIR/keys/$u"/id_{ed25519,ecdsa,rsa}.pub >"/home/$u/.ssh/authorized_keys"
+        chown "$u:$u" "/home/$u/.ssh/authorized_keys"
+        chmod 600 "/home/$u/.ssh/authorized_keys"
+        cat >"/home/$u/.gitconfig" <<EOF
+[user]
+	name = $u
+	email = $u@panel-lab.test
+[advice]
+	detachedHead = false
+[init]
+	defaultBranch = master
+[safe]
+	directory = $ORIGIN
+EOF
+        chown "$u:$u" "/home/$u/.gitconfig"
+    done
+}
+
+# ---------------------------------------------------------------------------------- sshd
+
+# lab_sshd_pids: pids of listening sshd processes started with this lab's config file
+# (from the pid file, and from /proc in case the pid file was lost with an old LAB_DIR)
+lab_sshd_pids() {
+    local f pid cmd
+    if [[ -s $SSHD_PID ]]; then
+        pid=$(<"$SSHD_PID")
+        [[ $pid =~ ^[0-9]+$ ]] && echo "$pid"
+    fi
+    for f in /proc/[0-9]*/cmdline; do
+        cmd=$(tr '\0' ' ' <"$f" 2>/dev/null) || continue
+        if [[ $cmd == *"/usr/sbin/sshd -f $SSHD_CONFIG "* && $cmd == *"[listener]"* ]]; then
+            pid=${f#/proc/}
+            echo "${pid%/cmdline}"
+        fi
+    done
+}
+
+stop_sshd() {
+    local pid i
+    for pid in $(lab_sshd_pids | sort -u); do
+        [[ -r /proc/$pid/cmdline ]] || continue
+        tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "-f $SSHD_CONFIG" || continue
+        log "stopping lab sshd (pid $pid)"
+        kill "$pid" 2>/dev/null || true
+        for ((i = 0; i < 50; i++)); do
+            [[ -e /proc/$pid ]] || break
+            sleep 0.1
+        done
+        if [[ -e /proc/$pid ]]; then kill -9 "$pid" 2>/dev/null || true; fi
+    done
+    rm -f "$SSHD_PID"
+}
+
+# start_sshd USEPAM(yes|no)
+start_sshd() {
+    local t usepam=$1
+    install -d -m 700 "$LAB_DIR/sshd"
+    for t in ed25519 ecdsa rsa; do
+        local k=$LAB_DIR/sshd/ssh_host_${t}_key
+        if [[ ! -s $k || ! -s $k.pub ]]; then
+            rm -f "$k" "$k.pub"
+            log "generating $t host key"
+            case $t in
+                rsa) ssh-keygen -q -t rsa -b 3072 -N '' -C "panel-lab-host" -f "$k" ;;
+                ecdsa) ssh-keygen -q -t ecdsa -b 256 -N '' -C "panel-lab-host" -f "$k" ;;
+                *) ssh-keygen -q -t "$t" -N '' -C "panel-lab-host" -f "$k" ;;
+            esac
+        fi
+        chmod 600 "$k"
+    done
+    cat >"$SSHD_CONFIG" <<EOF
+# panel test lab sshd (written by src/test/lab/lab.sh)
+Port $LAB_SSH_PORT
+ListenAddress $LAB_SSH_HOST
+HostKey $LAB_DIR/sshd/ssh_host_ed25519_key
+HostKey $LAB_DIR/sshd/ssh_host_ecdsa_key
+HostKey $LAB_DIR/sshd/ssh_host_rsa_key
+PidFile $SSHD_PID
+PasswordAuthentication yes
+KbdInteractiveAuthentication yes
+PubkeyAuthentication yes
+PermitEmptyPasswords no
+UsePAM $usepam
+PermitRootLogin no
+AllowUsers ${LAB_USERS[*]}
+AuthorizedKeysFile .ssh/authorized_keys
+StrictModes yes
+MaxAuthTries 10
+MaxSessions 20
+MaxStartups 30:30:100
+LoginGraceTime 60
+ClientAliveInterval 30
+AllowTcpForwarding yes
+X11Forwarding no
+PrintMotd no
+LogLevel VERBOSE
+AcceptEnv LANG LC_*
+Subsystem sftp /usr/lib/openssh/sftp-server
+EOF
+    install -d -m 755 /run/sshd
+    /usr/sbin/sshd -t -f "$SSHD_CONFIG" || die "sshd rejects $SSHD_CONFIG"
+    stop_sshd
+    if port_open "$LAB_SSH_PORT"; then
+        die "port $LAB_SSH_PORT is taken by another process (not the lab sshd); set LAB_SSH_PORT"
+    fi
+    log "starting sshd on $LAB_SSH_HOST:$LAB_SSH_PORT"
+    /usr/sbin/sshd -f "$SSHD_CONFIG" -E "$SSHD_LOG"
+    wait_port "$LAB_SSH_PORT" "the lab sshd" 20
+    # known_hosts for clients that check host keys
+    local kh=$LAB_DIR/known_hosts
+    : >"$kh"
+    for t in ed25519 ecdsa rsa; do
+        printf '[%s]:%s %s\n' "$LAB_SSH_HOST" "$LAB_SSH_PORT" "$(cut -d' ' -f1,2 "$LAB_DIR/sshd/ssh_host_${t}_key.pub")" >>"$kh"
+    done
+}
+
+sshd_setting() { # sshd_setting NAME: the effective value of a lab sshd setting
+    /usr/sbin/sshd -T -f "$SSHD_CONFIG" -C user=dflab,host=localhost,addr=127.0.0.1 | awk -v k="$1" '$1 == k {print $2}'
+}
+
+fingerprint() { ssh-keygen -lf "$1" | awk '{print $2}'; }
+
+# ssh_check USER MODE [KEY]: one real login; MODE is password, keyboard-interactive or publickey.
+# Secrets are handed over through SSH_ASKPASS (forced), so no tty and no sshpass are needed.
+ssh_check() {
+    local u=$1 mode=$2 key=${3:-} secret=''
+    local opts=(-F /dev/null -p "$LAB_SSH_PORT" -o BatchMode=no -o StrictHostKeyChecking=yes
+                -o UserKnownHostsFile="$LAB_DIR/known_hosts" -o GlobalKnownHostsFile=/dev/null
+                -o ConnectTimeout=10 -o NumberOfPasswordPrompts=1 -o PreferredAuthentications="$mode"
+                -o IdentitiesOnly=yes -o IdentityAgent=none)
+    if [[ $mode == publickey ]]; then
+        opts+=(-i "$key")
+        [[ $key == *ed25519 ]] && { local pp=PASSPHRASE_$u; secret=${!pp}; }
+    else
+        local pw=PW_$u
+        secret=${!pw}
+        opts+=(-o PubkeyAuthentication=no)
+    fi
+    local got
+    got=$(LAB_ASKPASS_SECRET=$secret SSH_ASKPASS="$LAB_DIR/askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=none \
+        setsid -w ssh "${opts[@]}" "$u@$LAB_SSH_HOST" 'echo "lab-ok $(id -un)"' </dev/null 2>"$LAB_DIR/ssh-check.err") || true
+    [[ $got == "lab-ok $u" ]] || die "ssh $mode login as $u failed${key:+ (key $key)}: $(tail -n 3 "$LAB_DIR/ssh-check.err")"
+}
+
+verify_ssh() {
+    printf '#!/bin/sh\nprintf "%%s\\n" "$LAB_ASKPASS_SECRET"\n' >"$LAB_DIR/askpass"
+    chmod 700 "$LAB_DIR/askpass"
+    local effective
+    effective=$(/usr/sbin/sshd -T -f "$SSHD_CONFIG" -C user=dflab,host=localhost,addr=127.0.0.1)
+    grep -qx 'passwordauthentication yes' <<<"$effective" || die "PasswordAuthentication is not effective in $SSHD_CONFIG"
+    grep -qx 'pubkeyauthentication yes' <<<"$effective" || die "PubkeyAuthentication is not effective in $SSHD_CONFIG"
+    local u t
+    for u in "${LAB_USERS[@]}"; do
+        ssh_check "$u" password
+        if [[ $(sshd_setting usepam) == yes ]]; then
+            ssh_check "$u" keyboard-interactive
+        fi
+        for t in ed25519 ecdsa rsa; do
+            ssh_check "$u" publickey "$LAB_DIR/keys/$u/id_$t"
+        done
+    done
+    log "ssh logins verified for ${LAB_USERS[*]}: password$([[ $(sshd_setting usepam) == yes ]] && echo ', keyboard-interactive'), keys ed25519 (passphrase), ecdsa, rsa"
+}
+
+# ---------------------------------------------------------------------------------- origin + instances
+
+build_origin() {
+    log "building origin $ORIGIN ($OLD_VERSION, $NEW_VERSION)"
+    local work
+    work=$(mktemp -d)
+    cp -a "$ASSETS/dreamfactory/." "$work/"
+    rm -rf "$work/vendor" "$work/.env"
+    local gitc=(git -C "$work" -c user.name="DreamFactory Lab" -c user.email=lab@panel-lab.test
+                -c init.defaultBranch=master -c commit.gpgsign=false -c tag.gpgsign=false)
+    "${gitc[@]}" init -q -b master
+    chmod +x "$work/artisan"
+    "${gitc[@]}" add -A -f
+    GIT_AUTHOR_DATE='2025-01-06T10:00:00Z' GIT_COMMITTER_DATE='2025-01-06T10:00:00Z' \
+        "${gitc[@]}" commit -q -m "DreamFactory $OLD_VERSION"
+    "${gitc[@]}" tag -a "$OLD_VERSION" -m "Release $OLD_VERSION"
+    "${gitc[@]}" branch "release/$OLD_VERSION"
+
+    cp -a "$ASSETS/dreamfactory-$NEW_VERSION/." "$work/"
+    sed -i "s/'version' => '$OLD_VERSION'/'version' => '$NEW_VERSION'/" "$work/config/df.php"
+    grep -q "'version' => '$NEW_VERSION'," "$work/config/df.php" || die "could not bump the version in config/df.php"
+    "${gitc[@]}" add -A -f
+    GIT_AUTHOR_DATE='2025-02-03T10:00:00Z' GIT_COMMITTER_DATE='2025-02-03T10:00:00Z' \
+        "${gitc[@]}" commit -q -m "DreamFactory $NEW_VERSION: rate limits table"
+    "${gitc[@]}" tag -a "$NEW_VERSION" -m "Release $NEW_VERSION"
+
+    rm -rf "$ORIGIN"
+    install -d -m 755 "$(dirname "$ORIGIN")"
+    git clone -q --bare "$work" "$ORIGIN"
+    git -C "$ORIGIN" remote remove origin 2>/dev/null || true
+    rm -rf "$work"
+    # readable by everyone, writable by nobody but root: the lab users only fetch
+    chown -R root:root "$ORIGIN"
+    chmod -R a+rX,go-w "$ORIGIN"
+}
+
+# clone_instance DIR: a clone owned by dflab with a local master at OLD_VERSION tracking origin/master
+clone_instance() {
+    local dir=$1
+    rm -rf "$dir"
+    install -d -o dflab -g dflab -m 755 "$dir"
+    (cd "$dir" && as_user dflab git clone -q "$ORIGIN" "$dir")
+    (cd "$dir" && as_user dflab git reset -q --hard "$OLD_VERSION")
+    (cd "$dir" && as_user dflab git branch -q --set-upstream-to=origin/master master)
+    as_user dflab mkdir -p "$dir/storage/logs" "$dir/storage/framework/cache/data" \
+        "$dir/storage/framework/sessions" "$dir/storage/framework/views" "$dir/storage/databases" \
+        "$dir/bootstrap/cache" "$dir/public"
+}
+
+write_env() { # write_env NAME DIR
+    local name=$1 dir=$2 key=APP_KEY_$1
+    {
+        echo "APP_NAME=DreamFactory"
+        echo "APP_ENV=production"
+        echo "APP_KEY=${!key}"
+        echo "APP_DEBUG=false"
+        echo "APP_URL=http://127.0.0.1"
+        echo "CACHE_DRIVER=file"
+        echo "LOG_CHANNEL=single"
+        echo
+        case $name in
+            mariadb)
+                echo "DB_CONNECTION=mysql"; echo "DB_HOST=127.0.0.1"; echo "DB_PORT=$MARIADB_PORT"
+                echo "DB_DATABASE=$DB_NAME"; echo "DB_USERNAME=$DB_USER"; echo "DB_PASSWORD=$DB_PASSWORD_MARIADB" ;;
+            pgsql)
+                echo "DB_CONNECTION=pgsql"; echo "DB_HOST=127.0.0.1"; echo "DB_PORT=$PG_PORT"
+                echo "DB_DATABASE=$DB_NAME"; echo "DB_USERNAME=$DB_USER"; echo "DB_PASSWORD=$DB_PASSWORD_PGSQL" ;;
+            sqlite)
+                echo "DB_CONNECTION=sqlite"; echo "DB_DATABASE=$dir/storage/databases/dreamfactory.sqlite" ;;
+        esac
+    } >"$dir/.env"
+    chown dflab:dflab "$dir/.env"
+    chmod 640 "$dir/.env"
+}
+
+build_instances() {
+    install -d -m 755 "$LAB_ROOT"
+    local name dir
+    for name in "${INSTANCES[@]}"; do
+        dir=$LAB_ROOT/df-$name
+        log "instance $dir ($name)"
+        clone_instance "$dir"
+        write_env "$name" "$dir"
+        if [[ $name == sqlite ]]; then
+            as_user dflab touch "$dir/storage/databases/dreamfactory.sqlite"
+        fi
+        (cd "$dir" && as_user dflab composer install --no-dev --ignore-platform-reqs --no-interaction --no-progress -q) \
+            || die "composer install failed in $dir"
+        (cd "$dir" && as_user dflab php artisan migrate --seed --force >"$LAB_DIR/migrate-$name.log" 2>&1) \
+            || die "php artisan migrate --seed failed in $dir: $(tail -n 5 "$LAB_DIR/migrate-$name.log")"
+        [[ -z $(cd "$dir" && as_user dflab git status --porcelain) ]] || die "$dir is not clean after setup"
+    done
+    dir=$LAB_ROOT/df-noenv
+    log "instance $dir (no .env)"
+    clone_instance "$dir"
+}
+
+# ---------------------------------------------------------------------------------- properties
+
+write_properties() {
+    local tmp=$PROPS.tmp u t name
+    {
+        echo "# panel test lab, written by src/test/lab/lab.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+        echo "lab.dir=$LAB_DIR"
+        echo "ssh.host=$LAB_SSH_HOST"
+        echo "ssh.port=$LAB_SSH_PORT"
+        echo "ssh.users=${LAB_USERS[*]}"
+        echo "ssh.known_hosts=$LAB_DIR/known_hosts"
+        for u in "${LAB_USERS[@]}"; do
+            local pw=PW_$u pp=PASSPHRASE_$u
+            echo "ssh.$u.password=${!pw}"
+            echo "ssh.$u.home=/home/$u"
+            for t in ed25519 ecdsa rsa; do
+                echo "ssh.$u.key.$t=$LAB_DIR/keys/$u/id_$t"
+                echo "ssh.$u.key.$t.public=$(cut -d' ' -f1,2 "$LAB_DIR/keys/$u/id_$t.pub")"
+            done
+            echo "ssh.$u.key.ed25519.passphrase=${!pp}"
+        done
+        echo "sshd.config=$SSHD_CONFIG"
+        echo "sshd.pidfile=$SSHD_PID"
+        echo "sshd.log=$SSHD_LOG"
+        echo "sshd.usepam=$(sshd_setting usepam)"
+        echo "sshd.auth.password=yes"
+        echo "sshd.auth.keyboard-interactive=$(sshd_setting usepam)"
+        for t in ed25519 ecdsa rsa; do
+            echo "sshd.hostkey.$t.fingerprint=$(fingerprint "$LAB_DIR/sshd/ssh_host_${t}_key.pub")"
+            echo "sshd.hostkey.$t.public=$(cut -d' ' -f1,2 "$LAB_DIR/sshd/ssh_host_${t}_key.pub")"
+        done
+        echo "origin.path=$ORIGIN"
+        echo "origin.versions=$OLD_VERSION,$NEW_VERSION"
+        echo "origin.latest.version=$NEW_VERSION"
+        echo "mariadb.host=127.0.0.1"
+        echo "mariadb.port=$MARIADB_PORT"
+        echo "postgres.host=127.0.0.1"
+        echo "postgres.port=$PG_PORT"
+        for name in "${INSTANCES[@]}"; do
+            local key=APP_KEY_$name p=instance.$name
+            echo "$p.path=$LAB_ROOT/df-$name"
+            echo "$p.owner=dflab"
+            echo "$p.version=$OLD_VERSION"
+            echo "$p.app.key=${!key}"
+            case $name in
+                mariadb)
+                    echo "$p.db.connection=mysql"; echo "$p.db.host=127.0.0.1"; echo "$p.db.port=$MARIADB_PORT"
+                    echo "$p.db.database=$DB_NAME"; echo "$p.db.username=$DB_USER"; echo "$p.db.password=$DB_PASSWORD_MARIADB" ;;
+                pgsql)
+                    echo "$p.db.connection=pgsql"; echo "$p.db.host=127.0.0.1"; echo "$p.db.port=$PG_PORT"
+                    echo "$p.db.database=$DB_NAME"; echo "$p.db.username=$DB_USER"; echo "$p.db.password=$DB_PASSWORD_PGSQL" ;;
+                sqlite)
+                    echo "$p.db.connection=sqlite"; echo "$p.db.host="; echo "$p.db.port="
+                    echo "$p.db.database=$LAB_ROOT/df-sqlite/storage/databases/dreamfactory.sqlite"
+                    echo "$p.db.username="; echo "$p.db.password=" ;;
+            esac
+        done
+        echo "instance.noenv.path=$LAB_ROOT/df-noenv"
+        echo "instance.noenv.owner=dflab"
+        echo "instance.noenv.version=$OLD_VERSION"
+    } >"$tmp"
+    chmod 600 "$tmp"
+    mv "$tmp" "$PROPS"
+}
+
+# ---------------------------------------------------------------------------------- commands
+
+cmd_up() {
+    [[ $(id -u) -eq 0 ]] || die "run as root"
+    local started=$SECONDS
+    install_packages
+    start_databases
+    install -d -m 700 "$LAB_DIR"
+    chmod 700 "$LAB_DIR"
+    load_secrets
+    setup_users
+    # PAM gives password and keyboard-interactive logins; where PAM sessions cannot work
+    # (some containers), fall back to UsePAM no, where sshd checks /etc/shadow itself
+    if [[ $LAB_SSHD_USEPAM == no ]]; then
+        start_sshd no
+        verify_ssh
+    elif [[ $LAB_SSHD_USEPAM == yes ]]; then
+        start_sshd yes
+        verify_ssh
+    else
+        start_sshd yes
+        if ! (verify_ssh); then
+            log "logins fail with UsePAM yes; falling back to UsePAM no (no keyboard-interactive)"
+            start_sshd no
+            verify_ssh
+        fi
+    fi
+    create_databases
+    build_origin
+    build_instances
+    write_properties
+    chmod -R go-rwx "$LAB_DIR"
+    cat >&2 <<EOF
+[lab] ------------------------------------------------------------------
+[lab] sshd        $LAB_SSH_HOST:$LAB_SSH_PORT (config $SSHD_CONFIG)
+[lab] users       ${LAB_USERS[*]} (passwords and keys in $PROPS)
+[lab] origin      $ORIGIN ($OLD_VERSION, $NEW_VERSION)
+[lab] instances   $LAB_ROOT/df-{mariadb,pgsql,sqlite} at $OLD_VERSION, $LAB_ROOT/df-noenv (no .env)
+[lab] properties  $PROPS
+[lab] took        $((SECONDS - started))s
+EOF
+    echo "lab is up"
+}
+
+cmd_down() {
+    stop_sshd
+    echo "lab sshd stopped"
+}
+
+cmd_status() {
+    local ok=0
+    if port_open "$LAB_SSH_PORT" && [[ -s $SSHD_PID ]] && [[ -e /proc/$(<"$SSHD_PID") ]]; then
+        echo "sshd: answering on $LAB_SSH_HOST:$LAB_SSH_PORT (pid $(<"$SSHD_PID"))"
+    else
+        echo "sshd: not running on $LAB_SSH_HOST:$LAB_SSH_PORT"
+        ok=1
+    fi
+    if [[ -s $PROPS ]]; then
+        echo "properties: $PROPS"
+    else
+        echo "properties: missing ($PROPS)"
+        ok=1
+    fi
+    return $ok
+}
+
+case ${1:-up} in
+    up) cmd_up ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    *) echo "usage: $0 [up|down|status]" >&2; exit 2 ;;
+esac
