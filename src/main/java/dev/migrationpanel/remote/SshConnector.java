@@ -86,7 +86,7 @@ public class SshConnector {
         }
         if (auth instanceof SshAuth.Password password) {
             session.setConfig("PreferredAuthentications", "password,keyboard-interactive");
-            session.setPassword(password.password());
+            // given through UserInfo only, so each method tries the password exactly once
             session.setUserInfo(new PasswordUserInfo(password.password()));
         } else {
             session.setConfig("PreferredAuthentications", "publickey");
@@ -283,7 +283,7 @@ public class SshConnector {
 
         @Override
         public boolean promptPassword(String message) {
-            // the password was already given to the session; a second prompt means it was refused
+            // a second prompt means the password was refused: cancel instead of retrying it
             if (password == null || passwordPromptAnswered) {
                 return false;
             }

@@ -1,5 +1,6 @@
 package dev.migrationpanel.remote;
 
+import com.jcraft.jsch.Channel;
 import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
@@ -7,11 +8,18 @@ import dev.migrationpanel.remote.RemoteException.Kind;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -25,7 +33,10 @@ public class SshSession implements AutoCloseable {
     /** Longest line {@link #stream} delivers; a longer one is delivered in pieces. */
     static final int MAX_LINE_BYTES = 1024 * 1024;
 
+    private static final int CHANNEL_OPEN_TIMEOUT_MILLIS = 10_000;
+
     private final Session session;
+    private final Set<LocalTunnel> tunnels = ConcurrentHashMap.newKeySet();
     private final HostKey hostKey;
     private final String address;
 
@@ -170,7 +181,9 @@ public class SshSession implements AutoCloseable {
     }
 
     /**
-     * Forwards 127.0.0.1:(ephemeral port) to remoteHost:remotePort as seen from the SSH server.
+     * Forwards 127.0.0.1:(ephemeral port) to remoteHost:remotePort as seen from the SSH server
+     * (SSH "direct-tcpip" channels, like {@code ssh -L}). Closing the tunnel stops listening and
+     * ends the connections made through it; closing the session closes its tunnels.
      */
     public Tunnel forward(String remoteHost, int remotePort) {
         Objects.requireNonNull(remoteHost, "remoteHost");
@@ -180,19 +193,25 @@ public class SshSession implements AutoCloseable {
         if (!session.isConnected()) {
             throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address + " is closed");
         }
-        int localPort;
+        ServerSocket listener;
         try {
-            localPort = session.setPortForwardingL("127.0.0.1", 0, remoteHost, remotePort);
-        } catch (JSchException e) {
-            throw new RemoteException(session.isConnected() ? Kind.CHANNEL_FAILED : Kind.DISCONNECTED,
-                    "Could not open a local tunnel to " + remoteHost + ":" + remotePort + " through " + address, e);
+            listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new RemoteException(Kind.CHANNEL_FAILED, "Could not listen on a local port for a tunnel to "
+                    + remoteHost + ":" + remotePort, e);
         }
-        return new LocalTunnel(localPort, remoteHost, remotePort);
+        LocalTunnel tunnel = new LocalTunnel(listener, remoteHost, remotePort);
+        tunnels.add(tunnel);
+        tunnel.start();
+        return tunnel;
     }
 
     /** Disconnects; also closes every tunnel of this session. Idempotent. */
     @Override
     public void close() {
+        for (LocalTunnel tunnel : List.copyOf(tunnels)) {
+            tunnel.close();
+        }
         session.disconnect();
     }
 
@@ -202,20 +221,74 @@ public class SshSession implements AutoCloseable {
     }
 
     private final class LocalTunnel implements Tunnel {
-        private final int localPort;
+        private final ServerSocket listener;
         private final String remoteHost;
         private final int remotePort;
-        private boolean closed;
+        private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+        private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+        private final Thread acceptor;
+        private volatile boolean closed;
 
-        LocalTunnel(int localPort, String remoteHost, int remotePort) {
-            this.localPort = localPort;
+        LocalTunnel(ServerSocket listener, String remoteHost, int remotePort) {
+            this.listener = listener;
             this.remoteHost = remoteHost;
             this.remotePort = remotePort;
+            this.acceptor = new Thread(this::acceptLoop, "ssh-tunnel-" + listener.getLocalPort());
+            this.acceptor.setDaemon(true);
+        }
+
+        void start() {
+            acceptor.start();
+        }
+
+        private void acceptLoop() {
+            while (!closed) {
+                Socket socket;
+                try {
+                    socket = listener.accept();
+                } catch (IOException e) {
+                    return;
+                }
+                // forget connections that have ended (a tunnel may live as long as a connection pool)
+                sockets.removeIf(Socket::isClosed);
+                channels.removeIf(Channel::isClosed);
+                sockets.add(socket);
+                if (closed) {
+                    closeQuietly(socket);
+                    return;
+                }
+                Thread opener = new Thread(() -> open(socket), "ssh-tunnel-conn-" + listener.getLocalPort());
+                opener.setDaemon(true);
+                opener.start();
+            }
+        }
+
+        private void open(Socket socket) {
+            Channel channel = null;
+            try {
+                socket.setTcpNoDelay(true);
+                channel = session.getStreamForwarder(remoteHost, remotePort);
+                channel.setInputStream(socket.getInputStream());
+                channel.setOutputStream(socket.getOutputStream());
+                channels.add(channel);
+                channel.connect(CHANNEL_OPEN_TIMEOUT_MILLIS);
+                if (closed) {
+                    channel.disconnect();
+                }
+            } catch (JSchException | IOException | RuntimeException e) {
+                // the remote side refused the connection: the local client sees it closed
+                if (channel != null) {
+                    channel.disconnect();
+                    channels.remove(channel);
+                }
+                closeQuietly(socket);
+                sockets.remove(socket);
+            }
         }
 
         @Override
         public int localPort() {
-            return localPort;
+            return listener.getLocalPort();
         }
 
         @Override
@@ -229,21 +302,42 @@ public class SshSession implements AutoCloseable {
         }
 
         @Override
-        public synchronized void close() {
+        public void close() {
             if (closed) {
                 return;
             }
             closed = true;
             try {
-                session.delPortForwardingL("127.0.0.1", localPort);
-            } catch (JSchException e) {
-                // already gone (the session was closed)
+                listener.close();
+            } catch (IOException ignored) {
+                // closing anyway
             }
+            try {
+                // the port is really free only once the blocked accept() has returned
+                acceptor.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            for (Channel channel : channels) {
+                channel.disconnect();
+            }
+            for (Socket socket : sockets) {
+                closeQuietly(socket);
+            }
+            tunnels.remove(this);
         }
 
         @Override
         public String toString() {
-            return "Tunnel[127.0.0.1:" + localPort + " -> " + remoteHost + ":" + remotePort + " via " + address + "]";
+            return "Tunnel[127.0.0.1:" + localPort() + " -> " + remoteHost + ":" + remotePort + " via " + address + "]";
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing to do
         }
     }
 

@@ -105,6 +105,16 @@ class SshSessionTest {
     }
 
     @Test
+    void quietCommandsOutliveTheConnectTimeout() throws Exception {
+        // the connect timeout must not turn into an idle-read limit for long, silent commands
+        try (SshSession quick = new SshConnector(Duration.ofSeconds(1)).open(server.passwordTarget(server.hostKey()))) {
+            CommandResult result = quick.run("sleep 4; echo woke", RUN);
+            assertThat(result.stdout()).isEqualTo("woke\n");
+            assertThat(quick.isConnected()).isTrue();
+        }
+    }
+
+    @Test
     void streamDeliversLinesInOrderAsTheyArrive() {
         List<String> seen = new ArrayList<>();
         List<Long> at = new ArrayList<>();
@@ -176,10 +186,22 @@ class SshSessionTest {
                 out.println("ünïcödé");
                 assertThat(in.readLine()).isEqualTo("echo:ünïcödé");
             }
+            Socket open = new Socket(InetAddress.getLoopbackAddress(), tunnel.localPort());
+            open.setSoTimeout(5000);
+            PrintWriter openOut = new PrintWriter(open.getOutputStream(), true, StandardCharsets.UTF_8);
+            openOut.println("still there?");
+            assertThat(new BufferedReader(new InputStreamReader(open.getInputStream(), StandardCharsets.UTF_8)).readLine())
+                    .isEqualTo("echo:still there?");
+
             tunnel.close();
             tunnel.close();
+            // closing the tunnel frees the port at once and ends the connections made through it
             assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), tunnel.localPort()).close())
                     .isInstanceOf(ConnectException.class);
+            assertThat(open.getInputStream().read()).isEqualTo(-1);
+            open.close();
+            // the session itself is still fine
+            assertThat(session.run("echo after-tunnel", RUN).stdout()).isEqualTo("after-tunnel\n");
         }
     }
 
@@ -194,6 +216,38 @@ class SshSessionTest {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
             assertThat(in.readLine()).startsWith("SSH-2.0-");
         }
+    }
+
+    @Test
+    void tunnelToAClosedRemotePortClosesTheLocalConnection() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        try (Tunnel tunnel = session.forward("127.0.0.1", closedPort);
+             Socket s = new Socket(InetAddress.getLoopbackAddress(), tunnel.localPort())) {
+            s.setSoTimeout(5000);
+            int read;
+            try {
+                read = s.getInputStream().read();
+            } catch (java.net.SocketException reset) {
+                read = -1;
+            }
+            assertThat(read).isEqualTo(-1);
+        }
+        assertThat(session.run("echo ok", RUN).stdout()).isEqualTo("ok\n");
+    }
+
+    @Test
+    void closingTheSessionClosesItsTunnels() throws Exception {
+        SshSession own = new SshConnector(Duration.ofSeconds(10)).open(server.passwordTarget(server.hostKey()));
+        Tunnel tunnel = own.forward("127.0.0.1", server.port());
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), tunnel.localPort())) {
+            assertThat(s.isConnected()).isTrue();
+        }
+        own.close();
+        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), tunnel.localPort()).close())
+                .isInstanceOf(ConnectException.class);
     }
 
     @Test
