@@ -11,14 +11,14 @@ import java.util.concurrent.TimeUnit;
  * A small DreamFactory-shaped install in a temp directory for fast tests: a real git repository, a
  * {@code config/df.php}, a {@code .env}, and a real SQLite system DB made by the machine's sqlite3.
  */
-final class FakeInstall {
+public final class FakeInstall {
 
-    static final String APP_KEY = "base64:c2VjcmV0LWFwcC1rZXktdGhhdC1tdXN0LW5vdC1sZWFrIQ==";
+    public static final String APP_KEY = "base64:c2VjcmV0LWFwcC1rZXktdGhhdC1tdXN0LW5vdC1sZWFrIQ==";
 
     private FakeInstall() {
     }
 
-    static Path create(Path dir, String envText) throws IOException {
+    public static Path create(Path dir, String envText) throws IOException {
         Files.createDirectories(dir.resolve("config"));
         Files.createDirectories(dir.resolve("storage/databases"));
         Files.writeString(dir.resolve("config/df.php"), "<?php\nreturn [\n    'version' => '7.0.0',\n];\n");
@@ -34,7 +34,7 @@ final class FakeInstall {
         return dir;
     }
 
-    static String sqliteEnv() {
+    public static String sqliteEnv() {
         return "APP_NAME=DreamFactory\nAPP_KEY=" + APP_KEY + "\nDB_CONNECTION=sqlite\n"
                 + "DB_DATABASE=storage/databases/database.sqlite\nDB_PASSWORD=unused-but-secret-pw\n";
     }

@@ -1,0 +1,8 @@
+package dev.migrationpanel.persistence;
+
+import org.springframework.boot.test.context.SpringBootTest;
+
+/** The repositories on the embedded default, H2. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class H2RepositoriesTest extends PanelRepositoriesContract {
+}

@@ -1,0 +1,130 @@
+package dev.migrationpanel.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import dev.migrationpanel.instance.CheckItem;
+import dev.migrationpanel.instance.CheckStatus;
+import dev.migrationpanel.instance.DbAccess;
+import dev.migrationpanel.instance.DeploymentType;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceCheck;
+import dev.migrationpanel.instance.InstanceCheckRepository;
+import dev.migrationpanel.instance.InstanceRepository;
+import dev.migrationpanel.instance.SshAuthMethod;
+import dev.migrationpanel.instance.WebServer;
+import dev.migrationpanel.remote.HostKey;
+import dev.migrationpanel.security.AuditEvent;
+import dev.migrationpanel.security.AuditEventRepository;
+
+/**
+ * The Flyway migrations and the repositories, run the same way against each database the panel
+ * supports for itself (subclasses: embedded H2, the machine's PostgreSQL).
+ */
+abstract class PanelRepositoriesContract {
+
+    @Autowired
+    InstanceRepository instances;
+    @Autowired
+    InstanceCheckRepository checks;
+    @Autowired
+    AuditEventRepository audit;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    static Instance instance(String name) {
+        Instance i = new Instance();
+        i.setName(name);
+        i.setProduct("dreamfactory");
+        i.setEnvironment("production");
+        i.setSshHost("10.0.0.5");
+        i.setSshPort(22);
+        i.setSshUser("deploy");
+        i.setSshAuth(SshAuthMethod.PASSWORD);
+        i.setSshPassword("ssh-secret-" + name);
+        i.setDeploymentType(DeploymentType.HOST);
+        i.setInstallPath("/opt/dreamfactory");
+        i.setWebServer(WebServer.NGINX);
+        i.setDbAccess(DbAccess.TUNNEL);
+        i.setDbPassword("db-secret-" + name);
+        i.setCreatedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        i.setUpdatedAt(i.getCreatedAt());
+        return i;
+    }
+
+    @Test
+    void migrationsRan() {
+        List<Map<String, Object>> rows = jdbc.queryForList(
+                "select \"version\", \"success\" from \"flyway_schema_history\" where \"version\" is not null");
+        assertThat(rows).isNotEmpty().allSatisfy(r -> assertThat(r.get("success")).isEqualTo(true));
+        assertThat(rows).extracting(r -> r.get("version")).contains("1");
+    }
+
+    @Test
+    void secretsRoundTripButAreCiphertextInTheirColumns() {
+        Instance saved = instances.saveAndFlush(instance("enc-" + System.nanoTime()));
+        Map<String, Object> raw = jdbc.queryForMap(
+                "select ssh_password_enc, db_password_enc from instance where id = ?", saved.getId());
+        assertThat((String) raw.get("ssh_password_enc")).startsWith("gcm1:").doesNotContain("ssh-secret");
+        assertThat((String) raw.get("db_password_enc")).startsWith("gcm1:").doesNotContain("db-secret");
+        Instance read = instances.findById(saved.getId()).orElseThrow();
+        assertThat(read.getSshPassword()).isEqualTo(saved.getSshPassword());
+        assertThat(read.getDbPassword()).isEqualTo(saved.getDbPassword());
+        assertThat(read.getSshPrivateKey()).isNull();
+    }
+
+    @Test
+    void instanceNamesAreUnique() {
+        String name = "dup-" + System.nanoTime();
+        instances.saveAndFlush(instance(name));
+        assertThatThrownBy(() -> instances.saveAndFlush(instance(name)))
+                .isInstanceOf(DataIntegrityViolationException.class);
+    }
+
+    @Test
+    void hostKeysAndChecksPersistInOrderAndGoWithTheirInstance() {
+        Instance i = instance("chk-" + System.nanoTime());
+        i.pinHostKey(new HostKey("ssh-ed25519", "SHA256:abc", "AAAAC3NzaC1lZDI1NTE5AAAAIA=="), "alice", Instant.now());
+        Instance saved = instances.saveAndFlush(i);
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        checks.saveAndFlush(new InstanceCheck(saved.getId(), t.minusSeconds(60), t.minusSeconds(59), "alice",
+                List.of(CheckItem.ok("SSH", "old"))));
+        InstanceCheck latest = checks.saveAndFlush(new InstanceCheck(saved.getId(), t, t.plusSeconds(1), "bob",
+                List.of(CheckItem.ok("SSH", "fine"), CheckItem.warning("Git", "dirty"), CheckItem.ok("PHP", "8.2"))));
+        assertThat(latest.getOutcome()).isEqualTo(CheckStatus.WARNING);
+
+        InstanceCheck read = checks.findFirstByInstanceIdOrderByStartedAtDescIdDesc(saved.getId()).orElseThrow();
+        assertThat(read.getId()).isEqualTo(latest.getId());
+        assertThat(read.getItems()).extracting(CheckItem::getName).containsExactly("SSH", "Git", "PHP");
+        assertThat(instances.findById(saved.getId()).orElseThrow().pinnedHostKey().fingerprint()).isEqualTo("SHA256:abc");
+
+        instances.delete(instances.findById(saved.getId()).orElseThrow());
+        instances.flush();
+        assertThat(checks.findTop10ByInstanceIdOrderByStartedAtDescIdDesc(saved.getId())).isEmpty();
+        assertThat(jdbc.queryForObject("select count(*) from instance_check_item where check_id = ?", Integer.class,
+                latest.getId())).isZero();
+    }
+
+    @Test
+    void auditPagesNewestFirst() {
+        String marker = "page-" + System.nanoTime();
+        Instant t = Instant.now();
+        for (int n = 0; n < 3; n++) {
+            audit.save(new AuditEvent(t.plusSeconds(n), "alice", "test." + n, marker, "1", "x", null));
+        }
+        List<AuditEvent> page = audit.findByTargetTypeAndTargetIdOrderByOccurredAtDescIdDesc(marker, "1",
+                PageRequest.of(0, 2)).getContent();
+        assertThat(page).extracting(AuditEvent::getAction).containsExactly("test.2", "test.1");
+    }
+}
