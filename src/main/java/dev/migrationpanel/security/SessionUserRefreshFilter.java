@@ -1,0 +1,63 @@
+package dev.migrationpanel.security;
+
+import java.io.IOException;
+import java.util.Optional;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Keeps a signed-in session in step with the database: a disabled or deleted user is signed out at
+ * their next request, and a changed role applies at once. Only sessions from the login form (principal
+ * {@link PanelUserDetails}) are checked. Not a Spring bean on purpose: it belongs to the web chain only.
+ */
+final class SessionUserRefreshFilter extends OncePerRequestFilter {
+
+    private final PanelUserRepository users;
+    private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
+
+    SessionUserRefreshFilter(PanelUserRepository users) {
+        this.users = users;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Authentication auth = contexts.getContext().getAuthentication();
+        if (auth != null && auth.getPrincipal() instanceof PanelUserDetails signedIn) {
+            Optional<PanelUser> now = users.findByUsername(signedIn.getUsername());
+            if (now.isEmpty() || !now.get().isEnabled()) {
+                contexts.clearContext();
+                HttpSession session = request.getSession(false);
+                if (session != null) {
+                    session.invalidate();
+                }
+            } else if (now.get().getRole() != signedIn.getRole()) {
+                PanelUserDetails current = new PanelUserDetails(now.get());
+                current.eraseCredentials();
+                var refreshed = UsernamePasswordAuthenticationToken.authenticated(current, null,
+                        current.getAuthorities());
+                refreshed.setDetails(auth.getDetails());
+                SecurityContext context = contexts.createEmptyContext();
+                context.setAuthentication(refreshed);
+                contexts.setContext(context);
+                HttpSession session = request.getSession(false);
+                if (session != null) {
+                    session.setAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY, context);
+                }
+            }
+        }
+        chain.doFilter(request, response);
+    }
+}
