@@ -39,7 +39,7 @@ import dev.migrationpanel.remote.TestSshServer;
  * passphrase, DB password, and the .env values a check reads. The instance's name is searched too, as
  * the control that the scan does see what the panel writes.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@SpringBootTest
 @ExtendWith(OutputCaptureExtension.class)
 class SecretsAtRestTest {
 

@@ -15,8 +15,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
-import dev.migrationpanel.security.AuditService;
-
 /**
  * Every API failure as {@code application/problem+json} with a one-line {@code detail}: never a stack
  * trace, never exception text that was not written for an admin.
@@ -55,8 +53,8 @@ class ApiExceptionHandler {
     }
 
     @ExceptionHandler(AccessDeniedException.class)
-    ProblemDetail denied(AccessDeniedException e) {
-        return problem(HttpStatus.FORBIDDEN, "Forbidden", "Your role may not do this (" + AuditService.currentActor() + ")");
+    void denied(AccessDeniedException e) {
+        throw e; // Spring Security's handler answers 403 with the caller's role
     }
 
     @ExceptionHandler(ObjectOptimisticLockingFailureException.class)

@@ -24,7 +24,7 @@ import dev.migrationpanel.web.InvalidInputException;
  * The pre-flight check against the lab: real OpenSSH sshd, the real MariaDB and PostgreSQL, SQLite,
  * git and php, on DreamFactory-shaped installs. Fails (never skips) when the lab is not running.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@SpringBootTest
 class InstanceCheckLabIT {
 
     static final String USER = "dflab";

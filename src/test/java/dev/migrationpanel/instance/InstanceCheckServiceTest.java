@@ -25,7 +25,7 @@ import dev.migrationpanel.web.InvalidInputException;
  * The pre-flight check end to end against an in-process SSH server that runs real commands (git, php,
  * sqlite3, df) on a DreamFactory-shaped install, with the real PostgreSQL behind an SSH tunnel.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@SpringBootTest
 class InstanceCheckServiceTest {
 
     @Autowired

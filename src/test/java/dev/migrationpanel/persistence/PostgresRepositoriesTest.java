@@ -14,7 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * The same migrations and repositories on the machine's real PostgreSQL (127.0.0.1:5432, user
  * postgres), in a database made for this run and dropped after it.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@SpringBootTest
 class PostgresRepositoriesTest extends PanelRepositoriesContract {
 
     static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";

@@ -19,8 +19,7 @@ import org.springframework.test.web.servlet.MockMvc;
 
 /** Without panel.admin-password the first admin gets a random password, logged once. */
 @ExtendWith(OutputCaptureExtension.class)
-@SpringBootTest(properties = {"panel.admin-password=", SecurityTestSupport.VALIDATE_SCHEMA,
-        SecurityTestSupport.NO_OPEN_IN_VIEW})
+@SpringBootTest(properties = "panel.admin-password=")
 @AutoConfigureMockMvc
 class FirstAdminRandomPasswordTest {
 

@@ -21,8 +21,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * Through a real Tomcat, where forwards and error dispatches happen (MockMvc only records them): the
  * friendly 403 page, a sign-in with the CSRF token from the page, and the API's problem+json answers.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {SecurityTestSupport.VALIDATE_SCHEMA, SecurityTestSupport.NO_OPEN_IN_VIEW})
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class RealServerTest {
 
     @LocalServerPort

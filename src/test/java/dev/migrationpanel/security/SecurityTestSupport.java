@@ -9,17 +9,11 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.test.web.servlet.MockMvc;
 
-/**
- * Shared set-up: the whole application with MockMvc, and helpers to make users and tokens. The test
- * application.properties shadows the main one, so the production JPA settings are repeated here: the
- * entities are validated against the Flyway schema and nothing loads lazily during view rendering.
- */
-@SpringBootTest(properties = {SecurityTestSupport.VALIDATE_SCHEMA, SecurityTestSupport.NO_OPEN_IN_VIEW})
+/** Shared set-up: the whole application with MockMvc, and helpers to make users and tokens. */
+@SpringBootTest
 @AutoConfigureMockMvc
 abstract class SecurityTestSupport {
 
-    static final String VALIDATE_SCHEMA = "spring.jpa.hibernate.ddl-auto=validate";
-    static final String NO_OPEN_IN_VIEW = "spring.jpa.open-in-view=false";
     static final String PASSWORD = "correct-horse-battery";
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
