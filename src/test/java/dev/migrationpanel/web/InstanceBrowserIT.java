@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -72,7 +73,7 @@ class InstanceBrowserIT {
         type("username", "admin");
         type("password", "admin-test-password-1");
         browser.findElement(By.cssSelector("button[type=submit]")).click();
-        waiting().until(d -> d.getCurrentUrl().endsWith("/instances"));
+        waiting().until(d -> d.findElements(By.id("new-instance")).size() == 1);
 
         browser.findElement(By.id("new-instance")).click();
         type("name", "df-mariadb-lab");
@@ -117,6 +118,7 @@ class InstanceBrowserIT {
         assertThat(report.findElement(By.cssSelector("tr[data-item='App version']")).getText()).contains("DreamFactory 7.0.0");
         assertThat(report.getText()).doesNotContain(lab.instance("mariadb").appKey());
 
+        browser.manage().window().setSize(new Dimension(1280, 1480)); // the whole report in one picture
         Files.createDirectories(SCREENSHOTS);
         Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(shot, SCREENSHOTS.resolve("instance-check.png"), StandardCopyOption.REPLACE_EXISTING);
