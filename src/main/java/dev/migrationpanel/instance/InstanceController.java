@@ -60,7 +60,7 @@ class InstanceController {
     String create(@ModelAttribute("form") InstanceForm form, BindingResult binding, Model model,
             RedirectAttributes redirect) {
         if (binding.hasErrors()) {
-            return "instance/form"; // a value that could not even be bound, e.g. letters in a port
+            return showBindingErrors(form, null, binding, model);
         }
         try {
             Instance created = instances.create(form);
@@ -97,7 +97,7 @@ class InstanceController {
             Model model, RedirectAttributes redirect) {
         model.addAttribute("instance", instances.get(id));
         if (binding.hasErrors()) {
-            return "instance/form";
+            return showBindingErrors(form, id, binding, model);
         }
         try {
             Instance updated = instances.update(id, form);
@@ -138,6 +138,22 @@ class InstanceController {
             redirect.addFlashAttribute("flashError", e.getMessage());
         }
         return "redirect:/instances/" + id;
+    }
+
+    /** A value could not even be bound (letters in a port): show that and every other problem at once. */
+    private String showBindingErrors(InstanceForm form, Long id, BindingResult binding, Model model) {
+        try {
+            instances.validate(form, id);
+        } catch (InvalidInputException e) {
+            e.fieldErrors().forEach((field, message) -> {
+                if (!binding.hasFieldErrors(field)) {
+                    binding.rejectValue(field, "invalid", message);
+                }
+            });
+        }
+        model.addAttribute("flashError", "Nothing was saved: " + binding.getErrorCount()
+                + (binding.getErrorCount() == 1 ? " field needs" : " fields need") + " attention.");
+        return "instance/form";
     }
 
     private static String showErrors(InvalidInputException e, BindingResult binding, Model model) {

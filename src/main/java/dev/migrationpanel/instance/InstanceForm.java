@@ -18,11 +18,12 @@ public class InstanceForm {
 
     static final String HOST_PATTERN = "^(?!-)[A-Za-z0-9.-]{1,253}$|^\\[?[0-9A-Fa-f:.]+\\]?$";
     static final String NAME_TOKEN = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
+    // Patterns accept "" so that an empty required field gets only its "is required" message.
     static final String UNIX_NAME = "^[A-Za-z_][A-Za-z0-9_.-]*\\$?$";
 
     @NotBlank(message = "Name is required")
     @Size(max = 100, message = "Name is at most 100 characters")
-    @Pattern(regexp = "^[A-Za-z0-9][A-Za-z0-9 ._-]*$", message = "Name: letters, digits, space, dot, dash and underscore; start with a letter or digit")
+    @Pattern(regexp = "^$|^[A-Za-z0-9][A-Za-z0-9 ._-]*$", message = "Name: letters, digits, space, dot, dash and underscore; start with a letter or digit")
     private String name;
 
     @NotBlank(message = "Product is required")
@@ -31,12 +32,12 @@ public class InstanceForm {
 
     @NotBlank(message = "Environment is required")
     @Size(max = 32, message = "Environment is at most 32 characters")
-    @Pattern(regexp = NAME_TOKEN, message = "Environment: one word of letters, digits, dot, dash or underscore (e.g. production)")
+    @Pattern(regexp = "^$|" + NAME_TOKEN, message = "Environment: one word of letters, digits, dot, dash or underscore (e.g. production)")
     private String environment = "production";
 
     @NotBlank(message = "SSH host is required")
     @Size(max = 253, message = "SSH host is at most 253 characters")
-    @Pattern(regexp = HOST_PATTERN, message = "SSH host: a host name or IP address")
+    @Pattern(regexp = "^$|" + HOST_PATTERN, message = "SSH host: a host name or IP address")
     private String sshHost;
 
     @NotNull(message = "SSH port is required")
@@ -46,7 +47,7 @@ public class InstanceForm {
 
     @NotBlank(message = "SSH user is required")
     @Size(max = 64, message = "SSH user is at most 64 characters")
-    @Pattern(regexp = UNIX_NAME, message = "SSH user: a Unix user name (letters, digits, dot, dash, underscore)")
+    @Pattern(regexp = "^$|" + UNIX_NAME, message = "SSH user: a Unix user name (letters, digits, dot, dash, underscore)")
     private String sshUser;
 
     @NotNull(message = "Choose how the panel logs in: password or private key")

@@ -55,6 +55,12 @@ public class InstanceService {
         return checks.findTop10ByInstanceIdOrderByStartedAtDescIdDesc(instanceId);
     }
 
+    /** The registry's rules without saving: for a page that already found a value it could not bind. */
+    @Transactional(readOnly = true)
+    public void validate(InstanceForm form, Long existingId) {
+        validator.validate(form, existingId == null ? null : get(existingId));
+    }
+
     @Transactional
     public Instance create(InstanceForm form) {
         validator.validate(form, null);

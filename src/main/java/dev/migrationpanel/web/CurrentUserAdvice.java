@@ -2,13 +2,13 @@ package dev.migrationpanel.web;
 
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
 import dev.migrationpanel.security.Role;
+import dev.migrationpanel.security.Roles;
 
 /** Gives every page the signed-in user, so the layout can show what the user's role may do. */
 @ControllerAdvice(annotations = Controller.class)
@@ -20,15 +20,8 @@ class CurrentUserAdvice {
         if (auth == null || !auth.isAuthenticated() || auth instanceof AnonymousAuthenticationToken) {
             return null;
         }
-        Role role = Role.VIEWER;
-        for (GrantedAuthority authority : auth.getAuthorities()) {
-            for (Role candidate : Role.values()) {
-                if (candidate.authority().equals(authority.getAuthority()) && candidate.compareTo(role) > 0) {
-                    role = candidate;
-                }
-            }
-        }
-        return new CurrentUser(auth.getName(), role);
+        Role role = Roles.highest(auth.getAuthorities());
+        return new CurrentUser(auth.getName(), role == null ? Role.VIEWER : role);
     }
 
     public record CurrentUser(String name, Role role) {
