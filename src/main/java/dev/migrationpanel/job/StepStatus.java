@@ -1,0 +1,5 @@
+package dev.migrationpanel.job;
+
+public enum StepStatus {
+    PENDING, RUNNING, WAITING, SUCCEEDED, FAILED, CANCELLED, INTERRUPTED
+}
