@@ -19,7 +19,11 @@ public class RemoteException extends RuntimeException {
         HOST_KEY_CHANGED,
         COMMAND_TIMEOUT,
         CHANNEL_FAILED,
-        DISCONNECTED
+        DISCONNECTED,
+        /** An admin cancelled; the remote command's whole process group was stopped. */
+        CANCELLED,
+        /** An SFTP transfer failed for a reason other than the connection (missing file, no permission, full disk). */
+        TRANSFER_FAILED
     }
 
     private final Kind kind;

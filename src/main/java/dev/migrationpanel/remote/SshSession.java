@@ -2,6 +2,9 @@ package dev.migrationpanel.remote;
 
 import com.jcraft.jsch.Channel;
 import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.SftpException;
+import com.jcraft.jsch.SftpProgressMonitor;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
 import dev.migrationpanel.remote.RemoteException.Kind;
@@ -9,6 +12,7 @@ import dev.migrationpanel.remote.RemoteException.Kind;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -22,6 +26,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /** A logged-in SSH connection. Not meant to be shared by threads running commands at the same time. */
 public class SshSession implements AutoCloseable {
@@ -63,7 +68,7 @@ public class SshSession implements AutoCloseable {
     public CommandResult run(String command, Duration timeout) {
         CappedBuffer out = new CappedBuffer(OUTPUT_CAP_BYTES);
         CappedBuffer err = new CappedBuffer(OUTPUT_CAP_BYTES);
-        int exit = execute(command, timeout, out, err, null, null);
+        int exit = execute(command, timeout, out, err, null, null, null, null);
         return new CommandResult(exit, out.text(), err.text());
     }
 
@@ -78,11 +83,68 @@ public class SshSession implements AutoCloseable {
         BlockingQueue<Object[]> lines = new LinkedBlockingQueue<>();
         LineSplitter out = new LineSplitter(LineListener.Stream.STDOUT, lines);
         LineSplitter err = new LineSplitter(LineListener.Stream.STDERR, lines);
-        return execute(command, timeout, out, err, lines, listener);
+        return execute(command, timeout, out, err, lines, listener, null, null);
+    }
+
+    /**
+     * Like {@link #stream}, but the command runs in a process group of its own ({@code setsid}), so that a
+     * cancel or a timeout stops it and every process it started, not just the SSH channel. The command is
+     * run by {@code sh -c}.
+     *
+     * @param cancelled polled while the command runs; true stops the process group and throws CANCELLED
+     */
+    public int streamInProcessGroup(String command, Duration timeout, LineListener listener, BooleanSupplier cancelled) {
+        Objects.requireNonNull(listener, "listener");
+        ProcessGroup group = new ProcessGroup(listener);
+        BlockingQueue<Object[]> lines = new LinkedBlockingQueue<>();
+        LineSplitter out = new LineSplitter(LineListener.Stream.STDOUT, lines);
+        LineSplitter err = new LineSplitter(LineListener.Stream.STDERR, lines);
+        return execute(ProcessGroup.wrap(command), timeout, out, err, lines, group, cancelled, group::kill);
+    }
+
+    /** Learns the group id the wrapper prints first on stderr, and kills that group on demand. */
+    private final class ProcessGroup implements LineListener {
+        static final String MARKER = "\u001ePANEL-PGID ";
+        private final LineListener downstream;
+        private volatile String pgid;
+
+        ProcessGroup(LineListener downstream) {
+            this.downstream = downstream;
+        }
+
+        static String wrap(String command) {
+            String script = "printf '\\036PANEL-PGID %s\\n' \"$$\" >&2; exec sh -c \"$1\"";
+            return "exec setsid -w sh -c " + ShellQuote.quote(script) + " panel-step " + ShellQuote.quote(command);
+        }
+
+        @Override
+        public void line(Stream stream, String line) {
+            if (pgid == null && stream == Stream.STDERR && line.startsWith(MARKER)) {
+                String id = line.substring(MARKER.length()).trim();
+                pgid = id.matches("\\d+") ? id : null;
+                return;
+            }
+            downstream.line(stream, line);
+        }
+
+        void kill() {
+            String id = pgid;
+            if (id == null || !session.isConnected()) {
+                return;
+            }
+            String script = "kill -TERM -- -" + id + " 2>/dev/null; i=0; while [ $i -lt 5 ]; do kill -0 -- -" + id
+                    + " 2>/dev/null || exit 0; sleep 1; i=$((i+1)); done; kill -KILL -- -" + id + " 2>/dev/null; exit 0";
+            try {
+                run(script, Duration.ofSeconds(15));
+            } catch (RemoteException ignored) {
+                // the connection went away: nothing more the panel can do from here
+            }
+        }
     }
 
     private int execute(String command, Duration timeout, OutputStream out, OutputStream err,
-                        BlockingQueue<Object[]> lines, LineListener listener) {
+                        BlockingQueue<Object[]> lines, LineListener listener, BooleanSupplier cancelled,
+                        Runnable stopRemote) {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(timeout, "timeout");
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -98,8 +160,20 @@ public class SshSession implements AutoCloseable {
                 if (!session.isConnected()) {
                     throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address + " was lost while a command was running");
                 }
+                if (cancelled != null && cancelled.getAsBoolean()) {
+                    drain(lines, listener);
+                    stopRemote.run();
+                    channel.disconnect();
+                    throw new RemoteException(Kind.CANCELLED, "Cancelled: the remote command and the processes it started were stopped");
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
+                    if (stopRemote != null) {
+                        if (lines != null) {
+                            drain(lines, listener);
+                        }
+                        stopRemote.run();
+                    }
                     try {
                         channel.sendSignal("KILL");
                     } catch (Exception ignored) {
@@ -204,6 +278,120 @@ public class SshSession implements AutoCloseable {
         tunnels.add(tunnel);
         tunnel.start();
         return tunnel;
+    }
+
+    /** Size in bytes of a remote file, by SFTP. */
+    public long sizeOf(String remotePath) {
+        return sftp(remotePath, sftp -> sftp.stat(remotePath).getSize());
+    }
+
+    /**
+     * Streams a remote file into {@code out} by SFTP, never holding it whole in memory.
+     *
+     * @return the number of bytes moved
+     * @throws RemoteException TRANSFER_FAILED (missing file, no permission), DISCONNECTED, CANCELLED
+     */
+    public long download(String remotePath, OutputStream out, TransferProgress progress) {
+        Counting monitor = new Counting(progress);
+        try {
+            sftp(remotePath, sftp -> {
+                sftp.get(remotePath, out, monitor);
+                return null;
+            });
+        } catch (RemoteException e) {
+            monitor.throwIfStopped();
+            throw e;
+        }
+        monitor.throwIfStopped();
+        return monitor.bytes;
+    }
+
+    /** Streams {@code in} into a remote file by SFTP (created or replaced). */
+    public long upload(InputStream in, String remotePath, TransferProgress progress) {
+        Counting monitor = new Counting(progress);
+        try {
+            sftp(remotePath, sftp -> {
+                sftp.put(in, remotePath, monitor, ChannelSftp.OVERWRITE);
+                return null;
+            });
+        } catch (RemoteException e) {
+            monitor.throwIfStopped();
+            throw e;
+        }
+        monitor.throwIfStopped();
+        return monitor.bytes;
+    }
+
+    private interface SftpWork<T> {
+        T apply(ChannelSftp sftp) throws SftpException;
+    }
+
+    private <T> T sftp(String remotePath, SftpWork<T> work) {
+        if (!session.isConnected()) {
+            throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address + " is closed");
+        }
+        ChannelSftp sftp;
+        try {
+            sftp = (ChannelSftp) session.openChannel("sftp");
+            sftp.connect(CHANNEL_OPEN_TIMEOUT_MILLIS);
+        } catch (JSchException e) {
+            throw new RemoteException(session.isConnected() ? Kind.CHANNEL_FAILED : Kind.DISCONNECTED,
+                    "The SSH server at " + address + " refused an SFTP channel", e);
+        }
+        try {
+            return work.apply(sftp);
+        } catch (SftpException e) {
+            if (!session.isConnected() || e.getCause() instanceof IOException && !sftp.isConnected()) {
+                throw new RemoteException(Kind.DISCONNECTED,
+                        "The SSH connection to " + address + " was lost during a transfer of " + remotePath, e);
+            }
+            String reason = switch (e.id) {
+                case ChannelSftp.SSH_FX_NO_SUCH_FILE -> "no such file";
+                case ChannelSftp.SSH_FX_PERMISSION_DENIED -> "permission denied";
+                default -> e.getCause() instanceof IOException io && io.getMessage() != null
+                        ? io.getMessage() : "SFTP error " + e.id;
+            };
+            throw new RemoteException(Kind.TRANSFER_FAILED, "Transfer of " + remotePath + " on " + address
+                    + " failed: " + reason, e);
+        } finally {
+            sftp.disconnect();
+        }
+    }
+
+    /** Counts bytes for the caller and lets it stop the transfer. */
+    private static final class Counting implements SftpProgressMonitor {
+        private final TransferProgress progress;
+        volatile long bytes;
+        volatile boolean stopped;
+
+        Counting(TransferProgress progress) {
+            this.progress = progress == null ? TransferProgress.NONE : progress;
+        }
+
+        @Override
+        public void init(int op, String src, String dest, long max) {
+            // size is known to the caller already
+        }
+
+        @Override
+        public boolean count(long count) {
+            bytes += count;
+            if (!progress.transferred(bytes)) {
+                stopped = true;
+            }
+            return !stopped;
+        }
+
+        @Override
+        public void end() {
+            // nothing to release
+        }
+
+        void throwIfStopped() {
+            if (stopped) {
+                throw new RemoteException(Kind.CANCELLED, "Cancelled: the transfer was stopped after " + bytes + " bytes");
+            }
+        }
     }
 
     /** Disconnects; also closes every tunnel of this session. Idempotent. */

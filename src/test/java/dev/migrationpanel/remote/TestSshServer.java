@@ -15,7 +15,9 @@ import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
+import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -279,6 +281,9 @@ public final class TestSshServer implements AutoCloseable {
             auths.add(UserAuthKeyboardInteractiveFactory.INSTANCE);
             sshd.setUserAuthFactories(auths);
             sshd.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE);
+            // SFTP on the real file system, paths as given (absolute paths work as on OpenSSH)
+            sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+            sshd.setFileSystemFactory(new VirtualFileSystemFactory(Path.of("/")));
             TestSshServer server = new TestSshServer(sshd, keys, user, password);
             sshd.setCommandFactory((channel, command) -> new ShellCommand(command, server.processes));
             sshd.start();
