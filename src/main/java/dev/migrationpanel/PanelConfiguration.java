@@ -4,10 +4,13 @@ import java.time.Clock;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 import dev.migrationpanel.remote.SshConnector;
 
+/** Shared beans; scheduling drives the job sweeper and artifact retention. */
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling
 class PanelConfiguration {
 
     @Bean

@@ -68,7 +68,7 @@ public class SshSession implements AutoCloseable {
     public CommandResult run(String command, Duration timeout) {
         CappedBuffer out = new CappedBuffer(OUTPUT_CAP_BYTES);
         CappedBuffer err = new CappedBuffer(OUTPUT_CAP_BYTES);
-        int exit = execute(command, timeout, out, err, null, null, null, null);
+        int exit = execute(command, new byte[0], timeout, out, err, null, null, null, null);
         return new CommandResult(exit, out.text(), err.text());
     }
 
@@ -83,7 +83,7 @@ public class SshSession implements AutoCloseable {
         BlockingQueue<Object[]> lines = new LinkedBlockingQueue<>();
         LineSplitter out = new LineSplitter(LineListener.Stream.STDOUT, lines);
         LineSplitter err = new LineSplitter(LineListener.Stream.STDERR, lines);
-        return execute(command, timeout, out, err, lines, listener, null, null);
+        return execute(command, new byte[0], timeout, out, err, lines, listener, null, null);
     }
 
     /**
@@ -94,12 +94,23 @@ public class SshSession implements AutoCloseable {
      * @param cancelled polled while the command runs; true stops the process group and throws CANCELLED
      */
     public int streamInProcessGroup(String command, Duration timeout, LineListener listener, BooleanSupplier cancelled) {
+        return streamInProcessGroup(command, "", timeout, listener, cancelled);
+    }
+
+    /**
+     * As above, with {@code stdin} fed to the command's standard input (then end-of-file): the way to hand a
+     * command a secret without putting it on a command line, where other users of the host could read it.
+     */
+    public int streamInProcessGroup(String command, String stdin, Duration timeout, LineListener listener,
+                                    BooleanSupplier cancelled) {
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(stdin, "stdin");
         ProcessGroup group = new ProcessGroup(listener);
         BlockingQueue<Object[]> lines = new LinkedBlockingQueue<>();
         LineSplitter out = new LineSplitter(LineListener.Stream.STDOUT, lines);
         LineSplitter err = new LineSplitter(LineListener.Stream.STDERR, lines);
-        return execute(ProcessGroup.wrap(command), timeout, out, err, lines, group, cancelled, group::kill);
+        return execute(ProcessGroup.wrap(command), stdin.getBytes(StandardCharsets.UTF_8), timeout, out, err, lines,
+                group, cancelled, group::kill);
     }
 
     /** Learns the group id the wrapper prints first on stderr, and kills that group on demand. */
@@ -142,13 +153,13 @@ public class SshSession implements AutoCloseable {
         }
     }
 
-    private int execute(String command, Duration timeout, OutputStream out, OutputStream err,
+    private int execute(String command, byte[] stdin, Duration timeout, OutputStream out, OutputStream err,
                         BlockingQueue<Object[]> lines, LineListener listener, BooleanSupplier cancelled,
                         Runnable stopRemote) {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(timeout, "timeout");
         long deadline = System.nanoTime() + timeout.toNanos();
-        ChannelExec channel = openExec(command, out, err, timeout);
+        ChannelExec channel = openExec(command, stdin, out, err, timeout);
         try {
             while (true) {
                 if (lines != null) {
@@ -216,7 +227,7 @@ public class SshSession implements AutoCloseable {
         }
     }
 
-    private ChannelExec openExec(String command, OutputStream out, OutputStream err, Duration timeout) {
+    private ChannelExec openExec(String command, byte[] stdin, OutputStream out, OutputStream err, Duration timeout) {
         if (!session.isConnected()) {
             throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address + " is closed");
         }
@@ -228,8 +239,8 @@ public class SshSession implements AutoCloseable {
                     "Could not open a command channel on " + address, e);
         }
         channel.setCommand(command.getBytes(StandardCharsets.UTF_8));
-        // no stdin: the command sees end-of-file at once, like `ssh host cmd < /dev/null`
-        channel.setInputStream(new ByteArrayInputStream(new byte[0]));
+        // stdin is what the caller gave (usually nothing), then end-of-file, like `ssh host cmd < file`
+        channel.setInputStream(new ByteArrayInputStream(stdin));
         channel.setOutputStream(out, true);
         channel.setErrStream(err, true);
         long openMillis = Math.max(1, Math.min(timeout.toMillis(), 30_000));

@@ -1,0 +1,56 @@
+package dev.migrationpanel.job;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+
+/**
+ * Hands jobs to db-scheduler, the persistent scheduler the panel nodes share through the panel's DB: a
+ * job is one execution of the {@code run-job} task, picked by whichever node has a free worker. A job
+ * whose node dies is not run again behind the admin's back: it is marked interrupted, to be resumed.
+ */
+@Configuration(proxyBeanMethods = false)
+class JobDispatcher {
+
+    static final String TASK = "run-job";
+    private static final Logger log = LoggerFactory.getLogger(JobDispatcher.class);
+
+    static String executionId(long jobId) {
+        return "job-" + jobId;
+    }
+
+    @Bean
+    OneTimeTask<Long> runJobTask(@Lazy JobRunner runner, @Lazy JobStates states) {
+        return Tasks.oneTime(TASK, Long.class)
+                .onDeadExecution((complete, operations) -> {
+                    long jobId = (Long) complete.getExecution().taskInstance.getData();
+                    log.warn("Job {}: the node running it stopped answering; marking it interrupted", jobId);
+                    states.end(jobId, List.of(JobStatus.QUEUED, JobStatus.RUNNING), JobStatus.INTERRUPTED, null,
+                            "The panel node running this job stopped answering; resume it from the interrupted step");
+                    operations.remove();
+                })
+                .onFailure((complete, operations) -> operations.remove())
+                .execute((instance, context) -> runner.run(instance.getData()));
+    }
+
+    @Bean
+    JobQueue jobQueue(SchedulerClient scheduler, OneTimeTask<Long> runJobTask, Clock clock) {
+        return jobId -> scheduler.scheduleIfNotExists(runJobTask.instance(executionId(jobId), jobId), Instant.now(clock));
+    }
+
+    /** Puts a saved job in line for a worker. */
+    @FunctionalInterface
+    interface JobQueue {
+        void enqueue(long jobId);
+    }
+}

@@ -1,0 +1,293 @@
+package dev.migrationpanel.job;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.migrationpanel.artifact.ArtifactException;
+import dev.migrationpanel.database.DatabaseException;
+import dev.migrationpanel.database.DbSettings;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceConnections;
+import dev.migrationpanel.instance.InstanceRepository;
+import dev.migrationpanel.job.log.JobLogService;
+import dev.migrationpanel.job.log.JobLogWriter;
+import dev.migrationpanel.job.log.LogStream;
+import dev.migrationpanel.remote.RemoteException;
+import dev.migrationpanel.remote.SshSession;
+import dev.migrationpanel.security.SecretMasker;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Executes a job's stored plan from its resume point, one step after the other, recording each step's
+ * start, end and outcome. Knows SSH, JDBC and the artifact store through its executors, never a product.
+ * Every way out — success, failure, cancel, gate, crash of a step — leaves a job state that is true and
+ * a lock that is released (or kept, at a gate, on purpose).
+ */
+@Component
+class JobRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    private final JobRepository jobs;
+    private final JobStates states;
+    private final InstanceRepository instances;
+    private final InstanceConnections connections;
+    private final JobLogService logs;
+    private final Map<String, StepExecutor> executors;
+    private final TransactionTemplate tx;
+    private final JsonMapper json;
+    private final JobProperties properties;
+    private final ScheduledExecutorService cancelWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "job-cancel-watch");
+        t.setDaemon(true);
+        return t;
+    });
+
+    JobRunner(JobRepository jobs, JobStates states, InstanceRepository instances, InstanceConnections connections,
+            JobLogService logs, List<StepExecutor> executors, TransactionTemplate tx, JsonMapper json,
+            JobProperties properties) {
+        this.jobs = jobs;
+        this.states = states;
+        this.instances = instances;
+        this.connections = connections;
+        this.logs = logs;
+        this.executors = executors.stream().collect(Collectors.toMap(StepExecutor::kind, Function.identity()));
+        this.tx = tx;
+        this.json = json;
+        this.properties = properties;
+    }
+
+    /** Plain data of a stored step, read in one transaction so the run needs no open session. */
+    private record PlannedStep(int position, String title, StepSpec spec, Long instanceId, int timeoutSeconds) {
+    }
+
+    private record Loaded(Job job, List<PlannedStep> steps) {
+    }
+
+    void run(long jobId) {
+        if (!states.start(jobId, properties.node())) {
+            return; // cancelled or taken while queued: nothing to do
+        }
+        Loaded loaded = tx.execute(s -> {
+            Job job = jobs.findById(jobId).orElseThrow();
+            List<PlannedStep> steps = job.getSteps().stream().map(step -> new PlannedStep(step.getPosition(),
+                    step.getTitle(), json.readValue(step.getSpec(), StepSpec.class), step.getInstanceId(),
+                    step.getTimeoutSeconds())).toList();
+            return new Loaded(job, steps);
+        });
+        Job job = loaded.job();
+        Map<Long, Instance> targets = new HashMap<>();
+        List<String> secrets = new ArrayList<>();
+        for (PlannedStep step : loaded.steps()) {
+            if (step.instanceId() != null && !targets.containsKey(step.instanceId())) {
+                instances.findById(step.instanceId()).ifPresent(i -> {
+                    targets.put(i.getId(), i);
+                    secrets.addAll(connections.secretsOf(i));
+                });
+            }
+        }
+        AtomicBoolean cancel = new AtomicBoolean();
+        var watch = cancelWatch.scheduleWithFixedDelay(() -> {
+            try {
+                if (states.cancelRequested(jobId)) {
+                    cancel.set(true);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Could not poll job {} for a cancel request", jobId, e);
+            }
+        }, 0, properties.cancelPoll().toMillis(), TimeUnit.MILLISECONDS);
+        Resources resources = new Resources(jobId, targets, secrets);
+        try (JobLogWriter writer = logs.open(jobId, new SecretMasker(secrets)); resources) {
+            resources.writer = writer;
+            execute(job, loaded.steps(), resources, cancel);
+        } catch (RuntimeException e) {
+            String reference = UUID.randomUUID().toString().substring(0, 8);
+            log.error("Job {} failed unexpectedly, reference {}", jobId, reference, e);
+            states.end(jobId, List.of(JobStatus.RUNNING), JobStatus.FAILED, null,
+                    "The panel failed unexpectedly; the panel log has the details under reference " + reference);
+        } finally {
+            watch.cancel(false);
+        }
+    }
+
+    private void execute(Job job, List<PlannedStep> steps, Resources resources, AtomicBoolean cancel) {
+        long jobId = job.getId();
+        int total = steps.size();
+        for (PlannedStep step : steps) {
+            if (step.position() < job.getResumeFrom()) {
+                continue;
+            }
+            if (cancel.get()) {
+                resources.note(step.position(), "Cancelled before step " + (step.position() + 1) + " started");
+                states.end(jobId, List.of(JobStatus.RUNNING), JobStatus.CANCELLED, step.position(),
+                        "Cancelled before step " + (step.position() + 1) + " of " + total);
+                return;
+            }
+            resources.note(step.position(), "Step " + (step.position() + 1) + "/" + total + ": " + step.title());
+            states.stepStarted(jobId, step.position(), job.getAttempt());
+            long started = System.nanoTime();
+            StepResult result;
+            try {
+                StepExecutor executor = executors.get(step.spec().kind());
+                if (executor == null) {
+                    throw new StepFailedException("No executor for steps of kind " + step.spec().kind());
+                }
+                Instance target = step.instanceId() == null ? null : resources.targets.get(step.instanceId());
+                if (step.instanceId() != null && target == null) {
+                    throw new StepFailedException("The instance of this step was deleted from the registry");
+                }
+                result = executor.execute(new StepRun(jobId, step.position(), step.spec(), target,
+                        Duration.ofSeconds(step.timeoutSeconds()), resources, cancel::get));
+            } catch (RemoteException e) {
+                if (e.kind() == RemoteException.Kind.CANCELLED) {
+                    stop(jobId, step, resources, StepStatus.CANCELLED, JobStatus.CANCELLED, e.getMessage(), total);
+                } else {
+                    stop(jobId, step, resources, StepStatus.FAILED, JobStatus.FAILED, e.getMessage(), total);
+                }
+                return;
+            } catch (StepFailedException | DatabaseException | ArtifactException e) {
+                stop(jobId, step, resources, StepStatus.FAILED, JobStatus.FAILED, e.getMessage(), total);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop(jobId, step, resources, StepStatus.INTERRUPTED, JobStatus.INTERRUPTED,
+                        "The panel is shutting down", total);
+                return;
+            } catch (Exception e) {
+                String reference = UUID.randomUUID().toString().substring(0, 8);
+                log.error("Step {} of job {} failed unexpectedly, reference {}", step.position() + 1, jobId, reference, e);
+                stop(jobId, step, resources, StepStatus.FAILED, JobStatus.FAILED,
+                        "The panel failed unexpectedly in this step; the panel log has the details under reference "
+                                + reference, total);
+                return;
+            }
+            if (result.waiting()) {
+                states.stepEnded(jobId, step.position(), StepStatus.WAITING, result.message());
+                resources.note(step.position(), "Waiting for an admin to continue: " + result.message());
+                resources.flush();
+                states.waiting(jobId, step.position(), result.message());
+                return;
+            }
+            states.stepEnded(jobId, step.position(), StepStatus.SUCCEEDED, result.message());
+            resources.note(step.position(), "Step " + (step.position() + 1) + " done in "
+                    + seconds(System.nanoTime() - started) + ": " + result.message());
+        }
+        resources.note(null, "All " + total + " steps succeeded");
+        resources.flush();
+        states.end(jobId, List.of(JobStatus.RUNNING), JobStatus.SUCCEEDED, total, "All " + total + " steps succeeded");
+    }
+
+    private void stop(long jobId, PlannedStep step, Resources resources, StepStatus stepStatus, JobStatus jobStatus,
+            String message, int total) {
+        states.stepEnded(jobId, step.position(), stepStatus, message);
+        resources.note(step.position(), "Step " + (step.position() + 1) + " " + stepStatus.name().toLowerCase() + ": " + message);
+        resources.flush();
+        states.end(jobId, List.of(JobStatus.RUNNING), jobStatus, step.position(),
+                "Step " + (step.position() + 1) + " of " + total + " (" + step.title() + ") "
+                        + stepStatus.name().toLowerCase() + ": " + message);
+    }
+
+    private static String seconds(long nanos) {
+        return String.format("%.1f s", nanos / 1e9);
+    }
+
+    /** The run's SSH sessions (one per instance, reused by its steps), secrets and log. */
+    private final class Resources implements StepRun.Context, AutoCloseable {
+        final Map<Long, Instance> targets;
+        final List<String> secrets;
+        final Map<Long, SshSession> sessions = new HashMap<>();
+        final Map<Long, DbSettings> dbSettings = new HashMap<>();
+        final long jobId;
+        JobLogWriter writer;
+        /** Also masks the secrets met during the run (a DB password read from .env), after the writer was opened. */
+        private SecretMasker masker;
+        private long lastProgressWrite;
+
+        Resources(long jobId, Map<Long, Instance> targets, List<String> secrets) {
+            this.jobId = jobId;
+            this.targets = targets;
+            this.secrets = secrets;
+            this.masker = new SecretMasker(secrets);
+        }
+
+        @Override
+        public SshSession ssh(Instance instance) {
+            SshSession session = sessions.get(instance.getId());
+            if (session == null || !session.isConnected()) {
+                session = connections.openSsh(instance);
+                sessions.put(instance.getId(), session);
+            }
+            return session;
+        }
+
+        @Override
+        public String secret(Instance instance, SshSession session, String name) {
+            return switch (name) {
+                case "db.password" -> {
+                    DbSettings settings = dbSettings.computeIfAbsent(instance.getId(),
+                            id -> connections.dbSettings(instance, session));
+                    if (settings.password() == null) {
+                        throw new StepFailedException("The step needs the DB password of " + instance.getName()
+                                + " and neither its .env nor the panel has one");
+                    }
+                    if (!secrets.contains(settings.password())) {
+                        secrets.add(settings.password());
+                        masker = new SecretMasker(secrets);
+                    }
+                    yield settings.password();
+                }
+                case "ssh.password" -> {
+                    if (instance.getSshPassword() == null) {
+                        throw new StepFailedException("The step needs the SSH password of " + instance.getName());
+                    }
+                    yield instance.getSshPassword();
+                }
+                default -> throw new StepFailedException("The step refers to an unknown secret '" + name + "'");
+            };
+        }
+
+        @Override
+        public void log(int step, String stream, String line) {
+            writer.line(step, LogStream.valueOf(stream), masker.mask(line));
+        }
+
+        void note(Integer step, String line) {
+            writer.line(step, LogStream.PANEL, line);
+        }
+
+        void flush() {
+            writer.flush();
+        }
+
+        @Override
+        public void progress(int step, long done, Long total) {
+            long now = System.nanoTime();
+            if (now - lastProgressWrite > 500_000_000L || total != null && done >= total) {
+                lastProgressWrite = now;
+                states.progress(jobId, step, done, total);
+            }
+        }
+
+        @Override
+        public void close() {
+            for (SshSession session : sessions.values()) {
+                session.close();
+            }
+        }
+    }
+}

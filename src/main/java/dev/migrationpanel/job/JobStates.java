@@ -1,0 +1,100 @@
+package dev.migrationpanel.job;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The runner's writes to a job's state, as guarded SQL updates: each transition names the state it
+ * leaves, so a runner, a cancel click and a recovering node never overwrite each other's outcome.
+ */
+@Component
+class JobStates {
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final InstanceLocks locks;
+    private final Clock clock;
+
+    JobStates(JdbcTemplate jdbc, TransactionTemplate tx, InstanceLocks locks, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.locks = locks;
+        this.clock = clock;
+    }
+
+    private Timestamp now() {
+        return Timestamp.from(Instant.now(clock));
+    }
+
+    /** QUEUED → RUNNING on this node; false when the job is not queued any more (cancelled meanwhile). */
+    boolean start(long jobId, String node) {
+        return jdbc.update("update job set status = 'RUNNING', node = ?, started_at = coalesce(started_at, ?), "
+                + "finished_at = null, message = null where id = ? and status = 'QUEUED'", node, now(), jobId) == 1;
+    }
+
+    void stepStarted(long jobId, int position, int attempt) {
+        tx.executeWithoutResult(s -> {
+            jdbc.update("update job_step set status = 'RUNNING', attempt = ?, started_at = ?, finished_at = null, "
+                    + "message = null, bytes_done = null, bytes_total = null where job_id = ? and position = ?",
+                    attempt, now(), jobId, position);
+            jdbc.update("update job set current_step = ? where id = ?", position, jobId);
+        });
+    }
+
+    void stepEnded(long jobId, int position, StepStatus status, String message) {
+        jdbc.update("update job_step set status = ?, finished_at = ?, message = ? where job_id = ? and position = ?",
+                status.name(), now(), clip(message), jobId, position);
+    }
+
+    void progress(long jobId, int position, long done, Long total) {
+        jdbc.update("update job_step set bytes_done = ?, bytes_total = ? where job_id = ? and position = ?",
+                done, total, jobId, position);
+    }
+
+    /** RUNNING → WAITING at a gate; the locks stay held. */
+    void waiting(long jobId, int position, String prompt) {
+        tx.executeWithoutResult(s -> {
+            jdbc.update("update job_step set status = 'WAITING', message = ? where job_id = ? and position = ?",
+                    clip(prompt), jobId, position);
+            jdbc.update("update job set status = 'WAITING', resume_from = ?, message = ? where id = ? and status = 'RUNNING'",
+                    position, clip("Waiting for confirmation: " + prompt), jobId);
+        });
+    }
+
+    /**
+     * Ends the job (SUCCEEDED, FAILED, CANCELLED or INTERRUPTED) if it is still in one of {@code from}, and
+     * releases its locks in the same transaction. Returns whether this call ended it.
+     */
+    boolean end(long jobId, List<JobStatus> from, JobStatus to, Integer resumeFrom, String message) {
+        Boolean ended = tx.execute(s -> {
+            String states = String.join("','", from.stream().map(Enum::name).toList());
+            int n = jdbc.update("update job set status = ?, finished_at = ?, message = ?, cancel_requested = false, "
+                    + "resume_from = coalesce(?, resume_from) where id = ? and status in ('" + states + "')",
+                    to.name(), now(), clip(message), resumeFrom, jobId);
+            if (n == 1) {
+                locks.release(jobId);
+            }
+            return n == 1;
+        });
+        return Boolean.TRUE.equals(ended);
+    }
+
+    boolean cancelRequested(long jobId) {
+        List<Boolean> flags = jdbc.queryForList("select cancel_requested from job where id = ?", Boolean.class, jobId);
+        return !flags.isEmpty() && Boolean.TRUE.equals(flags.get(0));
+    }
+
+    static String clip(String message) {
+        if (message == null) {
+            return null;
+        }
+        String flat = message.replaceAll("\\s*\\R\\s*", " · ").strip();
+        return flat.length() <= 2000 ? flat : flat.substring(0, 1999) + "…";
+    }
+}

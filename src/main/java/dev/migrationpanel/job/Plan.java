@@ -1,0 +1,39 @@
+package dev.migrationpanel.job;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The ordered steps a flow built from the admin's choices. The wizard shows it; the runner executes the
+ * same plan, stored with its job, unchanged.
+ *
+ * @param flow       id of the flow that built it, e.g. {@code dreamfactory.backup}
+ * @param instanceId the instance the job is about (its list and history are filed under it)
+ */
+public record Plan(String flow, String title, Long instanceId, String instanceName, List<Step> steps) {
+
+    public Plan {
+        Objects.requireNonNull(flow, "flow");
+        Objects.requireNonNull(title, "title");
+        steps = List.copyOf(steps);
+        if (steps.isEmpty()) {
+            throw new IllegalArgumentException("A plan needs at least one step");
+        }
+    }
+
+    /** Every instance a step touches: the job holds each one's lock while it runs. */
+    public Set<Long> instanceIds() {
+        Set<Long> ids = new TreeSet<>();
+        if (instanceId != null) {
+            ids.add(instanceId);
+        }
+        for (Step step : steps) {
+            if (step.instanceId() != null) {
+                ids.add(step.instanceId());
+            }
+        }
+        return ids;
+    }
+}

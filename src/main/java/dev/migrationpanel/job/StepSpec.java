@@ -1,0 +1,103 @@
+package dev.migrationpanel.job;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * What one step does, as a value: easy to show for review, store with the job, compare in a test, and
+ * hand to its executor. Secrets never appear in a spec: a command refers to one, bare (outside quotes), as
+ * {@code {{secret:db.password}}}, resolved against the step's instance only when the step runs.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = StepSpec.RemoteCommand.class, name = StepSpec.REMOTE_COMMAND),
+        @JsonSubTypes.Type(value = StepSpec.Download.class, name = StepSpec.DOWNLOAD),
+        @JsonSubTypes.Type(value = StepSpec.Upload.class, name = StepSpec.UPLOAD),
+        @JsonSubTypes.Type(value = StepSpec.Sql.class, name = StepSpec.SQL),
+        @JsonSubTypes.Type(value = StepSpec.HttpCheck.class, name = StepSpec.HTTP_CHECK),
+        @JsonSubTypes.Type(value = StepSpec.Gate.class, name = StepSpec.GATE)})
+public sealed interface StepSpec {
+
+    String REMOTE_COMMAND = "remote-command";
+    String DOWNLOAD = "download";
+    String UPLOAD = "upload";
+    String SQL = "sql";
+    String HTTP_CHECK = "http-check";
+    String GATE = "gate";
+
+    Pattern SECRET = Pattern.compile("\\{\\{secret:([a-z][a-z0-9._-]*)}}");
+
+    String kind();
+
+    /** Exactly what will run, as the admin reviews it, secrets as {@code ****}. */
+    String display();
+
+    static String hideSecrets(String text) {
+        return SECRET.matcher(text).replaceAll("****");
+    }
+
+    /** The names of the secrets a text refers to, in order of first appearance. */
+    static java.util.List<String> secretNames(String text) {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        Matcher m = SECRET.matcher(text);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return java.util.List.copyOf(names);
+    }
+
+    /** Replaces each secret reference with what {@code resolver} gives for its name. */
+    static String withSecrets(String text, java.util.function.Function<String, String> resolver) {
+        Matcher m = SECRET.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(resolver.apply(m.group(1))));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** A command line run over SSH on the step's instance, in its own process group. */
+    record RemoteCommand(String command) implements StepSpec {
+        public String kind() { return REMOTE_COMMAND; }
+        public String display() { return hideSecrets(command); }
+    }
+
+    /** A remote file streamed by SFTP into the artifact store. */
+    record Download(String remotePath, String artifactName, String artifactKind, boolean secret) implements StepSpec {
+        public String kind() { return DOWNLOAD; }
+        public String display() {
+            return "sftp get " + remotePath + " → artifact " + artifactName + (secret ? " (encrypted)" : "");
+        }
+    }
+
+    /** An artifact made by an earlier step of the same job, streamed by SFTP to a remote path. */
+    record Upload(int fromStep, String remotePath) implements StepSpec {
+        public String kind() { return UPLOAD; }
+        public String display() { return "sftp put artifact of step " + (fromStep + 1) + " → " + remotePath; }
+    }
+
+    /** SQL against the instance's system DB; a query logs its rows, a script runs statement by statement. */
+    record Sql(String sql, boolean query) implements StepSpec {
+        public String kind() { return SQL; }
+        public String display() { return hideSecrets(sql); }
+    }
+
+    /** An HTTP GET whose status (and, if given, body) must be what is expected. */
+    record HttpCheck(String url, int expectedStatus, String bodyContains) implements StepSpec {
+        public String kind() { return HTTP_CHECK; }
+        public String display() {
+            return "GET " + url + " → expect " + expectedStatus
+                    + (bodyContains == null || bodyContains.isEmpty() ? "" : " and a body containing \"" + bodyContains + "\"");
+        }
+    }
+
+    /** Pauses the job until an admin clicks continue. */
+    record Gate(String prompt) implements StepSpec {
+        public String kind() { return GATE; }
+        public String display() { return "Wait for confirmation: " + prompt; }
+    }
+}
