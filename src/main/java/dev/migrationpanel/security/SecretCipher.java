@@ -15,6 +15,8 @@ import java.util.HexFormat;
 import java.util.Set;
 
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -80,6 +82,27 @@ public class SecretCipher {
             // No cause attached: it carries nothing an admin can act on, and nothing of the secret.
             throw new IllegalStateException(
                     "A stored secret cannot be decrypted: the master key differs from the one it was encrypted with");
+        }
+    }
+
+    /**
+     * A separate AES-256 key for one purpose (e.g. {@code "artifacts"}), derived from the master key with
+     * HKDF-Expand (RFC 5869, HMAC-SHA256, one block; the master key is already uniformly random so it serves
+     * as the pseudo-random key). The same master key and purpose always give the same key; different
+     * purposes give independent keys, so no other part of the panel ever holds the master key itself.
+     */
+    public SecretKey deriveKey(String purpose) {
+        if (purpose == null || purpose.isBlank()) {
+            throw new IllegalArgumentException("A derived key needs a purpose");
+        }
+        try {
+            Mac hmac = Mac.getInstance("HmacSHA256");
+            hmac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            hmac.update(("migration-panel/" + purpose).getBytes(StandardCharsets.UTF_8));
+            hmac.update((byte) 1);
+            return new SecretKeySpec(hmac.doFinal(), "AES");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Deriving a key failed", e);
         }
     }
 
