@@ -13,11 +13,13 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.AsyncRequestTimeoutException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -115,6 +117,15 @@ class JobLogController {
                 64 * 1024);
         logs.writeText(id, out);
         out.flush();
+    }
+
+    /**
+     * A stream the container timed out (at shutdown; the stream's own deadline comes first otherwise): the
+     * response is committed, there is nothing to answer and nothing worth an error in the panel's log.
+     */
+    @ExceptionHandler(AsyncRequestTimeoutException.class)
+    void streamTimedOut() {
+        // the browser reconnects with Last-Event-ID
     }
 
     private void requireJob(long id) {
