@@ -9,6 +9,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.migrationpanel.job.log.JobLogHub;
+
 /**
  * The runner's writes to a job's state, as guarded SQL updates: each transition names the state it
  * leaves, so a runner, a cancel click and a recovering node never overwrite each other's outcome.
@@ -20,12 +22,14 @@ class JobStates {
     private final TransactionTemplate tx;
     private final InstanceLocks locks;
     private final Clock clock;
+    private final JobLogHub hub;
 
-    JobStates(JdbcTemplate jdbc, TransactionTemplate tx, InstanceLocks locks, Clock clock) {
+    JobStates(JdbcTemplate jdbc, TransactionTemplate tx, InstanceLocks locks, Clock clock, JobLogHub hub) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.locks = locks;
         this.clock = clock;
+        this.hub = hub;
     }
 
     private Timestamp now() {
@@ -65,6 +69,7 @@ class JobStates {
             jdbc.update("update job set status = 'WAITING', resume_from = ?, message = ? where id = ? and status = 'RUNNING'",
                     position, clip("Waiting for confirmation: " + prompt), jobId);
         });
+        hub.wake(jobId);
     }
 
     /**
@@ -82,6 +87,7 @@ class JobStates {
             }
             return n == 1;
         });
+        hub.wake(jobId); // open log streams see the end at once
         return Boolean.TRUE.equals(ended);
     }
 
