@@ -1,7 +1,9 @@
 package dev.migrationpanel.job;
 
+import dev.migrationpanel.web.ConflictException;
+
 /** A job was refused because another job holds one of its instances; the message says which and whose. */
-public class InstanceBusyException extends RuntimeException {
+public class InstanceBusyException extends ConflictException {
 
     private final long holderJobId;
 

@@ -15,6 +15,9 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
+import dev.migrationpanel.database.DatabaseException;
+import dev.migrationpanel.remote.RemoteException;
+
 /**
  * Every API failure as {@code application/problem+json} with a one-line {@code detail}: never a stack
  * trace, never exception text that was not written for an admin.
@@ -34,6 +37,17 @@ class ApiExceptionHandler {
     @ExceptionHandler(NotFoundException.class)
     ProblemDetail notFound(NotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage());
+    }
+
+    @ExceptionHandler(ConflictException.class)
+    ProblemDetail conflict(ConflictException e) {
+        return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage());
+    }
+
+    /** The instance could not be reached or read while answering (e.g. building a plan). */
+    @ExceptionHandler({RemoteException.class, DatabaseException.class})
+    ProblemDetail instanceUnreachable(RuntimeException e) {
+        return problem(HttpStatus.BAD_GATEWAY, "Instance unreachable", e.getMessage());
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
@@ -58,7 +72,7 @@ class ApiExceptionHandler {
     }
 
     @ExceptionHandler(ObjectOptimisticLockingFailureException.class)
-    ProblemDetail conflict(ObjectOptimisticLockingFailureException e) {
+    ProblemDetail concurrentChange(ObjectOptimisticLockingFailureException e) {
         return problem(HttpStatus.CONFLICT, "Conflict", "Someone else changed this meanwhile: read it again and retry");
     }
 

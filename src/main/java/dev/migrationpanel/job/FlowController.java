@@ -1,0 +1,74 @@
+package dev.migrationpanel.job;
+
+import java.util.Map;
+
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import dev.migrationpanel.database.DatabaseException;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.remote.RemoteException;
+import dev.migrationpanel.web.InvalidInputException;
+
+/** An instance's flows and recent jobs, and the review page where a plan is read before it runs. */
+@Controller
+@RequestMapping("/instances/{instanceId}/flows")
+class FlowController {
+
+    private final FlowService flows;
+    private final InstanceService instances;
+    private final JobService jobs;
+
+    FlowController(FlowService flows, InstanceService instances, JobService jobs) {
+        this.flows = flows;
+        this.instances = instances;
+        this.jobs = jobs;
+    }
+
+    @GetMapping
+    String list(@PathVariable long instanceId, Model model) {
+        Instance instance = instances.get(instanceId);
+        model.addAttribute("instance", instance);
+        model.addAttribute("flows", flows.flowsFor(instance));
+        model.addAttribute("recent", jobs.search(new JobSearch(instanceId, null, null, null, null, null), 0, 10)
+                .map(j -> JobView.of(j).summary()).getContent());
+        return "job/flows";
+    }
+
+    @GetMapping("/{flowId}")
+    String review(@PathVariable long instanceId, @PathVariable String flowId, Model model) {
+        Instance instance = instances.get(instanceId);
+        model.addAttribute("instance", instance);
+        model.addAttribute("flow", flows.flow(flowId));
+        try {
+            FlowService.Review review = flows.review(flowId, instanceId, Map.of());
+            model.addAttribute("plan", review.plan());
+            model.addAttribute("digest", review.digest());
+        } catch (InvalidInputException | RemoteException | DatabaseException e) {
+            model.addAttribute("planError", e.getMessage());
+        }
+        return "job/review";
+    }
+
+    @PostMapping("/{flowId}")
+    @PreAuthorize("hasRole('OPERATOR')")
+    String start(@PathVariable long instanceId, @PathVariable String flowId,
+            @RequestParam(required = false) String planDigest, RedirectAttributes redirect) {
+        try {
+            Job job = flows.start(flowId, instanceId, Map.of(), planDigest);
+            redirect.addFlashAttribute("flashOk", "Started: the log follows below.");
+            return "redirect:/jobs/" + job.getId();
+        } catch (InvalidInputException | InstanceBusyException | RemoteException | DatabaseException e) {
+            redirect.addFlashAttribute("flashError", e.getMessage());
+            return "redirect:/instances/" + instanceId + "/flows/" + flowId;
+        }
+    }
+}
