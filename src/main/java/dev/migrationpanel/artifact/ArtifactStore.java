@@ -255,7 +255,7 @@ public class ArtifactStore {
         if (gzip != null) {
             try {
                 gzip.close(); // releases the deflater; its last writes fail on the closed file
-            } catch (IOException ignored) {
+            } catch (IOException | RuntimeException ignored) {
                 // expected
             }
         }

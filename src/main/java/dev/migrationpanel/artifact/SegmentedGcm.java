@@ -76,6 +76,7 @@ final class SegmentedGcm {
         private int filled;
         private long counter;
         private boolean finished;
+        private boolean broken;
 
         EncryptingOutputStream(OutputStream out, SecretKey key, String artifactId, SecureRandom random,
                 int segmentSize) throws IOException {
@@ -109,8 +110,8 @@ final class SegmentedGcm {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            if (finished) {
-                throw new IOException("The encrypted artifact stream is already closed");
+            if (finished || broken) {
+                throw new IOException("The encrypted artifact stream is already closed or failed");
             }
             while (len > 0) {
                 if (filled == plain.length) {
@@ -137,13 +138,22 @@ final class SegmentedGcm {
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("Encrypting an artifact segment failed", e);
             }
-            out.write(sealed, 0, n);
+            // an IV is never used twice, not even when writing the sealed segment fails
             counter++;
             filled = 0;
+            try {
+                out.write(sealed, 0, n);
+            } catch (IOException e) {
+                broken = true;
+                throw e;
+            }
         }
 
         /** Seals the last segment (possibly empty) and flushes; does not close the stream below. */
         void finish() throws IOException {
+            if (broken) {
+                throw new IOException("The encrypted artifact stream failed");
+            }
             if (!finished) {
                 seal(true);
                 finished = true;
