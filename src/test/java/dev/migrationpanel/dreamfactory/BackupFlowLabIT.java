@@ -1,0 +1,165 @@
+package dev.migrationpanel.dreamfactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+import dev.migrationpanel.artifact.Artifact;
+import dev.migrationpanel.artifact.ArtifactKind;
+import dev.migrationpanel.artifact.ArtifactStore;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceConnections;
+import dev.migrationpanel.instance.InstanceForm;
+import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.instance.SshAuthMethod;
+import dev.migrationpanel.instance.WebServer;
+import dev.migrationpanel.job.FlowService;
+import dev.migrationpanel.job.Job;
+import dev.migrationpanel.job.JobService;
+import dev.migrationpanel.job.JobStatus;
+import dev.migrationpanel.job.log.JobLogService;
+import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.remote.HostKey;
+import dev.migrationpanel.remote.SshSession;
+import dev.migrationpanel.web.InvalidInputException;
+
+/**
+ * "Back up now" on the lab's DreamFactory-shaped installs over the real sshd, for each DB vendor: the
+ * .env and the dump land in the artifact store, whole and checksummed, and nothing is left behind.
+ */
+@SpringBootTest
+class BackupFlowLabIT {
+
+    @Autowired
+    InstanceService instances;
+    @Autowired
+    InstanceConnections connections;
+    @Autowired
+    FlowService flows;
+    @Autowired
+    JobService jobs;
+    @Autowired
+    ArtifactStore artifacts;
+    @Autowired
+    JobLogService logs;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    final Lab lab = Lab.get();
+
+    @BeforeEach
+    void signIn() {
+        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("lab-operator", null,
+                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+    }
+
+    @AfterEach
+    void signOut() {
+        SecurityContextHolder.clearContext();
+    }
+
+    private Instance register(String labInstance) {
+        InstanceForm form = new InstanceForm();
+        form.setName("backup-" + labInstance + "-" + System.nanoTime());
+        form.setSshHost(lab.sshHost());
+        form.setSshPort(lab.sshPort());
+        form.setSshUser("dflab");
+        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
+        form.setSshPrivateKey(lab.privateKeyText("dflab", "rsa"));
+        form.setInstallPath(lab.instance(labInstance).path().toString());
+        form.setWebServer(WebServer.NONE);
+        Instance instance = instances.create(form);
+        HostKey key = HostKey.fromOpenSshLine(lab.property("sshd.hostkey.ed25519.public"));
+        jdbc.update("update instance set host_key_type = ?, host_key_fingerprint = ?, host_key_base64 = ?, "
+                + "host_key_accepted_by = 'lab', host_key_accepted_at = ? where id = ?", key.type(), key.fingerprint(),
+                key.base64Key(), java.sql.Timestamp.from(Instant.now()), instance.getId());
+        return instances.get(instance.getId());
+    }
+
+    private Job await(long id) throws InterruptedException {
+        long until = System.currentTimeMillis() + 60_000;
+        Job job = jobs.get(id);
+        while (job.getStatus().isActive() && System.currentTimeMillis() < until) {
+            Thread.sleep(100);
+            job = jobs.get(id);
+        }
+        return job;
+    }
+
+    private static String read(InputStream in) throws Exception {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mariadb", "pgsql", "sqlite"})
+    void backsUpEnvAndDatabase(String labInstance) throws Exception {
+        Instance instance = register(labInstance);
+        Lab.LabInstance li = lab.instance(labInstance);
+        FlowService.Review review = flows.review(DreamFactoryBackupFlow.ID, instance.getId(), Map.of());
+        assertThat(review.plan().steps()).hasSize(5);
+        assertThat(review.plan().steps()).allSatisfy(s -> assertThat(s.changesInstance()).isFalse());
+        String shown = review.plan().steps().toString();
+        if (li.dbPassword() != null) {
+            assertThat(shown).doesNotContain(li.dbPassword());
+        }
+
+        Job job = flows.start(DreamFactoryBackupFlow.ID, instance.getId(), Map.of(), review.digest());
+        Job done = await(job.getId());
+        assertThat(done.getStatus()).as(done.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
+
+        List<Artifact> stored = artifacts.forJob(job.getId());
+        Artifact env = stored.stream().filter(a -> a.getKind() == ArtifactKind.ENV_FILE).findFirst().orElseThrow();
+        Artifact dump = stored.stream().filter(a -> a.getKind() == ArtifactKind.DB_DUMP).findFirst().orElseThrow();
+        assertThat(env.isEncrypted()).isTrue();
+        assertThat(dump.isEncrypted()).isTrue();
+
+        String envText = read(artifacts.open(env.getId()));
+        String dumpText = read(artifacts.open(dump.getId()));
+        try (SshSession ssh = connections.openSsh(instance)) {
+            assertThat(envText).isEqualTo(ssh.run("cat " + li.path() + "/.env", java.time.Duration.ofSeconds(10)).stdout());
+            assertThat(ssh.run("ls -A .migration-panel", java.time.Duration.ofSeconds(10)).stdout().trim())
+                    .as("the staged dump was removed").isEmpty();
+        }
+        assertThat(envText).contains("APP_KEY=" + li.appKey());
+        assertThat(dumpText).containsIgnoringCase("CREATE TABLE").contains("admin@lab.test");
+
+        List<String> log = logs.after(job.getId(), 0, 5000).stream().map(l -> l.line()).toList();
+        assertThat(log).contains("All 5 steps succeeded");
+        if (li.dbPassword() != null) {
+            assertThat(log).noneMatch(l -> l.contains(li.dbPassword()));
+        }
+        assertThat(log).noneMatch(l -> l.contains(li.appKey()));
+    }
+
+    @Test
+    void aPlanThatChangedSinceTheReviewIsRefused() {
+        Instance instance = register("sqlite");
+        FlowService.Review review = flows.review(DreamFactoryBackupFlow.ID, instance.getId(), Map.of());
+        InstanceForm edit = InstanceForm.from(instance);
+        edit.setDbSqlitePath("/opt/lab/elsewhere.sqlite");
+        instances.update(instance.getId(), edit);
+        assertThatThrownBy(() -> flows.start(DreamFactoryBackupFlow.ID, instance.getId(), Map.of(), review.digest()))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("The plan changed since you reviewed it");
+        assertThatThrownBy(() -> flows.start(DreamFactoryBackupFlow.ID, instance.getId(), Map.of(), null))
+                .hasMessageContaining("Review the plan first");
+    }
+}
