@@ -38,8 +38,7 @@ class FlowController {
         Instance instance = instances.get(instanceId);
         model.addAttribute("instance", instance);
         model.addAttribute("flows", flows.flowsFor(instance));
-        model.addAttribute("recent", jobs.search(new JobSearch(instanceId, null, null, null, null, null), 0, 10)
-                .map(j -> JobView.of(j).summary()).getContent());
+        model.addAttribute("recent", jobs.search(new JobSearch(instanceId, null, null, null, null, null), 0, 10).getContent());
         return "job/flows";
     }
 

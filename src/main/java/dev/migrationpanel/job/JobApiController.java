@@ -38,7 +38,7 @@ class JobApiController {
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
             @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
         var result = jobs.search(new JobSearch(instanceId, flow, status, startedBy, from, to), page, size);
-        return new JobPage(result.getContent().stream().map(j -> JobView.of(j).summary()).toList(), result.getNumber(),
+        return new JobPage(result.getContent(), result.getNumber(),
                 result.getSize(), result.getTotalElements(), result.getTotalPages());
     }
 

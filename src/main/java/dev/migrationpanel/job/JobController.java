@@ -42,7 +42,7 @@ class JobController {
             @RequestParam(defaultValue = "0") int page, Model model) {
         JobSearch search = new JobSearch(instanceId, flow, status, startedBy, from, to);
         model.addAttribute("search", search);
-        model.addAttribute("result", jobs.search(search, page, PAGE_SIZE).map(j -> JobView.of(j).summary()));
+        model.addAttribute("result", jobs.search(search, page, PAGE_SIZE));
         model.addAttribute("instances", instances.list());
         model.addAttribute("flows", jobs.flows());
         model.addAttribute("statuses", JobStatus.values());

@@ -47,12 +47,14 @@ public class JobService {
         return job;
     }
 
+    /** One page of the history as summaries (no plan), newest first. */
     @Transactional(readOnly = true)
-    public org.springframework.data.domain.Page<Job> search(JobSearch search, int page, int size) {
+    public org.springframework.data.domain.Page<JobView> search(JobSearch search, int page, int size) {
         return jobs.findAll(search.toSpecification(), org.springframework.data.domain.PageRequest.of(Math.max(0, page),
                 Math.max(1, Math.min(size, 200)), org.springframework.data.domain.Sort.by(
                         org.springframework.data.domain.Sort.Order.desc("createdAt"),
-                        org.springframework.data.domain.Sort.Order.desc("id"))));
+                        org.springframework.data.domain.Sort.Order.desc("id"))))
+                .map(job -> JobView.of(job).summary());
     }
 
     @Transactional(readOnly = true)

@@ -1,0 +1,133 @@
+package dev.migrationpanel.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceForm;
+import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.instance.SshAuthMethod;
+import dev.migrationpanel.instance.WebServer;
+import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.remote.HostKey;
+
+/**
+ * An operator in real headless Chromium runs "Back up now" on the lab's PostgreSQL install: reviews the
+ * plan, starts it, watches log lines arrive live, and downloads the dump, whose SHA-256 matches the one shown.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class JobBrowserIT {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    InstanceService instances;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    final Lab lab = Lab.get();
+    WebDriver browser;
+    Instance instance;
+
+    @BeforeEach
+    void setUp() {
+        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("setup", null,
+                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+        InstanceForm form = new InstanceForm();
+        form.setName("df-pgsql-lab");
+        form.setEnvironment("staging");
+        form.setSshHost(lab.sshHost());
+        form.setSshPort(lab.sshPort());
+        form.setSshUser("dflab");
+        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
+        form.setSshPrivateKey(lab.privateKeyText("dflab", "ed25519"));
+        form.setSshPassphrase(lab.passphrase("dflab"));
+        form.setInstallPath(lab.instance("pgsql").path().toString());
+        form.setWebServer(WebServer.NONE);
+        instance = instances.create(form);
+        HostKey key = HostKey.fromOpenSshLine(lab.property("sshd.hostkey.ed25519.public"));
+        jdbc.update("update instance set host_key_type = ?, host_key_fingerprint = ?, host_key_base64 = ?, "
+                + "host_key_accepted_by = 'admin', host_key_accepted_at = ? where id = ?", key.type(), key.fingerprint(),
+                key.base64Key(), Timestamp.from(Instant.now()), instance.getId());
+        SecurityContextHolder.clearContext();
+        browser = BrowserSupport.start();
+    }
+
+    @AfterEach
+    void close() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(60));
+    }
+
+    @Test
+    void reviewRunWatchTheLogAndDownloadTheDump() throws Exception {
+        browser.get("http://localhost:" + port + "/login");
+        browser.findElement(By.id("username")).sendKeys("admin");
+        browser.findElement(By.id("password")).sendKeys("admin-test-password-1");
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        waiting().until(d -> d.findElements(By.id("new-instance")).size() == 1);
+
+        browser.get("http://localhost:" + port + "/instances/" + instance.getId());
+        browser.findElement(By.id("flows-link")).click();
+        browser.findElement(By.id("flow-dreamfactory-backup")).click();
+        waiting().until(d -> d.findElements(By.id("plan-steps")).size() == 1);
+        String plan = browser.findElement(By.id("plan-steps")).getText();
+        assertThat(plan).contains("pg_dump").contains("PGPASSWORD=****").doesNotContain(lab.instance("pgsql").dbPassword());
+
+        browser.findElement(By.id("start-job")).click();
+        waiting().until(d -> d.findElements(By.cssSelector(".joblog-lines")).size() == 1);
+        // lines arrive over Server-Sent Events while the page stays open
+        waiting().until(d -> d.findElement(By.cssSelector(".joblog-lines")).getText().contains("All 5 steps succeeded"));
+        String log = browser.findElement(By.cssSelector(".joblog-lines")).getText();
+        assertThat(log).contains("Step 1/5: Capture .env").contains("Stored artifact");
+        assertThat(log).doesNotContain(lab.instance("pgsql").dbPassword());
+
+        waiting().until(d -> d.findElements(By.cssSelector("#artifacts tbody tr")).size() == 2);
+        assertThat(browser.findElement(By.cssSelector("h1 .status")).getText()).isEqualTo("SUCCEEDED");
+        WebElement dumpRow = browser.findElements(By.cssSelector("#artifacts tbody tr")).stream()
+                .filter(r -> r.getText().contains("DB_DUMP")).findFirst().orElseThrow();
+        String shownSha = dumpRow.findElement(By.cssSelector(".sha")).getText();
+        String href = dumpRow.findElement(By.cssSelector("a.download")).getAttribute("href");
+        Object downloaded = ((JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "fetch(arguments[0]).then(async r => done([r.status, r.headers.get('X-Checksum-SHA256'),"
+                        + " r.headers.get('Content-Disposition'), (await r.text()).includes('CREATE TABLE')]))"
+                        + ".catch(e => done(['error', String(e)]));", href);
+        assertThat(downloaded.toString()).isEqualTo("[200, " + shownSha + ", attachment; filename=\"df-pgsql-lab-pgsql-dump.sql\", true]");
+
+        browser.manage().window().setSize(new Dimension(1280, 1500));
+        Files.createDirectories(Path.of("target/screenshots"));
+        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, Path.of("target/screenshots/job.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
