@@ -154,7 +154,10 @@ class JobRunner {
                 result = executor.execute(new StepRun(jobId, step.position(), step.spec(), target,
                         Duration.ofSeconds(step.timeoutSeconds()), resources, cancel::get));
             } catch (RemoteException e) {
-                if (e.kind() == RemoteException.Kind.CANCELLED) {
+                if (Thread.currentThread().isInterrupted()) {
+                    stop(jobId, step, resources, StepStatus.INTERRUPTED, JobStatus.INTERRUPTED,
+                            "The panel shut down while this step ran; resume it from this step", total);
+                } else if (e.kind() == RemoteException.Kind.CANCELLED) {
                     stop(jobId, step, resources, StepStatus.CANCELLED, JobStatus.CANCELLED, e.getMessage(), total);
                 } else {
                     stop(jobId, step, resources, StepStatus.FAILED, JobStatus.FAILED, e.getMessage(), total);

@@ -57,7 +57,11 @@ class TransferExecutors {
                             });
                 } catch (ArtifactException e) {
                     watch.throwIfStopped();
-                    throw failure[0] != null ? failure[0] : e;
+                    // the remote side's reason when it failed; the store's own (a full disk) otherwise
+                    if (failure[0] != null && failure[0].kind() != RemoteException.Kind.LOCAL_FAILED) {
+                        throw failure[0];
+                    }
+                    throw e;
                 }
                 run.progress(artifact.getSizeBytes(), size);
                 run.note("Stored artifact " + artifact.getName() + ": " + artifact.getSizeBytes() + " bytes, sha256 "

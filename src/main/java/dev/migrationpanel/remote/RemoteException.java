@@ -22,8 +22,10 @@ public class RemoteException extends RuntimeException {
         DISCONNECTED,
         /** An admin cancelled; the remote command's whole process group was stopped. */
         CANCELLED,
-        /** An SFTP transfer failed for a reason other than the connection (missing file, no permission, full disk). */
-        TRANSFER_FAILED
+        /** An SFTP transfer failed on the remote side (missing file, no permission, full remote disk). */
+        TRANSFER_FAILED,
+        /** An SFTP transfer failed on the panel's side: the stream it wrote to or read from failed. */
+        LOCAL_FAILED
     }
 
     private final Kind kind;

@@ -293,7 +293,7 @@ public class SshSession implements AutoCloseable {
 
     /** Size in bytes of a remote file, by SFTP. */
     public long sizeOf(String remotePath) {
-        return sftp(remotePath, sftp -> sftp.stat(remotePath).getSize());
+        return sftp(remotePath, new LocalSide(), sftp -> sftp.stat(remotePath).getSize());
     }
 
     /**
@@ -304,9 +304,21 @@ public class SshSession implements AutoCloseable {
      */
     public long download(String remotePath, OutputStream out, TransferProgress progress) {
         Counting monitor = new Counting(progress);
+        LocalSide local = new LocalSide();
+        OutputStream guarded = new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                local.guard(() -> out.write(b, off, len));
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                local.guard(() -> out.write(b));
+            }
+        };
         try {
-            sftp(remotePath, sftp -> {
-                sftp.get(remotePath, out, monitor);
+            sftp(remotePath, local, sftp -> {
+                sftp.get(remotePath, guarded, monitor);
                 return null;
             });
         } catch (RemoteException e) {
@@ -320,9 +332,25 @@ public class SshSession implements AutoCloseable {
     /** Streams {@code in} into a remote file by SFTP (created or replaced). */
     public long upload(InputStream in, String remotePath, TransferProgress progress) {
         Counting monitor = new Counting(progress);
+        LocalSide local = new LocalSide();
+        InputStream guarded = new java.io.FilterInputStream(in) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int[] n = {0};
+                local.guard(() -> n[0] = in.read(b, off, len));
+                return n[0];
+            }
+
+            @Override
+            public int read() throws IOException {
+                int[] n = {0};
+                local.guard(() -> n[0] = in.read());
+                return n[0];
+            }
+        };
         try {
-            sftp(remotePath, sftp -> {
-                sftp.put(in, remotePath, monitor, ChannelSftp.OVERWRITE);
+            sftp(remotePath, local, sftp -> {
+                sftp.put(guarded, remotePath, monitor, ChannelSftp.OVERWRITE);
                 return null;
             });
         } catch (RemoteException e) {
@@ -337,7 +365,25 @@ public class SshSession implements AutoCloseable {
         T apply(ChannelSftp sftp) throws SftpException;
     }
 
-    private <T> T sftp(String remotePath, SftpWork<T> work) {
+    /** Remembers a failure of the panel's own stream, so it is not blamed on the connection. */
+    private static final class LocalSide {
+        interface Io {
+            void run() throws IOException;
+        }
+
+        volatile IOException failure;
+
+        void guard(Io io) throws IOException {
+            try {
+                io.run();
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+    }
+
+    private <T> T sftp(String remotePath, LocalSide local, SftpWork<T> work) {
         if (!session.isConnected()) {
             throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address + " is closed");
         }
@@ -352,9 +398,14 @@ public class SshSession implements AutoCloseable {
         try {
             return work.apply(sftp);
         } catch (SftpException e) {
-            if (!session.isConnected() || e.getCause() instanceof IOException && !sftp.isConnected()) {
+            if (local.failure != null) {
+                throw new RemoteException(Kind.LOCAL_FAILED, "Transfer of " + remotePath + " failed on the panel's side: "
+                        + oneLine(local.failure.getMessage()), local.failure);
+            }
+            if (!session.isConnected() || e.getCause() instanceof IOException) {
+                String reason = e.getCause() == null ? "" : " (" + oneLine(e.getCause().getMessage()) + ")";
                 throw new RemoteException(Kind.DISCONNECTED,
-                        "The SSH connection to " + address + " was lost during a transfer of " + remotePath, e);
+                        "The SSH connection to " + address + " was lost during the transfer of " + remotePath + reason, e);
             }
             String reason = switch (e.id) {
                 case ChannelSftp.SSH_FX_NO_SUCH_FILE -> "no such file";
@@ -367,6 +418,10 @@ public class SshSession implements AutoCloseable {
         } finally {
             sftp.disconnect();
         }
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     /** Counts bytes for the caller and lets it stop the transfer. */

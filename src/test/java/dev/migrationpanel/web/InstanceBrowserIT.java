@@ -88,9 +88,11 @@ class InstanceBrowserIT {
         // the browser would stop 99999 itself; the server must refuse it too, so skip the browser's check
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("document.getElementById('instance-form').noValidate = true");
         browser.findElement(By.id("save")).click();
+        waiting().until(d -> !d.findElements(By.cssSelector(".field-error")).isEmpty());
 
         List<WebElement> errors = browser.findElements(By.cssSelector(".field-error"));
-        assertThat(errors).extracting(WebElement::getText).contains("SSH port is between 1 and 65535");
+        assertThat(errors).as(() -> browser.getCurrentUrl() + "\n" + browser.findElement(By.tagName("main")).getText())
+                .extracting(WebElement::getText).contains("SSH port is between 1 and 65535");
         assertThat(browser.getPageSource()).doesNotContain(lab.password("dflab")).doesNotContain("Exception");
 
         type("sshPort", String.valueOf(lab.sshPort()));
