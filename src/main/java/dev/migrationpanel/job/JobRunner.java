@@ -179,6 +179,10 @@ class JobRunner {
                                 + reference, total);
                 return;
             }
+            if (result.waiting() && (cancel.get() || states.cancelRequested(jobId))) {
+                stop(jobId, step, resources, StepStatus.CANCELLED, JobStatus.CANCELLED, "Cancelled at the confirmation gate", total);
+                return;
+            }
             if (result.waiting()) {
                 states.stepEnded(jobId, step.position(), StepStatus.WAITING, result.message());
                 resources.note(step.position(), "Waiting for an admin to continue: " + result.message());

@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +35,16 @@ import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.instance.SshAuthMethod;
 import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.job.Job;
+import dev.migrationpanel.job.JobService;
+import dev.migrationpanel.job.Plan;
+import dev.migrationpanel.job.Step;
+import dev.migrationpanel.job.StepSpec;
+import dev.migrationpanel.job.log.JobLogService;
+import dev.migrationpanel.job.log.JobLogWriter;
+import dev.migrationpanel.job.log.LogStream;
 import dev.migrationpanel.remote.HostKey;
+import dev.migrationpanel.security.SecretMasker;
 
 /**
  * An operator in real headless Chromium runs "Back up now" on the lab's PostgreSQL install: reviews the
@@ -69,7 +79,9 @@ class JobBrowserIT {
         form.setSshPassphrase(lab.passphrase("dflab"));
         form.setInstallPath(lab.instance("pgsql").path().toString());
         form.setWebServer(WebServer.NONE);
-        instance = instances.create(form);
+        // the screenshot shows this name; the tests of this class share it
+        instance = instances.list().stream().filter(i -> i.getName().equals("df-pgsql-lab")).findFirst()
+                .orElseGet(() -> instances.create(form));
         HostKey key = HostKey.fromOpenSshLine(lab.property("sshd.hostkey.ed25519.public"));
         jdbc.update("update instance set host_key_type = ?, host_key_fingerprint = ?, host_key_base64 = ?, "
                 + "host_key_accepted_by = 'admin', host_key_accepted_at = ? where id = ?", key.type(), key.fingerprint(),
@@ -125,9 +137,55 @@ class JobBrowserIT {
                         + ".catch(e => done(['error', String(e)]));", href);
         assertThat(downloaded.toString()).isEqualTo("[200, " + shownSha + ", attachment; filename=\"df-pgsql-lab-pgsql-dump.sql\", true]");
 
-        browser.manage().window().setSize(new Dimension(1280, 1500));
+        browser.manage().window().setSize(new Dimension(1280, 1550));
         Files.createDirectories(Path.of("target/screenshots"));
         Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(shot, Path.of("target/screenshots/job.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Autowired
+    JobService jobs;
+    @Autowired
+    JobLogService logs;
+
+    @Test
+    void aMillionLineLogKeepsThePageLight() throws Exception {
+        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("admin", null,
+                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+        Job job = jobs.start(new Plan("test.big-log", "A very long log", instance.getId(), instance.getName(), List.of(
+                new Step("Confirm", null, null, false, new StepSpec.Gate("Go?"), Duration.ofHours(1), null))));
+        jobs.cancel(job.getId());
+        long until = System.currentTimeMillis() + 20_000;
+        while (jobs.get(job.getId()).getStatus().isActive() && System.currentTimeMillis() < until) {
+            Thread.sleep(50);
+        }
+        SecurityContextHolder.clearContext();
+        try (JobLogWriter writer = logs.open(job.getId(), new SecretMasker(List.of()))) {
+            for (int i = 1; i <= 1_000_000; i++) {
+                writer.line(0, LogStream.OUT, "line " + i);
+            }
+        }
+        browser.get("http://localhost:" + port + "/login");
+        browser.findElement(By.id("username")).sendKeys("admin");
+        browser.findElement(By.id("password")).sendKeys("admin-test-password-1");
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        waiting().until(d -> d.findElements(By.id("new-instance")).size() == 1);
+
+        long started = System.nanoTime();
+        browser.get("http://localhost:" + port + "/jobs/" + job.getId());
+        waiting().until(d -> d.findElements(By.cssSelector(".joblog-line")).size() >= 1000);
+        System.out.printf("job page with a 1,000,000-line log: tail shown after %.0f ms%n", (System.nanoTime() - started) / 1e6);
+        List<WebElement> lines = browser.findElements(By.cssSelector(".joblog-line"));
+        assertThat(lines.get(lines.size() - 1).getText()).endsWith("line 1000000");
+        WebElement earlier = browser.findElement(By.cssSelector(".joblog-earlier"));
+        assertThat(earlier.getText()).matches("999,00[0-9] earlier lines — load earlier"); // the tail of 1,000 is shown
+        for (int click = 0; click < 6; click++) {
+            waiting().until(d -> d.findElement(By.cssSelector(".joblog-earlier")).isEnabled());
+            browser.findElement(By.cssSelector(".joblog-earlier")).click();
+        }
+        waiting().until(d -> d.findElement(By.cssSelector(".joblog-earlier")).isEnabled());
+        int shown = browser.findElements(By.cssSelector(".joblog-line")).size();
+        assertThat(shown).as("the page keeps a bounded number of lines").isLessThanOrEqualTo(7000).isGreaterThan(1000);
+        assertThat(browser.findElement(By.cssSelector(".joblog-line")).getText()).contains("line 99");
     }
 }

@@ -142,13 +142,22 @@ public class JobLogStreams implements DisposableBean {
             } catch (IOException | IllegalStateException e) {
                 // the client went away, or the response was completed meanwhile
                 log.debug("Log stream of job {} ended: {}", jobId, e.toString());
-                emitter.completeWithError(e);
+                quietly(() -> emitter.completeWithError(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                emitter.complete();
+                quietly(emitter::complete);
             } catch (RuntimeException e) {
                 log.warn("Log stream of job {} failed", jobId, e);
-                emitter.completeWithError(e);
+                quietly(() -> emitter.completeWithError(e));
+            }
+        }
+
+        /** Completing a response whose client is gone (or whose panel is stopping) may itself fail: nothing to do then. */
+        private void quietly(Runnable completion) {
+            try {
+                completion.run();
+            } catch (RuntimeException ignored) {
+                // the response was already recycled
             }
         }
 
