@@ -149,7 +149,7 @@ class ArtifactDownloadTest {
     @Test
     void idsThatAreNotArtifactsAre404WithOneLineAndNoPath() throws Exception {
         for (String id : List.of("etc-passwd", "....", "...", "00000000-0000-0000-0000-000000000000",
-                dump.getId() + "x", dump.getId().toUpperCase().replace('A', 'G'), "null")) {
+                dump.getId() + "x", "g" + dump.getId().substring(1), "null")) {
             MockHttpServletResponse response = mvc.perform(as(admin, get("/api/v1/artifacts/" + id + "/download")))
                     .andReturn().getResponse();
             assertThat(response.getStatus()).as(id).isEqualTo(404);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +27,7 @@ import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
 import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.instance.TestInstances;
 import dev.migrationpanel.instance.SshAuthMethod;
 import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.job.FlowService;
@@ -87,9 +87,7 @@ class BackupFlowLabIT {
         form.setWebServer(WebServer.NONE);
         Instance instance = instances.create(form);
         HostKey key = HostKey.fromOpenSshLine(lab.property("sshd.hostkey.ed25519.public"));
-        jdbc.update("update instance set host_key_type = ?, host_key_fingerprint = ?, host_key_base64 = ?, "
-                + "host_key_accepted_by = 'lab', host_key_accepted_at = ? where id = ?", key.type(), key.fingerprint(),
-                key.base64Key(), java.sql.Timestamp.from(Instant.now()), instance.getId());
+        TestInstances.pinHostKey(jdbc, instance.getId(), key);
         return instances.get(instance.getId());
     }
 

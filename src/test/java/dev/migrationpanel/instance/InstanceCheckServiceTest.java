@@ -51,16 +51,7 @@ class InstanceCheckServiceTest {
     }
 
     private Instance register(String name, Path install) {
-        InstanceForm form = new InstanceForm();
-        form.setName(name);
-        form.setSshHost(server.host());
-        form.setSshPort(server.port());
-        form.setSshUser("deploy");
-        form.setSshAuth(SshAuthMethod.PASSWORD);
-        form.setSshPassword(server.password());
-        form.setInstallPath(install.toString());
-        form.setWebServer(WebServer.NONE);
-        return instances.create(form);
+        return instances.create(TestInstances.passwordForm(name, server, install));
     }
 
     private static Map<String, CheckItem> byName(InstanceCheck check) {

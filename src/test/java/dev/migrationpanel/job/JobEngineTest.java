@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -29,8 +28,7 @@ import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
-import dev.migrationpanel.instance.SshAuthMethod;
-import dev.migrationpanel.instance.WebServer;
+import dev.migrationpanel.instance.TestInstances;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.remote.ShellQuote;
@@ -73,22 +71,12 @@ class JobEngineTest {
         SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("operator-olga",
                 null, AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
         server = TestSshServer.startDefault("deploy", "engine-ssh-pw");
-        InstanceForm form = new InstanceForm();
-        form.setName("engine-" + System.nanoTime());
-        form.setSshHost(server.host());
-        form.setSshPort(server.port());
-        form.setSshUser("deploy");
-        form.setSshAuth(SshAuthMethod.PASSWORD);
-        form.setSshPassword("engine-ssh-pw");
-        form.setInstallPath(tmp.toString());
-        form.setWebServer(WebServer.NONE);
+        InstanceForm form = TestInstances.passwordForm("engine", server, tmp);
         form.setDbConnection("sqlite");
         form.setDbSqlitePath(tmp.resolve("db.sqlite").toString());
         form.setDbPassword(DB_PASSWORD);
         instance = instances.create(form);
-        instance.pinHostKey(server.hostKey(), "test", Instant.now());
-        jdbc.update("update instance set host_key_type = ?, host_key_fingerprint = ?, host_key_base64 = ? where id = ?",
-                server.hostKey().type(), server.hostKey().fingerprint(), server.hostKey().base64Key(), instance.getId());
+        TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
     }
 
     @AfterEach

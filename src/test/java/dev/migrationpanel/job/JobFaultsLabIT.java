@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -29,6 +27,7 @@ import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
 import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.instance.TestInstances;
 import dev.migrationpanel.instance.SshAuthMethod;
 import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.job.log.JobLogService;
@@ -102,9 +101,7 @@ class JobFaultsLabIT {
         form.setWebServer(WebServer.NONE);
         instance = instances.create(form);
         HostKey key = HostKey.fromOpenSshLine(lab.property("sshd.hostkey.ed25519.public"));
-        jdbc.update("update instance set host_key_type = ?, host_key_fingerprint = ?, host_key_base64 = ?, "
-                + "host_key_accepted_by = 'lab', host_key_accepted_at = ? where id = ?", key.type(), key.fingerprint(),
-                key.base64Key(), Timestamp.from(Instant.now()), instance.getId());
+        TestInstances.pinHostKey(jdbc, instance.getId(), key);
         instance = instances.get(instance.getId());
         home = lab.property("ssh.dflab.home");
         shell("rm -rf .fault-test && mkdir .fault-test");

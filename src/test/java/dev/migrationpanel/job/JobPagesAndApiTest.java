@@ -33,10 +33,8 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import dev.migrationpanel.instance.FakeInstall;
 import dev.migrationpanel.instance.Instance;
-import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
-import dev.migrationpanel.instance.SshAuthMethod;
-import dev.migrationpanel.instance.WebServer;
+import dev.migrationpanel.instance.TestInstances;
 import dev.migrationpanel.remote.TestSshServer;
 import dev.migrationpanel.security.ApiTokenService;
 import dev.migrationpanel.security.Role;
@@ -73,18 +71,8 @@ class JobPagesAndApiTest {
                 AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
         server = TestSshServer.startDefault("deploy", "pages-ssh-pw");
         Path install = FakeInstall.create(tmp.resolve("df"), FakeInstall.sqliteEnv());
-        InstanceForm form = new InstanceForm();
-        form.setName("pages-" + System.nanoTime());
-        form.setSshHost(server.host());
-        form.setSshPort(server.port());
-        form.setSshUser("deploy");
-        form.setSshAuth(SshAuthMethod.PASSWORD);
-        form.setSshPassword("pages-ssh-pw");
-        form.setInstallPath(install.toString());
-        form.setWebServer(WebServer.NONE);
-        instance = instances.create(form);
-        jdbc.update("update instance set host_key_type = ?, host_key_fingerprint = ?, host_key_base64 = ? where id = ?",
-                server.hostKey().type(), server.hostKey().fingerprint(), server.hostKey().base64Key(), instance.getId());
+        instance = instances.create(TestInstances.passwordForm("pages", server, install));
+        TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
     }
 
     @AfterEach

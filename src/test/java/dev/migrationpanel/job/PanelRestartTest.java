@@ -18,10 +18,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 
 import dev.migrationpanel.MigrationPanelApplication;
 import dev.migrationpanel.instance.Instance;
-import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
-import dev.migrationpanel.instance.SshAuthMethod;
-import dev.migrationpanel.instance.WebServer;
+import dev.migrationpanel.instance.TestInstances;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.remote.TestSshServer;
 
@@ -64,25 +62,15 @@ class PanelRestartTest {
         try (TestSshServer server = TestSshServer.startDefault("deploy", "restart-pw")) {
             ConfigurableApplicationContext first = startPanel();
             try {
-                InstanceForm form = new InstanceForm();
-                form.setName("restart-instance");
-                form.setSshHost(server.host());
-                form.setSshPort(server.port());
-                form.setSshUser("deploy");
-                form.setSshAuth(SshAuthMethod.PASSWORD);
-                form.setSshPassword("restart-pw");
-                form.setInstallPath(data.toString());
-                form.setWebServer(WebServer.NONE);
-                Instance instance = first.getBean(InstanceService.class).create(form);
+                Instance instance = first.getBean(InstanceService.class)
+                        .create(TestInstances.passwordForm("restart-instance", server, data));
                 instanceId = instance.getId();
-                first.getBean(JdbcTemplate.class).update(
-                        "update instance set host_key_type = ?, host_key_fingerprint = ?, host_key_base64 = ? where id = ?",
-                        server.hostKey().type(), server.hostKey().fingerprint(), server.hostKey().base64Key(), instanceId);
+                TestInstances.pinHostKey(first.getBean(JdbcTemplate.class), instanceId, server.hostKey());
                 Job job = first.getBean(JobService.class).start(new Plan("test.restart", "Restart test", instanceId,
-                        "restart-instance", List.of(
-                        new Step("Quick", instanceId, "restart-instance", false, new StepSpec.RemoteCommand("echo one"),
+                        instance.getName(), List.of(
+                        new Step("Quick", instanceId, instance.getName(), false, new StepSpec.RemoteCommand("echo one"),
                                 Duration.ofSeconds(30), null),
-                        new Step("Slow", instanceId, "restart-instance", true, new StepSpec.RemoteCommand(
+                        new Step("Slow", instanceId, instance.getName(), true, new StepSpec.RemoteCommand(
                                 "test -f '" + flag + "' && echo resumed || { echo slow; sleep 120; }"),
                                 Duration.ofMinutes(5), null))));
                 jobId = job.getId();

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +30,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.instance.TestInstances;
 import dev.migrationpanel.instance.SshAuthMethod;
 import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.lab.Lab;
@@ -83,9 +82,7 @@ class JobBrowserIT {
         instance = instances.list().stream().filter(i -> i.getName().equals("df-pgsql-lab")).findFirst()
                 .orElseGet(() -> instances.create(form));
         HostKey key = HostKey.fromOpenSshLine(lab.property("sshd.hostkey.ed25519.public"));
-        jdbc.update("update instance set host_key_type = ?, host_key_fingerprint = ?, host_key_base64 = ?, "
-                + "host_key_accepted_by = 'admin', host_key_accepted_at = ? where id = ?", key.type(), key.fingerprint(),
-                key.base64Key(), Timestamp.from(Instant.now()), instance.getId());
+        TestInstances.pinHostKey(jdbc, instance.getId(), key);
         SecurityContextHolder.clearContext();
         browser = BrowserSupport.start();
     }

@@ -1,0 +1,38 @@
+package dev.migrationpanel.instance;
+
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import dev.migrationpanel.remote.HostKey;
+import dev.migrationpanel.remote.TestSshServer;
+
+/** Instances as tests need them: a registration form for a test server, and a host key already accepted. */
+public final class TestInstances {
+
+    private TestInstances() {
+    }
+
+    /** A plain-host DreamFactory instance reached with the server's password user; no web server to restart. */
+    public static InstanceForm passwordForm(String namePrefix, TestSshServer server, Path installPath) {
+        InstanceForm form = new InstanceForm();
+        form.setName(namePrefix + "-" + System.nanoTime());
+        form.setSshHost(server.host());
+        form.setSshPort(server.port());
+        form.setSshUser(server.user());
+        form.setSshAuth(SshAuthMethod.PASSWORD);
+        form.setSshPassword(server.password());
+        form.setInstallPath(installPath.toString());
+        form.setWebServer(WebServer.NONE);
+        return form;
+    }
+
+    /** Pins a host key as if an admin had accepted it, for tests about what happens after first contact. */
+    public static void pinHostKey(JdbcTemplate jdbc, long instanceId, HostKey key) {
+        jdbc.update("update instance set host_key_type = ?, host_key_fingerprint = ?, host_key_base64 = ?, "
+                + "host_key_accepted_by = 'test', host_key_accepted_at = ? where id = ?", key.type(), key.fingerprint(),
+                key.base64Key(), Timestamp.from(Instant.now()), instanceId);
+    }
+}
