@@ -1,26 +1,16 @@
 package dev.migrationpanel.dreamfactory;
 
-import static dev.migrationpanel.remote.ShellQuote.quote;
-
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
-import dev.migrationpanel.database.DbSettings;
-import dev.migrationpanel.database.DbVendor;
-import dev.migrationpanel.database.DumpCommands;
 import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
-import dev.migrationpanel.instance.InstanceConnections;
 import dev.migrationpanel.job.Flow;
 import dev.migrationpanel.job.Plan;
 import dev.migrationpanel.job.Step;
-import dev.migrationpanel.job.StepSpec;
-import dev.migrationpanel.remote.CommandResult;
-import dev.migrationpanel.remote.SshSession;
-import dev.migrationpanel.web.InvalidInputException;
 
 /**
  * "Back up now": the vendor guide's two backups — the {@code .env} file and a dump of the system DB with
@@ -32,14 +22,10 @@ import dev.migrationpanel.web.InvalidInputException;
 class DreamFactoryBackupFlow implements Flow {
 
     static final String ID = "dreamfactory.backup";
-    static final String WORK_DIR = ".migration-panel";
-    private static final Duration SHORT = Duration.ofMinutes(2);
-    private static final Duration LONG = Duration.ofHours(2);
+    private final DreamFactorySteps steps;
 
-    private final InstanceConnections connections;
-
-    DreamFactoryBackupFlow(InstanceConnections connections) {
-        this.connections = connections;
+    DreamFactoryBackupFlow(DreamFactorySteps steps) {
+        this.steps = steps;
     }
 
     @Override
@@ -65,35 +51,10 @@ class DreamFactoryBackupFlow implements Flow {
 
     @Override
     public Plan plan(Instance instance, Map<String, String> options) {
-        String home;
-        DbSettings db;
-        try (SshSession ssh = connections.openSsh(instance)) {
-            CommandResult r = ssh.run("printf %s \"$HOME\"", SHORT);
-            home = r.stdout().trim();
-            if (!r.ok() || !home.startsWith("/")) {
-                throw InvalidInputException.of("instance", "Cannot tell the home directory of " + instance.getSshUser()
-                        + " on " + instance.getName() + ": the backup is staged there");
-            }
-            db = connections.dbSettings(instance, ssh);
-        }
-        String work = home + "/" + WORK_DIR;
-        String dumpFile = work + "/dreamfactory-" + instance.getId() + "-dump.sql";
-        Long id = instance.getId();
-        String name = instance.getName();
-        String envFile = instance.getInstallPath() + "/.env";
-        return new Plan(ID, "Back up " + name, id, name, List.of(
-                new Step("Capture .env", id, name, false,
-                        new StepSpec.Download(envFile, name + ".env", "ENV_FILE", true), SHORT, null),
-                new Step("Prepare a private work directory", id, name, false,
-                        new StepSpec.RemoteCommand("mkdir -p " + quote(work) + " && chmod 700 " + quote(work)), SHORT,
-                        null),
-                new Step("Dump the system DB (" + db.vendor().label() + ")", id, name, false,
-                        new StepSpec.RemoteCommand("umask 077 && " + DumpCommands.dump(db, dumpFile,
-                                db.vendor() == DbVendor.MYSQL)), LONG, "rm -f " + dumpFile),
-                new Step("Download the dump", id, name, false,
-                        new StepSpec.Download(dumpFile, name + "-" + db.vendor().code() + "-dump.sql", "DB_DUMP", true),
-                        LONG, null),
-                new Step("Remove the staged dump", id, name, false,
-                        new StepSpec.RemoteCommand("rm -f " + quote(dumpFile)), SHORT, null)));
+        DreamFactorySteps.Facts facts = steps.read(instance);
+        List<Step> plan = new ArrayList<>();
+        plan.add(DreamFactorySteps.captureEnv(instance));
+        plan.addAll(DreamFactorySteps.dbBackup(instance, facts, "backup"));
+        return new Plan(ID, "Back up " + instance.getName(), instance.getId(), instance.getName(), plan);
     }
 }

@@ -18,7 +18,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = StepSpec.Upload.class, name = StepSpec.UPLOAD),
         @JsonSubTypes.Type(value = StepSpec.Sql.class, name = StepSpec.SQL),
         @JsonSubTypes.Type(value = StepSpec.HttpCheck.class, name = StepSpec.HTTP_CHECK),
-        @JsonSubTypes.Type(value = StepSpec.Gate.class, name = StepSpec.GATE)})
+        @JsonSubTypes.Type(value = StepSpec.Gate.class, name = StepSpec.GATE),
+        @JsonSubTypes.Type(value = StepSpec.Note.class, name = StepSpec.NOTE)})
 public sealed interface StepSpec {
 
     String REMOTE_COMMAND = "remote-command";
@@ -27,6 +28,7 @@ public sealed interface StepSpec {
     String SQL = "sql";
     String HTTP_CHECK = "http-check";
     String GATE = "gate";
+    String NOTE = "note";
 
     Pattern SECRET = Pattern.compile("\\{\\{secret:([a-z][a-z0-9._-]*)}}");
 
@@ -74,10 +76,20 @@ public sealed interface StepSpec {
         }
     }
 
-    /** An artifact made by an earlier step of the same job, streamed by SFTP to a remote path. */
-    record Upload(int fromStep, String remotePath) implements StepSpec {
+    /**
+     * An artifact streamed by SFTP to a remote path: the one an earlier step of the same job made, or, when
+     * {@code artifactId} is given, that artifact (e.g. the dump an earlier job took, for a rollback).
+     */
+    record Upload(int fromStep, String artifactId, String remotePath) implements StepSpec {
+        public Upload(int fromStep, String remotePath) {
+            this(fromStep, null, remotePath);
+        }
+
         public String kind() { return UPLOAD; }
-        public String display() { return "sftp put artifact of step " + (fromStep + 1) + " → " + remotePath; }
+        public String display() {
+            return "sftp put " + (artifactId != null ? "artifact " + artifactId : "artifact of step " + (fromStep + 1))
+                    + " → " + remotePath;
+        }
     }
 
     /** SQL against the instance's system DB; a query logs its rows, a script runs statement by statement. */
@@ -93,6 +105,15 @@ public sealed interface StepSpec {
             return "GET " + url + " → expect " + expectedStatus
                     + (bodyContains == null || bodyContains.isEmpty() ? "" : " and a body containing \"" + bodyContains + "\"");
         }
+    }
+
+    /**
+     * A step of the vendor procedure that this plan does not run, and why (an option turned it off, nothing
+     * is configured for it). It is shown and logged, so no step is ever skipped silently.
+     */
+    record Note(String text) implements StepSpec {
+        public String kind() { return NOTE; }
+        public String display() { return "(nothing runs) " + text; }
     }
 
     /** Pauses the job until an admin clicks continue. */

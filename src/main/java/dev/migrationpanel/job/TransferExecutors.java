@@ -83,11 +83,15 @@ class TransferExecutors {
             @Override
             public StepResult execute(StepRun run) throws IOException {
                 StepSpec.Upload spec = (StepSpec.Upload) run.spec();
-                Artifact artifact = store.forJob(run.jobId()).stream()
-                        .filter(a -> !a.isDeleted() && a.getStep() != null && a.getStep() == spec.fromStep())
-                        .max(Comparator.comparing(Artifact::getCreatedAt))
-                        .orElseThrow(() -> new StepFailedException("Step " + (spec.fromStep() + 1)
-                                + " of this job has stored no artifact to upload (was it deleted?)"));
+                Artifact artifact = spec.artifactId() != null
+                        ? store.find(spec.artifactId()).filter(a -> !a.isDeleted())
+                                .orElseThrow(() -> new StepFailedException("Artifact " + spec.artifactId()
+                                        + " is gone (deleted by retention or by an admin)"))
+                        : store.forJob(run.jobId()).stream()
+                                .filter(a -> !a.isDeleted() && a.getStep() != null && a.getStep() == spec.fromStep())
+                                .max(Comparator.comparing(Artifact::getCreatedAt))
+                                .orElseThrow(() -> new StepFailedException("Step " + (spec.fromStep() + 1)
+                                        + " of this job has stored no artifact to upload (was it deleted?)"));
                 SshSession ssh = run.ssh();
                 Watch watch = new Watch(run);
                 long sent;

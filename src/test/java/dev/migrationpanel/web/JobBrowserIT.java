@@ -132,7 +132,7 @@ class JobBrowserIT {
                         + "fetch(arguments[0]).then(async r => done([r.status, r.headers.get('X-Checksum-SHA256'),"
                         + " r.headers.get('Content-Disposition'), (await r.text()).includes('CREATE TABLE')]))"
                         + ".catch(e => done(['error', String(e)]));", href);
-        assertThat(downloaded.toString()).isEqualTo("[200, " + shownSha + ", attachment; filename=\"df-pgsql-lab-pgsql-dump.sql\", true]");
+        assertThat(downloaded.toString()).isEqualTo("[200, " + shownSha + ", attachment; filename=\"df-pgsql-lab-backup-pgsql-dump.sql\", true]");
 
         browser.manage().window().setSize(new Dimension(1280, 1550));
         Files.createDirectories(Path.of("target/screenshots"));

@@ -1,0 +1,224 @@
+package dev.migrationpanel.dreamfactory;
+
+import static dev.migrationpanel.remote.ShellQuote.quote;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+
+import dev.migrationpanel.instance.DeploymentType;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.job.Flow;
+import dev.migrationpanel.job.Plan;
+import dev.migrationpanel.job.Step;
+import dev.migrationpanel.job.StepSpec;
+import dev.migrationpanel.web.InvalidInputException;
+
+/**
+ * The in-place minor upgrade of the vendor guide ("Minor Version Upgrades"), every step in its order:
+ * backups (files beside the install, DB dump into the artifact store), {@code git stash}, {@code git
+ * checkout}/{@code pull}, permissions, {@code composer install}, {@code artisan migrate --seed}, cache and
+ * config clears, web server restart, then verification. Steps an option turns off stay in the plan as
+ * notes, so none is skipped silently.
+ *
+ * <p>Options: {@code ref} (branch or tag, default {@code master}), {@code stash} and {@code maintenance}
+ * ({@code true}/{@code false}, default true), {@code webUser}/{@code webGroup} (default: the instance's),
+ * {@code stamp} (the backup's time stamp, fixed at review so the plan run is the plan shown).
+ */
+@Component
+class DreamFactoryMinorUpgradeFlow implements Flow {
+
+    static final String ID = "dreamfactory.minor-upgrade";
+    static final String STAMP_FORMAT = "yyyyMMdd-HHmmss";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern(STAMP_FORMAT).withZone(ZoneOffset.UTC);
+
+    private final DreamFactorySteps steps;
+    private final Clock clock;
+
+    DreamFactoryMinorUpgradeFlow(DreamFactorySteps steps, Clock clock) {
+        this.steps = steps;
+        this.clock = clock;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String title() {
+        return "Minor upgrade (in place)";
+    }
+
+    @Override
+    public String description() {
+        return "Upgrades the install in place with git, Composer and Artisan, after backing up its files and its "
+                + "system DB; verifies the new version. Plain-host installs that are git clones.";
+    }
+
+    @Override
+    public boolean appliesTo(Instance instance) {
+        return DreamFactoryProfile.ID.equals(instance.getProduct()) && instance.getDeploymentType() == DeploymentType.HOST;
+    }
+
+    /** The options as the plan will use them, defaults filled in; refused ones are named with the reason. */
+    Map<String, String> options(Instance instance, Map<String, String> given) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        Map<String, String> o = new LinkedHashMap<>();
+        String ref = given.getOrDefault("ref", "master").trim();
+        if (!ref.matches("[A-Za-z0-9][A-Za-z0-9._/-]{0,99}") || ref.contains("..") || ref.endsWith(".lock")) {
+            errors.put("ref", "Target ref: a branch or tag name (letters, digits, dot, dash, slash), e.g. master or 7.1.0");
+        }
+        o.put("ref", ref);
+        for (String flag : List.of("stash", "maintenance")) {
+            String value = given.getOrDefault(flag, "true").trim();
+            if (!value.equals("true") && !value.equals("false")) {
+                errors.put(flag, "'" + flag + "' is true or false");
+            }
+            o.put(flag, value);
+        }
+        String webUser = given.getOrDefault("webUser", instance.getWebUser() == null ? "" : instance.getWebUser()).trim();
+        String webGroup = given.getOrDefault("webGroup", instance.getWebGroup() == null ? "" : instance.getWebGroup()).trim();
+        if (webUser.isEmpty() || !webUser.matches("[A-Za-z_][A-Za-z0-9_.-]{0,31}")) {
+            errors.put("webUser", "Web user: the Unix user the web server runs as (e.g. www-data)");
+        }
+        if (webGroup.isEmpty() || !webGroup.matches("[A-Za-z_][A-Za-z0-9_.-]{0,31}")) {
+            errors.put("webGroup", "Web group: the Unix group of storage/ and bootstrap/cache/ (e.g. www-data)");
+        }
+        o.put("webUser", webUser);
+        o.put("webGroup", webGroup);
+        String stamp = given.getOrDefault("stamp", STAMP.format(clock.instant())).trim();
+        if (!stamp.matches("\\d{8}-\\d{6}")) {
+            errors.put("stamp", "The backup stamp is " + STAMP_FORMAT);
+        }
+        o.put("stamp", stamp);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        return o;
+    }
+
+    @Override
+    public Plan plan(Instance instance, Map<String, String> given) {
+        Map<String, String> o = options(instance, given);
+        return build(instance, o, steps.read(instance));
+    }
+
+    /** The plan from checked options and the facts read from the instance: a value, testable without a server. */
+    static Plan build(Instance instance, Map<String, String> o, DreamFactorySteps.Facts facts) {
+        Long id = instance.getId();
+        String name = instance.getName();
+        String path = instance.getInstallPath();
+        String cd = "cd " + quote(path) + " && ";
+        String ref = o.get("ref");
+        String stamp = o.get("stamp");
+        String backupDir = path + ".backup-" + stamp;
+        String logMarks = facts.workDir() + "/upgrade-" + id + "-" + stamp + ".logpos";
+        boolean maintenance = o.get("maintenance").equals("true");
+        Duration short_ = DreamFactorySteps.SHORT;
+        Duration long_ = DreamFactorySteps.LONG;
+
+        List<Step> plan = new ArrayList<>();
+        plan.add(new Step("Check the prerequisites: a git clone, PHP ≥ 8.1, Composer", id, name, false,
+                new StepSpec.RemoteCommand(cd + "git rev-parse --is-inside-work-tree >/dev/null && php -r "
+                        + quote("exit(version_compare(PHP_VERSION, '8.1.0', '>=') ? 0 : 1);")
+                        + " && composer --version --no-ansi && git status --short"), short_, null));
+        plan.add(new Step("Note where the Laravel logs end now (to find new errors later)", id, name, false,
+                new StepSpec.RemoteCommand("mkdir -p " + quote(facts.workDir()) + " && chmod 700 " + quote(facts.workDir())
+                        + " && { for f in " + quote(path) + "/storage/logs/*.log; do [ -f \"$f\" ] && printf '%s %s\\n' \"$(wc -c < \"$f\")\" \"$f\"; done; true; } > "
+                        + quote(logMarks)), short_, null));
+        plan.add(maintenance
+                ? new Step("Maintenance mode on", id, name, true, new StepSpec.RemoteCommand(cd + "php artisan down"),
+                        short_, "php artisan up")
+                : note(instance, "Maintenance mode", "maintenance mode is off for this upgrade (option)"));
+        plan.add(new Step("Back up the files beside the install", id, name, true,
+                new StepSpec.RemoteCommand("cp -a " + quote(path) + " " + quote(backupDir)), long_,
+                "the rollback swaps " + backupDir + " back in place"));
+        plan.addAll(DreamFactorySteps.dbBackup(instance, facts, "before-upgrade"));
+        plan.add(o.get("stash").equals("true")
+                ? new Step("Stash local changes (git stash)", id, name, true,
+                        new StepSpec.RemoteCommand(cd + "git stash push -m " + quote("migration-panel upgrade " + stamp)),
+                        short_, "git stash pop")
+                : note(instance, "Stash local changes", "not stashed (option); git checkout refuses changes it would overwrite"));
+        plan.add(new Step("Fetch the releases from origin", id, name, false,
+                new StepSpec.RemoteCommand(cd + "git fetch origin --tags"), long_, null));
+        plan.add(new Step("Switch to " + ref + " (git checkout)", id, name, true,
+                new StepSpec.RemoteCommand(cd + "git checkout " + quote(ref)), short_, "rollback"));
+        plan.add(new Step("Pull " + ref + " (git pull)", id, name, true,
+                new StepSpec.RemoteCommand(cd + "git pull origin " + quote(ref)), long_, "rollback"));
+        plan.add(note(instance, "Commercial edition files", "no commercial Composer files were given (open-source edition)"));
+        plan.add(new Step("Set the owner of storage/ and bootstrap/cache/", id, name, true,
+                new StepSpec.RemoteCommand(cd + privileged(instance, o.get("webUser")) + "chown -R "
+                        + quote(o.get("webUser") + ":" + o.get("webGroup")) + " storage/ bootstrap/cache/"), short_, null));
+        plan.add(new Step("Set the mode of storage/ and bootstrap/cache/", id, name, true,
+                new StepSpec.RemoteCommand(cd + privileged(instance, o.get("webUser")) + "chmod -R 2775 storage/ bootstrap/cache/"),
+                short_, null));
+        plan.add(new Step("Install the dependencies (composer install)", id, name, true,
+                new StepSpec.RemoteCommand(cd + "composer install --no-dev --ignore-platform-reqs --no-interaction"), long_,
+                "rollback"));
+        plan.add(new Step("Migrate the system DB (artisan migrate --seed)", id, name, true,
+                new StepSpec.RemoteCommand(cd + "php artisan migrate --seed --force"), long_,
+                "rollback restores the DB dump taken above"));
+        plan.add(new Step("Clear the application cache", id, name, true,
+                new StepSpec.RemoteCommand(cd + "php artisan cache:clear"), short_, null));
+        plan.add(new Step("Clear the configuration cache", id, name, true,
+                new StepSpec.RemoteCommand(cd + "php artisan config:clear"), short_, null));
+        plan.add(restart(instance));
+        if (maintenance) {
+            plan.add(new Step("Maintenance mode off", id, name, true, new StepSpec.RemoteCommand(cd + "php artisan up"),
+                    short_, null));
+        }
+        plan.add(new Step("Verify: the version changed" + (facts.version() == null ? "" : " from " + facts.version()), id,
+                name, false, new StepSpec.RemoteCommand(cd + "v=$(sed -n " + quote("s/.*'version' *=> *'\\([^']*\\)'.*/\\1/p")
+                        + " config/df.php | head -n 1); echo \"version now: $v\"; [ -n \"$v\" ] && [ \"$v\" != "
+                        + quote(facts.version() == null ? "" : facts.version()) + " ]"), short_, null));
+        plan.add(new Step("Verify: no migration is pending", id, name, false,
+                new StepSpec.RemoteCommand(cd + "php artisan migrate:status && ! php artisan migrate:status | grep -qi pending"),
+                short_, null));
+        plan.add(instance.getAppUrl() == null
+                ? note(instance, "Verify: the app answers over HTTP", "no app URL is set on the instance")
+                : new Step("Verify: the app answers over HTTP", null, null, false,
+                        new StepSpec.HttpCheck(instance.getAppUrl(), 200, null), short_, null));
+        plan.add(new Step("Verify: no new errors in the Laravel log", id, name, false,
+                new StepSpec.RemoteCommand(newLogErrors(path, logMarks)), short_, null));
+        return new Plan(ID, "Upgrade " + name + " to " + ref, id, name, plan);
+    }
+
+    /** Prints the ERROR lines written to storage/logs since the marks were taken; fails when there are any. */
+    static String newLogErrors(String path, String marks) {
+        return "errors=$( for f in " + quote(path) + "/storage/logs/*.log; do [ -f \"$f\" ] || continue; "
+                + "pos=$(awk -v f=\"$f\" '$2 == f { print $1 }' " + quote(marks) + "); "
+                + "tail -c +$(( ${pos:-0} + 1 )) \"$f\"; done | grep '\\.ERROR:' ); "
+                + "if [ -n \"$errors\" ]; then echo \"$errors\"; exit 1; fi; echo 'no new errors'";
+    }
+
+    /** {@code sudo -n} when the SSH user may not change files it does not own into the web user's. */
+    private static String privileged(Instance instance, String webUser) {
+        return instance.getSshUser().equals("root") || instance.getSshUser().equals(webUser) ? "" : "sudo -n ";
+    }
+
+    private static Step restart(Instance instance) {
+        String sudo = instance.getSshUser().equals("root") ? "" : "sudo -n ";
+        return switch (instance.getWebServer()) {
+            case NGINX -> new Step("Restart the web server (nginx)", instance.getId(), instance.getName(), true,
+                    new StepSpec.RemoteCommand(sudo + "systemctl restart nginx"), DreamFactorySteps.SHORT, null);
+            case APACHE -> new Step("Restart the web server (Apache)", instance.getId(), instance.getName(), true,
+                    new StepSpec.RemoteCommand(sudo + "systemctl restart apache2"), DreamFactorySteps.SHORT, null);
+            case CUSTOM -> new Step("Restart the web server (custom command)", instance.getId(), instance.getName(), true,
+                    new StepSpec.RemoteCommand(instance.getWebRestartCommand()), DreamFactorySteps.SHORT, null);
+            case NONE -> note(instance, "Restart the web server", "no web server is configured for this instance");
+        };
+    }
+
+    private static Step note(Instance instance, String title, String why) {
+        return new Step(title, instance.getId(), instance.getName(), false, new StepSpec.Note(why),
+                DreamFactorySteps.SHORT, null);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.migrationpanel.dreamfactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.migrationpanel.database.DbSettings;
+import dev.migrationpanel.database.DbVendor;
+import dev.migrationpanel.instance.DeploymentType;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.WebServer;
+import dev.migrationpanel.job.Plan;
+import dev.migrationpanel.job.Step;
+import dev.migrationpanel.job.StepSpec;
+import dev.migrationpanel.web.InvalidInputException;
+
+/** The minor-upgrade plan as a value: the vendor's steps, in the vendor's order, none skipped silently. */
+class MinorUpgradePlanTest {
+
+    private final DreamFactoryMinorUpgradeFlow flow = new DreamFactoryMinorUpgradeFlow(null,
+            Clock.fixed(Instant.parse("2026-11-21T10:15:30Z"), ZoneOffset.UTC));
+
+    private static Instance instance(WebServer webServer, String sshUser) {
+        Instance i = new Instance();
+        i.setName("df-prod");
+        i.setProduct("dreamfactory");
+        i.setSshUser(sshUser);
+        i.setInstallPath("/opt/dreamfactory");
+        i.setDeploymentType(DeploymentType.HOST);
+        i.setWebServer(webServer);
+        i.setWebUser("www-data");
+        i.setWebGroup("www-data");
+        return i;
+    }
+
+    private static final DreamFactorySteps.Facts FACTS = new DreamFactorySteps.Facts("/home/deploy",
+            new DbSettings(DbVendor.MYSQL, "127.0.0.1", 3306, "dreamfactory", "df_admin", "secret-pw", null), "7.0.0");
+
+    private static List<String> commands(Plan plan) {
+        return plan.steps().stream().map(s -> s.spec().display()).toList();
+    }
+
+    @Test
+    void theVendorStepsInTheirOrder() {
+        Instance i = instance(WebServer.NGINX, "deploy");
+        Plan plan = DreamFactoryMinorUpgradeFlow.build(i, flow.options(i, Map.of("ref", "7.1.0")), FACTS);
+        List<String> commands = commands(plan);
+        assertThat(commands).containsSubsequence(
+                "cd '/opt/dreamfactory' && php artisan down",
+                "cp -a '/opt/dreamfactory' '/opt/dreamfactory.backup-20261121-101530'",
+                "umask 077 && MYSQL_PWD=**** mysqldump -h '127.0.0.1' -P 3306 -u 'df_admin' --single-transaction --routines "
+                        + "--triggers --databases 'dreamfactory' --no-create-db "
+                        + "--result-file='/home/deploy/.migration-panel/dreamfactory-null-before-upgrade.sql'",
+                "cd '/opt/dreamfactory' && git stash push -m 'migration-panel upgrade 20261121-101530'",
+                "cd '/opt/dreamfactory' && git checkout '7.1.0'",
+                "cd '/opt/dreamfactory' && git pull origin '7.1.0'",
+                "cd '/opt/dreamfactory' && sudo -n chown -R 'www-data:www-data' storage/ bootstrap/cache/",
+                "cd '/opt/dreamfactory' && sudo -n chmod -R 2775 storage/ bootstrap/cache/",
+                "cd '/opt/dreamfactory' && composer install --no-dev --ignore-platform-reqs --no-interaction",
+                "cd '/opt/dreamfactory' && php artisan migrate --seed --force",
+                "cd '/opt/dreamfactory' && php artisan cache:clear",
+                "cd '/opt/dreamfactory' && php artisan config:clear",
+                "sudo -n systemctl restart nginx",
+                "cd '/opt/dreamfactory' && php artisan up");
+        assertThat(String.join("\n", commands)).doesNotContain("secret-pw");
+        assertThat(plan.steps()).filteredOn(s -> s.title().startsWith("Verify")).hasSize(4);
+        assertThat(plan.steps()).filteredOn(Step::changesInstance).extracting(Step::title)
+                .contains("Back up the files beside the install", "Migrate the system DB (artisan migrate --seed)");
+    }
+
+    @Test
+    void stepsTurnedOffStayInThePlanAsNotes() {
+        Instance i = instance(WebServer.NONE, "deploy");
+        Plan plan = DreamFactoryMinorUpgradeFlow.build(i,
+                flow.options(i, Map.of("stash", "false", "maintenance", "false")), FACTS);
+        assertThat(plan.steps()).filteredOn(s -> s.spec() instanceof StepSpec.Note).extracting(Step::title)
+                .containsExactly("Maintenance mode", "Stash local changes", "Commercial edition files",
+                        "Restart the web server", "Verify: the app answers over HTTP");
+        assertThat(commands(plan)).noneMatch(c -> c.contains("artisan down") || c.contains("git stash"));
+    }
+
+    @Test
+    void badOptionsAreRefusedFieldByField() {
+        Instance i = instance(WebServer.NGINX, "root");
+        assertThatThrownBy(() -> flow.options(i, Map.of("ref", "--upload-pack=touch /tmp/x", "stash", "maybe",
+                "webUser", "www data", "stamp", "yesterday")))
+                .isInstanceOf(InvalidInputException.class)
+                .satisfies(e -> assertThat(((InvalidInputException) e).fieldErrors()).containsOnlyKeys("ref", "stash",
+                        "webUser", "stamp"));
+        Plan asRoot = DreamFactoryMinorUpgradeFlow.build(i, flow.options(i, Map.of()), FACTS);
+        assertThat(commands(asRoot)).contains("cd '/opt/dreamfactory' && git checkout 'master'", "systemctl restart nginx",
+                "cd '/opt/dreamfactory' && chown -R 'www-data:www-data' storage/ bootstrap/cache/");
+    }
+}
