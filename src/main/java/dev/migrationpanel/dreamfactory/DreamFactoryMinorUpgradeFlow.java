@@ -188,7 +188,9 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
                         new StepSpec.HttpCheck(instance.getAppUrl(), 200, null), short_, null));
         plan.add(new Step("Verify: no new errors in the Laravel log", id, name, false,
                 new StepSpec.RemoteCommand(newLogErrors(path, logMarks)), short_, null));
-        return new Plan(ID, "Upgrade " + name + " to " + ref, id, name, plan);
+        return new Plan(ID, "Upgrade " + name + " to " + ref, id, name, plan, Map.of("ref", ref, "stamp", stamp,
+                "backupDir", backupDir, "versionBefore", facts.version() == null ? "" : facts.version(),
+                "stash", o.get("stash")));
     }
 
     /** Prints the ERROR lines written to storage/logs since the marks were taken; fails when there are any. */
@@ -204,7 +206,7 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
         return instance.getSshUser().equals("root") || instance.getSshUser().equals(webUser) ? "" : "sudo -n ";
     }
 
-    private static Step restart(Instance instance) {
+    static Step restart(Instance instance) {
         String sudo = instance.getSshUser().equals("root") ? "" : "sudo -n ";
         return switch (instance.getWebServer()) {
             case NGINX -> new Step("Restart the web server (nginx)", instance.getId(), instance.getName(), true,

@@ -49,6 +49,8 @@ public class Job {
     /** The panel node that runs (or last ran) the job. */
     private String node;
     private String message;
+    /** The flow's options as JSON. */
+    private String options;
 
     @OneToMany(mappedBy = "job", cascade = CascadeType.ALL, orphanRemoval = true)
     @OrderBy("position")
@@ -99,4 +101,6 @@ public class Job {
     public String getMessage() { return message; }
     public void setMessage(String message) { this.message = message; }
     public List<JobStep> getSteps() { return steps; }
+    public String getOptions() { return options; }
+    public void setOptions(String options) { this.options = options; }
 }

@@ -76,6 +76,7 @@ public class JobService {
                     step.instanceName(), step.changesInstance(), step.spec().display(),
                     json.writeValueAsString(step.spec()), step.undo(), (int) step.timeout().toSeconds()));
         }
+        job.setOptions(json.writeValueAsString(plan.options()));
         Job saved = jobs.saveAndFlush(job);
         locks.acquire(saved.getId(), plan.instanceIds(), actor);
         audit.record("job.started", "job", saved.getId(), plan.title(),
@@ -83,6 +84,18 @@ public class JobService {
                         + ", " + plan.steps().size() + " steps");
         afterCommit(() -> queue.enqueue(saved.getId()));
         return saved;
+    }
+
+    /** The options the job's flow was run with. */
+    @Transactional(readOnly = true)
+    public java.util.Map<String, String> options(long id) {
+        String stored = get(id).getOptions();
+        if (stored == null || stored.isBlank()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+        json.readTree(stored).properties().forEach(e -> options.put(e.getKey(), e.getValue().asString()));
+        return options;
     }
 
     /**

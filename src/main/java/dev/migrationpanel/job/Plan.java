@@ -1,6 +1,7 @@
 package dev.migrationpanel.job;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -11,16 +12,24 @@ import java.util.TreeSet;
  *
  * @param flow       id of the flow that built it, e.g. {@code dreamfactory.backup}
  * @param instanceId the instance the job is about (its list and history are filed under it)
+ * @param options    the admin's choices the plan was built from, kept with the job for its follow-ups
  */
-public record Plan(String flow, String title, Long instanceId, String instanceName, List<Step> steps) {
+public record Plan(String flow, String title, Long instanceId, String instanceName, List<Step> steps,
+        Map<String, String> options) {
 
     public Plan {
         Objects.requireNonNull(flow, "flow");
         Objects.requireNonNull(title, "title");
         steps = List.copyOf(steps);
+        options = options == null ? Map.of() : Map.copyOf(options);
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("A plan needs at least one step");
         }
+    }
+
+    /** A plan without options to remember. */
+    public Plan(String flow, String title, Long instanceId, String instanceName, List<Step> steps) {
+        this(flow, title, instanceId, instanceName, steps, Map.of());
     }
 
     /** Every instance a step touches: the job holds each one's lock while it runs. */
