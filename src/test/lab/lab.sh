@@ -175,7 +175,11 @@ create_pg_database() { # create_pg_database NAME ROLE PASSWORD: drop and recreat
 create_instance_database() {
     case $(instance_kind "$1") in
         mariadb) create_mariadb_database "$(instance_db_name "$1")" "$(instance_db_user "$1")" "$(instance_db_password "$1")" ;;
-        pgsql) create_pg_database "$(instance_db_name "$1")" "$(instance_db_user "$1")" "$(instance_db_password "$1")" ;;
+        pgsql)
+            create_pg_database "$(instance_db_name "$1")" "$(instance_db_user "$1")" "$(instance_db_password "$1")"
+            # an up-* database is its role's alone: other roles (df_lab) cannot even connect to it
+            [[ $1 == up-* ]] && pg_super -c "REVOKE CONNECT, TEMPORARY ON DATABASE $(instance_db_name "$1") FROM PUBLIC"
+            ;;
     esac
 }
 
