@@ -6,6 +6,23 @@
 #   src/test/lab/lab.sh [up]     build (or rebuild) the lab; idempotent; run as root
 #   src/test/lab/lab.sh down     stop the lab sshd
 #   src/test/lab/lab.sh status   exit 0 when the lab sshd answers and lab.properties exists
+#   src/test/lab/lab.sh reset NAME
+#   src/test/lab/reset-instance.sh NAME
+#                                rebuild one instance (e.g. up-mariadb) from scratch: files to a fresh
+#                                clone at 7.0.0 with its .env, its database dropped and recreated,
+#                                migrated and seeded; the rest of the lab is not touched (a few seconds)
+#
+# Instances: df-mariadb, df-pgsql, df-sqlite (properties instance.mariadb|pgsql|sqlite.*) and
+# df-noenv (no .env) are shared by many tests: do not upgrade or break them. up-mariadb, up-pgsql,
+# up-sqlite (instance.up-*.*) are for destructive upgrade tests: each has its own database (MariaDB
+# and PostgreSQL database/user up_lab, SQLite file in the install) and is reset with reset-instance.sh.
+#
+# Origin refs: master (= tag 7.1.0), tag 7.0.0, branch release/7.0.0, and two broken releases built on
+# 7.1.0 (tags; both say 7.1.0 in config/df.php), for upgrade-failure and rollback tests:
+#   7.1.0-failing-migration   one more migration after 7.1.0's own, not in a transaction: its first
+#                             statement inserts lookup 'upgrade_marker', its second fails (missing
+#                             table), so `php artisan migrate` exits 1 leaving the database partly changed
+#   7.1.0-broken-composer     composer.json is invalid JSON, so `composer install` fails
 #
 # Environment: LAB_DIR (default /var/tmp/panel-lab), LAB_SSH_PORT (default 2222),
 #              LAB_ROOT (instances, default /opt/lab), LAB_SSHD_USEPAM (auto|yes|no).
@@ -26,10 +43,15 @@ SSHD_LOG=$LAB_DIR/sshd/sshd.log
 ORIGIN=$LAB_ROOT/origin/dreamfactory.git
 LAB_USERS=(dflab dftarget)
 INSTANCES=(mariadb pgsql sqlite)
+UP_INSTANCES=(up-mariadb up-pgsql up-sqlite)   # destructive upgrade tests; see reset-instance.sh
 OLD_VERSION=7.0.0
 NEW_VERSION=7.1.0
 DB_NAME=df_lab
 DB_USER=df_lab
+UP_DB_NAME=up_lab
+UP_DB_USER=up_lab
+FAILING_MIGRATION_REF=$NEW_VERSION-failing-migration
+BROKEN_COMPOSER_REF=$NEW_VERSION-broken-composer
 MARIADB_PORT=3306
 PG_PORT=5432
 
@@ -123,24 +145,49 @@ pg_super() {
     fi
 }
 
-create_databases() {
-    log "MariaDB: (re)creating database $DB_NAME and user $DB_USER"
+create_mariadb_database() { # create_mariadb_database NAME USER PASSWORD: drop and recreate both
+    local name=$1 user=$2 password=$3
+    log "MariaDB: (re)creating database $name and user $user"
     mysql_root <<SQL
-DROP DATABASE IF EXISTS \`$DB_NAME\`;
-DROP USER IF EXISTS '$DB_USER'@'%';
-DROP USER IF EXISTS '$DB_USER'@'localhost';
-CREATE DATABASE \`$DB_NAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-CREATE USER '$DB_USER'@'%' IDENTIFIED BY '$DB_PASSWORD_MARIADB';
-CREATE USER '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASSWORD_MARIADB';
-GRANT ALL PRIVILEGES ON \`$DB_NAME\`.* TO '$DB_USER'@'%';
-GRANT ALL PRIVILEGES ON \`$DB_NAME\`.* TO '$DB_USER'@'localhost';
+DROP DATABASE IF EXISTS \`$name\`;
+DROP USER IF EXISTS '$user'@'%';
+DROP USER IF EXISTS '$user'@'localhost';
+CREATE DATABASE \`$name\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER '$user'@'%' IDENTIFIED BY '$password';
+CREATE USER '$user'@'localhost' IDENTIFIED BY '$password';
+GRANT ALL PRIVILEGES ON \`$name\`.* TO '$user'@'%';
+GRANT ALL PRIVILEGES ON \`$name\`.* TO '$user'@'localhost';
 FLUSH PRIVILEGES;
 SQL
-    log "PostgreSQL: (re)creating database $DB_NAME owned by role $DB_USER"
-    pg_super -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)"
-    pg_super -c "DROP ROLE IF EXISTS $DB_USER"
-    pg_super -c "CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD_PGSQL'"
-    pg_super -c "CREATE DATABASE $DB_NAME OWNER $DB_USER ENCODING 'UTF8' TEMPLATE template0"
+}
+
+create_pg_database() { # create_pg_database NAME ROLE PASSWORD: drop and recreate both
+    local name=$1 user=$2 password=$3
+    log "PostgreSQL: (re)creating database $name owned by role $user"
+    pg_super -c "DROP DATABASE IF EXISTS $name WITH (FORCE)"
+    pg_super -c "DROP ROLE IF EXISTS $user"
+    pg_super -c "CREATE ROLE $user LOGIN PASSWORD '$password'"
+    pg_super -c "CREATE DATABASE $name OWNER $user ENCODING 'UTF8' TEMPLATE template0"
+}
+
+# create_instance_database NAME: (re)create the MariaDB/PostgreSQL database of one instance
+# (nothing for SQLite and noenv: their database is a file in the install)
+create_instance_database() {
+    case $(instance_kind "$1") in
+        mariadb) create_mariadb_database "$(instance_db_name "$1")" "$(instance_db_user "$1")" "$(instance_db_password "$1")" ;;
+        pgsql)
+            create_pg_database "$(instance_db_name "$1")" "$(instance_db_user "$1")" "$(instance_db_password "$1")"
+            # an up-* database is its role's alone: other roles (df_lab) cannot even connect to it
+            [[ $1 == up-* ]] && pg_super -c "REVOKE CONNECT, TEMPORARY ON DATABASE $(instance_db_name "$1") FROM PUBLIC"
+            ;;
+    esac
+}
+
+create_databases() {
+    create_mariadb_database "$DB_NAME" "$DB_USER" "$DB_PASSWORD_MARIADB"
+    create_pg_database "$DB_NAME" "$DB_USER" "$DB_PASSWORD_PGSQL"
+    create_instance_database up-mariadb
+    create_instance_database up-pgsql
 }
 
 # ---------------------------------------------------------------------------------- secrets
@@ -166,6 +213,13 @@ load_secrets() {
         chmod 600 "$f.tmp"
         mv "$f.tmp" "$f"
     fi
+    # secrets added to the lab later are appended, keeping the existing ones
+    local i
+    grep -q '^DB_PASSWORD_UP_MARIADB=' "$f" || echo "DB_PASSWORD_UP_MARIADB=$(random_secret 20)" >>"$f"
+    grep -q '^DB_PASSWORD_UP_PGSQL=' "$f" || echo "DB_PASSWORD_UP_PGSQL=$(random_secret 20)" >>"$f"
+    for i in "${UP_INSTANCES[@]}"; do
+        grep -q "^APP_KEY_${i//-/_}=" "$f" || echo "APP_KEY_${i//-/_}=base64:$(head -c 32 /dev/urandom | base64)" >>"$f"
+    done
     # shellcheck disable=SC1090
     source "$f"
 }
@@ -390,6 +444,22 @@ build_origin() {
         "${gitc[@]}" commit -q -m "DreamFactory $NEW_VERSION: rate limits table"
     "${gitc[@]}" tag -a "$NEW_VERSION" -m "Release $NEW_VERSION"
 
+    # broken releases for upgrade-failure tests: one commit each on top of NEW_VERSION, as tags only
+    # (master stays at NEW_VERSION); the overlays are in dreamfactory-$NEW_VERSION-<what>/
+    local ref date=2025-02-10T10:00:00Z
+    for ref in "$FAILING_MIGRATION_REF" "$BROKEN_COMPOSER_REF"; do
+        "${gitc[@]}" checkout -q --detach "$NEW_VERSION"
+        cp -a "$ASSETS/dreamfactory-$ref/." "$work/"
+        grep -q "'version' => '$NEW_VERSION'," "$work/config/df.php" || die "$ref does not say $NEW_VERSION in config/df.php"
+        "${gitc[@]}" add -A -f
+        GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date \
+            "${gitc[@]}" commit -q -m "DreamFactory $ref (lab: a broken $NEW_VERSION release)"
+        "${gitc[@]}" tag -a "$ref" -m "Lab release $ref"
+    done
+    "${gitc[@]}" checkout -q master
+    [[ $("${gitc[@]}" rev-parse master) == $("${gitc[@]}" rev-parse "$NEW_VERSION^{commit}") ]] \
+        || die "origin master is not at $NEW_VERSION"
+
     rm -rf "$ORIGIN"
     install -d -m 755 "$(dirname "$ORIGIN")"
     git clone -q --bare "$work" "$ORIGIN"
@@ -413,24 +483,48 @@ clone_instance() {
         "$dir/bootstrap/cache" "$dir/public"
 }
 
+# Instance names are those of lab.properties: mariadb, pgsql, sqlite (in df-NAME), noenv (df-noenv),
+# up-mariadb, up-pgsql, up-sqlite (in up-*, each with a database of its own).
+instance_dir() { case $1 in up-*) echo "$LAB_ROOT/$1" ;; *) echo "$LAB_ROOT/df-$1" ;; esac; }
+instance_kind() { echo "${1#up-}"; }   # mariadb, pgsql, sqlite or noenv
+instance_db_name() { case $1 in up-*) echo "$UP_DB_NAME" ;; *) echo "$DB_NAME" ;; esac; }
+instance_db_user() { case $1 in up-*) echo "$UP_DB_USER" ;; *) echo "$DB_USER" ;; esac; }
+instance_db_password() {
+    case $1 in
+        mariadb) echo "$DB_PASSWORD_MARIADB" ;;
+        pgsql) echo "$DB_PASSWORD_PGSQL" ;;
+        up-mariadb) echo "$DB_PASSWORD_UP_MARIADB" ;;
+        up-pgsql) echo "$DB_PASSWORD_UP_PGSQL" ;;
+    esac
+}
+instance_app_key() { local v=APP_KEY_${1//-/_}; echo "${!v}"; }
+instance_sqlite_file() { echo "$(instance_dir "$1")/storage/databases/dreamfactory.sqlite"; }
+known_instance() {
+    local i
+    for i in "${INSTANCES[@]}" noenv "${UP_INSTANCES[@]}"; do [[ $1 == "$i" ]] && return 0; done
+    return 1
+}
+
 write_env() { # write_env NAME DIR
-    local name=$1 dir=$2 key=APP_KEY_$1
+    local name=$1 dir=$2
     {
         echo "APP_NAME=DreamFactory"
         echo "APP_ENV=production"
-        echo "APP_KEY=${!key}"
+        echo "APP_KEY=$(instance_app_key "$name")"
         echo "APP_DEBUG=false"
         echo "APP_URL=http://127.0.0.1"
         echo "CACHE_DRIVER=file"
         echo "LOG_CHANNEL=single"
         echo
-        case $name in
+        case $(instance_kind "$name") in
             mariadb)
                 echo "DB_CONNECTION=mysql"; echo "DB_HOST=127.0.0.1"; echo "DB_PORT=$MARIADB_PORT"
-                echo "DB_DATABASE=$DB_NAME"; echo "DB_USERNAME=$DB_USER"; echo "DB_PASSWORD=$DB_PASSWORD_MARIADB" ;;
+                echo "DB_DATABASE=$(instance_db_name "$name")"; echo "DB_USERNAME=$(instance_db_user "$name")"
+                echo "DB_PASSWORD=$(instance_db_password "$name")" ;;
             pgsql)
                 echo "DB_CONNECTION=pgsql"; echo "DB_HOST=127.0.0.1"; echo "DB_PORT=$PG_PORT"
-                echo "DB_DATABASE=$DB_NAME"; echo "DB_USERNAME=$DB_USER"; echo "DB_PASSWORD=$DB_PASSWORD_PGSQL" ;;
+                echo "DB_DATABASE=$(instance_db_name "$name")"; echo "DB_USERNAME=$(instance_db_user "$name")"
+                echo "DB_PASSWORD=$(instance_db_password "$name")" ;;
             sqlite)
                 echo "DB_CONNECTION=sqlite"; echo "DB_DATABASE=$dir/storage/databases/dreamfactory.sqlite" ;;
         esac
@@ -439,29 +533,64 @@ write_env() { # write_env NAME DIR
     chmod 640 "$dir/.env"
 }
 
+# setup_instance NAME: a fresh clone at OLD_VERSION with its .env, composer-installed, migrated and
+# seeded (its MariaDB/PostgreSQL database must exist and be empty); noenv: the clone only
+setup_instance() {
+    local name=$1 dir
+    dir=$(instance_dir "$name")
+    if [[ $name == noenv ]]; then
+        log "instance $dir (no .env)"
+        clone_instance "$dir"
+        return
+    fi
+    log "instance $dir ($name)"
+    clone_instance "$dir"
+    write_env "$name" "$dir"
+    if [[ $(instance_kind "$name") == sqlite ]]; then
+        as_user dflab touch "$dir/storage/databases/dreamfactory.sqlite"
+    fi
+    (cd "$dir" && as_user dflab composer install --no-dev --ignore-platform-reqs --no-interaction --no-progress -q) \
+        || die "composer install failed in $dir"
+    (cd "$dir" && as_user dflab php artisan migrate --seed --force >"$LAB_DIR/migrate-$name.log" 2>&1) \
+        || die "php artisan migrate --seed failed in $dir: $(tail -n 5 "$LAB_DIR/migrate-$name.log")"
+    [[ -z $(cd "$dir" && as_user dflab git status --porcelain) ]] || die "$dir is not clean after setup"
+}
+
 build_instances() {
     install -d -m 755 "$LAB_ROOT"
-    local name dir
-    for name in "${INSTANCES[@]}"; do
-        dir=$LAB_ROOT/df-$name
-        log "instance $dir ($name)"
-        clone_instance "$dir"
-        write_env "$name" "$dir"
-        if [[ $name == sqlite ]]; then
-            as_user dflab touch "$dir/storage/databases/dreamfactory.sqlite"
-        fi
-        (cd "$dir" && as_user dflab composer install --no-dev --ignore-platform-reqs --no-interaction --no-progress -q) \
-            || die "composer install failed in $dir"
-        (cd "$dir" && as_user dflab php artisan migrate --seed --force >"$LAB_DIR/migrate-$name.log" 2>&1) \
-            || die "php artisan migrate --seed failed in $dir: $(tail -n 5 "$LAB_DIR/migrate-$name.log")"
-        [[ -z $(cd "$dir" && as_user dflab git status --porcelain) ]] || die "$dir is not clean after setup"
+    local name
+    for name in "${INSTANCES[@]}" noenv "${UP_INSTANCES[@]}"; do
+        setup_instance "$name"
     done
-    dir=$LAB_ROOT/df-noenv
-    log "instance $dir (no .env)"
-    clone_instance "$dir"
 }
 
 # ---------------------------------------------------------------------------------- properties
+
+instance_properties() { # instance_properties NAME: the instance.NAME.* lines
+    local name=$1 p=instance.$1
+    echo "$p.path=$(instance_dir "$name")"
+    echo "$p.owner=dflab"
+    echo "$p.version=$OLD_VERSION"
+    echo "$p.app.key=$(instance_app_key "$name")"
+    case $(instance_kind "$name") in
+        mariadb)
+            echo "$p.db.connection=mysql"; echo "$p.db.host=127.0.0.1"; echo "$p.db.port=$MARIADB_PORT"
+            echo "$p.db.database=$(instance_db_name "$name")"; echo "$p.db.username=$(instance_db_user "$name")"
+            echo "$p.db.password=$(instance_db_password "$name")" ;;
+        pgsql)
+            echo "$p.db.connection=pgsql"; echo "$p.db.host=127.0.0.1"; echo "$p.db.port=$PG_PORT"
+            echo "$p.db.database=$(instance_db_name "$name")"; echo "$p.db.username=$(instance_db_user "$name")"
+            echo "$p.db.password=$(instance_db_password "$name")" ;;
+        sqlite)
+            echo "$p.db.connection=sqlite"; echo "$p.db.host="; echo "$p.db.port="
+            echo "$p.db.database=$(instance_sqlite_file "$name")"
+            echo "$p.db.username="; echo "$p.db.password=" ;;
+    esac
+    # the user and group the web server runs the install as: its owner, so that the upgrade's
+    # chown -R to them works without root
+    echo "$p.web.user=dflab"
+    echo "$p.web.group=dflab"
+}
 
 write_properties() {
     local tmp=$PROPS.tmp u t name
@@ -495,32 +624,21 @@ write_properties() {
         echo "origin.path=$ORIGIN"
         echo "origin.versions=$OLD_VERSION,$NEW_VERSION"
         echo "origin.latest.version=$NEW_VERSION"
+        echo "origin.refs.failing-migration=$FAILING_MIGRATION_REF"
+        echo "origin.refs.broken-composer=$BROKEN_COMPOSER_REF"
         echo "mariadb.host=127.0.0.1"
         echo "mariadb.port=$MARIADB_PORT"
         echo "postgres.host=127.0.0.1"
         echo "postgres.port=$PG_PORT"
         for name in "${INSTANCES[@]}"; do
-            local key=APP_KEY_$name p=instance.$name
-            echo "$p.path=$LAB_ROOT/df-$name"
-            echo "$p.owner=dflab"
-            echo "$p.version=$OLD_VERSION"
-            echo "$p.app.key=${!key}"
-            case $name in
-                mariadb)
-                    echo "$p.db.connection=mysql"; echo "$p.db.host=127.0.0.1"; echo "$p.db.port=$MARIADB_PORT"
-                    echo "$p.db.database=$DB_NAME"; echo "$p.db.username=$DB_USER"; echo "$p.db.password=$DB_PASSWORD_MARIADB" ;;
-                pgsql)
-                    echo "$p.db.connection=pgsql"; echo "$p.db.host=127.0.0.1"; echo "$p.db.port=$PG_PORT"
-                    echo "$p.db.database=$DB_NAME"; echo "$p.db.username=$DB_USER"; echo "$p.db.password=$DB_PASSWORD_PGSQL" ;;
-                sqlite)
-                    echo "$p.db.connection=sqlite"; echo "$p.db.host="; echo "$p.db.port="
-                    echo "$p.db.database=$LAB_ROOT/df-sqlite/storage/databases/dreamfactory.sqlite"
-                    echo "$p.db.username="; echo "$p.db.password=" ;;
-            esac
+            instance_properties "$name"
         done
         echo "instance.noenv.path=$LAB_ROOT/df-noenv"
         echo "instance.noenv.owner=dflab"
         echo "instance.noenv.version=$OLD_VERSION"
+        for name in "${UP_INSTANCES[@]}"; do
+            instance_properties "$name"
+        done
     } >"$tmp"
     chmod 600 "$tmp"
     mv "$tmp" "$PROPS"
@@ -562,12 +680,35 @@ cmd_up() {
 [lab] ------------------------------------------------------------------
 [lab] sshd        $LAB_SSH_HOST:$LAB_SSH_PORT (config $SSHD_CONFIG)
 [lab] users       ${LAB_USERS[*]} (passwords and keys in $PROPS)
-[lab] origin      $ORIGIN ($OLD_VERSION, $NEW_VERSION)
+[lab] origin      $ORIGIN ($OLD_VERSION, $NEW_VERSION; tags $FAILING_MIGRATION_REF, $BROKEN_COMPOSER_REF)
 [lab] instances   $LAB_ROOT/df-{mariadb,pgsql,sqlite} at $OLD_VERSION, $LAB_ROOT/df-noenv (no .env)
+[lab] upgrades    $LAB_ROOT/up-{mariadb,pgsql,sqlite} at $OLD_VERSION, own databases (reset-instance.sh NAME)
 [lab] properties  $PROPS
 [lab] took        $((SECONDS - started))s
 EOF
     echo "lab is up"
+}
+
+# cmd_reset NAME: rebuild one instance of a lab that is up (see reset-instance.sh)
+cmd_reset() {
+    local name=${1:-}
+    [[ $(id -u) -eq 0 ]] || die "run as root"
+    [[ $name == df-* && $name != df-noenv ]] && name=${name#df-}
+    [[ $name == df-noenv ]] && name=noenv
+    known_instance "$name" || die "unknown instance '$name' (one of: ${INSTANCES[*]} noenv ${UP_INSTANCES[*]})"
+    [[ -s $PROPS && -s $LAB_DIR/secrets.env ]] || die "the lab is not up ($PROPS missing); run: src/test/lab/lab.sh up"
+    [[ -f $ORIGIN/HEAD ]] || die "the lab origin $ORIGIN is missing; run: src/test/lab/lab.sh up"
+    grep -q "^instance\.$name\.path=" "$PROPS" || die "$PROPS has no instance $name (an older lab); run: src/test/lab/lab.sh up"
+    local started=$SECONDS
+    # one reset of an instance at a time
+    exec 9>"$LAB_DIR/reset-$name.lock"
+    flock -w 120 9 || die "another reset of $name is still running"
+    start_databases
+    source "$LAB_DIR/secrets.env"
+    create_instance_database "$name"
+    setup_instance "$name"
+    log "instance $name reset to $OLD_VERSION in $((SECONDS - started))s"
+    echo "instance $name reset"
 }
 
 cmd_down() {
@@ -596,5 +737,6 @@ case ${1:-up} in
     up) cmd_up ;;
     down) cmd_down ;;
     status) cmd_status ;;
-    *) echo "usage: $0 [up|down|status]" >&2; exit 2 ;;
+    reset) cmd_reset "${2:-}" ;;
+    *) echo "usage: $0 [up|down|status|reset NAME]" >&2; exit 2 ;;
 esac

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The tests' view of the test lab built by {@code src/test/lab/lab.sh up}: a real OpenSSH sshd,
@@ -24,6 +26,9 @@ public final class Lab {
     public static final String DEFAULT_LAB_DIR = "/var/tmp/panel-lab";
     static final String START_HINT = "Start it with: src/test/lab/lab.sh up   (as root; see README)";
     private static final int CONNECT_TIMEOUT_MS = 3000;
+    /** The reset script, relative to the project root (the working directory of Maven's test runs). */
+    static final Path RESET_SCRIPT = Path.of("src/test/lab/reset-instance.sh");
+    private static final long RESET_TIMEOUT_SECONDS = 180;
 
     private static Lab loaded;
 
@@ -172,8 +177,63 @@ public final class Lab {
     }
 
     /**
+     * A named release ref of the origin, {@code origin.refs.<key>}: {@code failing-migration}
+     * (tag {@code 7.1.0-failing-migration}: its last migration changes the database, then fails) or
+     * {@code broken-composer} (tag {@code 7.1.0-broken-composer}: composer.json is invalid JSON).
+     */
+    public String ref(String key) {
+        return property("origin.refs." + key);
+    }
+
+    /**
+     * Resets one lab instance (e.g. {@code up-sqlite}) to a fresh clone at 7.0.0 with its .env and a
+     * recreated, migrated and seeded database, by running {@code src/test/lab/reset-instance.sh name}
+     * from the project root. Throws {@link IllegalStateException} with the script's output when it
+     * exits non-zero or does not finish in time.
+     */
+    public static void reset(String name) {
+        if (!Files.isRegularFile(RESET_SCRIPT)) {
+            throw new IllegalStateException(RESET_SCRIPT.toAbsolutePath() + " does not exist: Lab.reset runs from the project root");
+        }
+        ProcessBuilder pb = new ProcessBuilder("bash", RESET_SCRIPT.toString(), name).redirectErrorStream(true);
+        pb.environment().put("LAB_DIR", labDir().toString());
+        String output;
+        int exit;
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            // read on another thread so that a hanging script still times out
+            CompletableFuture<String> reader = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return "(output unreadable: " + e + ")";
+                }
+            });
+            if (!p.waitFor(RESET_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("Resetting lab instance " + name + " took longer than "
+                        + RESET_TIMEOUT_SECONDS + "s: " + reader.getNow("(no output yet)"));
+            }
+            exit = p.exitValue();
+            output = reader.join();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + RESET_SCRIPT + " " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while resetting lab instance " + name, e);
+        }
+        if (exit != 0) {
+            throw new IllegalStateException("Resetting lab instance " + name + " failed (" + RESET_SCRIPT + " exited "
+                    + exit + "):\n" + output.strip());
+        }
+    }
+
+    /**
      * A lab instance: {@code mariadb}, {@code pgsql}, {@code sqlite} (all at 7.0.0, migrated and
-     * seeded) or {@code noenv} (a clone without .env; its database fields are null).
+     * seeded) or {@code noenv} (a clone without .env; its database fields are null). These are shared:
+     * tests that upgrade or break an install use {@code up-mariadb}, {@code up-pgsql}, {@code up-sqlite}
+     * (same shape, each with its own database) and start with {@link #reset(String)}.
      */
     public LabInstance instance(String name) {
         String p = "instance." + name + ".";
@@ -187,17 +247,21 @@ public final class Lab {
                 optionalProperty(p + "db.username"),
                 optionalProperty(p + "db.password"),
                 optionalProperty(p + "app.key"),
-                property(p + "version"));
+                property(p + "version"),
+                optionalProperty(p + "web.user"),
+                optionalProperty(p + "web.group"));
     }
 
     /**
      * One DreamFactory-shaped lab instance, owned by {@code dflab}. {@code dbConnection} is the
      * .env value ({@code mysql}, {@code pgsql}, {@code sqlite}); for SQLite {@code dbDatabase} is
-     * the database file and host, port, username and password are null.
+     * the database file and host, port, username and password are null. {@code webUser} and
+     * {@code webGroup} are what the web server runs the install as (its owner, {@code dflab}); null
+     * for {@code noenv}.
      */
     public record LabInstance(String name, Path path, String dbConnection, String dbHost, Integer dbPort,
                               String dbDatabase, String dbUsername, String dbPassword, String appKey,
-                              String version) {
+                              String version, String webUser, String webGroup) {
 
         /** A JDBC URL for the instance database (MariaDB driver for mysql). */
         public String jdbcUrl() {

@@ -61,6 +61,9 @@ class LabTest {
                     "instance.pgsql.db.password=secret",
                     "instance.pgsql.app.key=base64:AAAA=",
                     "instance.pgsql.version=7.0.0",
+                    "instance.pgsql.web.user=www-lab",
+                    "instance.pgsql.web.group=www-group",
+                    "origin.refs.failing-migration=7.1.0-failing-migration",
                     "instance.sqlite.path=/opt/lab/df-sqlite",
                     "instance.sqlite.db.connection=sqlite",
                     "instance.sqlite.db.host=",
@@ -95,12 +98,18 @@ class LabTest {
             assertThat(pg.appKey()).isEqualTo("base64:AAAA=");
             assertThat(pg.version()).isEqualTo("7.0.0");
             assertThat(pg.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/df_lab");
+            assertThat(pg.webUser()).isEqualTo("www-lab");
+            assertThat(pg.webGroup()).isEqualTo("www-group");
+            assertThat(lab.ref("failing-migration")).isEqualTo("7.1.0-failing-migration");
+            assertThatThrownBy(() -> lab.ref("broken-composer")).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("'origin.refs.broken-composer'");
             assertThat(pg.toString()).doesNotContain("secret");
 
             Lab.LabInstance sqlite = lab.instance("sqlite");
             assertThat(sqlite.dbHost()).isNull();
             assertThat(sqlite.dbPort()).isNull();
             assertThat(sqlite.dbDatabase()).endsWith("/dreamfactory.sqlite");
+            assertThat(sqlite.webUser()).isNull();
             assertThatThrownBy(() -> lab.instance("mariadb")).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("instance.mariadb.path");
         }
