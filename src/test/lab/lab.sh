@@ -473,7 +473,8 @@ build_origin() {
 # clone_instance DIR: a clone owned by dflab with a local master at OLD_VERSION tracking origin/master
 clone_instance() {
     local dir=$1
-    rm -rf "$dir"
+    # also what upgrade tests leave beside it: file backups and trees a rollback moved aside
+    rm -rf "$dir" "$dir".backup-* "$dir".failed-*
     install -d -o dflab -g dflab -m 755 "$dir"
     (cd "$dir" && as_user dflab git clone -q "$ORIGIN" "$dir")
     (cd "$dir" && as_user dflab git reset -q --hard "$OLD_VERSION")
@@ -557,7 +558,9 @@ setup_instance() {
 }
 
 build_instances() {
-    install -d -m 755 "$LAB_ROOT"
+    # the install owner may write beside the installs: the in-place upgrade puts its file backup there,
+    # as the vendor guide's `cd /opt && cp -r dreamfactory dreamfactory.backup` does
+    install -d -m 775 -o root -g dflab "$LAB_ROOT"
     local name
     for name in "${INSTANCES[@]}" noenv "${UP_INSTANCES[@]}"; do
         setup_instance "$name"

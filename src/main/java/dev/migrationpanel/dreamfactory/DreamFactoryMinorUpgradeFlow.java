@@ -126,10 +126,13 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
         Duration long_ = DreamFactorySteps.LONG;
 
         List<Step> plan = new ArrayList<>();
-        plan.add(new Step("Check the prerequisites: a git clone, PHP ≥ 8.1, Composer", id, name, false,
+        String parent = path.substring(0, Math.max(1, path.lastIndexOf('/')));
+        plan.add(new Step("Check the prerequisites: a git clone, PHP ≥ 8.1, Composer, room for the backup", id, name, false,
                 new StepSpec.RemoteCommand(cd + "git rev-parse --is-inside-work-tree >/dev/null && php -r "
                         + quote("exit(version_compare(PHP_VERSION, '8.1.0', '>=') ? 0 : 1);")
-                        + " && composer --version --no-ansi && git status --short"), short_, null));
+                        + " && composer --version --no-ansi && git status --short && { test -w " + quote(parent)
+                        + " || { echo " + quote("cannot write in " + parent + ": the file backup goes beside the install")
+                        + " >&2; exit 1; }; }"), short_, null));
         plan.add(new Step("Note where the Laravel logs end now (to find new errors later)", id, name, false,
                 new StepSpec.RemoteCommand("mkdir -p " + quote(facts.workDir()) + " && chmod 700 " + quote(facts.workDir())
                         + " && { for f in " + quote(path) + "/storage/logs/*.log; do [ -f \"$f\" ] && printf '%s %s\\n' \"$(wc -c < \"$f\")\" \"$f\"; done; true; } > "

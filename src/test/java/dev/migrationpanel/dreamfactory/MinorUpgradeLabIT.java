@@ -1,0 +1,170 @@
+package dev.migrationpanel.dreamfactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+import dev.migrationpanel.artifact.ArtifactKind;
+import dev.migrationpanel.artifact.ArtifactStore;
+import dev.migrationpanel.database.TableFingerprints;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceConnections;
+import dev.migrationpanel.instance.InstanceForm;
+import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.instance.SshAuthMethod;
+import dev.migrationpanel.instance.TestInstances;
+import dev.migrationpanel.instance.WebServer;
+import dev.migrationpanel.job.FlowService;
+import dev.migrationpanel.job.Job;
+import dev.migrationpanel.job.JobService;
+import dev.migrationpanel.job.JobStatus;
+import dev.migrationpanel.job.StepStatus;
+import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.remote.HostKey;
+import dev.migrationpanel.remote.SshSession;
+
+/**
+ * The in-place minor upgrade 7.0.0 → 7.1.0 on the lab's own upgrade installs (MariaDB, PostgreSQL,
+ * SQLite) over the real sshd; and a failing migration followed by the rollback, after which the files
+ * (hash of the whole tree) and the DB (per-table row counts and checksums) are exactly as before.
+ */
+@SpringBootTest
+class MinorUpgradeLabIT {
+
+    @Autowired
+    InstanceService instances;
+    @Autowired
+    InstanceConnections connections;
+    @Autowired
+    FlowService flows;
+    @Autowired
+    JobService jobs;
+    @Autowired
+    ArtifactStore artifacts;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    final Lab lab = Lab.get();
+
+    @BeforeEach
+    void signIn() {
+        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("upgrader", null,
+                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+    }
+
+    @AfterEach
+    void signOut() {
+        SecurityContextHolder.clearContext();
+    }
+
+    private Instance register(String labInstance) {
+        Lab.reset(labInstance);
+        Lab.LabInstance li = lab.instance(labInstance);
+        InstanceForm form = new InstanceForm();
+        form.setName(labInstance + "-" + System.nanoTime());
+        form.setSshHost(lab.sshHost());
+        form.setSshPort(lab.sshPort());
+        form.setSshUser("dflab");
+        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
+        form.setSshPrivateKey(lab.privateKeyText("dflab", "ecdsa"));
+        form.setInstallPath(li.path().toString());
+        form.setWebServer(WebServer.NONE);
+        form.setWebUser(li.webUser());
+        form.setWebGroup(li.webGroup());
+        Instance instance = instances.create(form);
+        TestInstances.pinHostKey(jdbc, instance.getId(), HostKey.fromOpenSshLine(lab.property("sshd.hostkey.ed25519.public")));
+        return instances.get(instance.getId());
+    }
+
+    private Job run(String flow, Instance instance, Map<String, String> options) throws InterruptedException {
+        FlowService.Review review = flows.review(flow, instance.getId(), options);
+        Job job = flows.start(flow, instance.getId(), review.plan().options(), review.digest());
+        long until = System.currentTimeMillis() + 180_000;
+        Job current = jobs.get(job.getId());
+        while (current.getStatus().isActive() && System.currentTimeMillis() < until) {
+            Thread.sleep(200);
+            current = jobs.get(job.getId());
+        }
+        return current;
+    }
+
+    private String ssh(Instance instance, String command) {
+        try (SshSession ssh = connections.openSsh(instance)) {
+            return ssh.run(command, Duration.ofSeconds(60)).stdout().trim();
+        }
+    }
+
+    /**
+     * Every file of the install with its SHA-256, sorted: equal lists mean an equal tree (and show what
+     * differs). Two kinds of file are compared otherwise: the app's own logs, which rightly record the artisan
+     * commands the upgrade and the rollback ran, and a SQLite DB file, compared by its content (its dump).
+     */
+    private java.util.List<String> tree(Instance instance) {
+        return ssh(instance, "cd '" + instance.getInstallPath() + "' && find . -type f ! -path './storage/logs/*' "
+                + "! -name '*.sqlite' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum").lines().toList();
+    }
+
+    private Object dbState(String labInstance, Instance instance) throws Exception {
+        Lab.LabInstance li = lab.instance(labInstance);
+        if ("sqlite".equals(li.dbConnection())) {
+            return ssh(instance, "sqlite3 '" + li.dbDatabase() + "' .dump | sha256sum");
+        }
+        try (Connection c = DriverManager.getConnection(li.jdbcUrl(), li.dbUsername(), li.dbPassword())) {
+            return TableFingerprints.of(c);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"up-mariadb", "up-pgsql", "up-sqlite"})
+    void upgradesSevenZeroToSevenOneAndVerifies(String labInstance) throws Exception {
+        Instance instance = register(labInstance);
+        Job job = run(DreamFactoryMinorUpgradeFlow.ID, instance, Map.of("ref", "master"));
+        assertThat(job.getStatus()).as(job.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ssh(instance, "cd '" + instance.getInstallPath() + "' && php artisan --version")).isEqualTo("DreamFactory 7.1.0");
+        assertThat(ssh(instance, "cd '" + instance.getInstallPath() + "' && php artisan migrate:status")).doesNotContain("Pending");
+        assertThat(job.getSteps()).filteredOn(s -> s.getTitle().startsWith("Verify")).extracting(s -> s.getStatus())
+                .containsOnly(StepStatus.SUCCEEDED);
+        Map<String, String> options = jobs.options(job.getId());
+        assertThat(ssh(instance, "test -d '" + options.get("backupDir") + "' && echo backup-present")).isEqualTo("backup-present");
+        assertThat(artifacts.forJob(job.getId())).extracting(a -> a.getKind()).containsExactly(ArtifactKind.DB_DUMP);
+        assertThat(ssh(instance, "test -e '" + instance.getInstallPath() + "/storage/framework/down' || echo up")).isEqualTo("up");
+        ssh(instance, "rm -rf '" + options.get("backupDir") + "'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"up-mariadb", "up-pgsql", "up-sqlite"})
+    void aFailingMigrationIsRolledBackToExactlyTheStateBefore(String labInstance) throws Exception {
+        Instance instance = register(labInstance);
+        java.util.List<String> treeBefore = tree(instance);
+        Object dbBefore = dbState(labInstance, instance);
+
+        Job upgrade = run(DreamFactoryMinorUpgradeFlow.ID, instance, Map.of("ref", lab.ref("failing-migration")));
+        assertThat(upgrade.getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(upgrade.getMessage()).contains("Migrate the system DB").contains("exited with code 1");
+        assertThat(dbState(labInstance, instance)).as("the failed migration changed the DB").isNotEqualTo(dbBefore);
+
+        Job rollback = run(DreamFactoryRollbackFlow.ID, instance, Map.of("job", upgrade.getId().toString()));
+        assertThat(rollback.getStatus()).as(rollback.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
+        java.util.List<String> treeAfter = tree(instance);
+        assertThat(treeAfter.stream().filter(f -> !treeBefore.contains(f)).toList()).as("files changed or added").isEmpty();
+        assertThat(treeBefore.stream().filter(f -> !treeAfter.contains(f)).toList()).as("files changed or removed").isEmpty();
+        assertThat(dbState(labInstance, instance)).as("the system DB").isEqualTo(dbBefore);
+        String failedDir = jobs.options(rollback.getId()).get("failedDir");
+        assertThat(ssh(instance, "test -d '" + failedDir + "' && echo kept")).isEqualTo("kept");
+        ssh(instance, "rm -rf '" + failedDir + "'");
+    }
+}
