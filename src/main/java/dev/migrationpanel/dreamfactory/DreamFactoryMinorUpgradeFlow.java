@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.job.Flow;
+import dev.migrationpanel.job.JobView;
 import dev.migrationpanel.job.Plan;
 import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
@@ -194,6 +195,26 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
         return new Plan(ID, "Upgrade " + name + " to " + ref, id, name, plan, Map.of("ref", ref, "stamp", stamp,
                 "backupDir", backupDir, "versionBefore", facts.version() == null ? "" : facts.version(),
                 "stash", o.get("stash")));
+    }
+
+    @Override
+    public List<FollowUp> followUps(JobView job, Map<String, String> options) {
+        if (job.status().isActive()) {
+            return List.of();
+        }
+        String id = String.valueOf(job.id());
+        List<FollowUp> next = new ArrayList<>();
+        next.add(new FollowUp(DreamFactoryRollbackFlow.ID, "Roll back", "Swap the file backup in and restore the DB dump "
+                + "this upgrade took", Map.of("job", id)));
+        if ("true".equals(options.get("stash"))) {
+            next.add(new FollowUp(DreamFactoryRemedies.STASH_POP, "git stash pop", "Put back the local changes this "
+                    + "upgrade stashed", Map.of("job", id)));
+        }
+        next.add(new FollowUp(DreamFactoryRemedies.COMPOSER_RESET, "Reset Composer", "For composer install errors", Map.of()));
+        next.add(new FollowUp(DreamFactoryRemedies.CACHE_PURGE, "Purge the compiled cache",
+                "For \"migration command not found\"", Map.of()));
+        next.add(new FollowUp(DreamFactoryRemedies.PERMISSIONS_RESET, "Reset permissions", "For permission errors", Map.of()));
+        return next;
     }
 
     /** Prints the ERROR lines written to storage/logs since the marks were taken; fails when there are any. */

@@ -26,4 +26,20 @@ public interface Flow {
      * @throws RuntimeException with a one-line message when the plan cannot be made (instance unreachable, …)
      */
     Plan plan(Instance instance, Map<String, String> options);
+
+    /** What the admin may run next on the job's page (remediations, a rollback…), with their options. */
+    default java.util.List<FollowUp> followUps(JobView job, Map<String, String> options) {
+        return java.util.List.of();
+    }
+
+    /** A flow offered after a job, with the options that tie it to that job. */
+    record FollowUp(String flowId, String label, String why, Map<String, String> options) {
+
+        /** The options as the review page's query string ({@code option.job=12&…}), encoded. */
+        public String query() {
+            return options.entrySet().stream().map(e -> "option." + e.getKey() + "="
+                    + java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8))
+                    .collect(java.util.stream.Collectors.joining("&"));
+        }
+    }
 }

@@ -42,13 +42,25 @@ class FlowController {
         return "job/flows";
     }
 
+    /** Request parameters named {@code option.X} are the flow's options. */
+    static Map<String, String> options(Map<String, String> params) {
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        params.forEach((key, value) -> {
+            if (key.startsWith("option.")) {
+                options.put(key.substring("option.".length()), value);
+            }
+        });
+        return options;
+    }
+
     @GetMapping("/{flowId}")
-    String review(@PathVariable long instanceId, @PathVariable String flowId, Model model) {
+    String review(@PathVariable long instanceId, @PathVariable String flowId,
+            @RequestParam Map<String, String> params, Model model) {
         Instance instance = instances.get(instanceId);
         model.addAttribute("instance", instance);
         model.addAttribute("flow", flows.flow(flowId));
         try {
-            FlowService.Review review = flows.review(flowId, instanceId, Map.of());
+            FlowService.Review review = flows.review(flowId, instanceId, options(params));
             model.addAttribute("plan", review.plan());
             model.addAttribute("digest", review.digest());
         } catch (InvalidInputException | RemoteException | DatabaseException e) {
@@ -60,13 +72,15 @@ class FlowController {
     @PostMapping("/{flowId}")
     @PreAuthorize("hasRole('OPERATOR')")
     String start(@PathVariable long instanceId, @PathVariable String flowId,
-            @RequestParam(required = false) String planDigest, RedirectAttributes redirect) {
+            @RequestParam(required = false) String planDigest, @RequestParam Map<String, String> params,
+            RedirectAttributes redirect) {
         try {
-            Job job = flows.start(flowId, instanceId, Map.of(), planDigest);
+            Job job = flows.start(flowId, instanceId, options(params), planDigest);
             redirect.addFlashAttribute("flashOk", "Started: the log follows below.");
             return "redirect:/jobs/" + job.getId();
         } catch (InvalidInputException | InstanceBusyException | RemoteException | DatabaseException e) {
             redirect.addFlashAttribute("flashError", e.getMessage());
+            options(params).forEach((key, value) -> redirect.addAttribute("option." + key, value));
             return "redirect:/instances/" + instanceId + "/flows/" + flowId;
         }
     }

@@ -56,6 +56,12 @@ public class FlowService {
         return new Review(flow, instance, plan, digest(plan));
     }
 
+    /** The follow-ups the job's flow offers after it. */
+    public List<Flow.FollowUp> followUps(Job job) {
+        return flows.stream().filter(f -> f.id().equals(job.getFlow())).findFirst()
+                .map(f -> f.followUps(JobView.of(job), jobs.options(job.getId()))).orElse(List.of());
+    }
+
     /**
      * Starts the flow if its plan is still the one reviewed.
      *

@@ -27,11 +27,13 @@ class JobController {
     private final JobService jobs;
     private final InstanceService instances;
     private final ArtifactStore artifacts;
+    private final FlowService flows;
 
-    JobController(JobService jobs, InstanceService instances, ArtifactStore artifacts) {
+    JobController(JobService jobs, InstanceService instances, ArtifactStore artifacts, FlowService flows) {
         this.jobs = jobs;
         this.instances = instances;
         this.artifacts = artifacts;
+        this.flows = flows;
     }
 
     @GetMapping
@@ -53,6 +55,8 @@ class JobController {
     String detail(@PathVariable long id, Model model) {
         model.addAttribute("job", JobView.of(jobs.get(id)));
         model.addAttribute("artifacts", artifacts.forJob(id));
+        model.addAttribute("followUps", flows.followUps(jobs.get(id)));
+        model.addAttribute("options", jobs.options(id));
         return "job/detail";
     }
 

@@ -1,0 +1,89 @@
+package dev.migrationpanel.dreamfactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.web.InvalidInputException;
+
+/**
+ * The minor-upgrade wizard's own pages: instance and pre-flight, then the options. Review and run are the
+ * engine's pages (the plan with its digest; the live job page), the result is the job page's follow-ups.
+ */
+@Controller
+@RequestMapping("/instances/{id}/upgrade")
+class UpgradeWizardController {
+
+    private final InstanceService instances;
+    private final UpgradePreflight preflight;
+    private final DreamFactoryMinorUpgradeFlow flow;
+
+    UpgradeWizardController(InstanceService instances, UpgradePreflight preflight, DreamFactoryMinorUpgradeFlow flow) {
+        this.instances = instances;
+        this.preflight = preflight;
+        this.flow = flow;
+    }
+
+    @GetMapping
+    @PreAuthorize("hasRole('OPERATOR')")
+    String start(@PathVariable long id, Model model) {
+        Instance instance = instances.get(id);
+        model.addAttribute("instance", instance);
+        model.addAttribute("options", Map.of("ref", "master", "stash", "true", "maintenance", "true",
+                "webUser", instance.getWebUser() == null ? "" : instance.getWebUser(),
+                "webGroup", instance.getWebGroup() == null ? "" : instance.getWebGroup()));
+        return page(instance, model);
+    }
+
+    @PostMapping
+    @PreAuthorize("hasRole('OPERATOR')")
+    String options(@PathVariable long id, @RequestParam Map<String, String> params, Model model,
+            RedirectAttributes redirect) {
+        Instance instance = instances.get(id);
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String key : new String[] {"ref", "webUser", "webGroup"}) {
+            given.put(key, params.getOrDefault(key, ""));
+        }
+        // unticked checkboxes send nothing
+        given.put("stash", String.valueOf(params.containsKey("stash")));
+        given.put("maintenance", String.valueOf(params.containsKey("maintenance")));
+        Map<String, String> errors = new LinkedHashMap<>();
+        try {
+            flow.options(instance, given);
+        } catch (InvalidInputException e) {
+            errors.putAll(e.fieldErrors());
+        }
+        if (params.containsKey("warned") && !params.containsKey("acknowledged")) {
+            errors.put("acknowledged", "Tick the box to say you have read the warnings");
+        }
+        if (!errors.isEmpty()) {
+            model.addAttribute("instance", instance);
+            model.addAttribute("options", given);
+            model.addAttribute("errors", errors);
+            return page(instance, model);
+        }
+        UriComponentsBuilder review = UriComponentsBuilder.fromPath("/instances/{id}/flows/{flow}");
+        given.forEach((key, value) -> review.queryParam("option." + key, value));
+        return "redirect:" + review.buildAndExpand(id, DreamFactoryMinorUpgradeFlow.ID).encode().toUriString();
+    }
+
+    private String page(Instance instance, Model model) {
+        UpgradePreflight.Report report = preflight.run(instance.getId());
+        model.addAttribute("report", report);
+        model.addAttribute("flow", flow);
+        model.asMap().putIfAbsent("errors", Map.of());
+        return "dreamfactory/upgrade";
+    }
+}
