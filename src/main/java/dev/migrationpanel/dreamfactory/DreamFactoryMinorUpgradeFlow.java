@@ -64,6 +64,12 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
                 + "system DB; verifies the new version. Plain-host installs that are git clones.";
     }
 
+    /** The wizard runs the pre-flight and takes the options before the review. */
+    @Override
+    public String startPath(Instance instance) {
+        return "/instances/" + instance.getId() + "/upgrade";
+    }
+
     @Override
     public boolean appliesTo(Instance instance) {
         return DreamFactoryProfile.ID.equals(instance.getProduct()) && instance.getDeploymentType() == DeploymentType.HOST;

@@ -41,12 +41,12 @@ class UpgradePreflight {
     }
 
     record Report(InstanceCheck check, List<CheckItem> upgradeItems, List<String> refs) {
-        boolean blocked() {
+        public boolean blocked() {
             return check.getOutcome() == CheckStatus.BLOCKING
                     || upgradeItems.stream().anyMatch(i -> i.getStatus() == CheckStatus.BLOCKING);
         }
 
-        boolean warned() {
+        public boolean warned() {
             return check.getOutcome() == CheckStatus.WARNING
                     || upgradeItems.stream().anyMatch(i -> i.getStatus() == CheckStatus.WARNING);
         }

@@ -27,6 +27,11 @@ public interface Flow {
      */
     Plan plan(Instance instance, Map<String, String> options);
 
+    /** Where an admin starts this flow: its review page, or the flow's own wizard when it has one. */
+    default String startPath(Instance instance) {
+        return "/instances/" + instance.getId() + "/flows/" + id();
+    }
+
     /** What the admin may run next on the job's page (remediations, a rollback…), with their options. */
     default java.util.List<FollowUp> followUps(JobView job, Map<String, String> options) {
         return java.util.List.of();

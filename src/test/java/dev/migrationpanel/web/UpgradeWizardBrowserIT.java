@@ -1,0 +1,163 @@
+package dev.migrationpanel.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceForm;
+import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.instance.SshAuthMethod;
+import dev.migrationpanel.instance.TestInstances;
+import dev.migrationpanel.instance.WebServer;
+import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.remote.HostKey;
+
+/**
+ * An operator clicks through the minor-upgrade wizard in headless Chromium on the lab's MariaDB upgrade
+ * install: pre-flight, options (bad input refused field by field), review, run with the log arriving
+ * live, the result's follow-ups, and the DB dump downloaded with a matching SHA-256.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class UpgradeWizardBrowserIT {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    InstanceService instances;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    final Lab lab = Lab.get();
+    WebDriver browser;
+    Instance instance;
+
+    @BeforeEach
+    void setUp() {
+        Lab.reset("up-mariadb");
+        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("setup", null,
+                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+        Lab.LabInstance li = lab.instance("up-mariadb");
+        InstanceForm form = new InstanceForm();
+        form.setName("df-upgrade-lab");
+        form.setEnvironment("staging");
+        form.setSshHost(lab.sshHost());
+        form.setSshPort(lab.sshPort());
+        form.setSshUser("dflab");
+        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
+        form.setSshPrivateKey(lab.privateKeyText("dflab", "rsa"));
+        form.setInstallPath(li.path().toString());
+        form.setWebServer(WebServer.NONE);
+        form.setWebUser(li.webUser());
+        form.setWebGroup(li.webGroup());
+        instance = instances.create(form);
+        TestInstances.pinHostKey(jdbc, instance.getId(), HostKey.fromOpenSshLine(lab.property("sshd.hostkey.ed25519.public")));
+        SecurityContextHolder.clearContext();
+        browser = BrowserSupport.start();
+    }
+
+    @AfterEach
+    void close() {
+        if (browser != null) {
+            browser.quit();
+        }
+        Lab.reset("up-mariadb");
+    }
+
+    private WebDriverWait waiting() {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(120));
+        wait.withMessage(() -> "on " + browser.getCurrentUrl() + ": " + browser.findElement(By.tagName("body")).getText());
+        return wait;
+    }
+
+    private void type(String id, String text) {
+        WebElement field = browser.findElement(By.id(id));
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    private List<String> fieldErrors() {
+        return browser.findElements(By.cssSelector(".field-error")).stream().map(WebElement::getText).toList();
+    }
+
+    @Test
+    void clickThroughTheWizardAndUpgrade() throws Exception {
+        browser.get("http://localhost:" + port + "/login");
+        type("username", "admin");
+        type("password", "admin-test-password-1");
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        waiting().until(d -> d.findElements(By.id("new-instance")).size() == 1);
+
+        browser.get("http://localhost:" + port + "/instances/" + instance.getId() + "/flows");
+        browser.findElement(By.id("flow-dreamfactory-minor-upgrade")).click();
+        waiting().until(d -> d.findElements(By.id("preflight")).size() == 1);
+        assertThat(browser.findElement(By.id("preflight")).getText()).contains("DreamFactory 7.0.0").contains("Room for the backup");
+
+        // bad input, refused by the server field by field
+        type("ref", "--upload-pack=touch /tmp/pwned");
+        type("webUser", "www data");
+        browser.findElement(By.id("to-review")).click();
+        waiting().until(d -> !d.findElements(By.cssSelector(".field-error")).isEmpty());
+        assertThat(fieldErrors()).anyMatch(e -> e.startsWith("Target ref: a branch or tag name"))
+                .anyMatch(e -> e.startsWith("Web user: the Unix user"));
+        assertThat(browser.getPageSource()).doesNotContain("Exception");
+
+        type("ref", "master");
+        type("webUser", "dflab");
+        if (!browser.findElements(By.id("acknowledged")).isEmpty()) {
+            browser.findElement(By.id("acknowledged")).click();
+        }
+        browser.findElement(By.id("to-review")).click();
+        waiting().until(d -> d.findElements(By.id("plan-steps")).size() == 1);
+        String plan = browser.findElement(By.id("plan-steps")).getText();
+        assertThat(plan).contains("git stash push").contains("git checkout 'master'").contains("git pull origin 'master'")
+                .contains("composer install --no-dev --ignore-platform-reqs").contains("php artisan migrate --seed --force")
+                .contains("(nothing runs) no web server is configured");
+        browser.manage().window().setSize(new Dimension(1280, 2200));
+        Files.createDirectories(Path.of("target/screenshots"));
+        Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(),
+                Path.of("target/screenshots/upgrade-review.png"), StandardCopyOption.REPLACE_EXISTING);
+
+        browser.findElement(By.id("start-job")).click();
+        waiting().until(d -> d.findElements(By.cssSelector(".joblog-lines")).size() == 1);
+        waiting().until(d -> d.findElement(By.cssSelector(".joblog-lines")).getText().contains("steps succeeded"));
+        assertThat(browser.findElement(By.cssSelector(".joblog-lines")).getText())
+                .contains("Step 1/").contains("version now: 7.1.0").contains("no new errors");
+        waiting().until(d -> d.findElements(By.id("follow-ups")).size() == 1);
+        assertThat(browser.findElement(By.id("follow-ups")).getText()).contains("Roll back").contains("Reset Composer")
+                .contains("Version before: 7.0.0");
+
+        WebElement dumpRow = browser.findElements(By.cssSelector("#artifacts tbody tr")).stream()
+                .filter(r -> r.getText().contains("DB_DUMP")).findFirst().orElseThrow();
+        String sha = dumpRow.findElement(By.cssSelector(".sha")).getText();
+        Object downloaded = ((JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "fetch(arguments[0]).then(async r => done([r.status, r.headers.get('X-Checksum-SHA256'),"
+                        + " (await r.text()).includes('CREATE TABLE')])).catch(e => done(['error', String(e)]));",
+                dumpRow.findElement(By.cssSelector("a.download")).getAttribute("href"));
+        assertThat(downloaded.toString()).isEqualTo("[200, " + sha + ", true]");
+    }
+}
