@@ -167,4 +167,59 @@ class MinorUpgradeLabIT {
         assertThat(ssh(instance, "test -d '" + failedDir + "' && echo kept")).isEqualTo("kept");
         ssh(instance, "rm -rf '" + failedDir + "'");
     }
+
+    @org.junit.jupiter.api.Test
+    void aDirtyTreeIsStashedWrongPermissionsAreFixedAndTheStashComesBack() throws Exception {
+        Instance instance = register("up-sqlite");
+        String path = instance.getInstallPath();
+        ssh(instance, "cd '" + path + "' && echo '// local patch' >> config/df.php && chmod 700 storage");
+        Job upgrade = run(DreamFactoryMinorUpgradeFlow.ID, instance, Map.of("ref", "master"));
+        assertThat(upgrade.getStatus()).as(upgrade.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
+        // the local patch went into the stash (the vendor's chmod -R 2775 leaves mode changes git reports)
+        assertThat(ssh(instance, "cd '" + path + "' && git diff --name-only -- config/df.php")).isEmpty();
+        assertThat(ssh(instance, "cd '" + path + "' && git stash list")).contains("migration-panel upgrade");
+        assertThat(ssh(instance, "stat -c '%a' '" + path + "/storage'")).isEqualTo("2775");
+
+        Job pop = run(DreamFactoryRemedies.STASH_POP, instance, Map.of("job", upgrade.getId().toString()));
+        assertThat(pop.getStatus()).as(pop.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ssh(instance, "tail -n 1 '" + path + "/config/df.php'")).isEqualTo("// local patch");
+        assertThat(ssh(instance, "cd '" + path + "' && php artisan --version")).isEqualTo("DreamFactory 7.1.0");
+        ssh(instance, "rm -rf '" + jobs.options(upgrade.getId()).get("backupDir") + "'");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBrokenComposerJsonStopsTheUpgradeAndTheRemedyAndRollbackRunAsJobs() throws Exception {
+        Instance instance = register("up-pgsql");
+        Object dbBefore = dbState("up-pgsql", instance);
+        Job upgrade = run(DreamFactoryMinorUpgradeFlow.ID, instance, Map.of("ref", lab.ref("broken-composer")));
+        assertThat(upgrade.getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(upgrade.getMessage()).contains("Install the dependencies (composer install)");
+        // the remedy runs as a job of its own; with composer.json itself broken, Composer refuses at once
+        Job remedy = run(DreamFactoryRemedies.COMPOSER_RESET, instance, Map.of());
+        assertThat(remedy.getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(remedy.getSteps()).extracting(s -> s.getStatus()).containsExactly(StepStatus.FAILED,
+                StepStatus.PENDING, StepStatus.PENDING);
+        assertThat(remedy.getSteps().get(0).getMessage()).startsWith("The command exited with code");
+        Job rollback = run(DreamFactoryRollbackFlow.ID, instance, Map.of("job", upgrade.getId().toString()));
+        assertThat(rollback.getStatus()).as(rollback.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ssh(instance, "cd '" + instance.getInstallPath() + "' && php artisan --version")).isEqualTo("DreamFactory 7.0.0");
+        assertThat(dbState("up-pgsql", instance)).isEqualTo(dbBefore);
+        ssh(instance, "rm -rf '" + jobs.options(rollback.getId()).get("failedDir") + "'");
+    }
+
+    @org.junit.jupiter.api.Test
+    void thePermissionsResetAndTheCompiledCachePurgeRunAsJobs() throws Exception {
+        Instance instance = register("up-mariadb");
+        String path = instance.getInstallPath();
+        ssh(instance, "chmod -R 700 '" + path + "/storage' && touch '" + path + "/bootstrap/cache/compiled.php' '"
+                + path + "/storage/framework/cache/stale-entry'");
+        Job permissions = run(DreamFactoryRemedies.PERMISSIONS_RESET, instance, Map.of());
+        assertThat(permissions.getStatus()).as(permissions.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ssh(instance, "stat -c '%U:%G %a' '" + path + "/storage' '" + path + "/bootstrap/cache'"))
+                .isEqualTo("dflab:dflab 2775\ndflab:dflab 2775");
+        Job purge = run(DreamFactoryRemedies.CACHE_PURGE, instance, Map.of());
+        assertThat(purge.getStatus()).as(purge.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ssh(instance, "ls '" + path + "/bootstrap/cache/compiled.php' '" + path
+                + "/storage/framework/cache/stale-entry' 2>/dev/null | wc -l")).isEqualTo("0");
+    }
 }
