@@ -13,6 +13,7 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
+import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.job.Flow;
@@ -40,12 +41,17 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
     static final String STAMP_FORMAT = "yyyyMMdd-HHmmss";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern(STAMP_FORMAT).withZone(ZoneOffset.UTC);
 
+    /** Names a commercial file may have: a plain file name, placed at the install's top level. */
+    static final java.util.regex.Pattern COMMERCIAL_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
     private final DreamFactorySteps steps;
     private final Clock clock;
+    private final ArtifactStore artifacts;
 
-    DreamFactoryMinorUpgradeFlow(DreamFactorySteps steps, Clock clock) {
+    DreamFactoryMinorUpgradeFlow(DreamFactorySteps steps, Clock clock, ArtifactStore artifacts) {
         this.steps = steps;
         this.clock = clock;
+        this.artifacts = artifacts;
     }
 
     @Override
@@ -106,6 +112,18 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
             errors.put("stamp", "The backup stamp is " + STAMP_FORMAT);
         }
         o.put("stamp", stamp);
+        String commercial = given.getOrDefault("commercial", "").trim();
+        if (!commercial.isEmpty()) {
+            for (String artifactId : commercial.split(",")) {
+                boolean known = artifacts != null && artifacts.find(artifactId.trim())
+                        .filter(a -> !a.isDeleted() && instance.getId() != null && instance.getId().equals(a.getInstanceId()))
+                        .isPresent();
+                if (!known) {
+                    errors.put("commercial", "A commercial file given for this upgrade is gone: upload it again");
+                }
+            }
+            o.put("commercial", commercial);
+        }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
@@ -115,11 +133,22 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
     @Override
     public Plan plan(Instance instance, Map<String, String> given) {
         Map<String, String> o = options(instance, given);
-        return build(instance, o, steps.read(instance));
+        Map<String, String> commercial = new LinkedHashMap<>();
+        for (String artifactId : o.getOrDefault("commercial", "").split(",")) {
+            if (!artifactId.isBlank()) {
+                commercial.put(artifactId.trim(), artifacts.require(artifactId.trim()).getName());
+            }
+        }
+        return build(instance, o, steps.read(instance), commercial);
     }
 
-    /** The plan from checked options and the facts read from the instance: a value, testable without a server. */
-    static Plan build(Instance instance, Map<String, String> o, DreamFactorySteps.Facts facts) {
+    /**
+     * The plan from checked options and the facts read from the instance: a value, testable without a server.
+     *
+     * @param commercial the commercial edition's files to place in the install: artifact id → file name
+     */
+    static Plan build(Instance instance, Map<String, String> o, DreamFactorySteps.Facts facts,
+            Map<String, String> commercial) {
         Long id = instance.getId();
         String name = instance.getName();
         String path = instance.getInstallPath();
@@ -163,7 +192,11 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
                 new StepSpec.RemoteCommand(cd + "git checkout " + quote(ref)), short_, "rollback"));
         plan.add(new Step("Pull " + ref + " (git pull)", id, name, true,
                 new StepSpec.RemoteCommand(cd + "git pull origin " + quote(ref)), long_, "rollback"));
-        plan.add(note(instance, "Commercial edition files", "no commercial Composer files were given (open-source edition)"));
+        if (commercial.isEmpty()) {
+            plan.add(note(instance, "Commercial edition files", "no commercial Composer files were given (open-source edition)"));
+        }
+        commercial.forEach((artifactId, file) -> plan.add(new Step("Place the commercial file " + file, id, name, true,
+                new StepSpec.Upload(0, artifactId, path + "/" + file), short_, "rollback")));
         plan.add(new Step("Set the owner of storage/ and bootstrap/cache/", id, name, true,
                 new StepSpec.RemoteCommand(cd + privileged(instance, o.get("webUser")) + "chown -R "
                         + quote(o.get("webUser") + ":" + o.get("webGroup")) + " storage/ bootstrap/cache/"), short_, null));
@@ -200,7 +233,7 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
                 new StepSpec.RemoteCommand(newLogErrors(path, logMarks)), short_, null));
         return new Plan(ID, "Upgrade " + name + " to " + ref, id, name, plan, Map.of("ref", ref, "stamp", stamp,
                 "backupDir", backupDir, "versionBefore", facts.version() == null ? "" : facts.version(),
-                "stash", o.get("stash")));
+                "stash", o.get("stash"), "commercial", o.getOrDefault("commercial", "")));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.migrationpanel.dreamfactory;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -11,9 +13,12 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.util.UriComponentsBuilder;
 
+import dev.migrationpanel.artifact.ArtifactKind;
+import dev.migrationpanel.artifact.ArtifactSpec;
+import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.web.InvalidInputException;
@@ -29,11 +34,14 @@ class UpgradeWizardController {
     private final InstanceService instances;
     private final UpgradePreflight preflight;
     private final DreamFactoryMinorUpgradeFlow flow;
+    private final ArtifactStore artifacts;
 
-    UpgradeWizardController(InstanceService instances, UpgradePreflight preflight, DreamFactoryMinorUpgradeFlow flow) {
+    UpgradeWizardController(InstanceService instances, UpgradePreflight preflight, DreamFactoryMinorUpgradeFlow flow,
+            ArtifactStore artifacts) {
         this.instances = instances;
         this.preflight = preflight;
         this.flow = flow;
+        this.artifacts = artifacts;
     }
 
     @GetMapping
@@ -43,23 +51,43 @@ class UpgradeWizardController {
         model.addAttribute("instance", instance);
         model.addAttribute("options", Map.of("ref", "master", "stash", "true", "maintenance", "true",
                 "webUser", instance.getWebUser() == null ? "" : instance.getWebUser(),
-                "webGroup", instance.getWebGroup() == null ? "" : instance.getWebGroup()));
+                "webGroup", instance.getWebGroup() == null ? "" : instance.getWebGroup(), "commercial", ""));
         return page(instance, model);
     }
 
     @PostMapping
     @PreAuthorize("hasRole('OPERATOR')")
-    String options(@PathVariable long id, @RequestParam Map<String, String> params, Model model,
-            RedirectAttributes redirect) {
+    String options(@PathVariable long id, @RequestParam Map<String, String> params,
+            @RequestParam(name = "commercialFiles", required = false) List<MultipartFile> files, Model model) {
         Instance instance = instances.get(id);
         Map<String, String> given = new LinkedHashMap<>();
-        for (String key : new String[] {"ref", "webUser", "webGroup"}) {
+        for (String key : new String[] {"ref", "webUser", "webGroup", "commercial"}) {
             given.put(key, params.getOrDefault(key, ""));
         }
+        Map<String, String> errors = new LinkedHashMap<>();
+        List<String> stored = new ArrayList<>(given.get("commercial").isBlank() ? List.of()
+                : List.of(given.get("commercial").split(",")));
+        for (MultipartFile file : files == null ? List.<MultipartFile>of() : files) {
+            if (file.isEmpty()) {
+                continue;
+            }
+            String name = file.getOriginalFilename() == null ? "" : file.getOriginalFilename();
+            if (!DreamFactoryMinorUpgradeFlow.COMMERCIAL_NAME.matcher(name).matches()) {
+                errors.put("commercial", "Commercial file '" + name + "': a plain file name (letters, digits, dot, dash)");
+                continue;
+            }
+            try (var in = file.getInputStream()) {
+                // kept encrypted: such files (auth.json) carry the vendor's credentials
+                stored.add(artifacts.write(new ArtifactSpec(null, id, null, name, ArtifactKind.OTHER,
+                        "application/octet-stream", true), in).getId());
+            } catch (java.io.IOException e) {
+                errors.put("commercial", "Commercial file '" + name + "' could not be read from the upload");
+            }
+        }
+        given.put("commercial", String.join(",", stored));
         // unticked checkboxes send nothing
         given.put("stash", String.valueOf(params.containsKey("stash")));
         given.put("maintenance", String.valueOf(params.containsKey("maintenance")));
-        Map<String, String> errors = new LinkedHashMap<>();
         try {
             flow.options(instance, given);
         } catch (InvalidInputException e) {
@@ -75,7 +103,11 @@ class UpgradeWizardController {
             return page(instance, model);
         }
         UriComponentsBuilder review = UriComponentsBuilder.fromPath("/instances/{id}/flows/{flow}");
-        given.forEach((key, value) -> review.queryParam("option." + key, value));
+        given.forEach((key, value) -> {
+            if (!value.isEmpty()) {
+                review.queryParam("option." + key, value);
+            }
+        });
         return "redirect:" + review.buildAndExpand(id, DreamFactoryMinorUpgradeFlow.ID).encode().toUriString();
     }
 

@@ -24,7 +24,6 @@ import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.database.InstanceDbConnection;
 import dev.migrationpanel.remote.CommandResult;
 import dev.migrationpanel.remote.RemoteException;
-import dev.migrationpanel.remote.SshConnector;
 import dev.migrationpanel.remote.SshSession;
 import dev.migrationpanel.security.AuditService;
 import dev.migrationpanel.security.SecretMasker;
@@ -46,22 +45,20 @@ public class InstanceCheckService {
     private final InstanceService instances;
     private final InstanceCheckRepository checks;
     private final ProductProfiles products;
-    private final SshConnector ssh;
+    private final InstanceConnections connections;
     private final AuditService audit;
     private final Clock clock;
     private final Duration commandTimeout;
-    private final int dbTimeoutSeconds;
 
     InstanceCheckService(InstanceService instances, InstanceCheckRepository checks, ProductProfiles products,
-            SshConnector ssh, AuditService audit, Clock clock, PanelProperties properties) {
+            InstanceConnections connections, AuditService audit, Clock clock, PanelProperties properties) {
         this.instances = instances;
         this.checks = checks;
         this.products = products;
-        this.ssh = ssh;
+        this.connections = connections;
         this.audit = audit;
         this.clock = clock;
         this.commandTimeout = properties.checkCommandTimeout();
-        this.dbTimeoutSeconds = (int) Math.max(1, properties.sshConnectTimeout().toSeconds());
     }
 
     public InstanceCheck check(long instanceId) {
@@ -102,7 +99,7 @@ public class InstanceCheckService {
 
         void execute() {
             long t0 = System.nanoTime();
-            try (SshSession session = ssh.open(InstanceService.sshTarget(instance))) {
+            try (SshSession session = connections.openSsh(instance)) {
                 items.add(CheckItem.ok("SSH", "Logged in as " + instance.getSshUser() + " on " + instance.getSshHost()
                         + ":" + instance.getSshPort() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms; host key "
                         + session.hostKey().type() + " " + session.hostKey().fingerprint() + " (pinned)"));
@@ -193,14 +190,13 @@ public class InstanceCheckService {
         }
 
         private Optional<EnvFile> env(SshSession session, String path) {
-            String file = path + "/" + product.envFileName();
-            CommandResult r = inside(session, "cat " + quote(file));
-            if (!r.ok()) {
-                items.add(CheckItem.blocking(product.envFileName(), "No " + product.envFileName() + " at " + file
-                        + ": the instance's settings and " + product.appKeyName() + " cannot be read"));
+            Optional<EnvFile> read = connections.readEnv(instance, session);
+            if (read.isEmpty()) {
+                items.add(CheckItem.blocking(product.envFileName(), "No " + product.envFileName() + " at " + path + "/"
+                        + product.envFileName() + ": the instance's settings and " + product.appKeyName() + " cannot be read"));
                 return Optional.empty();
             }
-            EnvFile env = EnvFile.parse(r.stdout());
+            EnvFile env = read.get();
             env.keys().stream().filter(product::isSecretEnvKey).forEach(k -> env.get(k).ifPresent(secrets::add));
             List<String> missing = product.requiredEnvKeys().stream().filter(k -> !env.has(k)).toList();
             String keyHash = env.get(product.appKeyName()).filter(v -> !v.isEmpty())
@@ -239,7 +235,7 @@ public class InstanceCheckService {
             }
             items.add(CheckItem.ok("Database", settings.describe() + " (" + source + ")"));
             boolean tunnel = instance.getDbAccess() == DbAccess.TUNNEL;
-            try (InstanceDbConnection db = InstanceDbConnection.open(settings, tunnel ? session : null, dbTimeoutSeconds)) {
+            try (InstanceDbConnection db = connections.openDb(instance, session, settings)) {
                 items.add(CheckItem.ok("DB reachable", db.serverVersion() + (tunnel ? " (through the SSH tunnel)" : " (direct)")));
             } catch (DatabaseException | RemoteException e) {
                 items.add(CheckItem.blocking("DB reachable", e.getMessage()));

@@ -25,7 +25,7 @@ import dev.migrationpanel.web.InvalidInputException;
 class MinorUpgradePlanTest {
 
     private final DreamFactoryMinorUpgradeFlow flow = new DreamFactoryMinorUpgradeFlow(null,
-            Clock.fixed(Instant.parse("2026-11-21T10:15:30Z"), ZoneOffset.UTC));
+            Clock.fixed(Instant.parse("2026-11-21T10:15:30Z"), ZoneOffset.UTC), null);
 
     private static Instance instance(WebServer webServer, String sshUser) {
         Instance i = new Instance();
@@ -50,7 +50,7 @@ class MinorUpgradePlanTest {
     @Test
     void theVendorStepsInTheirOrder() {
         Instance i = instance(WebServer.NGINX, "deploy");
-        Plan plan = DreamFactoryMinorUpgradeFlow.build(i, flow.options(i, Map.of("ref", "7.1.0")), FACTS);
+        Plan plan = DreamFactoryMinorUpgradeFlow.build(i, flow.options(i, Map.of("ref", "7.1.0")), FACTS, Map.of());
         List<String> commands = commands(plan);
         assertThat(commands).containsSubsequence(
                 "cd '/opt/dreamfactory' && php artisan down",
@@ -79,7 +79,7 @@ class MinorUpgradePlanTest {
     void stepsTurnedOffStayInThePlanAsNotes() {
         Instance i = instance(WebServer.NONE, "deploy");
         Plan plan = DreamFactoryMinorUpgradeFlow.build(i,
-                flow.options(i, Map.of("stash", "false", "maintenance", "false")), FACTS);
+                flow.options(i, Map.of("stash", "false", "maintenance", "false")), FACTS, Map.of());
         assertThat(plan.steps()).filteredOn(s -> s.spec() instanceof StepSpec.Note).extracting(Step::title)
                 .containsExactly("Maintenance mode", "Stash local changes", "Commercial edition files",
                         "Restart the web server", "Verify: the app answers over HTTP");
@@ -94,7 +94,11 @@ class MinorUpgradePlanTest {
                 .isInstanceOf(InvalidInputException.class)
                 .satisfies(e -> assertThat(((InvalidInputException) e).fieldErrors()).containsOnlyKeys("ref", "stash",
                         "webUser", "stamp"));
-        Plan asRoot = DreamFactoryMinorUpgradeFlow.build(i, flow.options(i, Map.of()), FACTS);
+        Plan asRoot = DreamFactoryMinorUpgradeFlow.build(i, flow.options(i, Map.of()), FACTS,
+                Map.of("3f1c2b8e-0000-4000-8000-000000000001", "auth.json"));
+        assertThat(asRoot.steps()).extracting(Step::title).contains("Place the commercial file auth.json")
+                .doesNotContain("Commercial edition files");
+        assertThat(commands(asRoot)).contains("sftp put artifact 3f1c2b8e-0000-4000-8000-000000000001 → /opt/dreamfactory/auth.json");
         assertThat(commands(asRoot)).contains("cd '/opt/dreamfactory' && git checkout 'master'", "systemctl restart nginx",
                 "cd '/opt/dreamfactory' && chown -R 'www-data:www-data' storage/ bootstrap/cache/");
     }

@@ -50,6 +50,8 @@ class UpgradeWizardBrowserIT {
     InstanceService instances;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    dev.migrationpanel.instance.InstanceConnections connections;
 
     final Lab lab = Lab.get();
     WebDriver browser;
@@ -127,13 +129,17 @@ class UpgradeWizardBrowserIT {
 
         type("ref", "master");
         type("webUser", "dflab");
+        Path authJson = Files.createTempDirectory("commercial").resolve("auth.json");
+        Files.writeString(authJson, "{\"http-basic\": {}}\n");
+        browser.findElement(By.id("commercialFiles")).sendKeys(authJson.toString());
         if (!browser.findElements(By.id("acknowledged")).isEmpty()) {
             browser.findElement(By.id("acknowledged")).click();
         }
         browser.findElement(By.id("to-review")).click();
         waiting().until(d -> d.findElements(By.id("plan-steps")).size() == 1);
         String plan = browser.findElement(By.id("plan-steps")).getText();
-        assertThat(plan).contains("git stash push").contains("git checkout 'master'").contains("git pull origin 'master'")
+        assertThat(plan).contains("Place the commercial file auth.json").contains("/opt/lab/up-mariadb/auth.json")
+                .contains("git stash push").contains("git checkout 'master'").contains("git pull origin 'master'")
                 .contains("composer install --no-dev --ignore-platform-reqs").contains("php artisan migrate --seed --force")
                 .contains("(nothing runs) no web server is configured");
         browser.manage().window().setSize(new Dimension(1280, 2200));
@@ -147,6 +153,10 @@ class UpgradeWizardBrowserIT {
         assertThat(browser.findElement(By.cssSelector(".joblog-lines")).getText())
                 .contains("Step 1/").contains("version now: 7.1.0").contains("no new errors");
         waiting().until(d -> d.findElements(By.id("follow-ups")).size() == 1);
+        try (var ssh = connections.openSsh(instance)) {
+            assertThat(ssh.run("cat /opt/lab/up-mariadb/auth.json", Duration.ofSeconds(10)).stdout())
+                    .isEqualTo("{\"http-basic\": {}}\n");
+        }
         assertThat(browser.findElement(By.id("follow-ups")).getText()).contains("Roll back").contains("Reset Composer")
                 .contains("Version before: 7.0.0");
 
