@@ -235,6 +235,8 @@ setup_users() {
         fi
         usermod --shell /bin/bash --home "/home/$u" "$u" >/dev/null 2>&1 || true
         install -d -o "$u" -g "$u" -m 755 "/home/$u"
+        # the panel's work directory (staged dumps, log marks) starts empty with every lab
+        rm -rf "/home/$u/.migration-panel"
         pw=PW_$u
         echo "$u:${!pw}" | chpasswd
         usermod --unlock "$u" >/dev/null 2>&1 || true

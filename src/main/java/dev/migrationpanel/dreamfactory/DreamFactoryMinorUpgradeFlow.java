@@ -231,6 +231,8 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
                         new StepSpec.HttpCheck(instance.getAppUrl(), 200, null), short_, null));
         plan.add(new Step("Verify: no new errors in the Laravel log", id, name, false,
                 new StepSpec.RemoteCommand(newLogErrors(path, logMarks)), short_, null));
+        plan.add(new Step("Remove the log marks", id, name, false,
+                new StepSpec.RemoteCommand("rm -f " + quote(logMarks)), short_, null));
         return new Plan(ID, "Upgrade " + name + " to " + ref, id, name, plan, Map.of("ref", ref, "stamp", stamp,
                 "backupDir", backupDir, "versionBefore", facts.version() == null ? "" : facts.version(),
                 "stash", o.get("stash"), "commercial", o.getOrDefault("commercial", "")));

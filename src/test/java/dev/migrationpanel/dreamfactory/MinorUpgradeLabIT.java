@@ -142,6 +142,8 @@ class MinorUpgradeLabIT {
         assertThat(ssh(instance, "test -d '" + options.get("backupDir") + "' && echo backup-present")).isEqualTo("backup-present");
         assertThat(artifacts.forJob(job.getId())).extracting(a -> a.getKind()).containsExactly(ArtifactKind.DB_DUMP);
         assertThat(ssh(instance, "test -e '" + instance.getInstallPath() + "/storage/framework/down' || echo up")).isEqualTo("up");
+        assertThat(ssh(instance, "ls .migration-panel | grep -c '^upgrade-" + instance.getId() + "-\\|^dreamfactory-"
+                + instance.getId() + "-' || true")).as("nothing left in the work directory").isEqualTo("0");
         ssh(instance, "rm -rf '" + options.get("backupDir") + "'");
     }
 

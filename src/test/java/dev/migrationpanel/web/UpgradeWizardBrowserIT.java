@@ -153,7 +153,7 @@ class UpgradeWizardBrowserIT {
         assertThat(browser.findElement(By.cssSelector(".joblog-lines")).getText())
                 .contains("Step 1/").contains("version now: 7.1.0").contains("no new errors");
         waiting().until(d -> d.findElements(By.id("follow-ups")).size() == 1);
-        try (var ssh = connections.openSsh(instance)) {
+        try (var ssh = connections.openSsh(instances.get(instance.getId()))) {
             assertThat(ssh.run("cat /opt/lab/up-mariadb/auth.json", Duration.ofSeconds(10)).stdout())
                     .isEqualTo("{\"http-basic\": {}}\n");
         }
