@@ -39,6 +39,7 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
 
     static final String ID = "dreamfactory.minor-upgrade";
     static final String STAMP_FORMAT = "yyyyMMdd-HHmmss";
+    static final String VERIFY_VERSION = "Verify: the version changed";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern(STAMP_FORMAT).withZone(ZoneOffset.UTC);
 
     /** Names a commercial file may have: a plain file name, placed at the install's top level. */
@@ -218,7 +219,7 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
             plan.add(new Step("Maintenance mode off", id, name, true, new StepSpec.RemoteCommand(cd + "php artisan up"),
                     short_, null));
         }
-        plan.add(new Step("Verify: the version changed" + (facts.version() == null ? "" : " from " + facts.version()), id,
+        plan.add(new Step(VERIFY_VERSION + (facts.version() == null ? "" : " from " + facts.version()), id,
                 name, false, new StepSpec.RemoteCommand(cd + "v=$(sed -n " + quote("s/.*'version' *=> *'\\([^']*\\)'.*/\\1/p")
                         + " config/df.php | head -n 1); echo \"version now: $v\"; [ -n \"$v\" ] && [ \"$v\" != "
                         + quote(facts.version() == null ? "" : facts.version()) + " ]"), short_, null));
@@ -236,6 +237,15 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
         return new Plan(ID, "Upgrade " + name + " to " + ref, id, name, plan, Map.of("ref", ref, "stamp", stamp,
                 "backupDir", backupDir, "versionBefore", facts.version() == null ? "" : facts.version(),
                 "stash", o.get("stash"), "commercial", o.getOrDefault("commercial", "")));
+    }
+
+    @Override
+    public String resultSummary(JobView job, Map<String, String> options) {
+        String after = job.steps().stream().filter(s -> s.title().startsWith(VERIFY_VERSION)
+                        && s.status() == dev.migrationpanel.job.StepStatus.SUCCEEDED)
+                .map(s -> s.message() == null ? "?" : s.message().replace("version now: ", "")).findFirst().orElse("not verified");
+        return "Version before: " + options.getOrDefault("versionBefore", "?") + " · after: " + after
+                + " · target: " + options.getOrDefault("ref", "?");
     }
 
     @Override

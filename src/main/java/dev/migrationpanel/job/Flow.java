@@ -37,6 +37,11 @@ public interface Flow {
         return java.util.List.of();
     }
 
+    /** One line the job's result page leads with (e.g. the versions before and after), or null. */
+    default String resultSummary(JobView job, Map<String, String> options) {
+        return null;
+    }
+
     /** A flow offered after a job, with the options that tie it to that job. */
     record FollowUp(String flowId, String label, String why, Map<String, String> options) {
 

@@ -62,6 +62,12 @@ public class FlowService {
                 .map(f -> f.followUps(JobView.of(job), jobs.options(job.getId()))).orElse(List.of());
     }
 
+    /** The line the job's flow leads its result with, or null. */
+    public String resultSummary(Job job) {
+        return flows.stream().filter(f -> f.id().equals(job.getFlow())).findFirst()
+                .map(f -> f.resultSummary(JobView.of(job), jobs.options(job.getId()))).orElse(null);
+    }
+
     /**
      * Starts the flow if its plan is still the one reviewed.
      *

@@ -56,7 +56,7 @@ class JobController {
         model.addAttribute("job", JobView.of(jobs.get(id)));
         model.addAttribute("artifacts", artifacts.forJob(id));
         model.addAttribute("followUps", flows.followUps(jobs.get(id)));
-        model.addAttribute("options", jobs.options(id));
+        model.addAttribute("summary", flows.resultSummary(jobs.get(id)));
         return "job/detail";
     }
 

@@ -190,7 +190,7 @@ class JobRunner {
                 states.waiting(jobId, step.position(), result.message());
                 return;
             }
-            states.stepEnded(jobId, step.position(), StepStatus.SUCCEEDED, result.message());
+            states.stepEnded(jobId, step.position(), StepStatus.SUCCEEDED, resources.mask(result.message()));
             resources.note(step.position(), "Step " + (step.position() + 1) + " done in "
                     + seconds(System.nanoTime() - started) + ": " + result.message());
         }
@@ -200,7 +200,8 @@ class JobRunner {
     }
 
     private void stop(long jobId, PlannedStep step, Resources resources, StepStatus stepStatus, JobStatus jobStatus,
-            String message, int total) {
+            String unmasked, int total) {
+        String message = resources.mask(unmasked); // a command's last error line may quote a secret
         states.stepEnded(jobId, step.position(), stepStatus, message);
         resources.note(step.position(), "Step " + (step.position() + 1) + " " + stepStatus.name().toLowerCase() + ": " + message);
         resources.flush();
@@ -266,6 +267,10 @@ class JobRunner {
                 }
                 default -> throw new StepFailedException("The step refers to an unknown secret '" + name + "'");
             };
+        }
+
+        String mask(String text) {
+            return masker.mask(text);
         }
 
         @Override

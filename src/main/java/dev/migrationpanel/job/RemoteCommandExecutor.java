@@ -23,6 +23,7 @@ class RemoteCommandExecutor implements StepExecutor {
     public StepResult execute(StepRun run) {
         StepSpec.RemoteCommand spec = (StepSpec.RemoteCommand) run.spec();
         String[] lastError = {null};
+        String[] lastOut = {null};
         List<String> names = StepSpec.secretNames(spec.command());
         StringBuilder prelude = new StringBuilder();
         StringBuilder stdin = new StringBuilder();
@@ -41,6 +42,9 @@ class RemoteCommandExecutor implements StepExecutor {
                 lastError[0] = line;
                 run.err(line);
             } else {
+                if (!line.isBlank()) {
+                    lastOut[0] = line;
+                }
                 run.out(line);
             }
         }, run::cancelled);
@@ -48,6 +52,8 @@ class RemoteCommandExecutor implements StepExecutor {
             throw new StepFailedException("The command exited with code " + exit
                     + (lastError[0] == null || lastError[0].isBlank() ? "" : ": " + lastError[0].strip()));
         }
-        return StepResult.done("Exit code 0");
+        // the last line a command printed says most about its outcome (e.g. "version now: 7.1.0")
+        return StepResult.done(lastOut[0] == null ? "Exit code 0"
+                : lastOut[0].strip().length() > 200 ? lastOut[0].strip().substring(0, 199) + "…" : lastOut[0].strip());
     }
 }

@@ -152,14 +152,16 @@ class JobEngineTest {
     @Test
     void secretsTravelOnStdinAndAreMaskedInTheLog() throws Exception {
         Path ps = tmp.resolve("ps.txt");
+        // the step's outcome line (its last output line) is masked too, like the log
         Job job = jobs.start(plan(command("Use the DB password",
                 "ps -eo args > " + ShellQuote.quote(ps.toString()) + "; echo \"pw={{secret:db.password}}\"; "
-                        + "printf %s {{secret:db.password}} | wc -c")));
+                        + "printf %s {{secret:db.password}} | wc -c; echo \"last={{secret:db.password}}\"")));
         assertThat(job.getSteps().get(0).getDisplay()).contains("****").doesNotContain(DB_PASSWORD);
         await(job.getId(), JobStatus.SUCCEEDED);
         assertThat(logLines(job.getId())).contains("OUT pw=****", "OUT " + DB_PASSWORD.length())
                 .noneMatch(l -> l.contains(DB_PASSWORD));
         assertThat(Files.readString(ps)).as("the process list never shows the secret").doesNotContain(DB_PASSWORD);
+        assertThat(jobs.get(job.getId()).getSteps().get(0).getMessage()).isEqualTo("last=****");
         assertThat(jdbc.queryForObject("select count(*) from job_log where line like ?", Integer.class,
                 "%" + DB_PASSWORD + "%")).isZero();
     }

@@ -158,7 +158,7 @@ class UpgradeWizardBrowserIT {
                     .isEqualTo("{\"http-basic\": {}}\n");
         }
         assertThat(browser.findElement(By.id("follow-ups")).getText()).contains("Roll back").contains("Reset Composer")
-                .contains("Version before: 7.0.0");
+                .contains("Version before: 7.0.0 · after: 7.1.0 · target: master");
 
         WebElement dumpRow = browser.findElements(By.cssSelector("#artifacts tbody tr")).stream()
                 .filter(r -> r.getText().contains("DB_DUMP")).findFirst().orElseThrow();
