@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.job.Flow;
 import dev.migrationpanel.job.JobView;
 import dev.migrationpanel.job.Plan;
@@ -113,6 +114,20 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
             errors.put("stamp", "The backup stamp is " + STAMP_FORMAT);
         }
         o.put("stamp", stamp);
+        String webServer = given.getOrDefault("webServer", instance.getWebServer() == null ? "NONE"
+                : instance.getWebServer().name()).trim();
+        if (java.util.Arrays.stream(WebServer.values()).noneMatch(w -> w.name().equals(webServer))) {
+            errors.put("webServer", "Web server: nginx, Apache, a custom restart command, or none");
+        }
+        o.put("webServer", webServer);
+        String restartCommand = given.getOrDefault("restartCommand",
+                instance.getWebRestartCommand() == null ? "" : instance.getWebRestartCommand()).trim();
+        if (webServer.equals("CUSTOM") && (restartCommand.isEmpty() || restartCommand.matches("(?s).*[\\r\\n\\x00].*"))) {
+            errors.put("restartCommand", "Give the one-line command that restarts the web server");
+        }
+        if (webServer.equals("CUSTOM")) {
+            o.put("restartCommand", restartCommand);
+        }
         String commercial = given.getOrDefault("commercial", "").trim();
         if (!commercial.isEmpty()) {
             for (String artifactId : commercial.split(",")) {
@@ -214,7 +229,7 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
                 new StepSpec.RemoteCommand(cd + "php artisan cache:clear"), short_, null));
         plan.add(new Step("Clear the configuration cache", id, name, true,
                 new StepSpec.RemoteCommand(cd + "php artisan config:clear"), short_, null));
-        plan.add(restart(instance));
+        plan.add(restart(instance, WebServer.valueOf(o.getOrDefault("webServer", "NONE")), o.get("restartCommand")));
         if (maintenance) {
             plan.add(new Step("Maintenance mode off", id, name, true, new StepSpec.RemoteCommand(cd + "php artisan up"),
                     short_, null));
@@ -282,14 +297,18 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
     }
 
     static Step restart(Instance instance) {
+        return restart(instance, instance.getWebServer(), instance.getWebRestartCommand());
+    }
+
+    static Step restart(Instance instance, WebServer webServer, String customCommand) {
         String sudo = instance.getSshUser().equals("root") ? "" : "sudo -n ";
-        return switch (instance.getWebServer()) {
+        return switch (webServer) {
             case NGINX -> new Step("Restart the web server (nginx)", instance.getId(), instance.getName(), true,
                     new StepSpec.RemoteCommand(sudo + "systemctl restart nginx"), DreamFactorySteps.SHORT, null);
             case APACHE -> new Step("Restart the web server (Apache)", instance.getId(), instance.getName(), true,
                     new StepSpec.RemoteCommand(sudo + "systemctl restart apache2"), DreamFactorySteps.SHORT, null);
             case CUSTOM -> new Step("Restart the web server (custom command)", instance.getId(), instance.getName(), true,
-                    new StepSpec.RemoteCommand(instance.getWebRestartCommand()), DreamFactorySteps.SHORT, null);
+                    new StepSpec.RemoteCommand(customCommand), DreamFactorySteps.SHORT, null);
             case NONE -> note(instance, "Restart the web server", "no web server is configured for this instance");
         };
     }

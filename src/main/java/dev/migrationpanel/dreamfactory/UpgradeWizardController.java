@@ -51,7 +51,9 @@ class UpgradeWizardController {
         model.addAttribute("instance", instance);
         model.addAttribute("options", Map.of("ref", "master", "stash", "true", "maintenance", "true",
                 "webUser", instance.getWebUser() == null ? "" : instance.getWebUser(),
-                "webGroup", instance.getWebGroup() == null ? "" : instance.getWebGroup(), "commercial", ""));
+                "webGroup", instance.getWebGroup() == null ? "" : instance.getWebGroup(), "commercial", "",
+                "webServer", instance.getWebServer().name(),
+                "restartCommand", instance.getWebRestartCommand() == null ? "" : instance.getWebRestartCommand()));
         return page(instance, model);
     }
 
@@ -61,7 +63,7 @@ class UpgradeWizardController {
             @RequestParam(name = "commercialFiles", required = false) List<MultipartFile> files, Model model) {
         Instance instance = instances.get(id);
         Map<String, String> given = new LinkedHashMap<>();
-        for (String key : new String[] {"ref", "webUser", "webGroup", "commercial"}) {
+        for (String key : new String[] {"ref", "webUser", "webGroup", "commercial", "webServer", "restartCommand"}) {
             given.put(key, params.getOrDefault(key, ""));
         }
         Map<String, String> errors = new LinkedHashMap<>();
@@ -115,6 +117,7 @@ class UpgradeWizardController {
         UpgradePreflight.Report report = preflight.run(instance.getId());
         model.addAttribute("report", report);
         model.addAttribute("flow", flow);
+        model.addAttribute("webServers", dev.migrationpanel.instance.WebServer.values());
         model.asMap().putIfAbsent("errors", Map.of());
         return "dreamfactory/upgrade";
     }

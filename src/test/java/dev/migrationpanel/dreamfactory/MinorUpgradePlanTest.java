@@ -90,10 +90,16 @@ class MinorUpgradePlanTest {
     void badOptionsAreRefusedFieldByField() {
         Instance i = instance(WebServer.NGINX, "root");
         assertThatThrownBy(() -> flow.options(i, Map.of("ref", "--upload-pack=touch /tmp/x", "stash", "maybe",
-                "webUser", "www data", "stamp", "yesterday")))
+                "webUser", "www data", "webGroup", "", "stamp", "yesterday", "webServer", "IIS")))
                 .isInstanceOf(InvalidInputException.class)
                 .satisfies(e -> assertThat(((InvalidInputException) e).fieldErrors()).containsOnlyKeys("ref", "stash",
-                        "webUser", "stamp"));
+                        "webUser", "webGroup", "stamp", "webServer"));
+        assertThatThrownBy(() -> flow.options(i, Map.of("webServer", "CUSTOM", "restartCommand", "")))
+                .satisfies(e -> assertThat(((InvalidInputException) e).fieldErrors())
+                        .containsEntry("restartCommand", "Give the one-line command that restarts the web server"));
+        Plan custom = DreamFactoryMinorUpgradeFlow.build(i, flow.options(i, Map.of("webServer", "CUSTOM",
+                "restartCommand", "service php8.2-fpm reload")), FACTS, Map.of());
+        assertThat(commands(custom)).contains("service php8.2-fpm reload");
         Plan asRoot = DreamFactoryMinorUpgradeFlow.build(i, flow.options(i, Map.of()), FACTS,
                 Map.of("3f1c2b8e-0000-4000-8000-000000000001", "auth.json"));
         assertThat(asRoot.steps()).extracting(Step::title).contains("Place the commercial file auth.json")
