@@ -116,7 +116,10 @@ class UpgradeWizardBrowserIT {
         browser.get("http://localhost:" + port + "/instances/" + instance.getId() + "/flows");
         browser.findElement(By.id("flow-dreamfactory-minor-upgrade")).click();
         waiting().until(d -> d.findElements(By.id("preflight")).size() == 1);
-        assertThat(browser.findElement(By.id("preflight")).getText()).contains("DreamFactory 7.0.0").contains("Room for the backup");
+        assertThat(browser.findElement(By.id("preflight")).getText()).contains("DreamFactory 7.0.0").contains("Room for the backup")
+                .contains("Room for the dump");
+        assertThat(browser.findElement(By.cssSelector("#preflight tr[data-item='Room for the dump']")).getText())
+                .contains("OK").contains("the DB holds");
 
         // bad input, refused by the server field by field
         type("ref", "--upload-pack=touch /tmp/pwned");
