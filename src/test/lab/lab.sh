@@ -428,6 +428,10 @@ build_origin() {
     work=$(mktemp -d)
     cp -a "$ASSETS/dreamfactory/." "$work/"
     rm -rf "$work/vendor" "$work/.env"
+    # Laravel's cache data directory, kept by its .gitignore; made here because the project's own
+    # repository keeps no directory named data/
+    mkdir -p "$work/storage/framework/cache/data"
+    printf '*\n!.gitignore\n' > "$work/storage/framework/cache/data/.gitignore"
     local gitc=(git -C "$work" -c user.name="DreamFactory Lab" -c user.email=lab@panel-lab.test
                 -c init.defaultBranch=master -c commit.gpgsign=false -c tag.gpgsign=false)
     "${gitc[@]}" init -q -b master
