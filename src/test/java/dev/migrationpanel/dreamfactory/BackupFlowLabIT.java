@@ -28,15 +28,12 @@ import dev.migrationpanel.instance.InstanceConnections;
 import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.instance.TestInstances;
-import dev.migrationpanel.instance.SshAuthMethod;
-import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.job.FlowService;
 import dev.migrationpanel.job.Job;
 import dev.migrationpanel.job.JobService;
 import dev.migrationpanel.job.JobStatus;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.lab.Lab;
-import dev.migrationpanel.remote.HostKey;
 import dev.migrationpanel.remote.SshSession;
 import dev.migrationpanel.web.InvalidInputException;
 
@@ -76,18 +73,8 @@ class BackupFlowLabIT {
     }
 
     private Instance register(String labInstance) {
-        InstanceForm form = new InstanceForm();
-        form.setName("backup-" + labInstance + "-" + System.nanoTime());
-        form.setSshHost(lab.sshHost());
-        form.setSshPort(lab.sshPort());
-        form.setSshUser("dflab");
-        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
-        form.setSshPrivateKey(lab.privateKeyText("dflab", "rsa"));
-        form.setInstallPath(lab.instance(labInstance).path().toString());
-        form.setWebServer(WebServer.NONE);
-        Instance instance = instances.create(form);
-        HostKey key = HostKey.fromOpenSshLine(lab.property("sshd.hostkey.ed25519.public"));
-        TestInstances.pinHostKey(jdbc, instance.getId(), key);
+        Instance instance = instances.create(TestInstances.labForm(lab, labInstance, "backup-" + labInstance, "rsa"));
+        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
         return instances.get(instance.getId());
     }
 

@@ -23,18 +23,14 @@ import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.database.TableFingerprints;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
-import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
-import dev.migrationpanel.instance.SshAuthMethod;
 import dev.migrationpanel.instance.TestInstances;
-import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.job.FlowService;
 import dev.migrationpanel.job.Job;
 import dev.migrationpanel.job.JobService;
 import dev.migrationpanel.job.JobStatus;
 import dev.migrationpanel.job.StepStatus;
 import dev.migrationpanel.lab.Lab;
-import dev.migrationpanel.remote.HostKey;
 import dev.migrationpanel.remote.SshSession;
 
 /**
@@ -73,20 +69,8 @@ class MinorUpgradeLabIT {
 
     private Instance register(String labInstance) {
         Lab.reset(labInstance);
-        Lab.LabInstance li = lab.instance(labInstance);
-        InstanceForm form = new InstanceForm();
-        form.setName(labInstance + "-" + System.nanoTime());
-        form.setSshHost(lab.sshHost());
-        form.setSshPort(lab.sshPort());
-        form.setSshUser("dflab");
-        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
-        form.setSshPrivateKey(lab.privateKeyText("dflab", "ecdsa"));
-        form.setInstallPath(li.path().toString());
-        form.setWebServer(WebServer.NONE);
-        form.setWebUser(li.webUser());
-        form.setWebGroup(li.webGroup());
-        Instance instance = instances.create(form);
-        TestInstances.pinHostKey(jdbc, instance.getId(), HostKey.fromOpenSshLine(lab.property("sshd.hostkey.ed25519.public")));
+        Instance instance = instances.create(TestInstances.labForm(lab, labInstance, labInstance, "ecdsa"));
+        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
         return instances.get(instance.getId());
     }
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.remote.HostKey;
 import dev.migrationpanel.remote.TestSshServer;
 
@@ -27,6 +28,29 @@ public final class TestInstances {
         form.setInstallPath(installPath.toString());
         form.setWebServer(WebServer.NONE);
         return form;
+    }
+
+    /** A lab install reached as {@code dflab} with one of its keys (no passphrase: ecdsa or rsa). */
+    public static InstanceForm labForm(Lab lab, String labInstance, String namePrefix, String keyType) {
+        Lab.LabInstance li = lab.instance(labInstance);
+        InstanceForm form = new InstanceForm();
+        form.setName(namePrefix + "-" + System.nanoTime());
+        form.setSshHost(lab.sshHost());
+        form.setSshPort(lab.sshPort());
+        form.setSshUser("dflab");
+        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
+        form.setSshPrivateKey(lab.privateKeyText("dflab", keyType));
+        form.setSshPassphrase(lab.passphrase("dflab", keyType));
+        form.setInstallPath(li.path().toString());
+        form.setWebServer(WebServer.NONE);
+        form.setWebUser(li.webUser());
+        form.setWebGroup(li.webGroup());
+        return form;
+    }
+
+    /** Pins the lab sshd's ed25519 host key, as an admin would have after comparing fingerprints. */
+    public static void pinLabHostKey(JdbcTemplate jdbc, long instanceId, Lab lab) {
+        pinHostKey(jdbc, instanceId, HostKey.fromOpenSshLine(lab.property("sshd.hostkey.ed25519.public")));
     }
 
     /** Pins a host key as if an admin had accepted it, for tests about what happens after first contact. */

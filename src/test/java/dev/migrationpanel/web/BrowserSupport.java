@@ -4,10 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium driven by Debian's chromedriver: nothing is downloaded. Both come from the
@@ -19,6 +21,15 @@ public final class BrowserSupport {
     static final String CHROMIUM = "/usr/bin/chromium";
 
     private BrowserSupport() {
+    }
+
+    /** Signs in as the test admin (its password comes from the test configuration) and waits for the instances page. */
+    public static void signInAsAdmin(WebDriver browser, int port) {
+        browser.get("http://localhost:" + port + "/login");
+        browser.findElement(By.id("username")).sendKeys("admin");
+        browser.findElement(By.id("password")).sendKeys("admin-test-password-1");
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> d.findElements(By.id("new-instance")).size() == 1);
     }
 
     public static WebDriver start() {

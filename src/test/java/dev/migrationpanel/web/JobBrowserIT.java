@@ -100,11 +100,7 @@ class JobBrowserIT {
 
     @Test
     void reviewRunWatchTheLogAndDownloadTheDump() throws Exception {
-        browser.get("http://localhost:" + port + "/login");
-        browser.findElement(By.id("username")).sendKeys("admin");
-        browser.findElement(By.id("password")).sendKeys("admin-test-password-1");
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
-        waiting().until(d -> d.findElements(By.id("new-instance")).size() == 1);
+        BrowserSupport.signInAsAdmin(browser, port);
 
         browser.get("http://localhost:" + port + "/instances/" + instance.getId());
         browser.findElement(By.id("flows-link")).click();
@@ -162,11 +158,7 @@ class JobBrowserIT {
                 writer.line(0, LogStream.OUT, "line " + i);
             }
         }
-        browser.get("http://localhost:" + port + "/login");
-        browser.findElement(By.id("username")).sendKeys("admin");
-        browser.findElement(By.id("password")).sendKeys("admin-test-password-1");
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
-        waiting().until(d -> d.findElements(By.id("new-instance")).size() == 1);
+        BrowserSupport.signInAsAdmin(browser, port);
 
         long started = System.nanoTime();
         browser.get("http://localhost:" + port + "/jobs/" + job.getId());

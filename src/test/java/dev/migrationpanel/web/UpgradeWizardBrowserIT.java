@@ -107,11 +107,7 @@ class UpgradeWizardBrowserIT {
 
     @Test
     void clickThroughTheWizardAndUpgrade() throws Exception {
-        browser.get("http://localhost:" + port + "/login");
-        type("username", "admin");
-        type("password", "admin-test-password-1");
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
-        waiting().until(d -> d.findElements(By.id("new-instance")).size() == 1);
+        BrowserSupport.signInAsAdmin(browser, port);
 
         browser.get("http://localhost:" + port + "/instances/" + instance.getId() + "/flows");
         browser.findElement(By.id("flow-dreamfactory-minor-upgrade")).click();
