@@ -21,6 +21,7 @@ public final class FakeInstall {
     public static Path create(Path dir, String envText) throws IOException {
         Files.createDirectories(dir.resolve("config"));
         Files.createDirectories(dir.resolve("storage/databases"));
+        Files.createDirectories(dir.resolve("bootstrap/cache"));
         Files.writeString(dir.resolve("config/df.php"), "<?php\nreturn [\n    'version' => '7.0.0',\n];\n");
         Files.writeString(dir.resolve(".gitignore"), ".env\nstorage/databases/\n");
         run(dir, "git", "init", "-q", "-b", "master");
@@ -39,7 +40,7 @@ public final class FakeInstall {
                 + "DB_DATABASE=storage/databases/database.sqlite\nDB_PASSWORD=unused-but-secret-pw\n";
     }
 
-    static void run(Path dir, String... command) throws IOException {
+    public static void run(Path dir, String... command) throws IOException {
         Process p = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true).start();
         try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
