@@ -1,0 +1,117 @@
+package dev.migrationpanel.dreamfactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Laravel's encrypter, as DreamFactory stores encrypted values with its {@code APP_KEY}: AES-256-CBC, the
+ * payload a base64 JSON object {@code {iv, value, mac}} where {@code mac} is HMAC-SHA256 (hex) over the
+ * base64 iv and value. The migration proof decrypts values the source encrypted with the target's key.
+ */
+public final class LaravelEncrypter {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Pattern SERIALIZED_STRING = Pattern.compile("^s:(\\d+):\"(.*)\";$", Pattern.DOTALL);
+
+    private final byte[] key;
+
+    /** @param appKey the {@code APP_KEY} value: {@code base64:…} or the 32 raw characters */
+    public LaravelEncrypter(String appKey) {
+        byte[] bytes = appKey.startsWith("base64:")
+                ? Base64.getDecoder().decode(appKey.substring("base64:".length()))
+                : appKey.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length != 32) {
+            throw new IllegalArgumentException("APP_KEY must be 32 bytes for AES-256-CBC (it is " + bytes.length + ")");
+        }
+        this.key = bytes;
+    }
+
+    /** The plaintext of a payload, exactly as Laravel encrypted it (a PHP-serialized value unless encryptString). */
+    public String decrypt(String payload) {
+        Map<?, ?> fields;
+        try {
+            fields = JSON.readValue(Base64.getDecoder().decode(payload.trim()), Map.class);
+        } catch (RuntimeException e) {
+            throw new DecryptException("The payload is not a Laravel-encrypted value");
+        }
+        Object iv = fields.get("iv");
+        Object value = fields.get("value");
+        Object mac = fields.get("mac");
+        if (!(iv instanceof String ivText) || !(value instanceof String valueText) || !(mac instanceof String macText)) {
+            throw new DecryptException("The payload lacks its iv, value or mac");
+        }
+        byte[] expected = hmac(ivText + valueText);
+        byte[] given;
+        try {
+            given = HexFormat.of().parseHex(macText);
+        } catch (IllegalArgumentException e) {
+            throw new DecryptException("The MAC is invalid");
+        }
+        if (!MessageDigest.isEqual(expected, given)) {
+            throw new DecryptException("The MAC is invalid: the value was encrypted with another APP_KEY, or changed");
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
+                    new IvParameterSpec(Base64.getDecoder().decode(ivText)));
+            return new String(cipher.doFinal(Base64.getDecoder().decode(valueText)), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new DecryptException("The value could not be decrypted");
+        }
+    }
+
+    /** Decrypts and, when Laravel serialized a string ({@code s:5:"hello";}), unwraps it. */
+    public String decryptString(String payload) {
+        String plain = decrypt(payload);
+        Matcher m = SERIALIZED_STRING.matcher(plain);
+        return m.matches() ? m.group(2) : plain;
+    }
+
+    /** Encrypts as Laravel's {@code encryptString} does (no serialization). */
+    public String encryptString(String plain) {
+        try {
+            byte[] iv = new byte[16];
+            new SecureRandom().nextBytes(iv);
+            Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
+            String ivText = Base64.getEncoder().encodeToString(iv);
+            String valueText = Base64.getEncoder().encodeToString(cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8)));
+            String json = JSON.writeValueAsString(Map.of("iv", ivText, "value", valueText,
+                    "mac", HexFormat.of().formatHex(hmac(ivText + valueText)), "tag", ""));
+            return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private byte[] hmac(String data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A value that does not decrypt with this key; the message never holds the value or the key. */
+    public static final class DecryptException extends RuntimeException {
+        public DecryptException(String message) {
+            super(message);
+        }
+    }
+}
