@@ -83,10 +83,4 @@ class InstanceLocks {
         return jdbc.update("delete from instance_lock where job_id not in "
                 + "(select id from job where status in ('QUEUED', 'RUNNING', 'WAITING'))");
     }
-
-    /** The job holding the instance's lock, if any. */
-    Long holder(long instanceId) {
-        List<Long> ids = jdbc.queryForList("select job_id from instance_lock where instance_id = ?", Long.class, instanceId);
-        return ids.isEmpty() ? null : ids.get(0);
-    }
 }

@@ -31,8 +31,6 @@ import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.instance.TestInstances;
-import dev.migrationpanel.instance.SshAuthMethod;
-import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.job.Job;
 import dev.migrationpanel.job.JobService;
@@ -42,7 +40,6 @@ import dev.migrationpanel.job.StepSpec;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.JobLogWriter;
 import dev.migrationpanel.job.log.LogStream;
-import dev.migrationpanel.remote.HostKey;
 import dev.migrationpanel.security.SecretMasker;
 
 /**
@@ -67,22 +64,13 @@ class JobBrowserIT {
     void setUp() {
         SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("setup", null,
                 AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
-        InstanceForm form = new InstanceForm();
+        InstanceForm form = TestInstances.labForm(lab, "pgsql", "df-pgsql-lab", "ed25519");
         form.setName("df-pgsql-lab");
         form.setEnvironment("staging");
-        form.setSshHost(lab.sshHost());
-        form.setSshPort(lab.sshPort());
-        form.setSshUser("dflab");
-        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
-        form.setSshPrivateKey(lab.privateKeyText("dflab", "ed25519"));
-        form.setSshPassphrase(lab.passphrase("dflab"));
-        form.setInstallPath(lab.instance("pgsql").path().toString());
-        form.setWebServer(WebServer.NONE);
         // the screenshot shows this name; the tests of this class share it
         instance = instances.list().stream().filter(i -> i.getName().equals("df-pgsql-lab")).findFirst()
                 .orElseGet(() -> instances.create(form));
-        HostKey key = HostKey.fromOpenSshLine(lab.property("sshd.hostkey.ed25519.public"));
-        TestInstances.pinHostKey(jdbc, instance.getId(), key);
+        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
         SecurityContextHolder.clearContext();
         browser = BrowserSupport.start();
     }

@@ -30,11 +30,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
-import dev.migrationpanel.instance.SshAuthMethod;
 import dev.migrationpanel.instance.TestInstances;
-import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.lab.Lab;
-import dev.migrationpanel.remote.HostKey;
 
 /**
  * An operator clicks through the minor-upgrade wizard in headless Chromium on the lab's MariaDB upgrade
@@ -62,21 +59,11 @@ class UpgradeWizardBrowserIT {
         Lab.reset("up-mariadb");
         SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("setup", null,
                 AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
-        Lab.LabInstance li = lab.instance("up-mariadb");
-        InstanceForm form = new InstanceForm();
-        form.setName("df-upgrade-lab");
+        InstanceForm form = TestInstances.labForm(lab, "up-mariadb", "df-upgrade-lab", "rsa");
+        form.setName("df-upgrade-lab"); // the screenshots show this name
         form.setEnvironment("staging");
-        form.setSshHost(lab.sshHost());
-        form.setSshPort(lab.sshPort());
-        form.setSshUser("dflab");
-        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
-        form.setSshPrivateKey(lab.privateKeyText("dflab", "rsa"));
-        form.setInstallPath(li.path().toString());
-        form.setWebServer(WebServer.NONE);
-        form.setWebUser(li.webUser());
-        form.setWebGroup(li.webGroup());
         instance = instances.create(form);
-        TestInstances.pinHostKey(jdbc, instance.getId(), HostKey.fromOpenSshLine(lab.property("sshd.hostkey.ed25519.public")));
+        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
         SecurityContextHolder.clearContext();
         browser = BrowserSupport.start();
     }
