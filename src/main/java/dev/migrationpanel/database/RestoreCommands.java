@@ -36,4 +36,26 @@ public final class RestoreCommands {
                     + "SQL Server Management Studio");
         };
     }
+
+    /**
+     * The vendor's import of a dump into a DB that holds none of its tables (the migration's target after
+     * {@code migrate:reset}), stopping at the first error. A MySQL dump made with {@code --databases} names
+     * its source DB ({@code USE `db`;}) and may name its source users ({@code DEFINER=}); both lines would
+     * point the import at the source's names, so they are filtered out on the way in. PostgreSQL imports in
+     * one transaction: a failure leaves nothing half imported.
+     */
+    public static String importInto(DbSettings db, String dumpFile) {
+        return switch (db.vendor()) {
+            case MYSQL -> "test -r " + quote(dumpFile) + " && sed -e " + quote("/^USE `[^`]*`;$/d") + " -e "
+                    + quote("s/DEFINER=`[^`]*`@`[^`]*`//g") + " " + quote(dumpFile) + " | MYSQL_PWD="
+                    + DumpCommands.DB_PASSWORD + " mysql -h " + quote(db.host()) + " -P " + db.port() + " -u "
+                    + quote(db.username()) + " " + quote(db.database());
+            case PGSQL -> "PGPASSWORD=" + DumpCommands.DB_PASSWORD + " psql -X -q -v ON_ERROR_STOP=1 --single-transaction -h "
+                    + quote(db.host()) + " -p " + db.port() + " -U " + quote(db.username()) + " -d " + quote(db.database())
+                    + " -f " + quote(dumpFile);
+            case SQLITE -> "test -r " + quote(dumpFile) + " && sqlite3 -bail " + quote(db.sqlitePath()) + " < " + quote(dumpFile);
+            case SQLSRV -> throw new DatabaseException("SQL Server: the panel cannot import into this DB yet; import it with "
+                    + "SQL Server Management Studio");
+        };
+    }
 }

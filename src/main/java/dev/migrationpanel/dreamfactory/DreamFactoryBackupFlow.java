@@ -53,7 +53,7 @@ class DreamFactoryBackupFlow implements Flow {
     public Plan plan(Instance instance, Map<String, String> options) {
         DreamFactorySteps.Facts facts = steps.read(instance);
         List<Step> plan = new ArrayList<>();
-        plan.add(DreamFactorySteps.captureEnv(instance));
+        plan.addAll(DreamFactorySteps.captureEnv(instance, facts));
         plan.addAll(DreamFactorySteps.dbBackup(instance, facts, "backup"));
         return new Plan(ID, "Back up " + instance.getName(), instance.getId(), instance.getName(), plan);
     }

@@ -192,7 +192,7 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
         plan.add(maintenance
                 ? new Step("Maintenance mode on", id, name, true, new StepSpec.RemoteCommand(cd + "php artisan down"),
                         short_, "php artisan up")
-                : note(instance, "Maintenance mode", "maintenance mode is off for this upgrade (option)"));
+                : DreamFactorySteps.note(instance, "Maintenance mode", "maintenance mode is off for this upgrade (option)"));
         plan.add(new Step("Back up the files beside the install", id, name, true,
                 new StepSpec.RemoteCommand("cp -a " + quote(path) + " " + quote(backupDir)), long_,
                 "the rollback swaps " + backupDir + " back in place"));
@@ -201,7 +201,7 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
                 ? new Step("Stash local changes (git stash)", id, name, true,
                         new StepSpec.RemoteCommand(cd + "git stash push -m " + quote("migration-panel upgrade " + stamp)),
                         short_, "git stash pop")
-                : note(instance, "Stash local changes", "not stashed (option); git checkout refuses changes it would overwrite"));
+                : DreamFactorySteps.note(instance, "Stash local changes", "not stashed (option); git checkout refuses changes it would overwrite"));
         plan.add(new Step("Fetch the releases from origin", id, name, false,
                 new StepSpec.RemoteCommand(cd + "git fetch origin --tags"), long_, null));
         plan.add(new Step("Switch to " + ref + " (git checkout)", id, name, true,
@@ -209,7 +209,7 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
         plan.add(new Step("Pull " + ref + " (git pull)", id, name, true,
                 new StepSpec.RemoteCommand(cd + "git pull origin " + quote(ref)), long_, "rollback"));
         if (commercial.isEmpty()) {
-            plan.add(note(instance, "Commercial edition files", "no commercial Composer files were given (open-source edition)"));
+            plan.add(DreamFactorySteps.note(instance, "Commercial edition files", "no commercial Composer files were given (open-source edition)"));
         }
         commercial.forEach((artifactId, file) -> plan.add(new Step("Place the commercial file " + file, id, name, true,
                 new StepSpec.Upload(0, artifactId, path + "/" + file), short_, "rollback")));
@@ -242,7 +242,7 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
                 new StepSpec.RemoteCommand(cd + "php artisan migrate:status && ! php artisan migrate:status | grep -qi pending"),
                 short_, null));
         plan.add(instance.getAppUrl() == null
-                ? note(instance, "Verify: the app answers over HTTP", "no app URL is set on the instance")
+                ? DreamFactorySteps.note(instance, "Verify: the app answers over HTTP", "no app URL is set on the instance")
                 : new Step("Verify: the app answers over HTTP", null, null, false,
                         new StepSpec.HttpCheck(instance.getAppUrl(), 200, null), short_, null));
         plan.add(new Step("Verify: no new errors in the Laravel log", id, name, false,
@@ -309,12 +309,7 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
                     new StepSpec.RemoteCommand(sudo + "systemctl restart apache2"), DreamFactorySteps.SHORT, null);
             case CUSTOM -> new Step("Restart the web server (custom command)", instance.getId(), instance.getName(), true,
                     new StepSpec.RemoteCommand(customCommand), DreamFactorySteps.SHORT, null);
-            case NONE -> note(instance, "Restart the web server", "no web server is configured for this instance");
+            case NONE -> DreamFactorySteps.note(instance, "Restart the web server", "no web server is configured for this instance");
         };
-    }
-
-    private static Step note(Instance instance, String title, String why) {
-        return new Step(title, instance.getId(), instance.getName(), false, new StepSpec.Note(why),
-                DreamFactorySteps.SHORT, null);
     }
 }

@@ -1,5 +1,9 @@
 package dev.migrationpanel.instance;
 
+import java.util.List;
+
+import dev.migrationpanel.remote.SecretRefs;
+
 import static dev.migrationpanel.remote.ShellQuote.quote;
 
 /**
@@ -13,14 +17,60 @@ public record Deployment(DeploymentType type, String container, String namespace
                 instance.getK8sPod());
     }
 
+    /**
+     * The command as run on the SSH host. Inside a container or pod, secrets the command refers to
+     * ({@link SecretRefs}) are piped in on standard input and read into the inner shell's variables:
+     * the host's shell variables do not cross {@code docker exec}, and a value on its command line would
+     * be in the host's process list.
+     */
     public String wrap(String command) {
-        return switch (type) {
-            case HOST -> command;
-            case DOCKER -> "docker exec -i " + quote(container) + " sh -c " + quote(command);
-            case KUBERNETES -> "kubectl exec -i -n " + quote(namespace) + " " + quote(pod)
-                    + (container == null || container.isBlank() ? "" : " -c " + quote(container))
-                    + " -- sh -c " + quote(command);
+        if (type == DeploymentType.HOST) {
+            return command;
+        }
+        List<String> secrets = SecretRefs.names(command);
+        StringBuilder inner = new StringBuilder();
+        StringBuilder feed = new StringBuilder();
+        for (int i = 0; i < secrets.size(); i++) {
+            inner.append("IFS= read -r PANEL_SECRET_").append(i + 1).append("; ");
+            feed.append(' ').append(SecretRefs.ref(secrets.get(i)));
+        }
+        inner.append(SecretRefs.replace(command, name -> "\"$PANEL_SECRET_" + (secrets.indexOf(name) + 1) + "\""));
+        String prefix = secrets.isEmpty() ? "" : "printf '%s\\n'" + feed + " | ";
+        return prefix + switch (type) {
+            case DOCKER -> "docker exec -i " + quote(container) + " sh -c " + quote(inner.toString());
+            case KUBERNETES -> "kubectl exec -i -n " + quote(namespace) + " " + quote(pod) + containerOption()
+                    + " -- sh -c " + quote(inner.toString());
+            case HOST -> throw new IllegalStateException();
         };
+    }
+
+    /** Whether files of the install are reached through a copy on the SSH host ({@code docker cp}, {@code kubectl cp}). */
+    public boolean copiesThroughHost() {
+        return type != DeploymentType.HOST;
+    }
+
+    /** Copies a file out of the container or pod to the SSH host, as the vendor's transfer table does. */
+    public String copyOut(String inside, String onHost) {
+        return switch (type) {
+            case HOST -> throw new IllegalStateException("A plain host needs no copy");
+            case DOCKER -> "docker cp " + quote(container + ":" + inside) + " " + quote(onHost);
+            case KUBERNETES -> "kubectl cp " + quote(namespace + "/" + pod + ":" + inside) + " " + quote(onHost)
+                    + containerOption();
+        };
+    }
+
+    /** Copies a file from the SSH host into the container or pod. */
+    public String copyIn(String onHost, String inside) {
+        return switch (type) {
+            case HOST -> throw new IllegalStateException("A plain host needs no copy");
+            case DOCKER -> "docker cp " + quote(onHost) + " " + quote(container + ":" + inside);
+            case KUBERNETES -> "kubectl cp " + quote(onHost) + " " + quote(namespace + "/" + pod + ":" + inside)
+                    + containerOption();
+        };
+    }
+
+    private String containerOption() {
+        return container == null || container.isBlank() ? "" : " -c " + quote(container);
     }
 
     /** A command on the SSH host that tells whether the container or pod is there and running. */
@@ -30,6 +80,15 @@ public record Deployment(DeploymentType type, String container, String namespace
             case DOCKER -> "docker inspect -f '{{.State.Status}}' " + quote(container);
             case KUBERNETES -> "kubectl get pod -n " + quote(namespace) + " " + quote(pod)
                     + " -o 'jsonpath={.status.phase}'";
+        };
+    }
+
+    /** "container" or "pod", for step titles. */
+    public String kindLabel() {
+        return switch (type) {
+            case HOST -> "host";
+            case DOCKER -> "container";
+            case KUBERNETES -> "pod";
         };
     }
 

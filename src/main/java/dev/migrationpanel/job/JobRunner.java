@@ -215,6 +215,9 @@ class JobRunner {
     }
 
     /** The run's SSH sessions (one per instance, reused by its steps), secrets and log. */
+    private static final java.util.regex.Pattern OTHER_INSTANCE_SECRET =
+            java.util.regex.Pattern.compile("instance\\.(\\d{1,18})\\.(.+)");
+
     private final class Resources implements StepRun.Context, AutoCloseable {
         final Map<Long, Instance> targets;
         final List<String> secrets;
@@ -245,6 +248,23 @@ class JobRunner {
 
         @Override
         public String secret(Instance instance, SshSession session, String name) {
+            java.util.regex.Matcher other = OTHER_INSTANCE_SECRET.matcher(name);
+            if (other.matches()) {
+                Instance owner = targets.get(Long.parseLong(other.group(1)));
+                if (owner == null) {
+                    throw new StepFailedException("The step needs a secret of instance " + other.group(1)
+                            + ", which is not part of this job's plan (or was deleted)");
+                }
+                return secret(owner, ssh(owner), other.group(2));
+            }
+            if (name.startsWith("env.")) {
+                String key = name.substring("env.".length());
+                String value = connections.readEnv(instance, session).flatMap(env -> env.get(key))
+                        .filter(v -> !v.isEmpty()).orElseThrow(() -> new StepFailedException("The step needs " + key
+                                + " from the environment file of " + instance.getName() + ", which has none"));
+                addSecret(value);
+                return value;
+            }
             return switch (name) {
                 case "db.password" -> {
                     DbSettings settings = dbSettings.computeIfAbsent(instance.getId(),
@@ -253,10 +273,7 @@ class JobRunner {
                         throw new StepFailedException("The step needs the DB password of " + instance.getName()
                                 + " and neither its .env nor the panel has one");
                     }
-                    if (!secrets.contains(settings.password())) {
-                        secrets.add(settings.password());
-                        masker = new SecretMasker(secrets);
-                    }
+                    addSecret(settings.password());
                     yield settings.password();
                 }
                 case "ssh.password" -> {
@@ -267,6 +284,19 @@ class JobRunner {
                 }
                 default -> throw new StepFailedException("The step refers to an unknown secret '" + name + "'");
             };
+        }
+
+        @Override
+        public Instance planInstance(long id) {
+            return targets.get(id);
+        }
+
+        @Override
+        public void addSecret(String value) {
+            if (!secrets.contains(value)) {
+                secrets.add(value);
+                masker = new SecretMasker(secrets);
+            }
         }
 
         String mask(String text) {

@@ -18,6 +18,12 @@ public final class StepRun {
 
         String secret(Instance instance, SshSession session, String name);
 
+        /** An instance the plan's steps name, or null. */
+        Instance planInstance(long id);
+
+        /** From now on masked in the job log (e.g. a key a check read from an .env file). */
+        void addSecret(String value);
+
         void log(int step, String stream, String line);
 
         void progress(int step, long done, Long total);
@@ -67,6 +73,30 @@ public final class StepRun {
     /** The value of a secret of the step's instance, e.g. {@code db.password}; it is masked in the log from now on. */
     public String secret(String name) {
         return context.secret(instance(), ssh(), name);
+    }
+
+    /**
+     * Another instance this job's plan names (a migration's source, while the step runs on its target), for
+     * checks that compare two instances.
+     */
+    public Instance planInstance(long id) {
+        Instance other = context.planInstance(id);
+        if (other == null) {
+            throw new StepFailedException("Instance " + id + " is not part of this job's plan (or was deleted)");
+        }
+        return other;
+    }
+
+    /** The run's SSH session to any instance of the plan. */
+    public SshSession ssh(Instance instance) {
+        return context.ssh(instance);
+    }
+
+    /** Masks a value the step came across (a key, a password) in every later log line. */
+    public void addSecret(String value) {
+        if (value != null && !value.isEmpty()) {
+            context.addSecret(value);
+        }
     }
 
     public boolean cancelled() {

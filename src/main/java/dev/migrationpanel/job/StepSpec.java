@@ -1,15 +1,14 @@
 package dev.migrationpanel.job;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
+import dev.migrationpanel.remote.SecretRefs;
+
 /**
  * What one step does, as a value: easy to show for review, store with the job, compare in a test, and
- * hand to its executor. Secrets never appear in a spec: a command refers to one, bare (outside quotes), as
- * {@code {{secret:db.password}}}, resolved against the step's instance only when the step runs.
+ * hand to its executor. Secrets never appear in a spec: a command refers to one as {@link SecretRefs} says
+ * ({@code {{secret:db.password}}}, bare), resolved against the step's instance only when the step runs.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
@@ -19,6 +18,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = StepSpec.Sql.class, name = StepSpec.SQL),
         @JsonSubTypes.Type(value = StepSpec.HttpCheck.class, name = StepSpec.HTTP_CHECK),
         @JsonSubTypes.Type(value = StepSpec.Gate.class, name = StepSpec.GATE),
+        @JsonSubTypes.Type(value = StepSpec.Verify.class, name = StepSpec.VERIFY),
         @JsonSubTypes.Type(value = StepSpec.Note.class, name = StepSpec.NOTE)})
 public sealed interface StepSpec {
 
@@ -29,8 +29,7 @@ public sealed interface StepSpec {
     String HTTP_CHECK = "http-check";
     String GATE = "gate";
     String NOTE = "note";
-
-    Pattern SECRET = Pattern.compile("\\{\\{secret:([a-z][a-z0-9._-]*)}}");
+    String VERIFY = "verify";
 
     String kind();
 
@@ -38,28 +37,15 @@ public sealed interface StepSpec {
     String display();
 
     static String hideSecrets(String text) {
-        return SECRET.matcher(text).replaceAll("****");
+        return SecretRefs.hide(text);
     }
 
-    /** The names of the secrets a text refers to, in order of first appearance. */
     static java.util.List<String> secretNames(String text) {
-        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
-        Matcher m = SECRET.matcher(text);
-        while (m.find()) {
-            names.add(m.group(1));
-        }
-        return java.util.List.copyOf(names);
+        return SecretRefs.names(text);
     }
 
-    /** Replaces each secret reference with what {@code resolver} gives for its name. */
     static String withSecrets(String text, java.util.function.Function<String, String> resolver) {
-        Matcher m = SECRET.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(resolver.apply(m.group(1))));
-        }
-        m.appendTail(out);
-        return out.toString();
+        return SecretRefs.replace(text, resolver);
     }
 
     /** A command line run over SSH on the step's instance, in its own process group. */
@@ -120,5 +106,21 @@ public sealed interface StepSpec {
     record Gate(String prompt) implements StepSpec {
         public String kind() { return GATE; }
         public String display() { return "Wait for confirmation: " + prompt; }
+    }
+
+    /**
+     * A check the panel itself runs (a {@link JobCheck} a product contributes, found by its id), e.g. comparing
+     * two DBs table by table. It reads and reports; it fails the step when what it proves does not hold.
+     *
+     * @param description what it checks, as the admin reviews it
+     * @param args        plain values only (instance ids, table names): never a secret
+     */
+    record Verify(String check, String description, java.util.Map<String, String> args) implements StepSpec {
+        public Verify {
+            args = args == null ? java.util.Map.of() : java.util.Map.copyOf(new java.util.TreeMap<>(args));
+        }
+
+        public String kind() { return VERIFY; }
+        public String display() { return "(panel check) " + description; }
     }
 }

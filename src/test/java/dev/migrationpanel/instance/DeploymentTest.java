@@ -44,4 +44,47 @@ class DeploymentTest {
         assertThat(p.waitFor()).isZero();
         assertThat(out).isEqualTo("a b|c;d|$(id)|");
     }
+
+    @Test
+    void copiesFollowTheVendorsTransferTable() {
+        Deployment docker = new Deployment(DeploymentType.DOCKER, "df-docker-web-1", null, null);
+        assertThat(docker.copyOut("/opt/dreamfactory/.env", "/home/u/.migration-panel/3.env"))
+                .isEqualTo("docker cp 'df-docker-web-1:/opt/dreamfactory/.env' '/home/u/.migration-panel/3.env'");
+        assertThat(docker.copyIn("/home/u/dump.sql", "/tmp/dump.sql"))
+                .isEqualTo("docker cp '/home/u/dump.sql' 'df-docker-web-1:/tmp/dump.sql'");
+        Deployment pod = new Deployment(DeploymentType.KUBERNETES, null, "df-namespace", "df-pod");
+        assertThat(pod.copyOut("/opt/dreamfactory/.env", "/tmp/x"))
+                .isEqualTo("kubectl cp 'df-namespace/df-pod:/opt/dreamfactory/.env' '/tmp/x'");
+        assertThat(new Deployment(DeploymentType.KUBERNETES, "web", "ns", "pod").copyIn("/tmp/d.sql", "/tmp/d.sql"))
+                .isEqualTo("kubectl cp '/tmp/d.sql' 'ns/pod:/tmp/d.sql' -c 'web'");
+        assertThat(new Deployment(DeploymentType.HOST, null, null, null).copiesThroughHost()).isFalse();
+    }
+
+    @Test
+    void secretsEnterAContainerOnStandardInputNeverOnItsCommandLine() {
+        String wrapped = new Deployment(DeploymentType.DOCKER, "c1", null, null)
+                .wrap("MYSQL_PWD={{secret:db.password}} mysqldump -u 'df' db");
+        assertThat(wrapped).isEqualTo("printf '%s\\n' {{secret:db.password}} | docker exec -i 'c1' sh -c "
+                + "'IFS= read -r PANEL_SECRET_1; MYSQL_PWD=\"$PANEL_SECRET_1\" mysqldump -u '\"'\"'df'\"'\"' db'");
+        // the only reference left is the bare one the engine fills from its own standard input
+        assertThat(dev.migrationpanel.remote.SecretRefs.names(wrapped)).containsExactly("db.password");
+        assertThat(wrapped.indexOf("{{secret:")).isEqualTo(wrapped.lastIndexOf("{{secret:"));
+    }
+
+    @Test
+    void theSecretReachesTheInnerShellThroughThePipe() throws Exception {
+        // the engine's side (value into a variable) and a stand-in for "docker exec -i c sh -c WORD": plain sh
+        String wrapped = new Deployment(DeploymentType.DOCKER, "c1", null, null)
+                .wrap("printf '[%s]' {{secret:db.password}} {{secret:env.APP_KEY}}")
+                .replace("docker exec -i 'c1' ", "");
+        String engine = "IFS= read -r PANEL_SECRET_1; IFS= read -r PANEL_SECRET_2; "
+                + dev.migrationpanel.remote.SecretRefs.replace(wrapped,
+                        n -> n.equals("db.password") ? "\"$PANEL_SECRET_1\"" : "\"$PANEL_SECRET_2\"");
+        Process p = new ProcessBuilder("/bin/sh", "-c", engine).redirectErrorStream(true).start();
+        p.getOutputStream().write("pa ss'$(id)\nbase64:k+/=\n".getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isZero();
+        assertThat(out).isEqualTo("[pa ss'$(id)][base64:k+/=]");
+    }
 }

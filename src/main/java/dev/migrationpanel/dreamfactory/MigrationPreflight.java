@@ -1,0 +1,342 @@
+package dev.migrationpanel.dreamfactory;
+
+import static dev.migrationpanel.remote.ShellQuote.quote;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.springframework.stereotype.Service;
+
+import dev.migrationpanel.artifact.ArtifactProperties;
+import dev.migrationpanel.artifact.ArtifactStore;
+import dev.migrationpanel.database.DatabaseException;
+import dev.migrationpanel.database.DatabaseSize;
+import dev.migrationpanel.database.DbSettings;
+import dev.migrationpanel.database.DbVendor;
+import dev.migrationpanel.database.InstanceDbConnection;
+import dev.migrationpanel.instance.CheckItem;
+import dev.migrationpanel.instance.CheckStatus;
+import dev.migrationpanel.instance.Deployment;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceConnections;
+import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.instance.SystemDbReader;
+import dev.migrationpanel.remote.CommandResult;
+import dev.migrationpanel.remote.RemoteException;
+import dev.migrationpanel.remote.SshSession;
+
+/**
+ * What the migration needs to know of both sides before a plan is made, and the wizard's pre-flight:
+ * connectivity, the vendor tools, PHP on the target, DB engines and versions (the guide's MySQL 5.6 → 5.7+
+ * strict-mode warning), the UI architecture change between majors, room for the dump, same DB vendor, and
+ * whether the target is a fresh install. Reads only.
+ */
+@Service
+class MigrationPreflight {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern MYSQL_VERSION = Pattern.compile("^(\\d+)\\.(\\d+)");
+
+    private final InstanceService instances;
+    private final InstanceConnections connections;
+    private final DreamFactorySteps steps;
+    private final SystemDbReader reader;
+    private final ArtifactStore artifacts;
+    private final ArtifactProperties artifactProperties;
+
+    MigrationPreflight(InstanceService instances, InstanceConnections connections, DreamFactorySteps steps,
+            SystemDbReader reader, ArtifactStore artifacts, ArtifactProperties artifactProperties) {
+        this.instances = instances;
+        this.connections = connections;
+        this.steps = steps;
+        this.reader = reader;
+        this.artifacts = artifacts;
+        this.artifactProperties = artifactProperties;
+    }
+
+    /** Facts of both sides, and what makes the target not a fresh install (empty when it is one). */
+    record Pair(DreamFactorySteps.Facts source, DreamFactorySteps.Facts target, List<String> targetContent) {
+    }
+
+    Pair facts(Instance source, Instance target) {
+        DreamFactorySteps.Facts s = steps.read(source);
+        DreamFactorySteps.Facts t = steps.read(target);
+        List<String> content = List.of();
+        if (s.db().vendor() != DbVendor.SQLSRV && t.db().vendor() != DbVendor.SQLSRV) {
+            try (SshSession ssh = connections.openSsh(target)) {
+                content = installedContent(target, ssh, t.db().vendor());
+            }
+        }
+        return new Pair(s, t, content);
+    }
+
+    /** Why this pair cannot be migrated as asked; empty when it can. */
+    static List<String> refusals(Instance source, Pair pair, Instance target, boolean wipeConfirmed) {
+        List<String> refusals = new ArrayList<>();
+        if (source.getId() != null && source.getId().equals(target.getId())) {
+            refusals.add("Source and target are the same instance: a migration never writes to its source");
+        }
+        if (!DreamFactoryProfile.ID.equals(target.getProduct())) {
+            refusals.add("The target " + target.getName() + " is not a DreamFactory instance");
+        }
+        DbVendor from = pair.source().db().vendor();
+        DbVendor to = pair.target().db().vendor();
+        if (from == DbVendor.SQLSRV || to == DbVendor.SQLSRV) {
+            refusals.add("SQL Server system DBs are not supported yet: the guide exports and imports them with SQL Server "
+                    + "Management Studio, which the panel cannot run (it can read them over JDBC for the checks only)");
+        } else if (from != to) {
+            refusals.add("The source's system DB is " + from.label() + ", the target's is " + to.label()
+                    + ": a native dump does not cross vendors; install the target on " + from.label());
+        }
+        if (!pair.targetContent().isEmpty() && !wipeConfirmed) {
+            refusals.add("The target is not a fresh install (" + String.join(", ", pair.targetContent())
+                    + "): confirm that its system DB may be wiped");
+        }
+        return refusals;
+    }
+
+    /**
+     * What the target's system DB holds beyond a fresh install's: the installer creates the default services
+     * and apps and the one admin of the setup wizard; users, roles, lookups or other services are the admin's.
+     */
+    List<String> installedContent(Instance target, SshSession ssh, DbVendor vendor) {
+        List<String> found = new ArrayList<>();
+        long users = count(target, ssh, vendor, "user", null);
+        if (users > 1) {
+            found.add(users + " users");
+        }
+        long roles = count(target, ssh, vendor, "role", null);
+        if (roles > 0) {
+            found.add(roles + " role(s)");
+        }
+        long lookups = count(target, ssh, vendor, "lookup", null);
+        if (lookups > 0) {
+            found.add(lookups + " lookup(s)");
+        }
+        long services = count(target, ssh, vendor, "service", DreamFactoryProfile.INSTALLER_SERVICES);
+        if (services > 0) {
+            found.add(services + " service(s) of its own");
+        }
+        return found;
+    }
+
+    /** Rows of a table (0 when it does not exist); with {@code except}, rows whose name is not one of them. */
+    private long count(Instance instance, SshSession ssh, DbVendor vendor, String table, List<String> except) {
+        String name = vendor == DbVendor.MYSQL ? "`" + table + "`" : "\"" + table + "\"";
+        String where = except == null ? "" : " WHERE name NOT IN (" + String.join(", ",
+                except.stream().map(n -> "'" + n + "'").toList()) + ")";
+        try {
+            List<Map<String, String>> rows = reader.query(instance, ssh, "SELECT count(*) AS n FROM " + name + where);
+            return rows.isEmpty() ? 0 : Long.parseLong(rows.get(0).values().iterator().next());
+        } catch (DatabaseException e) {
+            if (e.getMessage() != null && e.getMessage().toLowerCase().matches(".*(no such table|doesn't exist|does not exist).*")) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
+    /** The wizard's pre-flight of a pair: one list of items per side, then the pair's. */
+    record Report(List<CheckItem> source, List<CheckItem> target, List<CheckItem> pair, List<String> refusals,
+            boolean strictModeAdvised, boolean targetFresh) {
+
+        public boolean blocked() {
+            return !refusals.isEmpty() || all().stream().anyMatch(i -> i.getStatus() == CheckStatus.BLOCKING);
+        }
+
+        public boolean warned() {
+            return all().stream().anyMatch(i -> i.getStatus() == CheckStatus.WARNING);
+        }
+
+        List<CheckItem> all() {
+            List<CheckItem> all = new ArrayList<>(source);
+            all.addAll(target);
+            all.addAll(pair);
+            return all;
+        }
+    }
+
+    Report run(Instance source, Instance target) {
+        List<CheckItem> s = new ArrayList<>();
+        List<CheckItem> t = new ArrayList<>();
+        List<CheckItem> p = new ArrayList<>();
+        Side from = side(source, s, true);
+        Side to = side(target, t, false);
+        boolean strict = false;
+        boolean fresh = true;
+        List<String> refusals = new ArrayList<>();
+        if (from.facts != null && to.facts != null) {
+            DbVendor fv = from.facts.db().vendor();
+            DbVendor tv = to.facts.db().vendor();
+            p.add(fv == tv ? CheckItem.ok("Same DB vendor", fv.label() + " on both sides")
+                    : CheckItem.blocking("Same DB vendor", "Source " + fv.label() + ", target " + tv.label()
+                            + ": a native dump does not cross vendors"));
+            strict = fv == DbVendor.MYSQL && isMySql56(from.engine) && tv == DbVendor.MYSQL && !isMySql56(to.engine)
+                    && to.engine != null && !to.engine.toLowerCase().contains("mariadb");
+            if (strict) {
+                p.add(CheckItem.warning("MySQL strict mode", "Source runs MySQL " + from.engine + ", target " + to.engine
+                        + ": the guide turns strict mode off on the target ('strict' => false in config/database.php); "
+                        + "the option below does it"));
+            }
+            p.add(uiArchitecture(from.facts.version(), to.facts.version()));
+            List<String> content = List.of();
+            if (fv != DbVendor.SQLSRV && tv != DbVendor.SQLSRV) {
+                try (SshSession ssh = connections.openSsh(target)) {
+                    content = installedContent(target, ssh, tv);
+                } catch (RuntimeException e) {
+                    p.add(CheckItem.warning("Fresh target", "Could not read the target's system DB: " + e.getMessage()));
+                }
+            }
+            fresh = content.isEmpty();
+            p.add(fresh ? CheckItem.ok("Fresh target", "The target's system DB holds no more than a fresh install's")
+                    : CheckItem.warning("Fresh target", "The target holds " + String.join(", ", content)
+                            + ": migrate:fresh wipes it; confirm below to go on"));
+            // a target that is not fresh is a warning here: the wizard asks for the confirmation the plan needs
+            refusals.addAll(refusals(source, new Pair(from.facts, to.facts, content), target, true));
+            if (from.dbBytes >= 0) {
+                p.add(room(from.dbBytes, to.homeFree));
+            }
+        } else {
+            refusals.add("Both instances must be reachable to plan the migration");
+        }
+        return new Report(s, t, p, refusals, strict, fresh);
+    }
+
+    /** Facts of one side, and what the pair checks need from it. */
+    private static final class Side {
+        DreamFactorySteps.Facts facts;
+        String engine;
+        long dbBytes = -1;
+        long homeFree = -1;
+    }
+
+    private Side side(Instance instance, List<CheckItem> items, boolean isSource) {
+        Side side = new Side();
+        Deployment deployment = Deployment.of(instance);
+        try (SshSession ssh = connections.openSsh(instance)) {
+            items.add(CheckItem.ok("Connectivity", instance.getSshUser() + "@" + instance.getSshHost() + " "
+                    + deployment.describe()));
+            side.facts = steps.read(instance);
+            DbSettings db = side.facts.db();
+            items.add(CheckItem.ok("Version", "DreamFactory " + (side.facts.version() == null ? "(unknown)" : side.facts.version())));
+            String tools = switch (db.vendor()) {
+                case MYSQL -> isSource ? "mysqldump" : "mysql";
+                case PGSQL -> isSource ? "pg_dump" : "psql";
+                case SQLITE -> "sqlite3";
+                case SQLSRV -> null;
+            };
+            if (tools == null) {
+                items.add(CheckItem.blocking("DB tools", "SQL Server: the guide uses SQL Server Management Studio; the panel "
+                        + "cannot dump or import it yet"));
+            } else {
+                CommandResult r = ssh.run(deployment.wrap("command -v " + tools), TIMEOUT);
+                items.add(r.ok() ? CheckItem.ok("DB tools", tools + " at " + r.stdout().trim())
+                        : CheckItem.blocking("DB tools", tools + " is not installed " + deployment.describe()));
+            }
+            if (!isSource) {
+                CommandResult php = ssh.run(deployment.wrap("php -r 'echo PHP_VERSION;'"), TIMEOUT);
+                String v = php.stdout().trim();
+                items.add(!php.ok() ? CheckItem.blocking("PHP", "php is not installed " + deployment.describe())
+                        : atLeast(v, DreamFactoryProfile.MIN_PHP) ? CheckItem.ok("PHP", v + " (DreamFactory needs 8.1 or later)")
+                        : CheckItem.blocking("PHP", v + ": DreamFactory needs PHP 8.1 or later"));
+                CommandResult df = ssh.run("mkdir -p " + quote(side.facts.workDir()) + " && df -Pk " + quote(side.facts.workDir())
+                        + " | tail -n 1 | awk '{print $4}'", TIMEOUT);
+                side.homeFree = df.ok() && df.stdout().trim().matches("\\d+") ? Long.parseLong(df.stdout().trim()) * 1024 : -1;
+            }
+            try {
+                side.engine = reader.engineVersion(instance, ssh);
+                items.add(CheckItem.ok("DB engine", db.vendor().label() + ": " + side.engine));
+            } catch (DatabaseException e) {
+                items.add(CheckItem.blocking("DB engine", e.getMessage()));
+            }
+            if (isSource) {
+                side.dbBytes = dbBytes(instance, ssh, db);
+            }
+        } catch (RemoteException | DatabaseException e) {
+            items.add(CheckItem.blocking("Connectivity", e.getMessage()));
+        }
+        return side;
+    }
+
+    private long dbBytes(Instance instance, SshSession ssh, DbSettings db) {
+        try {
+            if (db.vendor() == DbVendor.SQLITE) {
+                String size = ssh.run(Deployment.of(instance).wrap("stat -c %s " + quote(db.sqlitePath())), TIMEOUT).stdout().trim();
+                return size.matches("\\d+") ? Long.parseLong(size) : -1;
+            }
+            try (InstanceDbConnection c = connections.openDb(instance, ssh, db)) {
+                return DatabaseSize.bytes(c, db.vendor());
+            }
+        } catch (RuntimeException | java.sql.SQLException e) {
+            return -1;
+        }
+    }
+
+    /** The dump is stored by the panel, then staged on the target: both need room for it. */
+    private CheckItem room(long dbBytes, long targetFree) {
+        java.nio.file.Path store = artifacts.directory().toAbsolutePath();
+        while (store.getParent() != null && !java.nio.file.Files.exists(store)) {
+            store = store.getParent();
+        }
+        long panelFree = store.toFile().getUsableSpace();
+        String text = "the source DB holds " + mib(dbBytes) + "; " + mib(targetFree) + " free in the target's staging "
+                + "directory, " + mib(panelFree) + " free in the panel's artifact store (the dump is kept "
+                + artifactProperties.keepDays() + " days there)";
+        if (targetFree < 0) {
+            return CheckItem.warning("Room for the dump", text);
+        }
+        return dbBytes > targetFree ? CheckItem.blocking("Room for the dump", "Target disk too small: " + text)
+                : dbBytes > panelFree ? CheckItem.blocking("Room for the dump", "Panel disk too small: " + text)
+                : CheckItem.ok("Room for the dump", text);
+    }
+
+    /** The guide: from a release with the bundled admin UI to one with the separate admin interface package. */
+    static CheckItem uiArchitecture(String from, String to) {
+        int a = major(from);
+        int b = major(to);
+        if (a < 0 || b < 0) {
+            return CheckItem.warning("Admin UI", "Cannot tell the versions apart (" + from + " → " + to + "): if the "
+                    + "source bundles the admin UI, the target needs the separate df-admin-interface package built");
+        }
+        return a < b ? CheckItem.warning("Admin UI", "From " + from + " to " + to + " crosses a major version: older "
+                + "releases bundle the admin UI, newer ones use the separate df-admin-interface package (Node.js, npm) — "
+                + "make sure the target has it built and deployed")
+                : CheckItem.ok("Admin UI", "Same major version (" + from + " → " + to + "): same admin UI architecture");
+    }
+
+    static boolean isMySql56(String engine) {
+        if (engine == null || engine.toLowerCase().contains("mariadb")) {
+            return false;
+        }
+        Matcher m = MYSQL_VERSION.matcher(engine);
+        return m.find() && (Integer.parseInt(m.group(1)) < 5 || m.group(1).equals("5") && Integer.parseInt(m.group(2)) <= 6);
+    }
+
+    private static int major(String version) {
+        return version != null && version.matches("\\d+(\\..*)?") ? Integer.parseInt(version.split("\\.")[0]) : -1;
+    }
+
+    private static boolean atLeast(String version, int[] min) {
+        Matcher m = MYSQL_VERSION.matcher(version);
+        if (!m.find()) {
+            return false;
+        }
+        int major = Integer.parseInt(m.group(1));
+        int minor = Integer.parseInt(m.group(2));
+        return major > min[0] || major == min[0] && minor >= min[1];
+    }
+
+    private static String mib(long bytes) {
+        return bytes < 0 ? "an unknown amount" : Math.max(1, bytes / (1024 * 1024)) + " MiB";
+    }
+
+    /** For the wizard's target list: the other registered DreamFactory instances. */
+    List<Instance> candidates(Instance source) {
+        return instances.list().stream().filter(i -> DreamFactoryProfile.ID.equals(i.getProduct())
+                && !i.getId().equals(source.getId())).toList();
+    }
+}

@@ -1,0 +1,296 @@
+package dev.migrationpanel.dreamfactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.springframework.stereotype.Component;
+
+import dev.migrationpanel.artifact.Artifact;
+import dev.migrationpanel.artifact.ArtifactKind;
+import dev.migrationpanel.artifact.ArtifactSpec;
+import dev.migrationpanel.artifact.ArtifactStore;
+import dev.migrationpanel.database.TableFingerprints.Fingerprint;
+import dev.migrationpanel.instance.Deployment;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceConnections;
+import dev.migrationpanel.instance.SystemDbReader;
+import dev.migrationpanel.job.JobCheck;
+import dev.migrationpanel.job.StepFailedException;
+import dev.migrationpanel.job.StepResult;
+import dev.migrationpanel.job.StepRun;
+import dev.migrationpanel.remote.CommandResult;
+import dev.migrationpanel.remote.SshSession;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The migration's proof, in two checks: before anything runs, the source's state is recorded (row count and
+ * SHA-256 of every system table, SHA-256 of its {@code .env}) as an artifact; at the end, the target is
+ * compared with it table by table, its APP_KEY with the source's, values the source encrypted are decrypted
+ * with the target's key, and the source is read again to prove it unchanged. The report is an artifact too.
+ */
+@Component
+class MigrationProof {
+
+    static final String RECORD_SOURCE = "dreamfactory.migration-record-source";
+    static final String PROVE = "dreamfactory.migration-proof";
+    static final String STATE_SUFFIX = "-state-before-migration.json";
+    /** Encrypted values decrypted per table: enough to prove the key, few enough to keep the step short. */
+    static final int SAMPLES_PER_TABLE = 5;
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final SystemDbReader reader;
+    private final InstanceConnections connections;
+    private final ArtifactStore artifacts;
+
+    MigrationProof(SystemDbReader reader, InstanceConnections connections, ArtifactStore artifacts) {
+        this.reader = reader;
+        this.connections = connections;
+        this.artifacts = artifacts;
+    }
+
+    /** What was recorded of the source: per table rows and SHA-256, and the SHA-256 of its .env. */
+    record SourceState(String envSha256, Map<String, Fingerprint> tables) {
+    }
+
+    SourceState read(Instance instance, SshSession ssh) {
+        CommandResult env = ssh.run(Deployment.of(instance).wrap("cd " + dev.migrationpanel.remote.ShellQuote.quote(
+                instance.getInstallPath()) + " && sha256sum .env"), TIMEOUT);
+        if (!env.ok()) {
+            throw new StepFailedException("Cannot read the .env of " + instance.getName() + ": " + env.stderr().strip());
+        }
+        return new SourceState(env.stdout().trim().split("\\s+")[0], reader.fingerprints(instance, ssh));
+    }
+
+    @Component
+    static class RecordSource implements JobCheck {
+        private final MigrationProof proof;
+
+        RecordSource(MigrationProof proof) {
+            this.proof = proof;
+        }
+
+        @Override
+        public String id() {
+            return RECORD_SOURCE;
+        }
+
+        @Override
+        public StepResult run(StepRun run, Map<String, String> args) throws IOException {
+            Instance source = run.instance();
+            SourceState state = proof.read(source, run.ssh());
+            state.tables().forEach((table, f) -> run.out(table + ": " + f.rows() + " row(s), sha256 " + f.sha256()));
+            run.out(".env: sha256 " + state.envSha256());
+            byte[] json = JSON.writeValueAsBytes(state);
+            proof.artifacts.write(new ArtifactSpec(run.jobId(), source.getId(), run.position(), source.getName()
+                    + STATE_SUFFIX, ArtifactKind.OTHER, "application/json", false), new ByteArrayInputStream(json));
+            return StepResult.done(state.tables().size() + " tables and the .env recorded");
+        }
+    }
+
+    @Component
+    static class Prove implements JobCheck {
+        private final MigrationProof proof;
+
+        Prove(MigrationProof proof) {
+            this.proof = proof;
+        }
+
+        @Override
+        public String id() {
+            return PROVE;
+        }
+
+        @Override
+        public StepResult run(StepRun run, Map<String, String> args) throws IOException {
+            return proof.prove(run, Long.parseLong(args.get("source")), Integer.parseInt(args.get("recordStep")));
+        }
+    }
+
+    StepResult prove(StepRun run, long sourceId, int recordStep) throws IOException {
+        Instance target = run.instance();
+        Instance source = run.planInstance(sourceId);
+        SourceState before = recorded(run.jobId(), recordStep).orElseThrow(() -> new StepFailedException(
+                "The source's recorded state is missing (step " + (recordStep + 1) + "'s artifact): run the job from "
+                        + "step 1 again"));
+        Report report = new Report();
+        SshSession targetSsh = run.ssh(target);
+        SshSession sourceSsh = run.ssh(source);
+
+        report.section("Tables: source " + source.getName() + " (as recorded) against target " + target.getName());
+        Map<String, Fingerprint> after = reader.fingerprints(target, targetSsh);
+        Set<String> names = new TreeSet<>(before.tables().keySet());
+        names.addAll(after.keySet());
+        int identical = 0;
+        for (String table : names) {
+            Fingerprint s = before.tables().get(table);
+            Fingerprint t = after.get(table);
+            if (s == null) {
+                report.info(table + ": new in the target (" + t.rows() + " row(s)), added by its newer release");
+            } else if (t == null) {
+                report.fail(table + ": missing on the target (" + s.rows() + " row(s) on the source)");
+            } else if (table.equals(DreamFactoryProfile.MIGRATIONS_TABLE)) {
+                identical += migrations(report, source, sourceSsh, target, targetSsh) ? 1 : 0;
+            } else if (s.equals(t)) {
+                identical++;
+                report.ok(table + ": " + t.rows() + " row(s), checksums equal");
+            } else {
+                report.fail(table + ": source " + s.rows() + " row(s) sha256 " + s.sha256().substring(0, 12) + "…, target "
+                        + t.rows() + " row(s) sha256 " + t.sha256().substring(0, 12) + "…");
+            }
+        }
+
+        report.section("APP_KEY");
+        String sourceKey = appKey(run, source, sourceSsh);
+        String targetKey = appKey(run, target, targetSsh);
+        if (sourceKey == null || targetKey == null) {
+            report.fail("APP_KEY: missing in the .env of " + (sourceKey == null ? source.getName() : target.getName()));
+        } else if (sourceKey.equals(targetKey)) {
+            report.ok("APP_KEY: the target's equals the source's");
+        } else {
+            report.fail("APP_KEY: the target's differs from the source's");
+        }
+
+        report.section("Encrypted values, decrypted with the target's APP_KEY");
+        int decrypted = targetKey == null ? 0 : decryptSamples(report, target, targetSsh, targetKey, after.keySet());
+
+        report.section("Source unchanged since step " + (recordStep + 1));
+        SourceState now = read(source, sourceSsh);
+        boolean unchanged = true;
+        if (!now.envSha256().equals(before.envSha256())) {
+            report.fail(".env of the source changed during the migration");
+            unchanged = false;
+        }
+        Set<String> sourceTables = new TreeSet<>(before.tables().keySet());
+        sourceTables.addAll(now.tables().keySet());
+        for (String table : sourceTables) {
+            if (!java.util.Objects.equals(before.tables().get(table), now.tables().get(table))) {
+                report.fail(table + " of the source changed during the migration");
+                unchanged = false;
+            }
+        }
+        if (unchanged) {
+            report.ok("The source's " + now.tables().size() + " tables and its .env are as they were recorded");
+        }
+
+        report.lines.forEach(run::out);
+        artifacts.write(new ArtifactSpec(run.jobId(), target.getId(), run.position(), target.getName()
+                + "-migration-proof.txt", ArtifactKind.LOG, "text/plain", false),
+                new ByteArrayInputStream(String.join("\n", report.lines).concat("\n").getBytes(StandardCharsets.UTF_8)));
+        if (!report.failures.isEmpty()) {
+            throw new StepFailedException("The proof failed on " + report.failures.size() + " point(s): "
+                    + report.failures.get(0) + (report.failures.size() > 1 ? " (and more in the report)" : ""));
+        }
+        return StepResult.done(identical + " tables identical, APP_KEY carried, " + decrypted
+                + " encrypted value(s) decrypt, source unchanged");
+    }
+
+    /** The source's migration history must be in the target's; the target's newer release adds to it. */
+    private boolean migrations(Report report, Instance source, SshSession sourceSsh, Instance target, SshSession targetSsh) {
+        String sql = "SELECT migration, batch FROM " + DreamFactoryProfile.MIGRATIONS_TABLE;
+        Map<String, String> s = new TreeMap<>();
+        reader.query(source, sourceSsh, sql).forEach(r -> s.put(r.get("migration"), r.get("batch")));
+        Map<String, String> t = new TreeMap<>();
+        reader.query(target, targetSsh, sql).forEach(r -> t.put(r.get("migration"), r.get("batch")));
+        List<String> missing = s.entrySet().stream().filter(e -> !e.getValue().equals(t.get(e.getKey())))
+                .map(Map.Entry::getKey).toList();
+        List<String> added = t.keySet().stream().filter(m -> !s.containsKey(m)).toList();
+        if (!missing.isEmpty()) {
+            report.fail("migrations: the target lacks " + missing.size() + " of the source's: " + String.join(", ", missing));
+            return false;
+        }
+        report.ok("migrations: all " + s.size() + " of the source's are there"
+                + (added.isEmpty() ? "" : "; " + added.size() + " added by the target's newer release: " + String.join(", ", added)));
+        return true;
+    }
+
+    private int decryptSamples(Report report, Instance target, SshSession ssh, String key, Set<String> tables) {
+        LaravelEncrypter encrypter = new LaravelEncrypter(key);
+        int decrypted = 0;
+        for (DreamFactoryProfile.EncryptedColumn c : DreamFactoryProfile.ENCRYPTED_COLUMNS) {
+            if (!tables.contains(c.table())) {
+                report.info(c.table() + "." + c.column() + ": no such table on the target");
+                continue;
+            }
+            List<Map<String, String>> rows = reader.query(target, ssh, "SELECT " + c.column() + " AS v FROM " + c.table()
+                    + " WHERE " + c.column() + " IS NOT NULL" + (c.where() == null ? "" : " AND " + c.where())
+                    + " ORDER BY 1 LIMIT " + SAMPLES_PER_TABLE);
+            if (rows.isEmpty()) {
+                report.info(c.table() + "." + c.column() + ": no encrypted values to sample");
+                continue;
+            }
+            int ok = 0;
+            String failure = null;
+            for (Map<String, String> row : rows) {
+                try {
+                    encrypter.decrypt(row.get("v"));
+                    ok++;
+                } catch (LaravelEncrypter.DecryptException e) {
+                    failure = e.getMessage();
+                }
+            }
+            decrypted += ok;
+            if (ok == rows.size()) {
+                report.ok(c.table() + "." + c.column() + ": " + ok + " of " + rows.size() + " sampled value(s) decrypt");
+            } else {
+                report.fail(c.table() + "." + c.column() + ": " + (rows.size() - ok) + " of " + rows.size()
+                        + " sampled value(s) do not decrypt with the target's APP_KEY (" + failure + ")");
+            }
+        }
+        return decrypted;
+    }
+
+    private String appKey(StepRun run, Instance instance, SshSession ssh) {
+        String key = connections.readEnv(instance, ssh).flatMap(env -> env.get("APP_KEY")).filter(k -> !k.isBlank())
+                .orElse(null);
+        run.addSecret(key);
+        return key;
+    }
+
+    private Optional<SourceState> recorded(long jobId, int step) throws IOException {
+        Optional<Artifact> artifact = artifacts.forJob(jobId).stream()
+                .filter(a -> !a.isDeleted() && Integer.valueOf(step).equals(a.getStep()) && a.getName().endsWith(STATE_SUFFIX))
+                .max(Comparator.comparing(Artifact::getCreatedAt));
+        if (artifact.isEmpty()) {
+            return Optional.empty();
+        }
+        try (InputStream in = artifacts.open(artifact.get().getId())) {
+            return Optional.of(JSON.readValue(in, SourceState.class));
+        }
+    }
+
+    /** The report's lines, as logged and stored, and what failed. */
+    private static final class Report {
+        final List<String> lines = new ArrayList<>();
+        final List<String> failures = new ArrayList<>();
+
+        void section(String title) {
+            lines.add("== " + title);
+        }
+
+        void ok(String line) {
+            lines.add("OK    " + line);
+        }
+
+        void info(String line) {
+            lines.add("INFO  " + line);
+        }
+
+        void fail(String line) {
+            lines.add("FAIL  " + line);
+            failures.add(line);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.migrationpanel.dreamfactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.web.InvalidInputException;
+import dev.migrationpanel.web.NotFoundException;
+
+/**
+ * The major-migration wizard's own pages: source and target, the pre-flight of both, the options. Review and
+ * run are the engine's pages (the plan with its digest, the live job page); the result is the job page with
+ * the proof's report.
+ */
+@Controller
+@RequestMapping("/instances/{id}/migrate")
+class MigrationWizardController {
+
+    private final InstanceService instances;
+    private final MigrationPreflight preflight;
+    private final DreamFactoryMigrationFlow flow;
+
+    MigrationWizardController(InstanceService instances, MigrationPreflight preflight, DreamFactoryMigrationFlow flow) {
+        this.instances = instances;
+        this.preflight = preflight;
+        this.flow = flow;
+    }
+
+    @GetMapping
+    @PreAuthorize("hasRole('OPERATOR')")
+    String start(@PathVariable long id, @RequestParam(required = false) String target, Model model) {
+        Instance source = instances.get(id);
+        Map<String, String> options = new LinkedHashMap<>(Map.of("target", target == null ? "" : target,
+                "maintenance", "false", "strict", "", "wipeTarget", "false"));
+        return page(source, options, Map.of(), model);
+    }
+
+    @PostMapping
+    @PreAuthorize("hasRole('OPERATOR')")
+    String options(@PathVariable long id, @RequestParam Map<String, String> params, Model model) {
+        Instance source = instances.get(id);
+        Map<String, String> given = new LinkedHashMap<>();
+        given.put("target", params.getOrDefault("target", ""));
+        // unticked checkboxes send nothing
+        for (String flag : new String[] {"maintenance", "strict", "wipeTarget"}) {
+            given.put(flag, String.valueOf(params.containsKey(flag)));
+        }
+        Map<String, String> errors = new LinkedHashMap<>();
+        try {
+            flow.options(source, given);
+        } catch (InvalidInputException e) {
+            errors.putAll(e.fieldErrors());
+        }
+        if (params.containsKey("notFresh") && !params.containsKey("wipeTarget")) {
+            errors.put("wipeTarget", "The target is not a fresh install: tick the box to confirm its system DB may be wiped");
+        }
+        if (params.containsKey("warned") && !params.containsKey("acknowledged")) {
+            errors.put("acknowledged", "Tick the box to say you have read the warnings");
+        }
+        if (!errors.isEmpty()) {
+            return page(source, given, errors, model);
+        }
+        UriComponentsBuilder review = UriComponentsBuilder.fromPath("/instances/{id}/flows/{flow}");
+        given.forEach((key, value) -> review.queryParam("option." + key, value));
+        return "redirect:" + review.buildAndExpand(id, DreamFactoryMigrationFlow.ID).encode().toUriString();
+    }
+
+    private String page(Instance source, Map<String, String> options, Map<String, String> errors, Model model) {
+        model.addAttribute("instance", source);
+        model.addAttribute("flow", flow);
+        model.addAttribute("candidates", preflight.candidates(source));
+        Instance target = null;
+        String chosen = options.get("target");
+        if (chosen != null && chosen.matches("\\d{1,18}") && Long.parseLong(chosen) != source.getId()) {
+            try {
+                target = instances.get(Long.parseLong(chosen));
+            } catch (NotFoundException e) {
+                errors = new LinkedHashMap<>(errors);
+                errors.put("target", "The target instance " + chosen + " is not registered");
+            }
+        } else if (chosen != null && !chosen.isEmpty()) {
+            errors = new LinkedHashMap<>(errors);
+            errors.putIfAbsent("target", "The target must be another registered instance than the source");
+        }
+        if (target != null) {
+            MigrationPreflight.Report report = preflight.run(source, target);
+            model.addAttribute("target", target);
+            model.addAttribute("report", report);
+            if (options.get("strict").isEmpty()) {
+                options.put("strict", String.valueOf(report.strictModeAdvised()));
+            }
+        }
+        model.addAttribute("options", options);
+        model.addAttribute("errors", errors);
+        return "dreamfactory/migrate";
+    }
+}

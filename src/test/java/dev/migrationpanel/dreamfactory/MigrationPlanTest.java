@@ -1,0 +1,203 @@
+package dev.migrationpanel.dreamfactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.test.util.ReflectionTestUtils;
+
+import dev.migrationpanel.database.DbSettings;
+import dev.migrationpanel.database.DbVendor;
+import dev.migrationpanel.instance.DeploymentType;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.WebServer;
+import dev.migrationpanel.job.Plan;
+import dev.migrationpanel.job.Step;
+import dev.migrationpanel.job.StepSpec;
+import dev.migrationpanel.web.InvalidInputException;
+
+/**
+ * The major-migration plan as a value: the guide's steps in the guide's order, the source only read, the
+ * target backed up first, the transfer path of each deployment type as the exact commands it builds (no
+ * Docker engine or cluster here), and the refusals.
+ */
+class MigrationPlanTest {
+
+    private final DreamFactoryMigrationFlow flow = new DreamFactoryMigrationFlow(null, null, null);
+
+    private static Instance instance(long id, String name, DeploymentType type) {
+        Instance i = new Instance();
+        ReflectionTestUtils.setField(i, "id", id);
+        i.setName(name);
+        i.setProduct("dreamfactory");
+        i.setSshUser("deploy");
+        i.setInstallPath("/opt/dreamfactory");
+        i.setDeploymentType(type);
+        i.setWebServer(WebServer.NGINX);
+        if (type == DeploymentType.DOCKER) {
+            i.setContainerName("df-docker-web-1");
+        } else if (type == DeploymentType.KUBERNETES) {
+            i.setK8sNamespace("df-namespace");
+            i.setK8sPod("df-pod");
+        }
+        return i;
+    }
+
+    private static DreamFactorySteps.Facts facts(DbVendor vendor, String version) {
+        DbSettings db = vendor == DbVendor.SQLITE
+                ? new DbSettings(vendor, null, 0, "/opt/dreamfactory/storage/databases/dreamfactory.sqlite", null, null, null)
+                : new DbSettings(vendor, "127.0.0.1", vendor.defaultPort(), "dreamfactory", "df_admin", "db-secret-pw", null);
+        return new DreamFactorySteps.Facts("/home/deploy", db, version);
+    }
+
+    private static List<String> commands(Plan plan) {
+        return plan.steps().stream().map(s -> s.spec().display()).toList();
+    }
+
+    private Plan plan(Instance source, Instance target, DbVendor vendor, Map<String, String> options) {
+        return DreamFactoryMigrationFlow.build(source, facts(vendor, "5.4.1"), target, facts(vendor, "7.1.0"),
+                flow.options(source, options));
+    }
+
+    @Test
+    void theGuidesStepsInTheGuidesOrder() {
+        Instance source = instance(1, "df-old", DeploymentType.HOST);
+        Instance target = instance(2, "df-new", DeploymentType.HOST);
+        Plan plan = plan(source, target, DbVendor.MYSQL, Map.of("target", "2"));
+        assertThat(commands(plan)).containsSubsequence(
+                "(panel check) row counts and SHA-256 of every system table of df-old, and the SHA-256 of its .env, stored as an artifact",
+                "sftp get /opt/dreamfactory/.env → artifact df-old.env (encrypted)",
+                "umask 077 && MYSQL_PWD=**** mysqldump -h '127.0.0.1' -P 3306 -u 'df_admin' --single-transaction --routines "
+                        + "--triggers --databases 'dreamfactory' --no-create-db "
+                        + "--result-file='/home/deploy/.migration-panel/dreamfactory-1-migration.sql'",
+                "sftp get /home/deploy/.migration-panel/dreamfactory-1-migration.sql → artifact df-old-migration-mysql-dump.sql (encrypted)",
+                "sftp get /opt/dreamfactory/.env → artifact df-new.env (encrypted)",
+                "sftp get /home/deploy/.migration-panel/dreamfactory-2-before-migration.sql → artifact df-new-before-migration-mysql-dump.sql (encrypted)",
+                "sftp put artifact of step 6 → /home/deploy/.migration-panel/migration-from-1-dump.sql",
+                "cd '/opt/dreamfactory' && php artisan migrate:fresh --force",
+                "cd '/opt/dreamfactory' && php artisan migrate:reset --force",
+                "DROP TABLE IF EXISTS migrations",
+                "test -r '/home/deploy/.migration-panel/migration-from-1-dump.sql' && sed -e '/^USE `[^`]*`;$/d' -e "
+                        + "'s/DEFINER=`[^`]*`@`[^`]*`//g' '/home/deploy/.migration-panel/migration-from-1-dump.sql' | "
+                        + "MYSQL_PWD=**** mysql -h '127.0.0.1' -P 3306 -u 'df_admin' 'dreamfactory'",
+                "cd '/opt/dreamfactory' && php artisan migrate --seed --force",
+                "cd '/opt/dreamfactory' && " + DreamFactoryMigrationFlow.setAppKey("****"),
+                "cd '/opt/dreamfactory' && php artisan cache:clear",
+                "cd '/opt/dreamfactory' && php artisan config:clear",
+                "sudo -n systemctl restart nginx");
+        assertThat(plan.steps().get(plan.steps().size() - 2).title()).isEqualTo(DreamFactoryMigrationFlow.PROOF_TITLE);
+        // the upload takes the source's dump, which is the artifact of the download step it names
+        StepSpec.Upload upload = plan.steps().stream().map(Step::spec).filter(StepSpec.Upload.class::isInstance)
+                .map(StepSpec.Upload.class::cast).findFirst().orElseThrow();
+        assertThat(plan.steps().get(upload.fromStep()).spec()).isInstanceOf(StepSpec.Download.class);
+        assertThat(((StepSpec.Download) plan.steps().get(upload.fromStep()).spec()).artifactName())
+                .isEqualTo("df-old-migration-mysql-dump.sql");
+        assertThat(String.join("\n", commands(plan))).doesNotContain("db-secret-pw");
+        assertThat(plan.instanceIds()).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void theSourceIsOnlyReadAndTheTargetIsBackedUpBeforeItChanges() {
+        Instance source = instance(1, "df-old", DeploymentType.HOST);
+        Instance target = instance(2, "df-new", DeploymentType.HOST);
+        Plan plan = plan(source, target, DbVendor.PGSQL, Map.of("target", "2"));
+        assertThat(plan.steps()).filteredOn(s -> s.instanceId() != null && s.instanceId() == 1L)
+                .allMatch(s -> !s.changesInstance());
+        int firstChange = plan.steps().indexOf(plan.steps().stream().filter(Step::changesInstance).findFirst().orElseThrow());
+        List<String> before = plan.steps().subList(0, firstChange).stream().map(Step::title).toList();
+        assertThat(before).filteredOn(t -> t.equals("Download the dump")).hasSize(2);
+        assertThat(plan.steps().subList(0, firstChange)).filteredOn(s -> s.spec() instanceof StepSpec.Download d
+                && d.artifactName().equals("df-new.env")).hasSize(1);
+        // the key is the source's, referred to by instance, resolved only when the step runs
+        assertThat(plan.steps()).filteredOn(s -> s.title().startsWith("Set APP_KEY")).singleElement()
+                .satisfies(s -> assertThat(((StepSpec.RemoteCommand) s.spec()).command())
+                        .contains("PANEL_APP_KEY={{secret:instance.1.env.APP_KEY}} awk"));
+        assertThat(commands(plan)).contains("PGPASSWORD=**** psql -X -q -v ON_ERROR_STOP=1 --single-transaction -h "
+                + "'127.0.0.1' -p 5432 -U 'df_admin' -d 'dreamfactory' -f '/home/deploy/.migration-panel/migration-from-1-dump.sql'");
+    }
+
+    @Test
+    void optionsOffStayInThePlanAsNotesAndOnAddTheirSteps() {
+        Instance source = instance(1, "df-old", DeploymentType.HOST);
+        Instance target = instance(2, "df-new", DeploymentType.HOST);
+        Plan off = plan(source, target, DbVendor.MYSQL, Map.of("target", "2"));
+        assertThat(off.steps()).filteredOn(s -> s.spec() instanceof StepSpec.Note).extracting(Step::title)
+                .contains("Maintenance mode on the source", "MySQL strict mode");
+        Plan on = plan(source, target, DbVendor.MYSQL, Map.of("target", "2", "maintenance", "true", "strict", "true"));
+        assertThat(commands(on)).containsSubsequence("cd '/opt/dreamfactory' && php artisan down",
+                "cd '/opt/dreamfactory' && php artisan up");
+        assertThat(on.steps()).filteredOn(s -> s.title().startsWith("Turn MySQL strict mode off")).hasSize(1);
+        assertThat(on.steps()).filteredOn(s -> s.title().startsWith("Maintenance mode on")).singleElement()
+                .satisfies(s -> assertThat(s.instanceId()).isEqualTo(1L));
+    }
+
+    @Test
+    void dockerAndKubernetesTransferPathsAreTheVendorsCopyCommands() {
+        Instance source = instance(1, "df-old", DeploymentType.DOCKER);
+        Instance target = instance(2, "df-new", DeploymentType.KUBERNETES);
+        Plan plan = plan(source, target, DbVendor.MYSQL, Map.of("target", "2"));
+        List<String> commands = commands(plan);
+        assertThat(commands).containsSubsequence(
+                "umask 077 && docker cp 'df-docker-web-1:/opt/dreamfactory/.env' '/home/deploy/.migration-panel/1.env'",
+                "sftp get /home/deploy/.migration-panel/1.env → artifact df-old.env (encrypted)",
+                "printf '%s\\n' **** | docker exec -i 'df-docker-web-1' sh -c 'IFS= read -r PANEL_SECRET_1; umask 077 && "
+                        + "MYSQL_PWD=\"$PANEL_SECRET_1\" mysqldump -h '\"'\"'127.0.0.1'\"'\"' -P 3306 -u '\"'\"'df_admin'\"'\"' "
+                        + "--single-transaction --routines --triggers --databases '\"'\"'dreamfactory'\"'\"' --no-create-db "
+                        + "--result-file='\"'\"'/tmp/panel-dump-1-migration.sql'\"'\"''",
+                "umask 077 && docker cp 'df-docker-web-1:/tmp/panel-dump-1-migration.sql' "
+                        + "'/home/deploy/.migration-panel/dreamfactory-1-migration.sql' && docker exec -i 'df-docker-web-1' "
+                        + "sh -c 'rm -f '\"'\"'/tmp/panel-dump-1-migration.sql'\"'\"''",
+                "umask 077 && kubectl cp 'df-namespace/df-pod:/opt/dreamfactory/.env' '/home/deploy/.migration-panel/2.env'",
+                "sftp put artifact of step 10 → /home/deploy/.migration-panel/migration-from-1-dump.sql",
+                "kubectl cp '/home/deploy/.migration-panel/migration-from-1-dump.sql' "
+                        + "'df-namespace/df-pod:/tmp/panel-migration-from-1-dump.sql'",
+                "kubectl exec -i -n 'df-namespace' 'df-pod' -- sh -c 'cd '\"'\"'/opt/dreamfactory'\"'\"' && php artisan migrate:fresh --force'");
+        assertThat(commands).anyMatch(c -> c.startsWith("printf '%s\\n' **** | kubectl exec -i -n 'df-namespace' 'df-pod' "
+                + "-- sh -c 'IFS= read -r PANEL_SECRET_1; cd ") && c.contains("PANEL_APP_KEY=\"$PANEL_SECRET_1\" awk"));
+        StepSpec.Upload upload = plan.steps().stream().map(Step::spec).filter(StepSpec.Upload.class::isInstance)
+                .map(StepSpec.Upload.class::cast).findFirst().orElseThrow();
+        assertThat(plan.steps().get(upload.fromStep()).title()).isEqualTo("Download the dump");
+        assertThat(plan.steps().get(upload.fromStep()).instanceId()).isEqualTo(1L);
+    }
+
+    @Test
+    void refusalsSayWhy() {
+        Instance source = instance(1, "df-old", DeploymentType.HOST);
+        assertThatThrownBy(() -> flow.options(source, Map.of("target", "1"))).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("another instance than the source");
+        assertThatThrownBy(() -> flow.options(source, Map.of("target", "x; rm -rf /"))).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("Choose the target");
+        assertThatThrownBy(() -> flow.options(source, Map.of("target", "2", "strict", "yes")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'strict' is true or false");
+
+        Instance target = instance(2, "df-new", DeploymentType.HOST);
+        MigrationPreflight.Pair crossVendor = new MigrationPreflight.Pair(facts(DbVendor.MYSQL, "5.4.1"),
+                facts(DbVendor.PGSQL, "7.1.0"), List.of());
+        assertThat(MigrationPreflight.refusals(source, crossVendor, target, false)).singleElement().asString()
+                .contains("a native dump does not cross vendors");
+        MigrationPreflight.Pair used = new MigrationPreflight.Pair(facts(DbVendor.MYSQL, "5.4.1"),
+                facts(DbVendor.MYSQL, "7.1.0"), List.of("3 users", "2 role(s)"));
+        assertThat(MigrationPreflight.refusals(source, used, target, false)).singleElement().asString()
+                .contains("not a fresh install (3 users, 2 role(s))");
+        assertThat(MigrationPreflight.refusals(source, used, target, true)).isEmpty();
+        MigrationPreflight.Pair sqlServer = new MigrationPreflight.Pair(facts(DbVendor.SQLSRV, "5.4.1"),
+                facts(DbVendor.SQLSRV, "7.1.0"), List.of());
+        assertThat(MigrationPreflight.refusals(source, sqlServer, target, false)).singleElement().asString()
+                .contains("SQL Server system DBs are not supported yet");
+        assertThat(MigrationPreflight.refusals(source, used, source, true)).singleElement().asString()
+                .contains("same instance");
+    }
+
+    @Test
+    void preflightWarnings() {
+        assertThat(MigrationPreflight.isMySql56("5.6.51-log")).isTrue();
+        assertThat(MigrationPreflight.isMySql56("5.7.44")).isFalse();
+        assertThat(MigrationPreflight.isMySql56("10.11.6-MariaDB-0+deb12u1")).isFalse();
+        assertThat(MigrationPreflight.uiArchitecture("4.14.0", "7.1.0").getStatus().name()).isEqualTo("WARNING");
+        assertThat(MigrationPreflight.uiArchitecture("4.14.0", "7.1.0").getMessage()).contains("df-admin-interface");
+        assertThat(MigrationPreflight.uiArchitecture("7.0.0", "7.1.0").getStatus().name()).isEqualTo("OK");
+    }
+}
