@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The migration panel's test lab: a real OpenSSH sshd, lab users with passwords and keys,
-# and DreamFactory-shaped instances (git clones at 7.0.0, origin at 7.1.0) on MariaDB,
+# and DreamFactory-shaped instances (git clones at 7.0.0 or 7.1.0, origin at 7.1.0) on MariaDB,
 # PostgreSQL and SQLite. Everything a test needs is written to ${LAB_DIR}/lab.properties.
 #
 #   src/test/lab/lab.sh [up]     build (or rebuild) the lab; idempotent; run as root
@@ -9,13 +9,25 @@
 #   src/test/lab/lab.sh reset NAME
 #   src/test/lab/reset-instance.sh NAME
 #                                rebuild one instance (e.g. up-mariadb) from scratch: files to a fresh
-#                                clone at 7.0.0 with its .env, its database dropped and recreated,
-#                                migrated and seeded; the rest of the lab is not touched (a few seconds)
+#                                clone at its version with its .env, its database dropped and recreated,
+#                                migrated and seeded (and populated, but for mt-*); the rest of the lab
+#                                is not touched (a few seconds)
 #
 # Instances: df-mariadb, df-pgsql, df-sqlite (properties instance.mariadb|pgsql|sqlite.*) and
 # df-noenv (no .env) are shared by many tests: do not upgrade or break them. up-mariadb, up-pgsql,
 # up-sqlite (instance.up-*.*) are for destructive upgrade tests: each has its own database (MariaDB
 # and PostgreSQL database/user up_lab, SQLite file in the install) and is reset with reset-instance.sh.
+# Major migration (move an install to a fresh install of a newer release on another server):
+#   ms-mariadb, ms-pgsql, ms-sqlite   sources: owned by dflab, at 7.0.0, database/user ms_lab
+#   mt-mariadb, mt-pgsql, mt-sqlite   targets: owned by dftarget, at 7.1.0, database/user mt_lab,
+#                                     installer data only (a fresh install)
+# Every database of its own is its user's alone (MariaDB grants on it only; PostgreSQL: no CONNECT for
+# PUBLIC), and every instance but df-noenv has an APP_KEY of its own.
+#
+# Data: `php artisan migrate --seed` writes what a fresh install has (admin@lab.test, the default
+# services and apps); `php artisan lab:populate` then adds what an admin builds over time (roles
+# admin-readonly and api-user, user@lab.test, lookups company and smtp_password (encrypted with the
+# APP_KEY), service mysql_crm and its encrypted sql_db_config row). All instances but mt-* are populated.
 #
 # Origin refs: master (= tag 7.1.0), tag 7.0.0, branch release/7.0.0, and two broken releases built on
 # 7.1.0 (tags; both say 7.1.0 in config/df.php), for upgrade-failure and rollback tests:
@@ -44,12 +56,18 @@ ORIGIN=$LAB_ROOT/origin/dreamfactory.git
 LAB_USERS=(dflab dftarget)
 INSTANCES=(mariadb pgsql sqlite)
 UP_INSTANCES=(up-mariadb up-pgsql up-sqlite)   # destructive upgrade tests; see reset-instance.sh
+MS_INSTANCES=(ms-mariadb ms-pgsql ms-sqlite)   # major-migration sources (dflab, OLD_VERSION, populated)
+MT_INSTANCES=(mt-mariadb mt-pgsql mt-sqlite)   # major-migration targets (dftarget, NEW_VERSION, fresh)
 OLD_VERSION=7.0.0
 NEW_VERSION=7.1.0
 DB_NAME=df_lab
 DB_USER=df_lab
 UP_DB_NAME=up_lab
 UP_DB_USER=up_lab
+MS_DB_NAME=ms_lab
+MS_DB_USER=ms_lab
+MT_DB_NAME=mt_lab
+MT_DB_USER=mt_lab
 FAILING_MIGRATION_REF=$NEW_VERSION-failing-migration
 BROKEN_COMPOSER_REF=$NEW_VERSION-broken-composer
 MARIADB_PORT=3306
@@ -177,8 +195,10 @@ create_instance_database() {
         mariadb) create_mariadb_database "$(instance_db_name "$1")" "$(instance_db_user "$1")" "$(instance_db_password "$1")" ;;
         pgsql)
             create_pg_database "$(instance_db_name "$1")" "$(instance_db_user "$1")" "$(instance_db_password "$1")"
-            # an up-* database is its role's alone: other roles (df_lab) cannot even connect to it
-            [[ $1 == up-* ]] && pg_super -c "REVOKE CONNECT, TEMPORARY ON DATABASE $(instance_db_name "$1") FROM PUBLIC"
+            # an up-*, ms-* or mt-* database is its role's alone: other roles cannot even connect to it
+            if [[ -n $(instance_group "$1") ]]; then
+                pg_super -c "REVOKE CONNECT, TEMPORARY ON DATABASE $(instance_db_name "$1") FROM PUBLIC"
+            fi
             ;;
     esac
 }
@@ -186,8 +206,10 @@ create_instance_database() {
 create_databases() {
     create_mariadb_database "$DB_NAME" "$DB_USER" "$DB_PASSWORD_MARIADB"
     create_pg_database "$DB_NAME" "$DB_USER" "$DB_PASSWORD_PGSQL"
-    create_instance_database up-mariadb
-    create_instance_database up-pgsql
+    local name
+    for name in "${UP_INSTANCES[@]}" "${MS_INSTANCES[@]}" "${MT_INSTANCES[@]}"; do
+        create_instance_database "$name"   # nothing for the sqlite ones
+    done
 }
 
 # ---------------------------------------------------------------------------------- secrets
@@ -214,10 +236,12 @@ load_secrets() {
         mv "$f.tmp" "$f"
     fi
     # secrets added to the lab later are appended, keeping the existing ones
-    local i
-    grep -q '^DB_PASSWORD_UP_MARIADB=' "$f" || echo "DB_PASSWORD_UP_MARIADB=$(random_secret 20)" >>"$f"
-    grep -q '^DB_PASSWORD_UP_PGSQL=' "$f" || echo "DB_PASSWORD_UP_PGSQL=$(random_secret 20)" >>"$f"
-    for i in "${UP_INSTANCES[@]}"; do
+    local i v
+    for i in "${UP_INSTANCES[@]}" "${MS_INSTANCES[@]}" "${MT_INSTANCES[@]}"; do
+        v=$(instance_db_password_var "$i")
+        if [[ $(instance_kind "$i") != sqlite ]] && ! grep -q "^$v=" "$f"; then
+            echo "$v=$(random_secret 20)" >>"$f"
+        fi
         grep -q "^APP_KEY_${i//-/_}=" "$f" || echo "APP_KEY_${i//-/_}=base64:$(head -c 32 /dev/urandom | base64)" >>"$f"
     done
     # shellcheck disable=SC1090
@@ -476,39 +500,49 @@ build_origin() {
     chmod -R a+rX,go-w "$ORIGIN"
 }
 
-# clone_instance DIR: a clone owned by dflab with a local master at OLD_VERSION tracking origin/master
+# clone_instance DIR OWNER VERSION: a clone owned by OWNER with a local master at VERSION tracking
+# origin/master. Root makes DIR (LAB_ROOT is writable by group dflab only) and hands it to OWNER.
 clone_instance() {
-    local dir=$1
+    local dir=$1 owner=$2 version=$3
     # also what upgrade tests leave beside it: file backups and trees a rollback moved aside
     rm -rf "$dir" "$dir".backup-* "$dir".failed-*
-    install -d -o dflab -g dflab -m 755 "$dir"
-    (cd "$dir" && as_user dflab git clone -q "$ORIGIN" "$dir")
-    (cd "$dir" && as_user dflab git reset -q --hard "$OLD_VERSION")
-    (cd "$dir" && as_user dflab git branch -q --set-upstream-to=origin/master master)
-    as_user dflab mkdir -p "$dir/storage/logs" "$dir/storage/framework/cache/data" \
+    install -d -o "$owner" -g "$owner" -m 755 "$dir"
+    (cd "$dir" && as_user "$owner" git clone -q "$ORIGIN" "$dir")
+    (cd "$dir" && as_user "$owner" git reset -q --hard "$version")
+    (cd "$dir" && as_user "$owner" git branch -q --set-upstream-to=origin/master master)
+    as_user "$owner" mkdir -p "$dir/storage/logs" "$dir/storage/framework/cache/data" \
         "$dir/storage/framework/sessions" "$dir/storage/framework/views" "$dir/storage/databases" \
         "$dir/bootstrap/cache" "$dir/public"
 }
 
 # Instance names are those of lab.properties: mariadb, pgsql, sqlite (in df-NAME), noenv (df-noenv),
-# up-mariadb, up-pgsql, up-sqlite (in up-*, each with a database of its own).
-instance_dir() { case $1 in up-*) echo "$LAB_ROOT/$1" ;; *) echo "$LAB_ROOT/df-$1" ;; esac; }
-instance_kind() { echo "${1#up-}"; }   # mariadb, pgsql, sqlite or noenv
-instance_db_name() { case $1 in up-*) echo "$UP_DB_NAME" ;; *) echo "$DB_NAME" ;; esac; }
-instance_db_user() { case $1 in up-*) echo "$UP_DB_USER" ;; *) echo "$DB_USER" ;; esac; }
-instance_db_password() {
-    case $1 in
-        mariadb) echo "$DB_PASSWORD_MARIADB" ;;
-        pgsql) echo "$DB_PASSWORD_PGSQL" ;;
-        up-mariadb) echo "$DB_PASSWORD_UP_MARIADB" ;;
-        up-pgsql) echo "$DB_PASSWORD_UP_PGSQL" ;;
-    esac
+# and GROUP-KIND in LAB_ROOT/GROUP-KIND with a database of its own, where GROUP is up (upgrades),
+# ms (major-migration sources) or mt (major-migration targets) and KIND mariadb, pgsql or sqlite.
+ALL_INSTANCES=("${INSTANCES[@]}" noenv "${UP_INSTANCES[@]}" "${MS_INSTANCES[@]}" "${MT_INSTANCES[@]}")
+instance_group() { case $1 in up-* | ms-* | mt-*) echo "${1%%-*}" ;; esac; }   # empty: a shared df-* one
+instance_dir() { if [[ -n $(instance_group "$1") ]]; then echo "$LAB_ROOT/$1"; else echo "$LAB_ROOT/df-$1"; fi; }
+instance_kind() { if [[ -n $(instance_group "$1") ]]; then echo "${1#*-}"; else echo "$1"; fi; }   # mariadb, pgsql, sqlite or noenv
+instance_db_name() {
+    case $1 in up-*) echo "$UP_DB_NAME" ;; ms-*) echo "$MS_DB_NAME" ;; mt-*) echo "$MT_DB_NAME" ;; *) echo "$DB_NAME" ;; esac
 }
+instance_db_user() {
+    case $1 in up-*) echo "$UP_DB_USER" ;; ms-*) echo "$MS_DB_USER" ;; mt-*) echo "$MT_DB_USER" ;; *) echo "$DB_USER" ;; esac
+}
+# the secrets.env variable of the database password: DB_PASSWORD_MARIADB, DB_PASSWORD_UP_PGSQL, ...
+instance_db_password_var() { local v=DB_PASSWORD_${1//-/_}; echo "${v^^}"; }
+instance_db_password() { local v; v=$(instance_db_password_var "$1"); echo "${!v}"; }
 instance_app_key() { local v=APP_KEY_${1//-/_}; echo "${!v}"; }
 instance_sqlite_file() { echo "$(instance_dir "$1")/storage/databases/dreamfactory.sqlite"; }
+# the SSH user owning the install (and running it: its web user and group)
+instance_owner() { case $1 in mt-*) echo dftarget ;; *) echo dflab ;; esac; }
+# the release it is installed at: the targets are fresh installs of the newer one
+instance_version() { case $1 in mt-*) echo "$NEW_VERSION" ;; *) echo "$OLD_VERSION" ;; esac; }
+# whether `php artisan lab:populate` adds an admin's content after the installer data: all but the
+# fresh targets (and noenv, which has no database)
+instance_populated() { [[ $1 != mt-* && $1 != noenv ]]; }
 known_instance() {
     local i
-    for i in "${INSTANCES[@]}" noenv "${UP_INSTANCES[@]}"; do [[ $1 == "$i" ]] && return 0; done
+    for i in "${ALL_INSTANCES[@]}"; do [[ $1 == "$i" ]] && return 0; done
     return 1
 }
 
@@ -536,31 +570,39 @@ write_env() { # write_env NAME DIR
                 echo "DB_CONNECTION=sqlite"; echo "DB_DATABASE=$dir/storage/databases/dreamfactory.sqlite" ;;
         esac
     } >"$dir/.env"
-    chown dflab:dflab "$dir/.env"
+    chown "$(instance_owner "$name"):$(instance_owner "$name")" "$dir/.env"
     chmod 640 "$dir/.env"
 }
 
-# setup_instance NAME: a fresh clone at OLD_VERSION with its .env, composer-installed, migrated and
-# seeded (its MariaDB/PostgreSQL database must exist and be empty); noenv: the clone only
+# setup_instance NAME: a fresh clone at its version with its .env, composer-installed, migrated, seeded
+# and (but for mt-*) populated, all as its owner (its MariaDB/PostgreSQL database must exist and be
+# empty); noenv: the clone only
 setup_instance() {
-    local name=$1 dir
+    local name=$1 dir owner version
     dir=$(instance_dir "$name")
+    owner=$(instance_owner "$name")
+    version=$(instance_version "$name")
     if [[ $name == noenv ]]; then
         log "instance $dir (no .env)"
-        clone_instance "$dir"
+        clone_instance "$dir" "$owner" "$version"
         return
     fi
-    log "instance $dir ($name)"
-    clone_instance "$dir"
+    log "instance $dir ($name, $version, owner $owner)"
+    clone_instance "$dir" "$owner" "$version"
     write_env "$name" "$dir"
     if [[ $(instance_kind "$name") == sqlite ]]; then
-        as_user dflab touch "$dir/storage/databases/dreamfactory.sqlite"
+        as_user "$owner" touch "$dir/storage/databases/dreamfactory.sqlite"
     fi
-    (cd "$dir" && as_user dflab composer install --no-dev --ignore-platform-reqs --no-interaction --no-progress -q) \
+    (cd "$dir" && as_user "$owner" composer install --no-dev --ignore-platform-reqs --no-interaction --no-progress -q) \
         || die "composer install failed in $dir"
-    (cd "$dir" && as_user dflab php artisan migrate --seed --force >"$LAB_DIR/migrate-$name.log" 2>&1) \
-        || die "php artisan migrate --seed failed in $dir: $(tail -n 5 "$LAB_DIR/migrate-$name.log")"
-    [[ -z $(cd "$dir" && as_user dflab git status --porcelain) ]] || die "$dir is not clean after setup"
+    local migrate_log=$LAB_DIR/migrate-$name.log
+    (cd "$dir" && as_user "$owner" php artisan migrate --seed --force >"$migrate_log" 2>&1) \
+        || die "php artisan migrate --seed failed in $dir: $(tail -n 5 "$migrate_log")"
+    if instance_populated "$name"; then
+        (cd "$dir" && as_user "$owner" php artisan lab:populate >>"$migrate_log" 2>&1) \
+            || die "php artisan lab:populate failed in $dir: $(tail -n 5 "$migrate_log")"
+    fi
+    [[ -z $(cd "$dir" && as_user "$owner" git status --porcelain) ]] || die "$dir is not clean after setup"
 }
 
 build_instances() {
@@ -568,7 +610,7 @@ build_instances() {
     # as the vendor guide's `cd /opt && cp -r dreamfactory dreamfactory.backup` does
     install -d -m 775 -o root -g dflab "$LAB_ROOT"
     local name
-    for name in "${INSTANCES[@]}" noenv "${UP_INSTANCES[@]}"; do
+    for name in "${ALL_INSTANCES[@]}"; do
         setup_instance "$name"
     done
 }
@@ -578,8 +620,8 @@ build_instances() {
 instance_properties() { # instance_properties NAME: the instance.NAME.* lines
     local name=$1 p=instance.$1
     echo "$p.path=$(instance_dir "$name")"
-    echo "$p.owner=dflab"
-    echo "$p.version=$OLD_VERSION"
+    echo "$p.owner=$(instance_owner "$name")"
+    echo "$p.version=$(instance_version "$name")"
     echo "$p.app.key=$(instance_app_key "$name")"
     case $(instance_kind "$name") in
         mariadb)
@@ -597,8 +639,8 @@ instance_properties() { # instance_properties NAME: the instance.NAME.* lines
     esac
     # the user and group the web server runs the install as: its owner, so that the upgrade's
     # chown -R to them works without root
-    echo "$p.web.user=dflab"
-    echo "$p.web.group=dflab"
+    echo "$p.web.user=$(instance_owner "$name")"
+    echo "$p.web.group=$(instance_owner "$name")"
 }
 
 write_properties() {
@@ -645,7 +687,7 @@ write_properties() {
         echo "instance.noenv.path=$LAB_ROOT/df-noenv"
         echo "instance.noenv.owner=dflab"
         echo "instance.noenv.version=$OLD_VERSION"
-        for name in "${UP_INSTANCES[@]}"; do
+        for name in "${UP_INSTANCES[@]}" "${MS_INSTANCES[@]}" "${MT_INSTANCES[@]}"; do
             instance_properties "$name"
         done
     } >"$tmp"
@@ -692,6 +734,9 @@ cmd_up() {
 [lab] origin      $ORIGIN ($OLD_VERSION, $NEW_VERSION; tags $FAILING_MIGRATION_REF, $BROKEN_COMPOSER_REF)
 [lab] instances   $LAB_ROOT/df-{mariadb,pgsql,sqlite} at $OLD_VERSION, $LAB_ROOT/df-noenv (no .env)
 [lab] upgrades    $LAB_ROOT/up-{mariadb,pgsql,sqlite} at $OLD_VERSION, own databases (reset-instance.sh NAME)
+[lab] migration   sources $LAB_ROOT/ms-{mariadb,pgsql,sqlite} at $OLD_VERSION (dflab, populated),
+[lab]             targets $LAB_ROOT/mt-{mariadb,pgsql,sqlite} at $NEW_VERSION (dftarget, fresh installs);
+[lab]             own databases and APP_KEYs (reset-instance.sh NAME)
 [lab] properties  $PROPS
 [lab] took        $((SECONDS - started))s
 EOF
@@ -704,7 +749,7 @@ cmd_reset() {
     [[ $(id -u) -eq 0 ]] || die "run as root"
     [[ $name == df-* && $name != df-noenv ]] && name=${name#df-}
     [[ $name == df-noenv ]] && name=noenv
-    known_instance "$name" || die "unknown instance '$name' (one of: ${INSTANCES[*]} noenv ${UP_INSTANCES[*]})"
+    known_instance "$name" || die "unknown instance '$name' (one of: ${ALL_INSTANCES[*]})"
     [[ -s $PROPS && -s $LAB_DIR/secrets.env ]] || die "the lab is not up ($PROPS missing); run: src/test/lab/lab.sh up"
     [[ -f $ORIGIN/HEAD ]] || die "the lab origin $ORIGIN is missing; run: src/test/lab/lab.sh up"
     grep -q "^instance\.$name\.path=" "$PROPS" || die "$PROPS has no instance $name (an older lab); run: src/test/lab/lab.sh up"
@@ -716,7 +761,7 @@ cmd_reset() {
     source "$LAB_DIR/secrets.env"
     create_instance_database "$name"
     setup_instance "$name"
-    log "instance $name reset to $OLD_VERSION in $((SECONDS - started))s"
+    log "instance $name reset to $(instance_version "$name") in $((SECONDS - started))s"
     echo "instance $name reset"
 }
 

@@ -186,9 +186,10 @@ public final class Lab {
     }
 
     /**
-     * Resets one lab instance (e.g. {@code up-sqlite}) to a fresh clone at 7.0.0 with its .env and a
-     * recreated, migrated and seeded database, by running {@code src/test/lab/reset-instance.sh name}
-     * from the project root. Throws {@link IllegalStateException} with the script's output when it
+     * Resets one lab instance (e.g. {@code up-sqlite}) to a fresh clone at its version (7.0.0; 7.1.0 for
+     * the {@code mt-*} targets) with its .env and a recreated, migrated and seeded database, populated
+     * with an admin's content ({@code php artisan lab:populate}) but for the {@code mt-*} targets, by
+     * running {@code src/test/lab/reset-instance.sh name} from the project root. Throws {@link IllegalStateException} with the script's output when it
      * exits non-zero or does not finish in time.
      */
     public static void reset(String name) {
@@ -230,10 +231,14 @@ public final class Lab {
     }
 
     /**
-     * A lab instance: {@code mariadb}, {@code pgsql}, {@code sqlite} (all at 7.0.0, migrated and
-     * seeded) or {@code noenv} (a clone without .env; its database fields are null). These are shared:
-     * tests that upgrade or break an install use {@code up-mariadb}, {@code up-pgsql}, {@code up-sqlite}
-     * (same shape, each with its own database) and start with {@link #reset(String)}.
+     * A lab instance: {@code mariadb}, {@code pgsql}, {@code sqlite} (all at 7.0.0, migrated, seeded
+     * and populated) or {@code noenv} (a clone without .env; its database fields are null). These are
+     * shared: tests that upgrade or break an install use {@code up-mariadb}, {@code up-pgsql},
+     * {@code up-sqlite} (same shape, each with its own database) and start with {@link #reset(String)}.
+     * Major-migration tests use the sources {@code ms-mariadb}, {@code ms-pgsql}, {@code ms-sqlite}
+     * (same shape again, databases {@code ms_lab}) and the targets {@code mt-mariadb}, {@code mt-pgsql},
+     * {@code mt-sqlite}: fresh installs of 7.1.0 owned by {@code dftarget} (databases {@code mt_lab},
+     * installer data only).
      */
     public LabInstance instance(String name) {
         String p = "instance." + name + ".";
@@ -249,19 +254,20 @@ public final class Lab {
                 optionalProperty(p + "app.key"),
                 property(p + "version"),
                 optionalProperty(p + "web.user"),
-                optionalProperty(p + "web.group"));
+                optionalProperty(p + "web.group"),
+                property(p + "owner"));
     }
 
     /**
-     * One DreamFactory-shaped lab instance, owned by {@code dflab}. {@code dbConnection} is the
-     * .env value ({@code mysql}, {@code pgsql}, {@code sqlite}); for SQLite {@code dbDatabase} is
-     * the database file and host, port, username and password are null. {@code webUser} and
-     * {@code webGroup} are what the web server runs the install as (its owner, {@code dflab}); null
-     * for {@code noenv}.
+     * One DreamFactory-shaped lab instance. {@code dbConnection} is the .env value ({@code mysql},
+     * {@code pgsql}, {@code sqlite}); for SQLite {@code dbDatabase} is the database file and host, port,
+     * username and password are null. {@code owner} is the lab SSH user owning the install
+     * ({@code dflab}; {@code dftarget} for the {@code mt-*} targets). {@code webUser} and
+     * {@code webGroup} are what the web server runs the install as (its owner); null for {@code noenv}.
      */
     public record LabInstance(String name, Path path, String dbConnection, String dbHost, Integer dbPort,
                               String dbDatabase, String dbUsername, String dbPassword, String appKey,
-                              String version, String webUser, String webGroup) {
+                              String version, String webUser, String webGroup, String owner) {
 
         /** A JDBC URL for the instance database (MariaDB driver for mysql). */
         public String jdbcUrl() {

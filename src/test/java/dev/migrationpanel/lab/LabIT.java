@@ -9,24 +9,48 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.migrationpanel.dreamfactory.LaravelEncrypter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The running lab (src/test/lab/lab.sh up) is what lab.properties says it is. */
 class LabIT {
 
+    private static final List<String> SOURCES = List.of("ms-mariadb", "ms-pgsql", "ms-sqlite");
+    private static final List<String> TARGETS = List.of("mt-mariadb", "mt-pgsql", "mt-sqlite");
+    private static final List<String> ALL_WITH_ENV = Stream.of(List.of("mariadb", "pgsql", "sqlite"),
+            List.of("up-mariadb", "up-pgsql", "up-sqlite"), SOURCES, TARGETS).flatMap(List::stream).toList();
+    private static final String SMTP_PASSWORD = "SELECT value FROM lookup WHERE name = 'smtp_password'";
+    /** The 7.0.0 base's migrations, then 7.1.0's, in the order they run. */
+    private static final List<String> MIGRATIONS = List.of("2015_01_27_190908_create_system_tables",
+            "2015_02_03_161456_create_app_tables", "2015_03_11_143913_create_lookup_table",
+            "2015_03_20_120000_create_sql_db_config_table", "2025_01_15_120000_create_limits_table");
+    /** A 7.1.0 install's tables. */
+    private static final List<String> TABLES_710 = List.of("app", "limits", "lookup", "migrations", "role", "service",
+            "sql_db_config", "user");
+
     private final Lab lab = Lab.get();
+
+    @TempDir
+    Path scratch;
 
     @Test
     void labLoadsAndDescribesItsUsersAndInstances() {
@@ -53,7 +77,12 @@ class LabIT {
         for (String name : List.of("mariadb", "pgsql", "sqlite")) {
             assertThat(lab.instance(name).webUser()).as("%s web user", name).isEqualTo("dflab");
             assertThat(lab.instance(name).webGroup()).as("%s web group", name).isEqualTo("dflab");
+            assertThat(lab.instance(name).owner()).as("%s owner", name).isEqualTo("dflab");
         }
+        assertThat(lab.instance("noenv").owner()).isEqualTo("dflab");
+        // every instance with a .env has an APP_KEY of its own
+        List<String> keys = ALL_WITH_ENV.stream().map(name -> lab.instance(name).appKey()).toList();
+        assertThat(keys).allSatisfy(key -> assertThat(key).startsWith("base64:")).doesNotHaveDuplicates();
     }
 
     @Test
@@ -109,7 +138,7 @@ class LabIT {
             String userTable = name.equals("up-mariadb") ? "`user`" : "\"user\"";
             try (Connection c = DriverManager.getConnection(up.jdbcUrl(), up.dbUsername(), up.dbPassword())) {
                 assertThat(emails(c, "SELECT email FROM " + userTable + " ORDER BY id")).containsExactly("admin@lab.test", "user@lab.test");
-                assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(3);
+                assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(4);
             }
             // its own database: the shared instance's credentials do not open it
             assertThatThrownBy(() -> DriverManager.getConnection(up.jdbcUrl(), shared.dbUsername(), shared.dbPassword()).close())
@@ -133,7 +162,7 @@ class LabIT {
         Lab.LabInstance sqlite = lab.instance("up-sqlite");
         assertThat(sqlite.dbDatabase()).isEqualTo("/opt/lab/up-sqlite/storage/databases/dreamfactory.sqlite")
                 .isNotEqualTo(lab.instance("sqlite").dbDatabase());
-        assertThat(run(null, "sqlite3", sqlite.dbDatabase(), "SELECT COUNT(*) FROM migrations").trim()).isEqualTo("3");
+        assertThat(run(null, "sqlite3", sqlite.dbDatabase(), "SELECT COUNT(*) FROM migrations").trim()).isEqualTo("4");
     }
 
     @Test
@@ -151,9 +180,11 @@ class LabIT {
         assertThat(up.path().resolve("stray-file.txt")).doesNotExist();
         assertThat(Files.getOwner(dfPhp).getName()).isEqualTo("dflab");
         assertThat(up.path().resolve(".env")).content().contains("APP_KEY=" + up.appKey());
-        assertThat(run(null, "sqlite3", up.dbDatabase(), "SELECT COUNT(*) FROM migrations").trim()).isEqualTo("3");
+        assertThat(run(null, "sqlite3", up.dbDatabase(), "SELECT COUNT(*) FROM migrations").trim()).isEqualTo("4");
         assertThat(run(null, "sqlite3", up.dbDatabase(), "SELECT name FROM lookup ORDER BY name").lines().toList())
                 .containsExactly("company", "smtp_password");
+        // populated again: smtp_password encrypted anew with the instance's own key
+        assertThat(new LaravelEncrypter(up.appKey()).decryptString(single(column(up, SMTP_PASSWORD)))).isEqualTo("lab-secret");
         assertThat(run(null, "git", "-C", up.path().toString(), "-c", "safe.directory=*", "status", "--porcelain")).isEmpty();
 
         assertThatThrownBy(() -> Lab.reset("no-such-instance"))
@@ -188,7 +219,7 @@ class LabIT {
         try (Connection c = DriverManager.getConnection(up.jdbcUrl(), up.dbUsername(), up.dbPassword())) {
             // the first statement stayed: the database is partly upgraded
             assertThat(count(c, "SELECT COUNT(*) FROM lookup WHERE name = 'upgrade_marker'")).isEqualTo(1);
-            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(4);
+            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(5);
         }
 
         Lab.reset("up-pgsql");
@@ -197,16 +228,304 @@ class LabIT {
         assertThat(up.path().resolve("storage/logs/laravel.log")).doesNotExist();
         try (Connection c = DriverManager.getConnection(up.jdbcUrl(), up.dbUsername(), up.dbPassword())) {
             assertThat(count(c, "SELECT COUNT(*) FROM lookup WHERE name = 'upgrade_marker'")).isZero();
-            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(3);
+            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(4);
         }
     }
 
-    /** Runs a shell command in the instance as its owner (dflab); returns exit code, stdout, stderr. */
+    @Test
+    void migrationSourcesAre700PopulatedAndTheirSecretsDecryptUnderTheirOwnKeyOnly() throws Exception {
+        for (String name : SOURCES) {
+            Lab.LabInstance ms = lab.instance(name);
+            Lab.LabInstance target = lab.instance("mt-" + name.substring(3));
+            assertThat(ms.path()).isEqualTo(Path.of("/opt/lab/" + name));
+            assertThat(ms.version()).isEqualTo("7.0.0");
+            assertThat(ms.owner()).isEqualTo("dflab");
+            assertThat(ms.webUser()).isEqualTo("dflab");
+            assertThat(ms.webGroup()).isEqualTo("dflab");
+            for (String file : List.of(".", "artisan", ".env", "storage/logs")) {
+                assertThat(Files.getOwner(ms.path().resolve(file)).getName()).as("%s %s owner", name, file).isEqualTo("dflab");
+            }
+            assertThat(ms.path().resolve("config/df.php")).content().contains("'version' => '7.0.0',");
+            assertThat(ms.path().resolve(".env")).content()
+                    .contains("DB_CONNECTION=" + ms.dbConnection(), "DB_DATABASE=" + ms.dbDatabase(), "APP_KEY=" + ms.appKey());
+            if (ms.dbConnection().equals("sqlite")) {
+                assertThat(ms.dbDatabase()).isEqualTo("/opt/lab/ms-sqlite/storage/databases/dreamfactory.sqlite");
+            } else {
+                assertThat(ms.dbDatabase()).isEqualTo("ms_lab");
+                assertThat(ms.dbUsername()).isEqualTo("ms_lab");
+            }
+
+            // the installer's data and the admin's content
+            assertThat(column(ms, "SELECT email FROM " + userTable(ms) + " ORDER BY id")).containsExactly("admin@lab.test", "user@lab.test");
+            assertThat(column(ms, "SELECT name FROM role ORDER BY name")).containsExactly("admin-readonly", "api-user");
+            assertThat(column(ms, "SELECT name FROM lookup ORDER BY name")).containsExactly("company", "smtp_password");
+            assertThat(column(ms, "SELECT value FROM lookup WHERE name = 'company'")).containsExactly("Lab Corp");
+            assertThat(column(ms, "SELECT private FROM lookup ORDER BY name")).containsExactly("0", "1");
+            assertThat(column(ms, "SELECT name FROM service ORDER BY id"))
+                    .containsExactly("system", "api_docs", "files", "logs", "db", "mysql_crm");
+            assertThat(column(ms, "SELECT type FROM service WHERE name = 'mysql_crm'")).containsExactly("mysql");
+            assertThat(column(ms, "SELECT label FROM service WHERE name = 'mysql_crm'")).containsExactly("CRM database");
+            assertThat(column(ms, "SELECT migration FROM migrations ORDER BY id")).containsExactlyElementsOf(MIGRATIONS.subList(0, 4));
+            assertThat(tables(ms)).contains("sql_db_config").doesNotContain("limits");
+
+            // smtp_password: encrypted with this instance's APP_KEY, not another's
+            String smtp = single(column(ms, SMTP_PASSWORD));
+            assertThat(smtp).isNotEqualTo("lab-secret");
+            assertThat(new LaravelEncrypter(ms.appKey()).decryptString(smtp)).isEqualTo("lab-secret");
+            assertThat(artisanCopy(ms, "lab:decrypt", ms.appKey(), smtp)).containsExactly("0", "lab-secret", "");
+            String[] wrongKey = artisanCopy(ms, "lab:decrypt", target.appKey(), smtp);
+            assertThat(wrongKey[0]).as("exit code; stderr %s", wrongKey[2]).isEqualTo("1");
+            assertThat(wrongKey[1]).isEmpty();
+            assertThat(wrongKey[2].strip()).isEqualTo("ERROR  The MAC is invalid.");
+            assertThatThrownBy(() -> new LaravelEncrypter(target.appKey()).decryptString(smtp))
+                    .isInstanceOf(LaravelEncrypter.DecryptException.class);
+
+            // mysql_crm's connection: the encrypted JSON settings in its sql_db_config row
+            assertThat(column(ms, "SELECT service_id FROM sql_db_config"))
+                    .containsExactlyElementsOf(column(ms, "SELECT id FROM service WHERE name = 'mysql_crm'"));
+            assertThat(column(ms, "SELECT driver FROM sql_db_config")).containsExactly("mysql");
+            String connection = single(column(ms, "SELECT connection FROM sql_db_config"));
+            JsonNode expected = new ObjectMapper().readTree("{\"host\":\"crm.lab.test\",\"port\":3306,\"database\":\"crm\","
+                    + "\"username\":\"crm_app\",\"password\":\"crm-lab-password\"}");
+            assertThat(new ObjectMapper().readTree(new LaravelEncrypter(ms.appKey()).decryptString(connection))).isEqualTo(expected);
+            String[] php = artisanCopy(ms, "lab:decrypt", ms.appKey(), connection);
+            assertThat(php[0]).as("exit code; stderr %s", php[2]).isEqualTo("0");
+            assertThat(new ObjectMapper().readTree(php[1])).isEqualTo(expected);
+            assertThat(artisanCopy(ms, "lab:decrypt", target.appKey(), connection)[0]).isEqualTo("1");
+            assertThatThrownBy(() -> new LaravelEncrypter(target.appKey()).decryptString(connection))
+                    .isInstanceOf(LaravelEncrypter.DecryptException.class);
+        }
+    }
+
+    @Test
+    void migrationTargetsAreFresh710InstallsOwnedByDftarget() throws Exception {
+        String release710 = rev(lab.originPath().toString(), "7.1.0^{commit}");
+        for (String name : TARGETS) {
+            Lab.LabInstance mt = lab.instance(name);
+            Lab.LabInstance source = lab.instance("ms-" + name.substring(3));
+            assertThat(mt.path()).isEqualTo(Path.of("/opt/lab/" + name));
+            assertThat(mt.version()).isEqualTo("7.1.0");
+            assertThat(mt.owner()).isEqualTo("dftarget");
+            assertThat(mt.webUser()).isEqualTo("dftarget");
+            assertThat(mt.webGroup()).isEqualTo("dftarget");
+            for (String file : List.of(".", "artisan", ".env", "storage/logs", "vendor")) {
+                assertThat(Files.getOwner(mt.path().resolve(file)).getName()).as("%s %s owner", name, file).isEqualTo("dftarget");
+            }
+            String[] writable = asOwner(mt, "test -w . && test -w .env && test -w storage/logs && test -w bootstrap/cache");
+            assertThat(writable[0]).as("%s writable by dftarget: %s", name, writable[2]).isEqualTo("0");
+            assertThat(mt.path().resolve("config/df.php")).content().contains("'version' => '7.1.0',");
+            assertThat(mt.path().resolve("database/migrations/2025_01_15_120000_create_limits_table.php")).isRegularFile();
+            assertThat(run(null, "git", "-C", mt.path().toString(), "-c", "safe.directory=*", "rev-parse", "HEAD").trim())
+                    .isEqualTo(release710);
+            assertThat(run(null, "git", "-C", mt.path().toString(), "-c", "safe.directory=*", "status", "--porcelain")).isEmpty();
+            assertThat(mt.path().resolve(".env")).content()
+                    .contains("DB_CONNECTION=" + mt.dbConnection(), "DB_DATABASE=" + mt.dbDatabase(), "APP_KEY=" + mt.appKey());
+            assertThat(mt.appKey()).isNotEqualTo(source.appKey());
+            if (mt.dbConnection().equals("sqlite")) {
+                assertThat(mt.dbDatabase()).isEqualTo("/opt/lab/mt-sqlite/storage/databases/dreamfactory.sqlite");
+            } else {
+                assertThat(mt.dbDatabase()).isEqualTo("mt_lab");
+                assertThat(mt.dbUsername()).isEqualTo("mt_lab");
+                assertThat(mt.dbPassword()).isNotBlank().isNotEqualTo(source.dbPassword());
+            }
+
+            // a fresh install: the installer's data only
+            assertThat(tables(mt)).containsExactlyElementsOf(TABLES_710);
+            assertThat(column(mt, "SELECT migration FROM migrations ORDER BY id")).containsExactlyElementsOf(MIGRATIONS);
+            assertThat(column(mt, "SELECT email FROM " + userTable(mt))).containsExactly("admin@lab.test");
+            assertThat(column(mt, "SELECT name FROM service ORDER BY id")).containsExactly("system", "api_docs", "files", "logs", "db");
+            assertThat(column(mt, "SELECT name FROM app ORDER BY id")).containsExactly("admin", "api_docs");
+            for (String table : List.of("role", "lookup", "sql_db_config", "limits")) {
+                assertThat(column(mt, "SELECT COUNT(*) FROM " + table)).as("%s %s rows", name, table).containsExactly("0");
+            }
+        }
+    }
+
+    @Test
+    void migrationDatabasesAreTheirOwnUsersAlone() throws Exception {
+        for (String kind : List.of("mariadb", "pgsql")) {
+            Lab.LabInstance ms = lab.instance("ms-" + kind);
+            Lab.LabInstance mt = lab.instance("mt-" + kind);
+            assertThat(ms.dbPassword()).isNotBlank().isNotEqualTo(mt.dbPassword());
+            for (Lab.LabInstance own : List.of(ms, mt)) {
+                try (Connection c = DriverManager.getConnection(own.jdbcUrl(), own.dbUsername(), own.dbPassword())) {
+                    assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isPositive();
+                }
+            }
+            assertThatThrownBy(() -> DriverManager.getConnection(mt.jdbcUrl(), ms.dbUsername(), ms.dbPassword()).close())
+                    .as("%s: ms_lab opens mt_lab", kind).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> DriverManager.getConnection(ms.jdbcUrl(), mt.dbUsername(), mt.dbPassword()).close())
+                    .as("%s: mt_lab opens ms_lab", kind).isInstanceOf(SQLException.class);
+            Lab.LabInstance up = lab.instance("up-" + kind);
+            assertThatThrownBy(() -> DriverManager.getConnection(ms.jdbcUrl(), up.dbUsername(), up.dbPassword()).close())
+                    .as("%s: up_lab opens ms_lab", kind).isInstanceOf(SQLException.class);
+        }
+    }
+
+    @Test
+    void labEncryptionInteroperatesWithTheJavaLaravelEncrypter() throws Exception {
+        Lab.LabInstance ms = lab.instance("ms-sqlite");
+        String key = ms.appKey();
+        String plain = "pässwörd / with \"quotes\", slashes/ and + = signs";
+        String[] php = artisanCopy(ms, "lab:encrypt", key, plain);
+        assertThat(php[0]).as("exit code; stderr %s", php[2]).isEqualTo("0");
+        String payload = php[1].strip();
+        // Laravel's payload: base64 of {"iv","value","mac","tag"} with an empty tag (CBC) and a hex HMAC-SHA256
+        JsonNode json = new ObjectMapper().readTree(Base64.getDecoder().decode(payload));
+        assertThat(json.fieldNames()).toIterable().containsExactly("iv", "value", "mac", "tag");
+        assertThat(json.get("tag").asText()).isEmpty();
+        assertThat(json.get("mac").asText()).matches("[0-9a-f]{64}");
+        assertThat(Base64.getDecoder().decode(json.get("iv").asText())).hasSize(16);
+        assertThat(new LaravelEncrypter(key).decryptString(payload)).isEqualTo(plain);
+        // a fresh iv every time
+        assertThat(artisanCopy(ms, "lab:encrypt", key, plain)[1].strip()).isNotEqualTo(payload);
+
+        String fromJava = new LaravelEncrypter(key).encryptString(plain);
+        assertThat(artisanCopy(ms, "lab:decrypt", key, fromJava)).containsExactly("0", plain, "");
+        // a tampered value fails the MAC check
+        JsonNode javaJson = new ObjectMapper().readTree(Base64.getDecoder().decode(fromJava));
+        ((ObjectNode) javaJson).put("value", "A" + javaJson.get("value").asText().substring(1));
+        String tampered = Base64.getEncoder().encodeToString(new ObjectMapper().writeValueAsBytes(javaJson));
+        String[] bad = artisanCopy(ms, "lab:decrypt", key, tampered);
+        assertThat(bad[0]).isEqualTo("1");
+        assertThat(bad[2]).contains("The MAC is invalid.");
+    }
+
+    @Test
+    void migrateFreshAndMigrateResetOnATargetThenResetRestoresIt() throws Exception {
+        Lab.LabInstance mt = lab.instance("mt-mariadb");
+        Lab.reset(mt.name());
+        try {
+            // a table of someone else's that references `user` blocks the rollback of the system tables
+            try (Connection c = DriverManager.getConnection(mt.jdbcUrl(), mt.dbUsername(), mt.dbPassword());
+                 Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE stray (id INT PRIMARY KEY, user_id BIGINT UNSIGNED, FOREIGN KEY (user_id) REFERENCES `user` (id))");
+                st.execute("INSERT INTO stray VALUES (1, 1)");
+            }
+            String[] blocked = asOwner(mt, "php artisan migrate:reset --force");
+            assertThat(blocked[0]).as("exit code; stdout %s; stderr %s", blocked[1], blocked[2]).isEqualTo("1");
+            assertThat(blocked[1]).contains("   INFO  Rolling back migrations.")
+                    .containsPattern("2025_01_15_120000_create_limits_table \\.+ \\d+ms DONE")
+                    .containsPattern("2015_01_27_190908_create_system_tables \\.+ FAIL");
+            assertThat(blocked[2].strip().lines().toList()).singleElement().asString()
+                    .startsWith("ERROR  Rolling back 2015_01_27_190908_create_system_tables failed:");
+            assertThat(mt.path().resolve("storage/logs/laravel.log")).content()
+                    .containsPattern("(?m)^\\[[-\\d :]+\\] production\\.ERROR: Rolling back 2015_01_27_190908_create_system_tables failed");
+
+            // fresh: every table goes, the stray one and its foreign key too; then the migrations run (no seed)
+            String[] fresh = asOwner(mt, "php artisan migrate:fresh --force");
+            assertThat(fresh[0]).as("exit code; stdout %s; stderr %s", fresh[1], fresh[2]).isEqualTo("0");
+            assertThat(fresh[1]).containsPattern("(?m)^  Dropping all tables \\.+ \\d+ms DONE$")
+                    .contains("   INFO  Preparing database.", "   INFO  Running migrations.")
+                    .containsPattern("Creating migration table \\.+ DONE")
+                    .doesNotContain("Seeding");
+            for (String migration : MIGRATIONS) {
+                assertThat(fresh[1]).containsPattern("(?m)^  " + migration + " \\.+ \\d+ms DONE$");
+            }
+            assertThat(tables(mt)).containsExactlyElementsOf(TABLES_710);
+            assertThat(column(mt, "SELECT COUNT(*) FROM `user`")).containsExactly("0");
+            assertThat(column(mt, "SELECT DISTINCT batch FROM migrations")).containsExactly("1");
+
+            String[] seeded = asOwner(mt, "php artisan migrate:fresh --seed --force");
+            assertThat(seeded[0]).as("exit code; stdout %s; stderr %s", seeded[1], seeded[2]).isEqualTo("0");
+            assertThat(seeded[1]).contains("   INFO  Seeding database.");
+            assertThat(column(mt, "SELECT email FROM `user`")).containsExactly("admin@lab.test");
+            assertThat(column(mt, "SELECT COUNT(*) FROM migrations")).containsExactly("5");
+
+            // reset: newest first; the migrations table stays, empty
+            String[] reset = asOwner(mt, "php artisan migrate:reset --force");
+            assertThat(reset[0]).as("exit code; stdout %s; stderr %s", reset[1], reset[2]).isEqualTo("0");
+            assertThat(reset[1]).contains("   INFO  Rolling back migrations.");
+            List<String> rolledBack = reset[1].lines().filter(l -> l.matches("  \\d{4}_\\S+ \\.+ \\d+ms DONE"))
+                    .map(l -> l.trim().split(" ")[0]).toList();
+            assertThat(rolledBack).containsExactlyElementsOf(reversed(MIGRATIONS));
+            assertThat(tables(mt)).containsExactly("migrations");
+            assertThat(column(mt, "SELECT COUNT(*) FROM migrations")).containsExactly("0");
+            String[] again = asOwner(mt, "php artisan migrate:reset --force");
+            assertThat(again[0]).isEqualTo("0");
+            assertThat(again[1]).contains("   INFO  Nothing to rollback.");
+            String[] status = asOwner(mt, "php artisan migrate:status");
+            assertThat(status[1].lines().filter(l -> l.contains("Pending")).count()).isEqualTo(MIGRATIONS.size());
+
+            // a failure exits 1 in the same style
+            String[] noDb = asOwner(mt, "sed -i 's/^DB_PASSWORD=.*/DB_PASSWORD=wrong/' .env && php artisan migrate:fresh --force");
+            assertThat(noDb[0]).isEqualTo("1");
+            assertThat(noDb[2].strip()).startsWith("ERROR  Could not connect to the database");
+        } finally {
+            Lab.reset(mt.name());
+        }
+        assertThat(mt.path().resolve("storage/logs/laravel.log")).doesNotExist();
+        assertThat(mt.path().resolve(".env")).content().contains("DB_PASSWORD=" + mt.dbPassword(), "APP_KEY=" + mt.appKey());
+        assertThat(Files.getOwner(mt.path().resolve("artisan")).getName()).isEqualTo("dftarget");
+        assertThat(tables(mt)).containsExactlyElementsOf(TABLES_710);
+        assertThat(column(mt, "SELECT email FROM `user`")).containsExactly("admin@lab.test");
+        assertThat(column(mt, "SELECT COUNT(*) FROM lookup")).containsExactly("0");
+    }
+
+    /**
+     * Runs an artisan lab:encrypt or lab:decrypt of the instance's own artisan with the given APP_KEY and
+     * stdin, from a copy in a scratch directory: a failure logs there, not in the install. Returns exit
+     * code, stdout, stderr.
+     */
+    private String[] artisanCopy(Lab.LabInstance instance, String command, String appKey, String stdin)
+            throws IOException, InterruptedException {
+        Files.copy(instance.path().resolve("artisan"), scratch.resolve("artisan"), StandardCopyOption.REPLACE_EXISTING);
+        return exec(scratch, stdin, "php", "artisan", command, "--key=" + appKey);
+    }
+
+    /** The first column of a query's rows on the instance's database (JDBC; the sqlite3 CLI for SQLite). */
+    private static List<String> column(Lab.LabInstance instance, String sql) throws Exception {
+        if (instance.dbConnection().equals("sqlite")) {
+            return run(null, "sqlite3", "-batch", "-noheader", instance.dbDatabase(), sql).lines().toList();
+        }
+        try (Connection c = DriverManager.getConnection(instance.jdbcUrl(), instance.dbUsername(), instance.dbPassword())) {
+            return emails(c, sql);
+        }
+    }
+
+    /** The instance's tables by name (not SQLite's internals). */
+    private static List<String> tables(Lab.LabInstance instance) throws Exception {
+        return column(instance, switch (instance.dbConnection()) {
+            case "mysql" -> "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name";
+            case "pgsql" -> "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name";
+            default -> "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+        });
+    }
+
+    private static String userTable(Lab.LabInstance instance) {
+        return instance.dbConnection().equals("mysql") ? "`user`" : "\"user\"";
+    }
+
+    private static List<String> reversed(List<String> values) {
+        List<String> copy = new ArrayList<>(values);
+        Collections.reverse(copy);
+        return copy;
+    }
+
+    private static String single(List<String> values) {
+        assertThat(values).hasSize(1);
+        return values.get(0);
+    }
+
+    /** Runs a shell command in the instance as its owner (dflab or dftarget); returns exit code, stdout, stderr. */
     private static String[] asOwner(Lab.LabInstance instance, String script) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("runuser", "-u", "dflab", "--", "env", "-i", "HOME=/home/dflab", "USER=dflab",
-                "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "bash", "-c", "cd " + instance.path() + " && " + script)
-                .redirectError(ProcessBuilder.Redirect.PIPE).start();
-        p.getOutputStream().close();
+        String owner = instance.owner();
+        return exec(null, null, "runuser", "-u", owner, "--", "env", "-i", "HOME=/home/" + owner, "USER=" + owner,
+                "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "bash", "-c", "cd " + instance.path() + " && " + script);
+    }
+
+    /** Runs a command in dir (null: here), feeding it stdin (null: none); returns exit code, stdout, stderr. */
+    private static String[] exec(Path dir, String stdin, String... command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE);
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        Process p = pb.start();
+        try (OutputStream in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -215,7 +534,7 @@ class LabIT {
             }
         });
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s finished", script).isTrue();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s finished", String.join(" ", command)).isTrue();
         return new String[] {String.valueOf(p.exitValue()), out, err.join()};
     }
 
@@ -239,7 +558,9 @@ class LabIT {
         assertThat(db.jdbcUrl()).isEqualTo("jdbc:mariadb://127.0.0.1:3306/df_lab");
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.dbUsername(), db.dbPassword())) {
             assertThat(emails(c, "SELECT email FROM `user` ORDER BY id")).contains("admin@lab.test", "user@lab.test");
-            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(3);
+            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(4);
+            assertThat(emails(c, "SELECT name FROM lookup ORDER BY name")).containsExactly("company", "smtp_password");
+            assertThat(new LaravelEncrypter(db.appKey()).decryptString(single(emails(c, SMTP_PASSWORD)))).isEqualTo("lab-secret");
         }
         assertThatThrownBy(() -> DriverManager.getConnection(db.jdbcUrl(), db.dbUsername(), db.dbPassword() + "-wrong"))
                 .isInstanceOf(SQLException.class);
@@ -251,8 +572,11 @@ class LabIT {
         assertThat(db.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/df_lab");
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.dbUsername(), db.dbPassword())) {
             assertThat(emails(c, "SELECT email FROM \"user\" ORDER BY id")).contains("admin@lab.test", "user@lab.test");
-            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(3);
-            assertThat(count(c, "SELECT COUNT(*) FROM service")).isEqualTo(5);
+            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(4);
+            // the installer's five and the admin's mysql_crm
+            assertThat(count(c, "SELECT COUNT(*) FROM service")).isEqualTo(6);
+            assertThat(emails(c, "SELECT name FROM lookup ORDER BY name")).containsExactly("company", "smtp_password");
+            assertThat(new LaravelEncrypter(db.appKey()).decryptString(single(emails(c, SMTP_PASSWORD)))).isEqualTo("lab-secret");
         }
     }
 

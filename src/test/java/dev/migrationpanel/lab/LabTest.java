@@ -63,6 +63,7 @@ class LabTest {
                     "instance.pgsql.version=7.0.0",
                     "instance.pgsql.web.user=www-lab",
                     "instance.pgsql.web.group=www-group",
+                    "instance.pgsql.owner=dflab",
                     "origin.refs.failing-migration=7.1.0-failing-migration",
                     "instance.sqlite.path=/opt/lab/df-sqlite",
                     "instance.sqlite.db.connection=sqlite",
@@ -70,6 +71,9 @@ class LabTest {
                     "instance.sqlite.db.port=",
                     "instance.sqlite.db.database=/opt/lab/df-sqlite/storage/databases/dreamfactory.sqlite",
                     "instance.sqlite.version=7.0.0",
+                    "instance.sqlite.owner=dftarget",
+                    "instance.noowner.path=/opt/lab/df-noowner",
+                    "instance.noowner.version=7.0.0",
                     ""));
 
             Lab lab = Lab.load(dir);
@@ -100,6 +104,7 @@ class LabTest {
             assertThat(pg.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/df_lab");
             assertThat(pg.webUser()).isEqualTo("www-lab");
             assertThat(pg.webGroup()).isEqualTo("www-group");
+            assertThat(pg.owner()).isEqualTo("dflab");
             assertThat(lab.ref("failing-migration")).isEqualTo("7.1.0-failing-migration");
             assertThatThrownBy(() -> lab.ref("broken-composer")).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("'origin.refs.broken-composer'");
@@ -110,6 +115,9 @@ class LabTest {
             assertThat(sqlite.dbPort()).isNull();
             assertThat(sqlite.dbDatabase()).endsWith("/dreamfactory.sqlite");
             assertThat(sqlite.webUser()).isNull();
+            assertThat(sqlite.owner()).isEqualTo("dftarget");
+            assertThatThrownBy(() -> lab.instance("noowner")).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("instance.noowner.owner");
             assertThatThrownBy(() -> lab.instance("mariadb")).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("instance.mariadb.path");
         }

@@ -1,16 +1,12 @@
 <?php
-// Seed rows, inserted by `php artisan migrate --seed` (or `db:seed`) when the table is empty.
-// Passwords are bcrypt hashes of "lab-admin-password" / "lab-user-password".
+// Seed rows, inserted by `php artisan migrate --seed` (or `db:seed`) when the table is empty: what a
+// fresh install has (the setup admin, the default services and apps). What an admin adds later (roles,
+// users, lookups, database services) is in LabContent.php, added by `php artisan lab:populate`.
+// The password is a bcrypt hash of "lab-admin-password".
 return [
-    'role' => [
-        ['name' => 'admin-readonly', 'description' => 'Read-only access for auditors', 'is_active' => 1],
-        ['name' => 'api-user', 'description' => 'Default role for API users', 'is_active' => 1],
-    ],
     'user' => [
         ['name' => 'Lab Admin', 'first_name' => 'Lab', 'last_name' => 'Admin', 'email' => 'admin@lab.test',
          'password' => password_hash('lab-admin-password', PASSWORD_BCRYPT), 'is_sys_admin' => 1, 'is_active' => 1],
-        ['name' => 'Lab User', 'first_name' => 'Lab', 'last_name' => 'User', 'email' => 'user@lab.test',
-         'password' => password_hash('lab-user-password', PASSWORD_BCRYPT), 'is_sys_admin' => 0, 'is_active' => 1],
     ],
     'service' => [
         ['name' => 'system', 'label' => 'System Management', 'description' => 'Service for managing system resources.', 'is_active' => 1, 'type' => 'system', 'mutable' => 0, 'deletable' => 0],
@@ -22,9 +18,5 @@ return [
     'app' => [
         ['name' => 'admin', 'api_key' => '6498a8ad1beb9d84d63035c5d1120c007fad6de706734db9689f8996707e0f7d', 'description' => 'An application for administering this instance.', 'is_active' => 1, 'type' => 3, 'path' => 'dreamfactory/dist/index.html'],
         ['name' => 'api_docs', 'api_key' => '36fda24fe5588fa4285ac6c6c2fdfbdb6b6bc9834699774c9bf777f706d05a88', 'description' => 'An OpenAPI-based application allowing documentation viewing and testing of the API.', 'is_active' => 1, 'type' => 3, 'path' => 'df-api-docs-ui/dist/index.html'],
-    ],
-    'lookup' => [
-        ['name' => 'company', 'value' => 'Lab Corp', 'private' => 0, 'description' => 'Company name shown in emails'],
-        ['name' => 'smtp_password', 'value' => 'lab-secret', 'private' => 1, 'description' => 'A private lookup'],
     ],
 ];
