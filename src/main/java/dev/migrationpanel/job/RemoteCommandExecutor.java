@@ -39,7 +39,9 @@ class RemoteCommandExecutor implements StepExecutor {
                 name -> "\"$PANEL_SECRET_" + (names.indexOf(name) + 1) + "\"");
         int exit = run.ssh().streamInProcessGroup(command, stdin.toString(), run.timeout(), (stream, line) -> {
             if (stream == LineListener.Stream.STDERR) {
-                lastError[0] = line;
+                if (explains(line, lastError[0])) {
+                    lastError[0] = line;
+                }
                 run.err(line);
             } else {
                 if (!line.isBlank()) {
@@ -55,5 +57,17 @@ class RemoteCommandExecutor implements StepExecutor {
         // the last line a command printed says most about its outcome (e.g. "version now: 7.1.0")
         return StepResult.done(lastOut[0] == null ? "Exit code 0"
                 : lastOut[0].strip().length() > 200 ? lastOut[0].strip().substring(0, 199) + "…" : lastOut[0].strip());
+    }
+
+    /**
+     * Whether a line of standard error says more than the one kept so far: the last line that names an error,
+     * not a client's pointer under the failing statement (sqlite3's {@code ^--- error here}) or its echo.
+     */
+    static boolean explains(String line, String kept) {
+        if (line.isBlank() || line.stripLeading().startsWith("^")) {
+            return false;
+        }
+        boolean namesError = line.toLowerCase(java.util.Locale.ROOT).contains("error");
+        return namesError || kept == null || !kept.toLowerCase(java.util.Locale.ROOT).contains("error");
     }
 }

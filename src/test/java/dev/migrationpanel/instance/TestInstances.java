@@ -30,17 +30,17 @@ public final class TestInstances {
         return form;
     }
 
-    /** A lab install reached as {@code dflab} with one of its keys (no passphrase: ecdsa or rsa). */
+    /** A lab install reached as its owner ({@code dflab}, {@code dftarget}) with one of its keys (no passphrase: ecdsa or rsa). */
     public static InstanceForm labForm(Lab lab, String labInstance, String namePrefix, String keyType) {
         Lab.LabInstance li = lab.instance(labInstance);
         InstanceForm form = new InstanceForm();
         form.setName(namePrefix + "-" + System.nanoTime());
         form.setSshHost(lab.sshHost());
         form.setSshPort(lab.sshPort());
-        form.setSshUser("dflab");
+        form.setSshUser(li.owner());
         form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
-        form.setSshPrivateKey(lab.privateKeyText("dflab", keyType));
-        form.setSshPassphrase(lab.passphrase("dflab", keyType));
+        form.setSshPrivateKey(lab.privateKeyText(li.owner(), keyType));
+        form.setSshPassphrase(lab.passphrase(li.owner(), keyType));
         form.setInstallPath(li.path().toString());
         form.setWebServer(WebServer.NONE);
         form.setWebUser(li.webUser());
