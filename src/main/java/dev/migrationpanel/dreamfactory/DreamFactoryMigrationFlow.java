@@ -259,6 +259,11 @@ class DreamFactoryMigrationFlow implements Flow {
 
     @Override
     public List<FollowUp> followUps(JobView job, Map<String, String> options) {
-        return List.of();
+        if (job.status().isActive() || !options.getOrDefault("target", "").matches("\\d{1,18}")) {
+            return List.of();
+        }
+        return List.of(new FollowUp(DreamFactoryRestoreTargetFlow.ID, "Restore the target",
+                "Put the target's .env and system DB back as this migration found them (from its backups)",
+                Map.of("job", String.valueOf(job.id())), Long.parseLong(options.get("target"))));
     }
 }

@@ -42,8 +42,15 @@ public interface Flow {
         return null;
     }
 
-    /** A flow offered after a job, with the options that tie it to that job. */
-    record FollowUp(String flowId, String label, String why, Map<String, String> options) {
+    /**
+     * A flow offered after a job, with the options that tie it to that job; it runs on {@code instanceId}, or
+     * on the job's own instance when that is null.
+     */
+    record FollowUp(String flowId, String label, String why, Map<String, String> options, Long instanceId) {
+
+        public FollowUp(String flowId, String label, String why, Map<String, String> options) {
+            this(flowId, label, why, options, null);
+        }
 
         /** The options as the review page's query string ({@code option.job=12&…}), encoded. */
         public String query() {

@@ -52,7 +52,7 @@ class RemoteCommandExecutor implements StepExecutor {
         }, run::cancelled);
         if (exit != 0) {
             throw new StepFailedException("The command exited with code " + exit
-                    + (lastError[0] == null || lastError[0].isBlank() ? "" : ": " + lastError[0].strip()));
+                    + (lastError[0] == null || lastError[0].isBlank() ? "" : ": " + withErrnoName(lastError[0].strip())));
         }
         // the last line a command printed says most about its outcome (e.g. "version now: 7.1.0")
         return StepResult.done(lastOut[0] == null ? "Exit code 0"
@@ -69,5 +69,21 @@ class RemoteCommandExecutor implements StepExecutor {
         }
         boolean namesError = line.toLowerCase(java.util.Locale.ROOT).contains("error");
         return namesError || kept == null || !kept.toLowerCase(java.util.Locale.ROOT).contains("error");
+    }
+
+    private static final java.util.regex.Pattern ERRNO = java.util.regex.Pattern.compile("(?i)\\berrno:? ?(\\d+)\\b");
+    private static final java.util.Map<Integer, String> ERRNO_NAMES = java.util.Map.of(2, "no such file or directory",
+            13, "permission denied", 28, "no space left on device", 122, "disk quota exceeded");
+
+    /** Tools that print a bare errno ({@code mysqldump: Got errno 28 on write}) get its meaning added. */
+    static String withErrnoName(String line) {
+        java.util.regex.Matcher m = ERRNO.matcher(line);
+        if (m.find()) {
+            String name = ERRNO_NAMES.get(Integer.parseInt(m.group(1)));
+            if (name != null && !line.toLowerCase(java.util.Locale.ROOT).contains(name)) {
+                return line + " (" + name + ")";
+            }
+        }
+        return line;
     }
 }

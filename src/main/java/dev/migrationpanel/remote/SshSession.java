@@ -248,10 +248,29 @@ public class SshSession implements AutoCloseable {
             channel.connect((int) openMillis);
         } catch (JSchException e) {
             channel.disconnect();
-            throw new RemoteException(session.isConnected() ? Kind.CHANNEL_FAILED : Kind.DISCONNECTED,
-                    "The SSH server at " + address + " refused to run a command", e);
+            if (!stillConnected()) {
+                throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address
+                        + " was lost before a command could start", e);
+            }
+            throw new RemoteException(Kind.CHANNEL_FAILED, "The SSH server at " + address + " refused to run a command", e);
         }
         return channel;
+    }
+
+    /**
+     * Whether the connection is still up, given a moment to notice: a server that dies while a channel opens
+     * fails the open before the connection's reader has seen the end of the stream.
+     */
+    private boolean stillConnected() {
+        for (int i = 0; i < 10 && session.isConnected(); i++) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return session.isConnected();
     }
 
     private static void drain(BlockingQueue<Object[]> lines, LineListener listener) {

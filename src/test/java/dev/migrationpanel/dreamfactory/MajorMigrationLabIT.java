@@ -33,6 +33,7 @@ import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.instance.TestInstances;
+import dev.migrationpanel.job.Flow;
 import dev.migrationpanel.job.FlowService;
 import dev.migrationpanel.job.Job;
 import dev.migrationpanel.job.JobService;
@@ -190,9 +191,12 @@ class MajorMigrationLabIT {
     }
 
     @Test
-    void withoutTheAppKeyStepTheProofFails() throws Exception {
+    void withoutTheAppKeyStepTheProofFailsAndTheTargetIsRestoredAsItWas() throws Exception {
         Instance source = register("ms-sqlite");
         Instance target = register("mt-sqlite");
+        String sqlite = lab.instance("mt-sqlite").dbDatabase();
+        String targetBefore = ssh(target, "cd '" + target.getInstallPath() + "' && sha256sum .env && sqlite3 '" + sqlite
+                + "' .dump | sha256sum");
         FlowService.Review review = flows.review(DreamFactoryMigrationFlow.ID, source.getId(),
                 Map.of("target", String.valueOf(target.getId())));
         Plan full = review.plan();
@@ -209,6 +213,17 @@ class MajorMigrationLabIT {
                 .findFirst().orElseThrow());
         assertThat(report).contains("FAIL  lookup.value: 1 of 1 sampled value(s) do not decrypt with the target's APP_KEY")
                 .contains("OK    user: 2 row(s), checksums equal");
+
+        // the follow-up puts the target back from the backups the migration took first
+        Flow.FollowUp restore = flows.followUps(job).stream()
+                .filter(f -> f.flowId().equals(DreamFactoryRestoreTargetFlow.ID)).findFirst().orElseThrow();
+        assertThat(restore.instanceId()).isEqualTo(target.getId());
+        FlowService.Review review2 = flows.review(restore.flowId(), restore.instanceId(), restore.options());
+        Job restored = await(flows.start(restore.flowId(), restore.instanceId(), review2.plan().options(),
+                review2.digest()).getId());
+        assertThat(restored.getStatus()).as(restored.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ssh(target, "cd '" + target.getInstallPath() + "' && sha256sum .env && sqlite3 '" + sqlite
+                + "' .dump | sha256sum")).isEqualTo(targetBefore);
     }
 
     @ParameterizedTest
@@ -252,14 +267,14 @@ class MajorMigrationLabIT {
     @Test
     void refusesTheSameInstanceOtherVendorsAndAUsedTargetWithoutConfirmation() throws Exception {
         Instance source = register("ms-mariadb");
-        Instance pgTarget = register("mt-pgsql");
+        Instance sqliteTarget = register("mt-sqlite");
         Instance used = register("ms-sqlite");
         Instance sqliteSource = register("ms-sqlite");
         assertThatThrownBy(() -> flows.review(DreamFactoryMigrationFlow.ID, source.getId(),
                 Map.of("target", String.valueOf(source.getId())))).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("another instance than the source");
         assertThatThrownBy(() -> flows.review(DreamFactoryMigrationFlow.ID, source.getId(),
-                Map.of("target", String.valueOf(pgTarget.getId())))).isInstanceOf(InvalidInputException.class)
+                Map.of("target", String.valueOf(sqliteTarget.getId())))).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("a native dump does not cross vendors");
         assertThatThrownBy(() -> flows.review(DreamFactoryMigrationFlow.ID, sqliteSource.getId(),
                 Map.of("target", String.valueOf(used.getId())))).isInstanceOf(InvalidInputException.class)

@@ -30,4 +30,13 @@ class RemoteCommandExecutorTest {
                 .isEqualTo("ERROR 1050 (42S01) at line 30: Table 'zz' already exists");
         assertThat(kept("cannot open file", "No such file or directory")).isEqualTo("No such file or directory");
     }
+
+    @Test
+    void aBareErrnoGetsItsMeaning() {
+        assertThat(RemoteCommandExecutor.withErrnoName("mysqldump: Got errno 28 on write"))
+                .isEqualTo("mysqldump: Got errno 28 on write (no space left on device)");
+        assertThat(RemoteCommandExecutor.withErrnoName("cp: error writing 'x': No space left on device (errno 28)"))
+                .isEqualTo("cp: error writing 'x': No space left on device (errno 28)");
+        assertThat(RemoteCommandExecutor.withErrnoName("exit 28")).isEqualTo("exit 28");
+    }
 }
