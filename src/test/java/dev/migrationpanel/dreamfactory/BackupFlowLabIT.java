@@ -42,50 +42,17 @@ import dev.migrationpanel.web.InvalidInputException;
  * .env and the dump land in the artifact store, whole and checksummed, and nothing is left behind.
  */
 @SpringBootTest
-class BackupFlowLabIT {
+class BackupFlowLabIT extends LabFlowTestSupport {
 
-    @Autowired
-    InstanceService instances;
-    @Autowired
-    InstanceConnections connections;
-    @Autowired
-    FlowService flows;
-    @Autowired
-    JobService jobs;
-    @Autowired
-    ArtifactStore artifacts;
     @Autowired
     JobLogService logs;
-    @Autowired
-    JdbcTemplate jdbc;
-
-    final Lab lab = Lab.get();
-
-    @BeforeEach
-    void signIn() {
-        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("lab-operator", null,
-                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
-    }
-
-    @AfterEach
-    void signOut() {
-        SecurityContextHolder.clearContext();
-    }
 
     private Instance register(String labInstance) {
-        Instance instance = instances.create(TestInstances.labForm(lab, labInstance, "backup-" + labInstance, "rsa"));
-        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
-        return instances.get(instance.getId());
+        return register(labInstance, "rsa", false);
     }
 
     private Job await(long id) throws InterruptedException {
-        long until = System.currentTimeMillis() + 60_000;
-        Job job = jobs.get(id);
-        while (job.getStatus().isActive() && System.currentTimeMillis() < until) {
-            Thread.sleep(100);
-            job = jobs.get(id);
-        }
-        return job;
+        return await(id, java.time.Duration.ofMinutes(1));
     }
 
     private static String read(InputStream in) throws Exception {

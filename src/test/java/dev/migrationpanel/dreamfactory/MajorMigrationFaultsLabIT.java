@@ -45,22 +45,10 @@ import dev.migrationpanel.remote.SshSession;
  * (its table checksums), the target backed up before it changed, the job resumed from the failed step.
  */
 @SpringBootTest
-class MajorMigrationFaultsLabIT {
+class MajorMigrationFaultsLabIT extends LabFlowTestSupport {
 
     @Autowired
-    InstanceService instances;
-    @Autowired
-    InstanceConnections connections;
-    @Autowired
-    FlowService flows;
-    @Autowired
-    JobService jobs;
-    @Autowired
-    ArtifactStore artifacts;
-    @Autowired
     MigrationPreflight preflight;
-    @Autowired
-    JdbcTemplate jdbc;
 
     final Lab lab = Lab.get();
     Instance source;
@@ -68,23 +56,17 @@ class MajorMigrationFaultsLabIT {
 
     @BeforeEach
     void setUp() {
-        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("migrator", null,
-                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
         source = register("ms-mariadb");
         target = register("mt-mariadb");
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        SecurityContextHolder.clearContext();
         new ProcessBuilder("umount", "-l", stagingDir()).start().waitFor();
     }
 
     private Instance register(String labInstance) {
-        Lab.reset(labInstance);
-        Instance instance = instances.create(TestInstances.labForm(lab, labInstance, labInstance, "ecdsa"));
-        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
-        return instances.get(instance.getId());
+        return register(labInstance, "ecdsa", true);
     }
 
     private String stagingDir() {
@@ -92,19 +74,11 @@ class MajorMigrationFaultsLabIT {
     }
 
     private Job start() {
-        FlowService.Review review = flows.review(DreamFactoryMigrationFlow.ID, source.getId(),
-                Map.of("target", String.valueOf(target.getId())));
-        return flows.start(DreamFactoryMigrationFlow.ID, source.getId(), review.plan().options(), review.digest());
+        return start(DreamFactoryMigrationFlow.ID, source.getId(), Map.of("target", String.valueOf(target.getId())));
     }
 
     private Job await(long jobId) throws InterruptedException {
-        long until = System.currentTimeMillis() + 300_000;
-        Job current = jobs.get(jobId);
-        while (current.getStatus().isActive() && System.currentTimeMillis() < until) {
-            Thread.sleep(100);
-            current = jobs.get(jobId);
-        }
-        return current;
+        return await(jobId, Duration.ofMinutes(5));
     }
 
     /** Waits until the step whose title starts so is running and its moved bytes satisfy {@code bytes}. */

@@ -53,65 +53,23 @@ import dev.migrationpanel.web.InvalidInputException;
  * that can fail (APP_KEY step left out); an import failing half way, resumed; the refusals.
  */
 @SpringBootTest
-class MajorMigrationLabIT {
+class MajorMigrationLabIT extends LabFlowTestSupport {
 
-    @Autowired
-    InstanceService instances;
-    @Autowired
-    InstanceConnections connections;
-    @Autowired
-    FlowService flows;
-    @Autowired
-    JobService jobs;
-    @Autowired
-    ArtifactStore artifacts;
-    @Autowired
-    JdbcTemplate jdbc;
     @Autowired
     JobLogService logs;
 
-    final Lab lab = Lab.get();
-
-    @BeforeEach
-    void signIn() {
-        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("migrator", null,
-                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
-    }
-
-    @AfterEach
-    void signOut() {
-        SecurityContextHolder.clearContext();
-    }
-
     private Instance register(String labInstance) {
-        Lab.reset(labInstance);
-        Instance instance = instances.create(TestInstances.labForm(lab, labInstance, labInstance, "ecdsa"));
-        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
-        return instances.get(instance.getId());
+        return register(labInstance, "ecdsa", true);
     }
 
     private Job await(long jobId) throws InterruptedException {
-        long until = System.currentTimeMillis() + 180_000;
-        Job current = jobs.get(jobId);
-        while (current.getStatus().isActive() && System.currentTimeMillis() < until) {
-            Thread.sleep(200);
-            current = jobs.get(jobId);
-        }
-        return current;
+        return await(jobId, Duration.ofMinutes(3));
     }
 
     private Job migrate(Instance source, Instance target, Map<String, String> extra) throws InterruptedException {
         Map<String, String> options = new java.util.HashMap<>(extra);
         options.put("target", String.valueOf(target.getId()));
-        FlowService.Review review = flows.review(DreamFactoryMigrationFlow.ID, source.getId(), options);
-        Job job = flows.start(DreamFactoryMigrationFlow.ID, source.getId(), review.plan().options(), review.digest());
-        return await(job.getId());
-    }
-
-    private String ssh(Instance instance, String command) {
-        try (SshSession ssh = connections.openSsh(instance)) {
-            return ssh.run(command, Duration.ofSeconds(60)).stdout().trim();
-        }
+        return await(start(DreamFactoryMigrationFlow.ID, source.getId(), options).getId());
     }
 
     private static JobStep step(Job job, String titleStart) {

@@ -39,57 +39,15 @@ import dev.migrationpanel.remote.SshSession;
  * (hash of the whole tree) and the DB (per-table row counts and checksums) are exactly as before.
  */
 @SpringBootTest
-class MinorUpgradeLabIT {
+class MinorUpgradeLabIT extends LabFlowTestSupport {
 
-    @Autowired
-    InstanceService instances;
-    @Autowired
-    InstanceConnections connections;
-    @Autowired
-    FlowService flows;
-    @Autowired
-    JobService jobs;
-    @Autowired
-    ArtifactStore artifacts;
-    @Autowired
-    JdbcTemplate jdbc;
-
-    final Lab lab = Lab.get();
-
-    @BeforeEach
-    void signIn() {
-        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("upgrader", null,
-                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
-    }
-
-    @AfterEach
-    void signOut() {
-        SecurityContextHolder.clearContext();
-    }
 
     private Instance register(String labInstance) {
-        Lab.reset(labInstance);
-        Instance instance = instances.create(TestInstances.labForm(lab, labInstance, labInstance, "ecdsa"));
-        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
-        return instances.get(instance.getId());
+        return register(labInstance, "ecdsa", true);
     }
 
     private Job run(String flow, Instance instance, Map<String, String> options) throws InterruptedException {
-        FlowService.Review review = flows.review(flow, instance.getId(), options);
-        Job job = flows.start(flow, instance.getId(), review.plan().options(), review.digest());
-        long until = System.currentTimeMillis() + 180_000;
-        Job current = jobs.get(job.getId());
-        while (current.getStatus().isActive() && System.currentTimeMillis() < until) {
-            Thread.sleep(200);
-            current = jobs.get(job.getId());
-        }
-        return current;
-    }
-
-    private String ssh(Instance instance, String command) {
-        try (SshSession ssh = connections.openSsh(instance)) {
-            return ssh.run(command, Duration.ofSeconds(60)).stdout().trim();
-        }
+        return run(flow, instance.getId(), options);
     }
 
     /**

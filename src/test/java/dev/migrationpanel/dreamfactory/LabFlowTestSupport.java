@@ -1,0 +1,93 @@
+package dev.migrationpanel.dreamfactory;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+import dev.migrationpanel.artifact.ArtifactStore;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceConnections;
+import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.instance.TestInstances;
+import dev.migrationpanel.job.FlowService;
+import dev.migrationpanel.job.Job;
+import dev.migrationpanel.job.JobService;
+import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.remote.SshSession;
+
+/**
+ * What the DreamFactory flows' lab tests share: an admin signed in, lab instances registered with their
+ * host key pinned, a flow reviewed and started as the wizard does, a job awaited to its end.
+ */
+abstract class LabFlowTestSupport {
+
+    @Autowired
+    InstanceService instances;
+    @Autowired
+    InstanceConnections connections;
+    @Autowired
+    FlowService flows;
+    @Autowired
+    JobService jobs;
+    @Autowired
+    ArtifactStore artifacts;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    final Lab lab = Lab.get();
+
+    @BeforeEach
+    void signInAsAdmin() {
+        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("lab-admin", null,
+                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+    }
+
+    @AfterEach
+    void signOut() {
+        SecurityContextHolder.clearContext();
+    }
+
+    /** Registers a lab install as its owner with one of its keys; {@code reset} rebuilds it first. */
+    Instance register(String labInstance, String keyType, boolean reset) {
+        if (reset) {
+            Lab.reset(labInstance);
+        }
+        Instance instance = instances.create(TestInstances.labForm(lab, labInstance, labInstance, keyType));
+        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
+        return instances.get(instance.getId());
+    }
+
+    /** Reviews the flow's plan and starts it with the digest shown, as the review page does. */
+    Job start(String flow, long instanceId, Map<String, String> options) {
+        FlowService.Review review = flows.review(flow, instanceId, options);
+        return flows.start(flow, instanceId, review.plan().options(), review.digest());
+    }
+
+    Job await(long jobId, Duration atMost) throws InterruptedException {
+        long until = System.currentTimeMillis() + atMost.toMillis();
+        Job current = jobs.get(jobId);
+        while (current.getStatus().isActive() && System.currentTimeMillis() < until) {
+            Thread.sleep(100);
+            current = jobs.get(jobId);
+        }
+        return current;
+    }
+
+    Job run(String flow, long instanceId, Map<String, String> options) throws InterruptedException {
+        return await(start(flow, instanceId, options).getId(), Duration.ofMinutes(3));
+    }
+
+    /** A command's standard output, trimmed, run over the instance's own SSH login. */
+    String ssh(Instance instance, String command) {
+        try (SshSession ssh = connections.openSsh(instance)) {
+            return ssh.run(command, Duration.ofSeconds(60)).stdout().trim();
+        }
+    }
+}
