@@ -62,6 +62,15 @@ class MigrationWizardController {
         } catch (InvalidInputException e) {
             errors.putAll(e.fieldErrors());
         }
+        // a well-formed id of no instance would otherwise reach the review and fail there, off the wizard
+        if (!errors.containsKey("target")) {
+            String target = given.get("target").trim();
+            try {
+                instances.get(Long.parseLong(target));
+            } catch (NotFoundException e) {
+                errors.put("target", "The target instance " + target + " is not registered");
+            }
+        }
         if (params.containsKey("notFresh") && !params.containsKey("wipeTarget")) {
             errors.put("wipeTarget", "The target is not a fresh install: tick the box to confirm its system DB may be wiped");
         }

@@ -35,6 +35,22 @@ public final class FakeInstall {
         return dir;
     }
 
+    /**
+     * The other tables a DreamFactory install's freshness is judged by, as its installer leaves them: no role, no
+     * lookup, and only the installer's own services.
+     */
+    public static void addInstallerTables(Path dir) throws IOException {
+        sqlite(dir, "create table role (id integer primary key, name text);"
+                + " create table lookup (id integer primary key, name text, value text);"
+                + " create table service (id integer primary key, name text);"
+                + " insert into service (name) values ('system'), ('api_docs'), ('files'), ('logs'), ('db'), ('email'), ('user');");
+    }
+
+    /** Runs SQL on the install's SQLite system DB with the machine's sqlite3. */
+    public static void sqlite(Path dir, String sql) throws IOException {
+        run(dir, "sqlite3", dir.resolve("storage/databases/database.sqlite").toString(), sql);
+    }
+
     public static String sqliteEnv() {
         return "APP_NAME=DreamFactory\nAPP_KEY=" + APP_KEY + "\nDB_CONNECTION=sqlite\n"
                 + "DB_DATABASE=storage/databases/database.sqlite\nDB_PASSWORD=unused-but-secret-pw\n";
