@@ -43,7 +43,7 @@ class MigrationWizardController {
         Instance source = instances.get(id);
         Map<String, String> options = new LinkedHashMap<>(Map.of("target", target == null ? "" : target,
                 "maintenance", "false", "strict", "", "wipeTarget", "false"));
-        return page(source, options, Map.of(), model);
+        return page(source, options, Map.of(), model, null);
     }
 
     @PostMapping
@@ -62,30 +62,36 @@ class MigrationWizardController {
         } catch (InvalidInputException e) {
             errors.putAll(e.fieldErrors());
         }
-        // a well-formed id of no instance would otherwise reach the review and fail there, off the wizard
+        // the pre-flight is run again here, not trusted from the form: what it finds decides what must be ticked
+        MigrationPreflight.Report report = null;
         if (!errors.containsKey("target")) {
             String target = given.get("target").trim();
             try {
-                instances.get(Long.parseLong(target));
+                report = preflight.run(source, instances.get(Long.parseLong(target)));
             } catch (NotFoundException e) {
                 errors.put("target", "The target instance " + target + " is not registered");
             }
         }
-        if (params.containsKey("notFresh") && !params.containsKey("wipeTarget")) {
+        if (report != null && report.blocked()) {
+            errors.put("target", "The pre-flight finds BLOCKING items: fix them first");
+        }
+        if (report != null && !report.targetFresh() && !params.containsKey("wipeTarget")) {
             errors.put("wipeTarget", "The target is not a fresh install: tick the box to confirm its system DB may be wiped");
         }
-        if (params.containsKey("warned") && !params.containsKey("acknowledged")) {
+        if (report != null && report.warned() && !params.containsKey("acknowledged")) {
             errors.put("acknowledged", "Tick the box to say you have read the warnings");
         }
         if (!errors.isEmpty()) {
-            return page(source, given, errors, model);
+            return page(source, given, errors, model, report);
         }
         UriComponentsBuilder review = UriComponentsBuilder.fromPath("/instances/{id}/flows/{flow}");
         given.forEach((key, value) -> review.queryParam("option." + key, value));
         return "redirect:" + review.buildAndExpand(id, DreamFactoryMigrationFlow.ID).encode().toUriString();
     }
 
-    private String page(Instance source, Map<String, String> options, Map<String, String> errors, Model model) {
+    /** The wizard page; {@code report} when the pre-flight of this pair was just run, else it runs here. */
+    private String page(Instance source, Map<String, String> options, Map<String, String> errors, Model model,
+            MigrationPreflight.Report report) {
         model.addAttribute("instance", source);
         model.addAttribute("flow", flow);
         model.addAttribute("candidates", preflight.candidates(source));
@@ -100,10 +106,12 @@ class MigrationWizardController {
             }
         } else if (chosen != null && !chosen.isEmpty()) {
             errors = new LinkedHashMap<>(errors);
-            errors.putIfAbsent("target", "The target must be another registered instance than the source");
+            errors.putIfAbsent("target", chosen.matches("\\d{1,18}")
+                    ? "The target must be another registered instance than the source"
+                    : "Choose the target from the list of registered instances");
         }
         if (target != null) {
-            MigrationPreflight.Report report = preflight.run(source, target);
+            report = report != null ? report : preflight.run(source, target);
             model.addAttribute("target", target);
             model.addAttribute("report", report);
             if (options.get("strict").isEmpty()) {
