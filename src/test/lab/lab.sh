@@ -6,6 +6,7 @@
 #   src/test/lab/lab.sh [up]     build (or rebuild) the lab; idempotent; run as root
 #   src/test/lab/lab.sh down     stop the lab sshd
 #   src/test/lab/lab.sh status   exit 0 when the lab sshd answers and lab.properties exists
+#   src/test/lab/lab.sh web      (re)start the migration instances' apps (PHP's built-in web server)
 #   src/test/lab/lab.sh reset NAME
 #   src/test/lab/reset-instance.sh NAME
 #                                rebuild one instance (e.g. up-mariadb) from scratch: files to a fresh
@@ -21,6 +22,9 @@
 #   ms-mariadb, ms-pgsql, ms-sqlite   sources: owned by dflab, at 7.0.0, database/user ms_lab
 #   mt-mariadb, mt-pgsql, mt-sqlite   targets: owned by dftarget, at 7.1.0, database/user mt_lab,
 #                                     installer data only (a fresh install)
+# Their apps answer on http://127.0.0.1:1808{1,2,3} (ms-*) and 1809{1,2,3} (mt-*) (properties
+# instance.NAME.app.url): PHP's built-in server running public/index.php as the owner, with a stand-in
+# of the REST API calls the panel's migration check makes.
 # Every database of its own is its user's alone (MariaDB grants on it only; PostgreSQL: no CONNECT for
 # PUBLIC), and every instance but df-noenv has an APP_KEY of its own.
 #
@@ -615,6 +619,57 @@ build_instances() {
     done
 }
 
+# ---------------------------------------------------------------------------------- web servers
+
+# instance_web_port NAME: the port the migration instances' app answers on (PHP's built-in server running
+# the install's public/index.php, as its owner); empty for the other instances, which have no web server
+instance_web_port() {
+    case $1 in
+        ms-mariadb) echo 18081 ;; ms-pgsql) echo 18082 ;; ms-sqlite) echo 18083 ;;
+        mt-mariadb) echo 18091 ;; mt-pgsql) echo 18092 ;; mt-sqlite) echo 18093 ;;
+    esac
+}
+
+stop_web_server() { # stop_web_server NAME: the php (and the runuser above it) serving its port
+    local port
+    port=$(instance_web_port "$1")
+    [[ -n $port ]] || return 0
+    pkill -f -- "php -S 127.0.0.1:$port -t " 2>/dev/null || true
+}
+
+start_web_server() { # start_web_server NAME: (re)start its app on 127.0.0.1:PORT
+    local name=$1 port dir
+    port=$(instance_web_port "$name")
+    [[ -n $port ]] || return 0
+    dir=$(instance_dir "$name")
+    stop_web_server "$name"
+    local i
+    for ((i = 0; i < 50; i++)); do port_open "$port" || break; sleep 0.1; done
+    port_open "$port" && die "port $port (web server of $name) is taken by another process"
+    install -d -m 700 "$LAB_DIR/web"
+    # a daemon: no descriptor of ours stays open in it (a caller reading our output through a pipe would
+    # otherwise wait for the server to end)
+    (cd "$dir" && close_inherited_fds && exec setsid runuser -u "$(instance_owner "$name")" -- php -S "127.0.0.1:$port" \
+        -t "$dir/public" "$dir/public/index.php" >>"$LAB_DIR/web/$name.log" 2>&1 </dev/null) &
+    wait_port "$port" "the web server of $name" 20
+}
+
+close_inherited_fds() {
+    local fd
+    for fd in /proc/$BASHPID/fd/*; do
+        fd=${fd##*/}
+        ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
+    done
+    return 0
+}
+
+start_web_servers() {
+    local name
+    for name in "${ALL_INSTANCES[@]}"; do
+        start_web_server "$name"
+    done
+}
+
 # ---------------------------------------------------------------------------------- properties
 
 instance_properties() { # instance_properties NAME: the instance.NAME.* lines
@@ -641,6 +696,7 @@ instance_properties() { # instance_properties NAME: the instance.NAME.* lines
     # chown -R to them works without root
     echo "$p.web.user=$(instance_owner "$name")"
     echo "$p.web.group=$(instance_owner "$name")"
+    [[ -z $(instance_web_port "$name") ]] || echo "$p.app.url=http://127.0.0.1:$(instance_web_port "$name")"
 }
 
 write_properties() {
@@ -725,6 +781,7 @@ cmd_up() {
     create_databases
     build_origin
     build_instances
+    start_web_servers
     write_properties
     chmod -R go-rwx "$LAB_DIR"
     cat >&2 <<EOF
@@ -736,7 +793,7 @@ cmd_up() {
 [lab] upgrades    $LAB_ROOT/up-{mariadb,pgsql,sqlite} at $OLD_VERSION, own databases (reset-instance.sh NAME)
 [lab] migration   sources $LAB_ROOT/ms-{mariadb,pgsql,sqlite} at $OLD_VERSION (dflab, populated),
 [lab]             targets $LAB_ROOT/mt-{mariadb,pgsql,sqlite} at $NEW_VERSION (dftarget, fresh installs);
-[lab]             own databases and APP_KEYs (reset-instance.sh NAME)
+[lab]             own databases and APP_KEYs, apps on http://127.0.0.1:1808x / 1809x (reset-instance.sh NAME)
 [lab] properties  $PROPS
 [lab] took        $((SECONDS - started))s
 EOF
@@ -761,11 +818,16 @@ cmd_reset() {
     source "$LAB_DIR/secrets.env"
     create_instance_database "$name"
     setup_instance "$name"
+    start_web_server "$name"
     log "instance $name reset to $(instance_version "$name") in $((SECONDS - started))s"
     echo "instance $name reset"
 }
 
 cmd_down() {
+    local name
+    for name in "${ALL_INSTANCES[@]}"; do
+        stop_web_server "$name"
+    done
     stop_sshd
     echo "lab sshd stopped"
 }
@@ -792,5 +854,6 @@ case ${1:-up} in
     down) cmd_down ;;
     status) cmd_status ;;
     reset) cmd_reset "${2:-}" ;;
+    web) [[ $(id -u) -eq 0 ]] || die "run as root"; source "$LAB_DIR/secrets.env"; start_web_servers; echo "web servers up" ;;
     *) echo "usage: $0 [up|down|status|reset NAME]" >&2; exit 2 ;;
 esac

@@ -90,6 +90,13 @@ class DreamFactoryMigrationFlow implements Flow {
             }
             o.put(flag, value);
         }
+        String credentials = given.getOrDefault("apiCredentials", "").trim();
+        if (!credentials.isEmpty() && !credentials.matches("[A-Za-z0-9-]{8,64}")) {
+            errors.put("apiEmail", "The API sign-in given for this migration is not valid: enter it again");
+        }
+        if (!credentials.isEmpty()) {
+            o.put("apiCredentials", credentials);
+        }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
@@ -104,6 +111,9 @@ class DreamFactoryMigrationFlow implements Flow {
             target = instances.get(Long.parseLong(o.get("target")));
         } catch (NotFoundException e) {
             throw InvalidInputException.of("target", "The target instance " + o.get("target") + " is not registered");
+        }
+        if (o.containsKey("apiCredentials") && (target.getAppUrl() == null || target.getAppUrl().isBlank())) {
+            throw InvalidInputException.of("apiEmail", "The API check needs the target's app URL: set it on the instance");
         }
         MigrationPreflight.Pair pair = preflight.facts(source, target);
         List<String> refusals = MigrationPreflight.refusals(source, pair, target, o.get("wipeTarget").equals("true"));
@@ -202,6 +212,13 @@ class DreamFactoryMigrationFlow implements Flow {
                         + "added listed as such), APP_KEY equal, values encrypted by the source decrypt with the target's "
                         + "key, the source's tables and .env unchanged since the first step",
                 Map.of("source", String.valueOf(sid), "recordStep", "0")), long_, null));
+        plan.add(o.containsKey("apiCredentials")
+                ? new Step("Verify: sign in to the target's API and compare its lists with the source", tid, tname, false,
+                        new StepSpec.Verify(MigrationApiCheck.ID, "sign in at " + target.getAppUrl() + "/api/v2/user/session "
+                                + "with the credentials given in the wizard (stored encrypted), then GET /api/v2/system/"
+                                + "{user,role,service,app} and compare each list with the source's system DB",
+                                Map.of("source", String.valueOf(sid), "credentials", o.get("apiCredentials"))), short_, null)
+                : DreamFactorySteps.note(target, "Verify: sign in to the target's API", "no API credentials were given (option)"));
         plan.add(target.getAppUrl() == null
                 ? DreamFactorySteps.note(target, "Verify: the target answers over HTTP", "no app URL is set on the target")
                 : new Step("Verify: the target answers over HTTP", null, null, false,

@@ -30,11 +30,14 @@ class MigrationWizardController {
     private final InstanceService instances;
     private final MigrationPreflight preflight;
     private final DreamFactoryMigrationFlow flow;
+    private final MigrationApiCheck apiCheck;
 
-    MigrationWizardController(InstanceService instances, MigrationPreflight preflight, DreamFactoryMigrationFlow flow) {
+    MigrationWizardController(InstanceService instances, MigrationPreflight preflight, DreamFactoryMigrationFlow flow,
+            MigrationApiCheck apiCheck) {
         this.instances = instances;
         this.preflight = preflight;
         this.flow = flow;
+        this.apiCheck = apiCheck;
     }
 
     @GetMapping
@@ -42,7 +45,7 @@ class MigrationWizardController {
     String start(@PathVariable long id, @RequestParam(required = false) String target, Model model) {
         Instance source = instances.get(id);
         Map<String, String> options = new LinkedHashMap<>(Map.of("target", target == null ? "" : target,
-                "maintenance", "false", "strict", "", "wipeTarget", "false"));
+                "maintenance", "false", "strict", "", "wipeTarget", "false", "apiEmail", "", "apiCredentials", ""));
         return page(source, options, Map.of(), model, null);
     }
 
@@ -57,6 +60,20 @@ class MigrationWizardController {
             given.put(flag, String.valueOf(params.containsKey(flag)));
         }
         Map<String, String> errors = new LinkedHashMap<>();
+        given.put("apiCredentials", params.getOrDefault("apiCredentials", "").trim());
+        String apiEmail = params.getOrDefault("apiEmail", "").trim();
+        String apiPassword = params.getOrDefault("apiPassword", "");
+        if (!apiEmail.isEmpty() || !apiPassword.isEmpty()) {
+            if (!apiEmail.matches("[^\\s@]{1,128}@[^\\s@]{1,255}")) {
+                errors.put("apiEmail", "API check: the email of an admin account of the source (it is carried to the target)");
+            } else if (apiPassword.isEmpty() || apiPassword.length() > 1024 || apiPassword.matches("(?s).*[\\r\\n\\x00].*")) {
+                errors.put("apiEmail", "API check: give that account's password (one line)");
+            } else {
+                // kept encrypted in the artifact store: the job's options are stored in clear
+                given.put("apiCredentials", apiCheck.storeCredentials(source, apiEmail, apiPassword));
+            }
+        }
+        given.put("apiEmail", apiEmail);
         try {
             flow.options(source, given);
         } catch (InvalidInputException e) {
@@ -83,6 +100,10 @@ class MigrationWizardController {
         }
         if (!errors.isEmpty()) {
             return page(source, given, errors, model, report);
+        }
+        given.remove("apiEmail");
+        if (given.get("apiCredentials").isEmpty()) {
+            given.remove("apiCredentials");
         }
         UriComponentsBuilder review = UriComponentsBuilder.fromPath("/instances/{id}/flows/{flow}");
         given.forEach((key, value) -> review.queryParam("option." + key, value));
