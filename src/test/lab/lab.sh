@@ -848,7 +848,7 @@ INSERT INTO "user" (name, first_name, last_name, email, password, is_sys_admin, 
 SELECT 'Bench User ' || i, 'Bench' || i, 'User-' || substr(md5('ln' || i), 1, 10), 'bench-user-' || i || '@lab.test',
     '\$2y\$10\$' || substr($sha('pw' || i, 'UTF8')), 'hex'), 1, 53), 0, CASE WHEN i % 7 = 0 THEN 0 ELSE 1 END,
     '+1-555-' || lpad((i % 10000000)::text, 7, '0'), substr($sha('rt' || i, 'UTF8')), 'hex'), 1, 60), $ts, $ts
-FROM generate_series($a, $b) AS i;
+FROM generate_series($a::bigint, $b::bigint) AS i;
 SQL
     done < <(bench_batches "$(bench_rows "$size" 5 "$BENCH_USER_ROW")")
     while read -r a b; do
@@ -856,7 +856,7 @@ SQL
 INSERT INTO lookup (name, value, private, description, created_date, last_modified_date)
 SELECT 'bench_setting_' || i, $sha('lv' || i, 'UTF8')), 'hex') || $sha('lw' || i, 'UTF8')), 'hex'), 0,
     'Setting ' || i || ' of service ' || $services || ' (generated for the benchmark)', $ts, $ts
-FROM generate_series($a, $b) AS i;
+FROM generate_series($a::bigint, $b::bigint) AS i;
 SQL
     done < <(bench_batches "$(bench_rows "$size" 5 "$BENCH_LOOKUP_ROW")")
     while read -r a b; do
@@ -870,7 +870,7 @@ SELECT 1 + i % 1000, $services, (ARRAY['GET', 'POST', 'PATCH', 'DELETE'])[1 + (i
         || $sha('c' || i, 'UTF8')), 'hex') || $sha('d' || i, 'UTF8')), 'hex') || $sha('e' || i, 'UTF8')), 'hex')
         || $sha('f' || i, 'UTF8')), 'hex') || '"}',
     $ts, $ts
-FROM generate_series($a, $b) AS i;
+FROM generate_series($a::bigint, $b::bigint) AS i;
 SQL
     done < <(bench_batches "$(bench_rows "$size" 90 "$BENCH_ACTIVITY_ROW")")
     echo 'ANALYZE "user", lookup, bench_api_activity;'
