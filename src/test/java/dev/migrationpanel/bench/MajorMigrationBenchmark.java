@@ -54,7 +54,8 @@ import dev.migrationpanel.lab.Lab;
  *
  * <pre>src/test/lab/lab.sh bench-pair mariadb 1024 && src/test/lab/lab.sh bench-pair pgsql 1024 \
  *   && ./mvnw -q -Pbenchmark-migration test-compile exec:exec</pre>
- * Arguments: vendors (comma-separated, default {@code mariadb,pgsql}), panel data directory.
+ * Arguments: vendors (comma-separated, default {@code mariadb,pgsql}), panel data directory, the panel's
+ * {@code panel.ssh-connect-timeout} (default {@code 10s}, the panel's own; JDBC socket timeouts are 3 times it).
  */
 public final class MajorMigrationBenchmark {
 
@@ -67,15 +68,17 @@ public final class MajorMigrationBenchmark {
         List<String> vendors = List.of((args.length > 0 ? args[0] : "mariadb,pgsql").split(","));
         Path dataDir = (args.length > 1 ? Path.of(args[1]) : Path.of(System.getProperty("java.io.tmpdir"), "migration-bench"))
                 .toAbsolutePath();
+        String sshTimeout = args.length > 2 ? args[2] : "10s";
         deleteTree(dataDir);
         Files.createDirectories(dataDir);
-        System.out.printf("major migration benchmark: %s; max heap %d MiB, %d CPUs, Java %s; panel data %s%n",
-                String.join(", ", vendors), Runtime.getRuntime().maxMemory() >> 20,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), dataDir);
+        System.out.printf("major migration benchmark: %s; max heap %d MiB, %d CPUs, Java %s; panel data %s; "
+                + "panel.ssh-connect-timeout %s%n", String.join(", ", vendors), Runtime.getRuntime().maxMemory() >> 20,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), dataDir, sshTimeout);
         MajorMigrationBenchmark bench = new MajorMigrationBenchmark();
         List<String> summary = new ArrayList<>();
         try (ConfigurableApplicationContext panel = new SpringApplicationBuilder(MigrationPanelApplication.class)
-                .properties("server.port=0", "logging.level.root=WARN", "panel.data-dir=" + dataDir).run()) {
+                .properties("server.port=0", "logging.level.root=WARN", "panel.data-dir=" + dataDir,
+                "panel.ssh-connect-timeout=" + sshTimeout).run()) {
             SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("benchmark",
                     null, AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
             for (String vendor : vendors) {
