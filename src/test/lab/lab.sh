@@ -8,6 +8,8 @@
 #   src/test/lab/lab.sh status   exit 0 when the lab sshd answers and lab.properties exists
 #   src/test/lab/lab.sh web      (re)start the migration instances' apps (PHP's built-in web server)
 #   src/test/lab/lab.sh reset NAME
+#   src/test/lab/lab.sh bench-pair VENDOR SIZE_MB
+#                                (re)build the benchmark pair of VENDOR (mariadb|pgsql): see below
 #   src/test/lab/reset-instance.sh NAME
 #                                rebuild one instance (e.g. up-mariadb) from scratch: files to a fresh
 #                                clone at its version with its .env, its database dropped and recreated,
@@ -25,6 +27,14 @@
 # Their apps answer on http://127.0.0.1:1808{1,2,3} (ms-*) and 1809{1,2,3} (mt-*) (properties
 # instance.NAME.app.url): PHP's built-in server running public/index.php as the owner, with a stand-in
 # of the REST API calls the panel's migration check makes.
+# Benchmark pairs (not built by `up`; built on demand, see MajorMigrationBenchmark):
+#   src/test/lab/lab.sh bench-pair VENDOR SIZE_MB     VENDOR mariadb or pgsql
+#   bench-src-VENDOR                  source: owned by dflab, at 7.0.0, database/user bench_src, populated,
+#                                     then grown to about SIZE_MB of system-DB rows (users, lookups and a
+#                                     source-only table bench_api_activity), generated server-side in SQL
+#   bench-dst-VENDOR                  target: owned by dftarget, at 7.1.0, database/user bench_dst, fresh
+#   Their properties (instance.bench-src-VENDOR.*, instance.bench-dst-VENDOR.*) are added to lab.properties
+#   (the other keys are left as they are); `up` keeps them there while the installs exist.
 # Every database of its own is its user's alone (MariaDB grants on it only; PostgreSQL: no CONNECT for
 # PUBLIC), and every instance but df-noenv has an APP_KEY of its own.
 #
@@ -62,6 +72,8 @@ INSTANCES=(mariadb pgsql sqlite)
 UP_INSTANCES=(up-mariadb up-pgsql up-sqlite)   # destructive upgrade tests; see reset-instance.sh
 MS_INSTANCES=(ms-mariadb ms-pgsql ms-sqlite)   # major-migration sources (dflab, OLD_VERSION, populated)
 MT_INSTANCES=(mt-mariadb mt-pgsql mt-sqlite)   # major-migration targets (dftarget, NEW_VERSION, fresh)
+BENCH_VENDORS=(mariadb pgsql)                  # benchmark pairs bench-src-VENDOR, bench-dst-VENDOR (bench-pair)
+BENCH_INSTANCES=(bench-src-mariadb bench-dst-mariadb bench-src-pgsql bench-dst-pgsql)
 OLD_VERSION=7.0.0
 NEW_VERSION=7.1.0
 DB_NAME=df_lab
@@ -72,6 +84,10 @@ MS_DB_NAME=ms_lab
 MS_DB_USER=ms_lab
 MT_DB_NAME=mt_lab
 MT_DB_USER=mt_lab
+BENCH_SRC_DB_NAME=bench_src
+BENCH_SRC_DB_USER=bench_src
+BENCH_DST_DB_NAME=bench_dst
+BENCH_DST_DB_USER=bench_dst
 FAILING_MIGRATION_REF=$NEW_VERSION-failing-migration
 BROKEN_COMPOSER_REF=$NEW_VERSION-broken-composer
 MARIADB_PORT=3306
@@ -199,7 +215,7 @@ create_instance_database() {
         mariadb) create_mariadb_database "$(instance_db_name "$1")" "$(instance_db_user "$1")" "$(instance_db_password "$1")" ;;
         pgsql)
             create_pg_database "$(instance_db_name "$1")" "$(instance_db_user "$1")" "$(instance_db_password "$1")"
-            # an up-*, ms-* or mt-* database is its role's alone: other roles cannot even connect to it
+            # an up-*, ms-*, mt-* or bench-* database is its role's alone: other roles cannot even connect to it
             if [[ -n $(instance_group "$1") ]]; then
                 pg_super -c "REVOKE CONNECT, TEMPORARY ON DATABASE $(instance_db_name "$1") FROM PUBLIC"
             fi
@@ -241,7 +257,7 @@ load_secrets() {
     fi
     # secrets added to the lab later are appended, keeping the existing ones
     local i v
-    for i in "${UP_INSTANCES[@]}" "${MS_INSTANCES[@]}" "${MT_INSTANCES[@]}"; do
+    for i in "${UP_INSTANCES[@]}" "${MS_INSTANCES[@]}" "${MT_INSTANCES[@]}" "${BENCH_INSTANCES[@]}"; do
         v=$(instance_db_password_var "$i")
         if [[ $(instance_kind "$i") != sqlite ]] && ! grep -q "^$v=" "$f"; then
             echo "$v=$(random_secret 20)" >>"$f"
@@ -521,16 +537,25 @@ clone_instance() {
 
 # Instance names are those of lab.properties: mariadb, pgsql, sqlite (in df-NAME), noenv (df-noenv),
 # and GROUP-KIND in LAB_ROOT/GROUP-KIND with a database of its own, where GROUP is up (upgrades),
-# ms (major-migration sources) or mt (major-migration targets) and KIND mariadb, pgsql or sqlite.
+# ms (major-migration sources), mt (major-migration targets), bench-src or bench-dst (benchmark pairs, not
+# in ALL_INSTANCES: `up` does not build them) and KIND mariadb, pgsql or sqlite.
 ALL_INSTANCES=("${INSTANCES[@]}" noenv "${UP_INSTANCES[@]}" "${MS_INSTANCES[@]}" "${MT_INSTANCES[@]}")
-instance_group() { case $1 in up-* | ms-* | mt-*) echo "${1%%-*}" ;; esac; }   # empty: a shared df-* one
+instance_group() {   # empty: a shared df-* one
+    case $1 in bench-src-* | bench-dst-*) echo "${1%-*}" ;; up-* | ms-* | mt-*) echo "${1%%-*}" ;; esac
+}
 instance_dir() { if [[ -n $(instance_group "$1") ]]; then echo "$LAB_ROOT/$1"; else echo "$LAB_ROOT/df-$1"; fi; }
-instance_kind() { if [[ -n $(instance_group "$1") ]]; then echo "${1#*-}"; else echo "$1"; fi; }   # mariadb, pgsql, sqlite or noenv
+instance_kind() { if [[ -n $(instance_group "$1") ]]; then echo "${1##*-}"; else echo "$1"; fi; }   # mariadb, pgsql, sqlite or noenv
 instance_db_name() {
-    case $1 in up-*) echo "$UP_DB_NAME" ;; ms-*) echo "$MS_DB_NAME" ;; mt-*) echo "$MT_DB_NAME" ;; *) echo "$DB_NAME" ;; esac
+    case $1 in
+        up-*) echo "$UP_DB_NAME" ;; ms-*) echo "$MS_DB_NAME" ;; mt-*) echo "$MT_DB_NAME" ;;
+        bench-src-*) echo "$BENCH_SRC_DB_NAME" ;; bench-dst-*) echo "$BENCH_DST_DB_NAME" ;; *) echo "$DB_NAME" ;;
+    esac
 }
 instance_db_user() {
-    case $1 in up-*) echo "$UP_DB_USER" ;; ms-*) echo "$MS_DB_USER" ;; mt-*) echo "$MT_DB_USER" ;; *) echo "$DB_USER" ;; esac
+    case $1 in
+        up-*) echo "$UP_DB_USER" ;; ms-*) echo "$MS_DB_USER" ;; mt-*) echo "$MT_DB_USER" ;;
+        bench-src-*) echo "$BENCH_SRC_DB_USER" ;; bench-dst-*) echo "$BENCH_DST_DB_USER" ;; *) echo "$DB_USER" ;;
+    esac
 }
 # the secrets.env variable of the database password: DB_PASSWORD_MARIADB, DB_PASSWORD_UP_PGSQL, ...
 instance_db_password_var() { local v=DB_PASSWORD_${1//-/_}; echo "${v^^}"; }
@@ -538,12 +563,12 @@ instance_db_password() { local v; v=$(instance_db_password_var "$1"); echo "${!v
 instance_app_key() { local v=APP_KEY_${1//-/_}; echo "${!v}"; }
 instance_sqlite_file() { echo "$(instance_dir "$1")/storage/databases/dreamfactory.sqlite"; }
 # the SSH user owning the install (and running it: its web user and group)
-instance_owner() { case $1 in mt-*) echo dftarget ;; *) echo dflab ;; esac; }
+instance_owner() { case $1 in mt-* | bench-dst-*) echo dftarget ;; *) echo dflab ;; esac; }
 # the release it is installed at: the targets are fresh installs of the newer one
-instance_version() { case $1 in mt-*) echo "$NEW_VERSION" ;; *) echo "$OLD_VERSION" ;; esac; }
+instance_version() { case $1 in mt-* | bench-dst-*) echo "$NEW_VERSION" ;; *) echo "$OLD_VERSION" ;; esac; }
 # whether `php artisan lab:populate` adds an admin's content after the installer data: all but the
 # fresh targets (and noenv, which has no database)
-instance_populated() { [[ $1 != mt-* && $1 != noenv ]]; }
+instance_populated() { [[ $1 != mt-* && $1 != bench-dst-* && $1 != noenv ]]; }
 known_instance() {
     local i
     for i in "${ALL_INSTANCES[@]}"; do [[ $1 == "$i" ]] && return 0; done
@@ -746,9 +771,197 @@ write_properties() {
         for name in "${UP_INSTANCES[@]}" "${MS_INSTANCES[@]}" "${MT_INSTANCES[@]}"; do
             instance_properties "$name"
         done
+        # benchmark pairs only while their installs exist (made by bench-pair, not by up)
+        for name in "${BENCH_INSTANCES[@]}"; do
+            if bench_built "$name"; then instance_properties "$name"; fi
+        done
     } >"$tmp"
     chmod 600 "$tmp"
     mv "$tmp" "$PROPS"
+}
+
+# replace_properties NAME...: the instance.NAME.* lines of lab.properties replaced by the current ones,
+# every other line kept as it is (tests running meanwhile read either the old file or the new one)
+replace_properties() {
+    local tmp name pattern=''
+    for name; do pattern+="${pattern:+|}${name//./\\.}"; done
+    tmp=$(mktemp "$PROPS.XXXXXX")
+    {
+        grep -Ev "^instance\.($pattern)\." "$PROPS" || true
+        for name; do instance_properties "$name"; done
+    } >"$tmp"
+    chmod 600 "$tmp"
+    mv "$tmp" "$PROPS"
+}
+
+# ---------------------------------------------------------------------------------- benchmark pairs
+
+bench_built() { [[ -s $(instance_dir "$1")/.env ]]; }
+
+# Rows an admin's install accumulates, generated by the DB server itself in batches of BENCH_BATCH rows:
+# users (bcrypt-shaped hashes, tokens), lookups (long hex values, not encrypted) and bench_api_activity, a
+# wide table of the source only (request ids, JSON payloads of SHA-512 hex): varied text that compresses
+# to about half, not one repeated constant. Shares of the bytes: 5% users, 5% lookups, 90% activity;
+# the row sizes below are the approximate text size of one row in a dump.
+BENCH_BATCH=50000
+BENCH_USER_ROW=250
+BENCH_LOOKUP_ROW=330
+BENCH_ACTIVITY_ROW=1000
+
+# bench_rows SIZE_MB PERCENT ROW_BYTES: how many rows make PERCENT of SIZE_MB
+bench_rows() { echo $(($1 * 1048576 * $2 / 100 / $3)); }
+
+# bench_batches ROWS: "FROM TO" lines covering 1..ROWS in BENCH_BATCH steps
+bench_batches() {
+    local from
+    for ((from = 1; from <= $1; from += BENCH_BATCH)); do
+        echo "$from $((from + BENCH_BATCH - 1 < $1 ? from + BENCH_BATCH - 1 : $1))"
+    done
+}
+
+# bench_mariadb_sql SIZE_MB: the SQL growing a MariaDB source (rows from the SEQUENCE engine's seq_A_to_B)
+bench_mariadb_sql() {
+    local size=$1 a b
+    local ts="TIMESTAMPADD(SECOND, seq, '2024-01-01 00:00:00')"
+    cat <<'SQL'
+CREATE TABLE `bench_api_activity` (
+    `id` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    `user_id` INTEGER NULL,
+    `service_name` VARCHAR(40) NOT NULL,
+    `verb` VARCHAR(8) NOT NULL,
+    `path` VARCHAR(255) NOT NULL,
+    `request_id` CHAR(32) NOT NULL,
+    `status_code` SMALLINT NOT NULL,
+    `duration_ms` INTEGER NOT NULL,
+    `payload` TEXT NULL,
+    `created_date` TIMESTAMP NULL, `last_modified_date` TIMESTAMP NULL,
+    `created_by_id` INTEGER NULL, `last_modified_by_id` INTEGER NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+SQL
+    while read -r a b; do
+        cat <<SQL
+INSERT INTO \`user\` (name, first_name, last_name, email, password, is_sys_admin, is_active, phone, remember_token,
+    created_date, last_modified_date)
+SELECT CONCAT('Bench User ', seq), CONCAT('Bench', seq), CONCAT('User-', SUBSTR(MD5(CONCAT('ln', seq)), 1, 10)),
+    CONCAT('bench-user-', seq, '@lab.test'), CONCAT('\$2y\$10\$', SUBSTR(SHA2(CONCAT('pw', seq), 256), 1, 53)), 0,
+    IF(seq % 7 = 0, 0, 1), CONCAT('+1-555-', LPAD(seq % 10000000, 7, '0')), SUBSTR(SHA2(CONCAT('rt', seq), 256), 1, 60),
+    $ts, $ts
+FROM seq_${a}_to_${b};
+SQL
+    done < <(bench_batches "$(bench_rows "$size" 5 "$BENCH_USER_ROW")")
+    while read -r a b; do
+        cat <<SQL
+INSERT INTO lookup (name, value, private, description, created_date, last_modified_date)
+SELECT CONCAT('bench_setting_', seq), CONCAT(SHA2(CONCAT('lv', seq), 512), SHA2(CONCAT('lw', seq), 512)), 0,
+    CONCAT('Setting ', seq, ' of service ', ELT(1 + seq % 5, 'system', 'mysql_crm', 'files', 'email', 'user'),
+    ' (generated for the benchmark)'), $ts, $ts
+FROM seq_${a}_to_${b};
+SQL
+    done < <(bench_batches "$(bench_rows "$size" 5 "$BENCH_LOOKUP_ROW")")
+    while read -r a b; do
+        cat <<SQL
+INSERT INTO bench_api_activity (user_id, service_name, verb, path, request_id, status_code, duration_ms, payload,
+    created_date, last_modified_date)
+SELECT 1 + seq % 1000, ELT(1 + seq % 5, 'system', 'mysql_crm', 'files', 'email', 'user'),
+    ELT(1 + (seq * 7) % 4, 'GET', 'POST', 'PATCH', 'DELETE'),
+    CONCAT('/api/v2/', ELT(1 + seq % 5, 'system', 'mysql_crm', 'files', 'email', 'user'), '/_table/t', seq % 97, '/', seq),
+    MD5(seq), ELT(1 + (seq * 13) % 5, 200, 200, 201, 404, 500), (seq * 7919) % 5000,
+    CONCAT('{"request_id":"', MD5(seq), '","body":"', SHA2(CONCAT('a', seq), 512), SHA2(CONCAT('b', seq), 512),
+        SHA2(CONCAT('c', seq), 512), SHA2(CONCAT('d', seq), 512), SHA2(CONCAT('e', seq), 512),
+        SHA2(CONCAT('f', seq), 512), '"}'),
+    $ts, $ts
+FROM seq_${a}_to_${b};
+SQL
+    done < <(bench_batches "$(bench_rows "$size" 90 "$BENCH_ACTIVITY_ROW")")
+}
+
+# bench_pgsql_sql SIZE_MB: the same for PostgreSQL (rows from generate_series), as the DB's own role
+bench_pgsql_sql() {
+    local size=$1 a b
+    local ts="timestamp '2024-01-01 00:00:00' + i * interval '1 second'"
+    local services="(ARRAY['system', 'mysql_crm', 'files', 'email', 'user'])[1 + i % 5]"
+    local sha="encode(sha512(convert_to"
+    cat <<SQL
+SET ROLE $BENCH_SRC_DB_USER;
+CREATE TABLE bench_api_activity (
+    id BIGSERIAL PRIMARY KEY,
+    user_id INTEGER NULL,
+    service_name VARCHAR(40) NOT NULL,
+    verb VARCHAR(8) NOT NULL,
+    path VARCHAR(255) NOT NULL,
+    request_id CHAR(32) NOT NULL,
+    status_code SMALLINT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    payload TEXT NULL,
+    created_date TIMESTAMP NULL, last_modified_date TIMESTAMP NULL,
+    created_by_id INTEGER NULL, last_modified_by_id INTEGER NULL
+);
+SQL
+    while read -r a b; do
+        cat <<SQL
+INSERT INTO "user" (name, first_name, last_name, email, password, is_sys_admin, is_active, phone, remember_token,
+    created_date, last_modified_date)
+SELECT 'Bench User ' || i, 'Bench' || i, 'User-' || substr(md5('ln' || i), 1, 10), 'bench-user-' || i || '@lab.test',
+    '\$2y\$10\$' || substr($sha('pw' || i, 'UTF8')), 'hex'), 1, 53), 0, CASE WHEN i % 7 = 0 THEN 0 ELSE 1 END,
+    '+1-555-' || lpad((i % 10000000)::text, 7, '0'), substr($sha('rt' || i, 'UTF8')), 'hex'), 1, 60), $ts, $ts
+FROM generate_series($a::bigint, $b::bigint) AS i;
+SQL
+    done < <(bench_batches "$(bench_rows "$size" 5 "$BENCH_USER_ROW")")
+    while read -r a b; do
+        cat <<SQL
+INSERT INTO lookup (name, value, private, description, created_date, last_modified_date)
+SELECT 'bench_setting_' || i, $sha('lv' || i, 'UTF8')), 'hex') || $sha('lw' || i, 'UTF8')), 'hex'), 0,
+    'Setting ' || i || ' of service ' || $services || ' (generated for the benchmark)', $ts, $ts
+FROM generate_series($a::bigint, $b::bigint) AS i;
+SQL
+    done < <(bench_batches "$(bench_rows "$size" 5 "$BENCH_LOOKUP_ROW")")
+    while read -r a b; do
+        cat <<SQL
+INSERT INTO bench_api_activity (user_id, service_name, verb, path, request_id, status_code, duration_ms, payload,
+    created_date, last_modified_date)
+SELECT 1 + i % 1000, $services, (ARRAY['GET', 'POST', 'PATCH', 'DELETE'])[1 + (i * 7) % 4],
+    '/api/v2/' || $services || '/_table/t' || (i % 97) || '/' || i, md5(i::text),
+    (ARRAY[200, 200, 201, 404, 500])[1 + (i * 13) % 5], (i * 7919) % 5000,
+    '{"request_id":"' || md5(i::text) || '","body":"' || $sha('a' || i, 'UTF8')), 'hex') || $sha('b' || i, 'UTF8')), 'hex')
+        || $sha('c' || i, 'UTF8')), 'hex') || $sha('d' || i, 'UTF8')), 'hex') || $sha('e' || i, 'UTF8')), 'hex')
+        || $sha('f' || i, 'UTF8')), 'hex') || '"}',
+    $ts, $ts
+FROM generate_series($a::bigint, $b::bigint) AS i;
+SQL
+    done < <(bench_batches "$(bench_rows "$size" 90 "$BENCH_ACTIVITY_ROW")")
+    echo 'ANALYZE "user", lookup, bench_api_activity;'
+}
+
+# bench_grow NAME SIZE_MB: grow the source's system DB by about SIZE_MB of rows
+bench_grow() {
+    local name=$1 size=$2 db
+    db=$(instance_db_name "$name")
+    log "growing $name's database $db by about $size MiB of rows (server-side SQL)"
+    case $(instance_kind "$name") in
+        mariadb) bench_mariadb_sql "$size" | mysql_root "$db" ;;
+        pgsql) bench_pgsql_sql "$size" | pg_super -d "$db" ;;
+        *) die "bench pairs are MariaDB or PostgreSQL" ;;
+    esac
+}
+
+# bench_sizes NAME: rows and size of the source's tables, as the server counts them
+bench_sizes() {
+    local name=$1 db
+    db=$(instance_db_name "$name")
+    case $(instance_kind "$name") in
+        mariadb)
+            mysql_root "$db" -e 'ANALYZE TABLE `user`, lookup, bench_api_activity' >/dev/null
+            mysql_root -t "$db" -e "SELECT table_name, table_rows AS rows_estimate,
+            ROUND(data_length / 1048576) AS data_mib, ROUND(index_length / 1048576) AS index_mib
+            FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY data_length DESC LIMIT 4;
+            SELECT ROUND(SUM(data_length + index_length) / 1048576) AS total_mib FROM information_schema.tables
+            WHERE table_schema = DATABASE()" ;;
+        pgsql) pg_super -d "$db" -P pager=off -c "SELECT relname AS table_name, reltuples::bigint AS rows_estimate,
+            pg_size_pretty(pg_table_size(oid)) AS data, pg_size_pretty(pg_indexes_size(oid)) AS indexes
+            FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace
+            ORDER BY pg_table_size(oid) DESC LIMIT 4" \
+            -c "SELECT pg_size_pretty(pg_database_size(current_database())) AS total" ;;
+    esac
 }
 
 # ---------------------------------------------------------------------------------- commands
@@ -823,6 +1036,34 @@ cmd_reset() {
     echo "instance $name reset"
 }
 
+# cmd_bench_pair VENDOR SIZE_MB: (re)build bench-src-VENDOR (7.0.0, dflab, populated, then grown by about
+# SIZE_MB) and bench-dst-VENDOR (7.1.0, dftarget, a fresh install), each with its own database and user
+# (bench_src, bench_dst), and put their properties in lab.properties. Other instances are not touched.
+cmd_bench_pair() {
+    local vendor=${1:-} size=${2:-}
+    [[ $(id -u) -eq 0 ]] || die "run as root"
+    [[ $vendor == mariadb || $vendor == pgsql ]] || die "usage: $0 bench-pair mariadb|pgsql SIZE_MB"
+    [[ $size =~ ^[0-9]{1,5}$ ]] && ((size >= 1)) || die "SIZE_MB: a whole number of MiB (1 to 99999), not '$size'"
+    [[ -s $PROPS && -s $LAB_DIR/secrets.env ]] || die "the lab is not up ($PROPS missing); run: src/test/lab/lab.sh up"
+    [[ -f $ORIGIN/HEAD ]] || die "the lab origin $ORIGIN is missing; run: src/test/lab/lab.sh up"
+    local started=$SECONDS src=bench-src-$vendor dst=bench-dst-$vendor name
+    exec 9>"$LAB_DIR/bench-pair-$vendor.lock"
+    flock -w 10 9 || die "another bench-pair $vendor is still running"
+    start_databases
+    load_secrets
+    for name in "$src" "$dst"; do
+        create_instance_database "$name"
+        setup_instance "$name"
+    done
+    local grown=$SECONDS
+    bench_grow "$src" "$size"
+    log "grown in $((SECONDS - grown))s"
+    replace_properties "$src" "$dst"
+    bench_sizes "$src" >&2
+    log "bench pair $vendor built in $((SECONDS - started))s: $(instance_dir "$src") -> $(instance_dir "$dst")"
+    echo "bench pair $vendor ready"
+}
+
 cmd_down() {
     local name
     for name in "${ALL_INSTANCES[@]}"; do
@@ -855,5 +1096,6 @@ case ${1:-up} in
     status) cmd_status ;;
     reset) cmd_reset "${2:-}" ;;
     web) [[ $(id -u) -eq 0 ]] || die "run as root"; source "$LAB_DIR/secrets.env"; start_web_servers; echo "web servers up" ;;
-    *) echo "usage: $0 [up|down|status|reset NAME]" >&2; exit 2 ;;
+    bench-pair) cmd_bench_pair "${2:-}" "${3:-}" ;;
+    *) echo "usage: $0 [up|down|status|reset NAME|web|bench-pair mariadb|pgsql SIZE_MB]" >&2; exit 2 ;;
 esac
