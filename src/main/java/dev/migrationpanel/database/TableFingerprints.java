@@ -6,7 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -49,24 +48,32 @@ public final class TableFingerprints {
         return tables;
     }
 
+    /** How long one table's read may take: a large table streams for minutes, not the connection's short default. */
+    static final int READ_TIMEOUT_MILLIS = (int) java.time.Duration.ofHours(2).toMillis();
+
+    /**
+     * Streams the table's rows into SHA-256 in a stable order: its primary key where it has one (an index
+     * walk), else every column. PostgreSQL only streams (honours the fetch size) inside a transaction, so the
+     * read runs in one, which is rolled back, when the connection was in autocommit.
+     */
     public static Fingerprint of(Connection connection, String table) throws SQLException {
         String quote = connection.getMetaData().getIdentifierQuoteString().trim();
         String name = quote + table.replace(quote, quote + quote) + quote;
         MessageDigest digest = sha256();
         long rows = 0;
+        boolean autoCommit = connection.getAutoCommit();
+        int networkTimeout = connection.getNetworkTimeout();
+        java.util.concurrent.ExecutorService timeoutExecutor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        connection.setNetworkTimeout(timeoutExecutor, READ_TIMEOUT_MILLIS);
+        connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
             statement.setFetchSize(1000);
-            ResultSetMetaData columns;
             int count;
             try (ResultSet probe = statement.executeQuery("SELECT * FROM " + name + " WHERE 1 = 0")) {
-                columns = probe.getMetaData();
-                count = columns.getColumnCount();
+                count = probe.getMetaData().getColumnCount();
             }
-            StringBuilder order = new StringBuilder();
-            for (int c = 1; c <= count; c++) {
-                order.append(c == 1 ? "" : ", ").append(c);
-            }
-            try (ResultSet rs = statement.executeQuery("SELECT * FROM " + name + (count > 0 ? " ORDER BY " + order : ""))) {
+            String order = orderBy(connection, table, count, quote);
+            try (ResultSet rs = statement.executeQuery("SELECT * FROM " + name + order)) {
                 while (rs.next()) {
                     rows++;
                     for (int c = 1; c <= count; c++) {
@@ -77,8 +84,34 @@ public final class TableFingerprints {
                     digest.update((byte) 0x1e);
                 }
             }
+        } finally {
+            if (autoCommit) { // a caller's own transaction is left alone
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+            connection.setNetworkTimeout(timeoutExecutor, networkTimeout);
+            timeoutExecutor.shutdown();
         }
         return new Fingerprint(rows, HexFormat.of().formatHex(digest.digest()));
+    }
+
+    /** {@code ORDER BY} the primary key's columns, or by every column (by position) when there is none. */
+    static String orderBy(Connection connection, String table, int columns, String quote) throws SQLException {
+        DatabaseMetaData meta = connection.getMetaData();
+        TreeMap<Integer, String> key = new TreeMap<>();
+        try (ResultSet pk = meta.getPrimaryKeys(connection.getCatalog(), connection.getSchema(), table)) {
+            while (pk.next()) {
+                key.put(pk.getInt("KEY_SEQ"), quote + pk.getString("COLUMN_NAME").replace(quote, quote + quote) + quote);
+            }
+        }
+        if (!key.isEmpty()) {
+            return " ORDER BY " + String.join(", ", key.values());
+        }
+        StringBuilder order = new StringBuilder();
+        for (int c = 1; c <= columns; c++) {
+            order.append(c == 1 ? " ORDER BY " : ", ").append(c);
+        }
+        return order.toString();
     }
 
     private static MessageDigest sha256() {

@@ -129,8 +129,17 @@ class MigrationProof {
         SshSession targetSsh = run.ssh(target);
         SshSession sourceSsh = run.ssh(source);
 
+        // the source is read again while the target is read: two servers, two connections, half the wait
+        java.util.concurrent.CompletableFuture<SourceState> sourceNow = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> read(source, sourceSsh));
         report.section("Tables: source " + source.getName() + " (as recorded) against target " + target.getName());
-        Map<String, Fingerprint> after = reader.fingerprints(target, targetSsh);
+        Map<String, Fingerprint> after;
+        try {
+            after = reader.fingerprints(target, targetSsh);
+        } catch (RuntimeException e) {
+            sourceNow.cancel(true);
+            throw e;
+        }
         Set<String> names = new TreeSet<>(before.tables().keySet());
         names.addAll(after.keySet());
         int identical = 0;
@@ -167,7 +176,12 @@ class MigrationProof {
         int decrypted = targetKey == null ? 0 : decryptSamples(report, target, targetSsh, targetKey, after.keySet());
 
         report.section("Source unchanged since step " + (recordStep + 1));
-        SourceState now = read(source, sourceSsh);
+        SourceState now;
+        try {
+            now = sourceNow.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         boolean unchanged = true;
         if (!now.envSha256().equals(before.envSha256())) {
             report.fail(".env of the source changed during the migration");

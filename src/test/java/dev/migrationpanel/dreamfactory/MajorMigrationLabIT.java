@@ -57,6 +57,8 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
 
     @Autowired
     JobLogService logs;
+    @Autowired
+    MigrationApiCheck apiCheck;
 
     private Instance register(String labInstance) {
         return register(labInstance, "ecdsa", true);
@@ -107,9 +109,14 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         String targetEnvBefore = ssh(target, "cd '" + target.getInstallPath() + "' && grep -v '^APP_KEY=' .env");
         String sourceEnvBefore = ssh(source, "cd '" + source.getInstallPath() + "' && sha256sum .env");
 
-        Job job = migrate(source, target, Map.of());
+        // the source's admin, carried to the target: the optional API check signs in with it
+        String credentials = apiCheck.storeCredentials(source, "admin@lab.test", "lab-admin-password");
+        Job job = migrate(source, target, Map.of("apiCredentials", credentials));
 
         assertThat(job.getStatus()).as(job.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(step(job, "Verify: sign in to the target's API").getMessage())
+                .isEqualTo("Signed in as admin@lab.test; 4 endpoints list what the source held");
+        assertThat(step(job, "Verify: the target answers over HTTP").getStatus()).isEqualTo(StepStatus.SUCCEEDED);
         JobStep proof = step(job, DreamFactoryMigrationFlow.PROOF_TITLE);
         assertThat(proof.getStatus()).isEqualTo(StepStatus.SUCCEEDED);
         assertThat(proof.getMessage()).contains("APP_KEY carried", "source unchanged").doesNotContain(" 0 encrypted");
@@ -140,7 +147,8 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
                 .doesNotContain("FAIL").doesNotContain(sourceKey);
         assertThat(logs.after(job.getId(), 0, JobLogService.MAX_PAGE).stream().map(LogLine::line).toList())
                 .as("the job's log").isNotEmpty().noneMatch(l -> l.contains(sourceKey))
-                .noneMatch(l -> l.contains(lab.instance("mt-" + vendor).appKey()));
+                .noneMatch(l -> l.contains(lab.instance("mt-" + vendor).appKey()))
+                .noneMatch(l -> l.contains("lab-admin-password"));
         assertThat(sourceKey)
                 .isNotEqualTo(lab.instance("mt-" + vendor).appKey());
         assertThat(ssh(target, "ls .migration-panel | grep -c '^migration-from-" + source.getId() + "-' || true"))
@@ -182,6 +190,21 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         assertThat(restored.getStatus()).as(restored.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(ssh(target, "cd '" + target.getInstallPath() + "' && sha256sum .env && sqlite3 '" + sqlite
                 + "' .dump | sha256sum")).isEqualTo(targetBefore);
+    }
+
+    @Test
+    void theApiCheckFailsOnCredentialsTheTargetRefuses() throws Exception {
+        Instance source = register("ms-mariadb");
+        Instance target = register("mt-mariadb");
+        String credentials = apiCheck.storeCredentials(source, "admin@lab.test", "not-the-password");
+        Job job = migrate(source, target, Map.of("apiCredentials", credentials));
+
+        assertThat(job.getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(step(job, DreamFactoryMigrationFlow.PROOF_TITLE).getStatus()).isEqualTo(StepStatus.SUCCEEDED);
+        assertThat(step(job, "Verify: sign in to the target's API").getMessage())
+                .isEqualTo("Signing in to the target's API as admin@lab.test failed: HTTP 401 Invalid credentials supplied.");
+        assertThat(logs.after(job.getId(), 0, JobLogService.MAX_PAGE)).extracting(LogLine::line)
+                .noneMatch(l -> l.contains("not-the-password"));
     }
 
     @ParameterizedTest

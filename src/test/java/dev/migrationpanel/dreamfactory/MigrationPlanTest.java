@@ -88,7 +88,10 @@ class MigrationPlanTest {
                 "cd '/opt/dreamfactory' && php artisan cache:clear",
                 "cd '/opt/dreamfactory' && php artisan config:clear",
                 "sudo -n systemctl restart nginx");
-        assertThat(plan.steps().get(plan.steps().size() - 2).title()).isEqualTo(DreamFactoryMigrationFlow.PROOF_TITLE);
+        assertThat(plan.steps().subList(plan.steps().size() - 3, plan.steps().size())).extracting(Step::title)
+                .containsExactly(DreamFactoryMigrationFlow.PROOF_TITLE, "Verify: sign in to the target's API",
+                        "Verify: the target answers over HTTP");
+        assertThat(plan.steps().get(plan.steps().size() - 2).spec()).isInstanceOf(StepSpec.Note.class);
         // the upload takes the source's dump, which is the artifact of the download step it names
         StepSpec.Upload upload = plan.steps().stream().map(Step::spec).filter(StepSpec.Upload.class::isInstance)
                 .map(StepSpec.Upload.class::cast).findFirst().orElseThrow();
@@ -132,6 +135,22 @@ class MigrationPlanTest {
         assertThat(on.steps()).filteredOn(s -> s.title().startsWith("Turn MySQL strict mode off")).hasSize(1);
         assertThat(on.steps()).filteredOn(s -> s.title().startsWith("Maintenance mode on")).singleElement()
                 .satisfies(s -> assertThat(s.instanceId()).isEqualTo(1L));
+    }
+
+    @Test
+    void theApiCheckIsAPanelCheckWithTheCredentialsArtifactNeverThePassword() {
+        Instance source = instance(1, "df-old", DeploymentType.HOST);
+        Instance target = instance(2, "df-new", DeploymentType.HOST);
+        target.setAppUrl("https://df-new.example.com");
+        Plan plan = plan(source, target, DbVendor.MYSQL, Map.of("target", "2",
+                "apiCredentials", "0b6e9a52-7a1c-4f0e-9d3b-5a2f1c7e8d90"));
+        assertThat(plan.steps()).filteredOn(s -> s.title().startsWith("Verify: sign in")).singleElement()
+                .satisfies(s -> assertThat(s.spec()).isEqualTo(new StepSpec.Verify(MigrationApiCheck.ID,
+                        ((StepSpec.Verify) s.spec()).description(), Map.of("source", "1",
+                        "credentials", "0b6e9a52-7a1c-4f0e-9d3b-5a2f1c7e8d90"))));
+        assertThat(plan.options()).containsEntry("apiCredentials", "0b6e9a52-7a1c-4f0e-9d3b-5a2f1c7e8d90");
+        assertThatThrownBy(() -> flow.options(source, Map.of("target", "2", "apiCredentials", "../../x")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("API sign-in");
     }
 
     @Test

@@ -45,6 +45,7 @@ public final class TestInstances {
         form.setWebServer(WebServer.NONE);
         form.setWebUser(li.webUser());
         form.setWebGroup(li.webGroup());
+        form.setAppUrl(lab.optionalProperty("instance." + labInstance + ".app.url"));
         return form;
     }
 
