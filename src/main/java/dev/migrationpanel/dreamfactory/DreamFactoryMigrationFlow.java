@@ -10,7 +10,6 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
-import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.database.RestoreCommands;
 import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.Instance;

@@ -1,10 +1,10 @@
 package dev.migrationpanel.instance;
 
+import static dev.migrationpanel.remote.ShellQuote.quote;
+
 import java.util.List;
 
 import dev.migrationpanel.remote.SecretRefs;
-
-import static dev.migrationpanel.remote.ShellQuote.quote;
 
 /**
  * Runs a command where the install lives: on the SSH host itself, inside a Docker container on it, or
