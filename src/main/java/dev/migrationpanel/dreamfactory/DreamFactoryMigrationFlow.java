@@ -33,6 +33,7 @@ import dev.migrationpanel.web.NotFoundException;
 class DreamFactoryMigrationFlow implements Flow {
 
     static final String ID = "dreamfactory.major-migration";
+    static final String API_CHECK_NEEDS_URL = "The API check needs the app URL of the target: set it on the instance";
     static final String PROOF_TITLE = "Prove the migration: tables, APP_KEY, encrypted values, source unchanged";
 
     private final InstanceService instances;
@@ -112,7 +113,7 @@ class DreamFactoryMigrationFlow implements Flow {
             throw InvalidInputException.of("target", "The target instance " + o.get("target") + " is not registered");
         }
         if (o.containsKey("apiCredentials") && (target.getAppUrl() == null || target.getAppUrl().isBlank())) {
-            throw InvalidInputException.of("apiEmail", "The API check needs the target's app URL: set it on the instance");
+            throw InvalidInputException.of("apiEmail", API_CHECK_NEEDS_URL);
         }
         MigrationPreflight.Pair pair = preflight.facts(source, target);
         List<String> refusals = MigrationPreflight.refusals(source, pair, target, o.get("wipeTarget").equals("true"));

@@ -67,7 +67,7 @@ class MigrationWizardController {
             if (!apiEmail.matches("[^\\s@]{1,128}@[^\\s@]{1,255}")) {
                 errors.put("apiEmail", "API check: the email of an admin account of the source (it is carried to the target)");
             } else if (apiPassword.isEmpty() || apiPassword.length() > 1024 || apiPassword.matches("(?s).*[\\r\\n\\x00].*")) {
-                errors.put("apiEmail", "API check: give that account's password (one line)");
+                errors.put("apiEmail", "API check: give the password of that account (one line)");
             } else {
                 // kept encrypted in the artifact store: the job's options are stored in clear
                 given.put("apiCredentials", apiCheck.storeCredentials(source, apiEmail, apiPassword));
@@ -84,7 +84,11 @@ class MigrationWizardController {
         if (!errors.containsKey("target")) {
             String target = given.get("target").trim();
             try {
-                report = preflight.run(source, instances.get(Long.parseLong(target)));
+                Instance chosen = instances.get(Long.parseLong(target));
+                if (!given.get("apiCredentials").isEmpty() && (chosen.getAppUrl() == null || chosen.getAppUrl().isBlank())) {
+                    errors.put("apiEmail", DreamFactoryMigrationFlow.API_CHECK_NEEDS_URL);
+                }
+                report = preflight.run(source, chosen);
             } catch (NotFoundException e) {
                 errors.put("target", "The target instance " + target + " is not registered");
             }

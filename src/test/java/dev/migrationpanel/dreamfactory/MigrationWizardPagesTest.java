@@ -152,7 +152,8 @@ class MigrationWizardPagesTest {
         assertThat(row(page, "Same DB vendor")).contains(">OK<").contains("SQLite on both sides");
         assertThat(row(page, "Fresh target")).contains(">OK<").contains("no more than a fresh install");
         assertThat(row(page, "Room for the dump")).contains(">OK<").contains("the source DB holds");
-        assertThat(hiddenFields(page)).isEqualTo(Map.of("target", String.valueOf(target.getId())));
+        // a fresh target, no warnings: nothing to confirm, only the chosen target (and no API credentials yet)
+        assertThat(hiddenFields(page)).isEqualTo(Map.of("target", String.valueOf(target.getId()), "apiCredentials", ""));
         // the target list offers the other instance, never the source
         assertThat(page).contains("<option value=\"" + target.getId() + "\" selected=\"selected\">" + target.getName())
                 .doesNotContain("<option value=\"" + source.getId() + "\"");
@@ -177,6 +178,19 @@ class MigrationWizardPagesTest {
         String page = postKeptOnPage(Map.of("target", "987654321"));
         assertThat(fieldErrors(page)).containsExactly("The target instance 987654321 is not registered");
         assertThat(page).doesNotContain("id=\"preflight\"");
+    }
+
+    @Test
+    void apiCheckCredentialsAreCheckedAndNeedTheTargetsAppUrl() throws Exception {
+        String target = String.valueOf(this.target.getId());
+        assertThat(fieldErrors(postKeptOnPage(Map.of("target", target, "apiEmail", "not an email", "apiPassword", "x"))))
+                .containsExactly("API check: the email of an admin account of the source (it is carried to the target)");
+        assertThat(fieldErrors(postKeptOnPage(Map.of("target", target, "apiEmail", "admin@lab.test"))))
+                .containsExactly("API check: give the password of that account (one line)");
+        // well formed, but the target has no app URL to sign in at: said before anything runs, the password not echoed
+        String page = postKeptOnPage(Map.of("target", target, "apiEmail", "admin@lab.test", "apiPassword", "s3cret-pw"));
+        assertThat(fieldErrors(page)).containsExactly("The API check needs the app URL of the target: set it on the instance");
+        assertThat(page).doesNotContain("s3cret-pw").contains("Credentials already");
     }
 
     @Test
