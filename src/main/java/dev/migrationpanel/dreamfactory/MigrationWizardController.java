@@ -68,10 +68,12 @@ class MigrationWizardController {
                 errors.put("apiEmail", "API check: the email of an admin account of the source (it is carried to the target)");
             } else if (apiPassword.isEmpty() || apiPassword.length() > 1024 || apiPassword.matches("(?s).*[\\r\\n\\x00].*")) {
                 errors.put("apiEmail", "API check: give the password of that account (one line)");
-            } else {
-                // kept encrypted in the artifact store: the job's options are stored in clear
-                given.put("apiCredentials", apiCheck.storeCredentials(source, apiEmail, apiPassword));
             }
+        }
+        // new credentials replace what was kept; they are stored only once the whole form is good
+        boolean newCredentials = !apiEmail.isEmpty() && !errors.containsKey("apiEmail");
+        if (newCredentials) {
+            given.put("apiCredentials", "pending-store"); // stands in for the artifact id while the form is checked
         }
         given.put("apiEmail", apiEmail);
         try {
@@ -103,7 +105,14 @@ class MigrationWizardController {
             errors.put("acknowledged", "Tick the box to say you have read the warnings");
         }
         if (!errors.isEmpty()) {
+            if (newCredentials) {
+                given.put("apiCredentials", "");
+            }
             return page(source, given, errors, model, report);
+        }
+        if (newCredentials) {
+            // kept encrypted in the artifact store: the job's options are stored in clear
+            given.put("apiCredentials", apiCheck.storeCredentials(source, apiEmail, apiPassword));
         }
         given.remove("apiEmail");
         if (given.get("apiCredentials").isEmpty()) {
