@@ -172,6 +172,10 @@ class DreamFactoryMigrationFlow implements Flow {
                     new StepSpec.RemoteCommand(targetDeployment.copyIn(staged, importFrom)), long_, null));
         }
 
+        plan.add(DreamFactorySteps.note(target, "Transfer the source's .env to the target", "not copied whole: the target "
+                + "keeps its own DB credentials and settings; the source's .env is in the artifact store (step 2) and "
+                + "its APP_KEY, the value the guide carries, is set in the target's .env below"));
+
         // the target: the guide's steps 4 to 6
         plan.add(o.get("strict").equals("true")
                 ? new Step("Turn MySQL strict mode off ('strict' => false in config/database.php)", tid, tname, true,

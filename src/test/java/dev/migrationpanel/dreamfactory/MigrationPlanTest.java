@@ -128,7 +128,7 @@ class MigrationPlanTest {
         Instance target = instance(2, "df-new", DeploymentType.HOST);
         Plan off = plan(source, target, DbVendor.MYSQL, Map.of("target", "2"));
         assertThat(off.steps()).filteredOn(s -> s.spec() instanceof StepSpec.Note).extracting(Step::title)
-                .contains("Maintenance mode on the source", "MySQL strict mode");
+                .contains("Maintenance mode on the source", "MySQL strict mode", "Transfer the source's .env to the target");
         Plan on = plan(source, target, DbVendor.MYSQL, Map.of("target", "2", "maintenance", "true", "strict", "true"));
         assertThat(commands(on)).containsSubsequence("cd '/opt/dreamfactory' && php artisan down",
                 "cd '/opt/dreamfactory' && php artisan up");
