@@ -23,6 +23,11 @@ public enum DbVendor {
         this.defaultPort = defaultPort;
     }
 
+    /** A table or column name quoted for this vendor's SQL (backticks for MySQL/MariaDB, double quotes elsewhere). */
+    public String quoteName(String name) {
+        return this == MYSQL ? "`" + name.replace("`", "``") + "`" : "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
     public String code() { return code; }
     public String label() { return label; }
     public int defaultPort() { return defaultPort; }

@@ -109,7 +109,7 @@ class MigrationApiCheck implements JobCheck {
                 Object name = ((Map<?, ?>) row).get(e[2].equals("email") ? "email" : "name");
                 onTarget.add(String.valueOf(name != null ? name : ((Map<?, ?>) row).get("name")));
             }
-            String table = vendor == DbVendor.MYSQL ? "`" + e[1] + "`" : "\"" + e[1] + "\"";
+            String table = vendor.quoteName(e[1]);
             TreeSet<String> onSource = new TreeSet<>();
             reader.query(source, run.ssh(source), "SELECT " + e[2] + " AS n FROM " + table)
                     .forEach(r -> onSource.add(r.get("n")));

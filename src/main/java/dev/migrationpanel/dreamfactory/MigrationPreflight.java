@@ -12,12 +12,9 @@ import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 
 import dev.migrationpanel.artifact.ArtifactProperties;
-import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.database.DatabaseException;
-import dev.migrationpanel.database.DatabaseSize;
 import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.database.DbVendor;
-import dev.migrationpanel.database.InstanceDbConnection;
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
 import dev.migrationpanel.instance.Deployment;
@@ -45,16 +42,16 @@ class MigrationPreflight {
     private final InstanceConnections connections;
     private final DreamFactorySteps steps;
     private final SystemDbReader reader;
-    private final ArtifactStore artifacts;
+    private final DumpRoom room;
     private final ArtifactProperties artifactProperties;
 
     MigrationPreflight(InstanceService instances, InstanceConnections connections, DreamFactorySteps steps,
-            SystemDbReader reader, ArtifactStore artifacts, ArtifactProperties artifactProperties) {
+            SystemDbReader reader, DumpRoom room, ArtifactProperties artifactProperties) {
         this.instances = instances;
         this.connections = connections;
         this.steps = steps;
         this.reader = reader;
-        this.artifacts = artifacts;
+        this.room = room;
         this.artifactProperties = artifactProperties;
     }
 
@@ -126,7 +123,7 @@ class MigrationPreflight {
 
     /** Rows of a table (0 when it does not exist); with {@code except}, rows whose name is not one of them. */
     private long count(Instance instance, SshSession ssh, DbVendor vendor, String table, List<String> except) {
-        String name = vendor == DbVendor.MYSQL ? "`" + table + "`" : "\"" + table + "\"";
+        String name = vendor.quoteName(table);
         String where = except == null ? "" : " WHERE name NOT IN (" + String.join(", ",
                 except.stream().map(n -> "'" + n + "'").toList()) + ")";
         try {
@@ -197,9 +194,7 @@ class MigrationPreflight {
                             + ": migrate:fresh wipes it; confirm below to go on"));
             // a target that is not fresh is a warning here: the wizard asks for the confirmation the plan needs
             refusals.addAll(refusals(source, new Pair(from.facts, to.facts, content), target, true));
-            if (from.dbBytes >= 0) {
-                p.add(room(from.dbBytes, to.homeFree));
-            }
+            p.add(roomForDump(from.dbBytes, to.homeFree));
         } else {
             refusals.add("Both instances must be reachable to plan the migration");
         }
@@ -264,29 +259,19 @@ class MigrationPreflight {
 
     private long dbBytes(Instance instance, SshSession ssh, DbSettings db) {
         try {
-            if (db.vendor() == DbVendor.SQLITE) {
-                String size = ssh.run(Deployment.of(instance).wrap("stat -c %s " + quote(db.sqlitePath())), TIMEOUT).stdout().trim();
-                return size.matches("\\d+") ? Long.parseLong(size) : -1;
-            }
-            try (InstanceDbConnection c = connections.openDb(instance, ssh, db)) {
-                return DatabaseSize.bytes(c, db.vendor());
-            }
-        } catch (RuntimeException | java.sql.SQLException e) {
-            return -1;
+            return room.dbBytes(instance, ssh, db);
+        } catch (DatabaseException | RemoteException e) {
+            return -1; // said as "an unknown amount"; the room item then warns
         }
     }
 
     /** The dump is stored by the panel, then staged on the target: both need room for it. */
-    private CheckItem room(long dbBytes, long targetFree) {
-        java.nio.file.Path store = artifacts.directory().toAbsolutePath();
-        while (store.getParent() != null && !java.nio.file.Files.exists(store)) {
-            store = store.getParent();
-        }
-        long panelFree = store.toFile().getUsableSpace();
-        String text = "the source DB holds " + mib(dbBytes) + "; " + mib(targetFree) + " free in the target's staging "
-                + "directory, " + mib(panelFree) + " free in the panel's artifact store (the dump is kept "
+    private CheckItem roomForDump(long dbBytes, long targetFree) {
+        long panelFree = room.panelFree();
+        String text = "the source DB holds " + DumpRoom.mib(dbBytes) + "; " + DumpRoom.mib(targetFree)
+                + " free in the target's staging directory, " + DumpRoom.mib(panelFree) + " free in the panel's artifact store (the dump is kept "
                 + artifactProperties.keepDays() + " days there)";
-        if (targetFree < 0) {
+        if (targetFree < 0 || dbBytes < 0) {
             return CheckItem.warning("Room for the dump", text);
         }
         return dbBytes > targetFree ? CheckItem.blocking("Room for the dump", "Target disk too small: " + text)
@@ -328,10 +313,6 @@ class MigrationPreflight {
         int major = Integer.parseInt(m.group(1));
         int minor = Integer.parseInt(m.group(2));
         return major > min[0] || major == min[0] && minor >= min[1];
-    }
-
-    private static String mib(long bytes) {
-        return bytes < 0 ? "an unknown amount" : Math.max(1, bytes / (1024 * 1024)) + " MiB";
     }
 
     /** For the wizard's target list: the other registered DreamFactory instances. */

@@ -9,12 +9,7 @@ import java.util.TreeSet;
 
 import org.springframework.stereotype.Service;
 
-import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.database.DatabaseException;
-import dev.migrationpanel.database.DatabaseSize;
-import dev.migrationpanel.database.DbSettings;
-import dev.migrationpanel.database.DbVendor;
-import dev.migrationpanel.database.InstanceDbConnection;
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
 import dev.migrationpanel.instance.Instance;
@@ -39,14 +34,14 @@ class UpgradePreflight {
     private final InstanceService instances;
     private final InstanceCheckService checks;
     private final InstanceConnections connections;
-    private final ArtifactStore artifacts;
+    private final DumpRoom room;
 
     UpgradePreflight(InstanceService instances, InstanceCheckService checks, InstanceConnections connections,
-            ArtifactStore artifacts) {
+            DumpRoom room) {
         this.instances = instances;
         this.checks = checks;
         this.connections = connections;
-        this.artifacts = artifacts;
+        this.room = room;
     }
 
     record Report(InstanceCheck check, List<CheckItem> upgradeItems, List<String> refs) {
@@ -126,36 +121,19 @@ class UpgradePreflight {
     private CheckItem dumpRoom(Instance instance, SshSession ssh) {
         long dbBytes;
         try {
-            DbSettings db = connections.dbSettings(instance, ssh);
-            if (db.vendor() == DbVendor.SQLITE) {
-                String size = ssh.run("stat -c %s " + quote(db.sqlitePath()), TIMEOUT).stdout().trim();
-                dbBytes = size.matches("\\d+") ? Long.parseLong(size) : -1;
-            } else {
-                try (InstanceDbConnection c = connections.openDb(instance, ssh, db)) {
-                    dbBytes = DatabaseSize.bytes(c, db.vendor());
-                }
-            }
-        } catch (DatabaseException | RemoteException | java.sql.SQLException e) {
+            dbBytes = room.dbBytes(instance, ssh, connections.dbSettings(instance, ssh));
+        } catch (DatabaseException | RemoteException e) {
             return CheckItem.warning("Room for the dump", "Could not measure the DB: " + e.getMessage());
         }
         CommandResult home = ssh.run("df -Pk \"$HOME\" | tail -n 1 | awk '{print $4}'", TIMEOUT);
         long homeFree = home.stdout().trim().matches("\\d+") ? Long.parseLong(home.stdout().trim()) * 1024 : -1;
-        java.nio.file.Path store = artifacts.directory().toAbsolutePath();
-        while (store.getParent() != null && !java.nio.file.Files.exists(store)) {
-            store = store.getParent(); // not created until the first artifact
-        }
-        long panelFree = store.toFile().getUsableSpace();
-        String text = "the DB holds " + mib(dbBytes) + "; " + mib(homeFree) + " free in the SSH user's home (staging), "
-                + mib(panelFree) + " free in the panel's artifact store";
-        if (dbBytes < 0 || homeFree < 0) {
+        long panelFree = room.panelFree();
+        String text = "the DB holds " + DumpRoom.mib(dbBytes) + "; " + DumpRoom.mib(homeFree) + " free in the SSH user's "
+                + "home (staging), " + DumpRoom.mib(panelFree) + " free in the panel's artifact store";
+        if (homeFree < 0) {
             return CheckItem.warning("Room for the dump", text);
         }
-        // a plain-text dump is about as large as the data; compressed in the store it is far smaller
         return dbBytes > homeFree || dbBytes > panelFree ? CheckItem.blocking("Room for the dump", text)
                 : CheckItem.ok("Room for the dump", text);
-    }
-
-    private static String mib(long bytes) {
-        return bytes < 0 ? "an unknown amount" : Math.max(1, bytes / (1024 * 1024)) + " MiB";
     }
 }
