@@ -214,7 +214,8 @@ public class SshSession implements AutoCloseable {
                 drain(lines, listener);
             }
             int exit = channel.getExitStatus();
-            if (exit < 0 && !session.isConnected()) {
+            // no exit status: the connection died under the command (given a moment to notice) or the server sent none
+            if (exit < 0 && !stillConnected()) {
                 throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address + " was lost while a command was running");
             }
             return exit;
