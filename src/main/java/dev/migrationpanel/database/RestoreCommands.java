@@ -46,16 +46,40 @@ public final class RestoreCommands {
      */
     public static String importInto(DbSettings db, String dumpFile) {
         return switch (db.vendor()) {
-            case MYSQL -> "test -r " + quote(dumpFile) + " && sed -e " + quote("/^USE `[^`]*`;$/d") + " -e "
-                    + quote("s/DEFINER=`[^`]*`@`[^`]*`//g") + " " + quote(dumpFile) + " | MYSQL_PWD="
-                    + DumpCommands.DB_PASSWORD + " mysql -h " + quote(db.host()) + " -P " + db.port() + " -u "
-                    + quote(db.username()) + " " + quote(db.database());
-            case PGSQL -> "PGPASSWORD=" + DumpCommands.DB_PASSWORD + " psql -X -q -v ON_ERROR_STOP=1 --single-transaction -h "
-                    + quote(db.host()) + " -p " + db.port() + " -U " + quote(db.username()) + " -d " + quote(db.database())
-                    + " -f " + quote(dumpFile);
+            case MYSQL -> "test -r " + quote(dumpFile) + " && " + mysqlImport(db, " " + quote(dumpFile));
+            case PGSQL -> psqlImport(db, " --single-transaction") + " -f " + quote(dumpFile);
             case SQLITE -> "test -r " + quote(dumpFile) + " && sqlite3 -bail " + quote(db.sqlitePath()) + " < " + quote(dumpFile);
-            case SQLSRV -> throw new DatabaseException("SQL Server: the panel cannot import into this DB yet; import it with "
-                    + "SQL Server Management Studio");
+            case SQLSRV -> throw sqlServer();
         };
+    }
+
+    /**
+     * The same import reading the dump from standard input, as {@link DumpCommands#dumpToStdout} sends it.
+     * psql gets no {@code --single-transaction}: the stream brings its own {@code BEGIN;}/{@code COMMIT;}, so an
+     * input that ends early commits nothing (psql's own framing would commit whatever had arrived).
+     */
+    public static String importStream(DbSettings db) {
+        return switch (db.vendor()) {
+            case MYSQL -> mysqlImport(db, "");
+            case PGSQL -> psqlImport(db, "");
+            case SQLITE -> "sqlite3 -bail " + quote(db.sqlitePath());
+            case SQLSRV -> throw sqlServer();
+        };
+    }
+
+    private static String mysqlImport(DbSettings db, String fromFile) {
+        return "sed -e " + quote("/^USE `[^`]*`;$/d") + " -e " + quote("s/DEFINER=`[^`]*`@`[^`]*`//g") + fromFile
+                + " | MYSQL_PWD=" + DumpCommands.DB_PASSWORD + " mysql -h " + quote(db.host()) + " -P " + db.port() + " -u "
+                + quote(db.username()) + " " + quote(db.database());
+    }
+
+    private static String psqlImport(DbSettings db, String options) {
+        return "PGPASSWORD=" + DumpCommands.DB_PASSWORD + " psql -X -q -v ON_ERROR_STOP=1" + options + " -h " + quote(db.host()) + " -p "
+                + db.port() + " -U " + quote(db.username()) + " -d " + quote(db.database());
+    }
+
+    private static DatabaseException sqlServer() {
+        return new DatabaseException("SQL Server: the panel cannot import into this DB yet; import it with "
+                + "SQL Server Management Studio");
     }
 }

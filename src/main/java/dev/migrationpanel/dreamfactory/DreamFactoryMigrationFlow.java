@@ -10,6 +10,9 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
+import dev.migrationpanel.database.DbSettings;
+import dev.migrationpanel.database.DbVendor;
+import dev.migrationpanel.database.DumpCommands;
 import dev.migrationpanel.database.RestoreCommands;
 import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.Instance;
@@ -35,6 +38,11 @@ class DreamFactoryMigrationFlow implements Flow {
     static final String ID = "dreamfactory.major-migration";
     static final String API_CHECK_NEEDS_URL = "The API check needs the app URL of the target: set it on the instance";
     static final String PROOF_TITLE = "Prove the migration: tables, APP_KEY, encrypted values, source unchanged";
+    static final String STREAM = "stream";
+    static final String STAGED = "staged";
+    static final String STREAM_NEEDS_HOST = "The dump streams into a plain host only: a container or pod receives it "
+            + "by docker cp / kubectl cp, as the guide says (choose the staged transfer)";
+    static final String STREAM_TITLE = "Dump the source's system DB straight into the target's import (stored on the way)";
 
     private final InstanceService instances;
     private final DreamFactorySteps steps;
@@ -90,6 +98,11 @@ class DreamFactoryMigrationFlow implements Flow {
             }
             o.put(flag, value);
         }
+        String transfer = given.getOrDefault("transfer", "").trim();
+        if (!transfer.isEmpty() && !transfer.equals(STREAM) && !transfer.equals(STAGED)) {
+            errors.put("transfer", "The transfer is 'stream' or 'staged'");
+        }
+        o.put("transfer", transfer);
         String credentials = given.getOrDefault("apiCredentials", "").trim();
         if (!credentials.isEmpty() && !credentials.matches("[A-Za-z0-9-]{8,64}")) {
             errors.put("apiEmail", "The API sign-in given for this migration is not valid: enter it again");
@@ -115,6 +128,9 @@ class DreamFactoryMigrationFlow implements Flow {
         if (o.containsKey("apiCredentials") && (target.getAppUrl() == null || target.getAppUrl().isBlank())) {
             throw InvalidInputException.of("apiEmail", API_CHECK_NEEDS_URL);
         }
+        if (STREAM.equals(o.get("transfer")) && !streamable(target)) {
+            throw InvalidInputException.of("transfer", STREAM_NEEDS_HOST);
+        }
         MigrationPreflight.Pair pair = preflight.facts(source, target);
         List<String> refusals = MigrationPreflight.refusals(source, pair, target, o.get("wipeTarget").equals("true"));
         if (!refusals.isEmpty()) {
@@ -123,7 +139,24 @@ class DreamFactoryMigrationFlow implements Flow {
         return build(source, pair.source(), target, pair.target(), o);
     }
 
-    /** The plan from checked options and facts read from both sides: a value, testable without a server. */
+    /** Whether the dump can stream into the target's import: its DB client runs on the SSH host itself. */
+    static boolean streamable(Instance target) {
+        return !Deployment.of(target).copiesThroughHost();
+    }
+
+    /** The transfer chosen, or the default: streamed into a plain host, staged (docker cp / kubectl cp) otherwise. */
+    static String transfer(Map<String, String> o, Instance target) {
+        String chosen = o.getOrDefault("transfer", "");
+        return chosen.isEmpty() ? (streamable(target) ? STREAM : STAGED) : chosen;
+    }
+
+    /**
+     * The plan from checked options and facts read from both sides: a value, testable without a server.
+     * Staged, it is the guide's order word for word: dump to a file, into the store, to the target, then the
+     * target's migrate:fresh, migrate:reset and import. Streamed, the target is prepared (fresh, reset) before
+     * the dump, which then flows from the source's dump tool through the panel (a copy stored) into the
+     * target's import, the two running at once like the pipe an admin would type; the rest is the same.
+     */
     static Plan build(Instance source, DreamFactorySteps.Facts sourceFacts, Instance target,
             DreamFactorySteps.Facts targetFacts, Map<String, String> o) {
         Long sid = source.getId();
@@ -131,11 +164,10 @@ class DreamFactoryMigrationFlow implements Flow {
         String sname = source.getName();
         String tname = target.getName();
         Deployment targetDeployment = Deployment.of(target);
-        String scd = "cd " + quote(source.getInstallPath()) + " && ";
         String tcd = "cd " + quote(target.getInstallPath()) + " && ";
         Duration short_ = DreamFactorySteps.SHORT;
         Duration long_ = DreamFactorySteps.LONG;
-        boolean maintenance = o.get("maintenance").equals("true");
+        boolean streamed = transfer(o, target).equals(STREAM);
         List<Step> plan = new ArrayList<>();
 
         // the source: only read
@@ -143,33 +175,31 @@ class DreamFactoryMigrationFlow implements Flow {
                 new StepSpec.Verify(MigrationProof.RECORD_SOURCE, "row counts and SHA-256 of every system table of "
                         + sname + ", and the SHA-256 of its .env, stored as an artifact", Map.of()), long_, null));
         plan.addAll(DreamFactorySteps.captureEnv(source, sourceFacts));
-        plan.add(maintenance
-                ? new Step("Maintenance mode on (source, during the dump)", sid, sname, true,
-                        new StepSpec.RemoteCommand(Deployment.of(source).wrap(scd + "php artisan down")), short_, "php artisan up")
-                : DreamFactorySteps.note(source, "Maintenance mode on the source", "off for this migration (option): "
-                        + "changes made on the source during the dump may be missing on the target"));
-        List<Step> dump = DreamFactorySteps.dbBackup(source, sourceFacts, "migration");
-        plan.addAll(dump);
-        int dumpStep = plan.size() - dump.size() + indexOfTitle(dump, DreamFactorySteps.DUMP_DOWNLOAD_TITLE);
-        if (maintenance) {
-            plan.add(new Step("Maintenance mode off (source)", sid, sname, true,
-                    new StepSpec.RemoteCommand(Deployment.of(source).wrap(scd + "php artisan up")), short_, null));
-        }
-
-        // the target: backed up before anything changes
-        plan.addAll(DreamFactorySteps.captureEnv(target, targetFacts));
-        plan.addAll(DreamFactorySteps.dbBackup(target, targetFacts, "before-migration"));
-
-        // the transfer, by the target's deployment path
         String staged = targetFacts.workDir() + "/migration-from-" + sid + "-dump.sql";
         String importFrom = staged;
-        // (the target's private work directory exists: its DB backup above made it)
-        plan.add(new Step("Transfer the dump to the target (SFTP)", tid, tname, false,
-                new StepSpec.Upload(dumpStep, staged), long_, "rm -f " + staged));
-        if (targetDeployment.copiesThroughHost()) {
-            importFrom = "/tmp/panel-migration-from-" + sid + "-dump.sql";
-            plan.add(new Step("Copy the dump into the " + targetDeployment.kindLabel(), tid, tname, false,
-                    new StepSpec.RemoteCommand(targetDeployment.copyIn(staged, importFrom)), long_, null));
+        if (!streamed) {
+            plan.addAll(maintenance(source, o, true));
+            List<Step> dump = DreamFactorySteps.dbBackup(source, sourceFacts, "migration");
+            plan.addAll(dump);
+            int dumpStep = plan.size() - dump.size() + indexOfTitle(dump, DreamFactorySteps.DUMP_DOWNLOAD_TITLE);
+            plan.addAll(maintenance(source, o, false));
+
+            // the target: backed up before anything changes
+            plan.addAll(DreamFactorySteps.captureEnv(target, targetFacts));
+            plan.addAll(DreamFactorySteps.dbBackup(target, targetFacts, "before-migration"));
+
+            // the transfer, by the target's deployment path
+            // (the target's private work directory exists: its DB backup above made it)
+            plan.add(new Step("Transfer the dump to the target (SFTP)", tid, tname, false,
+                    new StepSpec.Upload(dumpStep, staged), long_, "rm -f " + staged));
+            if (targetDeployment.copiesThroughHost()) {
+                importFrom = "/tmp/panel-migration-from-" + sid + "-dump.sql";
+                plan.add(new Step("Copy the dump into the " + targetDeployment.kindLabel(), tid, tname, false,
+                        new StepSpec.RemoteCommand(targetDeployment.copyIn(staged, importFrom)), long_, null));
+            }
+        } else {
+            plan.addAll(DreamFactorySteps.captureEnv(target, targetFacts));
+            plan.addAll(DreamFactorySteps.dbBackup(target, targetFacts, "before-migration"));
         }
 
         plan.add(DreamFactorySteps.note(target, "Transfer the source's .env to the target", "not copied whole: the target "
@@ -192,15 +222,27 @@ class DreamFactoryMigrationFlow implements Flow {
         plan.add(new Step("Drop the empty migrations table migrate:reset leaves (the dump brings the source's)", tid, tname,
                 true, new StepSpec.Sql("DROP TABLE IF EXISTS migrations", false), short_,
                 "restore the target's DB backup taken above"));
-        plan.add(new Step("Import the dump (" + targetFacts.db().vendor().label() + ")", tid, tname, true,
-                new StepSpec.RemoteCommand(targetDeployment.wrap(RestoreCommands.importInto(targetFacts.db(), importFrom))),
-                long_, "restore the target's DB backup taken above"));
+        if (streamed) {
+            DbSettings sdb = sourceFacts.db();
+            plan.addAll(maintenance(source, o, true));
+            plan.add(new Step(STREAM_TITLE, tid, tname, true, new StepSpec.Stream(sid, sname,
+                    Deployment.of(source).wrap(DumpCommands.dumpToStdout(sdb, sdb.vendor() == DbVendor.MYSQL)),
+                    RestoreCommands.importStream(targetFacts.db()), sname + "-migration-" + sdb.vendor().code() + "-dump.sql",
+                    "DB_DUMP", true), long_, "restore the target's DB backup taken above"));
+            plan.addAll(maintenance(source, o, false));
+        } else {
+            plan.add(new Step("Import the dump (" + targetFacts.db().vendor().label() + ")", tid, tname, true,
+                    new StepSpec.RemoteCommand(targetDeployment.wrap(RestoreCommands.importInto(targetFacts.db(), importFrom))),
+                    long_, "restore the target's DB backup taken above"));
+        }
         plan.add(new Step("Apply the new release's schema (artisan migrate --seed)", tid, tname, true,
                 new StepSpec.RemoteCommand(targetDeployment.wrap(tcd + "php artisan migrate --seed --force")), long_,
                 "restore the target's DB backup taken above"));
-        plan.add(new Step("Remove the staged dump", tid, tname, false, new StepSpec.RemoteCommand("rm -f " + quote(staged)
-                + (targetDeployment.copiesThroughHost() ? " && " + targetDeployment.wrap("rm -f " + quote(importFrom)) : "")),
-                short_, null));
+        if (!streamed) {
+            plan.add(new Step("Remove the staged dump", tid, tname, false, new StepSpec.RemoteCommand("rm -f " + quote(staged)
+                    + (targetDeployment.copiesThroughHost() ? " && " + targetDeployment.wrap("rm -f " + quote(importFrom)) : "")),
+                    short_, null));
+        }
         plan.add(new Step("Set APP_KEY in the target's .env to the source's (that line only)", tid, tname, true,
                 new StepSpec.RemoteCommand(targetDeployment.wrap(tcd + setAppKey(SecretRefs.ref(sid, "env.APP_KEY")))), short_,
                 "the target's .env captured above"));
@@ -229,6 +271,7 @@ class DreamFactoryMigrationFlow implements Flow {
                         new StepSpec.HttpCheck(target.getAppUrl(), 200, null), short_, null));
 
         Map<String, String> options = new LinkedHashMap<>(o);
+        options.put("transfer", streamed ? STREAM : STAGED);
         options.put("sourceVersion", sourceFacts.version() == null ? "" : sourceFacts.version());
         options.put("targetVersion", targetFacts.version() == null ? "" : targetFacts.version());
         options.put("targetName", tname);
@@ -258,6 +301,21 @@ class DreamFactoryMigrationFlow implements Flow {
                         + " return $m[1] . $body . $m[3]; }, $s, 1, $n);"
                         + " if ($n !== 1) { fwrite(STDERR, \"no 'mysql' connection in config/database.php\\n\"); exit(1); }"
                         + " file_put_contents($f, $s); echo \"strict mode off\\n\";");
+    }
+
+    /** Maintenance mode on the source (before its dump) or off (after), or the note that it stays off. */
+    private static List<Step> maintenance(Instance source, Map<String, String> o, boolean on) {
+        if (!o.get("maintenance").equals("true")) {
+            return on ? List.of(DreamFactorySteps.note(source, "Maintenance mode on the source", "off for this migration "
+                    + "(option): changes made on the source during the dump may be missing on the target")) : List.of();
+        }
+        String command = Deployment.of(source).wrap("cd " + quote(source.getInstallPath()) + " && php artisan "
+                + (on ? "down" : "up"));
+        return List.of(on
+                ? new Step("Maintenance mode on (source, during the dump)", source.getId(), source.getName(), true,
+                        new StepSpec.RemoteCommand(command), DreamFactorySteps.SHORT, "php artisan up")
+                : new Step("Maintenance mode off (source)", source.getId(), source.getName(), true,
+                        new StepSpec.RemoteCommand(command), DreamFactorySteps.SHORT, null));
     }
 
     private static int indexOfTitle(List<Step> steps, String title) {

@@ -45,7 +45,8 @@ class MigrationWizardController {
     String start(@PathVariable long id, @RequestParam(required = false) String target, Model model) {
         Instance source = instances.get(id);
         Map<String, String> options = new LinkedHashMap<>(Map.of("target", target == null ? "" : target,
-                "maintenance", "false", "strict", "", "wipeTarget", "false", "apiEmail", "", "apiCredentials", ""));
+                "maintenance", "false", "strict", "", "wipeTarget", "false", "apiEmail", "", "apiCredentials", "",
+                "transfer", ""));
         return page(source, options, Map.of(), model, null);
     }
 
@@ -55,6 +56,7 @@ class MigrationWizardController {
         Instance source = instances.get(id);
         Map<String, String> given = new LinkedHashMap<>();
         given.put("target", params.getOrDefault("target", ""));
+        given.put("transfer", params.getOrDefault("transfer", ""));
         // unticked checkboxes send nothing
         for (String flag : new String[] {"maintenance", "strict", "wipeTarget"}) {
             given.put(flag, String.valueOf(params.containsKey(flag)));
@@ -87,6 +89,10 @@ class MigrationWizardController {
             String target = given.get("target").trim();
             try {
                 Instance chosen = instances.get(Long.parseLong(target));
+                if (DreamFactoryMigrationFlow.STREAM.equals(given.get("transfer"))
+                        && !DreamFactoryMigrationFlow.streamable(chosen)) {
+                    errors.put("transfer", DreamFactoryMigrationFlow.STREAM_NEEDS_HOST);
+                }
                 if (!given.get("apiCredentials").isEmpty() && (chosen.getAppUrl() == null || chosen.getAppUrl().isBlank())) {
                     errors.put("apiEmail", DreamFactoryMigrationFlow.API_CHECK_NEEDS_URL);
                 }
@@ -148,6 +154,7 @@ class MigrationWizardController {
             report = report != null ? report : preflight.run(source, target);
             model.addAttribute("target", target);
             model.addAttribute("report", report);
+            options.put("transfer", DreamFactoryMigrationFlow.transfer(options, target));
             if (options.get("strict").isEmpty()) {
                 options.put("strict", String.valueOf(report.strictModeAdvised()));
             }

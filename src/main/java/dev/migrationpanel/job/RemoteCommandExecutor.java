@@ -1,15 +1,12 @@
 package dev.migrationpanel.job;
 
-import java.util.List;
-
 import org.springframework.stereotype.Component;
 
 import dev.migrationpanel.remote.LineListener;
 
 /**
  * Runs a step's command over SSH in its own process group, streaming each line into the job log. Secrets
- * the command refers to travel on its standard input and become shell variables: never on a command
- * line, where other users of the host could read them in the process list.
+ * the command refers to travel on its standard input ({@link SecretStdin}).
  */
 @Component
 class RemoteCommandExecutor implements StepExecutor {
@@ -24,20 +21,8 @@ class RemoteCommandExecutor implements StepExecutor {
         StepSpec.RemoteCommand spec = (StepSpec.RemoteCommand) run.spec();
         String[] lastError = {null};
         String[] lastOut = {null};
-        List<String> names = StepSpec.secretNames(spec.command());
-        StringBuilder prelude = new StringBuilder();
-        StringBuilder stdin = new StringBuilder();
-        for (int i = 0; i < names.size(); i++) {
-            String value = run.secret(names.get(i));
-            if (value.contains("\n") || value.contains("\r")) {
-                throw new StepFailedException("The secret " + names.get(i) + " holds a line break and cannot be passed safely");
-            }
-            prelude.append("IFS= read -r PANEL_SECRET_").append(i + 1).append("; ");
-            stdin.append(value).append('\n');
-        }
-        String command = prelude + StepSpec.withSecrets(spec.command(),
-                name -> "\"$PANEL_SECRET_" + (names.indexOf(name) + 1) + "\"");
-        int exit = run.ssh().streamInProcessGroup(command, stdin.toString(), run.timeout(), (stream, line) -> {
+        SecretStdin command = SecretStdin.of(spec.command(), run::secret);
+        int exit = run.ssh().streamInProcessGroup(command.command(), command.stdinText(), run.timeout(), (stream, line) -> {
             if (stream == LineListener.Stream.STDERR) {
                 if (explains(line, lastError[0])) {
                     lastError[0] = line;

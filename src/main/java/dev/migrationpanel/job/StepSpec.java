@@ -15,6 +15,7 @@ import dev.migrationpanel.remote.SecretRefs;
         @JsonSubTypes.Type(value = StepSpec.RemoteCommand.class, name = StepSpec.REMOTE_COMMAND),
         @JsonSubTypes.Type(value = StepSpec.Download.class, name = StepSpec.DOWNLOAD),
         @JsonSubTypes.Type(value = StepSpec.Upload.class, name = StepSpec.UPLOAD),
+        @JsonSubTypes.Type(value = StepSpec.Stream.class, name = StepSpec.STREAM),
         @JsonSubTypes.Type(value = StepSpec.Sql.class, name = StepSpec.SQL),
         @JsonSubTypes.Type(value = StepSpec.HttpCheck.class, name = StepSpec.HTTP_CHECK),
         @JsonSubTypes.Type(value = StepSpec.Gate.class, name = StepSpec.GATE),
@@ -25,6 +26,7 @@ public sealed interface StepSpec {
     String REMOTE_COMMAND = "remote-command";
     String DOWNLOAD = "download";
     String UPLOAD = "upload";
+    String STREAM = "stream";
     String SQL = "sql";
     String HTTP_CHECK = "http-check";
     String GATE = "gate";
@@ -75,6 +77,23 @@ public sealed interface StepSpec {
         public String display() {
             return "sftp put " + (artifactId != null ? "artifact " + artifactId : "artifact of step " + (fromStep + 1))
                     + " → " + remotePath;
+        }
+    }
+
+    /**
+     * One command's output carried through the panel into another command's input, both running at once, a
+     * copy kept in the artifact store on the way (a migration's dump on its source, imported on its target as
+     * it arrives): nothing is staged on either host. The step's instance runs {@code toCommand}; the sending
+     * side's secrets are its own ({@code {{secret:db.password}}} is the password of {@code fromInstance}).
+     * If either side fails, the other is stopped, and the receiving side never sees its input end.
+     */
+    record Stream(long fromInstance, String fromName, String fromCommand, String toCommand, String artifactName,
+                  String artifactKind, boolean secret) implements StepSpec {
+        public String kind() { return STREAM; }
+        public String display() {
+            return "on " + fromName + ": " + hideSecrets(fromCommand) + "\n  | through the panel, stored as artifact "
+                    + artifactName + (secret ? " (encrypted)" : "") + " with its SHA-256\n  | into: "
+                    + hideSecrets(toCommand);
         }
     }
 

@@ -119,7 +119,7 @@ class TransferExecutors {
         };
     }
 
-    private static String contentType(String name) {
+    static String contentType(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".sql") || lower.endsWith(".env") || lower.endsWith(".txt") || lower.endsWith(".log")) {
             return "text/plain";

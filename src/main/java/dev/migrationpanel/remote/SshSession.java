@@ -68,7 +68,7 @@ public class SshSession implements AutoCloseable {
     public CommandResult run(String command, Duration timeout) {
         CappedBuffer out = new CappedBuffer(OUTPUT_CAP_BYTES);
         CappedBuffer err = new CappedBuffer(OUTPUT_CAP_BYTES);
-        int exit = execute(command, new byte[0], timeout, out, err, null, null, null, null);
+        int exit = execute(command, InputStream.nullInputStream(), timeout, out, err, null, null, null, null);
         return new CommandResult(exit, out.text(), err.text());
     }
 
@@ -83,7 +83,7 @@ public class SshSession implements AutoCloseable {
         BlockingQueue<Object[]> lines = new LinkedBlockingQueue<>();
         LineSplitter out = new LineSplitter(LineListener.Stream.STDOUT, lines);
         LineSplitter err = new LineSplitter(LineListener.Stream.STDERR, lines);
-        return execute(command, new byte[0], timeout, out, err, lines, listener, null, null);
+        return execute(command, InputStream.nullInputStream(), timeout, out, err, lines, listener, null, null);
     }
 
     /**
@@ -103,14 +103,27 @@ public class SshSession implements AutoCloseable {
      */
     public int streamInProcessGroup(String command, String stdin, Duration timeout, LineListener listener,
                                     BooleanSupplier cancelled) {
+        Objects.requireNonNull(stdin, "stdin");
+        return streamInProcessGroup(command, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), null,
+                timeout, listener, cancelled);
+    }
+
+    /**
+     * As above, for a command that moves data: its standard input is read from {@code stdin} until that ends
+     * (a read that fails sends no end-of-file, so the command is left waiting until it is stopped, never told
+     * its input is complete), and its standard output goes unsplit to {@code stdout}, or as lines to the
+     * listener when that is null. {@code stdout} is written from the connection's own thread: while a write
+     * blocks, nothing else arrives on this session.
+     */
+    public int streamInProcessGroup(String command, InputStream stdin, OutputStream stdout, Duration timeout,
+                                    LineListener listener, BooleanSupplier cancelled) {
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(stdin, "stdin");
         ProcessGroup group = new ProcessGroup(listener);
         BlockingQueue<Object[]> lines = new LinkedBlockingQueue<>();
-        LineSplitter out = new LineSplitter(LineListener.Stream.STDOUT, lines);
+        OutputStream out = stdout != null ? stdout : new LineSplitter(LineListener.Stream.STDOUT, lines);
         LineSplitter err = new LineSplitter(LineListener.Stream.STDERR, lines);
-        return execute(ProcessGroup.wrap(command), stdin.getBytes(StandardCharsets.UTF_8), timeout, out, err, lines,
-                group, cancelled, group::kill);
+        return execute(ProcessGroup.wrap(command), stdin, timeout, out, err, lines, group, cancelled, group::kill);
     }
 
     /** Learns the group id the wrapper prints first on stderr, and kills that group on demand. */
@@ -153,7 +166,7 @@ public class SshSession implements AutoCloseable {
         }
     }
 
-    private int execute(String command, byte[] stdin, Duration timeout, OutputStream out, OutputStream err,
+    private int execute(String command, InputStream stdin, Duration timeout, OutputStream out, OutputStream err,
                         BlockingQueue<Object[]> lines, LineListener listener, BooleanSupplier cancelled,
                         Runnable stopRemote) {
         Objects.requireNonNull(command, "command");
@@ -228,7 +241,7 @@ public class SshSession implements AutoCloseable {
         }
     }
 
-    private ChannelExec openExec(String command, byte[] stdin, OutputStream out, OutputStream err, Duration timeout) {
+    private ChannelExec openExec(String command, InputStream stdin, OutputStream out, OutputStream err, Duration timeout) {
         if (!session.isConnected()) {
             throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address + " is closed");
         }
@@ -241,7 +254,7 @@ public class SshSession implements AutoCloseable {
         }
         channel.setCommand(command.getBytes(StandardCharsets.UTF_8));
         // stdin is what the caller gave (usually nothing), then end-of-file, like `ssh host cmd < file`
-        channel.setInputStream(new ByteArrayInputStream(stdin));
+        channel.setInputStream(stdin);
         channel.setOutputStream(out, true);
         channel.setErrStream(err, true);
         long openMillis = Math.max(1, Math.min(timeout.toMillis(), 30_000));
