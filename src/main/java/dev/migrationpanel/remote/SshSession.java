@@ -156,8 +156,9 @@ public class SshSession implements AutoCloseable {
             if (id == null || !session.isConnected()) {
                 return;
             }
-            String script = "kill -TERM -- -" + id + " 2>/dev/null; i=0; while [ $i -lt 5 ]; do kill -0 -- -" + id
-                    + " 2>/dev/null || exit 0; sleep 1; i=$((i+1)); done; kill -KILL -- -" + id + " 2>/dev/null; exit 0";
+            // `kill -SIG -PGID`, not `kill -SIG -- -PGID`: dash (Debian's /bin/sh) takes no `--` and would kill nothing
+            String script = "kill -TERM -" + id + " 2>/dev/null; i=0; while [ $i -lt 5 ]; do kill -0 -" + id
+                    + " 2>/dev/null || exit 0; sleep 1; i=$((i+1)); done; kill -KILL -" + id + " 2>/dev/null; exit 0";
             try {
                 run(script, Duration.ofSeconds(15));
             } catch (RemoteException ignored) {
@@ -185,7 +186,7 @@ public class SshSession implements AutoCloseable {
                     throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address + " was lost while a command was running");
                 }
                 if (cancelled != null && cancelled.getAsBoolean()) {
-                    drain(lines, listener);
+                    awaitGroup(channel, lines, listener);
                     stopRemote.run();
                     channel.disconnect();
                     throw new RemoteException(Kind.CANCELLED, "Cancelled: the remote command and the processes it started were stopped");
@@ -193,9 +194,7 @@ public class SshSession implements AutoCloseable {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     if (stopRemote != null) {
-                        if (lines != null) {
-                            drain(lines, listener);
-                        }
+                        awaitGroup(channel, lines, listener);
                         stopRemote.run();
                     }
                     try {
@@ -285,6 +284,24 @@ public class SshSession implements AutoCloseable {
             }
         }
         return session.isConnected();
+    }
+
+    /**
+     * Delivers the lines so far and, for a command stopped right after it started, waits (briefly) for its
+     * process group id: without it the kill cannot be sent, and closing the channel alone would hand the
+     * command the end of its input instead of stopping it.
+     */
+    private static void awaitGroup(ChannelExec channel, BlockingQueue<Object[]> lines, LineListener listener)
+            throws InterruptedException {
+        drain(lines, listener);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (listener instanceof ProcessGroup group && group.pgid == null && !channel.isClosed()
+                && System.nanoTime() < until) {
+            Object[] next = lines.poll(20, TimeUnit.MILLISECONDS);
+            if (next != null) {
+                deliver(next, listener);
+            }
+        }
     }
 
     private static void drain(BlockingQueue<Object[]> lines, LineListener listener) {
