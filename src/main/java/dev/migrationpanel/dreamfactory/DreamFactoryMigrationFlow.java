@@ -128,9 +128,6 @@ class DreamFactoryMigrationFlow implements Flow {
         if (o.containsKey("apiCredentials") && (target.getAppUrl() == null || target.getAppUrl().isBlank())) {
             throw InvalidInputException.of("apiEmail", API_CHECK_NEEDS_URL);
         }
-        if (STREAM.equals(o.get("transfer")) && !streamable(target)) {
-            throw InvalidInputException.of("transfer", STREAM_NEEDS_HOST);
-        }
         MigrationPreflight.Pair pair = preflight.facts(source, target);
         List<String> refusals = MigrationPreflight.refusals(source, pair, target, o.get("wipeTarget").equals("true"));
         if (!refusals.isEmpty()) {
@@ -168,6 +165,9 @@ class DreamFactoryMigrationFlow implements Flow {
         Duration short_ = DreamFactorySteps.SHORT;
         Duration long_ = DreamFactorySteps.LONG;
         boolean streamed = transfer(o, target).equals(STREAM);
+        if (streamed && !streamable(target)) {
+            throw InvalidInputException.of("transfer", STREAM_NEEDS_HOST);
+        }
         List<Step> plan = new ArrayList<>();
 
         // the source: only read

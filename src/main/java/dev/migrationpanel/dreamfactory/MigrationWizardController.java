@@ -93,6 +93,7 @@ class MigrationWizardController {
                         && !DreamFactoryMigrationFlow.streamable(chosen)) {
                     errors.put("transfer", DreamFactoryMigrationFlow.STREAM_NEEDS_HOST);
                 }
+                given.put("transfer", DreamFactoryMigrationFlow.transfer(given, chosen)); // the review names it
                 if (!given.get("apiCredentials").isEmpty() && (chosen.getAppUrl() == null || chosen.getAppUrl().isBlank())) {
                     errors.put("apiEmail", DreamFactoryMigrationFlow.API_CHECK_NEEDS_URL);
                 }

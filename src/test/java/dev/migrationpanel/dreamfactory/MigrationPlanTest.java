@@ -48,7 +48,7 @@ class MigrationPlanTest {
 
     private static DreamFactorySteps.Facts facts(DbVendor vendor, String version) {
         DbSettings db = vendor == DbVendor.SQLITE
-                ? new DbSettings(vendor, null, 0, "/opt/dreamfactory/storage/databases/dreamfactory.sqlite", null, null, null)
+                ? new DbSettings(vendor, null, 0, null, null, null, "/opt/dreamfactory/storage/databases/dreamfactory.sqlite")
                 : new DbSettings(vendor, "127.0.0.1", vendor.defaultPort(), "dreamfactory", "df_admin", "db-secret-pw", null);
         return new DreamFactorySteps.Facts("/home/deploy", db, version);
     }
@@ -63,10 +63,11 @@ class MigrationPlanTest {
     }
 
     @Test
-    void theGuidesStepsInTheGuidesOrder() {
+    void stagedTheGuidesStepsInTheGuidesOrder() {
         Instance source = instance(1, "df-old", DeploymentType.HOST);
         Instance target = instance(2, "df-new", DeploymentType.HOST);
-        Plan plan = plan(source, target, DbVendor.MYSQL, Map.of("target", "2"));
+        Plan plan = plan(source, target, DbVendor.MYSQL, Map.of("target", "2", "transfer", "staged"));
+        assertThat(plan.options()).containsEntry("transfer", "staged");
         assertThat(commands(plan)).containsSubsequence(
                 "(panel check) row counts and SHA-256 of every system table of df-old, and the SHA-256 of its .env, stored as an artifact",
                 "sftp get /opt/dreamfactory/.env → artifact df-old.env (encrypted)",
@@ -103,22 +104,103 @@ class MigrationPlanTest {
     }
 
     @Test
+    void streamedIntoAPlainHostByDefaultTheTargetIsPreparedThenTheDumpFlowsIntoItsImport() {
+        Instance source = instance(1, "df-old", DeploymentType.HOST);
+        Instance target = instance(2, "df-new", DeploymentType.HOST);
+        Plan plan = plan(source, target, DbVendor.MYSQL, Map.of("target", "2", "maintenance", "true"));
+        assertThat(plan.options()).containsEntry("transfer", "stream");
+        String stream = "on df-old: MYSQL_PWD=**** mysqldump -h '127.0.0.1' -P 3306 -u 'df_admin' --single-transaction "
+                + "--routines --triggers --databases 'dreamfactory' --no-create-db\n"
+                + "  | through the panel, stored as artifact df-old-migration-mysql-dump.sql (encrypted) with its SHA-256\n"
+                + "  | into: sed -e '/^USE `[^`]*`;$/d' -e 's/DEFINER=`[^`]*`@`[^`]*`//g' | MYSQL_PWD=**** mysql -h "
+                + "'127.0.0.1' -P 3306 -u 'df_admin' 'dreamfactory'";
+        assertThat(commands(plan)).containsSubsequence(
+                "(panel check) row counts and SHA-256 of every system table of df-old, and the SHA-256 of its .env, stored as an artifact",
+                "sftp get /opt/dreamfactory/.env → artifact df-old.env (encrypted)",
+                "sftp get /opt/dreamfactory/.env → artifact df-new.env (encrypted)",
+                "sftp get /home/deploy/.migration-panel/dreamfactory-2-before-migration.sql → artifact df-new-before-migration-mysql-dump.sql (encrypted)",
+                "cd '/opt/dreamfactory' && php artisan migrate:fresh --force",
+                "cd '/opt/dreamfactory' && php artisan migrate:reset --force",
+                "DROP TABLE IF EXISTS migrations",
+                "cd '/opt/dreamfactory' && php artisan down",
+                stream,
+                "cd '/opt/dreamfactory' && php artisan up",
+                "cd '/opt/dreamfactory' && php artisan migrate --seed --force",
+                "cd '/opt/dreamfactory' && " + DreamFactoryMigrationFlow.setAppKey("****"),
+                "cd '/opt/dreamfactory' && php artisan cache:clear");
+        Step streamStep = plan.steps().stream().filter(s -> s.spec() instanceof StepSpec.Stream).findFirst().orElseThrow();
+        assertThat(streamStep.instanceId()).as("it changes the target").isEqualTo(2L);
+        assertThat(streamStep.changesInstance()).isTrue();
+        assertThat(((StepSpec.Stream) streamStep.spec()).fromInstance()).isEqualTo(1L);
+        // nothing staged: no dump file on the source, no upload to the target
+        assertThat(plan.steps()).noneMatch(s -> s.spec() instanceof StepSpec.Upload)
+                .noneMatch(s -> s.instanceId() != null && s.instanceId() == 1L && s.title().startsWith("Dump the system DB"));
+        assertThat(String.join("\n", commands(plan))).doesNotContain("db-secret-pw");
+    }
+
+    @Test
+    void aStreamedPostgresDumpCommitsOnlyWhenItArrivedWhole() {
+        Instance source = instance(1, "df-old", DeploymentType.HOST);
+        Instance target = instance(2, "df-new", DeploymentType.HOST);
+        StepSpec.Stream stream = plan(source, target, DbVendor.PGSQL, Map.of("target", "2")).steps().stream()
+                .map(Step::spec).filter(StepSpec.Stream.class::isInstance).map(StepSpec.Stream.class::cast)
+                .findFirst().orElseThrow();
+        assertThat(stream.fromCommand()).isEqualTo("printf 'BEGIN;\\n' && PGPASSWORD={{secret:db.password}} pg_dump "
+                + "-h '127.0.0.1' -p 5432 -U 'df_admin' -d 'dreamfactory' -F p --no-owner --no-privileges "
+                + "&& printf 'COMMIT;\\n'");
+        assertThat(stream.toCommand()).as("psql's own framing would commit a stream cut short")
+                .isEqualTo("PGPASSWORD={{secret:db.password}} psql -X -q -v ON_ERROR_STOP=1 -h '127.0.0.1' -p 5432 "
+                        + "-U 'df_admin' -d 'dreamfactory'");
+        StepSpec.Stream sqlite = plan(source, target, DbVendor.SQLITE, Map.of("target", "2")).steps().stream()
+                .map(Step::spec).filter(StepSpec.Stream.class::isInstance).map(StepSpec.Stream.class::cast)
+                .findFirst().orElseThrow();
+        assertThat(sqlite.fromCommand()).isEqualTo("sqlite3 '/opt/dreamfactory/storage/databases/dreamfactory.sqlite' .dump");
+        assertThat(sqlite.toCommand()).isEqualTo("sqlite3 -bail '/opt/dreamfactory/storage/databases/dreamfactory.sqlite'");
+    }
+
+    @Test
+    void aContainerOrPodTargetIsStagedAndStreamingIntoItIsRefused() {
+        Instance source = instance(1, "df-old", DeploymentType.DOCKER);
+        for (DeploymentType type : List.of(DeploymentType.DOCKER, DeploymentType.KUBERNETES)) {
+            Instance target = instance(2, "df-new", type);
+            assertThat(plan(source, target, DbVendor.MYSQL, Map.of("target", "2")).options())
+                    .containsEntry("transfer", "staged");
+            assertThatThrownBy(() -> plan(source, target, DbVendor.MYSQL, Map.of("target", "2", "transfer", "stream")))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("streams into a plain host only");
+        }
+        // a source in a container streams its dump out of it (docker exec), into a plain host
+        StepSpec.Stream stream = plan(source, instance(2, "df-new", DeploymentType.HOST), DbVendor.MYSQL,
+                Map.of("target", "2")).steps().stream().map(Step::spec).filter(StepSpec.Stream.class::isInstance)
+                .map(StepSpec.Stream.class::cast).findFirst().orElseThrow();
+        assertThat(stream.fromCommand()).startsWith("printf '%s\\n' {{secret:db.password}} | docker exec -i "
+                + "'df-docker-web-1' sh -c 'IFS= read -r PANEL_SECRET_1; ").contains("mysqldump");
+        assertThatThrownBy(() -> plan(source, instance(2, "df-new", DeploymentType.HOST), DbVendor.MYSQL,
+                Map.of("target", "2", "transfer", "sideways"))).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'stream' or 'staged'");
+    }
+
+    @Test
     void theSourceIsOnlyReadAndTheTargetIsBackedUpBeforeItChanges() {
         Instance source = instance(1, "df-old", DeploymentType.HOST);
         Instance target = instance(2, "df-new", DeploymentType.HOST);
-        Plan plan = plan(source, target, DbVendor.PGSQL, Map.of("target", "2"));
-        assertThat(plan.steps()).filteredOn(s -> s.instanceId() != null && s.instanceId() == 1L)
-                .allMatch(s -> !s.changesInstance());
-        int firstChange = plan.steps().indexOf(plan.steps().stream().filter(Step::changesInstance).findFirst().orElseThrow());
-        List<String> before = plan.steps().subList(0, firstChange).stream().map(Step::title).toList();
-        assertThat(before).filteredOn(t -> t.equals("Download the dump")).hasSize(2);
-        assertThat(plan.steps().subList(0, firstChange)).filteredOn(s -> s.spec() instanceof StepSpec.Download d
-                && d.artifactName().equals("df-new.env")).hasSize(1);
-        // the key is the source's, referred to by instance, resolved only when the step runs
-        assertThat(plan.steps()).filteredOn(s -> s.title().startsWith("Set APP_KEY")).singleElement()
-                .satisfies(s -> assertThat(((StepSpec.RemoteCommand) s.spec()).command())
-                        .contains("PANEL_APP_KEY={{secret:instance.1.env.APP_KEY}} awk"));
-        assertThat(commands(plan)).contains("PGPASSWORD=**** psql -X -q -v ON_ERROR_STOP=1 --single-transaction -h "
+        for (String transfer : List.of("stream", "staged")) {
+            Plan plan = plan(source, target, DbVendor.PGSQL, Map.of("target", "2", "transfer", transfer));
+            assertThat(plan.steps()).filteredOn(s -> s.instanceId() != null && s.instanceId() == 1L)
+                    .allMatch(s -> !s.changesInstance());
+            int firstChange = plan.steps().indexOf(plan.steps().stream().filter(Step::changesInstance).findFirst().orElseThrow());
+            List<String> before = plan.steps().subList(0, firstChange).stream().map(Step::title).toList();
+            assertThat(before).as(transfer).filteredOn(t -> t.equals("Download the dump"))
+                    .hasSize(transfer.equals("staged") ? 2 : 1);
+            assertThat(plan.steps().subList(0, firstChange)).filteredOn(s -> s.spec() instanceof StepSpec.Download d
+                    && (d.artifactName().equals("df-new.env") || d.artifactName().equals("df-new-before-migration-pgsql-dump.sql")))
+                    .hasSize(2);
+            // the key is the source's, referred to by instance, resolved only when the step runs
+            assertThat(plan.steps()).filteredOn(s -> s.title().startsWith("Set APP_KEY")).singleElement()
+                    .satisfies(s -> assertThat(((StepSpec.RemoteCommand) s.spec()).command())
+                            .contains("PANEL_APP_KEY={{secret:instance.1.env.APP_KEY}} awk"));
+        }
+        Plan staged = plan(source, target, DbVendor.PGSQL, Map.of("target", "2", "transfer", "staged"));
+        assertThat(commands(staged)).contains("PGPASSWORD=**** psql -X -q -v ON_ERROR_STOP=1 --single-transaction -h "
                 + "'127.0.0.1' -p 5432 -U 'df_admin' -d 'dreamfactory' -f '/home/deploy/.migration-panel/migration-from-1-dump.sql'");
     }
 

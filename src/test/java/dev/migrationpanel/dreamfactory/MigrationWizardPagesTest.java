@@ -243,7 +243,7 @@ class MigrationWizardPagesTest {
         mvc.perform(post(wizardPath()).params(params(form)).with(csrf()).with(user("op").roles("OPERATOR")))
                 .andExpect(status().is3xxRedirection())
                 .andExpect(redirectedUrl("/instances/" + source.getId() + "/flows/dreamfactory.major-migration?option.target="
-                        + target.getId() + "&option.maintenance=false&option.strict=false&option.wipeTarget=true"));
+                        + target.getId() + "&option.transfer=stream&option.maintenance=false&option.strict=false&option.wipeTarget=true"));
     }
 
     @Test
@@ -253,7 +253,7 @@ class MigrationWizardPagesTest {
         String review = mvc.perform(post(wizardPath()).params(params(form)).with(csrf()).with(user("op").roles("OPERATOR")))
                 .andExpect(status().is3xxRedirection())
                 .andExpect(redirectedUrl("/instances/" + source.getId() + "/flows/dreamfactory.major-migration?option.target="
-                        + target.getId() + "&option.maintenance=true&option.strict=false&option.wipeTarget=false"))
+                        + target.getId() + "&option.transfer=stream&option.maintenance=true&option.strict=false&option.wipeTarget=false"))
                 .andReturn().getResponse().getRedirectedUrl();
 
         String plan = mvc.perform(get(review).with(user("op").roles("OPERATOR"))).andExpect(status().isOk())
