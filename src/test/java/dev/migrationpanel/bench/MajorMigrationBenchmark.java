@@ -55,26 +55,35 @@ import dev.migrationpanel.lab.Lab;
  * <pre>src/test/lab/lab.sh bench-pair mariadb 1024 && src/test/lab/lab.sh bench-pair pgsql 1024 \
  *   && ./mvnw -q -Pbenchmark-migration test-compile exec:exec</pre>
  * Arguments: vendors (comma-separated, default {@code mariadb,pgsql}), panel data directory, the panel's
- * {@code panel.ssh-connect-timeout} (default {@code 10s}, the panel's own; JDBC socket timeouts are 3 times it).
+ * {@code panel.ssh-connect-timeout} (default {@code 10s}, the panel's own; JDBC socket timeouts are 3 times it), the transfer
+ * ({@code stream}, the default, or {@code staged}; {@code -Dbenchmark.transfer=}).
  */
 public final class MajorMigrationBenchmark {
 
     static final String FLOW = "dreamfactory.major-migration";
+    /** The title of the streamed transfer's step (dreamfactory.DreamFactoryMigrationFlow.STREAM_TITLE, package-private there). */
+    static final String STREAM_TITLE = "Dump the source's system DB straight into the target's import";
     static final Duration JOB_LIMIT = Duration.ofHours(3);
 
     private final Lab lab = Lab.get();
+    private final String transfer;
+
+    MajorMigrationBenchmark(String transfer) {
+        this.transfer = transfer;
+    }
 
     public static void main(String[] args) throws Exception {
         List<String> vendors = List.of((args.length > 0 ? args[0] : "mariadb,pgsql").split(","));
         Path dataDir = (args.length > 1 ? Path.of(args[1]) : Path.of(System.getProperty("java.io.tmpdir"), "migration-bench"))
                 .toAbsolutePath();
         String sshTimeout = args.length > 2 ? args[2] : "10s";
+        String transfer = args.length > 3 ? args[3] : "stream";
         deleteTree(dataDir);
         Files.createDirectories(dataDir);
         System.out.printf("major migration benchmark: %s; max heap %d MiB, %d CPUs, Java %s; panel data %s; "
-                + "panel.ssh-connect-timeout %s%n", String.join(", ", vendors), Runtime.getRuntime().maxMemory() >> 20,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), dataDir, sshTimeout);
-        MajorMigrationBenchmark bench = new MajorMigrationBenchmark();
+                + "panel.ssh-connect-timeout %s; transfer %s%n", String.join(", ", vendors), Runtime.getRuntime().maxMemory() >> 20,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), dataDir, sshTimeout, transfer);
+        MajorMigrationBenchmark bench = new MajorMigrationBenchmark(transfer);
         List<String> summary = new ArrayList<>();
         try (ConfigurableApplicationContext panel = new SpringApplicationBuilder(MigrationPanelApplication.class)
                 .properties("server.port=0", "logging.level.root=WARN", "panel.data-dir=" + dataDir,
@@ -124,7 +133,8 @@ public final class MajorMigrationBenchmark {
         JobService jobs = panel.getBean(JobService.class);
         Instance source = register(instances, jdbc, src);
         Instance target = register(instances, jdbc, dst);
-        FlowService.Review review = flows.review(FLOW, source.getId(), Map.of("target", String.valueOf(target.getId())));
+        FlowService.Review review = flows.review(FLOW, source.getId(), Map.of("target", String.valueOf(target.getId()),
+                "transfer", transfer));
         resetPeakRss();
         long p0 = System.nanoTime();
         Job job = flows.start(FLOW, source.getId(), review.plan().options(), review.digest());
@@ -148,8 +158,9 @@ public final class MajorMigrationBenchmark {
         for (JobStep st : job.getSteps().stream().sorted(Comparator.comparingInt(JobStep::getPosition)).toList()) {
             double secs = st.getStartedAt() == null || st.getFinishedAt() == null ? 0
                     : Duration.between(st.getStartedAt(), st.getFinishedAt()).toMillis() / 1000.0;
-            if (st.getInstanceId() != null && st.getInstanceId().equals(source.getId())
-                    && st.getTitle().startsWith("Download the dump") && st.getBytesDone() != null) {
+            boolean sourceDump = st.getInstanceId() != null && st.getInstanceId().equals(source.getId())
+                    && st.getTitle().startsWith("Download the dump");
+            if ((sourceDump || st.getTitle().startsWith(STREAM_TITLE)) && st.getBytesDone() != null) {
                 dumpBytes = st.getBytesDone();
             }
             if (isTransfer(st, source.getId())) {
@@ -179,11 +190,15 @@ public final class MajorMigrationBenchmark {
                 mib(peakRss), job.getStatus(), job.getStatus() == JobStatus.SUCCEEDED ? "" : " (" + job.getMessage() + ")");
     }
 
-    /** The steps that move the data: the source's dump and its download, the upload to the target, the import. */
+    /**
+     * The steps that move the data, what the raw pipeline does: streamed, the one step from dump to import;
+     * staged, the source's dump and its download, the upload to the target, the import.
+     */
     private static boolean isTransfer(JobStep st, long sourceId) {
         boolean fromSource = st.getInstanceId() != null && st.getInstanceId() == sourceId;
         return (fromSource && (st.getTitle().startsWith("Dump the system DB") || st.getTitle().startsWith("Download the dump")))
-                || st.getTitle().startsWith("Transfer the dump") || st.getTitle().startsWith("Import the dump");
+                || st.getTitle().startsWith("Transfer the dump") || st.getTitle().startsWith("Import the dump")
+                || st.getTitle().startsWith(STREAM_TITLE);
     }
 
     private Instance register(InstanceService instances, JdbcTemplate jdbc, String labInstance) {

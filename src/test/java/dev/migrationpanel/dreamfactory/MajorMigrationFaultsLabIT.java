@@ -73,8 +73,9 @@ class MajorMigrationFaultsLabIT extends LabFlowTestSupport {
         return lab.property("ssh.dftarget.home") + "/" + DreamFactorySteps.WORK_DIR;
     }
 
-    private Job start() {
-        return start(DreamFactoryMigrationFlow.ID, source.getId(), Map.of("target", String.valueOf(target.getId())));
+    private Job start(String transfer) {
+        return start(DreamFactoryMigrationFlow.ID, source.getId(), Map.of("target", String.valueOf(target.getId()),
+                "transfer", transfer));
     }
 
     private Job await(long jobId) throws InterruptedException {
@@ -117,19 +118,58 @@ class MajorMigrationFaultsLabIT extends LabFlowTestSupport {
         return job.getSteps().stream().filter(s -> s.getStatus() == StepStatus.FAILED).findFirst().orElseThrow();
     }
 
-    @Test
-    void sshCutDuringTheDumpAndDuringTheTransferThenResumed() throws Exception {
-        // about 100 MB of system data, so that the dump and the transfer last long enough to be cut
+    /** About 100 MB of system data, so that the dump and the transfer last long enough to be cut. */
+    private void growSource() throws Exception {
         Lab.LabInstance li = lab.instance("ms-mariadb");
         try (Connection c = DriverManager.getConnection(li.jdbcUrl(), li.dbUsername(), li.dbPassword());
                 Statement st = c.createStatement()) {
             st.execute("CREATE TABLE zz_bulk (id INTEGER PRIMARY KEY, payload TEXT)");
             st.execute("INSERT INTO zz_bulk SELECT seq, REPEAT(MD5(seq), 8) FROM seq_1_to_400000");
         }
+    }
+
+    @Test
+    void sshCutOnEitherSideOfTheStreamThenResumed() throws Exception {
+        growSource();
         Object tablesBefore = sourceTables();
         String envBefore = sourceEnv();
 
-        Job job = start();
+        Job job = start(DreamFactoryMigrationFlow.STREAM);
+        waitForStep(job.getId(), DreamFactoryMigrationFlow.STREAM_TITLE, b -> b > 5_000_000);
+        cutSsh("dflab");
+        Job cut = await(job.getId());
+        assertThat(cut.getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(failedStep(cut).getTitle()).isEqualTo(DreamFactoryMigrationFlow.STREAM_TITLE);
+        assertThat(failedStep(cut).getMessage()).contains(source.getName()).contains("was lost").doesNotContain("\n");
+        assertThat(sourceTables()).isEqualTo(tablesBefore);
+        assertThat(artifacts.forJob(job.getId())).as("no partial dump is kept")
+                .noneMatch(a -> a.getName().startsWith(source.getName() + "-migration"));
+
+        jobs.resume(job.getId(), null);
+        waitForStep(job.getId(), DreamFactoryMigrationFlow.STREAM_TITLE, b -> b > 5_000_000);
+        cutSsh("dftarget");
+        cut = await(job.getId());
+        assertThat(cut.getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(failedStep(cut).getTitle()).isEqualTo(DreamFactoryMigrationFlow.STREAM_TITLE);
+        assertThat(failedStep(cut).getMessage()).contains(target.getName()).contains("lost").doesNotContain("\n");
+
+        jobs.resume(job.getId(), null);
+        Job done = await(job.getId());
+        assertThat(done.getStatus()).as(done.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.getSteps()).filteredOn(s -> s.getTitle().equals(DreamFactoryMigrationFlow.PROOF_TITLE))
+                .singleElement().satisfies(s -> assertThat(s.getMessage()).contains("source unchanged"));
+        assertThat(sourceTables()).isEqualTo(tablesBefore);
+        assertThat(sourceEnv()).isEqualTo(envBefore);
+        assertThat(artifacts.forJob(job.getId())).filteredOn(a -> a.getKind() == ArtifactKind.DB_DUMP).hasSize(2);
+    }
+
+    @Test
+    void sshCutDuringTheStagedDumpAndDuringTheTransferThenResumed() throws Exception {
+        growSource();
+        Object tablesBefore = sourceTables();
+        String envBefore = sourceEnv();
+
+        Job job = start(DreamFactoryMigrationFlow.STAGED);
         waitForStep(job.getId(), "Dump the system DB", b -> true);
         Thread.sleep(300);
         cutSsh("dflab");
@@ -176,7 +216,7 @@ class MajorMigrationFaultsLabIT extends LabFlowTestSupport {
         assertThat(report.blocked()).isTrue();
 
         // an admin who starts it anyway (over the API, say) gets one clear line, and an untouched target
-        Job job = await(start().getId());
+        Job job = await(start(DreamFactoryMigrationFlow.STREAM).getId());
         assertThat(job.getStatus()).isEqualTo(JobStatus.FAILED);
         JobStep failed = failedStep(job);
         assertThat(failed.getMessage()).containsIgnoringCase("no space left").doesNotContain("\n");
