@@ -82,8 +82,7 @@ class StreamExecutor implements StepExecutor {
             return false;
         };
         String[] lastErrors = new String[2];
-        RemoteException senderFailure = null;
-        AtomicReference<Throwable> failures = new AtomicReference<>();
+        AtomicReference<Throwable> firstFailure = new AtomicReference<>(); // the exception that made the stop, if any
 
         ExecutorService sides = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "stream-job-" + run.jobId() + "-step-" + run.position());
@@ -100,7 +99,7 @@ class StreamExecutor implements StepExecutor {
                     stop.compareAndSet(null, e instanceof ArtifactException ? e.getMessage()
                             : "The artifact store failed: " + e.getMessage());
                     abort.run();
-                    failures.compareAndSet(null, e);
+                    firstFailure.compareAndSet(null, e);
                     throw e;
                 }
             });
@@ -113,7 +112,7 @@ class StreamExecutor implements StepExecutor {
                 } catch (RemoteException e) {
                     stop.compareAndSet(null, "On " + to.getName() + ": " + e.getMessage());
                     abort.run();
-                    failures.compareAndSet(null, e);
+                    firstFailure.compareAndSet(null, e);
                     throw e;
                 }
                 if (!tee.ended()) { // it ended before its input did
@@ -134,7 +133,7 @@ class StreamExecutor implements StepExecutor {
             } catch (RemoteException e) {
                 stop.compareAndSet(null, "On " + from.getName() + ": " + e.getMessage());
                 abort.run();
-                senderFailure = e;
+                firstFailure.compareAndSet(null, e);
             }
             if (sent != null && sent != 0) {
                 stop.compareAndSet(null, "The command on " + from.getName() + " exited with code " + sent
@@ -147,7 +146,7 @@ class StreamExecutor implements StepExecutor {
             Integer exit = settle(received, stop);
             Artifact artifact = settle(stored, stop);
             if (stop.get() != null) {
-                throw failure(stop.get(), senderFailure != null ? senderFailure : failures.get(), run);
+                throw failure(stop.get(), firstFailure.get(), run);
             }
             if (exit != 0) {
                 throw new StepFailedException("The command on " + to.getName() + " exited with code " + exit
