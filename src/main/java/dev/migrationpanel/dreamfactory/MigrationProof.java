@@ -91,7 +91,7 @@ class MigrationProof {
         public StepResult run(StepRun run, Map<String, String> args) throws IOException {
             Instance source = run.instance();
             SourceState state = proof.read(source, run.ssh());
-            state.tables().forEach((table, f) -> run.out(table + ": " + f.rows() + " row(s), sha256 " + f.sha256()));
+            state.tables().forEach((table, f) -> run.out(table + ": " + f.rows() + " row(s), checksum " + f.checksum()));
             run.out(".env: sha256 " + state.envSha256());
             byte[] json = JSON.writeValueAsBytes(state);
             proof.artifacts.write(new ArtifactSpec(run.jobId(), source.getId(), run.position(), source.getName()
@@ -156,8 +156,8 @@ class MigrationProof {
                 identical++;
                 report.ok(table + ": " + t.rows() + " row(s), checksums equal");
             } else {
-                report.fail(table + ": source " + s.rows() + " row(s) sha256 " + s.sha256().substring(0, 12) + "…, target "
-                        + t.rows() + " row(s) sha256 " + t.sha256().substring(0, 12) + "…");
+                report.fail(table + ": source " + s.rows() + " row(s) checksum " + abbreviated(s.checksum()) + ", target "
+                        + t.rows() + " row(s) checksum " + abbreviated(t.checksum()));
             }
         }
 
@@ -286,6 +286,10 @@ class MigrationProof {
     }
 
     /** The report's lines, as logged and stored, and what failed. */
+    private static String abbreviated(String checksum) {
+        return checksum.length() > 12 ? checksum.substring(0, 12) + "…" : checksum;
+    }
+
     private static final class Report {
         final List<String> lines = new ArrayList<>();
         final List<String> failures = new ArrayList<>();
