@@ -172,7 +172,7 @@ class DreamFactoryMigrationFlow implements Flow {
 
         // the source: only read
         plan.add(new Step("Record the source's state for the proof (table checksums, .env checksum)", sid, sname, false,
-                new StepSpec.Verify(MigrationProof.RECORD_SOURCE, "row counts and SHA-256 of every system table of "
+                new StepSpec.Verify(MigrationProof.RECORD_SOURCE, "row count and content checksum of every system table of "
                         + sname + ", and the SHA-256 of its .env, stored as an artifact", Map.of()), long_, null));
         plan.addAll(DreamFactorySteps.captureEnv(source, sourceFacts));
         String staged = targetFacts.workDir() + "/migration-from-" + sid + "-dump.sql";
@@ -254,7 +254,7 @@ class DreamFactoryMigrationFlow implements Flow {
 
         // the proof
         plan.add(new Step(PROOF_TITLE, tid, tname, false, new StepSpec.Verify(MigrationProof.PROVE,
-                "every system table of " + sname + " against " + tname + " (rows and SHA-256; tables the newer release "
+                "every system table of " + sname + " against " + tname + " (rows and content checksums; tables the newer release "
                         + "added listed as such), APP_KEY equal, values encrypted by the source decrypt with the target's "
                         + "key, the source's tables and .env unchanged since the first step",
                 Map.of("source", String.valueOf(sid), "recordStep", "0")), long_, null));

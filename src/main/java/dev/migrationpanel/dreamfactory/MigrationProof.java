@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The migration's proof, in two checks: before anything runs, the source's state is recorded (row count and
- * SHA-256 of every system table, SHA-256 of its {@code .env}) as an artifact; at the end, the target is
+ * checksum of every system table, SHA-256 of its {@code .env}) as an artifact; at the end, the target is
  * compared with it table by table, its APP_KEY with the source's, values the source encrypted are decrypted
  * with the target's key, and the source is read again to prove it unchanged. The report is an artifact too.
  */
@@ -61,7 +61,7 @@ class MigrationProof {
         this.artifacts = artifacts;
     }
 
-    /** What was recorded of the source: per table rows and SHA-256, and the SHA-256 of its .env. */
+    /** What was recorded of the source: per table rows and content checksum, and the SHA-256 of its .env. */
     record SourceState(String envSha256, Map<String, Fingerprint> tables) {
     }
 

@@ -69,7 +69,7 @@ class MigrationPlanTest {
         Plan plan = plan(source, target, DbVendor.MYSQL, Map.of("target", "2", "transfer", "staged"));
         assertThat(plan.options()).containsEntry("transfer", "staged");
         assertThat(commands(plan)).containsSubsequence(
-                "(panel check) row counts and SHA-256 of every system table of df-old, and the SHA-256 of its .env, stored as an artifact",
+                "(panel check) row count and content checksum of every system table of df-old, and the SHA-256 of its .env, stored as an artifact",
                 "sftp get /opt/dreamfactory/.env → artifact df-old.env (encrypted)",
                 "umask 077 && MYSQL_PWD=**** mysqldump -h '127.0.0.1' -P 3306 -u 'df_admin' --single-transaction --routines "
                         + "--triggers --databases 'dreamfactory' --no-create-db "
@@ -115,7 +115,7 @@ class MigrationPlanTest {
                 + "  | into: sed -e '/^USE `[^`]*`;$/d' -e 's/DEFINER=`[^`]*`@`[^`]*`//g' | MYSQL_PWD=**** mysql -h "
                 + "'127.0.0.1' -P 3306 -u 'df_admin' 'dreamfactory'";
         assertThat(commands(plan)).containsSubsequence(
-                "(panel check) row counts and SHA-256 of every system table of df-old, and the SHA-256 of its .env, stored as an artifact",
+                "(panel check) row count and content checksum of every system table of df-old, and the SHA-256 of its .env, stored as an artifact",
                 "sftp get /opt/dreamfactory/.env → artifact df-old.env (encrypted)",
                 "sftp get /opt/dreamfactory/.env → artifact df-new.env (encrypted)",
                 "sftp get /home/deploy/.migration-panel/dreamfactory-2-before-migration.sql → artifact df-new-before-migration-mysql-dump.sql (encrypted)",

@@ -122,6 +122,9 @@ class MigrationWizardBrowserIT {
         assertThat(row("PHP")).contains("OK");
         assertThat(browser.findElements(By.id("blocked"))).as("nothing blocks the migration").isEmpty();
         assertThat(browser.findElement(By.id("transfer-path")).getText()).isEqualTo("SFTP to the target host");
+        assertThat(browser.findElement(By.id("transfer-stream")).isSelected()).as("streamed into a plain host by default")
+                .isTrue();
+        assertThat(browser.findElement(By.id("transfer-staged")).isSelected()).isFalse();
 
         browser.manage().window().setSize(new Dimension(1280, 1300));
         Files.createDirectories(Path.of("target/screenshots"));
@@ -135,9 +138,11 @@ class MigrationWizardBrowserIT {
         }
         browser.findElement(By.id("to-review")).click();
         waiting(120).until(d -> d.findElements(By.id("plan-steps")).size() == 1);
-        assertThat(browser.getCurrentUrl()).contains("/flows/dreamfactory.major-migration?option.target=" + target.getId());
+        assertThat(browser.getCurrentUrl()).contains("/flows/dreamfactory.major-migration?option.target=" + target.getId()
+                + "&option.transfer=stream");
         String plan = browser.findElement(By.id("plan-steps")).getText();
         assertThat(plan).contains("php artisan migrate:fresh --force").contains("Prove the migration")
+                .contains("| through the panel, stored as artifact df-old-pgsql-migration-pgsql-dump.sql (encrypted)")
                 .contains("on df-old-pgsql").contains("on df-new-pgsql")
                 .doesNotContain(lab.instance(SOURCE).dbPassword()).doesNotContain(lab.instance(TARGET).dbPassword())
                 .doesNotContain(lab.instance(SOURCE).appKey());
