@@ -91,13 +91,20 @@ class StreamStepTest {
     }
 
     private Job run(String fromCommand, String toCommand, JobStatus expected) throws InterruptedException {
+        return await(start(fromCommand, toCommand), expected);
+    }
+
+    private Job start(String fromCommand, String toCommand) {
         Plan plan = new Plan("test.stream", "Stream test", sender.getId(), sender.getName(), List.of(
                 new Step("Sender is part of the plan", sender.getId(), sender.getName(), false,
                         new StepSpec.Note("the sending side"), Duration.ofSeconds(5), null),
                 new Step("Stream", receiver.getId(), receiver.getName(), true, new StepSpec.Stream(sender.getId(),
                         sender.getName(), fromCommand, toCommand, "payload.bin", "DB_DUMP", true),
                         Duration.ofSeconds(60), null)));
-        Job job = jobs.start(plan);
+        return jobs.start(plan);
+    }
+
+    private Job await(Job job, JobStatus expected) throws InterruptedException {
         long until = System.currentTimeMillis() + 60_000;
         Job now = jobs.get(job.getId());
         while (now.getStatus().isActive() && System.currentTimeMillis() < until) {
@@ -186,5 +193,27 @@ class StreamStepTest {
         assertThat(job.getSteps().get(1).getMessage()).isEqualTo("The command on " + receiver.getName()
                 + " exited with code 3: ERROR: relation \"user\" already exists");
         assertThat(artifacts.forJob(job.getId())).as("the dump was stored whole: it may be needed").hasSize(1);
+    }
+
+    @Test
+    void cancelStopsBothSidesAndTheReceiverNeverSeesItsInputEnd() throws Exception {
+        Path senderPid = tmp.resolve("sender.pid");
+        Path completed = tmp.resolve("completed");
+        Job job = start("echo $$ > " + quote(senderPid.toString()) + "; cat " + quote(payloadFile.toString()) + "; sleep 60",
+                "cat > /dev/null; touch " + quote(completed.toString()));
+        long until = System.currentTimeMillis() + 30_000;
+        while (jdbc.queryForObject("select coalesce(max(bytes_done), 0) from job_step where job_id = ? and position = 1",
+                Long.class, job.getId()) < payload.length && System.currentTimeMillis() < until) {
+            Thread.sleep(50);
+        }
+        jobs.cancel(job.getId());
+        Job cancelled = await(job, JobStatus.CANCELLED);
+
+        assertThat(cancelled.getSteps().get(1).getStatus()).isEqualTo(StepStatus.CANCELLED);
+        Thread.sleep(500);
+        assertThat(completed).as("the receiver was killed, not handed an end of input").doesNotExist();
+        assertThat(new ProcessBuilder("kill", "-0", Files.readString(senderPid).trim()).start().waitFor())
+                .as("the sender's shell was killed").isNotZero();
+        assertThat(artifacts.forJob(job.getId())).isEmpty();
     }
 }
