@@ -49,6 +49,7 @@ import dev.migrationpanel.lab.Lab;
  * panel DB, artifacts under the given directory), after the target was made a fresh install again
  * ({@code migrate:fresh --seed}).</li>
  * </ol>
+ * Before each timed part the DB servers are settled (a PostgreSQL CHECKPOINT, {@code sync}, a pause).
  * Prints both times, their ratio, every step of the job with its time and the highest RSS seen while it ran,
  * and the peak RSS of this JVM during the job ({@code VmHWM}, reset before it through {@code /proc/self/clear_refs}).
  *
@@ -56,7 +57,8 @@ import dev.migrationpanel.lab.Lab;
  *   && ./mvnw -q -Pbenchmark-migration test-compile exec:exec</pre>
  * Arguments: vendors (comma-separated, default {@code mariadb,pgsql}), panel data directory, the panel's
  * {@code panel.ssh-connect-timeout} (default {@code 10s}, the panel's own; JDBC socket timeouts are 3 times it), the transfer
- * ({@code stream}, the default, or {@code staged}; {@code -Dbenchmark.transfer=}).
+ * ({@code stream}, the default, or {@code staged}; {@code -Dbenchmark.transfer=}), the runs per vendor (default 3,
+ * {@code -Dbenchmark.runs=}; the summary gives their medians: the raw pipeline alone varies a lot on a shared machine).
  */
 public final class MajorMigrationBenchmark {
 
@@ -78,11 +80,12 @@ public final class MajorMigrationBenchmark {
                 .toAbsolutePath();
         String sshTimeout = args.length > 2 ? args[2] : "10s";
         String transfer = args.length > 3 ? args[3] : "stream";
+        int runs = args.length > 4 ? Integer.parseInt(args[4]) : 3;
         deleteTree(dataDir);
         Files.createDirectories(dataDir);
         System.out.printf("major migration benchmark: %s; max heap %d MiB, %d CPUs, Java %s; panel data %s; "
-                + "panel.ssh-connect-timeout %s; transfer %s%n", String.join(", ", vendors), Runtime.getRuntime().maxMemory() >> 20,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), dataDir, sshTimeout, transfer);
+                + "panel.ssh-connect-timeout %s; transfer %s; %d runs per vendor%n", String.join(", ", vendors), Runtime.getRuntime().maxMemory() >> 20,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), dataDir, sshTimeout, transfer, runs);
         MajorMigrationBenchmark bench = new MajorMigrationBenchmark(transfer);
         List<String> summary = new ArrayList<>();
         try (ConfigurableApplicationContext panel = new SpringApplicationBuilder(MigrationPanelApplication.class)
@@ -91,18 +94,58 @@ public final class MajorMigrationBenchmark {
             SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("benchmark",
                     null, AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
             for (String vendor : vendors) {
-                summary.add(bench.run(panel, vendor.trim()));
+                List<Result> results = new ArrayList<>();
+                for (int i = 1; i <= runs; i++) {
+                    System.out.printf("%n== %s, run %d of %d%n", vendor.trim(), i, runs);
+                    results.add(bench.run(panel, vendor.trim()));
+                }
+                summary.add(Result.summary(vendor.trim(), results));
             }
         } finally {
             deleteTree(dataDir);
         }
         System.out.println();
-        System.out.println("== summary (goal: panel/raw <= 1.15, panel peak RSS <= 512 MB)");
-        System.out.printf("%-8s %9s %9s %9s %7s %12s %s%n", "vendor", "dump", "raw", "panel", "ratio", "peak RSS", "job");
+        System.out.println("== summary: medians of the runs, highest peak RSS (goal: panel/raw <= 1.15, panel peak RSS <= 512 MB)");
+        System.out.printf("%-8s %9s %9s %9s %9s %11s %9s %12s %s%n", "vendor", "dump", "raw", "transfer", "ratio", "panel",
+                "ratio", "peak RSS", "jobs");
         summary.forEach(System.out::println);
     }
 
-    String run(ConfigurableApplicationContext panel, String vendor) throws Exception {
+    /** One run: the raw pipeline's time, the panel job's (end to end, and of its steps that move the data). */
+    record Result(long dumpBytes, double raw, double total, double transfer, long peakRss, String status) {
+
+        static String summary(String vendor, List<Result> runs) {
+            double raw = median(runs.stream().mapToDouble(Result::raw).toArray());
+            double transfer = median(runs.stream().mapToDouble(Result::transfer).toArray());
+            double total = median(runs.stream().mapToDouble(Result::total).toArray());
+            return String.format("%-8s %9s %8.1fs %8.1fs %9.2f %10.1fs %9.2f %12s %s", vendor, mib(runs.get(0).dumpBytes()),
+                    raw, transfer, transfer / raw, total, total / raw,
+                    mib(runs.stream().mapToLong(Result::peakRss).max().orElse(0)),
+                    String.join(", ", runs.stream().map(Result::status).toList()));
+        }
+
+        private static double median(double[] values) {
+            double[] sorted = values.clone();
+            java.util.Arrays.sort(sorted);
+            int n = sorted.length;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        }
+    }
+
+    /**
+     * Lets the DB servers finish what the previous import left them (PostgreSQL's checkpoint of a 1 GB load
+     * would otherwise land in the next timed run) and the disks catch up, so that runs start alike.
+     */
+    private void settle() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+                Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT");
+        }
+        exec("sync", Map.of());
+        Thread.sleep(3000);
+    }
+
+    Result run(ConfigurableApplicationContext panel, String vendor) throws Exception {
         String src = "bench-src-" + vendor;
         String dst = "bench-dst-" + vendor;
         Lab.LabInstance s = lab.instance(src);
@@ -116,6 +159,7 @@ public final class MajorMigrationBenchmark {
         sql(t, "DROP TABLE IF EXISTS migrations");
         String pipeline = rawPipeline(s, t, false);
         System.out.println("raw: " + rawPipeline(s, t, true));
+        settle();
         long r0 = System.nanoTime();
         exec(pipeline, Map.of("SRC_PW", s.dbPassword(), "DST_PW", t.dbPassword()));
         double raw = (System.nanoTime() - r0) / 1e9;
@@ -135,6 +179,7 @@ public final class MajorMigrationBenchmark {
         Instance target = register(instances, jdbc, dst);
         FlowService.Review review = flows.review(FLOW, source.getId(), Map.of("target", String.valueOf(target.getId()),
                 "transfer", transfer));
+        settle();
         resetPeakRss();
         long p0 = System.nanoTime();
         Job job = flows.start(FLOW, source.getId(), review.plan().options(), review.digest());
@@ -186,8 +231,8 @@ public final class MajorMigrationBenchmark {
                 artifacts.delete(a.getId(), "benchmark");
             }
         }
-        return String.format("%-8s %9s %8.1fs %8.1fs %7.2f %12s %s%s", vendor, mib(dumpBytes), raw, total, total / raw,
-                mib(peakRss), job.getStatus(), job.getStatus() == JobStatus.SUCCEEDED ? "" : " (" + job.getMessage() + ")");
+        return new Result(dumpBytes, raw, total, transfer, peakRss, job.getStatus()
+                + (job.getStatus() == JobStatus.SUCCEEDED ? "" : " (" + job.getMessage() + ")"));
     }
 
     /**
