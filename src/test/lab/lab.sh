@@ -93,7 +93,7 @@ BROKEN_COMPOSER_REF=$NEW_VERSION-broken-composer
 MARIADB_PORT=3306
 PG_PORT=5432
 
-PACKAGES=(openssh-server php-cli php-mysql php-pgsql php-sqlite3 composer sqlite3 rsync git
+PACKAGES=(openssh-server php-cli php-mysql php-pgsql php-sqlite3 composer sqlite3 rsync git zstd
           chromium chromium-driver mariadb-client postgresql-client)
 
 log() { printf '[lab] %s\n' "$*" >&2; }

@@ -190,7 +190,7 @@ final class ArtifactStreams {
                 n = in.read(b, off, len);
             } catch (ArtifactCorruptException e) {
                 throw e;
-            } catch (ZipException | EOFException e) {
+            } catch (ZipException | EOFException | com.github.luben.zstd.ZstdIOException e) {
                 throw new ArtifactCorruptException(what + " is corrupt: its compressed data is damaged or cut short");
             }
             if (n < 0) {

@@ -13,8 +13,6 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +83,7 @@ class ArtifactStoreTest {
         assertThat(saved.getSizeBytes()).isEqualTo(size);
         assertThat(saved.isEncrypted()).isEqualTo(secret);
         assertThat(saved.isCompressed()).isTrue();
-        assertThat(saved.getStoragePath()).matches("\\d{4}/\\d{2}/" + saved.getId() + (secret ? "\\.gz\\.enc" : "\\.gz"));
+        assertThat(saved.getStoragePath()).matches("\\d{4}/\\d{2}/" + saved.getId() + (secret ? "\\.zst\\.enc" : "\\.zst"));
         assertThat(Files.size(fileOf(saved))).isEqualTo(saved.getStoredBytes());
         Artifact row = repository.findById(saved.getId()).orElseThrow();
         assertThat(row.getSha256()).isEqualTo(saved.getSha256());
@@ -114,29 +112,55 @@ class ArtifactStoreTest {
     }
 
     @Test
-    void aPlainArtifactIsAStandardGzipFile() throws Exception {
+    void aPlainArtifactIsAStandardZstandardFile() throws Exception {
         byte[] text = "select 1;\n".repeat(10_000).getBytes(StandardCharsets.UTF_8);
         Artifact saved = store.write(spec("dump.sql", ArtifactKind.DB_DUMP, false), out -> out.write(text));
         assertThat(saved.getStoredBytes()).isLessThan(text.length / 10);
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(fileOf(saved)))) {
-            assertThat(in.readAllBytes()).isEqualTo(text);
-        }
+        // what an admin with the file alone would run: Debian's zstd
+        Process zstd = new ProcessBuilder("zstd", "-d", "-c", fileOf(saved).toString()).start();
+        byte[] decompressed = zstd.getInputStream().readAllBytes();
+        assertThat(zstd.waitFor()).as(new String(zstd.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        assertThat(decompressed).isEqualTo(text);
     }
 
     @Test
-    void aSecretArtifactOnDiskHoldsNoneOfThePlaintextAndIsNoGzipWithoutTheKey() throws Exception {
+    void anArtifactStoredAsGzipBeforeZstandardIsStillReadAndVerified() throws Exception {
+        byte[] text = "insert into t values (1);\n".repeat(5_000).getBytes(StandardCharsets.UTF_8);
+        String id = java.util.UUID.randomUUID().toString();
+        String relative = "2026/10/" + id + ".gz";
+        Path file = store.directory().resolve(relative);
+        Files.createDirectories(file.getParent());
+        try (OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(text);
+        }
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(text));
+        Artifact old = repository.save(new Artifact(id, spec("old-dump.sql", ArtifactKind.DB_DUMP, false), "old-dump.sql",
+                "text/plain", text.length, Files.size(file), sha, false, relative, clock.instant()));
+        try (InputStream in = store.open(old.getId())) {
+            assertThat(in.readAllBytes()).isEqualTo(text);
+        }
+        Files.write(file, Arrays.copyOf(Files.readAllBytes(file), (int) Files.size(file) / 2)); // cut short
+        assertThatThrownBy(() -> {
+            try (InputStream in = store.open(old.getId())) {
+                in.readAllBytes();
+            }
+        }).isInstanceOf(ArtifactCorruptException.class);
+    }
+
+    @Test
+    void aSecretArtifactOnDiskHoldsNoneOfThePlaintextAndIsNoZstandardWithoutTheKey() throws Exception {
         String marker = "DB_PASSWORD=very-distinctive-marker-4711";
         byte[] env = ("APP_KEY=base64:abc\n" + marker + "\n").repeat(500).getBytes(StandardCharsets.UTF_8);
         // not flagged secret: an .env copy is encrypted anyway
         Artifact saved = store.write(spec(".env", ArtifactKind.ENV_FILE, false), out -> out.write(env));
         assertThat(saved.isEncrypted()).isTrue();
-        assertThat(saved.getStoragePath()).endsWith(".gz.enc");
+        assertThat(saved.getStoragePath()).endsWith(".zst.enc");
 
         byte[] onDisk = Files.readAllBytes(fileOf(saved));
         assertThat(new String(onDisk, StandardCharsets.ISO_8859_1)).doesNotContain(marker).doesNotContain("DB_PASSWORD");
         assertThat(Arrays.copyOf(onDisk, 4)).isEqualTo("MPAE".getBytes(StandardCharsets.US_ASCII));
-        assertThatThrownBy(() -> new GZIPInputStream(Files.newInputStream(fileOf(saved))).readAllBytes())
-                .isInstanceOf(ZipException.class);
+        assertThatThrownBy(() -> new com.github.luben.zstd.ZstdInputStream(Files.newInputStream(fileOf(saved))).readAllBytes())
+                .isInstanceOf(com.github.luben.zstd.ZstdIOException.class);
         try (InputStream in = store.open(saved.getId())) {
             assertThat(in.readAllBytes()).isEqualTo(env);
         }
