@@ -7,7 +7,9 @@ import static dev.migrationpanel.remote.ShellQuote.quote;
  * where they run. The password is never on the command line: it is the job engine's secret reference
  * {@code {{secret:db.password}}}, which travels on standard input into a variable (and from there into
  * the variable the client reads: {@code MYSQL_PWD}, {@code PGPASSWORD}). A PostgreSQL dump leaves out
- * owners and grants, so that it imports as whichever user restores it, on this server or a new one.
+ * owners and grants, so that it imports as whichever user restores it, on this server or a new one, and
+ * drops each object before it creates it ({@code --clean --if-exists}, as a MySQL dump does with
+ * {@code DROP TABLE IF EXISTS}), so that importing it again over a complete import puts the same back.
  */
 public final class DumpCommands {
 
@@ -54,7 +56,7 @@ public final class DumpCommands {
 
     private static String pgDump(DbSettings db) {
         return "PGPASSWORD=" + DB_PASSWORD + " pg_dump -h " + quote(db.host()) + " -p " + db.port()
-                + " -U " + quote(db.username()) + " -d " + quote(db.database()) + " -F p --no-owner --no-privileges";
+                + " -U " + quote(db.username()) + " -d " + quote(db.database()) + " -F p --no-owner --no-privileges --clean --if-exists";
     }
 
     private static String sqliteDump(DbSettings db) {

@@ -106,22 +106,29 @@ public final class MajorMigrationBenchmark {
         }
         System.out.println();
         System.out.println("== summary: medians of the runs, highest peak RSS (goal: panel/raw <= 1.15, panel peak RSS <= 512 MB)");
-        System.out.printf("%-8s %9s %9s %9s %9s %11s %9s %12s %s%n", "vendor", "dump", "raw", "transfer", "ratio", "panel",
-                "ratio", "peak RSS", "jobs");
+        System.out.printf("%-8s %9s %9s %9s %16s %11s %16s %12s %s%n", "vendor", "dump", "raw", "transfer", "ratio (range)",
+                "panel", "ratio (range)", "peak RSS", "jobs");
         summary.forEach(System.out::println);
     }
 
     /** One run: the raw pipeline's time, the panel job's (end to end, and of its steps that move the data). */
     record Result(long dumpBytes, double raw, double total, double transfer, long peakRss, String status) {
 
+        /** Medians; each ratio is the median of the runs' own ratios (raw and panel run back to back), with its range. */
         static String summary(String vendor, List<Result> runs) {
-            double raw = median(runs.stream().mapToDouble(Result::raw).toArray());
-            double transfer = median(runs.stream().mapToDouble(Result::transfer).toArray());
-            double total = median(runs.stream().mapToDouble(Result::total).toArray());
-            return String.format("%-8s %9s %8.1fs %8.1fs %9.2f %10.1fs %9.2f %12s %s", vendor, mib(runs.get(0).dumpBytes()),
-                    raw, transfer, transfer / raw, total, total / raw,
+            double[] transfer = runs.stream().mapToDouble(r -> r.transfer() / r.raw()).toArray();
+            double[] total = runs.stream().mapToDouble(r -> r.total() / r.raw()).toArray();
+            return String.format("%-8s %9s %8.1fs %8.1fs %16s %10.1fs %16s %12s %s", vendor, mib(runs.get(0).dumpBytes()),
+                    median(runs.stream().mapToDouble(Result::raw).toArray()),
+                    median(runs.stream().mapToDouble(Result::transfer).toArray()), ratio(transfer),
+                    median(runs.stream().mapToDouble(Result::total).toArray()), ratio(total),
                     mib(runs.stream().mapToLong(Result::peakRss).max().orElse(0)),
                     String.join(", ", runs.stream().map(Result::status).toList()));
+        }
+
+        private static String ratio(double[] ratios) {
+            return String.format("%.2f (%.2f-%.2f)", median(ratios), java.util.Arrays.stream(ratios).min().orElse(0),
+                    java.util.Arrays.stream(ratios).max().orElse(0));
         }
 
         private static double median(double[] values) {

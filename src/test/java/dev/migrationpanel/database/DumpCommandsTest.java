@@ -19,7 +19,7 @@ class DumpCommandsTest {
     @Test
     void postgresAndSqlite() {
         assertThat(DumpCommands.dump(new DbSettings(DbVendor.PGSQL, "db", 5432, "df", "u", "p", null), "/tmp/x y.sql", false))
-                .isEqualTo("PGPASSWORD={{secret:db.password}} pg_dump -h 'db' -p 5432 -U 'u' -d 'df' -F p --no-owner --no-privileges -f '/tmp/x y.sql'");
+                .isEqualTo("PGPASSWORD={{secret:db.password}} pg_dump -h 'db' -p 5432 -U 'u' -d 'df' -F p --no-owner --no-privileges --clean --if-exists -f '/tmp/x y.sql'");
         assertThat(DumpCommands.dump(new DbSettings(DbVendor.SQLITE, null, 0, null, null, null, "/opt/df/db's.sqlite"),
                 "/tmp/d.sql", false)).isEqualTo("sqlite3 '/opt/df/db'\"'\"'s.sqlite' .dump > '/tmp/d.sql'");
     }

@@ -146,7 +146,7 @@ class MigrationPlanTest {
                 .map(Step::spec).filter(StepSpec.Stream.class::isInstance).map(StepSpec.Stream.class::cast)
                 .findFirst().orElseThrow();
         assertThat(stream.fromCommand()).isEqualTo("printf 'BEGIN;\\n' && PGPASSWORD={{secret:db.password}} pg_dump "
-                + "-h '127.0.0.1' -p 5432 -U 'df_admin' -d 'dreamfactory' -F p --no-owner --no-privileges "
+                + "-h '127.0.0.1' -p 5432 -U 'df_admin' -d 'dreamfactory' -F p --no-owner --no-privileges --clean --if-exists "
                 + "&& printf 'COMMIT;\\n'");
         assertThat(stream.toCommand()).as("psql's own framing would commit a stream cut short")
                 .isEqualTo("PGPASSWORD={{secret:db.password}} psql -X -q -v ON_ERROR_STOP=1 -h '127.0.0.1' -p 5432 "
