@@ -81,8 +81,8 @@ public class ArtifactStore {
     private static final int ZSTD_LEVEL = 1;
     private static final int GZIP_LEVEL = Deflater.BEST_SPEED;
     /** Whether Zstandard's native library loads here (a noexec temp dir can stop it): else new artifacts are gzip. */
-    static final boolean ZSTD = zstdLoads();
     private static final Logger log = LoggerFactory.getLogger(ArtifactStore.class);
+    static final boolean ZSTD = zstdLoads();
 
     private final Path dir;
     private final SecretKey key;
@@ -288,7 +288,7 @@ public class ArtifactStore {
             com.github.luben.zstd.util.Native.load();
             return true;
         } catch (Throwable e) { // UnsatisfiedLinkError and the like: the store still works, with gzip
-            LoggerFactory.getLogger(ArtifactStore.class).warn("Zstandard's native library does not load ({}): new "
+            log.warn("Zstandard's native library does not load ({}): new "
                     + "artifacts are stored with gzip, slower", e.toString());
             return false;
         }

@@ -28,18 +28,14 @@ public record Deployment(DeploymentType type, String container, String namespace
             return command;
         }
         List<String> secrets = SecretRefs.names(command);
-        StringBuilder inner = new StringBuilder();
+        String inner = SecretRefs.readingFromStdin(command);
         StringBuilder feed = new StringBuilder();
-        for (int i = 0; i < secrets.size(); i++) {
-            inner.append("IFS= read -r PANEL_SECRET_").append(i + 1).append("; ");
-            feed.append(' ').append(SecretRefs.ref(secrets.get(i)));
-        }
-        inner.append(SecretRefs.replace(command, name -> "\"$PANEL_SECRET_" + (secrets.indexOf(name) + 1) + "\""));
+        secrets.forEach(name -> feed.append(' ').append(SecretRefs.ref(name)));
         String prefix = secrets.isEmpty() ? "" : "printf '%s\\n'" + feed + " | ";
         return prefix + switch (type) {
-            case DOCKER -> "docker exec -i " + quote(container) + " sh -c " + quote(inner.toString());
+            case DOCKER -> "docker exec -i " + quote(container) + " sh -c " + quote(inner);
             case KUBERNETES -> "kubectl exec -i -n " + quote(namespace) + " " + quote(pod) + containerOption()
-                    + " -- sh -c " + quote(inner.toString());
+                    + " -- sh -c " + quote(inner);
             case HOST -> throw new IllegalStateException();
         };
     }

@@ -28,6 +28,7 @@ import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.JobLogWriter;
 import dev.migrationpanel.job.log.LogStream;
 import dev.migrationpanel.remote.RemoteException;
+import dev.migrationpanel.remote.SecretRefs;
 import dev.migrationpanel.remote.SshSession;
 import dev.migrationpanel.security.SecretMasker;
 import tools.jackson.databind.json.JsonMapper;
@@ -214,10 +215,11 @@ class JobRunner {
         return String.format("%.1f s", nanos / 1e9);
     }
 
-    /** The run's SSH sessions (one per instance, reused by its steps), secrets and log. */
+    /** A secret of another instance of the plan ({@link SecretRefs#ofInstance}): its id, then its own name. */
     private static final java.util.regex.Pattern OTHER_INSTANCE_SECRET =
             java.util.regex.Pattern.compile("instance\\.(\\d{1,18})\\.(.+)");
 
+    /** The run's SSH sessions (one per instance, reused by its steps), secrets and log. */
     private final class Resources implements StepRun.Context, AutoCloseable {
         final Map<Long, Instance> targets;
         final List<String> secrets;

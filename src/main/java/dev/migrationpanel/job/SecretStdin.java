@@ -1,8 +1,9 @@
 package dev.migrationpanel.job;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.function.Function;
+
+import dev.migrationpanel.remote.SecretRefs;
 
 /**
  * A command whose secrets travel on its standard input: each becomes a shell variable read first
@@ -16,19 +17,15 @@ import java.util.function.Function;
 record SecretStdin(String command, byte[] stdin) {
 
     static SecretStdin of(String command, Function<String, String> secret) {
-        List<String> names = StepSpec.secretNames(command);
-        StringBuilder prelude = new StringBuilder();
         StringBuilder lines = new StringBuilder();
-        for (int i = 0; i < names.size(); i++) {
-            String value = secret.apply(names.get(i));
+        for (String name : StepSpec.secretNames(command)) {
+            String value = secret.apply(name);
             if (value.contains("\n") || value.contains("\r")) {
-                throw new StepFailedException("The secret " + names.get(i) + " holds a line break and cannot be passed safely");
+                throw new StepFailedException("The secret " + name + " holds a line break and cannot be passed safely");
             }
-            prelude.append("IFS= read -r PANEL_SECRET_").append(i + 1).append("; ");
             lines.append(value).append('\n');
         }
-        String withVariables = StepSpec.withSecrets(command, name -> "\"$PANEL_SECRET_" + (names.indexOf(name) + 1) + "\"");
-        return new SecretStdin(prelude + withVariables, lines.toString().getBytes(StandardCharsets.UTF_8));
+        return new SecretStdin(SecretRefs.readingFromStdin(command), lines.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     String stdinText() {

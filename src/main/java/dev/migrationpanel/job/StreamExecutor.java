@@ -22,6 +22,7 @@ import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.remote.LineListener;
 import dev.migrationpanel.remote.RemoteException;
+import dev.migrationpanel.remote.SecretRefs;
 import dev.migrationpanel.remote.SshSession;
 
 /**
@@ -55,8 +56,7 @@ class StreamExecutor implements StepExecutor {
         Instance to = run.instance();
         SshSession fromSsh = run.ssh(from);
         SshSession toSsh = run.ssh();
-        SecretStdin sender = SecretStdin.of(spec.fromCommand(),
-                name -> run.secret("instance." + from.getId() + "." + name));
+        SecretStdin sender = SecretStdin.of(spec.fromCommand(), name -> run.secret(SecretRefs.ofInstance(from.getId(), name)));
         SecretStdin receiver = SecretStdin.of(spec.toCommand(), run::secret);
 
         BytePipe toTarget = new BytePipe(BUFFER_BYTES);

@@ -28,7 +28,12 @@ public final class SecretRefs {
 
     /** A reference to a secret of another instance of the plan, e.g. {@code instance.12.env.APP_KEY}. */
     public static String ref(long instanceId, String name) {
-        return ref("instance." + instanceId + "." + name);
+        return ref(ofInstance(instanceId, name));
+    }
+
+    /** The name of that instance's secret {@code name} as a step of another instance asks for it. */
+    public static String ofInstance(long instanceId, String name) {
+        return "instance." + instanceId + "." + name;
     }
 
     private static String ref0(String name) {
@@ -54,6 +59,20 @@ public final class SecretRefs {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * The command made to read its secrets from standard input first: one {@code IFS= read -r PANEL_SECRET_n;}
+     * per name of {@link #names}, in that order, and each reference replaced by its variable. Whoever runs it
+     * sends the values, one line each, before anything else the command reads.
+     */
+    public static String readingFromStdin(String command) {
+        List<String> names = names(command);
+        StringBuilder prelude = new StringBuilder();
+        for (int i = 1; i <= names.size(); i++) {
+            prelude.append("IFS= read -r PANEL_SECRET_").append(i).append("; ");
+        }
+        return prelude + replace(command, name -> "\"$PANEL_SECRET_" + (names.indexOf(name) + 1) + "\"");
     }
 
     /** The text as the admin reviews it: every reference shown as {@code ****}. */

@@ -113,8 +113,9 @@ class TableFingerprintsTest {
                 assertThat(TableFingerprints.of(c, b)).as("put back after: " + change).isEqualTo(TableFingerprints.of(c, a));
             }
             sql(c, "DELETE FROM b");
-            assertThat(TableFingerprints.of(c, b)).isEqualTo(new TableFingerprints.Fingerprint(0,
-                    vendor.equals("h2") ? TableFingerprints.of(c, b).checksum() : "0"));
+            assertThat(TableFingerprints.of(c, b)).isEqualTo(new TableFingerprints.Fingerprint(0, vendor.equals("h2")
+                    ? "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" // SHA-256 of nothing
+                    : "0"));
         }
     }
 }

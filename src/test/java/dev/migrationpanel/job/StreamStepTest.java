@@ -166,7 +166,6 @@ class StreamStepTest {
         Thread.sleep(500);
         assertThat(completed).as("the receiver never saw its input end: it was killed; %s %s", log(job.getId()),
                 Files.exists(completed) ? Files.readString(completed) : "").doesNotExist();
-        assertThat(Files.size(received)).isLessThanOrEqualTo(5_000_000);
         assertThat(artifacts.forJob(job.getId())).as("no partial dump is kept").isEmpty();
         assertThat(log(job.getId())).contains("ERR " + sender.getName() + ": dump broke: lost table");
     }
