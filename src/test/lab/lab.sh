@@ -38,10 +38,15 @@
 # Every database of its own is its user's alone (MariaDB grants on it only; PostgreSQL: no CONNECT for
 # PUBLIC), and every instance but df-noenv has an APP_KEY of its own.
 #
+# Schema: the lab's migrations give each table the column types df-core's Laravel migrations give it per
+# vendor (boolean is BOOLEAN on PostgreSQL and TINYINT(1) elsewhere, foreign keys, timestamps, longtext);
+# 7.1.0 adds a table (limits) and alters one that holds the admin's data (service.health_check_url).
 # Data: `php artisan migrate --seed` writes what a fresh install has (admin@lab.test, the default
 # services and apps); `php artisan lab:populate` then adds what an admin builds over time (roles
-# admin-readonly and api-user, user@lab.test, lookups company and smtp_password (encrypted with the
-# APP_KEY), service mysql_crm and its encrypted sql_db_config row). All instances but mt-* are populated.
+# admin-readonly and api-user, user@lab.test, lookups, two SQL services and a mail service), with
+# Laravel-encrypted values (APP_KEY) where DreamFactory keeps them: private lookups' values, the username
+# and password inside the JSON of sql_db_config.connection, email_config's username and password.
+# All instances but mt-* are populated.
 #
 # Origin refs: master (= tag 7.1.0), tag 7.0.0, branch release/7.0.0, and two broken releases built on
 # 7.1.0 (tags; both say 7.1.0 in config/df.php), for upgrade-failure and rollback tests:
@@ -902,7 +907,7 @@ SQL
 INSERT INTO "user" (name, first_name, last_name, email, password, is_sys_admin, is_active, phone, remember_token,
     created_date, last_modified_date)
 SELECT 'Bench User ' || i, 'Bench' || i, 'User-' || substr(md5('ln' || i), 1, 10), 'bench-user-' || i || '@lab.test',
-    '\$2y\$10\$' || substr($sha('pw' || i, 'UTF8')), 'hex'), 1, 53), 0, CASE WHEN i % 7 = 0 THEN 0 ELSE 1 END,
+    '\$2y\$10\$' || substr($sha('pw' || i, 'UTF8')), 'hex'), 1, 53), false, i % 7 <> 0,
     '+1-555-' || lpad((i % 10000000)::text, 7, '0'), substr($sha('rt' || i, 'UTF8')), 'hex'), 1, 60), $ts, $ts
 FROM generate_series($a::bigint, $b::bigint) AS i;
 SQL
@@ -910,7 +915,7 @@ SQL
     while read -r a b; do
         cat <<SQL
 INSERT INTO lookup (name, value, private, description, created_date, last_modified_date)
-SELECT 'bench_setting_' || i, $sha('lv' || i, 'UTF8')), 'hex') || $sha('lw' || i, 'UTF8')), 'hex'), 0,
+SELECT 'bench_setting_' || i, $sha('lv' || i, 'UTF8')), 'hex') || $sha('lw' || i, 'UTF8')), 'hex'), false,
     'Setting ' || i || ' of service ' || $services || ' (generated for the benchmark)', $ts, $ts
 FROM generate_series($a::bigint, $b::bigint) AS i;
 SQL

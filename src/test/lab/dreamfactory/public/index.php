@@ -67,7 +67,7 @@ try {
     $pdo = database($env);
     if ($path === '/api/v2/user/session' && ($_SERVER['REQUEST_METHOD'] ?? '') === 'POST') {
         $given = json_decode(file_get_contents('php://input') ?: '', true) ?: [];
-        $st = $pdo->prepare('SELECT email, password, is_sys_admin FROM ' . quoted($pdo, 'user') . ' WHERE email = ? AND is_active = 1');
+        $st = $pdo->prepare('SELECT email, password, is_sys_admin FROM ' . quoted($pdo, 'user') . ' WHERE email = ? AND is_active = \'1\'');
         $st->execute([(string) ($given['email'] ?? '')]);
         $user = $st->fetch();
         if (!$user || !password_verify((string) ($given['password'] ?? ''), (string) $user['password'])) {

@@ -32,11 +32,21 @@ public final class TableFingerprints {
     public record Fingerprint(long rows, @com.fasterxml.jackson.annotation.JsonAlias("sha256") String checksum) {
     }
 
-    /** Every base table of the connection's current schema/database, by lower-cased name. */
+    /** Every base table of the connection's current schema/database, by lower-cased name, over all its columns. */
     public static Map<String, Fingerprint> of(Connection connection) throws SQLException {
+        return of(connection, Map.of());
+    }
+
+    /**
+     * Every base table, by lower-cased name; a table named in {@code scope} (by lower-cased name) over those
+     * columns only, in that order, the others over all their columns. A migration's proof compares a target
+     * over the columns its source had: a newer release may add columns to a table, which hold no source data.
+     */
+    public static Map<String, Fingerprint> of(Connection connection, Map<String, List<String>> scope) throws SQLException {
         Map<String, Fingerprint> result = new TreeMap<>();
-        for (String table : tables(connection)) {
-            result.put(table.toLowerCase(), of(connection, table));
+        for (Map.Entry<String, List<String>> table : columns(connection).entrySet()) {
+            List<String> columns = scope.getOrDefault(table.getKey().toLowerCase(), table.getValue());
+            result.put(table.getKey().toLowerCase(), of(connection, table.getKey(), columns));
         }
         return result;
     }
@@ -53,41 +63,85 @@ public final class TableFingerprints {
         return tables;
     }
 
+    /** Every base table (its name as the server spells it) with its columns in their table order. */
+    public static Map<String, List<String>> columns(Connection connection) throws SQLException {
+        Map<String, List<String>> result = new TreeMap<>();
+        for (String table : tables(connection)) {
+            result.put(table, columns(connection, table));
+        }
+        return result;
+    }
+
+    static List<String> columns(Connection connection, String table) throws SQLException {
+        String quote = connection.getMetaData().getIdentifierQuoteString().trim();
+        List<String> columns = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet probe = statement.executeQuery("SELECT * FROM " + quoted(quote, table) + " WHERE 1 = 0")) {
+            for (int c = 1; c <= probe.getMetaData().getColumnCount(); c++) {
+                columns.add(probe.getMetaData().getColumnName(c));
+            }
+        }
+        return columns;
+    }
+
     /** How long one table's read may take: a large table streams for minutes, not the connection's short default. */
     static final int READ_TIMEOUT_MILLIS = (int) java.time.Duration.ofHours(2).toMillis();
 
-    /**
-     * One table's fingerprint, computed by the DB server where it can (see the class), else streamed: rows in
-     * a stable order (its primary key where it has one, an index walk, else every column) into SHA-256.
-     * PostgreSQL only streams (honours the fetch size) inside a transaction, so reads run in one, which is
-     * rolled back, when the connection was in autocommit.
-     */
+    /** One table's fingerprint over all its columns. */
     public static Fingerprint of(Connection connection, String table) throws SQLException {
+        return of(connection, table, columns(connection, table));
+    }
+
+    /**
+     * One table's fingerprint over the given columns, in that order, computed by the DB server where it can
+     * (see the class), else streamed: rows in a stable order (its primary key where it has one, an index walk,
+     * else every column) into SHA-256. Values are printed as the server prints them, so settings that change
+     * the printing are fixed for the read: time zone UTC (timestamps with zone), and on PostgreSQL bytea in hex
+     * and floats at full precision. PostgreSQL only streams (honours the fetch size) inside a transaction, so
+     * reads run in one, which is rolled back, when the connection was in autocommit.
+     */
+    public static Fingerprint of(Connection connection, String table, List<String> columnNames) throws SQLException {
+        if (columnNames.isEmpty()) {
+            throw new IllegalArgumentException("A fingerprint needs at least one column of " + table);
+        }
         String quote = connection.getMetaData().getIdentifierQuoteString().trim();
-        String name = quote + table.replace(quote, quote + quote) + quote;
+        String name = quoted(quote, table);
+        List<String> columns = columnNames.stream().map(c -> quoted(quote, c)).toList();
         String product = connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+        boolean mysql = product.contains("mysql") || product.contains("mariadb");
+        boolean postgres = product.contains("postgresql");
         boolean autoCommit = connection.getAutoCommit();
         int networkTimeout = connection.getNetworkTimeout();
         java.util.concurrent.ExecutorService timeoutExecutor = java.util.concurrent.Executors.newSingleThreadExecutor();
         connection.setNetworkTimeout(timeoutExecutor, READ_TIMEOUT_MILLIS);
         connection.setAutoCommit(false);
+        String mysqlZone = null;
         try (Statement statement = connection.createStatement()) {
-            List<String> columns = new ArrayList<>();
-            try (ResultSet probe = statement.executeQuery("SELECT * FROM " + name + " WHERE 1 = 0")) {
-                for (int c = 1; c <= probe.getMetaData().getColumnCount(); c++) {
-                    columns.add(quote + probe.getMetaData().getColumnName(c).replace(quote, quote + quote) + quote);
+            if (mysql) {
+                try (ResultSet rs = statement.executeQuery("SELECT @@session.time_zone")) {
+                    rs.next();
+                    mysqlZone = rs.getString(1);
                 }
+                statement.execute("SET time_zone = '+00:00'");
+            } else if (postgres) { // SET LOCAL: for this transaction only
+                statement.execute("SET LOCAL TimeZone = 'UTC'");
+                statement.execute("SET LOCAL bytea_output = 'hex'");
+                statement.execute("SET LOCAL extra_float_digits = 3");
             }
-            String inServer = product.contains("mysql") || product.contains("mariadb") ? mysqlChecksum(name, columns)
-                    : product.contains("postgresql") ? postgresChecksum(name) : null;
+            String inServer = mysql ? mysqlChecksum(name, columns) : postgres ? postgresChecksum(name, columns) : null;
             if (inServer != null) {
                 try (ResultSet rs = statement.executeQuery(inServer)) {
                     rs.next();
                     return new Fingerprint(rs.getLong(1), rs.getString(2));
                 }
             }
-            return streamed(connection, statement, table, name, columns.size(), quote);
+            return streamed(connection, statement, table, name, columns, quote);
         } finally {
+            if (mysqlZone != null) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SET time_zone = '" + mysqlZone.replace("'", "''") + "'");
+                }
+            }
             if (autoCommit) { // a caller's own transaction is left alone
                 connection.rollback();
                 connection.setAutoCommit(true);
@@ -95,6 +149,10 @@ public final class TableFingerprints {
             connection.setNetworkTimeout(timeoutExecutor, networkTimeout);
             timeoutExecutor.shutdown();
         }
+    }
+
+    static String quoted(String quote, String name) {
+        return quote + name.replace(quote, quote + quote) + quote;
     }
 
     /** NULL hashes as a 0x00 byte, columns are joined by 0x1f; the sum is exact (DECIMAL). */
@@ -108,19 +166,23 @@ public final class TableFingerprints {
                 + "FROM " + table;
     }
 
-    /** The row as PostgreSQL prints a whole row ({@code (1,"a b",,t)}: NULL and '' differ); the sum is numeric. */
-    static String postgresChecksum(String table) {
-        return "SELECT count(*), coalesce(sum(('x' || substr(md5(\"panel row\"::text), 1, 15))::bit(60)::bigint), 0)::text "
-                + "FROM " + table + " AS \"panel row\"";
+    /**
+     * The row as PostgreSQL prints a row of the given columns ({@code (1,"a b",,t)}: NULL and '' differ, booleans
+     * print as t/f, JSON as stored); the sum is numeric.
+     */
+    static String postgresChecksum(String table, List<String> columns) {
+        return "SELECT count(*), coalesce(sum(('x' || substr(md5(ROW(" + String.join(", ", columns)
+                + ")::text), 1, 15))::bit(60)::bigint), 0)::text FROM " + table;
     }
 
-    private static Fingerprint streamed(Connection connection, Statement statement, String table, String name, int count,
-            String quote) throws SQLException {
+    private static Fingerprint streamed(Connection connection, Statement statement, String table, String name,
+            List<String> columns, String quote) throws SQLException {
         MessageDigest digest = sha256();
         long rows = 0;
+        int count = columns.size();
         statement.setFetchSize(1000);
         String order = orderBy(connection, table, count, quote);
-        try (ResultSet rs = statement.executeQuery("SELECT * FROM " + name + order)) {
+        try (ResultSet rs = statement.executeQuery("SELECT " + String.join(", ", columns) + " FROM " + name + order)) {
             while (rs.next()) {
                 rows++;
                 for (int c = 1; c <= count; c++) {

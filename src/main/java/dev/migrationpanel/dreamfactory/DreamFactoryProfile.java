@@ -30,18 +30,8 @@ public class DreamFactoryProfile implements ProductProfile {
     static final int[] MIN_PHP = {8, 1};
     /** The services a fresh install has (the installer's); any other service is the admin's. */
     static final List<String> INSTALLER_SERVICES = List.of("system", "api_docs", "files", "logs", "db", "email", "user");
-    /**
-     * Columns DreamFactory fills with Laravel-encrypted values (under its APP_KEY), with the condition that
-     * picks the encrypted rows: what the migration proof decrypts on the target.
-     */
-    static final List<EncryptedColumn> ENCRYPTED_COLUMNS = List.of(
-            new EncryptedColumn("lookup", "value", "private = 1"),
-            new EncryptedColumn("sql_db_config", "connection", null));
     /** Laravel's migration history: the target's newer release adds rows to it. */
     static final String MIGRATIONS_TABLE = "migrations";
-
-    record EncryptedColumn(String table, String column, String where) {
-    }
 
     static final String DEFAULT_SQLITE = "storage/databases/database.sqlite";
 

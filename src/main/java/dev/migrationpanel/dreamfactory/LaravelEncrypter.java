@@ -21,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Laravel's encrypter, as DreamFactory stores encrypted values with its {@code APP_KEY}: AES-256-CBC, the
  * payload a base64 JSON object {@code {iv, value, mac}} where {@code mac} is HMAC-SHA256 (hex) over the
  * base64 iv and value. The migration proof decrypts values the source encrypted with the target's key.
+ * An encrypter is not thread-safe.
  */
 public final class LaravelEncrypter {
 
@@ -28,6 +29,8 @@ public final class LaravelEncrypter {
     private static final Pattern SERIALIZED_STRING = Pattern.compile("^s:(\\d+):\"(.*)\";$", Pattern.DOTALL);
 
     private final byte[] key;
+    /** Made once per encrypter: a proof verifies a million MACs with one (so an encrypter is not thread-safe). */
+    private Mac mac;
 
     /** @param appKey the {@code APP_KEY} value: {@code base64:…} or the 32 raw characters */
     public LaravelEncrypter(String appKey) {
@@ -100,8 +103,10 @@ public final class LaravelEncrypter {
 
     private byte[] hmac(String data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            if (mac == null) {
+                mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            }
             return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -45,8 +45,6 @@ class MigrationProof {
     static final String RECORD_SOURCE = "dreamfactory.migration-record-source";
     static final String PROVE = "dreamfactory.migration-proof";
     static final String STATE_SUFFIX = "-state-before-migration.json";
-    /** Encrypted values decrypted per table: enough to prove the key, few enough to keep the step short. */
-    static final int SAMPLES_PER_TABLE = 5;
 
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -61,8 +59,11 @@ class MigrationProof {
         this.artifacts = artifacts;
     }
 
-    /** What was recorded of the source: per table rows and content checksum, and the SHA-256 of its .env. */
-    record SourceState(String envSha256, Map<String, Fingerprint> tables) {
+    /**
+     * What was recorded of the source: per table rows and content checksum, its columns (by lower-cased table
+     * name, in table order; null in a record made before columns were recorded), and the SHA-256 of its .env.
+     */
+    record SourceState(String envSha256, Map<String, Fingerprint> tables, Map<String, List<String>> columns) {
     }
 
     SourceState read(Instance instance, SshSession ssh) {
@@ -71,7 +72,14 @@ class MigrationProof {
         if (!env.ok()) {
             throw new StepFailedException("Cannot read the .env of " + instance.getName() + ": " + env.stderr().strip());
         }
-        return new SourceState(env.stdout().trim().split("\\s+")[0], reader.fingerprints(instance, ssh));
+        Map<String, List<String>> columns = lowerCased(reader.columns(instance, ssh));
+        return new SourceState(env.stdout().trim().split("\\s+")[0], reader.fingerprints(instance, ssh, columns), columns);
+    }
+
+    private static Map<String, List<String>> lowerCased(Map<String, List<String>> byTable) {
+        Map<String, List<String>> result = new TreeMap<>();
+        byTable.forEach((table, columns) -> result.put(table.toLowerCase(), columns));
+        return result;
     }
 
     @Component
@@ -132,10 +140,35 @@ class MigrationProof {
         // the source is read again while the target is read: two servers, two connections, half the wait
         java.util.concurrent.CompletableFuture<SourceState> sourceNow = java.util.concurrent.CompletableFuture
                 .supplyAsync(() -> read(source, sourceSsh));
-        report.section("Tables: source " + source.getName() + " (as recorded) against target " + target.getName());
+        report.section("Tables: source " + source.getName() + " (as recorded) against target " + target.getName()
+                + ", over the source's columns");
+        Map<String, List<String>> scope = new TreeMap<>();
+        Map<String, List<String>> missingColumns = new TreeMap<>();
+        Map<String, List<String>> addedColumns = new TreeMap<>();
         Map<String, Fingerprint> after;
         try {
-            after = reader.fingerprints(target, targetSsh);
+            Map<String, List<String>> targetColumns = lowerCased(reader.columns(target, targetSsh));
+            if (before.columns() != null) { // else (an older record) whole rows are compared
+                before.columns().forEach((table, columns) -> {
+                    List<String> onTarget = targetColumns.get(table);
+                    if (onTarget == null) {
+                        return;
+                    }
+                    Set<String> targetNames = lowerNames(onTarget);
+                    Set<String> sourceNames = lowerNames(columns);
+                    List<String> missing = columns.stream().filter(c -> !targetNames.contains(c.toLowerCase())).toList();
+                    List<String> added = onTarget.stream().filter(c -> !sourceNames.contains(c.toLowerCase())).toList();
+                    if (!missing.isEmpty()) {
+                        missingColumns.put(table, missing);
+                    } else {
+                        scope.put(table, columns);
+                    }
+                    if (!added.isEmpty()) {
+                        addedColumns.put(table, added);
+                    }
+                });
+            }
+            after = reader.fingerprints(target, targetSsh, scope);
         } catch (RuntimeException e) {
             sourceNow.cancel(true);
             throw e;
@@ -150,6 +183,8 @@ class MigrationProof {
                 report.info(table + ": new in the target (" + t.rows() + " row(s)), added by its newer release");
             } else if (t == null) {
                 report.fail(table + ": missing on the target (" + s.rows() + " row(s) on the source)");
+            } else if (missingColumns.containsKey(table)) {
+                report.fail(table + ": the target lacks the source's column(s) " + String.join(", ", missingColumns.get(table)));
             } else if (table.equals(DreamFactoryProfile.MIGRATIONS_TABLE)) {
                 identical += migrations(report, source, sourceSsh, target, targetSsh) ? 1 : 0;
             } else if (s.equals(t)) {
@@ -158,6 +193,10 @@ class MigrationProof {
             } else {
                 report.fail(table + ": source " + s.rows() + " row(s) checksum " + abbreviated(s.checksum()) + ", target "
                         + t.rows() + " row(s) checksum " + abbreviated(t.checksum()));
+            }
+            if (s != null && t != null && addedColumns.containsKey(table)) {
+                report.info(table + ": column(s) " + String.join(", ", addedColumns.get(table))
+                        + " added by the target's newer release (not compared)");
             }
         }
 
@@ -172,8 +211,8 @@ class MigrationProof {
             report.fail("APP_KEY: the target's differs from the source's");
         }
 
-        report.section("Encrypted values, decrypted with the target's APP_KEY");
-        int decrypted = targetKey == null ? 0 : decryptSamples(report, target, targetSsh, targetKey, after.keySet());
+        report.section("Encrypted values (every one found, whole or inside JSON), decrypted with the target's APP_KEY");
+        long decrypted = targetKey == null ? 0 : decryptAll(report, target, targetSsh, targetKey);
 
         report.section("Source unchanged since step " + (recordStep + 1));
         SourceState now;
@@ -207,8 +246,8 @@ class MigrationProof {
             throw new StepFailedException("The proof failed on " + report.failures.size() + " point(s): "
                     + report.failures.get(0) + (report.failures.size() > 1 ? " (and more in the report)" : ""));
         }
-        return StepResult.done(identical + " tables identical, APP_KEY carried, " + decrypted
-                + " encrypted value(s) decrypt, source unchanged");
+        return StepResult.done(identical + " tables identical over the source's columns, APP_KEY carried, "
+                + EncryptedValueScan.count(decrypted) + " encrypted value(s) decrypt, source unchanged");
     }
 
     /** The source's migration history must be in the target's; the target's newer release adds to it. */
@@ -230,40 +269,35 @@ class MigrationProof {
         return true;
     }
 
-    private int decryptSamples(Report report, Instance target, SshSession ssh, String key, Set<String> tables) {
-        LaravelEncrypter encrypter = new LaravelEncrypter(key);
-        int decrypted = 0;
-        for (DreamFactoryProfile.EncryptedColumn c : DreamFactoryProfile.ENCRYPTED_COLUMNS) {
-            if (!tables.contains(c.table())) {
-                report.info(c.table() + "." + c.column() + ": no such table on the target");
-                continue;
-            }
-            List<Map<String, String>> rows = reader.query(target, ssh, "SELECT " + c.column() + " AS v FROM " + c.table()
-                    + " WHERE " + c.column() + " IS NOT NULL" + (c.where() == null ? "" : " AND " + c.where())
-                    + " ORDER BY 1 LIMIT " + SAMPLES_PER_TABLE);
-            if (rows.isEmpty()) {
-                report.info(c.table() + "." + c.column() + ": no encrypted values to sample");
-                continue;
-            }
-            int ok = 0;
-            String failure = null;
-            for (Map<String, String> row : rows) {
-                try {
-                    encrypter.decrypt(row.get("v"));
-                    ok++;
-                } catch (LaravelEncrypter.DecryptException e) {
-                    failure = e.getMessage();
-                }
-            }
-            decrypted += ok;
-            if (ok == rows.size()) {
-                report.ok(c.table() + "." + c.column() + ": " + ok + " of " + rows.size() + " sampled value(s) decrypt");
+    /** Every Laravel payload of the target, decrypted; returns how many did. */
+    private long decryptAll(Report report, Instance target, SshSession ssh, String key) {
+        LaravelEncrypter encrypter;
+        try {
+            encrypter = new LaravelEncrypter(key);
+        } catch (IllegalArgumentException e) {
+            report.fail("APP_KEY of " + target.getName() + " is not a usable key: " + e.getMessage());
+            return 0;
+        }
+        EncryptedValueScan scan = new EncryptedValueScan(encrypter);
+        reader.scanTexts(target, ssh, EncryptedValueScan.MARKER, scan);
+        if (scan.payloads() == 0) {
+            report.info("No Laravel-encrypted values on the target");
+            return 0;
+        }
+        for (String[] line : scan.lines()) {
+            if (line[0].equals("OK")) {
+                report.ok(line[1]);
             } else {
-                report.fail(c.table() + "." + c.column() + ": " + (rows.size() - ok) + " of " + rows.size()
-                        + " sampled value(s) do not decrypt with the target's APP_KEY (" + failure + ")");
+                report.fail(line[1]);
             }
         }
-        return decrypted;
+        return scan.payloads() - scan.failed();
+    }
+
+    private static Set<String> lowerNames(List<String> names) {
+        Set<String> result = new java.util.HashSet<>();
+        names.forEach(n -> result.add(n.toLowerCase()));
+        return result;
     }
 
     private String appKey(StepRun run, Instance instance, SshSession ssh) {

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import org.springframework.stereotype.Component;
 
@@ -25,6 +26,7 @@ import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.database.InstanceDbConnection;
 import dev.migrationpanel.database.TableFingerprints;
 import dev.migrationpanel.database.TableFingerprints.Fingerprint;
+import dev.migrationpanel.database.TextValues;
 import dev.migrationpanel.remote.CommandResult;
 import dev.migrationpanel.remote.LineListener;
 import dev.migrationpanel.remote.SshSession;
@@ -49,22 +51,154 @@ public class SystemDbReader {
 
     /** Row count and content checksum of every table (SQLite's own {@code sqlite_*} tables left out), by lower-cased name. */
     public Map<String, Fingerprint> fingerprints(Instance instance, SshSession ssh) {
+        return fingerprints(instance, ssh, Map.of());
+    }
+
+    /**
+     * As above; a table named in {@code scope} (lower-cased) is read over those columns only, in that order (see
+     * {@link TableFingerprints#of(java.sql.Connection, Map)}).
+     */
+    public Map<String, Fingerprint> fingerprints(Instance instance, SshSession ssh, Map<String, List<String>> scope) {
         DbSettings db = connections.dbSettings(instance, ssh);
         if (db.vendor() != DbVendor.SQLITE) {
             try (InstanceDbConnection c = connections.openDb(instance, ssh, db)) {
-                return TableFingerprints.of(c.connection());
+                return TableFingerprints.of(c.connection(), scope);
             } catch (SQLException e) {
                 throw new DatabaseException("Reading the tables of " + instance.getName() + " failed: " + firstLine(e));
             }
         }
         Map<String, Fingerprint> result = new TreeMap<>();
-        for (Map<String, String> table : query(instance, ssh, "SELECT m.name AS name, (SELECT count(*) FROM "
-                + "pragma_table_info(m.name)) AS columns FROM sqlite_master m WHERE m.type = 'table' AND m.name NOT "
-                + "LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name")) {
-            result.put(table.get("name").toLowerCase(), sqliteFingerprint(instance, ssh, db, table.get("name"),
-                    Integer.parseInt(table.get("columns"))));
+        for (Map.Entry<String, List<String>> table : sqliteColumns(instance, ssh).entrySet()) {
+            List<String> columns = scope.getOrDefault(table.getKey().toLowerCase(), table.getValue());
+            result.put(table.getKey().toLowerCase(), sqliteFingerprint(instance, ssh, db, table.getKey(), columns));
         }
         return result;
+    }
+
+    /** Every table (its name as the DB spells it) with its columns in their table order. */
+    public Map<String, List<String>> columns(Instance instance, SshSession ssh) {
+        DbSettings db = connections.dbSettings(instance, ssh);
+        if (db.vendor() == DbVendor.SQLITE) {
+            return sqliteColumns(instance, ssh);
+        }
+        try (InstanceDbConnection c = connections.openDb(instance, ssh, db)) {
+            return TableFingerprints.columns(c.connection());
+        } catch (SQLException e) {
+            throw new DatabaseException("Reading the columns of " + instance.getName() + " failed: " + firstLine(e));
+        }
+    }
+
+    /**
+     * Streams every value of a text-like column that contains {@code marker} (letters and digits), from every
+     * table, to the visitor (see {@link TextValues}); returns how many were visited. SQLite's values come
+     * hex-encoded from its {@code sqlite3}, one row a line, so any text survives the way.
+     */
+    public long scanTexts(Instance instance, SshSession ssh, String marker, Consumer<TextValues.Found> visitor) {
+        TextValues.requireMarker(marker);
+        DbSettings db = connections.dbSettings(instance, ssh);
+        if (db.vendor() != DbVendor.SQLITE) {
+            try (InstanceDbConnection c = connections.openDb(instance, ssh, db)) {
+                return TextValues.scan(c.connection(), marker, visitor);
+            } catch (SQLException e) {
+                throw new DatabaseException("Reading the values of " + instance.getName() + " failed: " + firstLine(e));
+            }
+        }
+        long visited = 0;
+        for (TextValues.TextColumns table : sqliteTextColumns(instance, ssh)) {
+            visited += sqliteScan(instance, ssh, db, table, marker, visitor);
+        }
+        return visited;
+    }
+
+    private Map<String, List<String>> sqliteColumns(Instance instance, SshSession ssh) {
+        Map<String, List<String>> result = new TreeMap<>();
+        for (Map<String, String> row : query(instance, ssh, SQLITE_COLUMNS)) {
+            result.computeIfAbsent(row.get("t"), t -> new ArrayList<>()).add(row.get("c"));
+        }
+        return result;
+    }
+
+    private List<TextValues.TextColumns> sqliteTextColumns(Instance instance, SshSession ssh) {
+        Map<String, List<String>> text = new TreeMap<>();
+        Map<String, TreeMap<Integer, String>> keys = new TreeMap<>();
+        for (Map<String, String> row : query(instance, ssh, SQLITE_COLUMNS)) {
+            String table = row.get("t");
+            String type = row.get("type") == null ? "" : row.get("type").toUpperCase(java.util.Locale.ROOT);
+            text.computeIfAbsent(table, t -> new ArrayList<>());
+            keys.computeIfAbsent(table, t -> new TreeMap<>());
+            // SQLite's text affinity (CHAR, CLOB, TEXT), JSON, and columns declared without a type
+            if (type.isEmpty() || type.contains("CHAR") || type.contains("CLOB") || type.contains("TEXT")
+                    || type.contains("JSON")) {
+                text.get(table).add(row.get("c"));
+            }
+            int pk = Integer.parseInt(row.get("pk"));
+            if (pk > 0) {
+                keys.get(table).put(pk, row.get("c"));
+            }
+        }
+        List<TextValues.TextColumns> result = new ArrayList<>();
+        text.forEach((table, columns) -> {
+            if (!columns.isEmpty()) {
+                result.add(new TextValues.TextColumns(table, List.copyOf(keys.get(table).values()), columns));
+            }
+        });
+        return result;
+    }
+
+    /** Every column of every table but SQLite's own, in table order: table, column, declared type, key position. */
+    private static final String SQLITE_COLUMNS = "SELECT m.name AS t, p.name AS c, p.type AS type, p.pk AS pk FROM "
+            + "sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' "
+            + "ESCAPE '\\' ORDER BY m.name, p.cid";
+
+    private long sqliteScan(Instance instance, SshSession ssh, DbSettings db, TextValues.TextColumns table, String marker,
+            Consumer<TextValues.Found> visitor) {
+        List<String> select = new ArrayList<>();
+        table.key().forEach(k -> select.add("hex(" + sqliteName(k) + ")"));
+        List<String> where = new ArrayList<>();
+        for (String column : table.text()) {
+            select.add("hex(" + sqliteName(column) + ")");
+            where.add(sqliteName(column) + " LIKE '%" + marker + "%'");
+        }
+        String sql = "SELECT " + String.join(", ", select) + " FROM " + sqliteName(table.table()) + " WHERE "
+                + String.join(" OR ", where) + ";";
+        int keys = table.key().size();
+        long[] visited = {0};
+        String[] error = {null};
+        int exit = ssh.streamInProcessGroup(sqlite(instance, db, "-list -separator ,", sql), TIMEOUT, (stream, line) -> {
+            if (stream == LineListener.Stream.STDERR) {
+                error[0] = line;
+                return;
+            }
+            String[] hex = line.split(",", -1);
+            String rowKey = null;
+            if (keys > 0) {
+                StringBuilder key = new StringBuilder();
+                for (int k = 0; k < keys; k++) {
+                    key.append(k == 0 ? "" : ",").append(unhex(hex[k]));
+                }
+                rowKey = key.toString();
+            }
+            for (int c = 0; c < table.text().size(); c++) {
+                String value = unhex(hex[keys + c]);
+                if (value.contains(marker)) {
+                    visitor.accept(new TextValues.Found(table.table(), table.text().get(c), rowKey, value));
+                    visited[0]++;
+                }
+            }
+        }, () -> false);
+        if (exit != 0) {
+            throw new DatabaseException("Reading table " + table.table() + " of " + instance.getName() + " failed"
+                    + (error[0] == null ? " (sqlite3 exit code " + exit + ")" : ": " + error[0]));
+        }
+        return visited[0];
+    }
+
+    private static String sqliteName(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String unhex(String hex) {
+        return new String(HexFormat.of().parseHex(hex), StandardCharsets.UTF_8);
     }
 
     /** Rows of a query, each a map of column label to text (null for SQL NULL), in result order. */
@@ -119,14 +253,16 @@ public class SystemDbReader {
         }
     }
 
-    private Fingerprint sqliteFingerprint(Instance instance, SshSession ssh, DbSettings db, String table, int columns) {
-        String name = "\"" + table.replace("\"", "\"\"") + "\"";
+    private Fingerprint sqliteFingerprint(Instance instance, SshSession ssh, DbSettings db, String table,
+            List<String> columns) {
+        String name = sqliteName(table);
         StringBuilder order = new StringBuilder();
-        for (int c = 1; c <= columns; c++) {
+        for (int c = 1; c <= columns.size(); c++) {
             order.append(c == 1 ? " ORDER BY " : ", ").append(c);
         }
         // first line the count, then every row in SQL-literal form: one stream, hashed as it arrives
-        String sql = "SELECT count(*) FROM " + name + "; SELECT * FROM " + name + order + ";";
+        String sql = "SELECT count(*) FROM " + name + "; SELECT " + String.join(", ", columns.stream()
+                .map(SystemDbReader::sqliteName).toList()) + " FROM " + name + order + ";";
         MessageDigest digest = sha256();
         long[] rows = {-1};
         String[] error = {null};

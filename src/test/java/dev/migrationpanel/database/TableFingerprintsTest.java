@@ -25,23 +25,27 @@ class TableFingerprintsTest {
 
     @BeforeAll
     static void createDatabases() throws SQLException {
-        try (Connection c = server("mariadb"); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + DB);
-            s.execute("CREATE DATABASE " + DB);
-        }
-        try (Connection c = server("pgsql"); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
-            s.execute("CREATE DATABASE " + DB);
-        }
+        recreate(DB, true);
     }
 
     @AfterAll
     static void dropDatabases() throws SQLException {
+        recreate(DB, false);
+    }
+
+    /** Drops the database {@code db} on the machine's MariaDB and PostgreSQL, and creates it again when asked. */
+    static void recreate(String db, boolean create) throws SQLException {
         try (Connection c = server("mariadb"); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + DB);
+            s.execute("DROP DATABASE IF EXISTS " + db);
+            if (create) {
+                s.execute("CREATE DATABASE " + db);
+            }
         }
         try (Connection c = server("pgsql"); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
+            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            if (create) {
+                s.execute("CREATE DATABASE " + db);
+            }
         }
     }
 
@@ -116,6 +120,85 @@ class TableFingerprintsTest {
             assertThat(TableFingerprints.of(c, b)).isEqualTo(new TableFingerprints.Fingerprint(0, vendor.equals("h2")
                     ? "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" // SHA-256 of nothing
                     : "0"));
+        }
+    }
+
+    /**
+     * A newer release adds a column (on MySQL in the middle, as Laravel's after() does): over the source's
+     * columns the table still compares equal, while a changed value in a shared column does not.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"mariadb", "pgsql", "h2"})
+    void overTheSourcesColumnsAnAddedColumnIsNotCompared(String vendor) throws Exception {
+        try (Connection c = db(vendor)) {
+            sql(c, "DROP TABLE IF EXISTS src", "DROP TABLE IF EXISTS dst",
+                    "CREATE TABLE src (id integer primary key, name varchar(40), kind varchar(40))",
+                    "CREATE TABLE dst (id integer primary key, name varchar(40), kind varchar(40))",
+                    "INSERT INTO src VALUES (1, 'crm', 'mysql'), (2, 'files', 'local_file')",
+                    "INSERT INTO dst SELECT * FROM src",
+                    vendor.equals("mariadb") ? "ALTER TABLE dst ADD health_check_url varchar(255) NULL AFTER name"
+                            : "ALTER TABLE dst ADD health_check_url varchar(255) NULL",
+                    "UPDATE dst SET health_check_url = 'http://crm/health' WHERE id = 1");
+            String src = vendor.equals("h2") ? "SRC" : "src";
+            String dst = vendor.equals("h2") ? "DST" : "dst";
+            java.util.List<String> sourceColumns = TableFingerprints.columns(c).get(src);
+            assertThat(sourceColumns).hasSize(3);
+            assertThat(TableFingerprints.columns(c).get(dst)).hasSize(4);
+
+            assertThat(TableFingerprints.of(c, dst)).as("whole rows differ").isNotEqualTo(TableFingerprints.of(c, src));
+            assertThat(TableFingerprints.of(c, dst, sourceColumns)).as("over the source's columns")
+                    .isEqualTo(TableFingerprints.of(c, src, sourceColumns));
+            assertThat(TableFingerprints.of(c, Map.of("dst", sourceColumns)).get("dst"))
+                    .isEqualTo(TableFingerprints.of(c).get("src"));
+
+            sql(c, "UPDATE dst SET kind = 'pgsql' WHERE id = 2");
+            assertThat(TableFingerprints.of(c, dst, sourceColumns)).as("a shared column differs")
+                    .isNotEqualTo(TableFingerprints.of(c, src, sourceColumns));
+        }
+    }
+
+    /**
+     * Real column types on PostgreSQL (boolean, json, jsonb, timestamp with and without zone, bytea, float): the
+     * same content gives the same checksum whatever the session's time zone and output settings, and a flipped
+     * boolean or a changed JSON value gives another.
+     */
+    @org.junit.jupiter.api.Test
+    void postgresTypesReadAlikeWhateverTheSessionSettings() throws Exception {
+        try (Connection c = db("pgsql")) {
+            sql(c, "DROP TABLE IF EXISTS typed",
+                    "CREATE TABLE typed (id serial primary key, active boolean not null default false, config json, "
+                            + "doc jsonb, at timestamp(0) without time zone, seen timestamp with time zone, raw bytea, "
+                            + "ratio double precision)",
+                    "INSERT INTO typed (active, config, doc, at, seen, raw, ratio) VALUES "
+                            + "(true, '{\"a\": [1, 2]}', '{\"b\": \"x\"}', '2025-01-02 03:04:05', "
+                            + "'2025-01-02 03:04:05+02', '\\x00ff', 0.1), (false, NULL, NULL, NULL, NULL, NULL, NULL)");
+            TableFingerprints.Fingerprint utc = TableFingerprints.of(c, "typed");
+            sql(c, "SET TimeZone = 'America/New_York'", "SET bytea_output = 'escape'", "SET extra_float_digits = 0");
+            assertThat(TableFingerprints.of(c, "typed")).as("other session settings").isEqualTo(utc);
+            sql(c, "UPDATE typed SET active = NOT active WHERE id = 2");
+            assertThat(TableFingerprints.of(c, "typed")).as("a flipped boolean").isNotEqualTo(utc);
+            sql(c, "UPDATE typed SET active = NOT active WHERE id = 2", "UPDATE typed SET config = '{\"a\": [1, 3]}' WHERE id = 1");
+            assertThat(TableFingerprints.of(c, "typed")).as("a changed JSON value").isNotEqualTo(utc);
+        }
+    }
+
+    /** MySQL/MariaDB print TIMESTAMP columns in the session's time zone: the read fixes it to UTC, then puts it back. */
+    @org.junit.jupiter.api.Test
+    void mariadbTimestampsReadAlikeInAnyTimeZone() throws Exception {
+        try (Connection c = db("mariadb")) {
+            sql(c, "SET time_zone = '+00:00'", "DROP TABLE IF EXISTS stamped",
+                    "CREATE TABLE stamped (id int unsigned auto_increment primary key, active tinyint(1) not null, "
+                            + "at timestamp null, doc longtext)",
+                    "INSERT INTO stamped (active, at, doc) VALUES (1, '2025-01-02 03:04:05', '{\"k\": \"v\"}')");
+            TableFingerprints.Fingerprint utc = TableFingerprints.of(c, "stamped");
+            sql(c, "SET time_zone = '+05:30'");
+            assertThat(TableFingerprints.of(c, "stamped")).isEqualTo(utc);
+            try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT @@session.time_zone")) {
+                rs.next();
+                assertThat(rs.getString(1)).as("the session's zone put back").isEqualTo("+05:30");
+            }
+            sql(c, "UPDATE stamped SET at = '2025-01-02 03:04:06'");
+            assertThat(TableFingerprints.of(c, "stamped")).isNotEqualTo(utc);
         }
     }
 }

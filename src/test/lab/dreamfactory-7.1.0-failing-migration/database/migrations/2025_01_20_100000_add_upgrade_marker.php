@@ -7,7 +7,7 @@ return [
     'withinTransaction' => false,
     'statements' => [
         "INSERT INTO `lookup` (`name`, `value`, `private`, `description`)
-            VALUES ('upgrade_marker', '7.1.0-failing-migration', 0, 'Written by the failing lab migration')",
+            VALUES ('upgrade_marker', '7.1.0-failing-migration', {false}, 'Written by the failing lab migration')",
         "UPDATE `lab_missing_table` SET `value` = 'never'",
     ],
 ];
