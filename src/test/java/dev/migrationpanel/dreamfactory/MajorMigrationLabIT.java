@@ -85,18 +85,34 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         }
     }
 
-    /** The encrypted lookup and DB credentials on the target, read with the lab's own client. */
+    /**
+     * The lab's encrypted values on the target, read with the lab's own client: private lookups' values (whole
+     * columns), the credentials inside sql_db_config.connection's JSON, email_config's username and password.
+     */
     private List<String> encryptedValues(String labTarget, Instance target) throws Exception {
         Lab.LabInstance li = lab.instance(labTarget);
-        String sql = "SELECT value FROM lookup WHERE private = 1 UNION ALL SELECT connection FROM sql_db_config";
+        String sql = "SELECT value FROM lookup WHERE name IN ('smtp_password', 'partner_api_secret') UNION ALL "
+                + "SELECT connection FROM sql_db_config UNION ALL SELECT username FROM email_config UNION ALL "
+                + "SELECT password FROM email_config";
+        List<String> rows = new ArrayList<>();
         if ("sqlite".equals(li.dbConnection())) {
-            return ssh(target, "sqlite3 -readonly '" + li.dbDatabase() + "' \"" + sql + "\"").lines().toList();
+            rows.addAll(ssh(target, "sqlite3 -readonly '" + li.dbDatabase() + "' \"" + sql + "\"").lines().toList());
+        } else {
+            try (Connection c = DriverManager.getConnection(li.jdbcUrl(), li.dbUsername(), li.dbPassword());
+                    Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
+            }
         }
         List<String> values = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(li.jdbcUrl(), li.dbUsername(), li.dbPassword());
-                Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                values.add(rs.getString(1));
+        for (String row : rows) {
+            if (row.startsWith("{")) { // a JSON document: its encrypted strings
+                Map<?, ?> json = tools.jackson.databind.json.JsonMapper.builder().build().readValue(row, Map.class);
+                values.add((String) json.get("username"));
+                values.add((String) json.get("password"));
+            } else {
+                values.add(row);
             }
         }
         return values;
@@ -128,10 +144,10 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         assertThat(ssh(target, "cd '" + target.getInstallPath() + "' && php artisan --version")).isEqualTo("DreamFactory 7.1.0");
         assertThat(ssh(target, "cd '" + target.getInstallPath() + "' && php artisan migrate:status")).doesNotContain("Pending");
         List<String> encrypted = encryptedValues("mt-" + vendor, target);
-        assertThat(encrypted).hasSize(2);
         LaravelEncrypter withSourceKey = new LaravelEncrypter(sourceKey);
-        assertThat(encrypted).extracting(withSourceKey::decryptString).anyMatch(v -> v.equals("lab-secret"))
-                .anyMatch(v -> v.contains("crm-lab-password"));
+        assertThat(encrypted).extracting(withSourceKey::decryptString).containsExactlyInAnyOrder("lab-secret",
+                "partner-secret-0042", "crm_app", "crm-lab-password", "reporter", "reports-lab-password",
+                "mailer@lab.test", "mail-lab-password");
         // the source: untouched
         assertThat(ssh(source, "cd '" + source.getInstallPath() + "' && sha256sum .env")).isEqualTo(sourceEnvBefore);
         assertThat(ssh(source, "cd '" + source.getInstallPath() + "' && php artisan --version")).isEqualTo("DreamFactory 7.0.0");
@@ -144,8 +160,18 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         String report = read(stored.stream().filter(a -> a.getKind() == ArtifactKind.LOG).findFirst().orElseThrow());
         assertThat(report).contains("OK    user: 2 row(s), checksums equal", "OK    APP_KEY: the target's equals the source's",
                 "INFO  limits: new in the target", "added by the target's newer release: 2025_01_15_120000_create_limits_table",
-                "OK    lookup.value: 1 of 1 sampled value(s) decrypt", "OK    sql_db_config.connection: 1 of 1")
+                "OK    service: 8 row(s), checksums equal",
+                "INFO  service: column(s) health_check_url added by the target's newer release (not compared)",
+                "OK    lookup.value: 2 encrypted value(s), each decrypts",
+                "OK    sql_db_config.connection.username: 2 encrypted value(s), each decrypts",
+                "OK    sql_db_config.connection.password: 2 encrypted value(s), each decrypts",
+                "OK    email_config.username: 1 encrypted value(s), each decrypts",
+                "OK    email_config.password: 1 encrypted value(s), each decrypts")
                 .doesNotContain("FAIL").doesNotContain(sourceKey);
+        assertThat(proof.getMessage()).contains("8 encrypted value(s) decrypt");
+        // kept for the README's excerpt of a real report
+        java.nio.file.Files.createDirectories(java.nio.file.Path.of("target/proof-reports"));
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target/proof-reports/migration-proof-" + vendor + ".txt"), report);
         assertThat(logs.after(job.getId(), 0, JobLogService.MAX_PAGE).stream().map(LogLine::line).toList())
                 .as("the job's log").isNotEmpty().noneMatch(l -> l.contains(sourceKey))
                 .noneMatch(l -> l.contains(lab.instance("mt-" + vendor).appKey()))
@@ -178,7 +204,8 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         assertThat(proof.getMessage()).contains("The proof failed", "APP_KEY: the target's differs from the source's");
         String report = read(artifacts.forJob(job.getId()).stream().filter(a -> a.getKind() == ArtifactKind.LOG)
                 .findFirst().orElseThrow());
-        assertThat(report).contains("FAIL  lookup.value: 1 of 1 sampled value(s) do not decrypt with the target's APP_KEY")
+        assertThat(report).contains("FAIL  lookup.value: 2 of 2 encrypted value(s) do not decrypt with the target's APP_KEY")
+                .contains("FAIL  sql_db_config.connection.password: 2 of 2 encrypted value(s) do not decrypt")
                 .contains("OK    user: 2 row(s), checksums equal");
 
         // the follow-up puts the target back from the backups the migration took first
@@ -191,6 +218,77 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         assertThat(restored.getStatus()).as(restored.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(ssh(target, "cd '" + target.getInstallPath() + "' && sha256sum .env && sqlite3 '" + sqlite
                 + "' .dump | sha256sum")).isEqualTo(targetBefore);
+    }
+
+    /**
+     * The proof's negative controls on PostgreSQL, after a migration that passed: the source's recorded state and
+     * the proof alone (the migration's first and proof steps) are run again on the migrated pair, once as it is
+     * (passes), then with one value of a shared column changed, one table dropped, one encrypted value inside
+     * JSON altered: each fails the proof with its own line, and passes again once put back.
+     */
+    @Test
+    void theProofFailsOnAChangedValueAMissingTableAndAnAlteredEncryptedValue() throws Exception {
+        Instance source = register("ms-pgsql");
+        Instance target = register("mt-pgsql");
+        Lab.LabInstance t = lab.instance("mt-pgsql");
+        try {
+            proofFailsOnEachDifference(source, target, t);
+        } finally {
+            Lab.reset("mt-pgsql"); // a fresh target again for the lab's other tests
+        }
+    }
+
+    private void proofFailsOnEachDifference(Instance source, Instance target, Lab.LabInstance t) throws Exception {
+        Plan full = flows.review(DreamFactoryMigrationFlow.ID, source.getId(),
+                Map.of("target", String.valueOf(target.getId()))).plan();
+        Job migrated = await(jobs.start(full).getId());
+        assertThat(migrated.getStatus()).as(migrated.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
+        Plan proofOnly = new Plan(full.flow(), "Prove again", full.instanceId(), full.instanceName(),
+                List.of(full.steps().get(0), full.steps().stream().filter(s -> s.title().equals(
+                        DreamFactoryMigrationFlow.PROOF_TITLE)).findFirst().orElseThrow()), full.options());
+        assertThat(proveAgain(proofOnly).getStatus()).as("the migrated pair as it is").isEqualTo(JobStatus.SUCCEEDED);
+
+        sql(target, t, "UPDATE service SET label = 'Changed on the target' WHERE name = 'mysql_crm'");
+        assertThat(failedProof(proofOnly)).contains("FAIL  service: source 8 row(s) checksum");
+        sql(target, t, "UPDATE service SET label = 'CRM database' WHERE name = 'mysql_crm'");
+
+        sql(target, t, "ALTER TABLE app RENAME TO app2");
+        assertThat(failedProof(proofOnly)).contains("FAIL  app: missing on the target (2 row(s) on the source)");
+        sql(target, t, "ALTER TABLE app2 RENAME TO app");
+
+        String connection;
+        try (Connection c = DriverManager.getConnection(t.jdbcUrl(), t.dbUsername(), t.dbPassword());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT connection FROM sql_db_config ORDER BY service_id LIMIT 1")) {
+            rs.next();
+            connection = rs.getString(1);
+        }
+        // one byte of one encrypted password's MAC, inside the JSON document
+        int mac = connection.indexOf("\"password\":\"") + 12;
+        String payload = connection.substring(mac, connection.indexOf('"', mac));
+        String decoded = new String(java.util.Base64.getDecoder().decode(payload), StandardCharsets.UTF_8);
+        int macAt = decoded.indexOf("\"mac\":\"") + 7;
+        String altered = decoded.substring(0, macAt) + (decoded.charAt(macAt) == 'a' ? 'b' : 'a') + decoded.substring(macAt + 1);
+        String alteredConnection = connection.replace(payload, java.util.Base64.getEncoder().encodeToString(
+                altered.getBytes(StandardCharsets.UTF_8)));
+        sql(target, t, "UPDATE sql_db_config SET connection = '" + alteredConnection + "' WHERE connection = '" + connection + "'");
+        assertThat(failedProof(proofOnly)).contains("FAIL  sql_db_config.connection.password: 1 of 2 encrypted value(s) "
+                + "do not decrypt with the target's APP_KEY (first: row 6: The MAC is invalid");
+        sql(target, t, "UPDATE sql_db_config SET connection = '" + connection + "' WHERE connection = '" + alteredConnection + "'");
+
+        assertThat(proveAgain(proofOnly).getStatus()).as("put back").isEqualTo(JobStatus.SUCCEEDED);
+    }
+
+    private Job proveAgain(Plan proofOnly) throws InterruptedException {
+        return await(jobs.start(proofOnly).getId());
+    }
+
+    /** The report of a proof that failed. */
+    private String failedProof(Plan proofOnly) throws Exception {
+        Job job = proveAgain(proofOnly);
+        assertThat(job.getStatus()).isEqualTo(JobStatus.FAILED);
+        return read(artifacts.forJob(job.getId()).stream().filter(a -> a.getKind() == ArtifactKind.LOG)
+                .findFirst().orElseThrow());
     }
 
     @Test
@@ -263,7 +361,7 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
                 .hasMessageContaining("a native dump does not cross vendors");
         assertThatThrownBy(() -> flows.review(DreamFactoryMigrationFlow.ID, sqliteSource.getId(),
                 Map.of("target", String.valueOf(used.getId())))).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("not a fresh install (2 users, 2 role(s), 2 lookup(s), 1 service(s) of its own)");
+                .hasMessageContaining("not a fresh install (2 users, 2 role(s), 3 lookup(s), 3 service(s) of its own)");
         assertThat(flows.review(DreamFactoryMigrationFlow.ID, sqliteSource.getId(),
                 Map.of("target", String.valueOf(used.getId()), "wipeTarget", "true")).plan().steps()).isNotEmpty();
     }

@@ -42,10 +42,11 @@ class LabIT {
     /** The 7.0.0 base's migrations, then 7.1.0's, in the order they run. */
     private static final List<String> MIGRATIONS = List.of("2015_01_27_190908_create_system_tables",
             "2015_02_03_161456_create_app_tables", "2015_03_11_143913_create_lookup_table",
-            "2015_03_20_120000_create_sql_db_config_table", "2025_01_15_120000_create_limits_table");
+            "2015_03_20_120000_create_service_config_tables", "2025_01_15_120000_create_limits_table",
+            "2025_01_15_130000_add_health_check_url_to_service_table");
     /** A 7.1.0 install's tables. */
-    private static final List<String> TABLES_710 = List.of("app", "limits", "lookup", "migrations", "role", "service",
-            "sql_db_config", "user");
+    private static final List<String> TABLES_710 = List.of("app", "email_config", "limits", "lookup", "migrations", "role",
+            "service", "sql_db_config", "user");
 
     private final Lab lab = Lab.get();
 
@@ -182,7 +183,7 @@ class LabIT {
         assertThat(up.path().resolve(".env")).content().contains("APP_KEY=" + up.appKey());
         assertThat(run(null, "sqlite3", up.dbDatabase(), "SELECT COUNT(*) FROM migrations").trim()).isEqualTo("4");
         assertThat(run(null, "sqlite3", up.dbDatabase(), "SELECT name FROM lookup ORDER BY name").lines().toList())
-                .containsExactly("company", "smtp_password");
+                .containsExactly("company", "partner_api_secret", "smtp_password");
         // populated again: smtp_password encrypted anew with the instance's own key
         assertThat(new LaravelEncrypter(up.appKey()).decryptString(single(column(up, SMTP_PASSWORD)))).isEqualTo("lab-secret");
         assertThat(run(null, "git", "-C", up.path().toString(), "-c", "safe.directory=*", "status", "--porcelain")).isEmpty();
@@ -219,7 +220,7 @@ class LabIT {
         try (Connection c = DriverManager.getConnection(up.jdbcUrl(), up.dbUsername(), up.dbPassword())) {
             // the first statement stayed: the database is partly upgraded
             assertThat(count(c, "SELECT COUNT(*) FROM lookup WHERE name = 'upgrade_marker'")).isEqualTo(1);
-            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(5);
+            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(6);
         }
 
         Lab.reset("up-pgsql");
@@ -258,11 +259,19 @@ class LabIT {
             // the installer's data and the admin's content
             assertThat(column(ms, "SELECT email FROM " + userTable(ms) + " ORDER BY id")).containsExactly("admin@lab.test", "user@lab.test");
             assertThat(column(ms, "SELECT name FROM role ORDER BY name")).containsExactly("admin-readonly", "api-user");
-            assertThat(column(ms, "SELECT name FROM lookup ORDER BY name")).containsExactly("company", "smtp_password");
+            assertThat(column(ms, "SELECT name FROM lookup ORDER BY name"))
+                    .containsExactly("company", "partner_api_secret", "smtp_password");
             assertThat(column(ms, "SELECT value FROM lookup WHERE name = 'company'")).containsExactly("Lab Corp");
-            assertThat(column(ms, "SELECT private FROM lookup ORDER BY name")).containsExactly("0", "1");
+            // df-core's $table->boolean(): a real boolean on PostgreSQL, tinyint(1) elsewhere
+            assertThat(column(ms, "SELECT private FROM lookup ORDER BY name")).containsExactlyElementsOf(
+                    ms.dbConnection().equals("pgsql") ? List.of("f", "t", "t") : List.of("0", "1", "1"));
+            assertThat(columnType(ms, "service", "is_active")).isEqualTo(switch (ms.dbConnection()) {
+                case "pgsql" -> "boolean";
+                case "mysql" -> "tinyint(1)";
+                default -> "TINYINT(1)";
+            });
             assertThat(column(ms, "SELECT name FROM service ORDER BY id"))
-                    .containsExactly("system", "api_docs", "files", "logs", "db", "mysql_crm");
+                    .containsExactly("system", "api_docs", "files", "logs", "db", "mysql_crm", "pgsql_reports", "smtp_mail");
             assertThat(column(ms, "SELECT type FROM service WHERE name = 'mysql_crm'")).containsExactly("mysql");
             assertThat(column(ms, "SELECT label FROM service WHERE name = 'mysql_crm'")).containsExactly("CRM database");
             assertThat(column(ms, "SELECT migration FROM migrations ORDER BY id")).containsExactlyElementsOf(MIGRATIONS.subList(0, 4));
@@ -280,20 +289,23 @@ class LabIT {
             assertThatThrownBy(() -> new LaravelEncrypter(target.appKey()).decryptString(smtp))
                     .isInstanceOf(LaravelEncrypter.DecryptException.class);
 
-            // mysql_crm's connection: the encrypted JSON settings in its sql_db_config row
-            assertThat(column(ms, "SELECT service_id FROM sql_db_config"))
+            // mysql_crm's connection: a JSON document in its sql_db_config row, its credentials each encrypted inside
+            assertThat(column(ms, "SELECT service_id FROM sql_db_config WHERE driver = 'mysql'"))
                     .containsExactlyElementsOf(column(ms, "SELECT id FROM service WHERE name = 'mysql_crm'"));
-            assertThat(column(ms, "SELECT driver FROM sql_db_config")).containsExactly("mysql");
-            String connection = single(column(ms, "SELECT connection FROM sql_db_config"));
-            JsonNode expected = new ObjectMapper().readTree("{\"host\":\"crm.lab.test\",\"port\":3306,\"database\":\"crm\","
-                    + "\"username\":\"crm_app\",\"password\":\"crm-lab-password\"}");
-            assertThat(new ObjectMapper().readTree(new LaravelEncrypter(ms.appKey()).decryptString(connection))).isEqualTo(expected);
-            String[] php = artisanCopy(ms, "lab:decrypt", ms.appKey(), connection);
-            assertThat(php[0]).as("exit code; stderr %s", php[2]).isEqualTo("0");
-            assertThat(new ObjectMapper().readTree(php[1])).isEqualTo(expected);
-            assertThat(artisanCopy(ms, "lab:decrypt", target.appKey(), connection)[0]).isEqualTo("1");
-            assertThatThrownBy(() -> new LaravelEncrypter(target.appKey()).decryptString(connection))
+            assertThat(column(ms, "SELECT driver FROM sql_db_config ORDER BY service_id")).containsExactly("mysql", "pgsql");
+            String connection = single(column(ms, "SELECT connection FROM sql_db_config WHERE driver = 'mysql'"));
+            JsonNode settings = new ObjectMapper().readTree(connection);
+            assertThat(settings.get("host").asText()).isEqualTo("crm.lab.test");
+            String password = settings.get("password").asText();
+            assertThat(new LaravelEncrypter(ms.appKey()).decryptString(settings.get("username").asText())).isEqualTo("crm_app");
+            assertThat(new LaravelEncrypter(ms.appKey()).decryptString(password)).isEqualTo("crm-lab-password");
+            assertThat(artisanCopy(ms, "lab:decrypt", ms.appKey(), password)).containsExactly("0", "crm-lab-password", "");
+            assertThat(artisanCopy(ms, "lab:decrypt", target.appKey(), password)[0]).isEqualTo("1");
+            assertThatThrownBy(() -> new LaravelEncrypter(target.appKey()).decryptString(password))
                     .isInstanceOf(LaravelEncrypter.DecryptException.class);
+            // the mail service's credentials: whole encrypted columns
+            assertThat(new LaravelEncrypter(ms.appKey()).decryptString(single(column(ms, "SELECT password FROM email_config"))))
+                    .isEqualTo("mail-lab-password");
         }
     }
 
@@ -335,7 +347,12 @@ class LabIT {
             assertThat(column(mt, "SELECT email FROM " + userTable(mt))).containsExactly("admin@lab.test");
             assertThat(column(mt, "SELECT name FROM service ORDER BY id")).containsExactly("system", "api_docs", "files", "logs", "db");
             assertThat(column(mt, "SELECT name FROM app ORDER BY id")).containsExactly("admin", "api_docs");
-            for (String table : List.of("role", "lookup", "sql_db_config", "limits")) {
+            // 7.1.0 altered service: health_check_url, after `type` on MariaDB (Laravel's ->after()), last elsewhere
+            List<String> serviceColumns = columnNames(mt, "service");
+            assertThat(serviceColumns).contains("health_check_url");
+            assertThat(serviceColumns.indexOf("health_check_url")).isEqualTo(mt.dbConnection().equals("mysql")
+                    ? serviceColumns.indexOf("type") + 1 : serviceColumns.size() - 1);
+            for (String table : List.of("role", "lookup", "sql_db_config", "email_config", "limits")) {
                 assertThat(column(mt, "SELECT COUNT(*) FROM " + table)).as("%s %s rows", name, table).containsExactly("0");
             }
         }
@@ -399,7 +416,7 @@ class LabIT {
             // a table of someone else's that references `user` blocks the rollback of the system tables
             try (Connection c = DriverManager.getConnection(mt.jdbcUrl(), mt.dbUsername(), mt.dbPassword());
                  Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE stray (id INT PRIMARY KEY, user_id BIGINT UNSIGNED, FOREIGN KEY (user_id) REFERENCES `user` (id))");
+                st.execute("CREATE TABLE stray (id INT PRIMARY KEY, user_id INT UNSIGNED, FOREIGN KEY (user_id) REFERENCES `user` (id))");
                 st.execute("INSERT INTO stray VALUES (1, 1)");
             }
             String[] blocked = asOwner(mt, "php artisan migrate:reset --force");
@@ -430,7 +447,7 @@ class LabIT {
             assertThat(seeded[0]).as("exit code; stdout %s; stderr %s", seeded[1], seeded[2]).isEqualTo("0");
             assertThat(seeded[1]).contains("   INFO  Seeding database.");
             assertThat(column(mt, "SELECT email FROM `user`")).containsExactly("admin@lab.test");
-            assertThat(column(mt, "SELECT COUNT(*) FROM migrations")).containsExactly("5");
+            assertThat(column(mt, "SELECT COUNT(*) FROM migrations")).containsExactly("6");
 
             // reset: newest first; the migrations table stays, empty
             String[] reset = asOwner(mt, "php artisan migrate:reset --force");
@@ -490,6 +507,28 @@ class LabIT {
             case "pgsql" -> "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name";
             default -> "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
         });
+    }
+
+    /** A table's column names in table order. */
+    private static List<String> columnNames(Lab.LabInstance instance, String table) throws Exception {
+        return column(instance, switch (instance.dbConnection()) {
+            case "mysql" -> "SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() "
+                    + "AND table_name = '" + table + "' ORDER BY ordinal_position";
+            case "pgsql" -> "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                    + "AND table_name = '" + table + "' ORDER BY ordinal_position";
+            default -> "SELECT name FROM pragma_table_info('" + table + "') ORDER BY cid";
+        });
+    }
+
+    /** A column's type as the DB declares it: MySQL's column_type, PostgreSQL's data_type, SQLite's declared type. */
+    private static String columnType(Lab.LabInstance instance, String table, String column) throws Exception {
+        return single(column(instance, switch (instance.dbConnection()) {
+            case "mysql" -> "SELECT column_type FROM information_schema.columns WHERE table_schema = DATABASE() "
+                    + "AND table_name = '" + table + "' AND column_name = '" + column + "'";
+            case "pgsql" -> "SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() "
+                    + "AND table_name = '" + table + "' AND column_name = '" + column + "'";
+            default -> "SELECT type FROM pragma_table_info('" + table + "') WHERE name = '" + column + "'";
+        }));
     }
 
     private static String userTable(Lab.LabInstance instance) {
@@ -559,7 +598,8 @@ class LabIT {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.dbUsername(), db.dbPassword())) {
             assertThat(emails(c, "SELECT email FROM `user` ORDER BY id")).contains("admin@lab.test", "user@lab.test");
             assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(4);
-            assertThat(emails(c, "SELECT name FROM lookup ORDER BY name")).containsExactly("company", "smtp_password");
+            assertThat(emails(c, "SELECT name FROM lookup ORDER BY name"))
+                    .containsExactly("company", "partner_api_secret", "smtp_password");
             assertThat(new LaravelEncrypter(db.appKey()).decryptString(single(emails(c, SMTP_PASSWORD)))).isEqualTo("lab-secret");
         }
         assertThatThrownBy(() -> DriverManager.getConnection(db.jdbcUrl(), db.dbUsername(), db.dbPassword() + "-wrong"))
@@ -573,9 +613,10 @@ class LabIT {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.dbUsername(), db.dbPassword())) {
             assertThat(emails(c, "SELECT email FROM \"user\" ORDER BY id")).contains("admin@lab.test", "user@lab.test");
             assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(4);
-            // the installer's five and the admin's mysql_crm
-            assertThat(count(c, "SELECT COUNT(*) FROM service")).isEqualTo(6);
-            assertThat(emails(c, "SELECT name FROM lookup ORDER BY name")).containsExactly("company", "smtp_password");
+            // the installer's five and the admin's three
+            assertThat(count(c, "SELECT COUNT(*) FROM service")).isEqualTo(8);
+            assertThat(emails(c, "SELECT name FROM lookup ORDER BY name"))
+                    .containsExactly("company", "partner_api_secret", "smtp_password");
             assertThat(new LaravelEncrypter(db.appKey()).decryptString(single(emails(c, SMTP_PASSWORD)))).isEqualTo("lab-secret");
         }
     }
