@@ -84,7 +84,7 @@ public final class LaravelEncrypter {
         return m.matches() ? m.group(2) : plain;
     }
 
-    /** Encrypts as Laravel's {@code encryptString} does (no serialization). */
+    /** Encrypts as Laravel's {@code encryptString} does (no serialization), fields in Laravel's order. */
     public String encryptString(String plain) {
         try {
             byte[] iv = new byte[16];
@@ -93,8 +93,13 @@ public final class LaravelEncrypter {
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
             String ivText = Base64.getEncoder().encodeToString(iv);
             String valueText = Base64.getEncoder().encodeToString(cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8)));
-            String json = JSON.writeValueAsString(Map.of("iv", ivText, "value", valueText,
-                    "mac", HexFormat.of().formatHex(hmac(ivText + valueText)), "tag", ""));
+            // in Laravel's order, so every payload starts as Laravel's do: base64 of {"iv":
+            Map<String, String> fields = new java.util.LinkedHashMap<>();
+            fields.put("iv", ivText);
+            fields.put("value", valueText);
+            fields.put("mac", HexFormat.of().formatHex(hmac(ivText + valueText)));
+            fields.put("tag", "");
+            String json = JSON.writeValueAsString(fields);
             return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
