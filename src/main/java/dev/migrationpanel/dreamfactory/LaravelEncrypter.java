@@ -31,6 +31,7 @@ public final class LaravelEncrypter {
     private final byte[] key;
     /** Made once per encrypter: a proof verifies a million MACs with one (so an encrypter is not thread-safe). */
     private Mac mac;
+    private Cipher decryptCipher;
 
     /** @param appKey the {@code APP_KEY} value: {@code base64:…} or the 32 raw characters */
     public LaravelEncrypter(String appKey) {
@@ -68,10 +69,12 @@ public final class LaravelEncrypter {
             throw new DecryptException("The MAC is invalid: the value was encrypted with another APP_KEY, or changed");
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
+            if (decryptCipher == null) {
+                decryptCipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
+            }
+            decryptCipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
                     new IvParameterSpec(Base64.getDecoder().decode(ivText)));
-            return new String(cipher.doFinal(Base64.getDecoder().decode(valueText)), StandardCharsets.UTF_8);
+            return new String(decryptCipher.doFinal(Base64.getDecoder().decode(valueText)), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new DecryptException("The value could not be decrypted");
         }
