@@ -116,13 +116,17 @@ final class EncryptedValueScan implements Consumer<TextValues.Found> {
         }
     }
 
-    /** The report's lines: one per place, then nothing else; a place with a failure is a FAIL line. */
-    List<String[]> lines() {
-        List<String[]> lines = new ArrayList<>();
+    /** One line of the report: a place whose every payload decrypts, or one with failures. */
+    record Line(boolean ok, String text) {
+    }
+
+    /** The report's lines, one per place in name order. */
+    List<Line> lines() {
+        List<Line> lines = new ArrayList<>();
         places.forEach((place, p) -> lines.add(p.failed == 0
-                ? new String[] {"OK", place + ": " + count(p.payloads) + " encrypted value(s), each decrypts"}
-                : new String[] {"FAIL", place + ": " + count(p.failed) + " of " + count(p.payloads)
-                        + " encrypted value(s) do not decrypt with the target's APP_KEY (first: " + p.firstFailure + ")"}));
+                ? new Line(true, place + ": " + count(p.payloads) + " encrypted value(s), each decrypts")
+                : new Line(false, place + ": " + count(p.failed) + " of " + count(p.payloads)
+                        + " encrypted value(s) do not decrypt with the target's APP_KEY (first: " + p.firstFailure + ")")));
         return lines;
     }
 

@@ -20,6 +20,7 @@ import dev.migrationpanel.artifact.Artifact;
 import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactSpec;
 import dev.migrationpanel.artifact.ArtifactStore;
+import dev.migrationpanel.database.ColumnScope;
 import dev.migrationpanel.database.TableFingerprints.Fingerprint;
 import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.Instance;
@@ -72,14 +73,8 @@ class MigrationProof {
         if (!env.ok()) {
             throw new StepFailedException("Cannot read the .env of " + instance.getName() + ": " + env.stderr().strip());
         }
-        Map<String, List<String>> columns = lowerCased(reader.columns(instance, ssh));
+        Map<String, List<String>> columns = ColumnScope.lowerCased(reader.columns(instance, ssh));
         return new SourceState(env.stdout().trim().split("\\s+")[0], reader.fingerprints(instance, ssh, columns), columns);
-    }
-
-    private static Map<String, List<String>> lowerCased(Map<String, List<String>> byTable) {
-        Map<String, List<String>> result = new TreeMap<>();
-        byTable.forEach((table, columns) -> result.put(table.toLowerCase(), columns));
-        return result;
     }
 
     @Component
@@ -142,33 +137,12 @@ class MigrationProof {
                 .supplyAsync(() -> read(source, sourceSsh));
         report.section("Tables: source " + source.getName() + " (as recorded) against target " + target.getName()
                 + ", over the source's columns");
-        Map<String, List<String>> scope = new TreeMap<>();
-        Map<String, List<String>> missingColumns = new TreeMap<>();
-        Map<String, List<String>> addedColumns = new TreeMap<>();
+        ColumnScope columns;
         Map<String, Fingerprint> after;
         try {
-            Map<String, List<String>> targetColumns = lowerCased(reader.columns(target, targetSsh));
-            if (before.columns() != null) { // else (an older record) whole rows are compared
-                before.columns().forEach((table, columns) -> {
-                    List<String> onTarget = targetColumns.get(table);
-                    if (onTarget == null) {
-                        return;
-                    }
-                    Set<String> targetNames = lowerNames(onTarget);
-                    Set<String> sourceNames = lowerNames(columns);
-                    List<String> missing = columns.stream().filter(c -> !targetNames.contains(c.toLowerCase())).toList();
-                    List<String> added = onTarget.stream().filter(c -> !sourceNames.contains(c.toLowerCase())).toList();
-                    if (!missing.isEmpty()) {
-                        missingColumns.put(table, missing);
-                    } else {
-                        scope.put(table, columns);
-                    }
-                    if (!added.isEmpty()) {
-                        addedColumns.put(table, added);
-                    }
-                });
-            }
-            after = reader.fingerprints(target, targetSsh, scope);
+            // a record made before columns were recorded compares whole rows
+            columns = ColumnScope.of(before.columns() == null ? Map.of() : before.columns(), reader.columns(target, targetSsh));
+            after = reader.fingerprints(target, targetSsh, columns.compared());
         } catch (RuntimeException e) {
             sourceNow.cancel(true);
             throw e;
@@ -183,8 +157,8 @@ class MigrationProof {
                 report.info(table + ": new in the target (" + t.rows() + " row(s)), added by its newer release");
             } else if (t == null) {
                 report.fail(table + ": missing on the target (" + s.rows() + " row(s) on the source)");
-            } else if (missingColumns.containsKey(table)) {
-                report.fail(table + ": the target lacks the source's column(s) " + String.join(", ", missingColumns.get(table)));
+            } else if (columns.missing().containsKey(table)) {
+                report.fail(table + ": the target lacks the source's column(s) " + String.join(", ", columns.missing().get(table)));
             } else if (table.equals(DreamFactoryProfile.MIGRATIONS_TABLE)) {
                 identical += migrations(report, source, sourceSsh, target, targetSsh) ? 1 : 0;
             } else if (s.equals(t)) {
@@ -194,8 +168,8 @@ class MigrationProof {
                 report.fail(table + ": source " + s.rows() + " row(s) checksum " + abbreviated(s.checksum()) + ", target "
                         + t.rows() + " row(s) checksum " + abbreviated(t.checksum()));
             }
-            if (s != null && t != null && addedColumns.containsKey(table)) {
-                report.info(table + ": column(s) " + String.join(", ", addedColumns.get(table))
+            if (s != null && t != null && columns.added().containsKey(table)) {
+                report.info(table + ": column(s) " + String.join(", ", columns.added().get(table))
                         + " added by the target's newer release (not compared)");
             }
         }
@@ -284,20 +258,14 @@ class MigrationProof {
             report.info("No Laravel-encrypted values on the target");
             return 0;
         }
-        for (String[] line : scan.lines()) {
-            if (line[0].equals("OK")) {
-                report.ok(line[1]);
+        for (EncryptedValueScan.Line line : scan.lines()) {
+            if (line.ok()) {
+                report.ok(line.text());
             } else {
-                report.fail(line[1]);
+                report.fail(line.text());
             }
         }
         return scan.payloads() - scan.failed();
-    }
-
-    private static Set<String> lowerNames(List<String> names) {
-        Set<String> result = new java.util.HashSet<>();
-        names.forEach(n -> result.add(n.toLowerCase()));
-        return result;
     }
 
     private String appKey(StepRun run, Instance instance, SshSession ssh) {

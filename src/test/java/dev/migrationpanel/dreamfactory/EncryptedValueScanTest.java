@@ -44,7 +44,7 @@ class EncryptedValueScanTest {
         assertThat(scan.places().get("sql_db_config.connection.hosts[].secret").payloads).isEqualTo(2);
         assertThat(scan.payloads()).isEqualTo(8);
         assertThat(scan.failed()).isZero();
-        assertThat(scan.lines()).extracting(l -> l[0] + " " + l[1])
+        assertThat(scan.lines()).extracting(l -> (l.ok() ? "OK " : "FAIL ") + l.text())
                 .contains("OK lookup.value: 2 encrypted value(s), each decrypts",
                         "OK sql_db_config.connection.password: 1 encrypted value(s), each decrypts");
     }
@@ -66,13 +66,13 @@ class EncryptedValueScanTest {
 
         assertThat(scan.payloads()).isEqualTo(4);
         assertThat(scan.failed()).isEqualTo(3);
-        assertThat(scan.lines()).extracting(l -> l[0] + " " + l[1]).containsExactly(
+        assertThat(scan.lines()).extracting(l -> (l.ok() ? "OK " : "FAIL ") + l.text()).containsExactly(
                 "FAIL email_config.password: 1 of 1 encrypted value(s) do not decrypt with the target's APP_KEY "
                         + "(first: The payload is not a Laravel-encrypted value)",
                 "FAIL lookup.value: 1 of 2 encrypted value(s) do not decrypt with the target's APP_KEY (first: row 2: "
                         + "The MAC is invalid: the value was encrypted with another APP_KEY, or changed)",
                 "FAIL sql_db_config.connection.password: 1 of 1 encrypted value(s) do not decrypt with the target's "
                         + "APP_KEY (first: row 7: The MAC is invalid: the value was encrypted with another APP_KEY, or changed)");
-        assertThat(String.join("\n", scan.lines().stream().map(l -> l[1]).toList())).doesNotContain("lab-secret");
+        assertThat(String.join("\n", scan.lines().stream().map(EncryptedValueScan.Line::text).toList())).doesNotContain("lab-secret");
     }
 }
