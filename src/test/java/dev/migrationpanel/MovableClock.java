@@ -23,6 +23,14 @@ public final class MovableClock extends Clock {
         offset.accumulateAndGet(by, Duration::plus);
     }
 
+    /**
+     * Back to the system's time. Jobs are queued at the panel's time: while it is ahead, db-scheduler (on the
+     * system's time) holds them until then.
+     */
+    public void reset() {
+        offset.set(Duration.ZERO);
+    }
+
     @Override
     public Instant instant() {
         return Instant.now().plus(offset.get());
