@@ -33,7 +33,8 @@ import dev.migrationpanel.web.InvalidInputException;
  *
  * <p>Options: {@code ref} (branch or tag, default {@code master}), {@code stash} and {@code maintenance}
  * ({@code true}/{@code false}, default true), {@code webUser}/{@code webGroup} (default: the instance's),
- * {@code stamp} (the backup's time stamp, fixed at review so the plan run is the plan shown).
+ * {@code stamp} (the backup's time stamp, fixed at review so the plan run is the plan shown). The plan's options
+ * hold every one of them as resolved, so planning again with them builds the same plan.
  */
 @Component
 class DreamFactoryMinorUpgradeFlow implements Flow {
@@ -45,6 +46,8 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
 
     /** Names a commercial file may have: a plain file name, placed at the install's top level. */
     static final java.util.regex.Pattern COMMERCIAL_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    static final int MAX_COMMERCIAL_FILES = 20;
 
     private final DreamFactorySteps steps;
     private final Clock clock;
@@ -124,12 +127,16 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
                 instance.getWebRestartCommand() == null ? "" : instance.getWebRestartCommand()).trim();
         if (webServer.equals("CUSTOM") && (restartCommand.isEmpty() || restartCommand.matches("(?s).*[\\r\\n\\x00].*"))) {
             errors.put("restartCommand", "Give the one-line command that restarts the web server");
+        } else if (webServer.equals("CUSTOM") && restartCommand.length() > 1000) {
+            errors.put("restartCommand", "The restart command is 1,000 characters at most");
         }
         if (webServer.equals("CUSTOM")) {
             o.put("restartCommand", restartCommand);
         }
         String commercial = given.getOrDefault("commercial", "").trim();
-        if (!commercial.isEmpty()) {
+        if (commercial.split(",").length > MAX_COMMERCIAL_FILES) {
+            errors.put("commercial", "At most " + MAX_COMMERCIAL_FILES + " commercial files");
+        } else if (!commercial.isEmpty()) {
             for (String artifactId : commercial.split(",")) {
                 boolean known = artifacts != null && artifacts.find(artifactId.trim())
                         .filter(a -> !a.isDeleted() && instance.getId() != null && instance.getId().equals(a.getInstanceId()))
@@ -249,9 +256,13 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
                 new StepSpec.RemoteCommand(newLogErrors(path, logMarks)), short_, null));
         plan.add(new Step("Remove the log marks", id, name, false,
                 new StepSpec.RemoteCommand("rm -f " + quote(logMarks)), short_, null));
-        return new Plan(ID, "Upgrade " + name + " to " + ref, id, name, plan, Map.of("ref", ref, "stamp", stamp,
-                "backupDir", backupDir, "versionBefore", facts.version() == null ? "" : facts.version(),
-                "stash", o.get("stash"), "commercial", o.getOrDefault("commercial", "")));
+        // every option as the plan used it (defaults filled in: the stamp, the web user…), so that planning again
+        // with these gives this very plan; then what the result page and the follow-ups read
+        Map<String, String> resolved = new LinkedHashMap<>(o);
+        resolved.putIfAbsent("commercial", "");
+        resolved.put("backupDir", backupDir);
+        resolved.put("versionBefore", facts.version() == null ? "" : facts.version());
+        return new Plan(ID, "Upgrade " + name + " to " + ref, id, name, plan, resolved);
     }
 
     @Override

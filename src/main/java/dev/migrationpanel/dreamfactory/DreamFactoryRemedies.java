@@ -3,9 +3,9 @@ package dev.migrationpanel.dreamfactory;
 import static dev.migrationpanel.remote.ShellQuote.quote;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -36,7 +36,7 @@ class DreamFactoryRemedies {
     Flow composerReset() {
         return flow(COMPOSER_RESET, "Remedy: reset Composer",
                 "Composer install errors: clears Composer's cache, removes vendor/ and installs again (vendor guide, "
-                        + "Troubleshooting).", (i, o) -> List.of(
+                        + "Troubleshooting).", (i, o, resolved) -> List.of(
                         command(i, "Clear Composer's cache", "composer clear-cache"),
                         command(i, "Remove vendor/", "rm -rf vendor/"),
                         command(i, "Install the dependencies again", COMPOSER_INSTALL)));
@@ -46,7 +46,7 @@ class DreamFactoryRemedies {
     Flow compiledCachePurge() {
         return flow(CACHE_PURGE, "Remedy: purge the compiled cache",
                 "\"Migration command not found\": removes bootstrap/cache/compiled.php and storage/framework/cache/*, "
-                        + "then runs composer install again (vendor guide, Troubleshooting).", (i, o) -> List.of(
+                        + "then runs composer install again (vendor guide, Troubleshooting).", (i, o, resolved) -> List.of(
                         command(i, "Remove the compiled cache files", "rm -rf bootstrap/cache/compiled.php storage/framework/cache/*"),
                         command(i, "Install the dependencies again", COMPOSER_INSTALL)));
     }
@@ -55,12 +55,14 @@ class DreamFactoryRemedies {
     Flow permissionsReset() {
         return flow(PERMISSIONS_RESET, "Remedy: reset permissions",
                 "Permission errors: gives storage/ and bootstrap/cache/ to the web user and group, mode 2775 "
-                        + "(vendor guide, Troubleshooting).", (i, o) -> {
+                        + "(vendor guide, Troubleshooting).", (i, o, resolved) -> {
                     String user = o.getOrDefault("webUser", i.getWebUser() == null ? "" : i.getWebUser()).trim();
                     String group = o.getOrDefault("webGroup", i.getWebGroup() == null ? "" : i.getWebGroup()).trim();
                     if (!user.matches("[A-Za-z_][A-Za-z0-9_.-]{0,31}") || !group.matches("[A-Za-z_][A-Za-z0-9_.-]{0,31}")) {
                         throw InvalidInputException.of("webUser", "Set the web user and group of the instance first (e.g. www-data)");
                     }
+                    resolved.put("webUser", user);
+                    resolved.put("webGroup", group);
                     String sudo = i.getSshUser().equals("root") || i.getSshUser().equals(user) ? "" : "sudo -n ";
                     return List.of(
                             command(i, "Set the owner of storage/ and bootstrap/cache/",
@@ -73,7 +75,7 @@ class DreamFactoryRemedies {
     @Bean
     Flow stashPop(JobService jobs) {
         return flow(STASH_POP, "Restore the stashed local changes (git stash pop)",
-                "Puts back the local changes a minor upgrade stashed (option job: the upgrade's number).", (i, o) -> {
+                "Puts back the local changes a minor upgrade stashed (option job: the upgrade's number).", (i, o, resolved) -> {
                     String job = o.getOrDefault("job", "").trim();
                     if (!job.matches("\\d{1,18}")) {
                         throw InvalidInputException.of("job", "Name the upgrade job whose stash to restore");
@@ -83,6 +85,7 @@ class DreamFactoryRemedies {
                     if (stamp == null || !"true".equals(was.get("stash"))) {
                         throw InvalidInputException.of("job", "Job #" + job + " stashed nothing");
                     }
+                    resolved.put("job", job);
                     String label = "migration-panel upgrade " + stamp;
                     return List.of(command(i, "Pop the stash made by job #" + job,
                             "ref=$(git stash list | grep -F " + quote(label) + " | head -n 1 | cut -d: -f1); "
@@ -96,8 +99,13 @@ class DreamFactoryRemedies {
                 new StepSpec.RemoteCommand("cd " + quote(i.getInstallPath()) + " && " + command), DreamFactorySteps.LONG, null);
     }
 
-    private static Flow flow(String id, String title, String description,
-            BiFunction<Instance, Map<String, String>, List<Step>> steps) {
+    /** A remedy's steps from the options given; every option it uses goes into {@code resolved} as it used it. */
+    @FunctionalInterface
+    private interface RemedySteps {
+        List<Step> build(Instance instance, Map<String, String> given, Map<String, String> resolved);
+    }
+
+    private static Flow flow(String id, String title, String description, RemedySteps steps) {
         return new Flow() {
             @Override
             public String id() {
@@ -122,8 +130,10 @@ class DreamFactoryRemedies {
 
             @Override
             public Plan plan(Instance instance, Map<String, String> options) {
-                return new Plan(id, title + " on " + instance.getName(), instance.getId(), instance.getName(),
-                        new ArrayList<>(steps.apply(instance, options)), options);
+                Map<String, String> resolved = new LinkedHashMap<>();
+                List<Step> built = new ArrayList<>(steps.build(instance, options, resolved));
+                return new Plan(id, title + " on " + instance.getName(), instance.getId(), instance.getName(), built,
+                        resolved);
             }
         };
     }

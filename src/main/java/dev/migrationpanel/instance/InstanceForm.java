@@ -27,6 +27,8 @@ public class InstanceForm {
     private String name;
 
     @NotBlank(message = "Product is required")
+    @Size(max = 32, message = "Product is at most 32 characters")
+    @Pattern(regexp = "^$|" + NAME_TOKEN, message = "Product: one word of letters, digits, dot, dash or underscore (e.g. dreamfactory)")
     @Schema(example = "dreamfactory")
     private String product = "dreamfactory";
 

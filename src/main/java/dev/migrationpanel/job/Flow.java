@@ -22,6 +22,10 @@ public interface Flow {
     boolean appliesTo(Instance instance);
 
     /**
+     * The plan for these options. Its {@link Plan#options()} hold every option as resolved, defaults filled in,
+     * so that {@code plan(instance, plan.options())} builds the very same plan (what lets a plan be started after
+     * its review), and no secret value.
+     *
      * @throws dev.migrationpanel.web.InvalidInputException for options it refuses
      * @throws RuntimeException with a one-line message when the plan cannot be made (instance unreachable, …)
      */

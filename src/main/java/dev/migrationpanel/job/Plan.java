@@ -12,7 +12,10 @@ import java.util.TreeSet;
  *
  * @param flow       id of the flow that built it, e.g. {@code dreamfactory.backup}
  * @param instanceId the instance the job is about (its list and history are filed under it)
- * @param options    the admin's choices the plan was built from, kept with the job for its follow-ups
+ * @param options    every option the plan was built with, as the flow resolved it (defaults filled in: a time
+ *                   stamp, the transfer chosen…), so that the flow plans the same plan again from them; never a
+ *                   secret (they are stored in clear, with the job and with a plan reviewed through the API); kept
+ *                   with the job for its result page and follow-ups
  */
 public record Plan(String flow, String title, Long instanceId, String instanceName, List<Step> steps,
         Map<String, String> options) {

@@ -9,14 +9,21 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.orm.ObjectOptimisticLockingFailureException;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingPathVariableException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
 
 import dev.migrationpanel.database.DatabaseException;
 import dev.migrationpanel.remote.RemoteException;
+import tools.jackson.core.JacksonException;
 
 /**
  * Every API failure as {@code application/problem+json} with a one-line {@code detail}: never a stack
@@ -39,6 +46,11 @@ class ApiExceptionHandler {
         return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage());
     }
 
+    @ExceptionHandler(GoneException.class)
+    ProblemDetail gone(GoneException e) {
+        return problem(HttpStatus.GONE, "Gone", e.getMessage());
+    }
+
     @ExceptionHandler(ConflictException.class)
     ProblemDetail conflict(ConflictException e) {
         return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage());
@@ -52,13 +64,85 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ProblemDetail unreadable(HttpMessageNotReadableException e) {
+        String tooLarge = ApiBodyLimit.tooLarge(e);
+        if (tooLarge != null) {
+            return problem(HttpStatus.CONTENT_TOO_LARGE, "Content too large", tooLarge);
+        }
+        if (e.getMessage() != null && e.getMessage().startsWith("Required request body is missing")) {
+            return problem(HttpStatus.BAD_REQUEST, "Invalid input", "The request needs a JSON body");
+        }
+        String field = jsonField(e);
+        if (field != null) {
+            ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Invalid input",
+                    "'" + field + "' has a value of the wrong type or an unknown choice");
+            problem.setProperty("errors", java.util.Map.of(field, "a value of the wrong type or an unknown choice"));
+            return problem;
+        }
         return problem(HttpStatus.BAD_REQUEST, "Invalid input",
-                "The request body is not valid JSON, or a field has a value of the wrong type or an unknown choice");
+                "The request body is not valid JSON, or not the JSON object this request takes");
+    }
+
+    /** The body field a JSON binding error is about ({@code options.ref}), when it is a plain name. */
+    private static String jsonField(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+                String path = jackson.getPath().stream().map(r -> r.getPropertyName() != null ? r.getPropertyName()
+                        : String.valueOf(r.getIndex())).collect(java.util.stream.Collectors.joining("."));
+                return path.length() <= 100 && path.matches("[A-Za-z0-9_.-]+") ? path : null;
+            }
+        }
+        return null;
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
         return problem(HttpStatus.BAD_REQUEST, "Invalid input", "'" + e.getName() + "' has a value of the wrong type");
+    }
+
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ProblemDetail missingParameter(MissingServletRequestParameterException e) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Invalid input",
+                "The parameter '" + e.getParameterName() + "' is required");
+        problem.setProperty("errors", java.util.Map.of(e.getParameterName(), "required"));
+        return problem;
+    }
+
+    @ExceptionHandler(MissingRequestHeaderException.class)
+    ProblemDetail missingHeader(MissingRequestHeaderException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid input", "The header '" + e.getHeaderName() + "' is required");
+    }
+
+    /**
+     * A path variable that is empty once converted is the client's; one the handler names but its mapping does
+     * not declare is a fault of the panel, and stays a 500.
+     */
+    @ExceptionHandler(MissingPathVariableException.class)
+    ProblemDetail missingPathVariable(MissingPathVariableException e) {
+        if (!e.isMissingAfterConversion()) {
+            return unexpected(e);
+        }
+        return problem(HttpStatus.BAD_REQUEST, "Invalid input", "The path needs a value for '" + e.getVariableName() + "'");
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ProblemDetail mediaType(HttpMediaTypeNotSupportedException e) {
+        return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type", e.getContentType() == null
+                ? "Send the body as JSON, with Content-Type: application/json"
+                : "The body is " + e.getContentType().getType() + "/" + e.getContentType().getSubtype()
+                        + ": send it as JSON, with Content-Type: application/json");
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    ProblemDetail notAcceptable(HttpMediaTypeNotAcceptableException e) {
+        return problem(HttpStatus.NOT_ACCEPTABLE, "Not acceptable", "This answers in JSON: accept application/json");
+    }
+
+    @ExceptionHandler(MaxUploadSizeExceededException.class)
+    ProblemDetail uploadTooLarge(MaxUploadSizeExceededException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Content too large", e.getMaxUploadSize() > 0
+                ? "The upload is larger than the panel takes (" + ApiBodyLimit.words(
+                        org.springframework.util.unit.DataSize.ofBytes(e.getMaxUploadSize())) + ")"
+                : "The upload is larger than the panel takes");
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)

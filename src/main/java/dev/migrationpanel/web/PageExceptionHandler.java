@@ -23,6 +23,11 @@ class PageExceptionHandler {
         return page(HttpStatus.NOT_FOUND, e.getMessage());
     }
 
+    @ExceptionHandler(GoneException.class)
+    ModelAndView gone(GoneException e) {
+        return page(HttpStatus.GONE, e.getMessage());
+    }
+
     @ExceptionHandler(AccessDeniedException.class)
     void denied(AccessDeniedException e) {
         throw e; // Spring Security's handler shows the 403 page or sends a signed-out user to the login

@@ -261,9 +261,13 @@ class InstanceApiTest {
     void malformedJsonAndUnknownChoicesAreOneLine() throws Exception {
         mvc.perform(as(admin, post("/api/v1/instances")).content("{\"sshPort\": \"twenty-two\"}"))
                 .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.detail", startsWith("The request body is not valid JSON")));
+                .andExpect(jsonPath("$.detail").value("'sshPort' has a value of the wrong type or an unknown choice"));
         mvc.perform(as(admin, post("/api/v1/instances")).content("{\"deploymentType\": \"VMWARE\"}"))
-                .andExpect(status().isBadRequest());
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors.deploymentType").value("a value of the wrong type or an unknown choice"));
+        mvc.perform(as(admin, post("/api/v1/instances")).content("{\"name\": \"df\""))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail", startsWith("The request body is not valid JSON")));
         mvc.perform(as(admin, get("/api/v1/instances/abc")))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.detail").value("'id' has a value of the wrong type"));

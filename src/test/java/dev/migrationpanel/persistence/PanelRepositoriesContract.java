@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +25,15 @@ import dev.migrationpanel.instance.InstanceCheckRepository;
 import dev.migrationpanel.instance.InstanceRepository;
 import dev.migrationpanel.instance.SshAuthMethod;
 import dev.migrationpanel.instance.WebServer;
+import dev.migrationpanel.job.Job;
+import dev.migrationpanel.job.JobRepository;
+import dev.migrationpanel.job.ReviewedPlans;
 import dev.migrationpanel.remote.HostKey;
 import dev.migrationpanel.security.AuditEvent;
 import dev.migrationpanel.security.AuditEventRepository;
+import dev.migrationpanel.web.ConflictException;
+import dev.migrationpanel.web.GoneException;
+import dev.migrationpanel.web.NotFoundException;
 
 /**
  * The Flyway migrations and the repositories, run the same way against each database the panel
@@ -42,6 +49,10 @@ abstract class PanelRepositoriesContract {
     AuditEventRepository audit;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    ReviewedPlans reviewedPlans;
+    @Autowired
+    JobRepository jobs;
 
     static Instance instance(String name) {
         Instance i = new Instance();
@@ -126,5 +137,38 @@ abstract class PanelRepositoriesContract {
         List<AuditEvent> page = audit.findByTargetTypeAndTargetIdOrderByOccurredAtDescIdDesc(marker, "1",
                 PageRequest.of(0, 2)).getContent();
         assertThat(page).extracting(AuditEvent::getAction).containsExactly("test.2", "test.1");
+    }
+
+    @Test
+    void aReviewedPlanStartsOneJobOnceAndIsSweptPastItsTime() {
+        Instance on = instances.saveAndFlush(instance("rev-" + System.nanoTime()));
+        ReviewedPlans.Reviewed kept = reviewedPlans.keep("test.flow", on.getId(), Map.of("stamp", "20261121-101530"),
+                "ab".repeat(32), "alice");
+        ReviewedPlans.Reviewed read = reviewedPlans.startable(kept.id());
+        assertThat(read.options()).containsExactly(Map.entry("stamp", "20261121-101530"));
+        assertThat(read.expiresAt()).isEqualTo(kept.expiresAt());
+        assertThat(read.startedJobId()).isNull();
+
+        String title = "reviewed-" + System.nanoTime();
+        Job first = reviewedPlans.startOnce(kept.id(), () -> jobs.saveAndFlush(
+                new Job("test.flow", title, on.getId(), on.getName(), "alice", Instant.now())));
+        // the second start is refused by the guarded update, and the job it saved is rolled back with it
+        assertThatThrownBy(() -> reviewedPlans.startOnce(kept.id(), () -> jobs.saveAndFlush(
+                new Job("test.flow", title, on.getId(), on.getName(), "bob", Instant.now()))))
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("already started job #" + first.getId());
+        assertThat(jdbc.queryForObject("select count(*) from job where title = ?", Integer.class, title)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("select started_job_id from reviewed_plan where id = ?", Long.class, kept.id()))
+                .isEqualTo(first.getId());
+
+        ReviewedPlans.Reviewed old = reviewedPlans.keep("test.flow", on.getId(), Map.of(), "cd".repeat(32), "alice");
+        jdbc.update("update reviewed_plan set expires_at = ? where id = ?",
+                Instant.now().minusSeconds(5).atOffset(ZoneOffset.UTC), old.id());
+        assertThatThrownBy(() -> reviewedPlans.startable(old.id())).isInstanceOf(GoneException.class)
+                .hasMessageContaining("expired at");
+        assertThat(reviewedPlans.sweep()).isGreaterThanOrEqualTo(1);
+        assertThatThrownBy(() -> reviewedPlans.startable(old.id())).isInstanceOf(NotFoundException.class);
+        assertThat(jdbc.queryForObject("select count(*) from reviewed_plan where id = ?", Integer.class, kept.id()))
+                .as("not swept before its time").isEqualTo(1);
     }
 }

@@ -1,0 +1,168 @@
+package dev.migrationpanel.dreamfactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+import dev.migrationpanel.MovableClock;
+import dev.migrationpanel.artifact.ArtifactKind;
+import dev.migrationpanel.artifact.ArtifactSpec;
+import dev.migrationpanel.artifact.ArtifactStore;
+import dev.migrationpanel.instance.FakeInstall;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceForm;
+import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.instance.TestInstances;
+import dev.migrationpanel.job.Flow;
+import dev.migrationpanel.job.FlowService;
+import dev.migrationpanel.job.Job;
+import dev.migrationpanel.job.JobService;
+import dev.migrationpanel.job.Plan;
+import dev.migrationpanel.job.Step;
+import dev.migrationpanel.job.StepSpec;
+import dev.migrationpanel.remote.TestSshServer;
+
+/**
+ * Every registered flow, planned for real (an in-process SSH server, fake installs): its plan's options hold
+ * every value it resolved, so planning again with them, later, gives the very same plan (digest and options),
+ * which is what lets an API client start the plan it reviewed. And none of those options is a secret.
+ */
+@SpringBootTest
+@Import(MovableClock.Config.class)
+class ResolvedOptionsTest {
+
+    @Autowired
+    List<Flow> registered;
+    @Autowired
+    FlowService flows;
+    @Autowired
+    JobService jobs;
+    @Autowired
+    InstanceService instances;
+    @Autowired
+    ArtifactStore artifacts;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    MovableClock clock;
+
+    @TempDir
+    Path tmp;
+    TestSshServer server;
+    Instance source;
+    Instance target;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("options-admin", null,
+                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+        server = TestSshServer.startDefault("deploy", "options-ssh-pw");
+        source = register("options-src", FakeInstall.create(tmp.resolve("src"), FakeInstall.sqliteEnv()));
+        Path targetDir = FakeInstall.create(tmp.resolve("dst"), FakeInstall.sqliteEnv());
+        FakeInstall.addInstallerTables(targetDir);
+        target = register("options-dst", targetDir);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        server.close();
+        SecurityContextHolder.clearContext();
+    }
+
+    private Instance register(String prefix, Path install) {
+        InstanceForm form = TestInstances.passwordForm(prefix, server, install);
+        form.setWebUser("www-data");
+        form.setWebGroup("www-data");
+        Instance instance = instances.create(form);
+        TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
+        return instances.get(instance.getId());
+    }
+
+    /** A finished job of {@code flow} with these options, as the follow-up flows find one. */
+    private Job pastJob(String flow, Instance on, Map<String, String> options) throws InterruptedException {
+        Job job = jobs.start(new Plan(flow, "earlier " + flow, on.getId(), on.getName(), List.of(
+                new Step("Nothing", on.getId(), on.getName(), false, new StepSpec.Note("stands in"), Duration.ofMinutes(1),
+                        null)), options));
+        long until = System.currentTimeMillis() + 20_000;
+        while (jobs.get(job.getId()).getStatus().isActive() && System.currentTimeMillis() < until) {
+            Thread.sleep(50);
+        }
+        assertThat(jobs.get(job.getId()).getStatus().isActive()).as("the stand-in job ended").isFalse();
+        return job;
+    }
+
+    private void artifact(Job job, Instance of, ArtifactKind kind, String name) {
+        artifacts.write(new ArtifactSpec(job.getId(), of.getId(), 0, name, kind, "text/plain", true),
+                new ByteArrayInputStream("stand-in".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    record Case(Instance instance, Map<String, String> options) {
+    }
+
+    @Test
+    void everyFlowPlannedAgainWithItsResolvedOptionsGivesTheSamePlan() throws Exception {
+        Job upgrade = pastJob(DreamFactoryMinorUpgradeFlow.ID, source, Map.of("backupDir",
+                source.getInstallPath() + ".backup-20261121-101530", "stamp", "20261121-101530", "stash", "true"));
+        artifact(upgrade, source, ArtifactKind.DB_DUMP, "before-upgrade.sql");
+        Job migration = pastJob(DreamFactoryMigrationFlow.ID, source, Map.of("target", String.valueOf(target.getId())));
+        artifact(migration, target, ArtifactKind.ENV_FILE, "dst.env");
+        artifact(migration, target, ArtifactKind.DB_DUMP, "dst-before-migration.sql");
+
+        // what a client gives: only what it chooses (here not the defaults), the flow fills in the rest
+        Map<String, Case> cases = new LinkedHashMap<>();
+        cases.put(DreamFactoryBackupFlow.ID, new Case(source, Map.of()));
+        cases.put(DreamFactoryMinorUpgradeFlow.ID, new Case(source, Map.of("ref", "7.1.0", "maintenance", "false",
+                "webUser", "deploy", "webServer", "CUSTOM", "restartCommand", "sudo -n systemctl reload php8.2-fpm")));
+        cases.put(DreamFactoryRollbackFlow.ID, new Case(source, Map.of("job", String.valueOf(upgrade.getId()))));
+        cases.put(DreamFactoryRemedies.STASH_POP, new Case(source, Map.of("job", String.valueOf(upgrade.getId()))));
+        cases.put(DreamFactoryRemedies.COMPOSER_RESET, new Case(source, Map.of()));
+        cases.put(DreamFactoryRemedies.CACHE_PURGE, new Case(source, Map.of()));
+        cases.put(DreamFactoryRemedies.PERMISSIONS_RESET, new Case(source, Map.of("webGroup", "deploy")));
+        cases.put(DreamFactoryMigrationFlow.ID, new Case(source, Map.of("target", String.valueOf(target.getId()),
+                "wipeTarget", "true", "maintenance", "true", "strict", "true")));
+        cases.put(DreamFactoryRestoreTargetFlow.ID, new Case(target, Map.of("job", String.valueOf(migration.getId()))));
+        assertThat(cases.keySet()).as("every registered flow has a case here: add one for a new flow")
+                .containsExactlyInAnyOrderElementsOf(registered.stream().map(Flow::id).toList());
+
+        for (Map.Entry<String, Case> c : cases.entrySet()) {
+            String flow = c.getKey();
+            long instanceId = c.getValue().instance().getId();
+            FlowService.Review first = flows.review(flow, instanceId, c.getValue().options());
+            clock.advance(Duration.ofSeconds(3));
+            FlowService.Review again = flows.review(flow, instanceId, first.plan().options());
+            assertThat(again.digest()).as(flow + ": planned again with its resolved options " + first.plan().options())
+                    .isEqualTo(first.digest());
+            assertThat(again.plan().options()).as(flow + ": the resolved options resolve to themselves")
+                    .isEqualTo(first.plan().options());
+            assertThat(String.join("\n", first.plan().options().values())).as(flow + ": no secret in the options")
+                    .doesNotContain(server.password()).doesNotContain(FakeInstall.APP_KEY)
+                    .doesNotContain("unused-but-secret-pw");
+        }
+
+        // the test can tell: the upgrade's default stamp is the time of the review
+        FlowService.Review upgradeNow = flows.review(DreamFactoryMinorUpgradeFlow.ID, source.getId(), Map.of("ref", "7.1.0"));
+        clock.advance(Duration.ofSeconds(3));
+        FlowService.Review upgradeLater = flows.review(DreamFactoryMinorUpgradeFlow.ID, source.getId(), Map.of("ref", "7.1.0"));
+        assertThat(upgradeLater.digest()).isNotEqualTo(upgradeNow.digest());
+        assertThat(upgradeNow.plan().options()).containsKeys("ref", "stamp", "stash", "maintenance", "webUser", "webGroup",
+                "webServer", "commercial", "backupDir", "versionBefore");
+    }
+}
