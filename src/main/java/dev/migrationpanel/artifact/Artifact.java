@@ -107,7 +107,7 @@ public class Artifact implements Persistable<String> {
 
     /** Only admins may download it: every encrypted artifact, and every {@code .env} copy. */
     public boolean isSecret() {
-        return encrypted || kind == ArtifactKind.ENV_FILE;
+        return encrypted || kind.alwaysSecret();
     }
 
     @Override

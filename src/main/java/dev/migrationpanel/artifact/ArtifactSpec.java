@@ -16,6 +16,6 @@ public record ArtifactSpec(Long jobId, Long instanceId, Integer step, String nam
 
     /** Secret when asked for, and always for an {@code .env} copy. */
     public boolean encrypted() {
-        return secret || kind == ArtifactKind.ENV_FILE;
+        return secret || (kind != null && kind.alwaysSecret());
     }
 }

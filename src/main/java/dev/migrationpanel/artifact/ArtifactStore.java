@@ -443,12 +443,16 @@ public class ArtifactStore {
 
     /**
      * Opens an artifact for download by {@code who}, audited as {@code artifact.downloaded}. Not found when
-     * deleted or (with {@code jobId}) taken by another job; secret artifacts only for admins.
+     * deleted or (with {@code jobId}) taken by another job; secret artifacts only for admins, credentials for no one.
      */
     public Download download(String id, Long jobId, Authentication who) throws IOException {
         Artifact artifact = require(id);
         if (jobId != null && !jobId.equals(artifact.getJobId())) {
             throw new NotFoundException(NOT_FOUND);
+        }
+        if (artifact.getKind() == ArtifactKind.CREDENTIALS) {
+            throw new org.springframework.security.access.AccessDeniedException(
+                    "Sign-in credentials are the panel's own: no one downloads them");
         }
         if (artifact.isSecret() && !isAdmin(who)) {
             throw new org.springframework.security.access.AccessDeniedException(

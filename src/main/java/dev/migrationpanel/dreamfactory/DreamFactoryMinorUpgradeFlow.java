@@ -13,6 +13,7 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
+import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
@@ -44,10 +45,14 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
     static final String VERIFY_VERSION = "Verify: the version changed";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern(STAMP_FORMAT).withZone(ZoneOffset.UTC);
 
-    /** Names a commercial file may have: a plain file name, placed at the install's top level. */
-    static final java.util.regex.Pattern COMMERCIAL_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    /**
+     * The commercial edition's Composer files (the guide: "download the required Composer files for the version
+     * you're upgrading to"), placed at the install's top level, where Composer reads them. Composer runs the
+     * scripts a {@code composer.json} names, so only an admin uploads them (see {@link CommercialFiles}).
+     */
+    static final java.util.Set<String> COMMERCIAL_NAMES = java.util.Set.of("composer.json", "composer.lock", "auth.json");
 
-    static final int MAX_COMMERCIAL_FILES = 20;
+    static final int MAX_COMMERCIAL_FILES = COMMERCIAL_NAMES.size();
 
     private final DreamFactorySteps steps;
     private final Clock clock;
@@ -123,26 +128,28 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
             errors.put("webServer", "Web server: nginx, Apache, a custom restart command, or none");
         }
         o.put("webServer", webServer);
-        String restartCommand = given.getOrDefault("restartCommand",
-                instance.getWebRestartCommand() == null ? "" : instance.getWebRestartCommand()).trim();
-        if (webServer.equals("CUSTOM") && (restartCommand.isEmpty() || restartCommand.matches("(?s).*[\\r\\n\\x00].*"))) {
-            errors.put("restartCommand", "Give the one-line command that restarts the web server");
-        } else if (webServer.equals("CUSTOM") && restartCommand.length() > 1000) {
-            errors.put("restartCommand", "The restart command is 1,000 characters at most");
-        }
-        if (webServer.equals("CUSTOM")) {
-            o.put("restartCommand", restartCommand);
+        if (given.containsKey("restartCommand")) {
+            errors.put("restartCommand", "A custom restart command is the instance's setting, which an ADMIN sets on "
+                    + "the instance's page: a job's options cannot carry a command");
+        } else if (webServer.equals("CUSTOM") && (instance.getWebRestartCommand() == null
+                || instance.getWebRestartCommand().isBlank())) {
+            errors.put("webServer", "This instance has no custom restart command: an ADMIN sets one on the instance's "
+                    + "page, or choose another web server");
         }
         String commercial = given.getOrDefault("commercial", "").trim();
         if (commercial.split(",").length > MAX_COMMERCIAL_FILES) {
             errors.put("commercial", "At most " + MAX_COMMERCIAL_FILES + " commercial files");
         } else if (!commercial.isEmpty()) {
             for (String artifactId : commercial.split(",")) {
+                // an upload an admin made for this instance, named as the guide's files are: never another of
+                // its artifacts (its .env, a DB dump) placed into the install
                 boolean known = artifacts != null && artifacts.find(artifactId.trim())
-                        .filter(a -> !a.isDeleted() && instance.getId() != null && instance.getId().equals(a.getInstanceId()))
+                        .filter(a -> !a.isDeleted() && a.getKind() == ArtifactKind.UPLOAD && instance.getId() != null
+                                && instance.getId().equals(a.getInstanceId()) && COMMERCIAL_NAMES.contains(a.getName()))
                         .isPresent();
                 if (!known) {
-                    errors.put("commercial", "A commercial file given for this upgrade is gone: upload it again");
+                    errors.put("commercial", "A commercial file given for this upgrade is not an upload of this "
+                            + "instance's Composer files, or is gone: upload it again");
                 }
             }
             o.put("commercial", commercial);
@@ -236,7 +243,7 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
                 new StepSpec.RemoteCommand(cd + "php artisan cache:clear"), short_, null));
         plan.add(new Step("Clear the configuration cache", id, name, true,
                 new StepSpec.RemoteCommand(cd + "php artisan config:clear"), short_, null));
-        plan.add(restart(instance, WebServer.valueOf(o.getOrDefault("webServer", "NONE")), o.get("restartCommand")));
+        plan.add(restart(instance, WebServer.valueOf(o.getOrDefault("webServer", "NONE")), instance.getWebRestartCommand()));
         if (maintenance) {
             plan.add(new Step("Maintenance mode off", id, name, true, new StepSpec.RemoteCommand(cd + "php artisan up"),
                     short_, null));

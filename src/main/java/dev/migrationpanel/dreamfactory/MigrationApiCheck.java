@@ -64,7 +64,7 @@ class MigrationApiCheck implements JobCheck {
     /** Keeps the sign-in credentials encrypted in the artifact store; returns the artifact's id for the options. */
     String storeCredentials(Instance source, String email, String password) {
         byte[] json = JSON.writeValueAsBytes(Map.of("email", email, "password", password));
-        return artifacts.write(new ArtifactSpec(null, source.getId(), null, "api-sign-in.json", ArtifactKind.OTHER,
+        return artifacts.write(new ArtifactSpec(null, source.getId(), null, "api-sign-in.json", ArtifactKind.CREDENTIALS,
                 "application/json", true), new java.io.ByteArrayInputStream(json)).getId();
     }
 
@@ -72,6 +72,12 @@ class MigrationApiCheck implements JobCheck {
     public StepResult run(StepRun run, Map<String, String> args) throws Exception {
         Instance target = run.instance();
         Instance source = run.planInstance(Long.parseLong(args.get("source")));
+        // only a sign-in kept for this source by the wizard: never another artifact (its .env, a dump) read as one
+        boolean kept = artifacts.find(args.get("credentials")).filter(a -> !a.isDeleted()
+                && a.getKind() == ArtifactKind.CREDENTIALS && source.getId().equals(a.getInstanceId())).isPresent();
+        if (!kept) {
+            throw new StepFailedException("The API sign-in credentials given in the wizard are gone: start the wizard again");
+        }
         Map<?, ?> credentials;
         try (InputStream in = artifacts.open(args.get("credentials"))) {
             credentials = JSON.readValue(in, Map.class);

@@ -34,14 +34,14 @@ class UpgradeWizardController {
     private final InstanceService instances;
     private final UpgradePreflight preflight;
     private final DreamFactoryMinorUpgradeFlow flow;
-    private final ArtifactStore artifacts;
+    private final CommercialFiles commercialFiles;
 
     UpgradeWizardController(InstanceService instances, UpgradePreflight preflight, DreamFactoryMinorUpgradeFlow flow,
-            ArtifactStore artifacts) {
+            CommercialFiles commercialFiles) {
         this.instances = instances;
         this.preflight = preflight;
         this.flow = flow;
-        this.artifacts = artifacts;
+        this.commercialFiles = commercialFiles;
     }
 
     @GetMapping
@@ -52,8 +52,7 @@ class UpgradeWizardController {
         model.addAttribute("options", Map.of("ref", "master", "stash", "true", "maintenance", "true",
                 "webUser", instance.getWebUser() == null ? "" : instance.getWebUser(),
                 "webGroup", instance.getWebGroup() == null ? "" : instance.getWebGroup(), "commercial", "",
-                "webServer", instance.getWebServer().name(),
-                "restartCommand", instance.getWebRestartCommand() == null ? "" : instance.getWebRestartCommand()));
+                "webServer", instance.getWebServer().name()));
         return page(instance, model);
     }
 
@@ -63,29 +62,14 @@ class UpgradeWizardController {
             @RequestParam(name = "commercialFiles", required = false) List<MultipartFile> files, Model model) {
         Instance instance = instances.get(id);
         Map<String, String> given = new LinkedHashMap<>();
-        for (String key : new String[] {"ref", "webUser", "webGroup", "commercial", "webServer", "restartCommand"}) {
+        for (String key : new String[] {"ref", "webUser", "webGroup", "commercial", "webServer"}) {
             given.put(key, params.getOrDefault(key, ""));
         }
         Map<String, String> errors = new LinkedHashMap<>();
         List<String> stored = new ArrayList<>(given.get("commercial").isBlank() ? List.of()
                 : List.of(given.get("commercial").split(",")));
-        for (MultipartFile file : files == null ? List.<MultipartFile>of() : files) {
-            if (file.isEmpty()) {
-                continue;
-            }
-            String name = file.getOriginalFilename() == null ? "" : file.getOriginalFilename();
-            if (!DreamFactoryMinorUpgradeFlow.COMMERCIAL_NAME.matcher(name).matches()) {
-                errors.put("commercial", "Commercial file '" + name + "': a plain file name (letters, digits, dot, dash)");
-                continue;
-            }
-            try (var in = file.getInputStream()) {
-                // kept encrypted: such files (auth.json) carry the vendor's credentials
-                stored.add(artifacts.write(new ArtifactSpec(null, id, null, name, ArtifactKind.OTHER,
-                        "application/octet-stream", true), in).getId());
-            } catch (java.io.IOException e) {
-                errors.put("commercial", "Commercial file '" + name + "' could not be read from the upload");
-            }
-        }
+        stored.addAll(commercialFiles.store(instance, files,
+                org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication(), errors));
         given.put("commercial", String.join(",", stored));
         // unticked checkboxes send nothing
         given.put("stash", String.valueOf(params.containsKey("stash")));

@@ -54,6 +54,25 @@ class InstanceValidator {
         }
         checkSshSecrets(form, existing, errors);
         checkDeployment(form, errors);
+        // text an admin types may end up in a command: it never carries a secret reference, which the job engine
+        // would fill in (a restart command `echo {{secret:ssh.password}}` would print the password)
+        Map<String, String> commandText = new java.util.LinkedHashMap<>();
+        commandText.put("webRestartCommand", form.getWebRestartCommand());
+        commandText.put("installPath", form.getInstallPath());
+        commandText.put("dbSqlitePath", form.getDbSqlitePath());
+        commandText.put("containerName", form.getContainerName());
+        commandText.put("k8sNamespace", form.getK8sNamespace());
+        commandText.put("k8sPod", form.getK8sPod());
+        commandText.put("webUser", form.getWebUser());
+        commandText.put("webGroup", form.getWebGroup());
+        commandText.put("dbHost", form.getDbHost());
+        commandText.put("dbDatabase", form.getDbDatabase());
+        commandText.put("dbUsername", form.getDbUsername());
+        commandText.forEach((field, value) -> {
+            if (dev.migrationpanel.remote.SecretRefs.mentions(value)) {
+                errors.putIfAbsent(field, "'{{…}}' is not allowed here: secret references are the panel's own");
+            }
+        });
         if (form.getWebServer() == WebServer.CUSTOM) {
             if (blank(form.getWebRestartCommand())) {
                 errors.putIfAbsent("webRestartCommand", "Give the command that restarts the web server");

@@ -12,6 +12,7 @@ import org.springframework.stereotype.Service;
 
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.remote.SecretRefs;
 import dev.migrationpanel.security.AuditService;
 import dev.migrationpanel.web.InvalidInputException;
 import dev.migrationpanel.web.NotFoundException;
@@ -104,6 +105,9 @@ public class FlowService {
                 errors.putIfAbsent(name, "Option '" + name + "' needs a value (a string)");
             } else if (value.length() > MAX_OPTION_LENGTH) {
                 errors.putIfAbsent(name, "Option '" + name + "' is " + MAX_OPTION_LENGTH + " characters at most");
+            } else if (SecretRefs.mentions(value)) {
+                errors.putIfAbsent(name, "Option '" + name + "' may not contain '{{…}}': secret references are the "
+                        + "panel's own, never a job's options");
             }
         });
         if (!errors.isEmpty()) {

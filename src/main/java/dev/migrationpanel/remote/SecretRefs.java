@@ -40,6 +40,14 @@ public final class SecretRefs {
         return "{{secret:" + name + "}}";
     }
 
+    /**
+     * Whether a text that came from a user holds anything like a reference ({@code {{…}}}): such text is refused
+     * where it comes in, so that only commands the panel composes carry references.
+     */
+    public static boolean mentions(String text) {
+        return text != null && text.contains("{{");
+    }
+
     /** The names a text refers to, in order of first appearance. */
     public static List<String> names(String text) {
         LinkedHashSet<String> names = new LinkedHashSet<>();

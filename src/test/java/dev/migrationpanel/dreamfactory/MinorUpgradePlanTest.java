@@ -94,12 +94,17 @@ class MinorUpgradePlanTest {
                 .isInstanceOf(InvalidInputException.class)
                 .satisfies(e -> assertThat(((InvalidInputException) e).fieldErrors()).containsOnlyKeys("ref", "stash",
                         "webUser", "webGroup", "stamp", "webServer"));
-        assertThatThrownBy(() -> flow.options(i, Map.of("webServer", "CUSTOM", "restartCommand", "")))
+        // a command never comes with a job's options: a custom restart command is the instance's (ADMIN) setting
+        assertThatThrownBy(() -> flow.options(i, Map.of("webServer", "CUSTOM", "restartCommand", "echo hi")))
+                .satisfies(e -> assertThat(((InvalidInputException) e).fieldErrors()).containsKey("restartCommand"));
+        assertThatThrownBy(() -> flow.options(i, Map.of("webServer", "CUSTOM")))
                 .satisfies(e -> assertThat(((InvalidInputException) e).fieldErrors())
-                        .containsEntry("restartCommand", "Give the one-line command that restarts the web server"));
-        Plan custom = DreamFactoryMinorUpgradeFlow.build(i, flow.options(i, Map.of("webServer", "CUSTOM",
-                "restartCommand", "service php8.2-fpm reload")), FACTS, Map.of());
+                        .containsEntry("webServer", "This instance has no custom restart command: an ADMIN sets one on "
+                                + "the instance's page, or choose another web server"));
+        i.setWebRestartCommand("service php8.2-fpm reload");
+        Plan custom = DreamFactoryMinorUpgradeFlow.build(i, flow.options(i, Map.of("webServer", "CUSTOM")), FACTS, Map.of());
         assertThat(commands(custom)).contains("service php8.2-fpm reload");
+        assertThat(custom.options()).doesNotContainKey("restartCommand");
         Plan asRoot = DreamFactoryMinorUpgradeFlow.build(i, flow.options(i, Map.of()), FACTS,
                 Map.of("3f1c2b8e-0000-4000-8000-000000000001", "auth.json"));
         assertThat(asRoot.steps()).extracting(Step::title).contains("Place the commercial file auth.json")

@@ -91,6 +91,9 @@ class ResolvedOptionsTest {
         InstanceForm form = TestInstances.passwordForm(prefix, server, install);
         form.setWebUser("www-data");
         form.setWebGroup("www-data");
+        // the ADMIN's own restart command, the one command an upgrade's option may pick
+        form.setWebServer(dev.migrationpanel.instance.WebServer.CUSTOM);
+        form.setWebRestartCommand("sudo -n systemctl reload php8.2-fpm");
         Instance instance = instances.create(form);
         TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
         return instances.get(instance.getId());
@@ -117,8 +120,8 @@ class ResolvedOptionsTest {
     record Case(Instance instance, Map<String, String> options) {
     }
 
-    @Test
-    void everyFlowPlannedAgainWithItsResolvedOptionsGivesTheSamePlan() throws Exception {
+    /** What a client gives each registered flow: only what it chooses (here not the defaults); the flow fills in the rest. */
+    private Map<String, Case> cases() throws Exception {
         Job upgrade = pastJob(DreamFactoryMinorUpgradeFlow.ID, source, Map.of("backupDir",
                 source.getInstallPath() + ".backup-20261121-101530", "stamp", "20261121-101530", "stash", "true"));
         artifact(upgrade, source, ArtifactKind.DB_DUMP, "before-upgrade.sql");
@@ -126,11 +129,10 @@ class ResolvedOptionsTest {
         artifact(migration, target, ArtifactKind.ENV_FILE, "dst.env");
         artifact(migration, target, ArtifactKind.DB_DUMP, "dst-before-migration.sql");
 
-        // what a client gives: only what it chooses (here not the defaults), the flow fills in the rest
         Map<String, Case> cases = new LinkedHashMap<>();
         cases.put(DreamFactoryBackupFlow.ID, new Case(source, Map.of()));
         cases.put(DreamFactoryMinorUpgradeFlow.ID, new Case(source, Map.of("ref", "7.1.0", "maintenance", "false",
-                "webUser", "deploy", "webServer", "CUSTOM", "restartCommand", "sudo -n systemctl reload php8.2-fpm")));
+                "webUser", "deploy", "webServer", "CUSTOM")));
         cases.put(DreamFactoryRollbackFlow.ID, new Case(source, Map.of("job", String.valueOf(upgrade.getId()))));
         cases.put(DreamFactoryRemedies.STASH_POP, new Case(source, Map.of("job", String.valueOf(upgrade.getId()))));
         cases.put(DreamFactoryRemedies.COMPOSER_RESET, new Case(source, Map.of()));
@@ -141,7 +143,12 @@ class ResolvedOptionsTest {
         cases.put(DreamFactoryRestoreTargetFlow.ID, new Case(target, Map.of("job", String.valueOf(migration.getId()))));
         assertThat(cases.keySet()).as("every registered flow has a case here: add one for a new flow")
                 .containsExactlyInAnyOrderElementsOf(registered.stream().map(Flow::id).toList());
+        return cases;
+    }
 
+    @Test
+    void everyFlowPlannedAgainWithItsResolvedOptionsGivesTheSamePlan() throws Exception {
+        Map<String, Case> cases = cases();
         for (Map.Entry<String, Case> c : cases.entrySet()) {
             String flow = c.getKey();
             long instanceId = c.getValue().instance().getId();
@@ -164,5 +171,46 @@ class ResolvedOptionsTest {
         assertThat(upgradeLater.digest()).isNotEqualTo(upgradeNow.digest());
         assertThat(upgradeNow.plan().options()).containsKeys("ref", "stamp", "stash", "maintenance", "webUser", "webGroup",
                 "webServer", "commercial", "backupDir", "versionBefore");
+    }
+
+    /**
+     * An OPERATOR tries every option of every flow (each one the flow resolves, plus a restart command) with a
+     * secret reference and with shell text: a reference is refused whatever the option; shell text is refused or
+     * ends up inside single quotes, never as shell syntax of a command.
+     */
+    @Test
+    void noOptionOfAnyFlowCarriesASecretReferenceOrShellSyntax() throws Exception {
+        Map<String, Case> cases = cases();
+        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("options-operator",
+                null, AuthorityUtils.createAuthorityList("ROLE_OPERATOR")));
+        String shell = "x$(touch /tmp/panel-pwned)`id`;touch /tmp/panel-pwned #";
+        int tried = 0;
+        for (Map.Entry<String, Case> c : cases.entrySet()) {
+            long instanceId = c.getValue().instance().getId();
+            Map<String, String> resolved = flows.review(c.getKey(), instanceId, c.getValue().options()).plan().options();
+            java.util.Set<String> names = new java.util.TreeSet<>(resolved.keySet());
+            names.add("restartCommand");
+            for (String option : names) {
+                Map<String, String> withReference = new LinkedHashMap<>(resolved);
+                withReference.put(option, "{{secret:ssh.password}}");
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> flows.review(c.getKey(), instanceId, withReference))
+                        .as(c.getKey() + " option " + option).isInstanceOf(dev.migrationpanel.web.InvalidInputException.class);
+                Map<String, String> withShell = new LinkedHashMap<>(resolved);
+                withShell.put(option, shell);
+                try {
+                    Plan plan = flows.review(c.getKey(), instanceId, withShell).plan();
+                    for (Step step : plan.steps()) {
+                        // what the shell sees as syntax: the command without its single-quoted words
+                        String unquoted = step.spec().display().replaceAll("'[^']*'", "''");
+                        assertThat(unquoted).as(c.getKey() + " option " + option + ", step " + step.title())
+                                .doesNotContain("touch /tmp/panel-pwned").doesNotContain("`id`");
+                    }
+                } catch (dev.migrationpanel.web.InvalidInputException | dev.migrationpanel.web.NotFoundException refused) {
+                    // refused: as good
+                }
+                tried++;
+            }
+        }
+        assertThat(tried).isGreaterThan(30);
     }
 }

@@ -1,6 +1,7 @@
 package dev.migrationpanel.dreamfactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -9,6 +10,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +26,12 @@ import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.test.web.servlet.MockMvc;
 
+import dev.migrationpanel.artifact.ArtifactKind;
+import dev.migrationpanel.artifact.ArtifactSpec;
+import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.instance.FakeInstall;
+import dev.migrationpanel.web.InvalidInputException;
+import dev.migrationpanel.job.FlowService;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.instance.TestInstances;
@@ -44,6 +51,10 @@ class UpgradeWizardPagesTest {
     InstanceService instances;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    ArtifactStore artifacts;
+    @Autowired
+    FlowService flows;
 
     @TempDir
     Path tmp;
@@ -73,17 +84,66 @@ class UpgradeWizardPagesTest {
         String page = mvc.perform(multipart("/instances/" + instance.getId() + "/upgrade")
                         .file(new MockMultipartFile("commercialFiles", "../../etc/passwd", "text/plain", "x".getBytes()))
                         .param("ref", "master; rm -rf /").param("webUser", "").param("webGroup", "www data")
-                        .param("webServer", "CUSTOM").param("restartCommand", "").param("warned", "true")
-                        .with(csrf()).with(user("op").roles("OPERATOR")))
+                        .param("webServer", "CUSTOM").param("warned", "true")
+                        .with(csrf()).with(user("admin").roles("ADMIN")))
                 .andExpect(status().isOk())
                 .andReturn().getResponse().getContentAsString();
         assertThat(page).contains("Target ref: a branch or tag name")
                 .contains("Web user: the Unix user the web server runs as")
                 .contains("Web group: the Unix group of storage/ and bootstrap/cache/")
-                .contains("Give the one-line command that restarts the web server")
-                .contains("Commercial file &#39;../../etc/passwd&#39;: a plain file name")
+                .contains("This instance has no custom restart command: an ADMIN sets one")
+                .contains("Commercial file &#39;../../etc/passwd&#39;: the vendor&#39;s Composer files are auth.json, "
+                        + "composer.json, composer.lock")
                 .contains("Tick the box to say you have read the warnings")
                 .doesNotContain("Exception");
+    }
+
+    /**
+     * Commercial files are Composer files, which name scripts Composer runs: only an ADMIN uploads them, under the
+     * guide's names; a job's {@code commercial} option takes only such uploads of that instance, never another of
+     * its artifacts (its .env); a restart command never comes with the options.
+     */
+    @Test
+    void onlyAnAdminUploadsTheVendorsComposerFilesAndNoOptionCarriesACommand() throws Exception {
+        String asOperator = mvc.perform(multipart("/instances/" + instance.getId() + "/upgrade")
+                        .file(new MockMultipartFile("commercialFiles", "composer.json", "application/json", "{}".getBytes()))
+                        .param("ref", "master").param("webUser", "deploy").param("webGroup", "deploy")
+                        .param("webServer", "NONE").param("warned", "true").param("acknowledged", "on")
+                        .with(csrf()).with(user("op").roles("OPERATOR")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(asOperator).contains("Only an ADMIN uploads commercial Composer files");
+        for (String name : new String[] {"artisan", ".env", "index.php"}) {
+            assertThat(mvc.perform(multipart("/instances/" + instance.getId() + "/upgrade")
+                            .file(new MockMultipartFile("commercialFiles", name, "text/plain", "x".getBytes()))
+                            .param("ref", "master").param("webUser", "deploy").param("webGroup", "deploy")
+                            .param("webServer", "NONE").param("warned", "true").param("acknowledged", "on")
+                            .with(csrf()).with(user("admin").roles("ADMIN")))
+                    .andExpect(status().isOk()).andReturn().getResponse().getContentAsString())
+                    .as(name).contains("the vendor&#39;s Composer files are");
+        }
+        mvc.perform(multipart("/instances/" + instance.getId() + "/upgrade")
+                        .file(new MockMultipartFile("commercialFiles", "composer.json", "application/json", "{}".getBytes()))
+                        .param("ref", "master").param("webUser", "deploy").param("webGroup", "deploy")
+                        .param("webServer", "NONE").param("warned", "true").param("acknowledged", "on")
+                        .with(csrf()).with(user("admin").roles("ADMIN")))
+                .andExpect(status().is3xxRedirection())
+                .andExpect(redirectedUrlPattern("/instances/" + instance.getId() + "/flows/dreamfactory.minor-upgrade?*option.commercial=*"));
+
+        // the instance's .env, kept as an artifact, named as a Composer file: still not an upload
+        String envId = artifacts.write(new ArtifactSpec(null, instance.getId(), null, "composer.json", ArtifactKind.ENV_FILE,
+                "text/plain", true), new java.io.ByteArrayInputStream("APP_KEY=x".getBytes())).getId();
+        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("op", null,
+                AuthorityUtils.createAuthorityList("ROLE_OPERATOR")));
+        try {
+            assertThatThrownBy(() -> flows.review(DreamFactoryMinorUpgradeFlow.ID, instance.getId(),
+                    Map.of("commercial", envId))).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("not an upload of this instance's Composer files");
+            assertThatThrownBy(() -> flows.review(DreamFactoryMinorUpgradeFlow.ID, instance.getId(),
+                    Map.of("webServer", "CUSTOM", "restartCommand", "echo {{secret:ssh.password}} | rev")))
+                    .isInstanceOf(InvalidInputException.class);
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
     }
 
     @Test

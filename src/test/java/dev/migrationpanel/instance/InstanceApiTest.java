@@ -248,6 +248,14 @@ class InstanceApiTest {
                 .andExpect(jsonPath("$.errors.k8sNamespace", startsWith("Namespace: lower-case")))
                 .andExpect(jsonPath("$.errors.k8sPod").value("Give the pod's name"));
 
+        // an ADMIN's restart command may not carry a secret reference: the job engine would fill it in
+        Map<String, Object> reference = validBody(tmp);
+        reference.put("webServer", "CUSTOM");
+        reference.put("webRestartCommand", "echo {{secret:ssh.password}} | rev");
+        mvc.perform(as(admin, post("/api/v1/instances")).content(json.writeValueAsString(reference)))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors.webRestartCommand", startsWith("'{{…}}' is not allowed here")));
+
         Map<String, Object> first = validBody(tmp);
         mvc.perform(as(admin, post("/api/v1/instances")).content(json.writeValueAsString(first))).andExpect(status().isCreated());
         Map<String, Object> twin = validBody(tmp);
