@@ -1,20 +1,22 @@
-package dev.migrationpanel.artifact;
+package dev.migrationpanel.job;
 
 import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
 
-import dev.migrationpanel.job.JobStatus;
+import dev.migrationpanel.artifact.ArtifactUsage;
 
 /**
- * A job is active while its status is QUEUED, RUNNING or WAITING. A job that no longer exists is not; a
- * status this code does not know is treated as active, so retention errs on keeping.
+ * Tells artifact retention whether a job still runs: active while QUEUED, RUNNING or WAITING. A job that no
+ * longer exists is not; a status this code does not know is treated as active, so retention errs on keeping.
  */
-final class JdbcArtifactUsage implements ArtifactUsage {
+@Component
+class JobArtifactUsage implements ArtifactUsage {
 
     private final JdbcTemplate jdbc;
 
-    JdbcArtifactUsage(JdbcTemplate jdbc) {
+    JobArtifactUsage(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 
