@@ -1,0 +1,32 @@
+package dev.migrationpanel.security;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import dev.migrationpanel.PanelProperties;
+
+/**
+ * The secret cipher, made only once {@link MasterKeyGuard} accepted the master key against what the database
+ * holds: after the migrations (the key's record lives in the database) and before JPA, whose converter
+ * encrypts with it. A refused key stops the start here, before any page or job can touch a secret.
+ */
+@Configuration(proxyBeanMethods = false)
+class MasterKeyConfiguration {
+
+    @Bean
+    EncryptedColumns encryptedColumns(JdbcTemplate jdbc) {
+        return new EncryptedColumns(jdbc);
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    SecretCipher secretCipher(JdbcTemplate jdbc, List<EncryptedData> encryptedData, PanelProperties properties,
+            Clock clock) {
+        return new SecretCipher(new MasterKeyGuard(jdbc, encryptedData, properties, clock).check());
+    }
+}
