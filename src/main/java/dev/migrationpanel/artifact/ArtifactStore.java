@@ -50,6 +50,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import dev.migrationpanel.PanelProperties;
 import dev.migrationpanel.security.AuditService;
+import dev.migrationpanel.security.FileModes;
 import dev.migrationpanel.security.Role;
 import dev.migrationpanel.security.Roles;
 import dev.migrationpanel.security.SecretCipher;
@@ -63,7 +64,7 @@ import dev.migrationpanel.web.NotFoundException;
  * artifact and never rewrites a file; artifacts from before wrapped keys were sealed under a key derived from the
  * master key, which the master key's check at start wraps into their rows). Artifacts stored as gzip
  * ({@code .gz}, {@code .gz.enc}: before Zstandard, or where its native library cannot load) are read as such. A
- * file is written to a temp file next to its final place, fsync'd and moved into
+ * file is written (mode 0600, in 0700 directories) to a temp file next to its final place, fsync'd and moved into
  * place atomically; its row is saved only then. File paths come only from the database row, never from a request.
  */
 @Service
@@ -107,6 +108,22 @@ public class ArtifactStore {
             ArtifactRepository repository, AuditService audit, Clock clock) {
         this(properties.resolveDir(panel.dataDir()), cipher, repository, audit, clock, TempFile::onDisk,
                 SegmentedGcm.DEFAULT_SEGMENT);
+        narrowModes();
+    }
+
+    /**
+     * At start: every directory of the store 0700 and every file 0600, whatever made them (an older panel, a
+     * restore from a backup, a copy with a permissive umask). Backups hold secrets; nobody else reads them.
+     */
+    private void narrowModes() {
+        try {
+            int changed = FileModes.narrow(dir, true);
+            if (changed > 0) {
+                log.warn("Narrowed {} file mode(s) in the artifact directory {} to owner-only (0700, 0600)", changed, dir);
+            }
+        } catch (IOException e) {
+            log.warn("Could not check the modes of the artifact directory {}: {}", dir, e.getMessage());
+        }
     }
 
     /**
@@ -179,7 +196,8 @@ public class ArtifactStore {
         ArtifactStreams.Original original = null;
         boolean moved = false;
         try {
-            Files.createDirectories(target.getParent());
+            // year and month directories owner-only (0700) whatever the umask, like the files in them
+            FileModes.createPrivateDirectories(dir, target.getParent());
             stored = new ArtifactStreams.Stored(tempFiles.create(temp));
             SegmentedGcm.EncryptingOutputStream sealing = encrypt
                     ? new SegmentedGcm.EncryptingOutputStream(stored, dataKey, id, random, segmentSize) : null;

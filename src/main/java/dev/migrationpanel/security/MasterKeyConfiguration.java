@@ -6,6 +6,7 @@ import java.util.List;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.migrationpanel.PanelProperties;
@@ -18,6 +19,12 @@ import dev.migrationpanel.PanelProperties;
 @Configuration(proxyBeanMethods = false)
 class MasterKeyConfiguration {
 
+    /** Static: a post-processor, made before the other beans so the data directory is narrowed first. */
+    @Bean
+    static DataDirectoryModes dataDirectoryModes(Environment environment) {
+        return DataDirectoryModes.from(environment);
+    }
+
     @Bean
     EncryptedColumns encryptedColumns(JdbcTemplate jdbc) {
         return new EncryptedColumns(jdbc);
@@ -26,7 +33,10 @@ class MasterKeyConfiguration {
     @Bean
     @DependsOnDatabaseInitialization
     SecretCipher secretCipher(JdbcTemplate jdbc, List<EncryptedData> encryptedData, PanelProperties properties,
-            Clock clock) {
-        return new SecretCipher(new MasterKeyGuard(jdbc, encryptedData, properties, clock).check());
+            Clock clock, Environment environment) {
+        MasterKey key = new MasterKeyGuard(jdbc, encryptedData, properties, clock).check();
+        // the database may have made its files just now, with the umask's mode
+        DataDirectoryModes.from(environment).secure();
+        return new SecretCipher(key);
     }
 }
