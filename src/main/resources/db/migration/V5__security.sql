@@ -18,3 +18,16 @@ create table master_key_state (
 -- An encrypted artifact's own AES-256 data key, wrapped under the master key (gcm2:<key id>:...); null for
 -- artifacts from before, sealed under the key derived from the master key (wrapped at the next start).
 alter table artifact add column wrapped_key varchar(200);
+
+-- Failed sign-ins per account (lower-case username) and per client address: delays after a few, then a lock
+-- that ends by itself (security.SignInThrottle). Rows are forgotten an hour after the last failure.
+create table sign_in_throttle (
+    kind                    varchar(8)   not null,
+    subject                 varchar(200) not null,
+    failures                integer      not null,
+    refused                 integer      not null,
+    last_failure_at         timestamp with time zone not null,
+    blocked_until           timestamp with time zone,
+    locked_until            timestamp with time zone,
+    primary key (kind, subject)
+);

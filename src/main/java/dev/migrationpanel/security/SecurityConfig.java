@@ -1,5 +1,7 @@
 package dev.migrationpanel.security;
 
+import java.time.Clock;
+
 import jakarta.servlet.DispatcherType;
 
 import org.springframework.context.annotation.Bean;
@@ -10,6 +12,8 @@ import org.springframework.security.access.expression.method.MethodSecurityExpre
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
@@ -117,7 +121,12 @@ public class SecurityConfig {
     @Bean
     @Order(2)
     SecurityFilterChain webFilterChain(HttpSecurity http, UserService users, AuditService audit,
-            PanelUserRepository userRepository) throws Exception {
+            PanelUserRepository userRepository, PanelUserDetailsService userDetails, PasswordEncoder passwordEncoder,
+            SignInThrottle throttle, Clock clock) throws Exception {
+        // the login form's passwords are checked behind the sign-in throttle (API tokens are not passwords)
+        DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(userDetails);
+        passwords.setPasswordEncoder(passwordEncoder);
+        http.authenticationManager(new ProviderManager(new ThrottledAuthenticationProvider(passwords, throttle)));
         http.authorizeHttpRequests(requests -> requests
                         // the 403 page and Spring Boot's error page are reached by forward or error dispatch
                         .dispatcherTypeMatchers(DispatcherType.FORWARD, DispatcherType.ERROR).permitAll()
@@ -131,7 +140,7 @@ public class SecurityConfig {
                         .usernameParameter("username")
                         .passwordParameter("password")
                         .successHandler(new SignInAuditHandlers.Success(users, audit))
-                        .failureHandler(new SignInAuditHandlers.Failure(audit))
+                        .failureHandler(new SignInAuditHandlers.Failure(audit, clock))
                         .permitAll())
                 .logout(logout -> logout
                         .logoutUrl("/logout")

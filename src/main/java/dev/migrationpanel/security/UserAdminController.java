@@ -1,5 +1,7 @@
 package dev.migrationpanel.security;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,16 +18,38 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
-/** {@code /admin/users}: list, create, change role, enable/disable, reset password. ADMIN only. */
+/**
+ * {@code /admin/users}: list, create, change role, enable/disable, reset password; the accounts and addresses
+ * the sign-in throttle delays or locks, and lifting them. ADMIN only.
+ */
 @Controller
 @RequestMapping("/admin/users")
 @PreAuthorize("hasRole('ADMIN')")
 class UserAdminController {
 
     private final UserService users;
+    private final SignInThrottle throttle;
+    private final Clock clock;
 
-    UserAdminController(UserService users) {
+    UserAdminController(UserService users, SignInThrottle throttle, Clock clock) {
         this.users = users;
+        this.throttle = throttle;
+        this.clock = clock;
+    }
+
+    /** An account or address with recent failed sign-ins, and whether it waits or is locked now. */
+    record ThrottleRow(String kind, String subject, int failures, int refused, String lastFailure, String state,
+            String until) {
+        static ThrottleRow of(SignInThrottle.Entry e, Instant now) {
+            String state = e.locked(now) ? "locked" : e.waiting(now) ? "waiting" : "counting";
+            Instant until = e.locked(now) ? e.lockedUntil() : e.waiting(now) ? e.blockedUntil() : null;
+            return new ThrottleRow(e.kind(), e.subject(), e.failures(), e.refused(), Times.utc(e.lastFailureAt()), state,
+                    Times.utc(until));
+        }
+
+        public boolean isAccount() {
+            return SignInThrottle.ACCOUNT.equals(kind);
+        }
     }
 
     record UserRow(Long id, String username, Role role, boolean enabled, String created, String lastLogin) {
@@ -55,6 +79,19 @@ class UserAdminController {
             // the passwords are never sent back to the page
             return listPage(model, username, role, errors);
         }
+    }
+
+    /** Lifts a sign-in delay or lock at once (e.g. an admin locked out by an attacker's guesses). */
+    @PostMapping("/sign-in-throttle/lift")
+    String liftThrottle(@RequestParam(defaultValue = "") String kind, @RequestParam(defaultValue = "") String subject,
+            RedirectAttributes redirect) {
+        if (throttle.lift(kind, subject)) {
+            redirect.addFlashAttribute("flashOk", "Lifted: " + (SignInThrottle.ACCOUNT.equals(kind) ? "account " : "address ")
+                    + subject + " may sign in again");
+        } else {
+            redirect.addFlashAttribute("flashError", "Nothing to lift for " + subject);
+        }
+        return "redirect:/admin/users";
     }
 
     @GetMapping("/{id}")
@@ -98,6 +135,9 @@ class UserAdminController {
     private String listPage(Model model, String username, String role, Map<String, String> errors) {
         List<UserRow> rows = users.list().stream().map(UserRow::of).toList();
         model.addAttribute("users", rows);
+        Instant now = clock.instant();
+        model.addAttribute("throttles", throttle.current().stream().map(e -> ThrottleRow.of(e, now)).toList());
+        model.addAttribute("throttleRules", throttle.rules());
         model.addAttribute("roles", Role.values());
         model.addAttribute("newUsername", username);
         model.addAttribute("newRole", role);
