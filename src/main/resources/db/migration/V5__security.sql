@@ -31,3 +31,8 @@ create table sign_in_throttle (
     locked_until            timestamp with time zone,
     primary key (kind, subject)
 );
+
+-- Sessions: each sign-in's session keeps the user's generation at that moment; a password change, an admin's
+-- reset or "sign out everywhere" raises it, and every session holding an older one is ended at its next request
+-- (security.SessionUserRefreshFilter), on whichever node it lives.
+alter table panel_user add column session_generation integer default 0 not null;

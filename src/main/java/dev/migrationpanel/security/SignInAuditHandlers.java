@@ -40,7 +40,8 @@ final class SignInAuditHandlers {
         public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
                 Authentication authentication) throws ServletException, IOException {
             String name = authentication.getName();
-            users.recordSignIn(name);
+            // the session keeps the generation it was signed in with: raising it later ends this session
+            request.getSession().setAttribute(UserSessions.GENERATION, users.recordSignIn(name));
             Long id = authentication.getPrincipal() instanceof PanelUserDetails details ? details.getId() : null;
             audit.recordAs(name, "signin.succeeded", UserService.TARGET_TYPE, id, name,
                     "from " + request.getRemoteAddr());

@@ -6,9 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -116,10 +118,17 @@ class UserAdminController {
         return act(id, redirect, () -> users.setEnabled(id, enabled), enabled ? "Account enabled" : "Account disabled");
     }
 
+    /** Resets a user's password and ends their sessions (when it is the admin's own, not the current one). */
     @PostMapping("/{id}/password")
     String resetPassword(@PathVariable Long id, @RequestParam(defaultValue = "") String password,
-            @RequestParam(defaultValue = "") String confirmation, RedirectAttributes redirect) {
-        return act(id, redirect, () -> users.resetPassword(id, password, confirmation), "Password reset");
+            @RequestParam(defaultValue = "") String confirmation, Authentication auth, HttpServletRequest request,
+            RedirectAttributes redirect) {
+        return act(id, redirect, () -> {
+            int generation = users.resetPassword(id, password, confirmation);
+            if (users.find(id).map(u -> u.getUsername().equals(auth.getName())).orElse(false)) {
+                UserSessions.stamp(request, generation);
+            }
+        }, "Password reset; the user's open sessions were signed out");
     }
 
     private String act(Long id, RedirectAttributes redirect, Runnable action, String done) {
