@@ -27,11 +27,6 @@ import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.remote.HostKey;
 import dev.migrationpanel.security.AuditEvent;
 import dev.migrationpanel.security.AuditEventRepository;
-import dev.migrationpanel.security.EncryptedColumns;
-import dev.migrationpanel.security.EncryptedData;
-import dev.migrationpanel.security.MasterKey;
-import dev.migrationpanel.security.SecretCipher;
-import dev.migrationpanel.security.SignInThrottle;
 
 /**
  * The Flyway migrations and the repositories, run the same way against each database the panel
@@ -47,12 +42,6 @@ abstract class PanelRepositoriesContract {
     AuditEventRepository audit;
     @Autowired
     JdbcTemplate jdbc;
-    @Autowired
-    SignInThrottle throttle;
-    @Autowired
-    EncryptedColumns columns;
-    @Autowired
-    SecretCipher cipher;
 
     static Instance instance(String name) {
         Instance i = new Instance();
@@ -93,39 +82,6 @@ abstract class PanelRepositoriesContract {
         assertThat(read.getSshPassword()).isEqualTo(saved.getSshPassword());
         assertThat(read.getDbPassword()).isEqualTo(saved.getDbPassword());
         assertThat(read.getSshPrivateKey()).isNull();
-    }
-
-    @Test
-    void theMasterKeyIsRecordedByItsFingerprintAndSignInFailuresAreCountedOnThisDatabase() {
-        assertThat(jdbc.queryForObject("select count(*) from master_key_state", Integer.class)).isEqualTo(1);
-        assertThat(jdbc.queryForObject("select fingerprint from master_key_state", String.class)).hasSize(64);
-        String account = "acc-" + System.nanoTime();
-        for (int i = 0; i < 5; i++) {
-            throttle.failed(account, "192.0.2.1");
-        }
-        assertThat(throttle.waitUntil(account, "192.0.2.250")).as("the account waits after 5 failures").isNotNull();
-        throttle.succeeded(account);
-        assertThat(throttle.waitUntil(account, "192.0.2.250")).isNull();
-    }
-
-    @Test
-    void theSecretColumnsAreFoundAndReencryptedOnThisDatabase() {
-        Instance saved = instances.saveAndFlush(instance("rot-" + System.nanoTime()));
-        assertThat(columns.describe()).isEqualTo("secret values in instance");
-        assertThat(columns.countByKeyId()).containsKey(cipher.keyId());
-        SecretCipher other = new SecretCipher(MasterKey.parse(
-                "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0", "test"));
-        try {
-            columns.reencrypt(cipher, other, EncryptedData.Progress.NONE);
-            String raw = jdbc.queryForObject("select ssh_password_enc from instance where id = ?", String.class,
-                    saved.getId());
-            assertThat(raw).startsWith("gcm2:" + other.keyId() + ":");
-            assertThat(other.decrypt(raw)).isEqualTo(saved.getSshPassword());
-            assertThat(columns.countByKeyId()).containsOnlyKeys(other.keyId());
-        } finally {
-            columns.reencrypt(other, cipher, EncryptedData.Progress.NONE);
-        }
-        assertThat(instances.findById(saved.getId()).orElseThrow().getDbPassword()).isEqualTo(saved.getDbPassword());
     }
 
     @Test
