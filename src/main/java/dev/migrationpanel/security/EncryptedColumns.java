@@ -49,9 +49,10 @@ public class EncryptedColumns implements EncryptedData {
         for (Table table : tables()) {
             jdbc.query("select " + String.join(", ", table.columns()) + " from " + table.name(), rs -> {
                 for (int i = 1; i <= table.columns().size(); i++) {
-                    String id = SecretCipher.keyIdOf(rs.getString(i));
-                    if (rs.getString(i) != null) {
-                        counts.merge(id == null ? "?" : id, 1L, Long::sum);
+                    String value = rs.getString(i);
+                    if (value != null) {
+                        String id = SecretCipher.keyIdOf(value);
+                        counts.merge(id == null ? "?" : id, 1L, Long::sum); // "?": not the panel's format
                     }
                 }
             });
@@ -101,7 +102,7 @@ public class EncryptedColumns implements EncryptedData {
         Map<String, Object> row = found.get(0);
         Map<String, String> updates = new LinkedHashMap<>();
         for (String column : table.columns()) {
-            String value = (String) value(row, column);
+            String value = (String) row.get(column); // queryForList's map ignores the case of labels
             if (value != null && !to.keyId().equals(SecretCipher.keyIdOf(value))) {
                 updates.put(column, to.encrypt(from.decrypt(value)));
             }
@@ -120,11 +121,6 @@ public class EncryptedColumns implements EncryptedData {
     private List<Map<String, Object>> rows(Table table) {
         return jdbc.queryForList("select " + table.key() + ", " + String.join(", ", table.columns()) + " from "
                 + table.name());
-    }
-
-    private static Object value(Map<String, Object> row, String column) {
-        // the map from queryForList is case-insensitive on column labels
-        return row.get(column);
     }
 
     List<Table> tables() {
