@@ -9,6 +9,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class MigrationPanelApplication {
 
     public static void main(String[] args) {
+        if (MasterKeyRotationCommand.requested(args)) {
+            // a maintenance command, run with the panel stopped: it exits without serving anything
+            System.exit(MasterKeyRotationCommand.run(args));
+        }
         SpringApplication.run(MigrationPanelApplication.class, args);
     }
 }

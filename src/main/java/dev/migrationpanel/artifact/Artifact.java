@@ -16,7 +16,7 @@ import org.springframework.data.domain.Persistable;
 /**
  * A stored artifact: a backup a job took (DB dump, {@code .env} copy, file archive, log). The file lives
  * under the artifact directory at {@link #getStoragePath()}; {@code sha256} and {@code sizeBytes} describe
- * the original content, {@code storedBytes} the file on disk (gzip, and encrypted when secret).
+ * the original content, {@code storedBytes} the file on disk (compressed, and encrypted when secret).
  */
 @Entity
 @Table(name = "artifact")
@@ -36,6 +36,11 @@ public class Artifact implements Persistable<String> {
     private String sha256;
     private boolean compressed;
     private boolean encrypted;
+    /**
+     * An encrypted artifact's own AES-256 data key, wrapped under the master key ({@code gcm2:<key id>:…}, bound
+     * to this row's id); a master key rotation re-wraps it and leaves the file as it is.
+     */
+    private String wrappedKey;
     private String storagePath;
     private Instant createdAt;
     private Instant deletedAt;
@@ -48,7 +53,7 @@ public class Artifact implements Persistable<String> {
     }
 
     Artifact(String id, ArtifactSpec spec, String name, String contentType, long sizeBytes, long storedBytes,
-            String sha256, boolean encrypted, String storagePath, Instant createdAt) {
+            String sha256, boolean encrypted, String wrappedKey, String storagePath, Instant createdAt) {
         this.id = id;
         this.jobId = spec.jobId();
         this.instanceId = spec.instanceId();
@@ -61,6 +66,7 @@ public class Artifact implements Persistable<String> {
         this.sha256 = sha256;
         this.compressed = true;
         this.encrypted = encrypted;
+        this.wrappedKey = wrappedKey;
         this.storagePath = storagePath;
         this.createdAt = createdAt;
         this.isNew = true;
@@ -95,6 +101,8 @@ public class Artifact implements Persistable<String> {
     public String getSha256() { return sha256; }
     public boolean isCompressed() { return compressed; }
     public boolean isEncrypted() { return encrypted; }
+    /** Never shown to users; null for a plain artifact. */
+    String getWrappedKey() { return wrappedKey; }
     /** Relative to the artifact directory; never shown to users. */
     String getStoragePath() { return storagePath; }
     public Instant getCreatedAt() { return createdAt; }

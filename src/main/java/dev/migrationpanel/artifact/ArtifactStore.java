@@ -32,6 +32,7 @@ import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 
 import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 
 import com.github.luben.zstd.ZstdIOException;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
@@ -49,6 +50,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import dev.migrationpanel.PanelProperties;
 import dev.migrationpanel.security.AuditService;
+import dev.migrationpanel.security.FileModes;
 import dev.migrationpanel.security.Role;
 import dev.migrationpanel.security.Roles;
 import dev.migrationpanel.security.SecretCipher;
@@ -57,16 +59,22 @@ import dev.migrationpanel.web.NotFoundException;
 /**
  * Stores the artifacts jobs take and gives them back, streaming both ways: nothing is ever held whole in
  * memory. On disk an artifact is {@code <dir>/<yyyy>/<MM>/<uuid>.zst} (a plain Zstandard file) or, when
- * secret, {@code <uuid>.zst.enc} (the compressed stream sealed with {@link SegmentedGcm} under a key derived from
- * the master key). Artifacts stored as gzip ({@code .gz}, {@code .gz.enc}: before Zstandard, or where its native
- * library cannot load) are read as such. A file is written to a temp file next to its final place, fsync'd and moved into place atomically;
- * its row is saved only then. File paths come only from the database row, never from a request.
+ * secret, {@code <uuid>.zst.enc} (the compressed stream sealed with {@link SegmentedGcm} under a random data key of
+ * its own, kept in its row wrapped under the master key, so rotating the master key re-wraps a few bytes per
+ * artifact and never rewrites a file; artifacts from before wrapped keys were sealed under a key derived from the
+ * master key, which the master key's check at start wraps into their rows). Artifacts stored as gzip
+ * ({@code .gz}, {@code .gz.enc}: before Zstandard, or where its native library cannot load) are read as such. A
+ * file is written (mode 0600, in 0700 directories) to a temp file next to its final place, fsync'd and moved into
+ * place atomically; its row is saved only then. File paths come only from the database row, never from a request.
  */
 @Service
 public class ArtifactStore {
 
     public static final String TARGET_TYPE = "artifact";
-    /** The purpose the artifact key is derived for; changing it makes every encrypted artifact unreadable. */
+    /**
+     * The purpose the one artifact key of artifacts from before wrapped data keys was derived for; changing it
+     * makes those artifacts unreadable.
+     */
     static final String KEY_PURPOSE = "artifacts/v1";
     static final String NOT_FOUND = "No such artifact";
     private static final Pattern ID = Pattern.compile(
@@ -85,7 +93,9 @@ public class ArtifactStore {
     static final boolean ZSTD = zstdLoads();
 
     private final Path dir;
-    private final SecretKey key;
+    /** Wraps each encrypted artifact's data key; null in the plain-Java form, which seals with {@link #fixedKey}. */
+    private final SecretCipher cipher;
+    private final SecretKey fixedKey;
     private final ArtifactRepository repository;
     private final AuditService audit;
     private final Clock clock;
@@ -96,18 +106,45 @@ public class ArtifactStore {
     @Autowired
     public ArtifactStore(ArtifactProperties properties, PanelProperties panel, SecretCipher cipher,
             ArtifactRepository repository, AuditService audit, Clock clock) {
-        this(properties.resolveDir(panel.dataDir()), cipher.deriveKey(KEY_PURPOSE), repository, audit, clock);
+        this(properties.resolveDir(panel.dataDir()), cipher, repository, audit, clock, TempFile::onDisk,
+                SegmentedGcm.DEFAULT_SEGMENT);
+        narrowModes();
     }
 
-    /** For plain Java (benchmarks, tools): the directory, the AES-256 artifact key and the row store. */
+    /**
+     * At start: every directory of the store 0700 and every file 0600, whatever made them (an older panel, a
+     * restore from a backup, a copy with a permissive umask). Backups hold secrets; nobody else reads them.
+     */
+    private void narrowModes() {
+        try {
+            int changed = FileModes.narrow(dir, true);
+            if (changed > 0) {
+                log.warn("Narrowed {} file mode(s) in the artifact directory {} to owner-only (0700, 0600)", changed, dir);
+            }
+        } catch (IOException e) {
+            log.warn("Could not check the modes of the artifact directory {}: {}", dir, e.getMessage());
+        }
+    }
+
+    /**
+     * For plain Java (benchmarks, tools): the directory, one AES-256 key every encrypted artifact is sealed with
+     * (no wrapped data keys) and the row store.
+     */
     public ArtifactStore(Path dir, SecretKey key, ArtifactRepository repository, AuditService audit, Clock clock) {
-        this(dir, key, repository, audit, clock, TempFile::onDisk, SegmentedGcm.DEFAULT_SEGMENT);
+        this(dir, null, Objects.requireNonNull(key, "key"), repository, audit, clock, TempFile::onDisk,
+                SegmentedGcm.DEFAULT_SEGMENT);
     }
 
-    ArtifactStore(Path dir, SecretKey key, ArtifactRepository repository, AuditService audit, Clock clock,
+    ArtifactStore(Path dir, SecretCipher cipher, ArtifactRepository repository, AuditService audit, Clock clock,
             TempFile.Factory tempFiles, int segmentSize) {
+        this(dir, Objects.requireNonNull(cipher, "cipher"), null, repository, audit, clock, tempFiles, segmentSize);
+    }
+
+    private ArtifactStore(Path dir, SecretCipher cipher, SecretKey fixedKey, ArtifactRepository repository,
+            AuditService audit, Clock clock, TempFile.Factory tempFiles, int segmentSize) {
         this.dir = dir.toAbsolutePath().normalize();
-        this.key = Objects.requireNonNull(key, "key");
+        this.cipher = cipher;
+        this.fixedKey = fixedKey;
         this.repository = repository;
         this.audit = audit;
         this.clock = clock;
@@ -152,15 +189,18 @@ public class ArtifactStore {
         Path target = dir.resolve(relative);
         Path temp = target.resolveSibling("." + id + ".part");
 
+        SecretKey dataKey = encrypt ? newDataKey() : null;
+        String wrappedKey = dataKey != null && cipher != null ? cipher.wrapKey(dataKey, id) : null;
         ArtifactStreams.Stored stored = null;
         OutputStream compressing = null;
         ArtifactStreams.Original original = null;
         boolean moved = false;
         try {
-            Files.createDirectories(target.getParent());
+            // year and month directories owner-only (0700) whatever the umask, like the files in them
+            FileModes.createPrivateDirectories(dir, target.getParent());
             stored = new ArtifactStreams.Stored(tempFiles.create(temp));
             SegmentedGcm.EncryptingOutputStream sealing = encrypt
-                    ? new SegmentedGcm.EncryptingOutputStream(stored, key, id, random, segmentSize) : null;
+                    ? new SegmentedGcm.EncryptingOutputStream(stored, dataKey, id, random, segmentSize) : null;
             compressing = compressing(sealing != null ? sealing : stored);
             original = new ArtifactStreams.Original(compressing);
             try {
@@ -189,7 +229,7 @@ public class ArtifactStore {
         }
 
         Artifact artifact = new Artifact(id, spec, name, contentType, original.count(), stored.count(),
-                original.sha256Hex(), encrypt, relative, now);
+                original.sha256Hex(), encrypt, wrappedKey, relative, now);
         try {
             repository.save(artifact);
         } catch (RuntimeException e) {
@@ -411,7 +451,7 @@ public class ArtifactStore {
         InputStream in = new BufferedInputStream(raw, BUFFER);
         try {
             if (artifact.isEncrypted()) {
-                in = new SegmentedGcm.DecryptingInputStream(in, key, artifact.getId(), what);
+                in = new SegmentedGcm.DecryptingInputStream(in, keyOf(artifact, what), artifact.getId(), what);
             }
             in = artifact.getStoragePath().contains(".zst") ? new ZstdInputStreamNoFinalizer(in)
                     : new GZIPInputStream(in, BUFFER);
@@ -426,6 +466,32 @@ public class ArtifactStore {
             throw e;
         }
         return new ArtifactStreams.Verifying(in, artifact.getSizeBytes(), artifact.getSha256(), what);
+    }
+
+    /** A fresh AES-256 key for one artifact (the plain-Java form has its one fixed key). */
+    private SecretKey newDataKey() {
+        if (cipher == null) {
+            return fixedKey;
+        }
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return new SecretKeySpec(bytes, "AES");
+    }
+
+    /** The key an encrypted artifact was sealed with: its wrapped data key, or the one key of older artifacts. */
+    private SecretKey keyOf(Artifact artifact, String what) throws IOException {
+        if (cipher == null) {
+            return fixedKey;
+        }
+        if (artifact.getWrappedKey() == null) {
+            return cipher.deriveKey(KEY_PURPOSE);
+        }
+        try {
+            return cipher.unwrapKey(artifact.getWrappedKey(), artifact.getId());
+        } catch (IllegalStateException e) {
+            throw new ArtifactCorruptException(what + " cannot be opened: its data key does not open with the panel's"
+                    + " master key");
+        }
     }
 
     /** The file of a row: only from the row, only a path of the store's own shape, only inside the directory. */

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import dev.migrationpanel.security.FileModes;
+
 /**
  * The file a new artifact is written to before it is moved into place. The store writes through this
  * seam only, so a test can stand in a disk that fills up.
@@ -30,6 +32,8 @@ interface TempFile extends Closeable {
         try {
             channel = FileChannel.open(path, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            // and again by chmod: the mode given to open(2) is masked by the umask, chmod is not
+            FileModes.ownerOnly(path);
         } catch (UnsupportedOperationException notPosix) {
             channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }

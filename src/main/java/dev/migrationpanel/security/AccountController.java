@@ -3,9 +3,11 @@ package dev.migrationpanel.security;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.security.core.Authentication;
+import org.springframework.security.web.authentication.logout.SecurityContextLogoutHandler;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -15,7 +17,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
-/** {@code /account}: change one's own password; create, list and revoke personal API tokens. */
+/**
+ * {@code /account}: change one's own password (which signs out the user's other sessions), sign out
+ * everywhere; create, list and revoke personal API tokens.
+ */
 @Controller
 @RequestMapping("/account")
 class AccountController {
@@ -43,16 +48,25 @@ class AccountController {
     @PostMapping("/password")
     String changePassword(Authentication auth, @RequestParam(defaultValue = "") String currentPassword,
             @RequestParam(defaultValue = "") String password, @RequestParam(defaultValue = "") String confirmation,
-            Model model, RedirectAttributes redirect, HttpServletResponse response) {
+            Model model, RedirectAttributes redirect, HttpServletRequest request, HttpServletResponse response) {
         try {
-            users.changeOwnPassword(auth.getName(), currentPassword, password, confirmation);
-            redirect.addFlashAttribute("flashOk", "Your password was changed");
+            int generation = users.changeOwnPassword(auth.getName(), currentPassword, password, confirmation);
+            UserSessions.stamp(request, generation); // this session stays; the others end
+            redirect.addFlashAttribute("flashOk", "Your password was changed; your other sessions were signed out");
             return "redirect:/account";
         } catch (SecurityRuleException refused) {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             return page(auth, model, Map.of(refused.field() == null ? "form" : refused.field(), refused.getMessage()),
                     null, "");
         }
+    }
+
+    /** Ends every session of the signed-in user, on every device and node, this one too. */
+    @PostMapping("/sessions/end")
+    String signOutEverywhere(Authentication auth, HttpServletRequest request, HttpServletResponse response) {
+        users.signOutEverywhere(auth.getName());
+        new SecurityContextLogoutHandler().logout(request, response, auth);
+        return "redirect:/login?logout";
     }
 
     /** Renders the page directly (no redirect): the new token must not pass through the session. */

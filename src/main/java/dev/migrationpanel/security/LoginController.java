@@ -22,6 +22,7 @@ class LoginController {
 
     @GetMapping("/login")
     String login(@RequestParam(required = false) String error, @RequestParam(required = false) String logout,
+            @RequestParam(required = false) String throttled, @RequestParam(required = false) String expired,
             Authentication authentication, Model model) {
         if (authentication != null && authentication.isAuthenticated()
                 && !(authentication instanceof AnonymousAuthenticationToken)) {
@@ -29,7 +30,21 @@ class LoginController {
         }
         model.addAttribute("loginError", error != null);
         model.addAttribute("signedOut", logout != null && error == null);
+        model.addAttribute("throttledFor", waitText(throttled));
+        model.addAttribute("sessionEnded", expired != null);
         return "security/login";
+    }
+
+    /** "37 seconds" from {@code ?throttled=37}; only digits, at most a day, so a crafted link cannot say much. */
+    static String waitText(String seconds) {
+        if (seconds == null) {
+            return null;
+        }
+        long s = seconds.matches("[0-9]{1,6}") ? Math.min(Long.parseLong(seconds), 86_400) : 0;
+        if (s <= 0) {
+            return "a while";
+        }
+        return s < 120 ? s + " second" + (s == 1 ? "" : "s") : (s + 59) / 60 + " minutes";
     }
 
     /** Reached by forward from the web chain's access-denied handling, with the original method. */

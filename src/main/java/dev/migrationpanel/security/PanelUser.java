@@ -42,6 +42,10 @@ public class PanelUser {
 
     private Instant lastLoginAt;
 
+    /** Raised to end every session signed in before (a password change, a reset, "sign out everywhere"). */
+    @Column(nullable = false)
+    private int sessionGeneration;
+
     protected PanelUser() {
     }
 
@@ -60,11 +64,17 @@ public class PanelUser {
     public boolean isEnabled() { return enabled; }
     public Instant getCreatedAt() { return createdAt; }
     public Instant getLastLoginAt() { return lastLoginAt; }
+    public int getSessionGeneration() { return sessionGeneration; }
 
     void setPasswordHash(String passwordHash) { this.passwordHash = passwordHash; }
     void setRole(Role role) { this.role = role; }
     void setEnabled(boolean enabled) { this.enabled = enabled; }
     void setLastLoginAt(Instant lastLoginAt) { this.lastLoginAt = lastLoginAt; }
+
+    /** Ends the user's sessions: those holding the generation before this one are signed out. */
+    int nextSessionGeneration() {
+        return ++sessionGeneration;
+    }
 
     /** Never the hash: a user may end up in a log line or an exception message. */
     @Override

@@ -1,49 +1,71 @@
 package dev.migrationpanel.security;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
-import java.util.Set;
+import java.util.Objects;
+import java.util.regex.Pattern;
 
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
-
-import dev.migrationpanel.PanelProperties;
-
 /**
- * Encrypts the secrets the panel stores (SSH passwords and keys, DB passwords, captured {@code .env}
- * content) with AES-256-GCM. Stored form: {@code gcm1:} + base64(12-byte IV || ciphertext || tag).
+ * Encrypts the secrets the panel stores (SSH passwords and keys, DB passwords) and wraps the data keys of
+ * encrypted artifacts, with AES-256-GCM under the master key. Stored form:
+ * {@code gcm2:<key id>:} + base64(12-byte IV || ciphertext || tag), the key id (see {@link MasterKey#keyId()})
+ * also bound in as associated data: every value says which master key it is under, so a start with another
+ * key is refused before anything is read, and a rotation interrupted half way resumes where it stopped.
+ * Values from before key ids ({@code gcm1:} + base64, no key id) are still read.
+ * <p>
+ * A Spring bean made by {@link MasterKeyConfiguration} once {@link MasterKeyGuard} has checked the key
+ * against the database.
  */
-@Component
 public class SecretCipher {
 
-    private static final Logger log = LoggerFactory.getLogger(SecretCipher.class);
-    private static final String PREFIX = "gcm1:";
+    static final String PREFIX = "gcm2:";
+    static final String LEGACY_PREFIX = "gcm1:";
+    private static final Pattern STORED = Pattern.compile("gcm2:[0-9a-f]{16}:[A-Za-z0-9+/=]+");
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
-    static final String KEY_FILE = "master.key";
+    private static final String WRAP_PURPOSE = "key-wrap/v1";
 
+    private final MasterKey master;
     private final SecretKeySpec key;
+    private final SecretKey wrapKey;
+    private final String keyId;
     private final SecureRandom random = new SecureRandom();
 
-    public SecretCipher(PanelProperties properties) {
-        this.key = new SecretKeySpec(loadKey(properties), "AES");
+    public SecretCipher(MasterKey master) {
+        this.master = Objects.requireNonNull(master, "master");
+        this.key = master.aesKey();
+        this.wrapKey = master.derive(WRAP_PURPOSE);
+        this.keyId = master.keyId();
+    }
+
+    /** The id of the master key this cipher encrypts with. */
+    public String keyId() {
+        return keyId;
+    }
+
+    public String fingerprint() {
+        return master.fingerprint();
+    }
+
+    /**
+     * The key id a stored value names: its id for {@code gcm2:}, {@code ""} for a value from before key ids
+     * ({@code gcm1:}), null for null or anything that is not the panel's format.
+     */
+    public static String keyIdOf(String stored) {
+        if (stored == null) {
+            return null;
+        }
+        if (stored.startsWith(LEGACY_PREFIX)) {
+            return "";
+        }
+        return STORED.matcher(stored).matches() ? stored.substring(PREFIX.length(), PREFIX.length() + 16) : null;
     }
 
     /** Null in, null out: an absent secret stays absent. */
@@ -51,122 +73,103 @@ public class SecretCipher {
         if (plain == null) {
             return null;
         }
-        try {
-            byte[] iv = new byte[IV_BYTES];
-            random.nextBytes(iv);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-            byte[] sealed = cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8));
-            byte[] out = new byte[iv.length + sealed.length];
-            System.arraycopy(iv, 0, out, 0, iv.length);
-            System.arraycopy(sealed, 0, out, iv.length, sealed.length);
-            return PREFIX + Base64.getEncoder().encodeToString(out);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Encrypting a secret failed", e);
-        }
+        return seal(key, plain.getBytes(StandardCharsets.UTF_8), aad(null));
     }
 
     public String decrypt(String stored) {
         if (stored == null) {
             return null;
         }
-        if (!stored.startsWith(PREFIX)) {
+        byte[] plain = open(key, stored, null);
+        return new String(plain, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Wraps (encrypts) an artifact's own data key for its database row; {@code boundTo} (the artifact's id) is
+     * associated data, so a wrapped key copied to another row does not open.
+     */
+    public String wrapKey(SecretKey dataKey, String boundTo) {
+        Objects.requireNonNull(boundTo, "boundTo");
+        return seal(wrapKey, dataKey.getEncoded(), aad(boundTo));
+    }
+
+    public SecretKey unwrapKey(String wrapped, String boundTo) {
+        Objects.requireNonNull(boundTo, "boundTo");
+        if (wrapped == null || wrapped.startsWith(LEGACY_PREFIX)) {
+            throw new IllegalStateException("A stored artifact key is not in the panel's wrapped-key format");
+        }
+        return new SecretKeySpec(open(wrapKey, wrapped, boundTo), "AES");
+    }
+
+    /**
+     * A separate AES-256 key for one purpose (e.g. {@code "artifacts/v1"}), derived from the master key: the
+     * same master key and purpose always give the same key, different purposes independent keys.
+     */
+    public SecretKey deriveKey(String purpose) {
+        return master.derive(purpose);
+    }
+
+    private byte[] aad(String boundTo) {
+        return (PREFIX + keyId + (boundTo == null ? "" : ":" + boundTo)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private String seal(SecretKey with, byte[] plain, byte[] aad) {
+        try {
+            byte[] iv = new byte[IV_BYTES];
+            random.nextBytes(iv);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, with, new GCMParameterSpec(TAG_BITS, iv));
+            cipher.updateAAD(aad);
+            byte[] sealed = cipher.doFinal(plain);
+            byte[] out = new byte[iv.length + sealed.length];
+            System.arraycopy(iv, 0, out, 0, iv.length);
+            System.arraycopy(sealed, 0, out, iv.length, sealed.length);
+            return PREFIX + keyId + ":" + Base64.getEncoder().encodeToString(out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Encrypting a secret failed", e);
+        }
+    }
+
+    private byte[] open(SecretKey with, String stored, String boundTo) {
+        String id = keyIdOf(stored);
+        if (id == null) {
             throw new IllegalStateException("A stored secret is not in the panel's encrypted format");
         }
+        if (!id.isEmpty() && !id.equals(keyId)) {
+            // No value, only the two ids: enough for an admin to see that a key was swapped.
+            throw new IllegalStateException("A stored secret is encrypted under master key " + id
+                    + "… but the panel runs with master key " + keyId + "…: the master key differs from the one it"
+                    + " was encrypted with");
+        }
+        boolean legacy = id.isEmpty();
         try {
-            byte[] in = Base64.getDecoder().decode(stored.substring(PREFIX.length()));
+            byte[] in = Base64.getDecoder().decode(stored.substring(legacy ? LEGACY_PREFIX.length()
+                    : PREFIX.length() + id.length() + 1));
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, IV_BYTES));
-            return new String(cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES), StandardCharsets.UTF_8);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            cipher.init(Cipher.DECRYPT_MODE, with, new GCMParameterSpec(TAG_BITS, in, 0, IV_BYTES));
+            if (!legacy) {
+                cipher.updateAAD(aad(boundTo));
+            }
+            return cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES);
+        } catch (GeneralSecurityException | IllegalArgumentException | StringIndexOutOfBoundsException e) {
             // No cause attached: it carries nothing an admin can act on, and nothing of the secret.
             throw new IllegalStateException(
                     "A stored secret cannot be decrypted: the master key differs from the one it was encrypted with");
         }
     }
 
-    /**
-     * A separate AES-256 key for one purpose (e.g. {@code "artifacts"}), derived from the master key with
-     * HKDF-Expand (RFC 5869, HMAC-SHA256, one block; the master key is already uniformly random so it serves
-     * as the pseudo-random key). The same master key and purpose always give the same key; different
-     * purposes give independent keys, so no other part of the panel ever holds the master key itself.
-     */
-    public SecretKey deriveKey(String purpose) {
-        if (purpose == null || purpose.isBlank()) {
-            throw new IllegalArgumentException("A derived key needs a purpose");
-        }
+    /** Whether {@code stored} opens under this cipher's key (for the checks of legacy values at start). */
+    boolean opens(String stored) {
         try {
-            Mac hmac = Mac.getInstance("HmacSHA256");
-            hmac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
-            hmac.update(("migration-panel/" + purpose).getBytes(StandardCharsets.UTF_8));
-            hmac.update((byte) 1);
-            return new SecretKeySpec(hmac.doFinal(), "AES");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Deriving a key failed", e);
+            decrypt(stored);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
         }
     }
 
-    private static byte[] loadKey(PanelProperties properties) {
-        String configured = properties.masterKey();
-        if (configured != null && !configured.isBlank()) {
-            return parseKey(configured.trim(), "PANEL_MASTER_KEY");
-        }
-        Path file = properties.dataDir().resolve(KEY_FILE);
-        try {
-            Files.createDirectories(properties.dataDir());
-            if (!Files.exists(file)) {
-                createKeyFile(file);
-            }
-            warnIfReadableByOthers(file);
-            return parseKey(Files.readString(file, StandardCharsets.US_ASCII).trim(), file.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read or create the master key file " + file, e);
-        }
-    }
-
-    private static void createKeyFile(Path file) throws IOException {
-        byte[] fresh = new byte[32];
-        new SecureRandom().nextBytes(fresh);
-        Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
-        try {
-            // created with 0600 from the first byte: never briefly readable by others
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
-        } catch (FileAlreadyExistsException raced) {
-            return;
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(file);
-        }
-        Files.writeString(file, Base64.getEncoder().encodeToString(fresh) + "\n", StandardCharsets.US_ASCII);
-        log.warn("Created a new master key file {} (mode 0600). Back it up with the data directory: "
-                + "without it the stored secrets cannot be read.", file.toAbsolutePath());
-    }
-
-    private static void warnIfReadableByOthers(Path file) {
-        try {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-            if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
-                log.warn("The master key file {} is readable by other users; chmod 600 it", file.toAbsolutePath());
-            }
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // not a POSIX file system: nothing to check
-        }
-    }
-
-    static byte[] parseKey(String text, String source) {
-        byte[] bytes = null;
-        if (text.matches("[0-9a-fA-F]{64}")) {
-            bytes = HexFormat.of().parseHex(text);
-        } else {
-            try {
-                bytes = Base64.getDecoder().decode(text);
-            } catch (IllegalArgumentException notBase64) {
-                // reported below
-            }
-        }
-        if (bytes == null || bytes.length != 32) {
-            throw new IllegalStateException("The master key from " + source
-                    + " must be 32 bytes written as base64 or 64 hex digits (make one with: openssl rand -base64 32)");
-        }
-        return bytes;
+    @Override
+    public String toString() {
+        return "SecretCipher[master key " + keyId + "…]";
     }
 }

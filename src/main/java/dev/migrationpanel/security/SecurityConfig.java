@@ -1,5 +1,7 @@
 package dev.migrationpanel.security;
 
+import java.time.Clock;
+
 import jakarta.servlet.DispatcherType;
 
 import org.springframework.context.annotation.Bean;
@@ -10,16 +12,27 @@ import org.springframework.security.access.expression.method.MethodSecurityExpre
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * Two filter chains. {@code /api/**}: stateless, no CSRF, personal API tokens only
+ * Two filter chains, both with the same response headers ({@link #HEADERS}). {@code /api/**}: stateless, no CSRF, personal API tokens only
  * ({@code Authorization: Bearer mpt_…}), problem+json 401/403. Everything else: the login form at
  * {@code /login}, CSRF on, sign-out by POST {@code /logout}, {@code /admin/**} for ADMIN only.
  * Roles nest ADMIN > OPERATOR > VIEWER in URL rules and in {@code @PreAuthorize} alike.
@@ -27,6 +40,42 @@ import org.springframework.security.web.context.RequestAttributeSecurityContextR
 @Configuration(proxyBeanMethods = false)
 @EnableMethodSecurity
 public class SecurityConfig {
+
+    /**
+     * Pages load scripts, styles and images from the panel itself only: no inline script or style attribute
+     * anywhere (templates use classes from panel.css and code in /js), so an injected one does not run. Images
+     * also as data: URIs (Swagger UI's icons). No plugin, no frame of the panel on another site, forms post back
+     * to the panel only.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self';"
+            + " img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self';"
+            + " form-action 'self'; frame-ancestors 'none'";
+
+    /**
+     * Swagger UI's bundle (a third-party page for signed-in users) sets one inline style as it renders; its pages
+     * alone may apply inline styles. Scripts stay 'self' only there too.
+     */
+    static final String SWAGGER_UI_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
+            .replace("style-src 'self';", "style-src 'self' 'unsafe-inline';");
+
+    private static final RequestMatcher SWAGGER_UI = new OrRequestMatcher(
+            PathPatternRequestMatcher.withDefaults().matcher("/swagger-ui/**"),
+            PathPatternRequestMatcher.withDefaults().matcher("/swagger-ui.html"));
+
+    /**
+     * On top of Spring Security's defaults (X-Content-Type-Options: nosniff, X-Frame-Options: DENY, no-store):
+     * the CSP, Referrer-Policy: same-origin (a job or instance URL never leaks to another site), and HSTS for a
+     * year on requests that arrived over HTTPS — directly, or through a proxy when
+     * {@code server.forward-headers-strategy=native} makes the forwarded proto count.
+     */
+    static final Customizer<HeadersConfigurer<HttpSecurity>> HEADERS = headers -> headers
+            .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(new NegatedRequestMatcher(SWAGGER_UI),
+                    new StaticHeadersWriter("Content-Security-Policy", CONTENT_SECURITY_POLICY)))
+            .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(SWAGGER_UI,
+                    new StaticHeadersWriter("Content-Security-Policy", SWAGGER_UI_CONTENT_SECURITY_POLICY)))
+            .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
+            .httpStrictTransportSecurity(hsts -> hsts.includeSubDomains(true).maxAgeInSeconds(365L * 24 * 3600))
+            .frameOptions(frame -> frame.deny());
 
     /** Bean name {@code roleHierarchy}: ADMIN includes OPERATOR, which includes VIEWER. */
     @Bean
@@ -62,6 +111,7 @@ public class SecurityConfig {
                         .securityContextRepository(new RequestAttributeSecurityContextRepository()))
                 .csrf(csrf -> csrf.disable())
                 .requestCache(cache -> cache.disable())
+                .headers(HEADERS)
                 .logout(logout -> logout.disable())
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
                 .addFilterBefore(new ApiTokenAuthenticationFilter(tokens, problems), AnonymousAuthenticationFilter.class);
@@ -71,7 +121,12 @@ public class SecurityConfig {
     @Bean
     @Order(2)
     SecurityFilterChain webFilterChain(HttpSecurity http, UserService users, AuditService audit,
-            PanelUserRepository userRepository) throws Exception {
+            PanelUserRepository userRepository, PanelUserDetailsService userDetails, PasswordEncoder passwordEncoder,
+            SignInThrottle throttle, Clock clock) throws Exception {
+        // the login form's passwords are checked behind the sign-in throttle (API tokens are not passwords)
+        DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(userDetails);
+        passwords.setPasswordEncoder(passwordEncoder);
+        http.authenticationManager(new ProviderManager(new ThrottledAuthenticationProvider(passwords, throttle)));
         http.authorizeHttpRequests(requests -> requests
                         // the 403 page and Spring Boot's error page are reached by forward or error dispatch
                         .dispatcherTypeMatchers(DispatcherType.FORWARD, DispatcherType.ERROR).permitAll()
@@ -85,7 +140,7 @@ public class SecurityConfig {
                         .usernameParameter("username")
                         .passwordParameter("password")
                         .successHandler(new SignInAuditHandlers.Success(users, audit))
-                        .failureHandler(new SignInAuditHandlers.Failure(audit))
+                        .failureHandler(new SignInAuditHandlers.Failure(audit, clock))
                         .permitAll())
                 .logout(logout -> logout
                         .logoutUrl("/logout")
@@ -95,6 +150,7 @@ public class SecurityConfig {
                         .logoutSuccessHandler(new SignInAuditHandlers.SignOut(audit)))
                 .sessionManagement(session -> session.sessionFixation(fixation -> fixation.changeSessionId()))
                 .rememberMe(rememberMe -> rememberMe.disable())
+                .headers(HEADERS)
                 .exceptionHandling(errors -> errors.accessDeniedPage(LoginController.ACCESS_DENIED_PATH))
                 .addFilterBefore(new SessionUserRefreshFilter(userRepository), AnonymousAuthenticationFilter.class);
         return http.build();

@@ -19,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Keeps a signed-in session in step with the database: a disabled or deleted user is signed out at
- * their next request, and a changed role applies at once. Only sessions from the login form (principal
+ * their next request, a session from before the user's last password change, reset or "sign out everywhere"
+ * ({@link UserSessions}) ends with a redirect to the login page, and a changed role applies at once. Only sessions from the login form (principal
  * {@link PanelUserDetails}) are checked. Not a Spring bean on purpose: it belongs to the web chain only.
  */
 final class SessionUserRefreshFilter extends OncePerRequestFilter {
@@ -37,6 +38,14 @@ final class SessionUserRefreshFilter extends OncePerRequestFilter {
         Authentication auth = contexts.getContext().getAuthentication();
         if (auth != null && auth.getPrincipal() instanceof PanelUserDetails signedIn) {
             Optional<PanelUser> now = users.findByUsername(signedIn.getUsername());
+            HttpSession open = request.getSession(false);
+            if (now.isPresent() && open != null && UserSessions.of(open) != now.get().getSessionGeneration()) {
+                // ended elsewhere: a password change, an admin's reset, "sign out everywhere"
+                contexts.clearContext();
+                open.invalidate();
+                response.sendRedirect(request.getContextPath() + "/login?expired");
+                return;
+            }
             if (now.isEmpty() || !now.get().isEnabled()) {
                 contexts.clearContext();
                 HttpSession session = request.getSession(false);

@@ -1,6 +1,8 @@
 package dev.migrationpanel.security;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,7 +18,8 @@ import org.springframework.security.web.authentication.logout.SimpleUrlLogoutSuc
 
 /**
  * Audits the login form: {@code signin.succeeded}, {@code signin.failed} (with the attempted username,
- * never the password) and {@code signout}. The page always says only "Wrong username or password".
+ * never the password) and {@code signout}. The page always says only "Wrong username or password", or, when
+ * {@link SignInThrottle} refused the attempt, how long to wait (never whether the account or the address).
  */
 final class SignInAuditHandlers {
 
@@ -37,7 +40,8 @@ final class SignInAuditHandlers {
         public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
                 Authentication authentication) throws ServletException, IOException {
             String name = authentication.getName();
-            users.recordSignIn(name);
+            // the session keeps the generation it was signed in with: raising it later ends this session
+            request.getSession().setAttribute(UserSessions.GENERATION, users.recordSignIn(name));
             Long id = authentication.getPrincipal() instanceof PanelUserDetails details ? details.getId() : null;
             audit.recordAs(name, "signin.succeeded", UserService.TARGET_TYPE, id, name,
                     "from " + request.getRemoteAddr());
@@ -47,15 +51,24 @@ final class SignInAuditHandlers {
 
     static final class Failure extends SimpleUrlAuthenticationFailureHandler {
         private final AuditService audit;
+        private final Clock clock;
 
-        Failure(AuditService audit) {
+        Failure(AuditService audit, Clock clock) {
             super("/login?error");
             this.audit = audit;
+            this.clock = clock;
         }
 
         @Override
         public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
                 AuthenticationException exception) throws IOException, ServletException {
+            if (exception instanceof SignInThrottledException throttled) {
+                // not a failed sign-in (the password was not checked) and not audited one by one: an attacker
+                // would fill the trail; the throttle counts them, the admin's users page shows the count
+                long wait = Math.max(1, Duration.between(clock.instant(), throttled.until()).toSeconds() + 1);
+                getRedirectStrategy().sendRedirect(request, response, "/login?throttled=" + wait);
+                return;
+            }
             String attempted = printable(request.getParameter("username"));
             String reason = exception instanceof DisabledException ? "account disabled"
                     : exception instanceof LockedException ? "account locked"

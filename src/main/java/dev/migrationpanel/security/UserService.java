@@ -126,19 +126,29 @@ public class UserService {
         audit.record(enabled ? "user.enabled" : "user.disabled", TARGET_TYPE, user.getId(), user.getUsername(), null);
     }
 
-    /** An admin sets a new password for a user. */
+    /**
+     * An admin sets a new password for a user; every session of that user ends (whoever knew the old password
+     * is out). Returns the user's new session generation.
+     */
     @Transactional
-    public void resetPassword(Long id, String password, String confirmation) {
+    public int resetPassword(Long id, String password, String confirmation) {
         PanelUser user = existing(id);
         checkNewPassword(password, confirmation);
         user.setPasswordHash(passwordEncoder.encode(password));
+        int generation = user.nextSessionGeneration();
         users.flush();
-        audit.record("user.password_reset", TARGET_TYPE, user.getId(), user.getUsername(), null);
+        audit.record("user.password_reset", TARGET_TYPE, user.getId(), user.getUsername(),
+                "the user's open sessions were ended");
+        return generation;
     }
 
-    /** A signed-in user changes their own password; the current one is required. */
+    /**
+     * A signed-in user changes their own password; the current one is required. Every other session of the user
+     * ends; the caller gives the session it came from the returned generation so that one stays
+     * ({@link UserSessions#stamp}).
+     */
     @Transactional
-    public void changeOwnPassword(String username, String currentPassword, String password, String confirmation) {
+    public int changeOwnPassword(String username, String currentPassword, String password, String confirmation) {
         PanelUser user = users.findByUsername(username)
                 .orElseThrow(() -> new SecurityRuleException(null, "Your account no longer exists"));
         if (currentPassword == null || !passwordEncoder.matches(currentPassword, user.getPasswordHash())) {
@@ -148,14 +158,31 @@ public class UserService {
         }
         checkNewPassword(password, confirmation);
         user.setPasswordHash(passwordEncoder.encode(password));
+        int generation = user.nextSessionGeneration();
         users.flush();
-        audit.record("user.password_changed", TARGET_TYPE, user.getId(), user.getUsername(), null);
+        audit.record("user.password_changed", TARGET_TYPE, user.getId(), user.getUsername(),
+                "the user's other sessions were ended");
+        return generation;
     }
 
-    /** Called after a successful form sign-in. */
+    /** "Sign out everywhere": every session of the user ends, the current one too. */
     @Transactional
-    public void recordSignIn(String username) {
-        users.findByUsername(username).ifPresent(user -> user.setLastLoginAt(Instant.now(clock)));
+    public void signOutEverywhere(String username) {
+        PanelUser user = users.findByUsername(username)
+                .orElseThrow(() -> new SecurityRuleException(null, "Your account no longer exists"));
+        user.nextSessionGeneration();
+        users.flush();
+        audit.record("user.signed_out_everywhere", TARGET_TYPE, user.getId(), user.getUsername(),
+                "every session of the user was ended");
+    }
+
+    /** Called after a successful form sign-in; the user's session generation, for the new session. */
+    @Transactional
+    public int recordSignIn(String username) {
+        return users.findByUsername(username).map(user -> {
+            user.setLastLoginAt(Instant.now(clock));
+            return user.getSessionGeneration();
+        }).orElse(0);
     }
 
     static void checkNewPassword(String password, String confirmation) {

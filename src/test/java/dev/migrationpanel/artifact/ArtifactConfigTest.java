@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 import dev.migrationpanel.PanelProperties;
+import dev.migrationpanel.security.MasterKey;
 import dev.migrationpanel.security.SecretCipher;
 
 /** Property defaults and the derived artifact key. */
@@ -47,8 +48,9 @@ class ArtifactConfigTest {
     @Test
     void theArtifactKeyIsDerivedStableAndNotTheMasterKey() {
         String master = "dGVzdC1vbmx5LW1hc3Rlci1rZXktMzItYnl0ZXMhISE=";
-        SecretCipher one = new SecretCipher(new PanelProperties(Path.of("/nonexistent"), master, null, null, null));
-        SecretCipher two = new SecretCipher(new PanelProperties(Path.of("/nonexistent"), master, null, null, null));
+        SecretCipher one = new SecretCipher(MasterKey.configured(
+                new PanelProperties(Path.of("/nonexistent"), master, null, null, null)));
+        SecretCipher two = new SecretCipher(MasterKey.parse(master, "test"));
         byte[] key = one.deriveKey(ArtifactStore.KEY_PURPOSE).getEncoded();
         assertThat(key).hasSize(32);
         assertThat(two.deriveKey(ArtifactStore.KEY_PURPOSE).getEncoded()).isEqualTo(key);

@@ -54,7 +54,7 @@ class ArtifactStoreTest {
 
     /** Same database and directory, but 1 KiB segments so a few KiB make many of them. */
     ArtifactStore smallSegments() {
-        return new ArtifactStore(store.directory(), cipher.deriveKey(ArtifactStore.KEY_PURPOSE), repository, audit,
+        return new ArtifactStore(store.directory(), cipher, repository, audit,
                 clock, TempFile::onDisk, SMALL_SEGMENT);
     }
 
@@ -135,7 +135,7 @@ class ArtifactStoreTest {
         }
         String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(text));
         Artifact old = repository.save(new Artifact(id, spec("old-dump.sql", ArtifactKind.DB_DUMP, false), "old-dump.sql",
-                "text/plain", text.length, Files.size(file), sha, false, relative, clock.instant()));
+                "text/plain", text.length, Files.size(file), sha, false, null, relative, clock.instant()));
         try (InputStream in = store.open(old.getId())) {
             assertThat(in.readAllBytes()).isEqualTo(text);
         }
@@ -260,7 +260,7 @@ class ArtifactStoreTest {
         Artifact saved = store.write(spec("sum.bin", ArtifactKind.OTHER, true), Payloads.random(5000, 3));
         Artifact sameFileOtherSum = new Artifact(saved.getId(), spec("sum.bin", ArtifactKind.OTHER, true), "sum.bin",
                 "application/octet-stream", 5000, saved.getStoredBytes(), "0".repeat(64), true,
-                saved.getStoragePath(), saved.getCreatedAt());
+                saved.getWrappedKey(), saved.getStoragePath(), saved.getCreatedAt());
         assertThatThrownBy(() -> Payloads.readAll(store.open(sameFileOtherSum)))
                 .isInstanceOf(ArtifactCorruptException.class)
                 .hasMessageContaining("does not match the SHA-256 recorded when it was stored");
@@ -300,7 +300,7 @@ class ArtifactStoreTest {
     @Test
     void aFullDiskSimulatedUnderTheStoreLeavesNoFileAndNoRowAndSaysSoInOneLine() throws Exception {
         Path dir = tmp.resolve("simulated");
-        ArtifactStore full = new ArtifactStore(dir, cipher.deriveKey(ArtifactStore.KEY_PURPOSE), repository, audit,
+        ArtifactStore full = new ArtifactStore(dir, cipher, repository, audit,
                 clock, FullDisk.after(100_000), SegmentedGcm.DEFAULT_SEGMENT);
         long rowsBefore = repository.count();
         // the writer wraps the failure it sees: the store still knows it was the disk
@@ -326,7 +326,7 @@ class ArtifactStoreTest {
         // Without the right to mount (not root), the same failure is simulated under the store instead.
         System.out.println("Disk-full test runs on " + (mounted ? "a real 1 MiB tmpfs" : "a simulated full disk"));
         try {
-            ArtifactStore full = new ArtifactStore(dir, cipher.deriveKey(ArtifactStore.KEY_PURPOSE), repository,
+            ArtifactStore full = new ArtifactStore(dir, cipher, repository,
                     audit, clock, mounted ? TempFile::onDisk : FullDisk.after(1024 * 1024),
                     SegmentedGcm.DEFAULT_SEGMENT);
             long rowsBefore = repository.count();
@@ -370,7 +370,7 @@ class ArtifactStoreTest {
     void aStoragePathPointingOutsideTheDirectoryIsNeverOpened() throws Exception {
         Artifact saved = store.write(spec("x.bin", ArtifactKind.OTHER, false), Payloads.random(10, 1));
         Artifact forged = new Artifact(saved.getId(), spec("x.bin", ArtifactKind.OTHER, false), "x.bin",
-                "application/octet-stream", 10, 10, saved.getSha256(), false, "../../../../etc/passwd",
+                "application/octet-stream", 10, 10, saved.getSha256(), false, null, "../../../../etc/passwd",
                 saved.getCreatedAt());
         assertThatThrownBy(() -> store.open(forged)).isInstanceOf(IOException.class)
                 .hasMessageContaining("invalid storage path");

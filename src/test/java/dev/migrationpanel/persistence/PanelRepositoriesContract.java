@@ -87,8 +87,8 @@ abstract class PanelRepositoriesContract {
         Instance saved = instances.saveAndFlush(instance("enc-" + System.nanoTime()));
         Map<String, Object> raw = jdbc.queryForMap(
                 "select ssh_password_enc, db_password_enc from instance where id = ?", saved.getId());
-        assertThat((String) raw.get("ssh_password_enc")).startsWith("gcm1:").doesNotContain("ssh-secret");
-        assertThat((String) raw.get("db_password_enc")).startsWith("gcm1:").doesNotContain("db-secret");
+        assertThat((String) raw.get("ssh_password_enc")).startsWith("gcm2:").doesNotContain("ssh-secret");
+        assertThat((String) raw.get("db_password_enc")).startsWith("gcm2:").doesNotContain("db-secret");
         Instance read = instances.findById(saved.getId()).orElseThrow();
         assertThat(read.getSshPassword()).isEqualTo(saved.getSshPassword());
         assertThat(read.getDbPassword()).isEqualTo(saved.getDbPassword());

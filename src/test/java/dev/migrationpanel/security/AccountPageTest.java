@@ -84,7 +84,7 @@ class AccountPageTest extends SecurityTestSupport {
                 .andExpect(content().string(Matchers.containsString("at least 12 characters")));
         mvc.perform(post("/account/password").with(user(name).roles("OPERATOR")).with(csrf())
                         .param("currentPassword", PASSWORD).param("password", next).param("confirmation", next))
-                .andExpect(redirectedUrl("/account")).andExpect(flash().attribute("flashOk", "Your password was changed"));
+                .andExpect(redirectedUrl("/account")).andExpect(flash().attribute("flashOk", "Your password was changed; your other sessions were signed out"));
         mvc.perform(formLogin("/login").user(name).password(next)).andExpect(authenticated().withUsername(name));
         assertThat(actionsFor(name)).contains("user.password_changed");
     }

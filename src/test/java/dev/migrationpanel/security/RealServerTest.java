@@ -80,6 +80,16 @@ class RealServerTest {
     }
 
     @Test
+    void withoutForwardHeadersConfiguredAForgedForwardedProtoChangesNothing() throws Exception {
+        // server.forward-headers-strategy is not set here: a client cannot claim HTTPS by a header
+        HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/login"))
+                .header("X-Forwarded-Proto", "https").GET().build(), HttpResponse.BodyHandlers.ofString());
+        String cookie = page.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).contains("JSESSIONID=").contains("HttpOnly").contains("SameSite=Lax").doesNotContain("Secure");
+        assertThat(page.headers().firstValue("Strict-Transport-Security")).isEmpty();
+    }
+
+    @Test
     void theApiAnswersProblemJsonThroughTheServer() throws Exception {
         HttpResponse<String> response = get("/api/v1/audit");
         assertThat(response.statusCode()).isEqualTo(401);

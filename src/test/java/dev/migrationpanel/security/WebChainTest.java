@@ -166,6 +166,26 @@ class WebChainTest extends SecurityTestSupport {
         mvc.perform(get("/login"))
                 .andExpect(header().string("X-Content-Type-Options", "nosniff"))
                 .andExpect(header().exists("X-Frame-Options"))
-                .andExpect(header().string("Cache-Control", Matchers.containsString("no-store")));
+                .andExpect(header().string("Cache-Control", Matchers.containsString("no-store")))
+                .andExpect(header().string("Content-Security-Policy", Matchers.allOf(
+                        Matchers.startsWith("default-src 'self'"), Matchers.containsString("script-src 'self';"),
+                        Matchers.containsString("style-src 'self';"), Matchers.containsString("frame-ancestors 'none'"),
+                        Matchers.not(Matchers.containsString("unsafe")))))
+                .andExpect(header().string("Referrer-Policy", "same-origin"))
+                // plain HTTP: no HSTS (a browser ignores it there, and a panel on http must stay reachable)
+                .andExpect(header().doesNotExist("Strict-Transport-Security"));
+        mvc.perform(get("/login").secure(true))
+                .andExpect(header().string("Strict-Transport-Security", "max-age=31536000 ; includeSubDomains"));
+        // Swagger UI's bundle applies an inline style: its pages alone allow that, never inline scripts
+        mvc.perform(get("/swagger-ui/index.html").with(user("viewer").roles("VIEWER")))
+                .andExpect(header().string("Content-Security-Policy", Matchers.allOf(
+                        Matchers.containsString("style-src 'self' 'unsafe-inline';"),
+                        Matchers.containsString("script-src 'self';"))));
+        // the API chain too, on its problem answers
+        mvc.perform(get("/api/v1/me"))
+                .andExpect(status().isUnauthorized())
+                .andExpect(header().string("Content-Security-Policy", Matchers.startsWith("default-src 'self'")))
+                .andExpect(header().string("Referrer-Policy", "same-origin"))
+                .andExpect(header().string("X-Content-Type-Options", "nosniff"));
     }
 }
