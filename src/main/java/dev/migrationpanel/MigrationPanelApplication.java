@@ -4,6 +4,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
+import dev.migrationpanel.security.MasterKeyRotationCommand;
+
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class MigrationPanelApplication {

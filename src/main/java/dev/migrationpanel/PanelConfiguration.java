@@ -1,5 +1,6 @@
 package dev.migrationpanel;
 
+import dev.migrationpanel.settings.PanelProperties;
 import java.time.Clock;
 
 import org.springframework.context.annotation.Bean;

@@ -20,6 +20,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.migrationpanel.security.MasterKeyRotationCommand;
 import dev.migrationpanel.artifact.Artifact;
 import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactSpec;

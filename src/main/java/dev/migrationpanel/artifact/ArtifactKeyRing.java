@@ -16,7 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import dev.migrationpanel.PanelProperties;
+import dev.migrationpanel.settings.PanelProperties;
 import dev.migrationpanel.security.EncryptedData;
 import dev.migrationpanel.security.SecretCipher;
 

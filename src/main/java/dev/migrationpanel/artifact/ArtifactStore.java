@@ -48,7 +48,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-import dev.migrationpanel.PanelProperties;
+import dev.migrationpanel.settings.PanelProperties;
 import dev.migrationpanel.security.AuditService;
 import dev.migrationpanel.security.FileModes;
 import dev.migrationpanel.security.Role;

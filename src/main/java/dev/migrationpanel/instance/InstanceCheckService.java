@@ -17,7 +17,7 @@ import java.util.Optional;
 
 import org.springframework.stereotype.Service;
 
-import dev.migrationpanel.PanelProperties;
+import dev.migrationpanel.settings.PanelProperties;
 import dev.migrationpanel.database.DatabaseException;
 import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.database.DbVendor;

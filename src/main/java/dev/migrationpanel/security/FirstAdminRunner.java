@@ -8,7 +8,7 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
 
-import dev.migrationpanel.PanelProperties;
+import dev.migrationpanel.settings.PanelProperties;
 
 /**
  * First start: when no user exists, creates {@code admin} (ADMIN) with {@code PANEL_ADMIN_PASSWORD},

@@ -16,7 +16,7 @@ import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
-import dev.migrationpanel.PanelProperties;
+import dev.migrationpanel.settings.PanelProperties;
 
 /**
  * The AES-256 master key and where it came from. It is never printed: {@link #toString()} gives its source

@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import dev.migrationpanel.PanelProperties;
+import dev.migrationpanel.settings.PanelProperties;
 
 /**
  * The secret cipher, made only once {@link MasterKeyGuard} accepted the master key against what the database

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import dev.migrationpanel.PanelProperties;
+import dev.migrationpanel.settings.PanelProperties;
 
 /**
  * Rotates the master key, the panel stopped: every secret value is decrypted with the current key and encrypted

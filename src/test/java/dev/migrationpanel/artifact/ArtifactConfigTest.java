@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
-import dev.migrationpanel.PanelProperties;
+import dev.migrationpanel.settings.PanelProperties;
 import dev.migrationpanel.security.MasterKey;
 import dev.migrationpanel.security.SecretCipher;
 

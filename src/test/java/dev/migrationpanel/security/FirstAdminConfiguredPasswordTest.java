@@ -28,7 +28,7 @@ class FirstAdminConfiguredPasswordTest extends SecurityTestSupport {
     void theRunnerDoesNothingOnceUsersExist() throws Exception {
         long before = userRepository.count();
         new FirstAdminRunner(userRepository, userService,
-                new dev.migrationpanel.PanelProperties(null, null, "another-password-123", null, null)).run(null);
+                new dev.migrationpanel.settings.PanelProperties(null, null, "another-password-123", null, null)).run(null);
         assertThat(userRepository.count()).isEqualTo(before);
     }
 }

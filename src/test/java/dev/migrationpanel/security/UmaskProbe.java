@@ -14,7 +14,7 @@ import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import dev.migrationpanel.PanelProperties;
+import dev.migrationpanel.settings.PanelProperties;
 import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactRepository;
 import dev.migrationpanel.artifact.ArtifactSpec;

@@ -1,4 +1,4 @@
-package dev.migrationpanel;
+package dev.migrationpanel.settings;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
-package dev.migrationpanel;
+package dev.migrationpanel.security;
 
+import dev.migrationpanel.settings.PanelProperties;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
@@ -9,21 +10,17 @@ import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import dev.migrationpanel.artifact.ArtifactKeyRing;
-import dev.migrationpanel.artifact.ArtifactProperties;
-import dev.migrationpanel.security.EncryptedColumns;
-import dev.migrationpanel.security.EncryptedData;
-import dev.migrationpanel.security.MasterKeyException;
-import dev.migrationpanel.security.MasterKeyRotation;
 
 /**
  * {@code java -jar migration-panel.jar --panel.rotate-master-key=/path/to/new.key}, run with the panel stopped:
@@ -88,18 +85,12 @@ public final class MasterKeyRotationCommand {
      */
     @ImportAutoConfiguration({DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
             JdbcTemplateAutoConfiguration.class, FlywayAutoConfiguration.class})
-    @EnableConfigurationProperties({PanelProperties.class, ArtifactProperties.class})
+    // every feature's encrypted data (EncryptedData beans) and the settings they read, found by type so this
+    // command names no other module
+    @ConfigurationPropertiesScan(basePackages = "dev.migrationpanel")
+    @ComponentScan(basePackages = "dev.migrationpanel", useDefaultFilters = false,
+            includeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = EncryptedData.class))
     static class Context {
-
-        @Bean
-        EncryptedColumns encryptedColumns(JdbcTemplate jdbc) {
-            return new EncryptedColumns(jdbc);
-        }
-
-        @Bean
-        ArtifactKeyRing artifactKeyRing(JdbcTemplate jdbc, ArtifactProperties artifacts, PanelProperties panel) {
-            return new ArtifactKeyRing(jdbc, artifacts, panel);
-        }
 
         @Bean
         MasterKeyRotation masterKeyRotation(JdbcTemplate jdbc, List<EncryptedData> data, PanelProperties panel) {
