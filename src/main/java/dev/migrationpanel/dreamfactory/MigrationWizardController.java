@@ -11,17 +11,17 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.util.UriComponentsBuilder;
 
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.job.FlowReviewPage;
 import dev.migrationpanel.web.InvalidInputException;
 import dev.migrationpanel.web.NotFoundException;
 
 /**
  * The major-migration wizard's own pages: source and target, the pre-flight of both, the options. Review and
- * run are the engine's pages (the plan with its digest, the live job page); the result is the job page with
- * the proof's report.
+ * run are the engine's pages (the plan with its digest, answered to the options' POST; the live job page); the
+ * result is the job page with the proof's report.
  */
 @Controller
 @RequestMapping("/instances/{id}/migrate")
@@ -31,13 +31,15 @@ class MigrationWizardController {
     private final MigrationPreflight preflight;
     private final DreamFactoryMigrationFlow flow;
     private final MigrationApiCheck apiCheck;
+    private final FlowReviewPage reviews;
 
     MigrationWizardController(InstanceService instances, MigrationPreflight preflight, DreamFactoryMigrationFlow flow,
-            MigrationApiCheck apiCheck) {
+            MigrationApiCheck apiCheck, FlowReviewPage reviews) {
         this.instances = instances;
         this.preflight = preflight;
         this.flow = flow;
         this.apiCheck = apiCheck;
+        this.reviews = reviews;
     }
 
     @GetMapping
@@ -125,9 +127,7 @@ class MigrationWizardController {
         if (given.get("apiCredentials").isEmpty()) {
             given.remove("apiCredentials");
         }
-        UriComponentsBuilder review = UriComponentsBuilder.fromPath("/instances/{id}/flows/{flow}");
-        given.forEach((key, value) -> review.queryParam("option." + key, value));
-        return "redirect:" + review.buildAndExpand(id, DreamFactoryMigrationFlow.ID).encode().toUriString();
+        return reviews.review(id, DreamFactoryMigrationFlow.ID, given, model);
     }
 
     /** The wizard page; {@code report} when the pre-flight of this pair was just run, else it runs here. */

@@ -5,7 +5,6 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrlPattern;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.nio.file.Path;
@@ -87,14 +86,17 @@ class UpgradeWizardPagesTest {
     }
 
     @Test
-    void goodOptionsLeadToTheReviewAndViewersMayNotStart() throws Exception {
-        mvc.perform(multipart("/instances/" + instance.getId() + "/upgrade")
+    void goodOptionsAreAnsweredWithTheReviewAndViewersMayNotStart() throws Exception {
+        String review = mvc.perform(multipart("/instances/" + instance.getId() + "/upgrade")
                         .param("ref", "master").param("webUser", "deploy").param("webGroup", "deploy")
                         .param("webServer", "NONE").param("stash", "on").param("warned", "true").param("acknowledged", "on")
                         .with(csrf()).with(user("op").roles("OPERATOR")))
-                .andExpect(status().is3xxRedirection())
-                .andExpect(redirectedUrlPattern("/instances/" + instance.getId()
-                        + "/flows/dreamfactory.minor-upgrade?option.ref=master*"));
+                .andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(review).contains("id=\"plan-steps\"").doesNotContain("id=\"plan-error\"").contains("id=\"start-job\"")
+                .contains("action=\"/instances/" + instance.getId() + "/flows/dreamfactory.minor-upgrade\"")
+                .contains("name=\"option.ref\" value=\"master\"").contains("git stash push")
+                .contains("name=\"planDigest\"");
         mvc.perform(get("/instances/" + instance.getId() + "/upgrade").with(user("v").roles("VIEWER")))
                 .andExpect(status().isForbidden());
     }
