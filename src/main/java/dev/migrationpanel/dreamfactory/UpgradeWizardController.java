@@ -26,7 +26,7 @@ import dev.migrationpanel.web.InvalidInputException;
 /**
  * The minor-upgrade wizard's own pages: instance and pre-flight, then the options. Review and run are the
  * engine's pages (the plan with its digest, answered to the options' POST; the live job page), the result is the
- * job page's follow-ups.
+ * job page's follow-ups. The pre-flight reads the instance over SSH: it runs on a POST, never on a GET.
  */
 @Controller
 @RequestMapping("/instances/{id}/upgrade")
@@ -47,7 +47,17 @@ class UpgradeWizardController {
         this.reviews = reviews;
     }
 
+    /** The wizard's first step: the instance, and the button that runs the pre-flight (nothing is read on a GET). */
     @GetMapping
+    @PreAuthorize("hasRole('OPERATOR')")
+    String entry(@PathVariable long id, Model model) {
+        model.addAttribute("instance", instances.get(id));
+        model.addAttribute("flow", flow);
+        return "dreamfactory/upgrade";
+    }
+
+    /** The pre-flight (over SSH; it stores a fresh check) and the options with their defaults. */
+    @PostMapping("/preflight")
     @PreAuthorize("hasRole('OPERATOR')")
     String start(@PathVariable long id, Model model) {
         Instance instance = instances.get(id);

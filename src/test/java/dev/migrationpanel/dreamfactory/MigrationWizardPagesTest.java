@@ -92,9 +92,10 @@ class MigrationWizardPagesTest {
         return "/instances/" + source.getId() + "/migrate";
     }
 
-    /** The wizard as an operator opens it, with the pre-flight of the chosen target when there is one. */
+    /** The wizard after an operator chose the target and asked for the pre-flight (a POST). */
     private String wizard(String target) throws Exception {
-        MockHttpServletRequestBuilder request = get(wizardPath()).with(user("op").roles("OPERATOR"));
+        MockHttpServletRequestBuilder request = post(wizardPath() + "/preflight").with(csrf())
+                .with(user("op").roles("OPERATOR"));
         if (target != null) {
             request.param("target", target);
         }
@@ -269,7 +270,26 @@ class MigrationWizardPagesTest {
         mvc.perform(post(wizardPath()).param("target", String.valueOf(target.getId())).with(csrf())
                         .with(user("v").roles("VIEWER")))
                 .andExpect(status().isForbidden());
+        mvc.perform(post(wizardPath() + "/preflight").param("target", String.valueOf(target.getId())).with(csrf())
+                        .with(user("v").roles("VIEWER")))
+                .andExpect(status().isForbidden());
         mvc.perform(get(wizardPath()).with(user("v").roles("VIEWER"))).andExpect(status().isForbidden());
+    }
+
+    @Test
+    void theGetOnlyOffersThePreflight() throws Exception {
+        String page = mvc.perform(get(wizardPath()).param("target", String.valueOf(target.getId()))
+                        .with(user("op").roles("OPERATOR")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("<form method=\"post\" action=\"" + wizardPath() + "/preflight\" id=\"choose-target\"")
+                .contains("<option value=\"" + target.getId() + "\" selected=\"selected\">").contains("id=\"run-preflight\"")
+                .doesNotContain("id=\"preflight\"").doesNotContain("id=\"migration-options\"");
+        // the pre-flight is a POST with its CSRF token
+        mvc.perform(post(wizardPath() + "/preflight").param("target", String.valueOf(target.getId()))
+                        .with(user("op").roles("OPERATOR")))
+                .andExpect(status().isForbidden());
+        assertThat(fieldErrors(wizard("")))
+                .containsExactly("Choose the target: a registered DreamFactory instance (a fresh install)");
     }
 
     private static MultiValueMap<String, String> params(Map<String, String> form) {

@@ -5,6 +5,7 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.nio.file.Path;
@@ -99,5 +100,30 @@ class UpgradeWizardPagesTest {
                 .contains("name=\"planDigest\"");
         mvc.perform(get("/instances/" + instance.getId() + "/upgrade").with(user("v").roles("VIEWER")))
                 .andExpect(status().isForbidden());
+        mvc.perform(post("/instances/" + instance.getId() + "/upgrade/preflight").with(csrf()).with(user("v").roles("VIEWER")))
+                .andExpect(status().isForbidden());
+    }
+
+    @Test
+    void thePreflightRunsOnAPostNeverOnAGet() throws Exception {
+        long checks = jdbc.queryForObject("select count(*) from instance_check where instance_id = ?", Long.class,
+                instance.getId());
+        String entry = mvc.perform(get("/instances/" + instance.getId() + "/upgrade").with(user("op").roles("OPERATOR")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(entry).contains("id=\"run-preflight\"")
+                .contains("action=\"/instances/" + instance.getId() + "/upgrade/preflight\"")
+                .doesNotContain("id=\"preflight\"").doesNotContain("id=\"upgrade-options\"");
+        assertThat(jdbc.queryForObject("select count(*) from instance_check where instance_id = ?", Long.class,
+                instance.getId())).as("no check stored by the GET").isEqualTo(checks);
+
+        mvc.perform(post("/instances/" + instance.getId() + "/upgrade/preflight").with(user("op").roles("OPERATOR")))
+                .andExpect(status().isForbidden()); // no CSRF token
+        String page = mvc.perform(post("/instances/" + instance.getId() + "/upgrade/preflight").with(csrf())
+                        .with(user("op").roles("OPERATOR")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("id=\"preflight\"").contains("id=\"upgrade-options\"").contains("Room for the dump")
+                .doesNotContain("Exception");
+        assertThat(jdbc.queryForObject("select count(*) from instance_check where instance_id = ?", Long.class,
+                instance.getId())).as("the pre-flight's fresh check").isEqualTo(checks + 1);
     }
 }
