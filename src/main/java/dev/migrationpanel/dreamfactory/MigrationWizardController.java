@@ -11,17 +11,18 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.util.UriComponentsBuilder;
 
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.job.FlowReviewPage;
 import dev.migrationpanel.web.InvalidInputException;
 import dev.migrationpanel.web.NotFoundException;
 
 /**
  * The major-migration wizard's own pages: source and target, the pre-flight of both, the options. Review and
- * run are the engine's pages (the plan with its digest, the live job page); the result is the job page with
- * the proof's report.
+ * run are the engine's pages (the plan with its digest, answered to the options' POST; the live job page); the
+ * result is the job page with the proof's report. The pre-flight reads both instances over SSH: it runs on a POST,
+ * never on a GET.
  */
 @Controller
 @RequestMapping("/instances/{id}/migrate")
@@ -31,23 +32,36 @@ class MigrationWizardController {
     private final MigrationPreflight preflight;
     private final DreamFactoryMigrationFlow flow;
     private final MigrationApiCheck apiCheck;
+    private final FlowReviewPage reviews;
 
     MigrationWizardController(InstanceService instances, MigrationPreflight preflight, DreamFactoryMigrationFlow flow,
-            MigrationApiCheck apiCheck) {
+            MigrationApiCheck apiCheck, FlowReviewPage reviews) {
         this.instances = instances;
         this.preflight = preflight;
         this.flow = flow;
         this.apiCheck = apiCheck;
+        this.reviews = reviews;
     }
 
+    /** Source and target: the target (preselected when given), the button for the pre-flight; nothing is read. */
     @GetMapping
     @PreAuthorize("hasRole('OPERATOR')")
     String start(@PathVariable long id, @RequestParam(required = false) String target, Model model) {
-        Instance source = instances.get(id);
-        Map<String, String> options = new LinkedHashMap<>(Map.of("target", target == null ? "" : target,
-                "maintenance", "false", "strict", "", "wipeTarget", "false", "apiEmail", "", "apiCredentials", "",
-                "transfer", ""));
-        return page(source, options, Map.of(), model, null);
+        return page(instances.get(id), defaults(target), Map.of(), model, null, false);
+    }
+
+    /** The pre-flight of the source and the chosen target (over SSH), then the options. */
+    @PostMapping("/preflight")
+    @PreAuthorize("hasRole('OPERATOR')")
+    String preflight(@PathVariable long id, @RequestParam(required = false) String target, Model model) {
+        Map<String, String> errors = target == null || target.isBlank()
+                ? Map.of("target", "Choose the target: a registered DreamFactory instance (a fresh install)") : Map.of();
+        return page(instances.get(id), defaults(target), errors, model, null, true);
+    }
+
+    private static Map<String, String> defaults(String target) {
+        return new LinkedHashMap<>(Map.of("target", target == null ? "" : target.trim(), "maintenance", "false",
+                "strict", "", "wipeTarget", "false", "apiEmail", "", "apiCredentials", "", "transfer", ""));
     }
 
     @PostMapping
@@ -115,7 +129,7 @@ class MigrationWizardController {
             if (newCredentials) {
                 given.put("apiCredentials", "");
             }
-            return page(source, given, errors, model, report);
+            return page(source, given, errors, model, report, true);
         }
         if (newCredentials) {
             // kept encrypted in the artifact store: the job's options are stored in clear
@@ -125,14 +139,15 @@ class MigrationWizardController {
         if (given.get("apiCredentials").isEmpty()) {
             given.remove("apiCredentials");
         }
-        UriComponentsBuilder review = UriComponentsBuilder.fromPath("/instances/{id}/flows/{flow}");
-        given.forEach((key, value) -> review.queryParam("option." + key, value));
-        return "redirect:" + review.buildAndExpand(id, DreamFactoryMigrationFlow.ID).encode().toUriString();
+        return reviews.review(id, DreamFactoryMigrationFlow.ID, given, model);
     }
 
-    /** The wizard page; {@code report} when the pre-flight of this pair was just run, else it runs here. */
+    /**
+     * The wizard page; {@code report} when the pre-flight of this pair was just run, else it runs here when
+     * {@code runPreflight} (a POST) and a target is chosen.
+     */
     private String page(Instance source, Map<String, String> options, Map<String, String> errors, Model model,
-            MigrationPreflight.Report report) {
+            MigrationPreflight.Report report, boolean runPreflight) {
         model.addAttribute("instance", source);
         model.addAttribute("flow", flow);
         model.addAttribute("candidates", preflight.candidates(source));
@@ -151,7 +166,7 @@ class MigrationWizardController {
                     ? "The target must be another registered instance than the source"
                     : "Choose the target from the list of registered instances");
         }
-        if (target != null) {
+        if (target != null && (report != null || runPreflight)) {
             report = report != null ? report : preflight.run(source, target);
             model.addAttribute("target", target);
             model.addAttribute("report", report);

@@ -14,18 +14,16 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
-import org.springframework.web.util.UriComponentsBuilder;
 
-import dev.migrationpanel.artifact.ArtifactKind;
-import dev.migrationpanel.artifact.ArtifactSpec;
-import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.job.FlowReviewPage;
 import dev.migrationpanel.web.InvalidInputException;
 
 /**
  * The minor-upgrade wizard's own pages: instance and pre-flight, then the options. Review and run are the
- * engine's pages (the plan with its digest; the live job page), the result is the job page's follow-ups.
+ * engine's pages (the plan with its digest, answered to the options' POST; the live job page), the result is the
+ * job page's follow-ups. The pre-flight reads the instance over SSH: it runs on a POST, never on a GET.
  */
 @Controller
 @RequestMapping("/instances/{id}/upgrade")
@@ -35,16 +33,28 @@ class UpgradeWizardController {
     private final UpgradePreflight preflight;
     private final DreamFactoryMinorUpgradeFlow flow;
     private final CommercialFiles commercialFiles;
+    private final FlowReviewPage reviews;
 
     UpgradeWizardController(InstanceService instances, UpgradePreflight preflight, DreamFactoryMinorUpgradeFlow flow,
-            CommercialFiles commercialFiles) {
+            CommercialFiles commercialFiles, FlowReviewPage reviews) {
         this.instances = instances;
         this.preflight = preflight;
         this.flow = flow;
         this.commercialFiles = commercialFiles;
+        this.reviews = reviews;
     }
 
+    /** The wizard's first step: the instance, and the button that runs the pre-flight (nothing is read on a GET). */
     @GetMapping
+    @PreAuthorize("hasRole('OPERATOR')")
+    String entry(@PathVariable long id, Model model) {
+        model.addAttribute("instance", instances.get(id));
+        model.addAttribute("flow", flow);
+        return "dreamfactory/upgrade";
+    }
+
+    /** The pre-flight (over SSH; it stores a fresh check) and the options with their defaults. */
+    @PostMapping("/preflight")
     @PreAuthorize("hasRole('OPERATOR')")
     String start(@PathVariable long id, Model model) {
         Instance instance = instances.get(id);
@@ -88,13 +98,9 @@ class UpgradeWizardController {
             model.addAttribute("errors", errors);
             return page(instance, model);
         }
-        UriComponentsBuilder review = UriComponentsBuilder.fromPath("/instances/{id}/flows/{flow}");
-        given.forEach((key, value) -> {
-            if (!value.isEmpty()) {
-                review.queryParam("option." + key, value);
-            }
-        });
-        return "redirect:" + review.buildAndExpand(id, DreamFactoryMinorUpgradeFlow.ID).encode().toUriString();
+        Map<String, String> options = new LinkedHashMap<>(given);
+        options.values().removeIf(String::isEmpty);
+        return reviews.review(id, DreamFactoryMinorUpgradeFlow.ID, options, model);
     }
 
     private String page(Instance instance, Model model) {

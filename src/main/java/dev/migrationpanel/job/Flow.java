@@ -31,9 +31,13 @@ public interface Flow {
      */
     Plan plan(Instance instance, Map<String, String> options);
 
-    /** Where an admin starts this flow: its review page, or the flow's own wizard when it has one. */
+    /**
+     * The flow's own wizard (a page that asks for its options first), where the flow list sends an operator to
+     * start it; null when it has none, and the flow list asks for its review directly. A wizard's GET only shows a
+     * form: what reads the instance (its pre-flight, the plan) is the answer to a POST.
+     */
     default String startPath(Instance instance) {
-        return "/instances/" + instance.getId() + "/flows/" + id();
+        return null;
     }
 
     /** What the admin may run next on the job's page (remediations, a rollback…), with their options. */

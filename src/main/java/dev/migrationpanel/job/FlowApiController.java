@@ -97,10 +97,12 @@ class FlowApiController {
     }
 
     @PostMapping("/jobs/plan")
+    @PreAuthorize("hasRole('OPERATOR')")
     @Operation(summary = "Build a flow's plan for review, every command as it will run, with its digest",
-            description = "The answer holds the options as resolved (resolvedOptions), the planDigest, and a planId "
-                    + "with its expiresAt (panel.plans.review-ttl, 30 minutes by default): POST /api/v1/jobs with "
-                    + "{planId, planDigest} starts exactly this plan, once.")
+            description = "Needs OPERATOR: building the plan reads the instance over SSH. The answer holds the options "
+                    + "as resolved (resolvedOptions), the planDigest, and a planId with its expiresAt "
+                    + "(panel.plans.review-ttl, 30 minutes by default): POST /api/v1/jobs with {planId, planDigest} "
+                    + "starts exactly this plan, once.")
     PlanView plan(@RequestBody FlowRequest request) {
         FlowService.KeptReview kept = flows.reviewAndKeep(request.flow(), request.requireInstance(),
                 request.optionsOrEmpty());

@@ -18,7 +18,11 @@ import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.remote.RemoteException;
 import dev.migrationpanel.web.InvalidInputException;
 
-/** An instance's flows and recent jobs, and the review page where a plan is read before it runs. */
+/**
+ * An instance's flows and recent jobs, and the review page where a plan is read before it runs. Building a plan
+ * reads the instance over SSH: it needs OPERATOR and a POST (with its CSRF token); a GET of the review's address
+ * only offers the button that asks for it.
+ */
 @Controller
 @RequestMapping("/instances/{instanceId}/flows")
 class FlowController {
@@ -26,11 +30,13 @@ class FlowController {
     private final FlowService flows;
     private final InstanceService instances;
     private final JobService jobs;
+    private final FlowReviewPage reviews;
 
-    FlowController(FlowService flows, InstanceService instances, JobService jobs) {
+    FlowController(FlowService flows, InstanceService instances, JobService jobs, FlowReviewPage reviews) {
         this.flows = flows;
         this.instances = instances;
         this.jobs = jobs;
+        this.reviews = reviews;
     }
 
     @GetMapping
@@ -53,20 +59,22 @@ class FlowController {
         return options;
     }
 
+    /**
+     * What a link to a flow's review opens (a follow-up, a failed start sent back): the flow and its options with a
+     * button that builds the plan. Nothing is read from the instance on a GET.
+     */
     @GetMapping("/{flowId}")
-    String review(@PathVariable long instanceId, @PathVariable String flowId,
-            @RequestParam Map<String, String> params, Model model) {
-        Instance instance = instances.get(instanceId);
-        model.addAttribute("instance", instance);
-        model.addAttribute("flow", flows.flow(flowId));
-        try {
-            FlowService.Review review = flows.review(flowId, instanceId, options(params));
-            model.addAttribute("plan", review.plan());
-            model.addAttribute("digest", review.digest());
-        } catch (InvalidInputException | RemoteException | DatabaseException e) {
-            model.addAttribute("planError", e.getMessage());
-        }
-        return "job/review";
+    String offer(@PathVariable long instanceId, @PathVariable String flowId, @RequestParam Map<String, String> params,
+            Model model) {
+        return reviews.offer(instanceId, flowId, options(params), model);
+    }
+
+    /** The review: the plan built (it reads the instance over SSH) with its digest, for an operator to start. */
+    @PostMapping("/{flowId}/review")
+    @PreAuthorize("hasRole('OPERATOR')")
+    String review(@PathVariable long instanceId, @PathVariable String flowId, @RequestParam Map<String, String> params,
+            Model model) {
+        return reviews.review(instanceId, flowId, options(params), model);
     }
 
     @PostMapping("/{flowId}")

@@ -5,7 +5,6 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.nio.file.Files;
@@ -93,13 +92,27 @@ class MigrationWizardPagesTest {
         return "/instances/" + source.getId() + "/migrate";
     }
 
-    /** The wizard as an operator opens it, with the pre-flight of the chosen target when there is one. */
+    /** The wizard after an operator chose the target and asked for the pre-flight (a POST). */
     private String wizard(String target) throws Exception {
-        MockHttpServletRequestBuilder request = get(wizardPath()).with(user("op").roles("OPERATOR"));
+        MockHttpServletRequestBuilder request = post(wizardPath() + "/preflight").with(csrf())
+                .with(user("op").roles("OPERATOR"));
         if (target != null) {
             request.param("target", target);
         }
         return mvc.perform(request).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+    }
+
+    /** The review page the options' POST answers with: the plan and its start form, options as hidden fields. */
+    private String review(Map<String, String> form, String... expectedOptions) throws Exception {
+        String page = mvc.perform(post(wizardPath()).params(params(form)).with(csrf()).with(user("op").roles("OPERATOR")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("id=\"plan-steps\"").doesNotContain("id=\"plan-error\"").contains("id=\"start-job\"")
+                .contains("action=\"/instances/" + source.getId() + "/flows/dreamfactory.major-migration\"");
+        for (String option : expectedOptions) {
+            String[] nameValue = option.split("=", 2);
+            assertThat(page).contains("name=\"option." + nameValue[0] + "\" value=\"" + nameValue[1] + "\"");
+        }
+        return page;
     }
 
     /** What the options form carries without the admin's doing: the chosen target and the page's own flags. */
@@ -222,8 +235,7 @@ class MigrationWizardPagesTest {
         assertThat(fieldErrors(postKeptOnPage(form))).containsExactly("Tick the box to say you have read the warnings");
 
         form.put("acknowledged", "on");
-        mvc.perform(post(wizardPath()).params(params(form)).with(csrf()).with(user("op").roles("OPERATOR")))
-                .andExpect(status().is3xxRedirection());
+        review(form);
     }
 
     @Test
@@ -240,27 +252,17 @@ class MigrationWizardPagesTest {
                 .containsExactly("The target is not a fresh install: tick the box to confirm its system DB may be wiped");
 
         form.put("wipeTarget", "on");
-        mvc.perform(post(wizardPath()).params(params(form)).with(csrf()).with(user("op").roles("OPERATOR")))
-                .andExpect(status().is3xxRedirection())
-                .andExpect(redirectedUrl("/instances/" + source.getId() + "/flows/dreamfactory.major-migration?option.target="
-                        + target.getId() + "&option.transfer=stream&option.maintenance=false&option.strict=false&option.wipeTarget=true"));
+        review(form, "target=" + target.getId(), "transfer=stream", "maintenance=false", "strict=false", "wipeTarget=true");
     }
 
     @Test
     void goodOptionsLeadToTheReviewOfThePlan() throws Exception {
         Map<String, String> form = hiddenFields(wizard(String.valueOf(target.getId())));
         form.put("maintenance", "on");
-        String review = mvc.perform(post(wizardPath()).params(params(form)).with(csrf()).with(user("op").roles("OPERATOR")))
-                .andExpect(status().is3xxRedirection())
-                .andExpect(redirectedUrl("/instances/" + source.getId() + "/flows/dreamfactory.major-migration?option.target="
-                        + target.getId() + "&option.transfer=stream&option.maintenance=true&option.strict=false&option.wipeTarget=false"))
-                .andReturn().getResponse().getRedirectedUrl();
-
-        String plan = mvc.perform(get(review).with(user("op").roles("OPERATOR"))).andExpect(status().isOk())
-                .andReturn().getResponse().getContentAsString();
-        assertThat(plan).contains("id=\"plan-steps\"").doesNotContain("id=\"plan-error\"")
-                .contains("php artisan migrate:fresh --force").contains("Prove the migration")
-                .contains("Maintenance mode on (source, during the dump)").contains("id=\"start-job\"");
+        String plan = review(form, "target=" + target.getId(), "transfer=stream", "maintenance=true", "strict=false",
+                "wipeTarget=false");
+        assertThat(plan).contains("php artisan migrate:fresh --force").contains("Prove the migration")
+                .contains("Maintenance mode on (source, during the dump)");
     }
 
     @Test
@@ -268,7 +270,26 @@ class MigrationWizardPagesTest {
         mvc.perform(post(wizardPath()).param("target", String.valueOf(target.getId())).with(csrf())
                         .with(user("v").roles("VIEWER")))
                 .andExpect(status().isForbidden());
+        mvc.perform(post(wizardPath() + "/preflight").param("target", String.valueOf(target.getId())).with(csrf())
+                        .with(user("v").roles("VIEWER")))
+                .andExpect(status().isForbidden());
         mvc.perform(get(wizardPath()).with(user("v").roles("VIEWER"))).andExpect(status().isForbidden());
+    }
+
+    @Test
+    void theGetOnlyOffersThePreflight() throws Exception {
+        String page = mvc.perform(get(wizardPath()).param("target", String.valueOf(target.getId()))
+                        .with(user("op").roles("OPERATOR")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("<form method=\"post\" action=\"" + wizardPath() + "/preflight\" id=\"choose-target\"")
+                .contains("<option value=\"" + target.getId() + "\" selected=\"selected\">").contains("id=\"run-preflight\"")
+                .doesNotContain("id=\"preflight\"").doesNotContain("id=\"migration-options\"");
+        // the pre-flight is a POST with its CSRF token
+        mvc.perform(post(wizardPath() + "/preflight").param("target", String.valueOf(target.getId()))
+                        .with(user("op").roles("OPERATOR")))
+                .andExpect(status().isForbidden());
+        assertThat(fieldErrors(wizard("")))
+                .containsExactly("Choose the target: a registered DreamFactory instance (a fresh install)");
     }
 
     private static MultiValueMap<String, String> params(Map<String, String> form) {

@@ -6,7 +6,7 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrlPattern;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.nio.file.Path;
@@ -121,13 +121,13 @@ class UpgradeWizardPagesTest {
                     .andExpect(status().isOk()).andReturn().getResponse().getContentAsString())
                     .as(name).contains("the vendor&#39;s Composer files are");
         }
-        mvc.perform(multipart("/instances/" + instance.getId() + "/upgrade")
+        String review = mvc.perform(multipart("/instances/" + instance.getId() + "/upgrade")
                         .file(new MockMultipartFile("commercialFiles", "composer.json", "application/json", "{}".getBytes()))
                         .param("ref", "master").param("webUser", "deploy").param("webGroup", "deploy")
                         .param("webServer", "NONE").param("warned", "true").param("acknowledged", "on")
                         .with(csrf()).with(user("admin").roles("ADMIN")))
-                .andExpect(status().is3xxRedirection())
-                .andExpect(redirectedUrlPattern("/instances/" + instance.getId() + "/flows/dreamfactory.minor-upgrade?*option.commercial=*"));
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(review).contains("id=\"plan-steps\"").contains("Place the commercial file composer.json");
 
         // the instance's .env, kept as an artifact, named as a Composer file: still not an upload
         String envId = artifacts.write(new ArtifactSpec(null, instance.getId(), null, "composer.json", ArtifactKind.ENV_FILE,
@@ -147,15 +147,43 @@ class UpgradeWizardPagesTest {
     }
 
     @Test
-    void goodOptionsLeadToTheReviewAndViewersMayNotStart() throws Exception {
-        mvc.perform(multipart("/instances/" + instance.getId() + "/upgrade")
+    void goodOptionsAreAnsweredWithTheReviewAndViewersMayNotStart() throws Exception {
+        String review = mvc.perform(multipart("/instances/" + instance.getId() + "/upgrade")
                         .param("ref", "master").param("webUser", "deploy").param("webGroup", "deploy")
                         .param("webServer", "NONE").param("stash", "on").param("warned", "true").param("acknowledged", "on")
                         .with(csrf()).with(user("op").roles("OPERATOR")))
-                .andExpect(status().is3xxRedirection())
-                .andExpect(redirectedUrlPattern("/instances/" + instance.getId()
-                        + "/flows/dreamfactory.minor-upgrade?option.ref=master*"));
+                .andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(review).contains("id=\"plan-steps\"").doesNotContain("id=\"plan-error\"").contains("id=\"start-job\"")
+                .contains("action=\"/instances/" + instance.getId() + "/flows/dreamfactory.minor-upgrade\"")
+                .contains("name=\"option.ref\" value=\"master\"").contains("git stash push")
+                .contains("name=\"planDigest\"");
         mvc.perform(get("/instances/" + instance.getId() + "/upgrade").with(user("v").roles("VIEWER")))
                 .andExpect(status().isForbidden());
+        mvc.perform(post("/instances/" + instance.getId() + "/upgrade/preflight").with(csrf()).with(user("v").roles("VIEWER")))
+                .andExpect(status().isForbidden());
+    }
+
+    @Test
+    void thePreflightRunsOnAPostNeverOnAGet() throws Exception {
+        long checks = jdbc.queryForObject("select count(*) from instance_check where instance_id = ?", Long.class,
+                instance.getId());
+        String entry = mvc.perform(get("/instances/" + instance.getId() + "/upgrade").with(user("op").roles("OPERATOR")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(entry).contains("id=\"run-preflight\"")
+                .contains("action=\"/instances/" + instance.getId() + "/upgrade/preflight\"")
+                .doesNotContain("id=\"preflight\"").doesNotContain("id=\"upgrade-options\"");
+        assertThat(jdbc.queryForObject("select count(*) from instance_check where instance_id = ?", Long.class,
+                instance.getId())).as("no check stored by the GET").isEqualTo(checks);
+
+        mvc.perform(post("/instances/" + instance.getId() + "/upgrade/preflight").with(user("op").roles("OPERATOR")))
+                .andExpect(status().isForbidden()); // no CSRF token
+        String page = mvc.perform(post("/instances/" + instance.getId() + "/upgrade/preflight").with(csrf())
+                        .with(user("op").roles("OPERATOR")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("id=\"preflight\"").contains("id=\"upgrade-options\"").contains("Room for the dump")
+                .doesNotContain("Exception");
+        assertThat(jdbc.queryForObject("select count(*) from instance_check where instance_id = ?", Long.class,
+                instance.getId())).as("the pre-flight's fresh check").isEqualTo(checks + 1);
     }
 }

@@ -86,6 +86,7 @@ public final class TestSshServer implements AutoCloseable {
     private final String user;
     private final String password;
     private final List<Process> processes = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
 
     private TestSshServer(SshServer sshd, List<KeyPair> hostKeyPairs, String user, String password) {
         this.sshd = sshd;
@@ -129,6 +130,11 @@ public final class TestSshServer implements AutoCloseable {
 
     public String user() {
         return user;
+    }
+
+    /** How many SSH sessions clients have opened on this server since it started (each TCP connection counts). */
+    public int sessionsOpened() {
+        return sessions.get();
     }
 
     public String password() {
@@ -286,6 +292,12 @@ public final class TestSshServer implements AutoCloseable {
             sshd.setFileSystemFactory(new VirtualFileSystemFactory(Path.of("/")));
             TestSshServer server = new TestSshServer(sshd, keys, user, password);
             sshd.setCommandFactory((channel, command) -> new ShellCommand(command, server.processes));
+            sshd.addSessionListener(new org.apache.sshd.common.session.SessionListener() {
+                @Override
+                public void sessionCreated(org.apache.sshd.common.session.Session session) {
+                    server.sessions.incrementAndGet();
+                }
+            });
             sshd.start();
             return server;
         }

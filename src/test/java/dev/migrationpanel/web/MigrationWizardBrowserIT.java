@@ -138,8 +138,11 @@ class MigrationWizardBrowserIT {
         }
         browser.findElement(By.id("to-review")).click();
         waiting(120).until(d -> d.findElements(By.id("plan-steps")).size() == 1);
-        assertThat(browser.getCurrentUrl()).contains("/flows/dreamfactory.major-migration?option.target=" + target.getId()
-                + "&option.transfer=stream");
+        // the review answers the options' POST: the plan's options travel in its start form
+        assertThat(browser.findElement(By.cssSelector("input[name='option.target']")).getAttribute("value"))
+                .isEqualTo(String.valueOf(target.getId()));
+        assertThat(browser.findElement(By.cssSelector("input[name='option.transfer']")).getAttribute("value"))
+                .isEqualTo("stream");
         String plan = browser.findElement(By.id("plan-steps")).getText();
         assertThat(plan).contains("php artisan migrate:fresh --force").contains("Prove the migration")
                 .contains("| through the panel, stored as artifact df-old-pgsql-migration-pgsql-dump.sql (encrypted)")

@@ -98,6 +98,10 @@ class UpgradeWizardBrowserIT {
 
         browser.get("http://localhost:" + port + "/instances/" + instance.getId() + "/flows");
         browser.findElement(By.id("flow-dreamfactory-minor-upgrade")).click();
+        // the wizard's first page reads nothing: the pre-flight is asked for (a POST)
+        waiting().until(d -> d.findElements(By.id("run-preflight")).size() == 1);
+        assertThat(browser.findElements(By.id("preflight"))).isEmpty();
+        browser.findElement(By.id("run-preflight")).click();
         waiting().until(d -> d.findElements(By.id("preflight")).size() == 1);
         assertThat(browser.findElement(By.id("preflight")).getText()).contains("DreamFactory 7.0.0").contains("Room for the backup")
                 .contains("Room for the dump");
