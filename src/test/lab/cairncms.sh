@@ -34,9 +34,10 @@
 # ct-sqlite 18193. Properties: cairn.* and cairn.NAME.* in lab.properties (see cairn_properties).
 # Secrets (KEY, SECRET, DB and admin passwords) are random per instance, made once per LAB_DIR (secrets.env).
 #
-# Time: the first run adds ~10 s for Node and the unpack; every run rebuilds the six instances in ~60-90 s
-# on 2 cores (bootstraps in parallel ~30-40 s, MariaDB's the slowest; servers starting in parallel ~15 s;
-# the three sources populated in parallel ~15 s).
+# Time: every `up` rebuilds the six instances in ~55 s on 2 cores (~90 s when the machine is busy): the
+# bootstraps in parallel ~25-40 s (MariaDB's the slowest, ~12 s of its own; much of the rest is Node loading
+# the CLI, ~3 s of CPU each), the servers starting in parallel ~10-15 s, the sources populated in parallel
+# ~5 s. The first run on a machine adds ~10 s: npm pack of Node (50 MB) and the two unpacks.
 #
 #   lab.sh cairn-up          (re)build only the CairnCMS part (the lab's users, sshd and DBs must be up)
 #   lab.sh cairn-reset NAME  rebuild one instance (also: lab.sh reset NAME)
@@ -177,7 +178,7 @@ cairn_server_pids() {
     dir=$(cairn_dir "$1")
     for f in /proc/[0-9]*/cmdline; do
         pid=${f#/proc/}; pid=${pid%/cmdline}
-        cmd=$(tr '\0' ' ' <"$f" 2>/dev/null) || continue
+        cmd=$(tr '\0' ' ' 2>/dev/null <"$f") || continue   # (2> first: a process gone meanwhile is no error)
         [[ $cmd == *"/cli.js start"* ]] || continue
         [[ $(readlink "/proc/$pid/cwd" 2>/dev/null) == "$dir" ]] && echo "$pid"
     done

@@ -5,8 +5,9 @@
 # vendor's build from the project's shared/ folder on Node 22; sources cs-* with content, fresh targets ct-*).
 # Everything a test needs is written to ${LAB_DIR}/lab.properties.
 #
-#   src/test/lab/lab.sh [up]     build (or rebuild) the lab; idempotent; run as root. Takes ~6-7 minutes
-#                                on 2 cores, ~1-1.5 of them the CairnCMS part (see cairncms.sh)
+#   src/test/lab/lab.sh [up]     build (or rebuild) the lab; idempotent; run as root. Takes ~70 s on 2 cores
+#                                once the packages are installed: sshd and the DreamFactory part ~15 s,
+#                                the CairnCMS part ~55 s (see cairncms.sh)
 #   src/test/lab/lab.sh down     stop the lab sshd, the PHP web servers and the CairnCMS servers
 #   src/test/lab/lab.sh status   exit 0 when the lab sshd answers and lab.properties exists
 #   src/test/lab/lab.sh web      (re)start the migration instances' apps (PHP's built-in web server)
