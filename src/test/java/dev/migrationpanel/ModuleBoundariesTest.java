@@ -22,7 +22,8 @@ class ModuleBoundariesTest {
 
     @Test
     void theEngineWorkersAndRegistryKnowNoProduct() {
-        for (String generic : new String[] {"job", "remote", "database", "instance", "artifact", "security", "web"}) {
+        for (String generic : new String[] {"job", "remote", "database", "instance", "artifact", "security", "web",
+                "product", "settings"}) {
             ApplicationModule module = MODULES.getModuleByName(generic).orElseThrow();
             for (String product : new String[] {"dreamfactory", "cairncms", "fief"}) {
                 MODULES.getModuleByName(product).ifPresent(p -> assertThat(module.getBootstrapDependencies(MODULES)

@@ -45,8 +45,13 @@ class DreamFactoryBackupFlow implements Flow {
     }
 
     @Override
+    public String product() {
+        return DreamFactoryProfile.ID;
+    }
+
+    @Override
     public boolean appliesTo(Instance instance) {
-        return DreamFactoryProfile.ID.equals(instance.getProduct()) && instance.getDeploymentType() == DeploymentType.HOST;
+        return Flow.super.appliesTo(instance) && instance.getDeploymentType() == DeploymentType.HOST;
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
+import dev.migrationpanel.product.ProductSteps;
 import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.database.DumpCommands;
@@ -71,8 +72,8 @@ class DreamFactoryMigrationFlow implements Flow {
     }
 
     @Override
-    public boolean appliesTo(Instance instance) {
-        return DreamFactoryProfile.ID.equals(instance.getProduct());
+    public String product() {
+        return DreamFactoryProfile.ID;
     }
 
     @Override
@@ -162,8 +163,8 @@ class DreamFactoryMigrationFlow implements Flow {
         String tname = target.getName();
         Deployment targetDeployment = Deployment.of(target);
         String tcd = "cd " + quote(target.getInstallPath()) + " && ";
-        Duration short_ = DreamFactorySteps.SHORT;
-        Duration long_ = DreamFactorySteps.LONG;
+        Duration short_ = ProductSteps.SHORT;
+        Duration long_ = ProductSteps.LONG;
         boolean streamed = transfer(o, target).equals(STREAM);
         if (streamed && !streamable(target)) {
             throw InvalidInputException.of("transfer", STREAM_NEEDS_HOST);
@@ -181,7 +182,7 @@ class DreamFactoryMigrationFlow implements Flow {
             plan.addAll(maintenance(source, o, true));
             List<Step> dump = DreamFactorySteps.dbBackup(source, sourceFacts, "migration");
             plan.addAll(dump);
-            int dumpStep = plan.size() - dump.size() + indexOfTitle(dump, DreamFactorySteps.DUMP_DOWNLOAD_TITLE);
+            int dumpStep = plan.size() - dump.size() + indexOfTitle(dump, ProductSteps.DUMP_DOWNLOAD_TITLE);
             plan.addAll(maintenance(source, o, false));
 
             // the target: backed up before anything changes
@@ -202,7 +203,7 @@ class DreamFactoryMigrationFlow implements Flow {
             plan.addAll(DreamFactorySteps.dbBackup(target, targetFacts, "before-migration"));
         }
 
-        plan.add(DreamFactorySteps.note(target, "Transfer the source's .env to the target", "not copied whole: the target "
+        plan.add(ProductSteps.note(target, "Transfer the source's .env to the target", "not copied whole: the target "
                 + "keeps its own DB credentials and settings; the source's .env is in the artifact store (step 2) and "
                 + "its APP_KEY, the value the guide carries, is set in the target's .env below"));
 
@@ -211,7 +212,7 @@ class DreamFactoryMigrationFlow implements Flow {
                 ? new Step("Turn MySQL strict mode off ('strict' => false in config/database.php)", tid, tname, true,
                         new StepSpec.RemoteCommand(targetDeployment.wrap(tcd + strictModeOff())), short_,
                         "config/database.php.panel-backup holds the file as it was")
-                : DreamFactorySteps.note(target, "MySQL strict mode", "left as it is (option; the guide turns it off "
+                : ProductSteps.note(target, "MySQL strict mode", "left as it is (option; the guide turns it off "
                         + "for MySQL 5.6 → 5.7+)"));
         plan.add(new Step("Clear the default schema (artisan migrate:fresh)", tid, tname, true,
                 new StepSpec.RemoteCommand(targetDeployment.wrap(tcd + "php artisan migrate:fresh --force")), long_,
@@ -264,9 +265,9 @@ class DreamFactoryMigrationFlow implements Flow {
                                 + "with the credentials given in the wizard (stored encrypted), then GET /api/v2/system/"
                                 + "{user,role,service,app} and compare each list with the source's system DB",
                                 Map.of("source", String.valueOf(sid), "credentials", o.get("apiCredentials"))), short_, null)
-                : DreamFactorySteps.note(target, "Verify: sign in to the target's API", "no API credentials were given (option)"));
+                : ProductSteps.note(target, "Verify: sign in to the target's API", "no API credentials were given (option)"));
         plan.add(target.getAppUrl() == null
-                ? DreamFactorySteps.note(target, "Verify: the target answers over HTTP", "no app URL is set on the target")
+                ? ProductSteps.note(target, "Verify: the target answers over HTTP", "no app URL is set on the target")
                 : new Step("Verify: the target answers over HTTP", null, null, false,
                         new StepSpec.HttpCheck(target.getAppUrl(), 200, null), short_, null));
 
@@ -306,16 +307,16 @@ class DreamFactoryMigrationFlow implements Flow {
     /** Maintenance mode on the source (before its dump) or off (after), or the note that it stays off. */
     private static List<Step> maintenance(Instance source, Map<String, String> o, boolean on) {
         if (!o.get("maintenance").equals("true")) {
-            return on ? List.of(DreamFactorySteps.note(source, "Maintenance mode on the source", "off for this migration "
+            return on ? List.of(ProductSteps.note(source, "Maintenance mode on the source", "off for this migration "
                     + "(option): changes made on the source during the dump may be missing on the target")) : List.of();
         }
         String command = Deployment.of(source).wrap("cd " + quote(source.getInstallPath()) + " && php artisan "
                 + (on ? "down" : "up"));
         return List.of(on
                 ? new Step("Maintenance mode on (source, during the dump)", source.getId(), source.getName(), true,
-                        new StepSpec.RemoteCommand(command), DreamFactorySteps.SHORT, "php artisan up")
+                        new StepSpec.RemoteCommand(command), ProductSteps.SHORT, "php artisan up")
                 : new Step("Maintenance mode off (source)", source.getId(), source.getName(), true,
-                        new StepSpec.RemoteCommand(command), DreamFactorySteps.SHORT, null));
+                        new StepSpec.RemoteCommand(command), ProductSteps.SHORT, null));
     }
 
     private static int indexOfTitle(List<Step> steps, String title) {

@@ -13,6 +13,7 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
+import dev.migrationpanel.product.ProductSteps;
 import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.instance.DeploymentType;
@@ -87,8 +88,13 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
     }
 
     @Override
+    public String product() {
+        return DreamFactoryProfile.ID;
+    }
+
+    @Override
     public boolean appliesTo(Instance instance) {
-        return DreamFactoryProfile.ID.equals(instance.getProduct()) && instance.getDeploymentType() == DeploymentType.HOST;
+        return Flow.super.appliesTo(instance) && instance.getDeploymentType() == DeploymentType.HOST;
     }
 
     /** The options as the plan will use them, defaults filled in; refused ones are named with the reason. */
@@ -188,8 +194,8 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
         String backupDir = path + ".backup-" + stamp;
         String logMarks = facts.workDir() + "/upgrade-" + id + "-" + stamp + ".logpos";
         boolean maintenance = o.get("maintenance").equals("true");
-        Duration short_ = DreamFactorySteps.SHORT;
-        Duration long_ = DreamFactorySteps.LONG;
+        Duration short_ = ProductSteps.SHORT;
+        Duration long_ = ProductSteps.LONG;
 
         List<Step> plan = new ArrayList<>();
         String parent = path.substring(0, Math.max(1, path.lastIndexOf('/')));
@@ -206,7 +212,7 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
         plan.add(maintenance
                 ? new Step("Maintenance mode on", id, name, true, new StepSpec.RemoteCommand(cd + "php artisan down"),
                         short_, "php artisan up")
-                : DreamFactorySteps.note(instance, "Maintenance mode", "maintenance mode is off for this upgrade (option)"));
+                : ProductSteps.note(instance, "Maintenance mode", "maintenance mode is off for this upgrade (option)"));
         plan.add(new Step("Back up the files beside the install", id, name, true,
                 new StepSpec.RemoteCommand("cp -a " + quote(path) + " " + quote(backupDir)), long_,
                 "the rollback swaps " + backupDir + " back in place"));
@@ -215,7 +221,7 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
                 ? new Step("Stash local changes (git stash)", id, name, true,
                         new StepSpec.RemoteCommand(cd + "git stash push -m " + quote("migration-panel upgrade " + stamp)),
                         short_, "git stash pop")
-                : DreamFactorySteps.note(instance, "Stash local changes", "not stashed (option); git checkout refuses changes it would overwrite"));
+                : ProductSteps.note(instance, "Stash local changes", "not stashed (option); git checkout refuses changes it would overwrite"));
         plan.add(new Step("Fetch the releases from origin", id, name, false,
                 new StepSpec.RemoteCommand(cd + "git fetch origin --tags"), long_, null));
         plan.add(new Step("Switch to " + ref + " (git checkout)", id, name, true,
@@ -223,7 +229,7 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
         plan.add(new Step("Pull " + ref + " (git pull)", id, name, true,
                 new StepSpec.RemoteCommand(cd + "git pull origin " + quote(ref)), long_, "rollback"));
         if (commercial.isEmpty()) {
-            plan.add(DreamFactorySteps.note(instance, "Commercial edition files", "no commercial Composer files were given (open-source edition)"));
+            plan.add(ProductSteps.note(instance, "Commercial edition files", "no commercial Composer files were given (open-source edition)"));
         }
         commercial.forEach((artifactId, file) -> plan.add(new Step("Place the commercial file " + file, id, name, true,
                 new StepSpec.Upload(0, artifactId, path + "/" + file), short_, "rollback")));
@@ -256,7 +262,7 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
                 new StepSpec.RemoteCommand(cd + "php artisan migrate:status && ! php artisan migrate:status | grep -qi pending"),
                 short_, null));
         plan.add(instance.getAppUrl() == null
-                ? DreamFactorySteps.note(instance, "Verify: the app answers over HTTP", "no app URL is set on the instance")
+                ? ProductSteps.note(instance, "Verify: the app answers over HTTP", "no app URL is set on the instance")
                 : new Step("Verify: the app answers over HTTP", null, null, false,
                         new StepSpec.HttpCheck(instance.getAppUrl(), 200, null), short_, null));
         plan.add(new Step("Verify: no new errors in the Laravel log", id, name, false,
@@ -322,12 +328,12 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
         String sudo = instance.getSshUser().equals("root") ? "" : "sudo -n ";
         return switch (webServer) {
             case NGINX -> new Step("Restart the web server (nginx)", instance.getId(), instance.getName(), true,
-                    new StepSpec.RemoteCommand(sudo + "systemctl restart nginx"), DreamFactorySteps.SHORT, null);
+                    new StepSpec.RemoteCommand(sudo + "systemctl restart nginx"), ProductSteps.SHORT, null);
             case APACHE -> new Step("Restart the web server (Apache)", instance.getId(), instance.getName(), true,
-                    new StepSpec.RemoteCommand(sudo + "systemctl restart apache2"), DreamFactorySteps.SHORT, null);
+                    new StepSpec.RemoteCommand(sudo + "systemctl restart apache2"), ProductSteps.SHORT, null);
             case CUSTOM -> new Step("Restart the web server (custom command)", instance.getId(), instance.getName(), true,
-                    new StepSpec.RemoteCommand(customCommand), DreamFactorySteps.SHORT, null);
-            case NONE -> DreamFactorySteps.note(instance, "Restart the web server", "no web server is configured for this instance");
+                    new StepSpec.RemoteCommand(customCommand), ProductSteps.SHORT, null);
+            case NONE -> ProductSteps.note(instance, "Restart the web server", "no web server is configured for this instance");
         };
     }
 }

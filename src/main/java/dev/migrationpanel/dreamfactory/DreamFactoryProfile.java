@@ -96,7 +96,11 @@ public class DreamFactoryProfile implements ProductProfile {
     @Override
     public List<RemoteProbe> probes(String installPath) {
         String cd = "cd " + quote(installPath) + " && ";
+        String git = "git -c safe.directory=" + quote(installPath) + " -C " + quote(installPath);
         return List.of(
+                // an in-place upgrade is the guide's git stash, checkout and pull
+                new RemoteProbe("Git", git + " rev-parse --abbrev-ref HEAD && " + git + " rev-parse --short HEAD && "
+                        + git + " status --porcelain", r -> gitItem(installPath, r)),
                 new RemoteProbe("PHP", "php -r 'echo PHP_VERSION;'", r -> {
                     if (!r.ok() || r.stdout().isBlank()) {
                         return CheckItem.blocking("PHP", "php is not available: DreamFactory needs PHP 8.1 or later");
@@ -126,5 +130,24 @@ public class DreamFactoryProfile implements ProductProfile {
             }
         }
         return true;
+    }
+
+    private static CheckItem gitItem(String path, dev.migrationpanel.remote.CommandResult r) {
+        if (!r.ok()) {
+            String error = r.stderr().isBlank() ? r.stdout().strip() : r.stderr().strip();
+            return CheckItem.blocking("Git", path + " is not a git repository (in-place upgrades need one): "
+                    + error.lines().findFirst().orElse("exit code " + r.exitCode()));
+        }
+        List<String> lines = r.stdout().lines().toList();
+        String branch = lines.get(0).trim();
+        String commit = lines.size() > 1 ? lines.get(1).trim() : "?";
+        List<String> dirty = lines.size() > 2 ? lines.subList(2, lines.size()) : List.of();
+        String head = "branch " + ("HEAD".equals(branch) ? "(detached)" : branch) + " at " + commit;
+        if (dirty.isEmpty()) {
+            return CheckItem.ok("Git", head + ", no local changes");
+        }
+        List<String> names = dirty.stream().map(l -> l.length() > 3 ? l.substring(3) : l).limit(10).toList();
+        return CheckItem.warning("Git", head + ", " + dirty.size() + " changed file(s) that git stash will keep: "
+                + String.join(", ", names) + (dirty.size() > 10 ? ", …" : ""));
     }
 }

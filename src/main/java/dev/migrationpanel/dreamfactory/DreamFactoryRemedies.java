@@ -10,6 +10,7 @@ import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.migrationpanel.product.ProductSteps;
 import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.job.Flow;
@@ -96,7 +97,7 @@ class DreamFactoryRemedies {
 
     private static Step command(Instance i, String title, String command) {
         return new Step(title, i.getId(), i.getName(), true,
-                new StepSpec.RemoteCommand("cd " + quote(i.getInstallPath()) + " && " + command), DreamFactorySteps.LONG, null);
+                new StepSpec.RemoteCommand("cd " + quote(i.getInstallPath()) + " && " + command), ProductSteps.LONG, null);
     }
 
     /** A remedy's steps from the options given; every option it uses goes into {@code resolved} as it used it. */
@@ -123,9 +124,13 @@ class DreamFactoryRemedies {
             }
 
             @Override
+            public String product() {
+                return DreamFactoryProfile.ID;
+            }
+
+            @Override
             public boolean appliesTo(Instance instance) {
-                return DreamFactoryProfile.ID.equals(instance.getProduct())
-                        && instance.getDeploymentType() == DeploymentType.HOST;
+                return Flow.super.appliesTo(instance) && instance.getDeploymentType() == DeploymentType.HOST;
             }
 
             @Override

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
+import dev.migrationpanel.product.ProductSteps;
 import dev.migrationpanel.artifact.Artifact;
 import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactStore;
@@ -59,8 +60,8 @@ class DreamFactoryRestoreTargetFlow implements Flow {
     }
 
     @Override
-    public boolean appliesTo(Instance instance) {
-        return DreamFactoryProfile.ID.equals(instance.getProduct());
+    public String product() {
+        return DreamFactoryProfile.ID;
     }
 
     @Override
@@ -98,28 +99,28 @@ class DreamFactoryRestoreTargetFlow implements Flow {
         List<Step> plan = new ArrayList<>();
         plan.add(DreamFactorySteps.workDir(target, facts));
         plan.add(new Step("Upload the .env backup taken by job #" + migrationId, id, name, false,
-                new StepSpec.Upload(0, envArtifact, stagedEnv), DreamFactorySteps.SHORT, null));
+                new StepSpec.Upload(0, envArtifact, stagedEnv), ProductSteps.SHORT, null));
         String into = deployment.copiesThroughHost()
                 ? deployment.copyIn(stagedEnv, target.getInstallPath() + "/.env")
                 : "cat " + quote(stagedEnv) + " > " + quote(target.getInstallPath() + "/.env");
         plan.add(new Step("Put the .env back (same file: owner and mode kept)", id, name, true,
-                new StepSpec.RemoteCommand(into + " && rm -f " + quote(stagedEnv)), DreamFactorySteps.SHORT, null));
+                new StepSpec.RemoteCommand(into + " && rm -f " + quote(stagedEnv)), ProductSteps.SHORT, null));
         plan.add(new Step("Upload the DB backup taken by job #" + migrationId, id, name, false,
-                new StepSpec.Upload(0, dumpArtifact, stagedDump), DreamFactorySteps.LONG, null));
+                new StepSpec.Upload(0, dumpArtifact, stagedDump), ProductSteps.LONG, null));
         if (deployment.copiesThroughHost()) {
             plan.add(new Step("Copy the dump into the " + deployment.kindLabel(), id, name, false,
-                    new StepSpec.RemoteCommand(deployment.copyIn(stagedDump, dumpInside)), DreamFactorySteps.LONG, null));
+                    new StepSpec.RemoteCommand(deployment.copyIn(stagedDump, dumpInside)), ProductSteps.LONG, null));
         }
         plan.add(new Step("Restore the system DB (" + facts.db().vendor().label() + ")", id, name, true,
                 new StepSpec.RemoteCommand(deployment.wrap(RestoreCommands.restore(facts.db(), dumpInside))),
-                DreamFactorySteps.LONG, null));
+                ProductSteps.LONG, null));
         plan.add(new Step("Remove the staged dump", id, name, false, new StepSpec.RemoteCommand("rm -f " + quote(stagedDump)
                 + (deployment.copiesThroughHost() ? " && " + deployment.wrap("rm -f " + quote(dumpInside)) : "")),
-                DreamFactorySteps.SHORT, null));
+                ProductSteps.SHORT, null));
         plan.add(new Step("Clear the application cache", id, name, true,
-                new StepSpec.RemoteCommand(deployment.wrap(cd + "php artisan cache:clear")), DreamFactorySteps.SHORT, null));
+                new StepSpec.RemoteCommand(deployment.wrap(cd + "php artisan cache:clear")), ProductSteps.SHORT, null));
         plan.add(new Step("Clear the configuration cache", id, name, true,
-                new StepSpec.RemoteCommand(deployment.wrap(cd + "php artisan config:clear")), DreamFactorySteps.SHORT, null));
+                new StepSpec.RemoteCommand(deployment.wrap(cd + "php artisan config:clear")), ProductSteps.SHORT, null));
         plan.add(DreamFactoryMinorUpgradeFlow.restart(target));
         return new Plan(ID, "Restore " + name + " as before job #" + migrationId, id, name, plan,
                 Map.of("job", String.valueOf(migrationId)));

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
+import dev.migrationpanel.product.ProductSteps;
 import dev.migrationpanel.artifact.Artifact;
 import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactStore;
@@ -65,8 +66,13 @@ class DreamFactoryRollbackFlow implements Flow {
     }
 
     @Override
+    public String product() {
+        return DreamFactoryProfile.ID;
+    }
+
+    @Override
     public boolean appliesTo(Instance instance) {
-        return DreamFactoryProfile.ID.equals(instance.getProduct()) && instance.getDeploymentType() == DeploymentType.HOST;
+        return Flow.super.appliesTo(instance) && instance.getDeploymentType() == DeploymentType.HOST;
     }
 
     @Override
@@ -102,27 +108,27 @@ class DreamFactoryRollbackFlow implements Flow {
         List<Step> plan = new ArrayList<>();
         plan.add(new Step("Check the file backup is there", id, name, false,
                 new StepSpec.RemoteCommand("test -d " + quote(backupDir) + " && test -f " + quote(backupDir + "/.env")),
-                DreamFactorySteps.SHORT, null));
+                ProductSteps.SHORT, null));
         plan.add(new Step("Swap the backup in place (the upgraded tree is kept aside)", id, name, true,
                 new StepSpec.RemoteCommand("mv " + quote(path) + " " + quote(failedDir) + " && mv " + quote(backupDir) + " "
-                        + quote(path)), DreamFactorySteps.SHORT,
+                        + quote(path)), ProductSteps.SHORT,
                 "mv " + path + " " + backupDir + " && mv " + failedDir + " " + path));
         plan.add(new Step("Prepare a private work directory", id, name, false,
                 new StepSpec.RemoteCommand("mkdir -p " + quote(facts.workDir()) + " && chmod 700 " + quote(facts.workDir())),
-                DreamFactorySteps.SHORT, null));
+                ProductSteps.SHORT, null));
         plan.add(new Step("Upload the DB dump taken by job #" + upgradeId, id, name, false,
-                new StepSpec.Upload(0, dump.getId(), staged), DreamFactorySteps.LONG, null));
+                new StepSpec.Upload(0, dump.getId(), staged), ProductSteps.LONG, null));
         plan.add(new Step("Restore the system DB (" + facts.db().vendor().label() + ")", id, name, true,
-                new StepSpec.RemoteCommand(RestoreCommands.restore(facts.db(), staged)), DreamFactorySteps.LONG, null));
+                new StepSpec.RemoteCommand(RestoreCommands.restore(facts.db(), staged)), ProductSteps.LONG, null));
         plan.add(new Step("Remove the staged dump", id, name, false,
-                new StepSpec.RemoteCommand("rm -f " + quote(staged)), DreamFactorySteps.SHORT, null));
+                new StepSpec.RemoteCommand("rm -f " + quote(staged)), ProductSteps.SHORT, null));
         plan.add(new Step("Clear the application cache", id, name, true,
-                new StepSpec.RemoteCommand(cd + "php artisan cache:clear"), DreamFactorySteps.SHORT, null));
+                new StepSpec.RemoteCommand(cd + "php artisan cache:clear"), ProductSteps.SHORT, null));
         plan.add(new Step("Clear the configuration cache", id, name, true,
-                new StepSpec.RemoteCommand(cd + "php artisan config:clear"), DreamFactorySteps.SHORT, null));
+                new StepSpec.RemoteCommand(cd + "php artisan config:clear"), ProductSteps.SHORT, null));
         plan.add(DreamFactoryMinorUpgradeFlow.restart(instance));
         plan.add(new Step("Maintenance mode off", id, name, true,
-                new StepSpec.RemoteCommand(cd + "php artisan up"), DreamFactorySteps.SHORT, null));
+                new StepSpec.RemoteCommand(cd + "php artisan up"), ProductSteps.SHORT, null));
         return new Plan(ID, "Roll back job #" + upgradeId + " on " + name, id, name, plan,
                 Map.of("job", jobOption, "stamp", stamp, "failedDir", failedDir));
     }

@@ -136,7 +136,6 @@ public class InstanceCheckService {
             }
             items.add(CheckItem.ok("Install path", path + " exists " + deployment.describe()));
             items.add(disk(session, path));
-            items.add(git(session, path));
             Optional<EnvFile> env = env(session, path);
             for (RemoteProbe probe : product.probes(path)) {
                 items.add(probe.interpret().apply(inside(session, probe.command())));
@@ -166,27 +165,6 @@ public class InstanceCheckService {
             }
             return freeKib < LOW_DISK_KIB ? CheckItem.warning("Free disk", text + ": backups may not fit")
                     : CheckItem.ok("Free disk", text);
-        }
-
-        private CheckItem git(SshSession session, String path) {
-            String git = "git -c safe.directory=" + quote(path) + " -C " + quote(path);
-            CommandResult r = inside(session, git + " rev-parse --abbrev-ref HEAD && " + git
-                    + " rev-parse --short HEAD && " + git + " status --porcelain");
-            if (!r.ok()) {
-                return CheckItem.blocking("Git", path + " is not a git repository (in-place upgrades need one): "
-                        + firstLine(r));
-            }
-            List<String> lines = r.stdout().lines().toList();
-            String branch = lines.get(0).trim();
-            String commit = lines.size() > 1 ? lines.get(1).trim() : "?";
-            List<String> dirty = lines.size() > 2 ? lines.subList(2, lines.size()) : List.of();
-            String head = "branch " + ("HEAD".equals(branch) ? "(detached)" : branch) + " at " + commit;
-            if (dirty.isEmpty()) {
-                return CheckItem.ok("Git", head + ", no local changes");
-            }
-            List<String> names = dirty.stream().map(l -> l.length() > 3 ? l.substring(3) : l).limit(10).toList();
-            return CheckItem.warning("Git", head + ", " + dirty.size() + " changed file(s) that git stash will keep: "
-                    + String.join(", ", names) + (dirty.size() > 10 ? ", …" : ""));
         }
 
         private Optional<EnvFile> env(SshSession session, String path) {
@@ -296,7 +274,7 @@ public class InstanceCheckService {
         }
 
         private void skipRest(String reason) {
-            items.add(CheckItem.blocking("Not checked", "Install path, disk, git, " + product.envFileName()
+            items.add(CheckItem.blocking("Not checked", "Install path, disk, " + product.envFileName()
                     + ", runtime, app version, database and tools were not checked: " + reason));
         }
     }

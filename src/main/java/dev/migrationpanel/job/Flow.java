@@ -18,8 +18,13 @@ public interface Flow {
     /** One or two sentences for the page that offers the flow. */
     String description();
 
-    /** Whether the flow applies to this instance (its product, its deployment). */
-    boolean appliesTo(Instance instance);
+    /** The product whose procedure this is (a {@code ProductProfile} id, e.g. {@code dreamfactory}). */
+    String product();
+
+    /** Whether the flow applies to this instance: of its product, and whatever else the flow asks (its deployment). */
+    default boolean appliesTo(Instance instance) {
+        return product().equals(instance.getProduct());
+    }
 
     /**
      * The plan for these options. Its {@link Plan#options()} hold every option as resolved, defaults filled in,

@@ -53,7 +53,7 @@ class DreamFactoryProfileTest {
 
     @Test
     void phpBelowEightOneBlocks() {
-        RemoteProbe php = profile.probes("/opt/df").get(0);
+        RemoteProbe php = probe("PHP");
         assertThat(php.interpret().apply(new CommandResult(0, "8.2.7", "")).getStatus()).isEqualTo(CheckStatus.OK);
         assertThat(php.interpret().apply(new CommandResult(0, "8.1.0", "")).getStatus()).isEqualTo(CheckStatus.OK);
         assertThat(php.interpret().apply(new CommandResult(0, "8.0.30", "")).getStatus()).isEqualTo(CheckStatus.BLOCKING);
@@ -63,11 +63,29 @@ class DreamFactoryProfileTest {
 
     @Test
     void readsTheAppVersionFromConfigDfPhp() {
-        RemoteProbe version = profile.probes("/opt/df").get(2);
+        RemoteProbe version = probe("App version");
         assertThat(version.command()).isEqualTo("cd '/opt/df' && cat config/df.php");
         var item = version.interpret().apply(new CommandResult(0, "<?php\nreturn [\n    'version' => '7.1.0',\n];", ""));
         assertThat(item.getMessage()).isEqualTo("DreamFactory 7.1.0");
         assertThat(version.interpret().apply(new CommandResult(1, "", "No such file")).getStatus())
                 .isEqualTo(CheckStatus.WARNING);
+    }
+
+    /** An in-place upgrade needs a git checkout: not one blocks, local changes warn (git stash keeps them). */
+    @Test
+    void theGitProbeTellsACleanCheckoutFromLocalChangesAndFromNone() {
+        RemoteProbe git = probe("Git");
+        assertThat(git.command()).contains("git -c safe.directory='/opt/df' -C '/opt/df' status --porcelain");
+        assertThat(git.interpret().apply(new CommandResult(0, "master\nab12cd3\n", "")).getMessage())
+                .isEqualTo("branch master at ab12cd3, no local changes");
+        var dirty = git.interpret().apply(new CommandResult(0, "HEAD\nab12cd3\n M config/df.php\n", ""));
+        assertThat(dirty.getStatus()).isEqualTo(CheckStatus.WARNING);
+        assertThat(dirty.getMessage()).isEqualTo("branch (detached) at ab12cd3, 1 changed file(s) that git stash will keep: config/df.php");
+        assertThat(git.interpret().apply(new CommandResult(128, "", "fatal: not a git repository")).getStatus())
+                .isEqualTo(CheckStatus.BLOCKING);
+    }
+
+    private RemoteProbe probe(String name) {
+        return profile.probes("/opt/df").stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
     }
 }

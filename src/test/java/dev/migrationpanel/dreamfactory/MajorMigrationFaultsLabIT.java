@@ -19,6 +19,7 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 
+import dev.migrationpanel.product.ProductSteps;
 import dev.migrationpanel.artifact.Artifact;
 import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactStore;
@@ -70,7 +71,7 @@ class MajorMigrationFaultsLabIT extends LabFlowTestSupport {
     }
 
     private String stagingDir() {
-        return lab.property("ssh.dftarget.home") + "/" + DreamFactorySteps.WORK_DIR;
+        return lab.property("ssh.dftarget.home") + "/" + ProductSteps.WORK_DIR;
     }
 
     private Job start(String transfer) {
