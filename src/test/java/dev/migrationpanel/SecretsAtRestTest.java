@@ -86,6 +86,7 @@ class SecretsAtRestTest {
                 .authorizedKey(key.publicKeyLine()).start()) {
             Path install = FakeInstall.create(work.resolve("df"), FakeInstall.sqliteEnv());
             InstanceForm form = new InstanceForm();
+            form.setProduct("dreamfactory");
             form.setName(name);
             form.setSshHost(server.host());
             form.setSshPort(server.port());

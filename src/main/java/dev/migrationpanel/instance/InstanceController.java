@@ -50,7 +50,10 @@ class InstanceController {
     @PreAuthorize("hasRole('ADMIN')")
     String createForm(Model model) {
         InstanceForm form = new InstanceForm();
-        form.setInstallPath(products.get(form.getProduct()).defaultInstallPath());
+        // the registry names no product: the first one the panel knows is preselected, with its usual path
+        ProductProfile first = products.all().get(0);
+        form.setProduct(first.id());
+        form.setInstallPath(first.defaultInstallPath());
         model.addAttribute("form", form);
         return "instance/form";
     }

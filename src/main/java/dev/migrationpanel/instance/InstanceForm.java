@@ -30,7 +30,7 @@ public class InstanceForm {
     @Size(max = 32, message = "Product is at most 32 characters")
     @Pattern(regexp = "^$|" + NAME_TOKEN, message = "Product: one word of letters, digits, dot, dash or underscore (e.g. dreamfactory)")
     @Schema(example = "dreamfactory")
-    private String product = "dreamfactory";
+    private String product;
 
     @NotBlank(message = "Environment is required")
     @Size(max = 32, message = "Environment is at most 32 characters")

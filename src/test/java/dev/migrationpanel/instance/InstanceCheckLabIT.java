@@ -51,6 +51,7 @@ class InstanceCheckLabIT {
 
     private InstanceForm form(String name, String labInstance) {
         InstanceForm form = new InstanceForm();
+        form.setProduct("dreamfactory");
         form.setName(name + "-" + System.nanoTime());
         form.setSshHost(lab.sshHost());
         form.setSshPort(lab.sshPort());

@@ -19,6 +19,7 @@ public final class TestInstances {
     /** A plain-host DreamFactory instance reached with the server's password user; no web server to restart. */
     public static InstanceForm passwordForm(String namePrefix, TestSshServer server, Path installPath) {
         InstanceForm form = new InstanceForm();
+        form.setProduct("dreamfactory"); // the product the fake installs imitate
         form.setName(namePrefix + "-" + System.nanoTime());
         form.setSshHost(server.host());
         form.setSshPort(server.port());
@@ -34,6 +35,7 @@ public final class TestInstances {
     public static InstanceForm labForm(Lab lab, String labInstance, String namePrefix, String keyType) {
         Lab.LabInstance li = lab.instance(labInstance);
         InstanceForm form = new InstanceForm();
+        form.setProduct("dreamfactory");
         form.setName(namePrefix + "-" + System.nanoTime());
         form.setSshHost(lab.sshHost());
         form.setSshPort(lab.sshPort());

@@ -91,6 +91,7 @@ class JobFaultsLabIT {
         SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("fault-tester", null,
                 AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
         InstanceForm form = new InstanceForm();
+        form.setProduct("dreamfactory");
         form.setName("faults-" + System.nanoTime());
         form.setSshHost(lab.sshHost());
         form.setSshPort(lab.sshPort());
