@@ -135,6 +135,9 @@ class JobRunner {
             }
             if (cancel.get()) {
                 resources.note(step.position(), "Cancelled before step " + (step.position() + 1) + " started");
+                // the log is stored before the job ends, as on every other ending: whoever opens it next (a resume)
+                // continues after its last line
+                resources.flush();
                 states.end(jobId, List.of(JobStatus.RUNNING), JobStatus.CANCELLED, step.position(),
                         "Cancelled before step " + (step.position() + 1) + " of " + total);
                 return;

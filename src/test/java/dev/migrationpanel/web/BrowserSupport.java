@@ -32,6 +32,17 @@ public final class BrowserSupport {
         new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> d.findElements(By.id("new-instance")).size() == 1);
     }
 
+    /**
+     * A wait that says where the page was when it gave up, and that looks again when the element it read went
+     * stale (a page that reloads itself, as a job page does when its job ends).
+     */
+    public static WebDriverWait waiting(WebDriver browser, Duration timeout) {
+        WebDriverWait wait = new WebDriverWait(browser, timeout);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        wait.withMessage(() -> "on " + browser.getCurrentUrl() + ": " + browser.findElement(By.tagName("body")).getText());
+        return wait;
+    }
+
     public static WebDriver start() {
         if (!Files.isExecutable(Path.of(CHROMEDRIVER)) || !Files.isExecutable(Path.of(CHROMIUM))) {
             throw new IllegalStateException("Chromium and chromedriver are missing (" + CHROMIUM + ", " + CHROMEDRIVER

@@ -57,7 +57,7 @@ class InstanceBrowserIT {
     }
 
     private WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(60));
+        return BrowserSupport.waiting(browser, Duration.ofSeconds(60));
     }
 
     private void type(String id, String text) {

@@ -83,7 +83,7 @@ class JobBrowserIT {
     }
 
     private WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(60));
+        return BrowserSupport.waiting(browser, Duration.ofSeconds(60));
     }
 
     @Test

@@ -88,9 +88,7 @@ class MigrationWizardBrowserIT {
     }
 
     private WebDriverWait waiting(int seconds) {
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(seconds));
-        wait.withMessage(() -> "on " + browser.getCurrentUrl() + ": " + browser.findElement(By.tagName("body")).getText());
-        return wait;
+        return BrowserSupport.waiting(browser, Duration.ofSeconds(seconds));
     }
 
     private String row(String item) {

@@ -77,9 +77,7 @@ class UpgradeWizardBrowserIT {
     }
 
     private WebDriverWait waiting() {
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(120));
-        wait.withMessage(() -> "on " + browser.getCurrentUrl() + ": " + browser.findElement(By.tagName("body")).getText());
-        return wait;
+        return BrowserSupport.waiting(browser, Duration.ofSeconds(120));
     }
 
     private void type(String id, String text) {
