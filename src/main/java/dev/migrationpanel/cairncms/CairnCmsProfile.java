@@ -1,0 +1,110 @@
+package dev.migrationpanel.cairncms;
+
+import static dev.migrationpanel.remote.ShellQuote.quote;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.springframework.stereotype.Component;
+
+import dev.migrationpanel.database.DbSettings;
+import dev.migrationpanel.database.DbVendor;
+import dev.migrationpanel.instance.CheckItem;
+import dev.migrationpanel.instance.EnvFile;
+import dev.migrationpanel.instance.ProductProfile;
+import dev.migrationpanel.instance.RemoteProbe;
+
+/**
+ * What the panel knows of a CairnCMS install: a directory with its {@code .env} and {@code package.json}, the DB
+ * the {@code .env} names ({@code DB_CLIENT} {@code pg}, {@code mysql} or {@code sqlite3}), its {@code KEY} (the
+ * instance's identity) and {@code SECRET} (the signing secret), both secrets shown only as a short hash, and its
+ * storage locations ({@code STORAGE_LOCATIONS}, each {@code STORAGE_<LOC>_DRIVER}/{@code _ROOT}). From the vendor's
+ * "Migration between instances" guide.
+ */
+@Component
+public class CairnCmsProfile implements ProductProfile {
+
+    public static final String ID = "cairncms";
+
+    private static final Set<String> SECRET_KEYS = Set.of("KEY", "SECRET", "DB_PASSWORD", "ADMIN_PASSWORD",
+            "ADMIN_TOKEN", "EMAIL_SMTP_PASSWORD", "DB_CONNECTION_STRING");
+    private static final Pattern SECRET_NAME = Pattern.compile(".*(PASSWORD|SECRET|_KEY|TOKEN|PASSPHRASE|CREDENTIALS).*");
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String displayName() {
+        return "CairnCMS";
+    }
+
+    @Override
+    public String defaultInstallPath() {
+        return "/opt/cairncms";
+    }
+
+    @Override
+    public String envFileName() {
+        return ".env";
+    }
+
+    @Override
+    public boolean isSecretEnvKey(String key) {
+        return SECRET_KEYS.contains(key) || SECRET_NAME.matcher(key.toUpperCase(Locale.ROOT)).matches();
+    }
+
+    /** The signing secret: tokens and sessions stay valid across a clone only with the same one. */
+    @Override
+    public String appKeyName() {
+        return "SECRET";
+    }
+
+    @Override
+    public List<String> requiredEnvKeys() {
+        return List.of("KEY", "SECRET", "DB_CLIENT");
+    }
+
+    @Override
+    public DbSettings databaseFrom(EnvFile env, String installPath) {
+        DbVendor vendor = env.get("DB_CLIENT").map(CairnCmsProfile::vendor).orElse(null);
+        if (vendor == null) {
+            return null;
+        }
+        if (vendor == DbVendor.SQLITE) {
+            String file = env.get("DB_FILENAME").filter(v -> !v.isBlank()).orElse(null);
+            if (file == null) {
+                return null;
+            }
+            String relative = file.startsWith("./") ? file.substring(2) : file;
+            return new DbSettings(vendor, null, 0, null, null, null,
+                    relative.startsWith("/") ? relative : installPath + "/" + relative);
+        }
+        int port = env.get("DB_PORT").filter(p -> p.matches("\\d{1,5}")).map(Integer::parseInt)
+                .orElse(vendor.defaultPort());
+        return new DbSettings(vendor, env.get("DB_HOST").orElse("127.0.0.1"), port,
+                env.get("DB_DATABASE").orElse(null), env.get("DB_USER").orElse(null),
+                env.get("DB_PASSWORD").orElse(null), null);
+    }
+
+    /** {@code DB_CLIENT} as CairnCMS (knex) names the drivers it supports. */
+    static DbVendor vendor(String client) {
+        return switch (client.trim().toLowerCase(Locale.ROOT)) {
+            case "pg", "postgres", "postgresql" -> DbVendor.PGSQL;
+            case "mysql", "mysql2" -> DbVendor.MYSQL;
+            case "sqlite3", "sqlite" -> DbVendor.SQLITE;
+            default -> null;
+        };
+    }
+
+    @Override
+    public List<RemoteProbe> probes(String installPath) {
+        return List.of(new RemoteProbe("package.json", "cat " + quote(installPath + "/package.json"), r -> r.ok()
+                ? CheckItem.ok("package.json", "present (the CLI and extensions read it)")
+                : CheckItem.warning("package.json", "no package.json in " + installPath
+                        + ": CairnCMS's CLI warns about extensions without one")));
+    }
+}

@@ -1,0 +1,90 @@
+package dev.migrationpanel.cairncms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+import dev.migrationpanel.instance.CheckItem;
+import dev.migrationpanel.instance.CheckStatus;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceCheck;
+import dev.migrationpanel.instance.InstanceCheckService;
+import dev.migrationpanel.instance.InstanceForm;
+import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.instance.SshAuthMethod;
+import dev.migrationpanel.instance.TestInstances;
+import dev.migrationpanel.instance.WebServer;
+import dev.migrationpanel.lab.Lab;
+
+/**
+ * Real CairnCMS installs of the lab (PostgreSQL, MariaDB, SQLite) registered as CairnCMS instances and checked
+ * over the real sshd: the .env read as CairnCMS writes it (DB_CLIENT pg/mysql/sqlite3, DB_USER, DB_FILENAME
+ * relative to the install), the DB reached with those settings, KEY and SECRET never shown, only SECRET's short hash.
+ */
+@SpringBootTest
+class CairnCmsCheckLabIT {
+
+    @Autowired
+    InstanceService instances;
+    @Autowired
+    InstanceCheckService checks;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    final Lab lab = Lab.get();
+
+    @BeforeEach
+    void signIn() {
+        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("lab-admin", null,
+                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+    }
+
+    @AfterEach
+    void signOut() {
+        SecurityContextHolder.clearContext();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cs-pgsql", "cs-mariadb", "cs-sqlite"})
+    void aCairnCmsInstallIsReadFromItsEnvAndItsDbReached(String name) {
+        Lab.CairnInstance cairn = lab.cairn(name);
+        InstanceForm form = new InstanceForm();
+        form.setProduct(CairnCmsProfile.ID);
+        form.setName(name + "-" + System.nanoTime());
+        form.setSshHost(lab.sshHost());
+        form.setSshPort(lab.sshPort());
+        form.setSshUser(cairn.owner());
+        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
+        form.setSshPrivateKey(lab.privateKeyText(cairn.owner(), "ed25519"));
+        form.setSshPassphrase(lab.passphrase(cairn.owner(), "ed25519"));
+        form.setInstallPath(cairn.path().toString());
+        form.setWebServer(WebServer.NONE);
+        Instance instance = instances.create(form);
+        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
+
+        InstanceCheck check = checks.check(instance.getId());
+        Map<String, CheckItem> items = new LinkedHashMap<>();
+        check.getItems().forEach(i -> items.put(i.getName(), i));
+
+        assertThat(items.get("package.json").getStatus()).isEqualTo(CheckStatus.OK);
+        assertThat(items.get("DB reachable").getStatus()).as(items.get("DB reachable").getMessage())
+                .isEqualTo(CheckStatus.OK);
+        String report = check.getItems().stream().map(i -> i.getName() + ": " + i.getMessage()).reduce("", (a, b) -> a + "\n" + b);
+        assertThat(report).contains("SECRET sha256:").doesNotContain(cairn.secret()).doesNotContain(cairn.key())
+                .doesNotContain(cairn.dbPassword() == null ? "\u0000" : cairn.dbPassword())
+                .doesNotContain("Git"); // a git checkout is DreamFactory's concern, not CairnCMS's
+        assertThat(check.getItems()).noneMatch(i -> i.getStatus() == CheckStatus.BLOCKING);
+    }
+}
