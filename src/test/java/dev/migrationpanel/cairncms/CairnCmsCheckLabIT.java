@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,7 +32,8 @@ import dev.migrationpanel.lab.Lab;
 /**
  * Real CairnCMS installs of the lab (PostgreSQL, MariaDB, SQLite) registered as CairnCMS instances and checked
  * over the real sshd: the .env read as CairnCMS writes it (DB_CLIENT pg/mysql/sqlite3, DB_USER, DB_FILENAME
- * relative to the install), the DB reached with those settings, KEY and SECRET never shown, only SECRET's short hash.
+ * relative to the install), the DB reached with those settings, KEY and SECRET never shown, only SECRET's short hash;
+ * the migrations' pre-flight of storage, file bytes and the server.
  */
 @SpringBootTest
 class CairnCmsCheckLabIT {
@@ -56,13 +58,13 @@ class CairnCmsCheckLabIT {
         SecurityContextHolder.clearContext();
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"cs-pgsql", "cs-mariadb", "cs-sqlite"})
-    void aCairnCmsInstallIsReadFromItsEnvAndItsDbReached(String name) {
-        Lab.CairnInstance cairn = lab.cairn(name);
+    @Autowired
+    CairnPreflight preflight;
+
+    private Instance register(Lab.CairnInstance cairn) {
         InstanceForm form = new InstanceForm();
         form.setProduct(CairnCmsProfile.ID);
-        form.setName(name + "-" + System.nanoTime());
+        form.setName(cairn.name() + "-" + System.nanoTime());
         form.setSshHost(lab.sshHost());
         form.setSshPort(lab.sshPort());
         form.setSshUser(cairn.owner());
@@ -71,9 +73,50 @@ class CairnCmsCheckLabIT {
         form.setSshPassphrase(lab.passphrase(cairn.owner(), "ed25519"));
         form.setInstallPath(cairn.path().toString());
         form.setWebServer(WebServer.NONE);
+        form.setAppUrl(cairn.appUrl());
         Instance instance = instances.create(form);
         TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
+        return instances.get(instance.getId());
+    }
 
+    private static Map<String, CheckItem> byName(java.util.List<CheckItem> items) {
+        Map<String, CheckItem> result = new LinkedHashMap<>();
+        items.forEach(i -> result.put(i.getName(), i));
+        return result;
+    }
+
+    /**
+     * The pre-flight of a source with two local locations (one a second root) and a file row whose bytes the lab
+     * deleted: each location counted as on disk, the missing file named, the server answering; a fresh target has
+     * nothing missing.
+     */
+    @Test
+    void thePreflightCountsEachLocationAndNamesTheFilesWhoseBytesAreMissing() throws Exception {
+        Lab.CairnInstance source = lab.cairn("cs-pgsql");
+        Map<String, CheckItem> items = byName(preflight.run(register(source)));
+
+        assertThat(items).containsKeys("Storage local", "Storage archive", "File bytes", "/server/ping", "/server/health");
+        long localFiles;
+        try (var files = java.nio.file.Files.list(source.storageRoots().get("local"))) {
+            localFiles = files.count();
+        }
+        assertThat(items.get("Storage local").getMessage()).contains(localFiles + " file(s)");
+        assertThat(items.get("Storage archive").getMessage()).contains("1 file(s), 262144 bytes");
+        assertThat(items.get("File bytes").getStatus()).isEqualTo(CheckStatus.WARNING);
+        assertThat(items.get("File bytes").getMessage()).startsWith("1 of 5 directus_files row(s) have no bytes: lost-scan.pdf (local/");
+        assertThat(items.get("/server/ping").getMessage()).isEqualTo("HTTP 200 pong");
+        assertThat(items.get("/server/health").getStatus()).isEqualTo(CheckStatus.OK);
+
+        Map<String, CheckItem> fresh = byName(preflight.run(register(lab.cairn("ct-sqlite"))));
+        assertThat(fresh.get("File bytes").getMessage()).isEqualTo("every one of 0 directus_files row(s) has its bytes");
+        assertThat(fresh.get("Storage local").getMessage()).contains("0 file(s)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cs-pgsql", "cs-mariadb", "cs-sqlite"})
+    void aCairnCmsInstallIsReadFromItsEnvAndItsDbReached(String name) {
+        Lab.CairnInstance cairn = lab.cairn(name);
+        Instance instance = register(cairn);
         InstanceCheck check = checks.check(instance.getId());
         Map<String, CheckItem> items = new LinkedHashMap<>();
         check.getItems().forEach(i -> items.put(i.getName(), i));
