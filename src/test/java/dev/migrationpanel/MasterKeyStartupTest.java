@@ -6,8 +6,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,12 +23,9 @@ import dev.migrationpanel.artifact.Artifact;
 import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactSpec;
 import dev.migrationpanel.artifact.ArtifactStore;
-import dev.migrationpanel.instance.DbAccess;
-import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.TestInstances;
 import dev.migrationpanel.instance.InstanceRepository;
-import dev.migrationpanel.instance.SshAuthMethod;
-import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.security.MasterKeyException;
 
 /**
@@ -75,23 +70,7 @@ class MasterKeyStartupTest {
     }
 
     static Instance instance(String name) {
-        Instance i = new Instance();
-        i.setName(name);
-        i.setProduct("dreamfactory");
-        i.setEnvironment("production");
-        i.setSshHost("10.0.0.5");
-        i.setSshPort(22);
-        i.setSshUser("deploy");
-        i.setSshAuth(SshAuthMethod.PASSWORD);
-        i.setSshPassword("ssh-secret-" + name);
-        i.setDeploymentType(DeploymentType.HOST);
-        i.setInstallPath("/opt/dreamfactory");
-        i.setWebServer(WebServer.NGINX);
-        i.setDbAccess(DbAccess.TUNNEL);
-        i.setDbPassword("db-secret-" + name);
-        i.setCreatedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-        i.setUpdatedAt(i.getCreatedAt());
-        return i;
+        return TestInstances.entity(name);
     }
 
     @Test

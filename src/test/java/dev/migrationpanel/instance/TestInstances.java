@@ -51,6 +51,27 @@ public final class TestInstances {
         return form;
     }
 
+    /** An instance as stored, with a secret of each kind named after it, for repository and key tests. */
+    public static Instance entity(String name) {
+        Instance i = new Instance();
+        i.setName(name);
+        i.setProduct("dreamfactory");
+        i.setEnvironment("production");
+        i.setSshHost("10.0.0.5");
+        i.setSshPort(22);
+        i.setSshUser("deploy");
+        i.setSshAuth(SshAuthMethod.PASSWORD);
+        i.setSshPassword("ssh-secret-" + name);
+        i.setDeploymentType(DeploymentType.HOST);
+        i.setInstallPath("/opt/dreamfactory");
+        i.setWebServer(WebServer.NGINX);
+        i.setDbAccess(DbAccess.TUNNEL);
+        i.setDbPassword("db-secret-" + name);
+        i.setCreatedAt(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        i.setUpdatedAt(i.getCreatedAt());
+        return i;
+    }
+
     /** Pins the lab sshd's ed25519 host key, as an admin would have after comparing fingerprints. */
     public static void pinLabHostKey(JdbcTemplate jdbc, long instanceId, Lab lab) {
         pinHostKey(jdbc, instanceId, HostKey.fromOpenSshLine(lab.property("sshd.hostkey.ed25519.public")));

@@ -17,14 +17,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
-import dev.migrationpanel.instance.DbAccess;
-import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.TestInstances;
 import dev.migrationpanel.instance.InstanceCheck;
 import dev.migrationpanel.instance.InstanceCheckRepository;
 import dev.migrationpanel.instance.InstanceRepository;
-import dev.migrationpanel.instance.SshAuthMethod;
-import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.job.Job;
 import dev.migrationpanel.job.JobRepository;
 import dev.migrationpanel.job.ReviewedPlans;
@@ -55,23 +52,7 @@ abstract class PanelRepositoriesContract {
     JobRepository jobs;
 
     static Instance instance(String name) {
-        Instance i = new Instance();
-        i.setName(name);
-        i.setProduct("dreamfactory");
-        i.setEnvironment("production");
-        i.setSshHost("10.0.0.5");
-        i.setSshPort(22);
-        i.setSshUser("deploy");
-        i.setSshAuth(SshAuthMethod.PASSWORD);
-        i.setSshPassword("ssh-secret-" + name);
-        i.setDeploymentType(DeploymentType.HOST);
-        i.setInstallPath("/opt/dreamfactory");
-        i.setWebServer(WebServer.NGINX);
-        i.setDbAccess(DbAccess.TUNNEL);
-        i.setDbPassword("db-secret-" + name);
-        i.setCreatedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-        i.setUpdatedAt(i.getCreatedAt());
-        return i;
+        return TestInstances.entity(name);
     }
 
     @Test
