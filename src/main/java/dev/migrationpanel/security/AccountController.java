@@ -27,10 +27,12 @@ class AccountController {
 
     private final UserService users;
     private final ApiTokenService tokens;
+    private final SignInThrottle throttle;
 
-    AccountController(UserService users, ApiTokenService tokens) {
+    AccountController(UserService users, ApiTokenService tokens, SignInThrottle throttle) {
         this.users = users;
         this.tokens = tokens;
+        this.throttle = throttle;
     }
 
     record TokenRow(Long id, String name, String prefix, String created, String lastUsed, String revoked) {
@@ -49,12 +51,24 @@ class AccountController {
     String changePassword(Authentication auth, @RequestParam(defaultValue = "") String currentPassword,
             @RequestParam(defaultValue = "") String password, @RequestParam(defaultValue = "") String confirmation,
             Model model, RedirectAttributes redirect, HttpServletRequest request, HttpServletResponse response) {
+        // the current password is a password to guess like the sign-in's: the same delays and locks count it
+        String address = SignInThrottle.address(request.getRemoteAddr());
+        java.time.Instant until = throttle.waitUntil(auth.getName(), address);
+        if (until != null) {
+            response.setStatus(429);
+            return page(auth, model, Map.of("currentPassword", "Too many wrong passwords: try again after "
+                    + java.time.format.DateTimeFormatter.ISO_INSTANT.format(until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))),
+                    null, "");
+        }
         try {
             int generation = users.changeOwnPassword(auth.getName(), currentPassword, password, confirmation);
             UserSessions.stamp(request, generation); // this session stays; the others end
             redirect.addFlashAttribute("flashOk", "Your password was changed; your other sessions were signed out");
             return "redirect:/account";
         } catch (SecurityRuleException refused) {
+            if ("currentPassword".equals(refused.field())) {
+                throttle.failed(auth.getName(), address);
+            }
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             return page(auth, model, Map.of(refused.field() == null ? "form" : refused.field(), refused.getMessage()),
                     null, "");

@@ -89,6 +89,29 @@ class AccountPageTest extends SecurityTestSupport {
         assertThat(actionsFor(name)).contains("user.password_changed");
     }
 
+    /** An address of its own: other tests' failures from 127.0.0.1 do not count here. */
+    private static final org.springframework.test.web.servlet.request.RequestPostProcessor FROM_ELSEWHERE = request -> {
+        request.setRemoteAddr("192.0.2.77");
+        return request;
+    };
+
+    /** The current password on the account page is throttled as the sign-in is: guesses get no answer after a few. */
+    @Test
+    void guessingTheCurrentPasswordIsThrottledLikeTheSignIn() throws Exception {
+        String name = createUser("guessed", Role.OPERATOR);
+        String next = "my-next-password-42";
+        for (int i = 0; i < 5; i++) {
+            mvc.perform(post("/account/password").with(user(name).roles("OPERATOR")).with(csrf()).with(FROM_ELSEWHERE)
+                            .param("currentPassword", "guess-" + i).param("password", next).param("confirmation", next))
+                    .andExpect(status().isBadRequest());
+        }
+        mvc.perform(post("/account/password").with(user(name).roles("OPERATOR")).with(csrf()).with(FROM_ELSEWHERE)
+                        .param("currentPassword", PASSWORD).param("password", next).param("confirmation", next))
+                .andExpect(status().is(429))
+                .andExpect(content().string(Matchers.containsString("Too many wrong passwords: try again after")));
+        assertThat(actionsFor(name)).doesNotContain("user.password_changed");
+    }
+
     @Test
     void theAuditPageListsNewestFirstAndFilters() throws Exception {
         String name = createUser("auditpage", Role.VIEWER);
