@@ -100,6 +100,23 @@ public class CairnCmsProfile implements ProductProfile {
         };
     }
 
+    /** How the panel runs the CLI in the install (the guide's {@code cairncms bootstrap}, {@code schema snapshot}…). */
+    public static final String CLI = "cli";
+    /** The service's start and stop, for a clone's pause of writes and the target's restart. */
+    public static final String START = "startCommand";
+    public static final String STOP = "stopCommand";
+
+    @Override
+    public List<dev.migrationpanel.instance.ProductSetting> settings() {
+        return List.of(
+                new dev.migrationpanel.instance.ProductSetting(CLI, "CLI", "how the cairncms command is run in the "
+                        + "install directory", "npx cairncms"),
+                new dev.migrationpanel.instance.ProductSetting(START, "Start command", "starts the CairnCMS service, "
+                        + "e.g. sudo -n systemctl start cairncms", ""),
+                new dev.migrationpanel.instance.ProductSetting(STOP, "Stop command", "stops it, e.g. sudo -n systemctl "
+                        + "stop cairncms", ""));
+    }
+
     @Override
     public List<RemoteProbe> probes(String installPath) {
         return List.of(new RemoteProbe("package.json", "cat " + quote(installPath + "/package.json"), r -> r.ok()

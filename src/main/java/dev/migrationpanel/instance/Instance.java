@@ -173,6 +173,23 @@ public class Instance {
     public String getAppUrl() { return appUrl; }
     public void setAppUrl(String appUrl) { this.appUrl = appUrl; }
     public String getProductSettings() { return productSettings; }
+
+    /** The product's settings as stored (name to value), empty when none is set. */
+    public java.util.Map<String, String> productSettingValues() {
+        if (productSettings == null || productSettings.isBlank()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+        tools.jackson.databind.json.JsonMapper.builder().build().readValue(productSettings, java.util.Map.class)
+                .forEach((k, v) -> values.put(String.valueOf(k), String.valueOf(v)));
+        return values;
+    }
+
+    /** A product setting's value, or {@code fallback} when it is not set. */
+    public String productSetting(String name, String fallback) {
+        String value = productSettingValues().get(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
     public void setProductSettings(String productSettings) { this.productSettings = productSettings; }
     public DbAccess getDbAccess() { return dbAccess; }
     public void setDbAccess(DbAccess dbAccess) { this.dbAccess = dbAccess; }

@@ -32,6 +32,10 @@ public class InstanceForm {
     @Schema(example = "dreamfactory")
     private String product;
 
+    @Schema(description = "The product's own settings by name (see the product: e.g. CairnCMS's cli, startCommand, "
+            + "stopCommand); blank means the product's default")
+    private java.util.Map<String, String> productSettings = new java.util.LinkedHashMap<>();
+
     @NotBlank(message = "Environment is required")
     @Size(max = 32, message = "Environment is at most 32 characters")
     @Pattern(regexp = "^$|" + NAME_TOKEN, message = "Environment: one word of letters, digits, dot, dash or underscore (e.g. production)")
@@ -143,6 +147,7 @@ public class InstanceForm {
         InstanceForm f = new InstanceForm();
         f.name = i.getName();
         f.product = i.getProduct();
+        f.productSettings = new java.util.LinkedHashMap<>(i.productSettingValues());
         f.environment = i.getEnvironment();
         f.sshHost = i.getSshHost();
         f.sshPort = i.getSshPort();
@@ -182,6 +187,11 @@ public class InstanceForm {
 
     public String getName() { return name; }
     public void setName(String name) { this.name = name; }
+    public java.util.Map<String, String> getProductSettings() { return productSettings; }
+    public void setProductSettings(java.util.Map<String, String> productSettings) {
+        this.productSettings = productSettings == null ? new java.util.LinkedHashMap<>() : productSettings;
+    }
+
     public String getProduct() { return product; }
     public void setProduct(String product) { this.product = product; }
     public String getEnvironment() { return environment; }

@@ -183,6 +183,14 @@ public class InstanceService {
             i.setDbPassword(f.getDbPassword());
         }
         i.setDbSqlitePath(emptyToNull(f.getDbSqlitePath()));
+        java.util.Map<String, String> settings = new java.util.TreeMap<>();
+        f.getProductSettings().forEach((name, value) -> {
+            if (value != null && !value.isBlank()) {
+                settings.put(name, value.trim());
+            }
+        });
+        i.setProductSettings(settings.isEmpty() ? null
+                : tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(settings));
     }
 
     private static String stripTrailingSlash(String path) {

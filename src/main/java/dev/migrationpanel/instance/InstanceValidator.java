@@ -48,6 +48,7 @@ class InstanceValidator {
                     .filter(other -> existing == null || !other.getId().equals(existing.getId()))
                     .ifPresent(other -> errors.putIfAbsent("name", "Another instance is already called '" + other.getName() + "'"));
         }
+        checkProductSettings(form, errors);
         pathProblem(form.getInstallPath()).ifPresent(p -> errors.putIfAbsent("installPath", "Install path: " + p));
         if (!blank(form.getDbSqlitePath())) {
             pathProblem(form.getDbSqlitePath()).ifPresent(p -> errors.putIfAbsent("dbSqlitePath", "SQLite path: " + p));
@@ -83,6 +84,23 @@ class InstanceValidator {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
+    }
+
+    /** Only the chosen product's settings, each as that setting allows. */
+    private void checkProductSettings(InstanceForm form, Map<String, String> errors) {
+        java.util.List<ProductSetting> settings = products.find(form.getProduct()).map(ProductProfile::settings)
+                .orElse(java.util.List.of());
+        form.getProductSettings().forEach((name, value) -> {
+            java.util.Optional<ProductSetting> setting = settings.stream().filter(s -> s.name().equals(name)).findFirst();
+            if (setting.isEmpty()) {
+                if (value != null && !value.isBlank()) {
+                    errors.putIfAbsent("productSettings", "'" + (name.length() > 40 ? name.substring(0, 40) + "…" : name)
+                            + "' is not a setting of " + form.getProduct());
+                }
+                return;
+            }
+            setting.get().problem(value).ifPresent(p -> errors.putIfAbsent("productSettings[" + name + "]", p));
+        });
     }
 
     private void checkSshSecrets(InstanceForm form, Instance existing, Map<String, String> errors) {

@@ -11,7 +11,8 @@ public record InstanceView(long id, String name, String product, String environm
         boolean sshPassphraseSet, DeploymentType deploymentType, String containerName, String k8sNamespace,
         String k8sPod, String installPath, WebServer webServer, String webRestartCommand, String webUser,
         String webGroup, String appUrl, DbAccess dbAccess, String dbConnection, String dbHost, Integer dbPort,
-        String dbDatabase, String dbUsername, boolean dbPasswordSet, String dbSqlitePath, HostKeyView hostKey,
+        String dbDatabase, String dbUsername, boolean dbPasswordSet, String dbSqlitePath,
+        java.util.Map<String, String> productSettings, HostKeyView hostKey,
         HostKeyView hostKeyAwaitingAcceptance, CheckView lastCheck, Instant createdAt, Instant updatedAt) {
 
     public record HostKeyView(String type, String fingerprint, String acceptedBy, Instant at) {
@@ -41,7 +42,7 @@ public record InstanceView(long id, String name, String product, String environm
                 i.getContainerName(), i.getK8sNamespace(), i.getK8sPod(), i.getInstallPath(), i.getWebServer(),
                 i.getWebRestartCommand(), i.getWebUser(), i.getWebGroup(), i.getAppUrl(), i.getDbAccess(),
                 i.getDbConnection(), i.getDbHost(), i.getDbPort(), i.getDbDatabase(), i.getDbUsername(),
-                i.getDbPassword() != null, i.getDbSqlitePath(), pinned, seen, last == null ? null : CheckView.of(last),
+                i.getDbPassword() != null, i.getDbSqlitePath(), i.productSettingValues(), pinned, seen, last == null ? null : CheckView.of(last),
                 i.getCreatedAt(), i.getUpdatedAt());
     }
 }

@@ -37,4 +37,9 @@ public interface ProductProfile {
 
     /** Product-specific pre-flight probes (runtime versions, app version), run in the install's context. */
     List<RemoteProbe> probes(String installPath);
+
+    /** Settings this product adds to its instances, in the order the instance form shows them. */
+    default List<ProductSetting> settings() {
+        return List.of();
+    }
 }

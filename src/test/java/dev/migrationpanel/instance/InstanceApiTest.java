@@ -54,6 +54,8 @@ class InstanceApiTest {
     ApiTokenService tokens;
     @Autowired
     AuditEventRepository audit;
+    @Autowired
+    InstanceService instances;
 
     final JsonMapper json = JsonMapper.builder().build();
     @TempDir
@@ -100,6 +102,37 @@ class InstanceApiTest {
         body.put("webServer", "NONE");
         body.put("dbPassword", "api-db-override-pw");
         return body;
+    }
+
+    /**
+     * A product's own settings (CairnCMS's CLI and service commands): stored with the instance and shown back; a
+     * setting of another product, a second line or a secret reference refused, each with its message.
+     */
+    @Test
+    void aProductsOwnSettingsAreStoredAndCheckedByThatProduct() throws Exception {
+        Map<String, Object> cairn = validBody(tmp);
+        cairn.put("product", "cairncms");
+        cairn.put("productSettings", Map.of("cli", "/usr/bin/node /opt/cms/cli.js", "stopCommand", "sudo -n systemctl stop cms"));
+        String created = mvc.perform(as(admin, post("/api/v1/instances")).content(json.writeValueAsString(cairn)))
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.productSettings.cli").value("/usr/bin/node /opt/cms/cli.js"))
+                .andExpect(jsonPath("$.productSettings.stopCommand").value("sudo -n systemctl stop cms"))
+                .andReturn().getResponse().getContentAsString();
+        long id = json.readTree(created).get("id").asLong();
+        org.assertj.core.api.Assertions.assertThat(instances.get(id).productSetting("startCommand", "(none)")).isEqualTo("(none)");
+
+        Map<String, Object> foreign = validBody(tmp);
+        foreign.put("productSettings", Map.of("cli", "npx cairncms"));
+        mvc.perform(as(admin, post("/api/v1/instances")).content(json.writeValueAsString(foreign)))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors.productSettings").value("'cli' is not a setting of dreamfactory"));
+        Map<String, Object> bad = validBody(tmp);
+        bad.put("product", "cairncms");
+        bad.put("productSettings", Map.of("startCommand", "echo {{secret:ssh.password}}", "cli", "npx cairncms\nrm -rf /"));
+        mvc.perform(as(admin, post("/api/v1/instances")).content(json.writeValueAsString(bad)))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors['productSettings[startCommand]']", startsWith("Start command: '{{…}}' is not allowed")))
+                .andExpect(jsonPath("$.errors['productSettings[cli]']").value("CLI is one line"));
     }
 
     @Test

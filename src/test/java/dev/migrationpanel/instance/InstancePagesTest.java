@@ -82,6 +82,27 @@ class InstancePagesTest {
                 .andExpect(redirectedUrlPattern("/instances/*"));
     }
 
+    /** The form shows each product's own settings (shown for that product only) and refuses a bad one by its field. */
+    @Test
+    void aProductsSettingsAreOnTheFormAndRefusedByTheirField() throws Exception {
+        String empty = mvc.perform(get("/instances/new").with(user("root-admin").roles("ADMIN")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        org.assertj.core.api.Assertions.assertThat(empty).contains("name=\"productSettings[cli]\"")
+                .contains("data-show-for-product=\"cairncms\"").contains("placeholder=\"npx cairncms\"");
+        String refused = mvc.perform(form(post("/instances"), "product", "cairncms", "installPath", "/srv/cms",
+                        "productSettings[startCommand]", "echo {{secret:ssh.password}}")
+                        .with(user("root-admin").roles("ADMIN")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        org.assertj.core.api.Assertions.assertThat(refused)
+                .contains("Start command: &#39;{{…}}&#39; is not allowed here")
+                .contains("value=\"echo {{secret:ssh.password}}\"").doesNotContain("typed-secret-pw-1");
+        mvc.perform(form(post("/instances"), "product", "cairncms", "installPath", "/srv/cms",
+                        "productSettings[cli]", "/usr/bin/node /srv/cms/cli.js").with(user("root-admin").roles("ADMIN")))
+                .andExpect(status().is3xxRedirection());
+        org.assertj.core.api.Assertions.assertThat(instances.findAll()).anyMatch(i -> "cairncms".equals(i.getProduct())
+                && "/usr/bin/node /srv/cms/cli.js".equals(i.productSetting("cli", null)));
+    }
+
     @Test
     void viewersAndOperatorsCannotRegisterOrEdit() throws Exception {
         mvc.perform(form(post("/instances")).with(user("v").roles("VIEWER"))).andExpect(status().isForbidden());
