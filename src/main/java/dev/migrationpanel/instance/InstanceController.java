@@ -49,11 +49,8 @@ class InstanceController {
     @GetMapping("/new")
     @PreAuthorize("hasRole('ADMIN')")
     String createForm(Model model) {
+        // the registry names no product: the admin chooses one (each shows its usual install path as a hint)
         InstanceForm form = new InstanceForm();
-        // the registry names no product: the first one the panel knows is preselected, with its usual path
-        ProductProfile first = products.all().get(0);
-        form.setProduct(first.id());
-        form.setInstallPath(first.defaultInstallPath());
         model.addAttribute("form", form);
         return "instance/form";
     }

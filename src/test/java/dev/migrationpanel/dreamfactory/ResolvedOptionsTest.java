@@ -99,6 +99,19 @@ class ResolvedOptionsTest {
         return instances.get(instance.getId());
     }
 
+    private Instance registerCairn(String name) throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(tmp.resolve(name));
+        java.nio.file.Files.writeString(dir.resolve(".env"), "KEY=" + name + "-key\nSECRET=" + name + "-secret\n"
+                + "DB_CLIENT=sqlite3\nDB_FILENAME=./data.db\nSTORAGE_LOCATIONS=local\nSTORAGE_LOCAL_DRIVER=local\n"
+                + "STORAGE_LOCAL_ROOT=./uploads\n");
+        java.nio.file.Files.writeString(dir.resolve("package.json"), "{\"name\":\"site\",\"private\":true}\n");
+        InstanceForm form = TestInstances.passwordForm(name, server, dir);
+        form.setProduct("cairncms");
+        Instance instance = instances.create(form);
+        TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
+        return instances.get(instance.getId());
+    }
+
     /** A finished job of {@code flow} with these options, as the follow-up flows find one. */
     private Job pastJob(String flow, Instance on, Map<String, String> options) throws InterruptedException {
         Job job = jobs.start(new Plan(flow, "earlier " + flow, on.getId(), on.getName(), List.of(
@@ -141,6 +154,10 @@ class ResolvedOptionsTest {
         cases.put(DreamFactoryMigrationFlow.ID, new Case(source, Map.of("target", String.valueOf(target.getId()),
                 "wipeTarget", "true", "maintenance", "true", "strict", "true")));
         cases.put(DreamFactoryRestoreTargetFlow.ID, new Case(target, Map.of("job", String.valueOf(migration.getId()))));
+        // CairnCMS: two installs as its .env describes them (SQLite), the promotion from one to the other
+        Instance cairnSource = registerCairn("cairn-src");
+        Instance cairnTarget = registerCairn("cairn-dst");
+        cases.put("cairncms.structure-promotion", new Case(cairnSource, Map.of("target", String.valueOf(cairnTarget.getId()))));
         assertThat(cases.keySet()).as("every registered flow has a case here: add one for a new flow")
                 .containsExactlyInAnyOrderElementsOf(registered.stream().map(Flow::id).toList());
         return cases;

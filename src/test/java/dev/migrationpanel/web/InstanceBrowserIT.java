@@ -77,6 +77,7 @@ class InstanceBrowserIT {
 
         browser.findElement(By.id("new-instance")).click();
         type("name", "df-mariadb-lab");
+        new Select(browser.findElement(By.id("product"))).selectByValue("dreamfactory");
         type("environment", "staging");
         type("sshHost", lab.sshHost());
         type("sshPort", "99999");
