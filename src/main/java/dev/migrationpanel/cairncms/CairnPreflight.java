@@ -74,7 +74,7 @@ public class CairnPreflight {
                     + ": its files are copied with the provider's own tooling, not by the panel");
         }
         if (location.root() == null) {
-            return CheckItem.blocking(title, "local driver without STORAGE_" + location.name().toUpperCase() + "_ROOT");
+            return CheckItem.blocking(title, "local driver without STORAGE_" + location.name().toUpperCase(java.util.Locale.ROOT) + "_ROOT");
         }
         Map<String, Long> files = new HashMap<>();
         long[] bytes = {0};

@@ -45,8 +45,8 @@ public final class TableFingerprints {
     public static Map<String, Fingerprint> of(Connection connection, Map<String, List<String>> scope) throws SQLException {
         Map<String, Fingerprint> result = new TreeMap<>();
         for (Map.Entry<String, List<String>> table : columns(connection).entrySet()) {
-            List<String> columns = scope.getOrDefault(table.getKey().toLowerCase(), table.getValue());
-            result.put(table.getKey().toLowerCase(), of(connection, table.getKey(), columns));
+            List<String> columns = scope.getOrDefault(table.getKey().toLowerCase(java.util.Locale.ROOT), table.getValue());
+            result.put(table.getKey().toLowerCase(java.util.Locale.ROOT), of(connection, table.getKey(), columns));
         }
         return result;
     }

@@ -69,8 +69,8 @@ public class SystemDbReader {
         }
         Map<String, Fingerprint> result = new TreeMap<>();
         for (Map.Entry<String, List<String>> table : sqliteColumns(instance, ssh).entrySet()) {
-            List<String> columns = scope.getOrDefault(table.getKey().toLowerCase(), table.getValue());
-            result.put(table.getKey().toLowerCase(), sqliteFingerprint(instance, ssh, db, table.getKey(), columns));
+            List<String> columns = scope.getOrDefault(table.getKey().toLowerCase(java.util.Locale.ROOT), table.getValue());
+            result.put(table.getKey().toLowerCase(java.util.Locale.ROOT), sqliteFingerprint(instance, ssh, db, table.getKey(), columns));
         }
         return result;
     }
