@@ -188,10 +188,12 @@ class JobRunner {
                 return;
             }
             if (result.waiting()) {
-                states.stepEnded(jobId, step.position(), StepStatus.WAITING, result.message());
                 resources.note(step.position(), "Waiting for an admin to continue: " + result.message());
                 resources.flush();
-                states.waiting(jobId, step.position(), result.message());
+                if (!states.waiting(jobId, step.position(), result.message())) { // cancelled while reaching the gate
+                    stop(jobId, step, resources, StepStatus.CANCELLED, JobStatus.CANCELLED,
+                            "Cancelled at the confirmation gate", total);
+                }
                 return;
             }
             states.stepEnded(jobId, step.position(), StepStatus.SUCCEEDED, resources.mask(result.message()));

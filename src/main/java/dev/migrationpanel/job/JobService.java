@@ -109,9 +109,10 @@ public class JobService {
             throw InvalidInputException.of("status", "Job #" + id + " is " + job.getStatus().name().toLowerCase()
                     + ": there is nothing to cancel");
         }
-        if (job.getStatus() == JobStatus.RUNNING) {
-            jdbc.update("update job set cancel_requested = true where id = ?", id);
-        } else {
+        // the request is recorded whatever the state: a job that moves from QUEUED to RUNNING, or from RUNNING to its
+        // gate, while this runs still sees it (the runner checks it before each step and before it parks at a gate)
+        jdbc.update("update job set cancel_requested = true where id = ? and status in ('QUEUED', 'RUNNING', 'WAITING')", id);
+        if (job.getStatus() != JobStatus.RUNNING) {
             Integer at = job.getStatus() == JobStatus.WAITING ? job.getResumeFrom() : null;
             if (at != null) {
                 states.stepEnded(id, at, StepStatus.CANCELLED, "Cancelled at the confirmation gate");

@@ -62,14 +62,23 @@ class JobStates {
     }
 
     /** RUNNING → WAITING at a gate; the locks stay held. */
-    void waiting(long jobId, int position, String prompt) {
-        tx.executeWithoutResult(s -> {
-            jdbc.update("update job_step set status = 'WAITING', message = ? where job_id = ? and position = ?",
-                    clip(prompt), jobId, position);
-            jdbc.update("update job set status = 'WAITING', resume_from = ?, message = ? where id = ? and status = 'RUNNING'",
-                    position, clip("Waiting for confirmation: " + prompt), jobId);
+    /**
+     * Parks the running job at its gate, unless a cancel came in meanwhile (then the caller ends it as cancelled: a
+     * job parked with a cancel request would wait forever). Returns whether it is now waiting.
+     */
+    boolean waiting(long jobId, int position, String prompt) {
+        Boolean parked = tx.execute(s -> {
+            int n = jdbc.update("update job set status = 'WAITING', resume_from = ?, message = ? where id = ? "
+                    + "and status = 'RUNNING' and cancel_requested = false", position,
+                    clip("Waiting for confirmation: " + prompt), jobId);
+            if (n == 1) {
+                jdbc.update("update job_step set status = 'WAITING', message = ? where job_id = ? and position = ?",
+                        clip(prompt), jobId, position);
+            }
+            return n == 1;
         });
         hub.wake(jobId);
+        return Boolean.TRUE.equals(parked);
     }
 
     /**
