@@ -22,11 +22,7 @@ import dev.migrationpanel.instance.CheckStatus;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceCheck;
 import dev.migrationpanel.instance.InstanceCheckService;
-import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
-import dev.migrationpanel.instance.SshAuthMethod;
-import dev.migrationpanel.instance.TestInstances;
-import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.lab.Lab;
 
 /**
@@ -62,21 +58,7 @@ class CairnCmsCheckLabIT {
     CairnPreflight preflight;
 
     private Instance register(Lab.CairnInstance cairn) {
-        InstanceForm form = new InstanceForm();
-        form.setProduct(CairnCmsProfile.ID);
-        form.setName(cairn.name() + "-" + System.nanoTime());
-        form.setSshHost(lab.sshHost());
-        form.setSshPort(lab.sshPort());
-        form.setSshUser(cairn.owner());
-        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
-        form.setSshPrivateKey(lab.privateKeyText(cairn.owner(), "ed25519"));
-        form.setSshPassphrase(lab.passphrase(cairn.owner(), "ed25519"));
-        form.setInstallPath(cairn.path().toString());
-        form.setWebServer(WebServer.NONE);
-        form.setAppUrl(cairn.appUrl());
-        Instance instance = instances.create(form);
-        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
-        return instances.get(instance.getId());
+        return CairnLabInstances.register(instances, jdbc, lab, cairn, false);
     }
 
     private static Map<String, CheckItem> byName(java.util.List<CheckItem> items) {

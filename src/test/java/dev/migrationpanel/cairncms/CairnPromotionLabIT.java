@@ -22,11 +22,7 @@ import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 import dev.migrationpanel.instance.Instance;
-import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
-import dev.migrationpanel.instance.SshAuthMethod;
-import dev.migrationpanel.instance.TestInstances;
-import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.job.FlowService;
 import dev.migrationpanel.job.Job;
 import dev.migrationpanel.job.JobService;
@@ -69,23 +65,7 @@ class CairnPromotionLabIT {
     }
 
     private Instance register(Lab.CairnInstance cairn) {
-        InstanceForm form = new InstanceForm();
-        form.setProduct(CairnCmsProfile.ID);
-        form.setName(cairn.name() + "-" + System.nanoTime());
-        form.setSshHost(lab.sshHost());
-        form.setSshPort(lab.sshPort());
-        form.setSshUser(cairn.owner());
-        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
-        form.setSshPrivateKey(lab.privateKeyText(cairn.owner(), "ed25519"));
-        form.setSshPassphrase(lab.passphrase(cairn.owner(), "ed25519"));
-        form.setInstallPath(cairn.path().toString());
-        form.setWebServer(WebServer.NONE);
-        form.setAppUrl(cairn.appUrl());
-        form.setProductSettings(Map.of(CairnCmsProfile.CLI, cairn.cliWrapper().toString(),
-                CairnCmsProfile.START, cairn.startCommand(), CairnCmsProfile.STOP, cairn.stopCommand()));
-        Instance instance = instances.create(form);
-        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
-        return instances.get(instance.getId());
+        return CairnLabInstances.register(instances, jdbc, lab, cairn, true);
     }
 
     private Job awaitStatus(long jobId, JobStatus wanted, int seconds) throws InterruptedException {
