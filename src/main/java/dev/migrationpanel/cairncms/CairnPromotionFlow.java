@@ -67,6 +67,16 @@ class CairnPromotionFlow implements CairnPairFlow {
     }
 
     @Override
+    public Purpose purpose() {
+        return Purpose.MIGRATE;
+    }
+
+    @Override
+    public String changes() {
+        return "the target's schema, roles and permissions, after a backup of its DB; no content moves; the source is only read";
+    }
+
+    @Override
     public String product() {
         return CairnCmsProfile.ID;
     }
