@@ -27,6 +27,12 @@ class PageExceptionHandler {
         return page(HttpStatus.NOT_FOUND, e.getMessage());
     }
 
+    /** A page's input refused where no form can show it by its field (a filter, a page number in the address). */
+    @ExceptionHandler(InvalidInputException.class)
+    ModelAndView invalid(InvalidInputException e) {
+        return page(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+
     @ExceptionHandler(GoneException.class)
     ModelAndView gone(GoneException e) {
         return page(HttpStatus.GONE, e.getMessage());

@@ -120,6 +120,33 @@ class DashboardTest {
     }
 
     @Test
+    void theBackupsPageListsKeptArtifactsByInstanceAndKind() throws Exception {
+        Instant now = Instant.now();
+        Instance a = fixture.instance("backups-a-" + env, "dreamfactory", env);
+        Instance b = fixture.instance("backups-b-" + env, "dreamfactory", env);
+        fixture.backup(a, now.minus(Duration.ofHours(2)), 3L * 1024 * 1024, false);
+        fixture.backup(a, now.minus(Duration.ofHours(1)), 4L * 1024 * 1024, true);
+        fixture.backup(b, now.minus(Duration.ofHours(3)), 5L * 1024 * 1024, false);
+        jdbc.update("insert into artifact (id, instance_id, name, kind, content_type, size_bytes, stored_bytes, sha256, "
+                + "compressed, encrypted, storage_path, created_at) values (?, ?, 'sign-in.json', 'CREDENTIALS', "
+                + "'application/json', 10, 10, ?, false, true, 'x', ?)", java.util.UUID.randomUUID().toString(), a.getId(),
+                "1".repeat(64), java.sql.Timestamp.from(now));
+
+        String one = mvc.perform(get("/backups").param("instanceId", String.valueOf(a.getId())).with(user("v").roles("VIEWER")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(one).contains(a.getName()).contains(String.valueOf(3L * 1024 * 1024) + " bytes")
+                .doesNotContain(String.valueOf(4L * 1024 * 1024) + " bytes").doesNotContain(String.valueOf(5L * 1024 * 1024))
+                .doesNotContain("sign-in.json").contains("encrypted at rest").contains("0".repeat(64));
+        String all = mvc.perform(get("/backups").param("kind", "DB_DUMP").with(user("v").roles("VIEWER")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(all).contains(a.getName()).contains(b.getName()).contains("id=\"nav-backups\"");
+        mvc.perform(get("/backups").param("kind", "CREDENTIALS").with(user("v").roles("VIEWER")))
+                .andExpect(status().isBadRequest());
+        mvc.perform(get("/backups").param("instanceId", "abc").with(user("v").roles("VIEWER")))
+                .andExpect(status().isNotFound());
+    }
+
+    @Test
     void aFilterMatchingNothingSaysSo() throws Exception {
         mvc.perform(get("/").param("environment", "no-such-" + env).with(user("v").roles("VIEWER")))
                 .andExpect(status().isOk())
