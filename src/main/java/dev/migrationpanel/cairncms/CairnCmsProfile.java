@@ -13,6 +13,8 @@ import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.EnvFile;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.LatestChecks;
 import dev.migrationpanel.instance.ProductProfile;
 import dev.migrationpanel.instance.RemoteProbe;
 
@@ -115,6 +117,23 @@ public class CairnCmsProfile implements ProductProfile {
                         + "e.g. sudo -n systemctl start cairncms", ""),
                 new dev.migrationpanel.instance.ProductSetting(STOP, "Stop command", "stops it, e.g. sudo -n systemctl "
                         + "stop cairncms", ""));
+    }
+
+    /** Also the CLI's own version ({@code cairncms --version}, run in the install as the ADMIN set it). */
+    @Override
+    public List<RemoteProbe> probes(Instance instance) {
+        String cli = instance.productSetting(CLI, "npx cairncms");
+        List<RemoteProbe> probes = new java.util.ArrayList<>(probes(instance.getInstallPath()));
+        probes.add(new RemoteProbe(LatestChecks.VERSION_ITEM, "cd " + quote(instance.getInstallPath()) + " && " + cli
+                + " --version", r -> {
+                    String out = r.stdout().strip();
+                    String last = out.isEmpty() ? "" : out.lines().reduce((a, b) -> b).orElse("").strip();
+                    return r.ok() && last.matches("v?\\d+\\.\\d+\\.\\d+\\S*")
+                            ? CheckItem.ok(LatestChecks.VERSION_ITEM, "CairnCMS " + last.replaceFirst("^v", ""))
+                            : CheckItem.warning(LatestChecks.VERSION_ITEM, "The CLI (" + cli + ") did not tell its version"
+                                    + (out.isEmpty() ? "" : ": " + (out.length() > 120 ? out.substring(0, 120) + "…" : out)));
+                }));
+        return probes;
     }
 
     @Override

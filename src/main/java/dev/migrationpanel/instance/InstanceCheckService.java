@@ -137,7 +137,7 @@ public class InstanceCheckService {
             items.add(CheckItem.ok("Install path", path + " exists " + deployment.describe()));
             items.add(disk(session, path));
             Optional<EnvFile> env = env(session, path);
-            for (RemoteProbe probe : product.probes(path)) {
+            for (RemoteProbe probe : product.probes(instance)) {
                 items.add(probe.interpret().apply(inside(session, probe.command())));
             }
             database(session, env);

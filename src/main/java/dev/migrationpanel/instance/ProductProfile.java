@@ -38,6 +38,14 @@ public interface ProductProfile {
     /** Product-specific pre-flight probes (runtime versions, app version), run in the install's context. */
     List<RemoteProbe> probes(String installPath);
 
+    /**
+     * The probes of this instance: those of its install path, and what its own settings (an ADMIN-set CLI) let the
+     * product look at. A probe named {@link LatestChecks#VERSION_ITEM} reports the version the dashboard shows.
+     */
+    default List<RemoteProbe> probes(Instance instance) {
+        return probes(instance.getInstallPath());
+    }
+
     /** Settings this product adds to its instances, in the order the instance form shows them. */
     default List<ProductSetting> settings() {
         return List.of();

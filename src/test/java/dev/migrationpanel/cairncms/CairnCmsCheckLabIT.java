@@ -98,12 +98,14 @@ class CairnCmsCheckLabIT {
     @ValueSource(strings = {"cs-pgsql", "cs-mariadb", "cs-sqlite"})
     void aCairnCmsInstallIsReadFromItsEnvAndItsDbReached(String name) {
         Lab.CairnInstance cairn = lab.cairn(name);
-        Instance instance = register(cairn);
+        Instance instance = CairnLabInstances.register(instances, jdbc, lab, cairn, true); // its CLI wrapper: the version
         InstanceCheck check = checks.check(instance.getId());
         Map<String, CheckItem> items = new LinkedHashMap<>();
         check.getItems().forEach(i -> items.put(i.getName(), i));
 
         assertThat(items.get("package.json").getStatus()).isEqualTo(CheckStatus.OK);
+        assertThat(items.get("App version").getMessage()).as("the CLI's own version, shown on the dashboard")
+                .isEqualTo("CairnCMS " + cairn.version());
         assertThat(items.get("DB reachable").getStatus()).as(items.get("DB reachable").getMessage())
                 .isEqualTo(CheckStatus.OK);
         String report = check.getItems().stream().map(i -> i.getName() + ": " + i.getMessage()).reduce("", (a, b) -> a + "\n" + b);
