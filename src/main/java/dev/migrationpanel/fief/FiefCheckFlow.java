@@ -43,7 +43,7 @@ class FiefCheckFlow implements Flow {
 
     @Override
     public boolean appliesTo(Instance instance) {
-        return false;
+        return Flow.super.appliesTo(instance) && instance.getDeploymentType() == dev.migrationpanel.instance.DeploymentType.HOST;
     }
 
     public Plan plan(Instance instance, Map<String, String> options) {

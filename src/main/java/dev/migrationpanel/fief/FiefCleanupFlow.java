@@ -57,7 +57,7 @@ class FiefCleanupFlow implements Flow {
 
     @Override
     public boolean appliesTo(Instance instance) {
-        return false;
+        return Flow.super.appliesTo(instance) && instance.getDeploymentType() == dev.migrationpanel.instance.DeploymentType.HOST;
     }
 
     public Plan plan(Instance instance, Map<String, String> options) {

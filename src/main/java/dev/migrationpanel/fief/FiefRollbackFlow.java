@@ -58,7 +58,7 @@ class FiefRollbackFlow implements Flow {
 
     @Override
     public boolean appliesTo(Instance instance) {
-        return false; // offered on a consolidation's page only, with its job
+        return Flow.super.appliesTo(instance) && instance.getDeploymentType() == dev.migrationpanel.instance.DeploymentType.HOST;
     }
 
     public Plan plan(Instance instance, Map<String, String> options) {

@@ -112,6 +112,16 @@ class ResolvedOptionsTest {
         return instances.get(instance.getId());
     }
 
+    private Instance registerFief(String name) throws Exception {
+        Path dir = dev.migrationpanel.fief.FiefFakeInstall.create(tmp.resolve(name));
+        InstanceForm form = TestInstances.passwordForm(name, server, dir);
+        form.setProduct("fief");
+        form.setProductSettings(Map.of("startCommand", "true", "stopCommand", "true"));
+        Instance instance = instances.create(form);
+        TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
+        return instances.get(instance.getId());
+    }
+
     /** A finished job of {@code flow} with these options, as the follow-up flows find one. */
     private Job pastJob(String flow, Instance on, Map<String, String> options) throws InterruptedException {
         Job job = jobs.start(new Plan(flow, "earlier " + flow, on.getId(), on.getName(), List.of(
@@ -158,6 +168,16 @@ class ResolvedOptionsTest {
         Instance cairnSource = registerCairn("cairn-src");
         Instance cairnTarget = registerCairn("cairn-dst");
         cases.put("cairncms.structure-promotion", new Case(cairnSource, Map.of("target", String.valueOf(cairnTarget.getId()))));
+        // Fief: a 0.27 install on SQLite (its main and workspace files), a consolidation and its follow-ups
+        Instance fief = registerFief("fief");
+        cases.put("fief.consolidate-workspace", new Case(fief, Map.of("adminEmail", dev.migrationpanel.fief.FiefFakeInstall.ADMIN)));
+        Job consolidation = pastJob("fief.consolidate-workspace", fief, Map.of("adminEmail",
+                dev.migrationpanel.fief.FiefFakeInstall.ADMIN, "workspace", dev.migrationpanel.fief.FiefFakeInstall.WORKSPACE));
+        artifact(consolidation, fief, ArtifactKind.DB_DUMP, "fief-main-before-consolidation-sqlite-dump.sql");
+        artifact(consolidation, fief, ArtifactKind.DB_DUMP, "fief-workspace-before-consolidation-sqlite-dump.sql");
+        for (String followUp : List.of("fief.consolidation-rollback", "fief.consolidation-proof", "fief.cleanup-old-tables")) {
+            cases.put(followUp, new Case(fief, Map.of("job", String.valueOf(consolidation.getId()))));
+        }
         assertThat(cases.keySet()).as("every registered flow has a case here: add one for a new flow")
                 .containsExactlyInAnyOrderElementsOf(registered.stream().map(Flow::id).toList());
         return cases;
