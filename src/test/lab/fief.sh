@@ -37,7 +37,8 @@
 #       other-server      the workspaces row says POSTGRESQL on db-workspaces.bretagne.internal (its connection
 #                         settings Fernet-encrypted): its tables are on another server, none here
 #       second-workspace  a second workspace (d4a7e2c1-0b9f-4c6e-8e31-5a2f7b9c0d48) with tables of its own
-#       half-move         a move that fails half way: PostgreSQL, table fief_webhook_logs owned by another role;
+#       half-move         a move that fails half way: PostgreSQL, table fief_webhook_logs owned by another role (the
+#                         instance's role may use it, not move it);
 #                         MariaDB, a trigger on fief_webhook_logs (RENAME TABLE to another database refuses it);
 #                         SQLite, no such switch (its move is two renames of files)
 # Properties: fief.* and fief.NAME.* in lab.properties (see fief_properties).
@@ -225,7 +226,7 @@ fief_build() {
                 { echo "CREATE SCHEMA \"$second\"; SET search_path TO \"$second\";"; fief_sql "$name" workspace --seed 2; } | fief_pg >/dev/null
             fi
             [[ $switch == clash ]] && echo 'CREATE TABLE public.fief_webhooks (id UUID PRIMARY KEY, url VARCHAR(255));' | fief_pg
-            [[ $switch == half-move ]] && pg_super -d "$FIEF_DB" -c "ALTER TABLE \"$ws\".fief_webhook_logs OWNER TO postgres"
+            [[ $switch == half-move ]] && pg_super -d "$FIEF_DB" -c "ALTER TABLE \"$ws\".fief_webhook_logs OWNER TO postgres; GRANT ALL ON TABLE \"$ws\".fief_webhook_logs TO $FIEF_DB_USER"
             ;;
         mariadb)
             create_mariadb_database "$FIEF_DB" "$FIEF_DB_USER" "$(fief_var "$name" DB_PASSWORD)"

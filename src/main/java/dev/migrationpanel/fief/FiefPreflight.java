@@ -152,7 +152,15 @@ class FiefPreflight {
             } else {
                 List<String> all = db.tables(instance, ssh, place);
                 List<String> moving = all.stream().filter(t -> t.startsWith(prefix)).toList();
-                tables.putAll(db.counts(instance, ssh, place, moving));
+                try {
+                    tables.putAll(db.counts(instance, ssh, place, moving));
+                } catch (RuntimeException e) {
+                    items.add(CheckItem.blocking("Workspace tables", "the tables of " + place.describe() + " cannot all be read "
+                            + "as " + main.username() + ": " + e.getMessage()));
+                    commands(instance, items);
+                    return new Survey(home.stdout().trim(), main, prefix, workspaces, chosen, place, tables, types, sequences,
+                            apiKeys, items);
+                }
                 if (moving.isEmpty()) {
                     items.add(CheckItem.blocking("Workspace tables", place.describe() + " holds no " + prefix + "* table"));
                 } else {
