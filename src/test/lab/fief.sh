@@ -37,10 +37,15 @@
 #       other-server      the workspaces row says POSTGRESQL on db-workspaces.bretagne.internal (its connection
 #                         settings Fernet-encrypted): its tables are on another server, none here
 #       second-workspace  a second workspace (d4a7e2c1-0b9f-4c6e-8e31-5a2f7b9c0d48) with tables of its own
-#       half-move         a move that fails half way: PostgreSQL, table fief_webhook_logs owned by another role (the
-#                         instance's role may use it, not move it);
+#       half-move         a move that fails half way: PostgreSQL, an index of another table in public already named
+#                         ix_fief_webhook_logs_created_at (fief_webhook_logs' index cannot follow it there);
 #                         MariaDB, a trigger on fief_webhook_logs (RENAME TABLE to another database refuses it);
 #                         SQLite, no such switch (its move is two renames of files)
+# Fief Cloud: fief-cloud, a fresh Fief 0.28 install's directory (owned by dflab, .env with DATABASE_TYPE POSTGRESQL,
+# an empty PostgreSQL database fief_cloud of role fief_cloud, no ENCRYPTION_KEY yet; port 18284), and
+# $LAB_ROOT/fief-cloud-export.sql shaped as the Fief Cloud exporter's dump: first line "-- ENCRYPTION_KEY=<key>",
+# then plain PostgreSQL SQL creating and filling the workspace's fief_* tables in public (its values encrypted with
+# that key). Not rebuilt by fief-reset except as fief-reset fief-cloud.
 # Properties: fief.* and fief.NAME.* in lab.properties (see fief_properties).
 
 FIEF_INSTANCES=(fief-pgsql fief-mariadb fief-sqlite)
@@ -52,18 +57,24 @@ FIEF_PY=/usr/bin/python3
 FIEF_HOME=$LAB_ROOT/fief-standin
 FIEF_SWITCHES=(none wrong-key clash other-server second-workspace half-move)
 
-fief_known() { local i; for i in "${FIEF_INSTANCES[@]}"; do [[ $1 == "$i" ]] && return 0; done; return 1; }
+FIEF_CLOUD=fief-cloud
+FIEF_CLOUD_DB=fief_cloud
+FIEF_CLOUD_EXPORT=$LAB_ROOT/fief-cloud-export.sql
+fief_known() { local i; for i in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD"; do [[ $1 == "$i" ]] && return 0; done; return 1; }
 fief_dir() { echo "$LAB_ROOT/$1"; }
-fief_kind() { echo "${1##*-}"; }
-fief_port() { case $1 in fief-pgsql) echo 18281 ;; fief-mariadb) echo 18282 ;; fief-sqlite) echo 18283 ;; esac; }
+fief_kind() { if [[ $1 == "$FIEF_CLOUD" ]]; then echo pgsql; else echo "${1##*-}"; fi; }
+fief_port() { case $1 in fief-pgsql) echo 18281 ;; fief-mariadb) echo 18282 ;; fief-sqlite) echo 18283 ;; fief-cloud) echo 18284 ;; esac; }
 fief_workspace() {
     case $1 in
         fief-pgsql) echo 08e952f1-8a79-4672-99f8-ea6919cd4692 ;;
         fief-mariadb) echo 3f2c7a9e-51b4-4d0c-9a6e-2b8f4c1d7e05 ;;
         fief-sqlite) echo 9b1e4d2a-7c3f-4e8b-a5d6-0f2e8c4b6a13 ;;
+        fief-cloud) echo 5e0c1b8d-2f4a-4c3e-9d7b-6a1f0e2c3b49 ;;
     esac
 }
 fief_type() { case $(fief_kind "$1") in pgsql) echo POSTGRESQL ;; mariadb) echo MYSQL ;; sqlite) echo SQLITE ;; esac; }
+fief_db_user() { if [[ $1 == "$FIEF_CLOUD" ]]; then echo "$FIEF_CLOUD_DB"; else echo "$FIEF_DB_USER"; fi; }
+fief_db_name() { if [[ $1 == "$FIEF_CLOUD" ]]; then echo "$FIEF_CLOUD_DB"; else echo "$FIEF_DB"; fi; }
 fief_var() { local v=FIEF_${2}_${1//-/_}; echo "${!v}"; }   # fief_var NAME KEY|SECRET|DB_PASSWORD|WRONG_KEY
 fief_switch_file() { echo "$LAB_DIR/fief/$1.switch"; }
 fief_switch() { cat "$(fief_switch_file "$1")" 2>/dev/null || echo none; }
@@ -77,7 +88,7 @@ fief_python() { # Debian's python3 with python3-cryptography (the Fernet values)
 
 fief_secrets() {
     local f=$LAB_DIR/secrets.env name n
-    for name in "${FIEF_INSTANCES[@]}"; do
+    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD"; do
         n=${name//-/_}
         grep -q "^FIEF_KEY_$n=" "$f" || echo "FIEF_KEY_$n=$("$FIEF_PY" "$ASSETS/fief/fieflab.py" newkey)" >>"$f"
         grep -q "^FIEF_WRONG_KEY_$n=" "$f" || echo "FIEF_WRONG_KEY_$n=$("$FIEF_PY" "$ASSETS/fief/fieflab.py" newkey)" >>"$f"
@@ -120,7 +131,7 @@ fief_write_env() {
         echo "SECRET=$(fief_var "$name" SECRET)"
         echo "FIEF_CLIENT_ID=lab-$name"
         echo "FIEF_CLIENT_SECRET=$(fief_var "$name" CLIENT_SECRET)"
-        echo "ENCRYPTION_KEY=$key"
+        [[ $name == "$FIEF_CLOUD" ]] || echo "ENCRYPTION_KEY=$key"
         echo "PORT=$(fief_port "$name")"
         echo "ROOT_DOMAIN=127.0.0.1:$(fief_port "$name")"
         echo "FIEF_DOMAIN=127.0.0.1:$(fief_port "$name")"
@@ -132,9 +143,9 @@ fief_write_env() {
             *)
                 echo "DATABASE_HOST=127.0.0.1"
                 echo "DATABASE_PORT=$([[ $(fief_kind "$name") == pgsql ]] && echo "$PG_PORT" || echo "$MARIADB_PORT")"
-                echo "DATABASE_USERNAME=$FIEF_DB_USER"
+                echo "DATABASE_USERNAME=$(fief_db_user "$name")"
                 echo "DATABASE_PASSWORD=$(fief_var "$name" DB_PASSWORD)"
-                echo "DATABASE_NAME=$FIEF_DB" ;;
+                echo "DATABASE_NAME=$(fief_db_name "$name")" ;;
         esac
         echo "CSRF_COOKIE_SECURE=False"
         echo "SESSION_COOKIE_SECURE=False"
@@ -214,6 +225,10 @@ fief_build() {
     main_args=(--ws "$ws")
     [[ $switch == second-workspace ]] && { second=$FIEF_SECOND_WORKSPACE; main_args+=(--ws "$second"); }
     [[ $switch == other-server ]] && main_args+=(--other-server)
+    if [[ $name == "$FIEF_CLOUD" ]]; then
+        fief_build_cloud "$name"
+        return
+    fi
     case $(fief_kind "$name") in
         pgsql)
             create_pg_database "$FIEF_DB" "$FIEF_DB_USER" "$(fief_var "$name" DB_PASSWORD)"
@@ -226,7 +241,7 @@ fief_build() {
                 { echo "CREATE SCHEMA \"$second\"; SET search_path TO \"$second\";"; fief_sql "$name" workspace --seed 2; } | fief_pg >/dev/null
             fi
             [[ $switch == clash ]] && echo 'CREATE TABLE public.fief_webhooks (id UUID PRIMARY KEY, url VARCHAR(255));' | fief_pg
-            [[ $switch == half-move ]] && pg_super -d "$FIEF_DB" -c "ALTER TABLE \"$ws\".fief_webhook_logs OWNER TO postgres; GRANT ALL ON TABLE \"$ws\".fief_webhook_logs TO $FIEF_DB_USER"
+            [[ $switch == half-move ]] && echo 'CREATE TABLE public.lab_reports (id INT); CREATE INDEX ix_fief_webhook_logs_created_at ON public.lab_reports (id);' | fief_pg
             ;;
         mariadb)
             create_mariadb_database "$FIEF_DB" "$FIEF_DB_USER" "$(fief_var "$name" DB_PASSWORD)"
@@ -256,6 +271,27 @@ fief_build() {
     chmod 600 "$dir/.env"
 }
 
+# fief_build_cloud NAME: a fresh 0.28 install's directory on an empty database, and the exporter-shaped dump
+fief_build_cloud() {
+    local name=$1 dir key
+    dir=$(fief_dir "$name")
+    key=$(fief_var "$name" KEY)
+    create_pg_database "$FIEF_CLOUD_DB" "$FIEF_CLOUD_DB" "$(fief_var "$name" DB_PASSWORD)"
+    pg_super -c "REVOKE CONNECT, TEMPORARY ON DATABASE $FIEF_CLOUD_DB FROM PUBLIC"
+    {
+        echo "-- ENCRYPTION_KEY=$key"
+        echo "-- Fief Cloud export of workspace $(fief_workspace "$name"), shaped as the exporter dump (lab)"
+        echo "SET client_encoding = 'UTF8';"
+        fief_sql "$name" workspace --seed 3
+    } >"$FIEF_CLOUD_EXPORT.tmp"
+    chmod 600 "$FIEF_CLOUD_EXPORT.tmp"
+    mv "$FIEF_CLOUD_EXPORT.tmp" "$FIEF_CLOUD_EXPORT"
+    fief_write_env "$name"
+    fief_write_scripts "$name"
+    chown dflab:dflab "$dir/.env" "$dir/bin/start" "$dir/bin/stop" "$dir/bin/fief"
+    chmod 600 "$dir/.env"
+}
+
 fief_up() {
     local name started=$SECONDS
     fief_python
@@ -264,7 +300,7 @@ fief_up() {
     install -d -m 775 -o root -g dflab "$LAB_ROOT"
     install -d -m 755 "$FIEF_HOME"
     install -m 644 "$ASSETS/fief/fief028.py" "$FIEF_HOME/fief028.py"
-    for name in "${FIEF_INSTANCES[@]}"; do
+    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD"; do
         rm -f "$(fief_switch_file "$name")"
         fief_build "$name"
     done
@@ -285,8 +321,8 @@ fief_instance_properties() {
         *)
             echo "$p.db.host=127.0.0.1"
             echo "$p.db.port=$([[ $(fief_kind "$name") == pgsql ]] && echo "$PG_PORT" || echo "$MARIADB_PORT")"
-            echo "$p.db.name=$FIEF_DB"
-            echo "$p.db.user=$FIEF_DB_USER"
+            echo "$p.db.name=$(fief_db_name "$name")"
+            echo "$p.db.user=$(fief_db_user "$name")"
             echo "$p.db.password=$(fief_var "$name" DB_PASSWORD)" ;;
     esac
     echo "$p.workspace=$(fief_workspace "$name")"
@@ -304,7 +340,8 @@ fief_properties() {
     echo "fief.instances=$(IFS=,; echo "${FIEF_INSTANCES[*]}")"
     echo "fief.second.workspace=$FIEF_SECOND_WORKSPACE"
     local name
-    for name in "${FIEF_INSTANCES[@]}"; do fief_instance_properties "$name"; done
+    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD"; do fief_instance_properties "$name"; done
+    echo "fief.cloud.export=$FIEF_CLOUD_EXPORT"
 }
 
 fief_replace_properties() { # the fief.* lines of lab.properties replaced, the others kept

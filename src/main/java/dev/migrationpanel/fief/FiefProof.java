@@ -146,6 +146,9 @@ class FiefProof {
         }
 
         public StepResult run(StepRun run, Map<String, String> args) throws IOException {
+            if ("true".equals(args.get("cloud"))) {
+                return proof.prove(run, null, null, args.get("adminEmail"));
+            }
             long job = args.containsKey("recordJob") ? Long.parseLong(args.get("recordJob")) : run.jobId();
             Integer step = args.containsKey("recordStep") ? Integer.valueOf(args.get("recordStep")) : null;
             return proof.prove(run, job, step, args.get("adminEmail"));
@@ -295,16 +298,32 @@ class FiefProof {
         }
     }
 
-    StepResult prove(StepRun run, long recordJob, Integer recordStep, String adminEmail) throws IOException {
+    StepResult prove(StepRun run, Long recordJob, Integer recordStep, String adminEmail) throws IOException {
         Instance instance = run.instance();
         SshSession ssh = run.ssh();
-        WorkspaceState before = recorded(recordJob, recordStep);
-        String p = before.prefix();
         DbSettings main = connections.dbSettings(instance, ssh);
         Place mainPlace = Place.main(main);
         Report report = new Report();
+        WorkspaceState before;
+        if (recordJob == null) { // an import: what the export brought, counted
+            List<String> imported = db.tables(instance, ssh, mainPlace).stream().filter(t -> t.startsWith("fief_")).toList();
+            Map<String, Long> counts = db.counts(instance, ssh, mainPlace, imported);
+            report.section("Tables imported");
+            long rows = counts.values().stream().mapToLong(Long::longValue).sum();
+            if (!counts.containsKey("fief_users") || counts.get("fief_users") == 0) {
+                report.fail("no fief_users rows: the export's data is not in " + mainPlace.describe());
+            } else {
+                report.ok(counts.size() + " fief_* tables, " + rows + " rows (fief_users " + counts.get("fief_users") + ")");
+            }
+            before = new WorkspaceState(null, "fief_", main.vendor().code(), Map.of());
+        } else {
+            before = recorded(recordJob, recordStep);
+        }
+        String p = before.prefix();
 
-        report.section("Tables: the main database against the workspace as recorded before the move (job #" + recordJob + ")");
+        if (recordJob != null) {
+            report.section("Tables: the main database against the workspace as recorded before the move (job #" + recordJob + ")");
+        }
         List<String> here = db.tables(instance, ssh, mainPlace);
         List<String> present = before.tables().keySet().stream().filter(here::contains).toList();
         Map<String, Fingerprint> now = db.fingerprints(instance, ssh, mainPlace, present);

@@ -146,6 +146,45 @@ class FiefConsolidationLabIT {
         }
     }
 
+    @Autowired
+    FiefCloudExport cloudExports;
+
+    @Test
+    void importsAFiefCloudExportSettingItsKeyMaskedEverywhere() throws Exception {
+        FiefLab.reset("fief-cloud", "none");
+        try {
+            Instance cloud = FiefLab.register(instances, jdbc, lab, "fief-cloud");
+            String key = FiefLab.property(lab, "fief-cloud", "key");
+            java.nio.file.Path export = java.nio.file.Path.of(lab.property("fief.cloud.export"));
+            assertThat(java.nio.file.Files.readAllLines(export).get(0)).isEqualTo("-- ENCRYPTION_KEY=" + key);
+            assertThatThrownBy(() -> cloudExports.store(cloud, new java.io.ByteArrayInputStream("CREATE TABLE x (id int);\n"
+                    .getBytes()), SecurityContextHolder.getContext().getAuthentication()))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("first line must be -- ENCRYPTION_KEY=");
+            String dump;
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(export)) {
+                dump = cloudExports.store(cloud, in, SecurityContextHolder.getContext().getAuthentication());
+            }
+            FlowService.Review review = flows.review(FiefCloudImportFlow.ID, cloud.getId(), Map.of("dump", dump,
+                    "adminEmail", "anne@bretagne.duchy"));
+            assertThat(String.join("\n", review.plan().steps().stream().map(s -> s.spec().display()).toList()))
+                    .doesNotContain(key).contains("psql -X -q -v ON_ERROR_STOP=1 --single-transaction");
+            Job job = await(flows.start(FiefCloudImportFlow.ID, cloud.getId(), review.plan().options(), review.digest()).getId());
+            String log = log(job.getId());
+            assertThat(job.getStatus()).as(job.getMessage() + "\n" + log).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(log).contains("fief_oauth_providers.client_secret: 2 value(s), each decrypts")
+                    .contains("anne@bretagne.duchy holds the Administrator role").doesNotContain(key);
+            assertThat(java.nio.file.Files.readAllLines(java.nio.file.Path.of(FiefLab.property(lab, "fief-cloud", "path"), ".env")))
+                    .as("the export's key set in the instance's environment, once").containsOnlyOnce("ENCRYPTION_KEY=" + key);
+            assertThat(FiefLab.column(lab, "fief-cloud", "SELECT count(*) FROM fief_users")).containsExactly("3");
+            // a database that already holds Fief's tables is refused
+            assertThatThrownBy(() -> flows.review(FiefCloudImportFlow.ID, cloud.getId(), Map.of("dump", dump,
+                    "adminEmail", "anne@bretagne.duchy"))).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("already holds Fief's tables");
+        } finally {
+            FiefLab.reset("fief-cloud", "none");
+        }
+    }
+
     @Test
     void eachFailureSwitchIsRefusedOrFailsWithAWorkingRollback() throws Exception {
         try {
