@@ -72,11 +72,11 @@ class FiefPreflight {
             Map<String, Long> tables, List<String> pgTypes, List<String> pgSequences, List<String> apiKeyNames,
             List<CheckItem> items) {
 
-        boolean blocked() {
+        public boolean blocked() {
             return items.stream().anyMatch(i -> i.getStatus() == CheckStatus.BLOCKING);
         }
 
-        String firstBlocking() {
+        public String firstBlocking() {
             return items.stream().filter(i -> i.getStatus() == CheckStatus.BLOCKING).map(i -> i.getName() + ": " + i.getMessage())
                     .findFirst().orElse(null);
         }
