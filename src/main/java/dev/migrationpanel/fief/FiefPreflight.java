@@ -319,6 +319,14 @@ class FiefPreflight {
                         + FiefDatabase.quoteName(place.vendor(), table) + " WHERE " + column + " IS NOT NULL")));
             }
         }
+        // the workspaces rows' own connection settings (set for a workspace on its own server) are Fernet values too
+        for (String column : WORKSPACE_ROW_ENCRYPTED) {
+            int[] n = decrypt(fernet, db.query(instance, ssh, mainPlace, "SELECT " + column + " AS v FROM workspaces WHERE "
+                    + column + " IS NOT NULL"));
+            if (n[0] > 0) {
+                counts.put("workspaces." + column, n);
+            }
+        }
         int total = 0;
         List<String> failing = new ArrayList<>();
         for (Map.Entry<String, int[]> c : counts.entrySet()) {
