@@ -15,11 +15,14 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 import dev.migrationpanel.web.NotFoundException;
 
 /** Artifacts through the API: metadata, lists per job, streamed downloads, deletion by admins. */
 @RestController
 @RequestMapping("/api/v1")
+@Tag(name = "Artifacts", description = "Backups, dumps and reports: metadata, SHA-256, streamed downloads, deletion")
 class ArtifactApiController {
 
     private final ArtifactStore store;

@@ -14,6 +14,12 @@ public interface ArtifactRepository extends JpaRepository<Artifact, String> {
 
     List<Artifact> findByDeletedAtIsNullAndCreatedAtBeforeOrderByCreatedAtAsc(Instant cutoff);
 
+    org.springframework.data.domain.Page<Artifact> findByDeletedAtIsNullAndKindIn(java.util.Collection<ArtifactKind> kinds,
+            org.springframework.data.domain.Pageable page);
+
+    org.springframework.data.domain.Page<Artifact> findByDeletedAtIsNullAndKindInAndInstanceId(
+            java.util.Collection<ArtifactKind> kinds, Long instanceId, org.springframework.data.domain.Pageable page);
+
     @Query("select distinct a.instanceId from Artifact a where a.deletedAt is null and a.instanceId is not null")
     List<Long> findInstanceIdsWithArtifacts();
 }

@@ -425,6 +425,19 @@ public class ArtifactStore {
         return repository.findByInstanceIdAndDeletedAtIsNullOrderByCreatedAtDescIdDesc(instanceId);
     }
 
+    /**
+     * Kept artifacts of these kinds, newest first, of one instance or (null) of all: the backups page. Sign-in
+     * credentials are never listed: they are the panel's own and nobody downloads them.
+     */
+    public org.springframework.data.domain.Page<Artifact> kept(Long instanceId, java.util.Collection<ArtifactKind> kinds,
+            int page, int size) {
+        java.util.List<ArtifactKind> listed = kinds.stream().filter(k -> k != ArtifactKind.CREDENTIALS).toList();
+        var request = org.springframework.data.domain.PageRequest.of(page, size,
+                org.springframework.data.domain.Sort.by("createdAt").descending().and(org.springframework.data.domain.Sort.by("id")));
+        return instanceId == null ? repository.findByDeletedAtIsNullAndKindIn(listed, request)
+                : repository.findByDeletedAtIsNullAndKindInAndInstanceId(listed, instanceId, request);
+    }
+
     /** An artifact that exists and is not deleted, or {@link NotFoundException} (which never echoes the id). */
     public Artifact require(String id) {
         return find(id).filter(a -> !a.isDeleted()).orElseThrow(() -> new NotFoundException(NOT_FOUND));

@@ -20,4 +20,10 @@ interface CairnPairFlow extends Flow {
      * forward; the plan refuses the same.
      */
     List<CheckItem> pairChecks(Instance source, Instance target, Map<String, String> options);
+
+    /** The CairnCMS wizard of this shape, where the flow list sends an operator first. */
+    @Override
+    default String startPath(Instance instance) {
+        return "/instances/" + instance.getId() + "/cairncms/" + id().substring(CairnCmsProfile.ID.length() + 1);
+    }
 }

@@ -10,11 +10,12 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
+import dev.migrationpanel.instance.CheckItem;
+import dev.migrationpanel.instance.CheckStatus;
 import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
 import dev.migrationpanel.instance.InstanceService;
-import dev.migrationpanel.job.Flow;
 import dev.migrationpanel.job.Plan;
 import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
@@ -33,7 +34,7 @@ import dev.migrationpanel.web.InvalidInputException;
  * also deletes roles and permissions the source does not have; default false).
  */
 @Component
-class CairnPromotionFlow implements Flow {
+class CairnPromotionFlow implements CairnPairFlow {
 
     static final String ID = "cairncms.structure-promotion";
     static final String GATE = "Read the two dry runs above: continuing applies them to the target";
@@ -66,13 +67,23 @@ class CairnPromotionFlow implements Flow {
     }
 
     @Override
+    public Purpose purpose() {
+        return Purpose.MIGRATE;
+    }
+
+    @Override
+    public String changes() {
+        return "the target's schema, roles and permissions, after a backup of its DB; no content moves; the source is only read";
+    }
+
+    @Override
     public String product() {
         return CairnCmsProfile.ID;
     }
 
     @Override
     public boolean appliesTo(Instance instance) {
-        return Flow.super.appliesTo(instance) && instance.getDeploymentType() == DeploymentType.HOST;
+        return CairnPairFlow.super.appliesTo(instance) && instance.getDeploymentType() == DeploymentType.HOST;
     }
 
     @Override
@@ -98,11 +109,40 @@ class CairnPromotionFlow implements Flow {
         }
         HostFacts s = read(source);
         HostFacts t = read(target);
-        if (s.db() == null || t.db() == null || s.db().vendor() != t.db().vendor()) {
-            throw InvalidInputException.of("target", "Source and target must run on the same DB vendor: a snapshot "
-                    + "taken on one vendor never settles on another (the guide's cross-vendor caveat)");
+        CheckItem vendor = sameVendor(s, t);
+        if (vendor.getStatus() == CheckStatus.BLOCKING) {
+            throw InvalidInputException.of("target", vendor.getMessage());
         }
         return build(source, target, s, t, Boolean.parseBoolean(destructive));
+    }
+
+    @Override
+    public List<CheckItem> pairChecks(Instance source, Instance target, Map<String, String> options) {
+        if (!appliesTo(target)) {
+            return List.of(CheckItem.blocking("Deployment", target.getName() + " is not a CairnCMS install on a plain "
+                    + "host: the CLI is run in its install directory"));
+        }
+        return List.of(sameVendor(read(source), read(target)),
+                "true".equals(options.get("destructive"))
+                        ? CheckItem.warning("Destructive", "config apply --destructive also deletes the target's roles, "
+                                + "policies and permissions that the source does not have")
+                        : CheckItem.ok("Destructive", "off: config apply adds and updates, never deletes"));
+    }
+
+    /**
+     * The guide's cross-vendor caveat: the snapshot stamps its vendor and the CLI does not gate on it, so a snapshot
+     * from another vendor applies "as is" with subtly wrong types. The panel refuses it: align the vendors first.
+     */
+    static CheckItem sameVendor(HostFacts s, HostFacts t) {
+        if (s.db() == null || t.db() == null) {
+            return CheckItem.blocking("Same DB vendor", "The DB of both sides must be known from their .env");
+        }
+        return s.db().vendor() == t.db().vendor()
+                ? CheckItem.ok("Same DB vendor", s.db().vendor().label() + " on both sides")
+                : CheckItem.blocking("Same DB vendor", "Source and target must run on the same DB vendor (source "
+                        + s.db().vendor().label() + ", target " + t.db().vendor().label() + "): a snapshot taken on one vendor never settles cleanly on another "
+                        + "(the guide's cross-vendor caveat: the CLI applies it as is, with subtly wrong types); stand up "
+                        + "the target on " + s.db().vendor().label());
     }
 
     /** The plan, as a value: no server is asked anything here. */
@@ -184,14 +224,7 @@ class CairnPromotionFlow implements Flow {
     }
 
     private HostFacts read(Instance instance) {
-        try (SshSession ssh = connections.openSsh(instance)) {
-            CommandResult r = ssh.run("printf %s \"$HOME\"", SHORT);
-            String home = r.stdout().trim();
-            if (!r.ok() || !home.startsWith("/")) {
-                throw InvalidInputException.of("target", "Cannot tell the home directory of " + instance.getSshUser()
-                        + " on " + instance.getName() + ": snapshots are staged there");
-            }
-            return new HostFacts(home, connections.dbSettings(instance, ssh));
-        }
+        return HostFacts.read(instance, connections);
     }
+
 }

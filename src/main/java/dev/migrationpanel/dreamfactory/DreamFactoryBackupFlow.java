@@ -45,6 +45,16 @@ class DreamFactoryBackupFlow implements Flow {
     }
 
     @Override
+    public Purpose purpose() {
+        return Purpose.BACKUP;
+    }
+
+    @Override
+    public String changes() {
+        return "nothing on the instance: its DB dump and .env go into the panel's artifact store, encrypted, with their SHA-256";
+    }
+
+    @Override
     public String product() {
         return DreamFactoryProfile.ID;
     }

@@ -72,6 +72,16 @@ class DreamFactoryMigrationFlow implements Flow {
     }
 
     @Override
+    public Purpose purpose() {
+        return Purpose.MIGRATE;
+    }
+
+    @Override
+    public String changes() {
+        return "the target only: its system DB replaced by the source's and its APP_KEY set, after a backup; the source is only read (put in maintenance only if you choose)";
+    }
+
+    @Override
     public String product() {
         return DreamFactoryProfile.ID;
     }

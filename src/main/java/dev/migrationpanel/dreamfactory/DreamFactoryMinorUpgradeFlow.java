@@ -88,6 +88,16 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
     }
 
     @Override
+    public Purpose purpose() {
+        return Purpose.MIGRATE;
+    }
+
+    @Override
+    public String changes() {
+        return "the install's code (git, composer) and its DB schema (migrations), after a backup of both; a failure offers the rollback";
+    }
+
+    @Override
     public String product() {
         return DreamFactoryProfile.ID;
     }

@@ -129,6 +129,11 @@ class DreamFactoryRemedies {
             }
 
             @Override
+            public Purpose purpose() {
+                return Purpose.REMEDY;
+            }
+
+            @Override
             public boolean appliesTo(Instance instance) {
                 return Flow.super.appliesTo(instance) && instance.getDeploymentType() == DeploymentType.HOST;
             }

@@ -60,6 +60,11 @@ class DreamFactoryRestoreTargetFlow implements Flow {
     }
 
     @Override
+    public Purpose purpose() {
+        return Purpose.RECOVER;
+    }
+
+    @Override
     public String product() {
         return DreamFactoryProfile.ID;
     }

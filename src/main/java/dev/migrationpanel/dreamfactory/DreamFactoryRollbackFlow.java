@@ -66,6 +66,11 @@ class DreamFactoryRollbackFlow implements Flow {
     }
 
     @Override
+    public Purpose purpose() {
+        return Purpose.RECOVER;
+    }
+
+    @Override
     public String product() {
         return DreamFactoryProfile.ID;
     }

@@ -48,16 +48,10 @@ class DreamFactorySteps {
 
     Facts read(Instance instance) {
         try (SshSession ssh = connections.openSsh(instance)) {
-            CommandResult r = ssh.run("printf %s \"$HOME\"", ProductSteps.SHORT);
-            String home = r.stdout().trim();
-            if (!r.ok() || !home.startsWith("/")) {
-                throw InvalidInputException.of("instance", "Cannot tell the home directory of " + instance.getSshUser()
-                        + " on " + instance.getName() + ": dumps are staged there");
-            }
-            DbSettings db = connections.dbSettings(instance, ssh);
+            HostFacts host = HostFacts.read(instance, ssh, connections);
             CommandResult config = ssh.run("cat " + quote(instance.getInstallPath() + "/config/df.php"), ProductSteps.SHORT);
             Matcher m = VERSION.matcher(config.stdout());
-            return new Facts(home, db, config.ok() && m.find() ? m.group(1) : null);
+            return new Facts(host.home(), host.db(), config.ok() && m.find() ? m.group(1) : null);
         }
     }
 

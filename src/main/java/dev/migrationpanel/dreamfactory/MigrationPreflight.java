@@ -19,6 +19,8 @@ import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
 import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.product.InstancePairing;
+import dev.migrationpanel.product.DumpRoom;
 import dev.migrationpanel.instance.InstanceConnections;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.instance.SystemDbReader;
@@ -38,21 +40,17 @@ class MigrationPreflight {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern MYSQL_VERSION = Pattern.compile("^(\\d+)\\.(\\d+)");
 
-    private final InstanceService instances;
     private final InstanceConnections connections;
     private final DreamFactorySteps steps;
     private final SystemDbReader reader;
-    private final DumpRoom room;
-    private final ArtifactProperties artifactProperties;
+    private final InstancePairing pairing;
 
-    MigrationPreflight(InstanceService instances, InstanceConnections connections, DreamFactorySteps steps,
-            SystemDbReader reader, DumpRoom room, ArtifactProperties artifactProperties) {
-        this.instances = instances;
+    MigrationPreflight(InstanceConnections connections, DreamFactorySteps steps, SystemDbReader reader,
+            InstancePairing pairing) {
         this.connections = connections;
         this.steps = steps;
         this.reader = reader;
-        this.room = room;
-        this.artifactProperties = artifactProperties;
+        this.pairing = pairing;
     }
 
     /** Facts of both sides, and what makes the target not a fresh install (empty when it is one). */
@@ -169,9 +167,7 @@ class MigrationPreflight {
         if (from.facts != null && to.facts != null) {
             DbVendor fv = from.facts.db().vendor();
             DbVendor tv = to.facts.db().vendor();
-            p.add(fv == tv ? CheckItem.ok("Same DB vendor", fv.label() + " on both sides")
-                    : CheckItem.blocking("Same DB vendor", "Source " + fv.label() + ", target " + tv.label()
-                            + ": a native dump does not cross vendors"));
+            p.add(InstancePairing.sameVendor(from.common, to.common, "a native dump does not cross vendors"));
             strict = fv == DbVendor.MYSQL && isMySql56(from.engine) && tv == DbVendor.MYSQL && !isMySql56(to.engine)
                     && to.engine != null && !to.engine.toLowerCase().contains("mariadb");
             if (strict) {
@@ -194,7 +190,7 @@ class MigrationPreflight {
                             + ": migrate:fresh wipes it; confirm below to go on"));
             // a target that is not fresh is a warning here: the wizard asks for the confirmation the plan needs
             refusals.addAll(refusals(source, new Pair(from.facts, to.facts, content), target, true));
-            p.add(roomForDump(from.dbBytes, to.homeFree));
+            p.add(pairing.roomForDump(from.common, to.common));
         } else {
             refusals.add("Both instances must be reachable to plan the migration");
         }
@@ -203,80 +199,35 @@ class MigrationPreflight {
 
     /** Facts of one side, and what the pair checks need from it. */
     private static final class Side {
+        InstancePairing.Side common;
         DreamFactorySteps.Facts facts;
         String engine;
-        long dbBytes = -1;
-        long homeFree = -1;
     }
 
+    /** The shared kit's side (connectivity, DB tools and engine, sizes), then DreamFactory's version and PHP. */
     private Side side(Instance instance, List<CheckItem> items, boolean isSource) {
         Side side = new Side();
+        side.common = pairing.side(instance, isSource);
+        items.addAll(side.common.items());
+        if (!side.common.reachable()) {
+            return side;
+        }
+        side.engine = side.common.engine();
         Deployment deployment = Deployment.of(instance);
         try (SshSession ssh = connections.openSsh(instance)) {
-            items.add(CheckItem.ok("Connectivity", instance.getSshUser() + "@" + instance.getSshHost() + " "
-                    + deployment.describe()));
             side.facts = steps.read(instance);
-            DbSettings db = side.facts.db();
-            items.add(CheckItem.ok("Version", "DreamFactory " + (side.facts.version() == null ? "(unknown)" : side.facts.version())));
-            String tools = switch (db.vendor()) {
-                case MYSQL -> isSource ? "mysqldump" : "mysql";
-                case PGSQL -> isSource ? "pg_dump" : "psql";
-                case SQLITE -> "sqlite3";
-                case SQLSRV -> null;
-            };
-            if (tools == null) {
-                items.add(CheckItem.blocking("DB tools", "SQL Server: the guide uses SQL Server Management Studio; the panel "
-                        + "cannot dump or import it yet"));
-            } else {
-                CommandResult r = ssh.run(deployment.wrap("command -v " + tools), TIMEOUT);
-                items.add(r.ok() ? CheckItem.ok("DB tools", tools + " at " + r.stdout().trim())
-                        : CheckItem.blocking("DB tools", tools + " is not installed " + deployment.describe()));
-            }
+            items.add(1, CheckItem.ok("Version", "DreamFactory " + (side.facts.version() == null ? "(unknown)" : side.facts.version())));
             if (!isSource) {
                 CommandResult php = ssh.run(deployment.wrap("php -r 'echo PHP_VERSION;'"), TIMEOUT);
                 String v = php.stdout().trim();
                 items.add(!php.ok() ? CheckItem.blocking("PHP", "php is not installed " + deployment.describe())
                         : atLeast(v, DreamFactoryProfile.MIN_PHP) ? CheckItem.ok("PHP", v + " (DreamFactory needs 8.1 or later)")
                         : CheckItem.blocking("PHP", v + ": DreamFactory needs PHP 8.1 or later"));
-                CommandResult df = ssh.run("mkdir -p " + quote(side.facts.workDir()) + " && df -Pk " + quote(side.facts.workDir())
-                        + " | tail -n 1 | awk '{print $4}'", TIMEOUT);
-                side.homeFree = df.ok() && df.stdout().trim().matches("\\d+") ? Long.parseLong(df.stdout().trim()) * 1024 : -1;
-            }
-            try {
-                side.engine = reader.engineVersion(instance, ssh);
-                items.add(CheckItem.ok("DB engine", db.vendor().label() + ": " + side.engine));
-            } catch (DatabaseException e) {
-                items.add(CheckItem.blocking("DB engine", e.getMessage()));
-            }
-            if (isSource) {
-                side.dbBytes = dbBytes(instance, ssh, db);
             }
         } catch (RemoteException | DatabaseException e) {
             items.add(CheckItem.blocking("Connectivity", e.getMessage()));
         }
         return side;
-    }
-
-    private long dbBytes(Instance instance, SshSession ssh, DbSettings db) {
-        try {
-            return room.dbBytes(instance, ssh, db);
-        } catch (DatabaseException | RemoteException e) {
-            return -1; // said as "an unknown amount"; the room item then warns
-        }
-    }
-
-    /** The dump is stored by the panel, then staged on the target: both need room for it. */
-    private CheckItem roomForDump(long dbBytes, long targetFree) {
-        long panelFree = room.panelFree();
-        String text = "the source DB holds " + DumpRoom.mib(dbBytes) + "; " + DumpRoom.mib(targetFree)
-                + " free in the target's staging directory, " + DumpRoom.mib(panelFree) + " free in the panel's artifact store (the dump is kept "
-                + artifactProperties.keepDays() + " days there)";
-        if (targetFree < 0 || dbBytes < 0) {
-            return CheckItem.warning("Room for the dump", text);
-        }
-        return dbBytes > targetFree ? CheckItem.blocking("Room for the dump", "Target disk too small: " + text)
-                : dbBytes > panelFree ? CheckItem.blocking("Room for the dump", "Panel disk too small: " + text)
-                : CheckItem.ok("Room for the dump", text);
     }
 
     /** The guide: from a release with the bundled admin UI to one with the separate admin interface package. */
@@ -317,7 +268,6 @@ class MigrationPreflight {
 
     /** For the wizard's target list: the other registered DreamFactory instances. */
     List<Instance> candidates(Instance source) {
-        return instances.list().stream().filter(i -> DreamFactoryProfile.ID.equals(i.getProduct())
-                && !i.getId().equals(source.getId())).toList();
+        return pairing.candidates(source);
     }
 }

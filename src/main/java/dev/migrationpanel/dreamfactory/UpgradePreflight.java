@@ -13,6 +13,7 @@ import dev.migrationpanel.database.DatabaseException;
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
 import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.product.DumpRoom;
 import dev.migrationpanel.instance.InstanceCheck;
 import dev.migrationpanel.instance.InstanceCheckService;
 import dev.migrationpanel.instance.InstanceConnections;

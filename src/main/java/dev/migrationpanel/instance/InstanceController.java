@@ -40,6 +40,8 @@ class InstanceController {
     String list(Model model) {
         model.addAttribute("rows", instances.list().stream()
                 .map(i -> new Row(i, instances.lastCheck(i.getId()).orElse(null))).toList());
+        model.addAttribute("productNames", products.all().stream()
+                .collect(java.util.stream.Collectors.toMap(ProductProfile::id, ProductProfile::displayName)));
         return "instance/list";
     }
 

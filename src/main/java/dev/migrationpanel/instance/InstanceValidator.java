@@ -137,6 +137,9 @@ class InstanceValidator {
         }
     }
 
+    private static final java.util.regex.Pattern PATH_ODD_CHARACTER =
+            java.util.regex.Pattern.compile("[^\\p{L}\\p{N}/._\\-+@,=~: ]");
+
     /** An absolute path on the instance, without tricks: the panel will cd into it, copy and delete beside it. */
     static java.util.Optional<String> pathProblem(String path) {
         if (path == null || path.isBlank()) {
@@ -150,6 +153,12 @@ class InstanceValidator {
         }
         if (path.matches("/+")) {
             return java.util.Optional.of("must not be the root directory");
+        }
+        java.util.regex.Matcher odd = PATH_ODD_CHARACTER.matcher(path);
+        if (odd.find()) {
+            // quoting would keep such a path harmless, but no real install path holds shell syntax: it is a mistake
+            return java.util.Optional.of("must hold only letters, digits, spaces and / . _ - + @ , = ~ : (found '"
+                    + odd.group() + "')");
         }
         for (String segment : path.split("/")) {
             if (segment.equals("..") || segment.equals(".")) {

@@ -18,6 +18,34 @@ public interface Flow {
     /** One or two sentences for the page that offers the flow. */
     String description();
 
+    /** What the flow is for: the flow list groups flows by it. */
+    enum Purpose {
+        MIGRATE("Upgrade & migrate"),
+        BACKUP("Back up"),
+        /** Acts on what an earlier job left (its backup, its target): offered on that job's page only. */
+        RECOVER("Recover"),
+        REMEDY("Remedies");
+
+        private final String label;
+
+        Purpose(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    default Purpose purpose() {
+        return Purpose.MIGRATE;
+    }
+
+    /** One line on what running it changes (and what it never changes), for the flow's card. */
+    default String changes() {
+        return null;
+    }
+
     /** The product whose procedure this is (a {@code ProductProfile} id, e.g. {@code dreamfactory}). */
     String product();
 

@@ -43,7 +43,14 @@ class FlowController {
     String list(@PathVariable long instanceId, Model model) {
         Instance instance = instances.get(instanceId);
         model.addAttribute("instance", instance);
-        model.addAttribute("flows", flows.flowsFor(instance));
+        java.util.List<Flow> offered = flows.flowsFor(instance);
+        // recovery flows act on an earlier job's backup or target: that job's page offers them, with its options
+        java.util.Map<Flow.Purpose, java.util.List<Flow>> groups = new java.util.EnumMap<>(Flow.Purpose.class);
+        offered.stream().filter(f -> f.purpose() != Flow.Purpose.RECOVER)
+                .forEach(f -> groups.computeIfAbsent(f.purpose(), p -> new java.util.ArrayList<>()).add(f));
+        model.addAttribute("flows", offered);
+        model.addAttribute("groups", groups);
+        model.addAttribute("recoverable", offered.stream().anyMatch(f -> f.purpose() == Flow.Purpose.RECOVER));
         model.addAttribute("recent", jobs.search(new JobSearch(instanceId, null, null, null, null, null), 0, 10).getContent());
         return "job/flows";
     }

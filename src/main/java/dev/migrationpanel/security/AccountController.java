@@ -115,6 +115,8 @@ class AccountController {
         model.addAttribute("errors", errors);
         model.addAttribute("newToken", newToken);
         model.addAttribute("tokenName", tokenName);
+        model.addAttribute("passwordChangeRequired", users.findByUsername(auth.getName())
+                .map(PanelUser::isPasswordChangeRequired).orElse(false));
         if (errors.containsKey("form")) {
             model.addAttribute("flashError", errors.get("form"));
         }

@@ -45,14 +45,14 @@ public class FirstAdminRunner implements ApplicationRunner {
                 // the rule, never the value
                 throw new IllegalStateException("PANEL_ADMIN_PASSWORD is not acceptable: " + problem);
             }
-            userService.createFirstAdmin(USERNAME, configured);
+            userService.createFirstAdmin(USERNAME, configured, false);
             log.info("Created the first admin account '{}' from PANEL_ADMIN_PASSWORD", USERNAME);
             return;
         }
         String password = randomPassword();
-        userService.createFirstAdmin(USERNAME, password);
+        userService.createFirstAdmin(USERNAME, password, true);
         String line = "=".repeat(72);
-        log.warn("\n{}\n  First start: created the admin account '{}'.\n  Initial admin password: {} — sign in and change it\n"
+        log.warn("\n{}\n  First start: created the admin account '{}'.\n  Initial admin password: {} — it must be changed at the first sign-in\n"
                 + "  This password is shown only this once. (Set PANEL_ADMIN_PASSWORD to choose it instead.)\n{}",
                 line, USERNAME, password, line);
     }

@@ -46,6 +46,10 @@ public class PanelUser {
     @Column(nullable = false)
     private int sessionGeneration;
 
+    /** The password was chosen by someone else (generated, reset by an admin): its user must replace it first. */
+    @Column(nullable = false)
+    private boolean passwordChangeRequired;
+
     protected PanelUser() {
     }
 
@@ -65,11 +69,13 @@ public class PanelUser {
     public Instant getCreatedAt() { return createdAt; }
     public Instant getLastLoginAt() { return lastLoginAt; }
     public int getSessionGeneration() { return sessionGeneration; }
+    public boolean isPasswordChangeRequired() { return passwordChangeRequired; }
 
     void setPasswordHash(String passwordHash) { this.passwordHash = passwordHash; }
     void setRole(Role role) { this.role = role; }
     void setEnabled(boolean enabled) { this.enabled = enabled; }
     void setLastLoginAt(Instant lastLoginAt) { this.lastLoginAt = lastLoginAt; }
+    void setPasswordChangeRequired(boolean required) { this.passwordChangeRequired = required; }
 
     /** Ends the user's sessions: those holding the generation before this one are signed out. */
     int nextSessionGeneration() {

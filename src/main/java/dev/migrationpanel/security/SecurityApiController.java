@@ -9,9 +9,12 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 /** {@code GET /api/v1/me} and {@code GET /api/v1/audit}: any role, personal API token required. */
 @RestController
 @RequestMapping("/api/v1")
+@Tag(name = "Audit", description = "The audit trail: who did what, when")
 class SecurityApiController {
 
     static final int MAX_PAGE_SIZE = 200;

@@ -32,6 +32,14 @@ final class SessionUserRefreshFilter extends OncePerRequestFilter {
         this.users = users;
     }
 
+    /** The account page with its password form, signing out, and what pages load (styles, scripts, the favicon). */
+    private static boolean mayOpenBeforeThePasswordChange(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return path.equals("/account") || path.equals("/account/password") || path.equals("/logout")
+                || path.startsWith("/css/") || path.startsWith("/js/") || path.equals("/favicon.ico")
+                || path.equals("/error");
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
@@ -44,6 +52,12 @@ final class SessionUserRefreshFilter extends OncePerRequestFilter {
                 contexts.clearContext();
                 open.invalidate();
                 response.sendRedirect(request.getContextPath() + "/login?expired");
+                return;
+            }
+            if (now.isPresent() && now.get().isEnabled() && now.get().isPasswordChangeRequired()
+                    && !mayOpenBeforeThePasswordChange(request)) {
+                // a password someone else chose: nothing else opens until its user has replaced it
+                response.sendRedirect(request.getContextPath() + "/account?password-change-required");
                 return;
             }
             if (now.isEmpty() || !now.get().isEnabled()) {

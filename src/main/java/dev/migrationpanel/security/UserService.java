@@ -78,9 +78,11 @@ public class UserService {
 
     /** Creates the first admin at first start, audited as {@code system}. */
     @Transactional
-    PanelUser createFirstAdmin(String username, String password) {
-        PanelUser user = users.saveAndFlush(
-                new PanelUser(username, passwordEncoder.encode(password), Role.ADMIN, Instant.now(clock)));
+    PanelUser createFirstAdmin(String username, String password, boolean generated) {
+        PanelUser created = new PanelUser(username, passwordEncoder.encode(password), Role.ADMIN, Instant.now(clock));
+        // a generated password went through the log: it is only good for the first sign-in
+        created.setPasswordChangeRequired(generated);
+        PanelUser user = users.saveAndFlush(created);
         audit.recordAs(AuditService.SYSTEM, "user.created", TARGET_TYPE, user.getId(), user.getUsername(),
                 "first admin account at first start");
         return user;
@@ -135,10 +137,11 @@ public class UserService {
         PanelUser user = existing(id);
         checkNewPassword(password, confirmation);
         user.setPasswordHash(passwordEncoder.encode(password));
+        user.setPasswordChangeRequired(true); // the admin knows it: the user replaces it at their next sign-in
         int generation = user.nextSessionGeneration();
         users.flush();
         audit.record("user.password_reset", TARGET_TYPE, user.getId(), user.getUsername(),
-                "the user's open sessions were ended");
+                "the user's open sessions were ended; they choose a new password at their next sign-in");
         return generation;
     }
 
@@ -157,7 +160,11 @@ public class UserService {
             throw new SecurityRuleException("currentPassword", "The current password is not correct");
         }
         checkNewPassword(password, confirmation);
+        if (passwordEncoder.matches(password, user.getPasswordHash())) {
+            throw new SecurityRuleException("password", "Choose a new password, not the current one");
+        }
         user.setPasswordHash(passwordEncoder.encode(password));
+        user.setPasswordChangeRequired(false);
         int generation = user.nextSessionGeneration();
         users.flush();
         audit.record("user.password_changed", TARGET_TYPE, user.getId(), user.getUsername(),

@@ -16,6 +16,11 @@ class CurrentUserAdvice {
 
     @ModelAttribute("currentUser")
     CurrentUser currentUser() {
+        return current();
+    }
+
+    /** The signed-in user, or null. */
+    static CurrentUser current() {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
         if (auth == null || !auth.isAuthenticated() || auth instanceof AnonymousAuthenticationToken) {
             return null;

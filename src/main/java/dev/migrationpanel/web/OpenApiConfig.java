@@ -17,7 +17,7 @@ class OpenApiConfig {
     OpenAPI panelOpenApi() {
         return new OpenAPI()
                 .info(new Info().title("Migration Panel API").version("v1")
-                        .description("Instances, checks, flows and jobs. Create a personal API token on the "
+                        .description("[← Back to the panel](/)\n\nInstances, checks, flows and jobs. Create a personal API token on the "
                                 + "'API tokens' page and send it as Authorization: Bearer <token>. A job starts from a "
                                 + "reviewed plan: POST /api/v1/jobs/plan answers every step, the options as resolved "
                                 + "(resolvedOptions), the planDigest and a planId valid until expiresAt; POST /api/v1/jobs "

@@ -73,6 +73,14 @@ class InstancePagesTest {
                 .andReturn().getResponse().getContentAsString();
         assertThat(second).doesNotContain("typed-secret-pw-1");
         assertThat(instances.findAll()).noneMatch(i -> "$(reboot)".equals(i.getSshHost()));
+
+        // quoting would keep it harmless, but no real install path holds shell syntax: refused, not trimmed into another path
+        mvc.perform(form(post("/instances"), "name", "semicolon-path", "installPath", "/opt/df; rm -rf /")
+                        .with(user("root-admin").roles("ADMIN")))
+                .andExpect(status().isOk())
+                .andExpect(content().string(containsString("Install path: must hold only letters, digits, spaces and "
+                        + "/ . _ - + @ , = ~ : (found &#39;;&#39;)")));
+        assertThat(instances.findAll()).noneMatch(i -> "semicolon-path".equals(i.getName()));
     }
 
     @Test

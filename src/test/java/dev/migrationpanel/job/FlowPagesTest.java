@@ -112,6 +112,14 @@ class FlowPagesTest {
                 .contains("href=\"/instances/" + instance.getId() + "/upgrade\" id=\"flow-dreamfactory-minor-upgrade\"")
                 .contains("href=\"/instances/" + instance.getId() + "/migrate\" id=\"flow-dreamfactory-major-migration\"")
                 .contains("name=\"_csrf\"").doesNotContain("id=\"flows-need-operator\"");
+        // grouped by purpose, each card saying what it changes; recovery only from the job it acts on
+        assertThat(operator).contains("id=\"flows-migrate\"").contains("id=\"flows-backup\"").contains("id=\"flows-remedy\"")
+                .contains("Upgrade &amp; migrate").contains("Changes:").contains("nothing on the instance")
+                .doesNotContain("id=\"flows-recover\"").doesNotContain("id=\"flow-dreamfactory-rollback\"")
+                .doesNotContain("id=\"flow-dreamfactory-restore-target\"").contains("id=\"recover-hint\"");
+        assertThat(operator.indexOf("id=\"flow-dreamfactory-backup\"")).isGreaterThan(operator.indexOf("id=\"flows-backup\""));
+        assertThat(operator.indexOf("id=\"flow-dreamfactory-major-migration\"")).isGreaterThan(operator.indexOf("id=\"flows-migrate\""))
+                .isLessThan(operator.indexOf("id=\"flows-backup\""));
         assertThat(server.sessionsOpened()).isZero();
     }
 

@@ -1,5 +1,12 @@
 package dev.migrationpanel.security;
 
+import static org.hamcrest.Matchers.containsString;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import org.springframework.mock.web.MockHttpSession;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestBuilders.formLogin;
 import static org.springframework.security.test.web.servlet.response.SecurityMockMvcResultMatchers.authenticated;
@@ -30,14 +37,19 @@ class FirstAdminRandomPasswordTest {
 
     @Test
     void theRandomPasswordIsLoggedOnceAndWorks(CapturedOutput output) throws Exception {
-        Matcher m = Pattern.compile("Initial admin password: (\\S+) — sign in and change it").matcher(output.getOut());
+        Matcher m = Pattern.compile("Initial admin password: (\\S+) — it must be changed at the first sign-in").matcher(output.getOut());
         assertThat(m.find()).as("the framed WARN block in the log").isTrue();
         String password = m.group(1);
         assertThat(password).hasSize(20).matches("[A-Za-z0-9]{20}");
         assertThat(output.getOut()).contains("=".repeat(72));
 
-        mvc.perform(formLogin("/login").user("admin").password(password))
-                .andExpect(redirectedUrl("/")).andExpect(authenticated().withUsername("admin").withRoles("ADMIN"));
+        MockHttpSession session = (MockHttpSession) mvc.perform(formLogin("/login").user("admin").password(password))
+                .andExpect(redirectedUrl("/")).andExpect(authenticated().withUsername("admin").withRoles("ADMIN"))
+                .andReturn().getRequest().getSession(false);
+        // the password went through the log: it opens the password form and nothing else
+        mvc.perform(get("/instances").session(session)).andExpect(redirectedUrl("/account?password-change-required"));
+        mvc.perform(get("/account").session(session)).andExpect(status().isOk())
+                .andExpect(content().string(containsString("id=\"password-change-required\"")));
 
         assertThat(countOf(output.getAll(), password)).as("the password appears in the log exactly once").isEqualTo(1);
         assertThat(output.getOut()).doesNotContain("from PANEL_ADMIN_PASSWORD");

@@ -77,8 +77,25 @@ class SessionsTest extends SecurityTestSupport {
                 .andExpect(redirectedUrl("/admin/users/" + id));
         signedOut(one);
         signedOut(two);
-        signIn(name, NEW_PASSWORD);
+        MockHttpSession after = signIn(name, NEW_PASSWORD);
         assertThat(actionsFor(name)).contains("user.password_reset");
+
+        // the admin knows that password: nothing opens until the user has chosen their own
+        for (String page : new String[] {"/instances", "/jobs", "/"}) {
+            mvc.perform(get(page).session(after)).andExpect(redirectedUrl("/account?password-change-required"));
+        }
+        mvc.perform(get("/account").session(after)).andExpect(status().isOk())
+                .andExpect(content().string(Matchers.containsString("id=\"password-change-required\"")));
+        mvc.perform(post("/account/password").session(after).with(csrf()).param("currentPassword", NEW_PASSWORD)
+                        .param("password", NEW_PASSWORD).param("confirmation", NEW_PASSWORD))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().string(Matchers.containsString("not the current one")));
+        mvc.perform(post("/account/password").session(after).with(csrf()).param("currentPassword", NEW_PASSWORD)
+                        .param("password", "the-users-own-choice-9").param("confirmation", "the-users-own-choice-9"))
+                .andExpect(redirectedUrl("/account"));
+        mvc.perform(get("/instances").session(after)).andExpect(status().isOk());
+        mvc.perform(get("/account").session(after))
+                .andExpect(content().string(Matchers.not(Matchers.containsString("id=\"password-change-required\""))));
     }
 
     @Test

@@ -23,13 +23,13 @@ public final class BrowserSupport {
     private BrowserSupport() {
     }
 
-    /** Signs in as the test admin (its password comes from the test configuration) and waits for the instances page. */
+    /** Signs in as the test admin (its password comes from the test configuration) and waits for the dashboard. */
     public static void signInAsAdmin(WebDriver browser, int port) {
         browser.get("http://localhost:" + port + "/login");
         browser.findElement(By.id("username")).sendKeys("admin");
         browser.findElement(By.id("password")).sendKeys("admin-test-password-1");
         browser.findElement(By.cssSelector("button[type=submit]")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> d.findElements(By.id("new-instance")).size() == 1);
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> d.findElements(By.id("fleet")).size() == 1);
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.migrationpanel.dreamfactory;
+package dev.migrationpanel.product;
 
 import static dev.migrationpanel.remote.ShellQuote.quote;
 
@@ -26,14 +26,14 @@ import dev.migrationpanel.remote.SshSession;
  * artifact store has. A plain-text dump is about as large as the data; compressed in the store it is smaller.
  */
 @Component
-class DumpRoom {
+public class DumpRoom {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final InstanceConnections connections;
     private final ArtifactStore artifacts;
 
-    DumpRoom(InstanceConnections connections, ArtifactStore artifacts) {
+    public DumpRoom(InstanceConnections connections, ArtifactStore artifacts) {
         this.connections = connections;
         this.artifacts = artifacts;
     }
@@ -43,7 +43,7 @@ class DumpRoom {
      *
      * @throws DatabaseException or {@link RemoteException} when it cannot be measured
      */
-    long dbBytes(Instance instance, SshSession ssh, DbSettings db) {
+    public long dbBytes(Instance instance, SshSession ssh, DbSettings db) {
         if (db.vendor() == DbVendor.SQLITE) {
             String size = ssh.run(Deployment.of(instance).wrap("stat -c %s " + quote(db.sqlitePath())), TIMEOUT).stdout().trim();
             if (!size.matches("\\d+")) {
@@ -59,7 +59,7 @@ class DumpRoom {
     }
 
     /** Free bytes where the artifact store writes (its nearest existing directory: it is created on first use). */
-    long panelFree() {
+    public long panelFree() {
         Path store = artifacts.directory().toAbsolutePath();
         while (store.getParent() != null && !Files.exists(store)) {
             store = store.getParent();
@@ -67,7 +67,7 @@ class DumpRoom {
         return store.toFile().getUsableSpace();
     }
 
-    static String mib(long bytes) {
+    public static String mib(long bytes) {
         return bytes < 0 ? "an unknown amount" : Math.max(1, bytes / (1024 * 1024)) + " MiB";
     }
 }
