@@ -37,6 +37,12 @@ class FiefCheckFlow implements Flow {
         return "Runs a consolidation's proof again against its record.";
     }
 
+    /** Acts on a consolidation job: offered on that job's page. */
+    @Override
+    public Purpose purpose() {
+        return Purpose.RECOVER;
+    }
+
     public String product() {
         return FiefProfile.ID;
     }

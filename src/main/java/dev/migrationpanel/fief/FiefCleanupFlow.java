@@ -51,6 +51,12 @@ class FiefCleanupFlow implements Flow {
         return "Drops the five tables of the main database Fief 0.28 no longer uses, after a fresh backup and the proof again.";
     }
 
+    /** Acts on a consolidation job: offered on that job's page. */
+    @Override
+    public Purpose purpose() {
+        return Purpose.RECOVER;
+    }
+
     public String product() {
         return FiefProfile.ID;
     }

@@ -66,6 +66,12 @@ class FiefCloudImportFlow implements Flow {
                 + "Fief 0.28 started, the admin role granted, then proved.";
     }
 
+    @Override
+    public String changes() {
+        return "Changes the instance's PostgreSQL database (the export imported), the .env's ENCRYPTION_KEY and the running "
+                + "Fief; backs the database up first";
+    }
+
     public String product() {
         return FiefProfile.ID;
     }

@@ -68,6 +68,12 @@ class FiefConsolidationFlow implements Flow {
     }
 
     @Override
+    public String changes() {
+        return "Changes the main database (the workspace's tables move into it), the .env's ENCRYPTION_KEY line and the "
+                + "running Fief; backs both databases up first";
+    }
+
+    @Override
     public String product() {
         return FiefProfile.ID;
     }

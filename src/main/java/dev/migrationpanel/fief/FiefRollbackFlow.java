@@ -52,6 +52,12 @@ class FiefRollbackFlow implements Flow {
         return "Puts the main database and the workspace back from a consolidation's backups, in their old place.";
     }
 
+    /** Acts on a consolidation job: offered on that job's page. */
+    @Override
+    public Purpose purpose() {
+        return Purpose.RECOVER;
+    }
+
     public String product() {
         return FiefProfile.ID;
     }
