@@ -17,6 +17,8 @@
 #                                ct-pgsql, ct-sqlite): server stopped, directory and database anew,
 #                                bootstrapped, started, and populated again for a source (~15 s)
 #   src/test/lab/lab.sh cairn-web       (re)start the six CairnCMS servers
+#   src/test/lab/lab.sh fief-up         (re)build only the Fief instances (fief.sh; the rest of the lab must be up)
+#   src/test/lab/lab.sh fief-reset NAME [SWITCH]   rebuild one Fief instance, with a failure switch (see fief.sh)
 #   src/test/lab/lab.sh reset NAME
 #   src/test/lab/lab.sh bench-pair VENDOR SIZE_MB
 #                                (re)build the benchmark pair of VENDOR (mariadb|pgsql): see below
@@ -800,6 +802,7 @@ write_properties() {
             if bench_built "$name"; then instance_properties "$name"; fi
         done
         cairn_properties
+        fief_properties
     } >"$tmp"
     chmod 600 "$tmp"
     mv "$tmp" "$PROPS"
@@ -993,6 +996,8 @@ bench_sizes() {
 
 # shellcheck source=src/test/lab/cairncms.sh
 source "$ASSETS/cairncms.sh"
+# shellcheck source=src/test/lab/fief.sh
+source "$ASSETS/fief.sh"
 
 # ---------------------------------------------------------------------------------- commands
 
@@ -1027,6 +1032,7 @@ cmd_up() {
     start_web_servers
     local df_took=$((SECONDS - started))
     cairn_up
+    fief_up
     write_properties
     chmod -R go-rwx "$LAB_DIR"
     cat >&2 <<EOF
@@ -1109,6 +1115,9 @@ cmd_down() {
     for name in "${CAIRN_INSTANCES[@]}"; do
         cairn_stop "$name"
     done
+    for name in "${FIEF_INSTANCES[@]}"; do
+        fief_stop "$name"
+    done
     stop_sshd
     echo "lab sshd stopped"
 }
@@ -1148,5 +1157,7 @@ case ${1:-up} in
     cairn-up) cmd_cairn_up ;;
     cairn-reset) cmd_cairn_reset "${2:-}" ;;
     cairn-web) [[ $(id -u) -eq 0 ]] || die "run as root"; source "$LAB_DIR/secrets.env"; cairn_start_all; echo "cairncms servers up" ;;
-    *) echo "usage: $0 [up|down|status|reset NAME|web|bench-pair mariadb|pgsql SIZE_MB|cairn-up|cairn-reset NAME|cairn-web]" >&2; exit 2 ;;
+    fief-up) cmd_fief_up ;;
+    fief-reset) cmd_fief_reset "${2:-}" "${3:-none}" ;;
+    *) echo "usage: $0 [up|down|status|reset NAME|web|bench-pair mariadb|pgsql SIZE_MB|cairn-up|cairn-reset NAME|cairn-web|fief-up|fief-reset NAME [SWITCH]]" >&2; exit 2 ;;
 esac

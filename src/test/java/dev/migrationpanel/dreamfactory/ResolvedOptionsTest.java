@@ -112,6 +112,30 @@ class ResolvedOptionsTest {
         return instances.get(instance.getId());
     }
 
+    private Instance registerFief(String name) throws Exception {
+        Path dir = dev.migrationpanel.fief.FiefFakeInstall.create(tmp.resolve(name));
+        InstanceForm form = TestInstances.passwordForm(name, server, dir);
+        form.setProduct("fief");
+        form.setProductSettings(Map.of("startCommand", "true", "stopCommand", "true"));
+        Instance instance = instances.create(form);
+        TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
+        return instances.get(instance.getId());
+    }
+
+    private Instance registerFiefOnPostgres(String name) throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(tmp.resolve(name));
+        java.nio.file.Files.writeString(dir.resolve(".env"), "SECRET=s\nFIEF_CLIENT_ID=c\nFIEF_CLIENT_SECRET=cs\n"
+                + "DATABASE_TYPE=POSTGRESQL\nDATABASE_HOST=127.0.0.1\nDATABASE_PORT=5432\nDATABASE_USERNAME=postgres\n"
+                + "DATABASE_NAME=postgres\n");
+        InstanceForm form = TestInstances.passwordForm(name, server, dir);
+        form.setProduct("fief");
+        form.setDbAccess(dev.migrationpanel.instance.DbAccess.DIRECT);
+        form.setProductSettings(Map.of("startCommand", "true", "stopCommand", "true"));
+        Instance instance = instances.create(form);
+        TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
+        return instances.get(instance.getId());
+    }
+
     /** A finished job of {@code flow} with these options, as the follow-up flows find one. */
     private Job pastJob(String flow, Instance on, Map<String, String> options) throws InterruptedException {
         Job job = jobs.start(new Plan(flow, "earlier " + flow, on.getId(), on.getName(), List.of(
@@ -158,6 +182,23 @@ class ResolvedOptionsTest {
         Instance cairnSource = registerCairn("cairn-src");
         Instance cairnTarget = registerCairn("cairn-dst");
         cases.put("cairncms.structure-promotion", new Case(cairnSource, Map.of("target", String.valueOf(cairnTarget.getId()))));
+        // Fief: a 0.27 install on SQLite (its main and workspace files), a consolidation and its follow-ups
+        Instance fief = registerFief("fief");
+        cases.put("fief.consolidate-workspace", new Case(fief, Map.of("adminEmail", dev.migrationpanel.fief.FiefFakeInstall.ADMIN)));
+        Job consolidation = pastJob("fief.consolidate-workspace", fief, Map.of("adminEmail",
+                dev.migrationpanel.fief.FiefFakeInstall.ADMIN, "workspace", dev.migrationpanel.fief.FiefFakeInstall.WORKSPACE));
+        artifact(consolidation, fief, ArtifactKind.DB_DUMP, "fief-main-before-consolidation-sqlite-dump.sql");
+        artifact(consolidation, fief, ArtifactKind.DB_DUMP, "fief-workspace-before-consolidation-sqlite-dump.sql");
+        for (String followUp : List.of("fief.consolidation-rollback", "fief.consolidation-proof", "fief.cleanup-old-tables")) {
+            cases.put(followUp, new Case(fief, Map.of("job", String.valueOf(consolidation.getId()))));
+        }
+        // Fief Cloud import: a fresh install on the machine's PostgreSQL (reached directly), an ADMIN's export upload
+        Instance fiefCloud = registerFiefOnPostgres("fief-cloud");
+        String export = artifacts.write(new ArtifactSpec(null, fiefCloud.getId(), null, "fief-cloud-export.sql",
+                ArtifactKind.UPLOAD, "application/sql", true), new ByteArrayInputStream(("-- ENCRYPTION_KEY="
+                        + "cw_0x689RpI-jtRR7oE8h7Eny2i7dEA5KzmEPRF6H4Q=\n").getBytes(StandardCharsets.UTF_8))).getId();
+        cases.put("fief.cloud-import", new Case(fiefCloud, Map.of("dump", export, "adminEmail",
+                dev.migrationpanel.fief.FiefFakeInstall.ADMIN)));
         assertThat(cases.keySet()).as("every registered flow has a case here: add one for a new flow")
                 .containsExactlyInAnyOrderElementsOf(registered.stream().map(Flow::id).toList());
         return cases;

@@ -1,0 +1,290 @@
+package dev.migrationpanel.fief;
+
+import static dev.migrationpanel.remote.ShellQuote.quote;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.springframework.stereotype.Component;
+
+import dev.migrationpanel.database.DatabaseException;
+import dev.migrationpanel.database.DbSettings;
+import dev.migrationpanel.database.DbVendor;
+import dev.migrationpanel.database.InstanceDbConnection;
+import dev.migrationpanel.database.TableFingerprints;
+import dev.migrationpanel.database.TableFingerprints.Fingerprint;
+import dev.migrationpanel.instance.Deployment;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceConnections;
+import dev.migrationpanel.remote.CommandResult;
+import dev.migrationpanel.remote.LineListener;
+import dev.migrationpanel.remote.SshSession;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads a Fief instance's databases where Fief 0.27 keeps them (only reads): the main database, and a workspace's
+ * place — a PostgreSQL schema named after the workspace id in the main database, a MySQL database named after it on
+ * the main server, a SQLite file named after it beside the main file. Networked DBs over the instance's JDBC access
+ * (its tunnel), SQLite with {@code sqlite3} on the instance's host.
+ */
+@Component
+class FiefDatabase {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(30);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final InstanceConnections connections;
+
+    FiefDatabase(InstanceConnections connections) {
+        this.connections = connections;
+    }
+
+    /**
+     * Where tables are: {@code db} the connection settings (a MySQL workspace's database, a SQLite workspace's file),
+     * {@code schema} the PostgreSQL schema (null elsewhere).
+     */
+    record Place(DbSettings db, String schema) {
+
+        static Place main(DbSettings db) {
+            return new Place(db, db.vendor() == DbVendor.PGSQL ? "public" : null);
+        }
+
+        static Place workspace(DbSettings main, String workspaceId) {
+            return switch (main.vendor()) {
+                case PGSQL -> new Place(main, workspaceId);
+                case MYSQL -> new Place(new DbSettings(main.vendor(), main.host(), main.port(), workspaceId, main.username(),
+                        main.password(), null), null);
+                case SQLITE -> new Place(new DbSettings(main.vendor(), null, 0, null, null, null,
+                        directory(main.sqlitePath()) + "/" + workspaceId), null);
+                case SQLSRV -> throw new DatabaseException("SQL Server is not a database Fief runs on");
+            };
+        }
+
+        DbVendor vendor() {
+            return db.vendor();
+        }
+
+        /** As an admin reads it: "schema X of database Y", "database X", "file X". */
+        String describe() {
+            return switch (vendor()) {
+                case PGSQL -> "schema \"" + schema + "\" of PostgreSQL database " + db.database();
+                case MYSQL -> "MySQL database `" + db.database() + "`";
+                default -> "SQLite file " + db.sqlitePath();
+            };
+        }
+    }
+
+    static String directory(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash <= 0 ? "/" : path.substring(0, slash);
+    }
+
+    /** Rows of a query, each column label to text (null for SQL NULL). */
+    List<Map<String, String>> query(Instance instance, SshSession ssh, Place place, String sql) {
+        if (place.vendor() == DbVendor.SQLITE) {
+            CommandResult r = ssh.run(sqlite(instance, place, "-json", sql), TIMEOUT);
+            if (!r.ok()) {
+                throw new DatabaseException("sqlite3 on " + instance.getName() + " failed: " + firstLine(r.stderr()));
+            }
+            List<Map<String, String>> rows = new ArrayList<>();
+            if (r.stdout().isBlank()) {
+                return rows;
+            }
+            for (Object row : JSON.readValue(r.stdout(), List.class)) {
+                Map<String, String> values = new LinkedHashMap<>();
+                ((Map<?, ?>) row).forEach((k, v) -> values.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
+                rows.add(values);
+            }
+            return rows;
+        }
+        try (InstanceDbConnection c = connections.openDb(instance, ssh, place.db())) {
+            Connection connection = c.connection();
+            if (place.schema() != null) {
+                connection.setSchema(place.schema());
+            }
+            try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+                ResultSetMetaData meta = rs.getMetaData();
+                List<Map<String, String>> rows = new ArrayList<>();
+                while (rs.next()) {
+                    Map<String, String> values = new LinkedHashMap<>();
+                    for (int col = 1; col <= meta.getColumnCount(); col++) {
+                        values.put(meta.getColumnLabel(col), rs.getString(col));
+                    }
+                    rows.add(values);
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("A query on " + place.describe() + " of " + instance.getName() + " failed: "
+                    + firstLine(e.getMessage()));
+        }
+    }
+
+    /** The base tables of a place, sorted, as the server spells them. */
+    List<String> tables(Instance instance, SshSession ssh, Place place) {
+        String sql = switch (place.vendor()) {
+            case PGSQL -> "SELECT tablename AS t FROM pg_tables WHERE schemaname = " + literal(place.schema());
+            case MYSQL -> "SELECT table_name AS t FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND "
+                    + "table_schema = " + literal(place.db().database());
+            default -> "SELECT name AS t FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+        };
+        return query(instance, ssh, place, sql).stream().map(r -> r.get("t")).sorted().toList();
+    }
+
+    /** Whether a place exists at all (a schema, a database, a file). */
+    boolean exists(Instance instance, SshSession ssh, Place place) {
+        return switch (place.vendor()) {
+            case PGSQL -> !query(instance, ssh, Place.main(place.db()), "SELECT nspname FROM pg_namespace WHERE nspname = "
+                    + literal(place.schema())).isEmpty();
+            case MYSQL -> !query(instance, ssh, Place.main(place.db()), "SELECT schema_name FROM information_schema.schemata "
+                    + "WHERE schema_name = " + literal(place.db().database())).isEmpty();
+            default -> ssh.run(Deployment.of(instance).wrap("test -f " + quote(place.db().sqlitePath())), TIMEOUT).ok();
+        };
+    }
+
+    /** Row count of each named table. */
+    Map<String, Long> counts(Instance instance, SshSession ssh, Place place, Collection<String> tables) {
+        Map<String, Long> counts = new TreeMap<>();
+        if (tables.isEmpty()) {
+            return counts;
+        }
+        StringBuilder sql = new StringBuilder();
+        for (String table : tables) {
+            sql.append(sql.length() == 0 ? "" : " UNION ALL ").append("SELECT ").append(literal(table)).append(" AS t, count(*) AS n FROM ")
+                    .append(quoteName(place.vendor(), table));
+        }
+        for (Map<String, String> row : query(instance, ssh, place, sql.toString())) {
+            counts.put(row.get("t"), Long.parseLong(row.get("n")));
+        }
+        return counts;
+    }
+
+    /** Count and content checksum of each named table, read the same way wherever the table is (to compare places). */
+    Map<String, Fingerprint> fingerprints(Instance instance, SshSession ssh, Place place, Collection<String> tables) {
+        Map<String, Fingerprint> result = new TreeMap<>();
+        if (place.vendor() == DbVendor.SQLITE) {
+            for (String table : tables) {
+                result.put(table, sqliteFingerprint(instance, ssh, place, table));
+            }
+            return result;
+        }
+        try (InstanceDbConnection c = connections.openDb(instance, ssh, place.db())) {
+            Connection connection = c.connection();
+            if (place.schema() != null) {
+                connection.setSchema(place.schema());
+            }
+            Map<String, List<String>> columns = TableFingerprints.columns(connection);
+            for (String table : tables) {
+                List<String> cols = columns.get(table);
+                if (cols == null) {
+                    throw new DatabaseException("Table " + table + " is not in " + place.describe());
+                }
+                result.put(table, TableFingerprints.of(connection, table, cols));
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new DatabaseException("Reading the tables of " + place.describe() + " failed: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private Fingerprint sqliteFingerprint(Instance instance, SshSession ssh, Place place, String table) {
+        List<String> columns = query(instance, ssh, place, "SELECT name FROM pragma_table_info(" + literal(table) + ")")
+                .stream().map(r -> r.get("name")).toList();
+        StringBuilder order = new StringBuilder();
+        for (int c = 1; c <= columns.size(); c++) {
+            order.append(c == 1 ? " ORDER BY " : ", ").append(c);
+        }
+        String name = quoteName(DbVendor.SQLITE, table);
+        String sql = "SELECT count(*) FROM " + name + "; SELECT " + String.join(", ", columns.stream()
+                .map(c -> quoteName(DbVendor.SQLITE, c)).toList()) + " FROM " + name + order + ";";
+        MessageDigest digest = sha256();
+        long[] rows = {-1};
+        String[] error = {null};
+        int exit = ssh.streamInProcessGroup(sqlite(instance, place, "-quote", sql), TIMEOUT, (stream, line) -> {
+            if (stream == LineListener.Stream.STDERR) {
+                error[0] = line;
+            } else if (rows[0] < 0) {
+                rows[0] = Long.parseLong(line.trim());
+            } else {
+                digest.update(line.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) '\n');
+            }
+        }, () -> false);
+        if (exit != 0 || rows[0] < 0) {
+            throw new DatabaseException("Reading table " + table + " of " + place.describe() + " failed"
+                    + (error[0] == null ? " (sqlite3 exit code " + exit + ")" : ": " + error[0]));
+        }
+        return new Fingerprint(rows[0], HexFormat.of().formatHex(digest.digest()));
+    }
+
+    /** PostgreSQL: the enum types and the sequences of a schema (what moves with its tables). */
+    List<String> pgTypes(Instance instance, SshSession ssh, Place place) {
+        return query(instance, ssh, place, "SELECT t.typname AS n FROM pg_type t JOIN pg_namespace s ON s.oid = t.typnamespace "
+                + "WHERE t.typtype = 'e' AND s.nspname = " + literal(place.schema()) + " ORDER BY 1").stream()
+                .map(r -> r.get("n")).toList();
+    }
+
+    /** PostgreSQL: sequences of the schema that no column owns (owned ones move with their table). */
+    List<String> pgFreeSequences(Instance instance, SshSession ssh, Place place) {
+        return query(instance, ssh, place, "SELECT c.relname AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace "
+                + "WHERE c.relkind = 'S' AND s.nspname = " + literal(place.schema()) + " AND NOT EXISTS (SELECT 1 FROM pg_depend d "
+                + "WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')) ORDER BY 1").stream().map(r -> r.get("n")).toList();
+    }
+
+    /** Bytes the place takes (to size its backup). */
+    long size(Instance instance, SshSession ssh, Place place) {
+        String sql = switch (place.vendor()) {
+            case PGSQL -> "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) AS b FROM pg_class c JOIN pg_namespace s "
+                    + "ON s.oid = c.relnamespace WHERE c.relkind = 'r' AND s.nspname = " + literal(place.schema());
+            case MYSQL -> "SELECT coalesce(sum(data_length + index_length), 0) AS b FROM information_schema.tables WHERE "
+                    + "table_schema = " + literal(place.db().database());
+            default -> "SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()";
+        };
+        List<Map<String, String>> rows = query(instance, ssh, place, sql);
+        return rows.isEmpty() || rows.get(0).get("b") == null ? 0 : new java.math.BigDecimal(rows.get(0).get("b")).longValue();
+    }
+
+    static String quoteName(DbVendor vendor, String name) {
+        return vendor.quoteName(name);
+    }
+
+    static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    private static String sqlite(Instance instance, Place place, String mode, String sql) {
+        return Deployment.of(instance).wrap("sqlite3 -readonly -batch -noheader " + mode + " " + quote(place.db().sqlitePath())
+                + " " + quote(sql));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        String t = text.strip();
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl);
+    }
+}

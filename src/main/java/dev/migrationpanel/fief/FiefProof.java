@@ -1,0 +1,491 @@
+package dev.migrationpanel.fief;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.springframework.stereotype.Component;
+
+import dev.migrationpanel.artifact.Artifact;
+import dev.migrationpanel.artifact.ArtifactKind;
+import dev.migrationpanel.artifact.ArtifactSpec;
+import dev.migrationpanel.artifact.ArtifactStore;
+import dev.migrationpanel.database.DbSettings;
+import dev.migrationpanel.database.DbVendor;
+import dev.migrationpanel.database.TableFingerprints.Fingerprint;
+import dev.migrationpanel.fief.FiefDatabase.Place;
+import dev.migrationpanel.instance.EnvFile;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceConnections;
+import dev.migrationpanel.job.JobCheck;
+import dev.migrationpanel.job.StepFailedException;
+import dev.migrationpanel.job.StepResult;
+import dev.migrationpanel.job.StepRun;
+import dev.migrationpanel.remote.SshSession;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The consolidation's proof. Before the move the workspace's tables are recorded where they are (rows and content
+ * checksum of each, an artifact); right after the move each one is read in the main database and must be equal; once
+ * Fief 0.28 started and the admin role was granted, the proof reads them again (the tables 0.28's start-up and
+ * grant-admin-role write to may only have grown, the others must be equal), and checks the alembic revision advanced,
+ * the admin role granted to the admin's account, every Fernet value decrypting with the configured ENCRYPTION_KEY and
+ * the OpenID configuration answering. Its report is an artifact.
+ */
+@Component
+class FiefProof {
+
+    static final String RECORD = "fief.record-workspace";
+    static final String VERIFY_MOVE = "fief.verify-move";
+    static final String AWAIT_UPGRADE = "fief.await-upgrade";
+    static final String PROVE = "fief.consolidation-proof";
+    static final String VERIFY_ROLLBACK = "fief.verify-rollback";
+    static final String VERIFY_CLEANUP = "fief.verify-cleanup";
+    static final String STATE_SUFFIX = "-workspace-state.json";
+    /** Tables (without prefix) Fief 0.28's start-up (its initializer) and grant-admin-role may add rows to. */
+    static final Set<String> GROWING = Set.of("alembic_version", "permissions", "roles", "roles_permissions", "user_roles",
+            "user_permissions", "clients", "tenants", "themes", "email_templates");
+    static final String ADMIN_CODENAME = "fief:admin";
+    static final String ADMIN_ROLE = "Administrator";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final FiefDatabase db;
+    private final InstanceConnections connections;
+    private final ArtifactStore artifacts;
+
+    FiefProof(FiefDatabase db, InstanceConnections connections, ArtifactStore artifacts) {
+        this.db = db;
+        this.connections = connections;
+        this.artifacts = artifacts;
+    }
+
+    /** What was recorded of the workspace before the move. */
+    record WorkspaceState(String workspace, String prefix, String vendor, Map<String, Fingerprint> tables) {
+    }
+
+    // ------------------------------------------------------------------------------------------ checks
+
+    @Component
+    static class Record implements JobCheck {
+        private final FiefProof proof;
+
+        Record(FiefProof proof) {
+            this.proof = proof;
+        }
+
+        public String id() {
+            return RECORD;
+        }
+
+        public StepResult run(StepRun run, Map<String, String> args) {
+            return proof.record(run, args.get("workspace"), args.get("prefix"));
+        }
+    }
+
+    @Component
+    static class VerifyMove implements JobCheck {
+        private final FiefProof proof;
+
+        VerifyMove(FiefProof proof) {
+            this.proof = proof;
+        }
+
+        public String id() {
+            return VERIFY_MOVE;
+        }
+
+        public StepResult run(StepRun run, Map<String, String> args) throws IOException {
+            return proof.verifyMove(run, Integer.parseInt(args.get("recordStep")));
+        }
+    }
+
+    @Component
+    static class AwaitUpgrade implements JobCheck {
+        private final FiefProof proof;
+
+        AwaitUpgrade(FiefProof proof) {
+            this.proof = proof;
+        }
+
+        public String id() {
+            return AWAIT_UPGRADE;
+        }
+
+        public StepResult run(StepRun run, Map<String, String> args) throws InterruptedException {
+            return proof.awaitUpgrade(run, args.get("prefix"), Duration.ofMinutes(2));
+        }
+    }
+
+    @Component
+    static class Prove implements JobCheck {
+        private final FiefProof proof;
+
+        Prove(FiefProof proof) {
+            this.proof = proof;
+        }
+
+        public String id() {
+            return PROVE;
+        }
+
+        public StepResult run(StepRun run, Map<String, String> args) throws IOException {
+            if ("true".equals(args.get("cloud"))) {
+                return proof.prove(run, null, null, args.get("adminEmail"));
+            }
+            long job = args.containsKey("recordJob") ? Long.parseLong(args.get("recordJob")) : run.jobId();
+            Integer step = args.containsKey("recordStep") ? Integer.valueOf(args.get("recordStep")) : null;
+            return proof.prove(run, job, step, args.get("adminEmail"));
+        }
+    }
+
+    @Component
+    static class VerifyRollback implements JobCheck {
+        private final FiefProof proof;
+
+        VerifyRollback(FiefProof proof) {
+            this.proof = proof;
+        }
+
+        public String id() {
+            return VERIFY_ROLLBACK;
+        }
+
+        public StepResult run(StepRun run, Map<String, String> args) throws IOException {
+            return proof.verifyRollback(run, Long.parseLong(args.get("recordJob")));
+        }
+    }
+
+    @Component
+    static class VerifyCleanup implements JobCheck {
+        private final FiefProof proof;
+
+        VerifyCleanup(FiefProof proof) {
+            this.proof = proof;
+        }
+
+        public String id() {
+            return VERIFY_CLEANUP;
+        }
+
+        public StepResult run(StepRun run, Map<String, String> args) {
+            return proof.verifyCleanup(run);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ steps
+
+    StepResult record(StepRun run, String workspace, String prefix) {
+        Instance instance = run.instance();
+        SshSession ssh = run.ssh();
+        DbSettings main = connections.dbSettings(instance, ssh);
+        Place place = Place.workspace(main, workspace);
+        List<String> tables = db.tables(instance, ssh, place).stream().filter(t -> t.startsWith(prefix)).toList();
+        if (tables.isEmpty()) {
+            throw new StepFailedException("No " + prefix + "* table in " + place.describe());
+        }
+        Map<String, Fingerprint> prints = db.fingerprints(instance, ssh, place, tables);
+        prints.forEach((t, f) -> run.out(t + ": " + f.rows() + " row(s), checksum " + abbreviated(f.checksum())));
+        WorkspaceState state = new WorkspaceState(workspace, prefix, main.vendor().code(), prints);
+        artifacts.write(new ArtifactSpec(run.jobId(), instance.getId(), run.position(), instance.getName() + STATE_SUFFIX,
+                ArtifactKind.OTHER, "application/json", false), new ByteArrayInputStream(JSON.writeValueAsBytes(state)));
+        return StepResult.done(prints.size() + " tables of " + place.describe() + " recorded");
+    }
+
+    StepResult verifyMove(StepRun run, int recordStep) throws IOException {
+        Instance instance = run.instance();
+        SshSession ssh = run.ssh();
+        WorkspaceState before = recorded(run.jobId(), recordStep);
+        DbSettings main = connections.dbSettings(instance, ssh);
+        Place mainPlace = Place.main(main);
+        List<String> here = db.tables(instance, ssh, mainPlace);
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<String, Fingerprint> e : before.tables().entrySet()) {
+            if (!here.contains(e.getKey())) {
+                failures.add(e.getKey() + " is not in the main database");
+            }
+        }
+        if (failures.isEmpty()) {
+            Map<String, Fingerprint> now = db.fingerprints(instance, ssh, mainPlace, before.tables().keySet());
+            for (Map.Entry<String, Fingerprint> e : before.tables().entrySet()) {
+                Fingerprint after = now.get(e.getKey());
+                if (e.getValue().equals(after)) {
+                    run.out("OK    " + e.getKey() + ": " + after.rows() + " row(s), checksum equal");
+                } else {
+                    failures.add(e.getKey() + ": recorded " + e.getValue().rows() + " row(s), now " + after.rows()
+                            + (e.getValue().rows() == after.rows() ? " with another checksum" : ""));
+                }
+            }
+        }
+        Place place = Place.workspace(main, before.workspace());
+        if (main.vendor() != DbVendor.SQLITE && db.exists(instance, ssh, place)) {
+            List<String> left = db.tables(instance, ssh, place).stream().filter(before.tables()::containsKey).toList();
+            if (!left.isEmpty()) {
+                failures.add("still in " + place.describe() + ": " + String.join(", ", left));
+            }
+        }
+        failures.forEach(f -> run.out("FAIL  " + f));
+        if (!failures.isEmpty()) {
+            throw new StepFailedException("The move is not whole: " + failures.get(0)
+                    + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more in the log)" : ""));
+        }
+        return StepResult.done(before.tables().size() + " tables in the main database, each as recorded");
+    }
+
+    StepResult awaitUpgrade(StepRun run, String prefix, Duration within) throws InterruptedException {
+        Instance instance = run.instance();
+        long until = System.nanoTime() + within.toNanos();
+        String last = null;
+        while (true) {
+            String revision = null;
+            try {
+                revision = revision(instance, run.ssh(), prefix);
+            } catch (RuntimeException e) {
+                last = e.getMessage();
+            }
+            String endpoint = endpoint(instance);
+            if (revision != null && !revision.equals(FiefPreflight.WORKSPACE_REVISION) && endpoint == null) {
+                return StepResult.done("alembic revision " + revision + ", the OpenID configuration answers");
+            }
+            last = revision == null ? last : "alembic revision " + revision + (endpoint == null ? "" : "; " + endpoint);
+            if (System.nanoTime() > until || run.cancelled()) {
+                throw new StepFailedException("Fief 0.28 did not finish its upgrade within " + within.toMinutes() + " minutes: "
+                        + last);
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private String revision(Instance instance, SshSession ssh, String prefix) {
+        DbSettings main = connections.dbSettings(instance, ssh);
+        Place mainPlace = Place.main(main);
+        List<Map<String, String>> rows = db.query(instance, ssh, mainPlace, "SELECT version_num FROM "
+                + main.vendor().quoteName(prefix + "alembic_version"));
+        return rows.isEmpty() ? null : rows.get(0).get("version_num");
+    }
+
+    /** Null when {@code /.well-known/openid-configuration} answers 200 with an issuer, else why not. */
+    static String endpoint(Instance instance) {
+        if (instance.getAppUrl() == null || instance.getAppUrl().isBlank()) {
+            return "the instance has no app URL: set it to Fief's base URL";
+        }
+        String url = instance.getAppUrl().replaceAll("/+$", "") + "/.well-known/openid-configuration";
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 && r.body().contains("\"issuer\"") ? null : "GET " + url + " answered " + r.statusCode();
+        } catch (IOException | IllegalArgumentException e) {
+            return "GET " + url + " failed: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    StepResult prove(StepRun run, Long recordJob, Integer recordStep, String adminEmail) throws IOException {
+        Instance instance = run.instance();
+        SshSession ssh = run.ssh();
+        DbSettings main = connections.dbSettings(instance, ssh);
+        Place mainPlace = Place.main(main);
+        Report report = new Report();
+        WorkspaceState before;
+        if (recordJob == null) { // an import: what the export brought, counted
+            List<String> imported = db.tables(instance, ssh, mainPlace).stream().filter(t -> t.startsWith("fief_")).toList();
+            Map<String, Long> counts = db.counts(instance, ssh, mainPlace, imported);
+            report.section("Tables imported");
+            long rows = counts.values().stream().mapToLong(Long::longValue).sum();
+            if (!counts.containsKey("fief_users") || counts.get("fief_users") == 0) {
+                report.fail("no fief_users rows: the export's data is not in " + mainPlace.describe());
+            } else {
+                report.ok(counts.size() + " fief_* tables, " + rows + " rows (fief_users " + counts.get("fief_users") + ")");
+            }
+            before = new WorkspaceState(null, "fief_", main.vendor().code(), Map.of());
+        } else {
+            before = recorded(recordJob, recordStep);
+        }
+        String p = before.prefix();
+
+        if (recordJob != null) {
+            report.section("Tables: the main database against the workspace as recorded before the move (job #" + recordJob + ")");
+        }
+        List<String> here = db.tables(instance, ssh, mainPlace);
+        List<String> present = before.tables().keySet().stream().filter(here::contains).toList();
+        Map<String, Fingerprint> now = db.fingerprints(instance, ssh, mainPlace, present);
+        int equal = 0;
+        for (Map.Entry<String, Fingerprint> e : before.tables().entrySet()) {
+            String t = e.getKey();
+            Fingerprint was = e.getValue();
+            Fingerprint is = now.get(t);
+            boolean growing = GROWING.contains(t.substring(p.length()));
+            if (is == null) {
+                report.fail(t + ": missing from the main database (" + was.rows() + " row(s) recorded)");
+            } else if (t.equals(p + "alembic_version")) {
+                report.ok(t + ": " + is.rows() + " row(s), its revision advanced by 0.28's upgrade (checked below)");
+            } else if (was.equals(is)) {
+                equal++;
+                report.ok(t + ": " + is.rows() + " row(s), checksum equal");
+            } else if (growing && is.rows() > was.rows()) {
+                report.ok(t + ": " + was.rows() + " → " + is.rows() + " row(s), added by 0.28's start-up or grant-admin-role");
+            } else {
+                report.fail(t + ": recorded " + was.rows() + " row(s) checksum " + abbreviated(was.checksum()) + ", now " + is.rows()
+                        + " row(s) checksum " + abbreviated(is.checksum()));
+            }
+        }
+
+        report.section("Alembic revision");
+        String revision = revision(instance, ssh, p);
+        if (revision == null || revision.equals(FiefPreflight.WORKSPACE_REVISION)) {
+            report.fail(p + "alembic_version: " + revision + ", not advanced past " + FiefPreflight.WORKSPACE_REVISION
+                    + ": Fief 0.28's upgrade did not run");
+        } else {
+            report.ok(p + "alembic_version: " + FiefPreflight.WORKSPACE_REVISION + " → " + revision);
+        }
+
+        report.section("Admin role");
+        if (adminEmail != null) {
+            DbVendor v = main.vendor();
+            String sql = "SELECT count(*) AS n FROM " + v.quoteName(p + "users") + " u JOIN " + v.quoteName(p + "user_roles")
+                    + " ur ON ur.user_id = u.id JOIN " + v.quoteName(p + "roles") + " r ON r.id = ur.role_id JOIN "
+                    + v.quoteName(p + "roles_permissions") + " rp ON rp.role_id = r.id JOIN " + v.quoteName(p + "permissions")
+                    + " pm ON pm.id = rp.permission_id WHERE u.email_lower = " + FiefDatabase.literal(adminEmail.toLowerCase(
+                            java.util.Locale.ROOT)) + " AND r.name = " + FiefDatabase.literal(ADMIN_ROLE) + " AND pm.codename = "
+                    + FiefDatabase.literal(ADMIN_CODENAME);
+            long n = Long.parseLong(db.query(instance, ssh, mainPlace, sql).get(0).get("n"));
+            if (n > 0) {
+                report.ok(adminEmail + " holds the " + ADMIN_ROLE + " role (" + ADMIN_CODENAME + ")");
+            } else {
+                report.fail(adminEmail + " does not hold the " + ADMIN_ROLE + " role (" + ADMIN_CODENAME + ")");
+            }
+        }
+
+        report.section("Fernet values, decrypted with the configured ENCRYPTION_KEY");
+        EnvFile env = connections.readEnv(instance, ssh).orElse(null);
+        String key = env == null ? null : env.get("ENCRYPTION_KEY").filter(k -> !k.isBlank()).orElse(null);
+        run.addSecret(key);
+        if (key == null || !Fernet.isValidKey(key)) {
+            report.fail("ENCRYPTION_KEY: " + (key == null ? "not set" : "not a Fernet key") + " in " + FiefProfile.ENV_FILE);
+        } else {
+            Fernet fernet = new Fernet(key);
+            for (Map.Entry<String, List<String>> e : FiefPreflight.ENCRYPTED.entrySet()) {
+                String table = p + e.getKey();
+                if (!here.contains(table)) {
+                    continue;
+                }
+                for (String column : e.getValue()) {
+                    int[] n = FiefPreflight.decrypt(fernet, db.query(instance, ssh, mainPlace, "SELECT " + column + " AS v FROM "
+                            + main.vendor().quoteName(table) + " WHERE " + column + " IS NOT NULL"));
+                    if (n[1] == 0) {
+                        report.ok(table + "." + column + ": " + n[0] + " value(s), each decrypts");
+                    } else {
+                        report.fail(table + "." + column + ": " + n[1] + " of " + n[0] + " value(s) do not decrypt");
+                    }
+                }
+            }
+        }
+
+        report.section("Fief answers");
+        String endpoint = endpoint(instance);
+        if (endpoint == null) {
+            report.ok("GET " + instance.getAppUrl().replaceAll("/+$", "") + "/.well-known/openid-configuration: 200 with an issuer");
+        } else {
+            report.fail(endpoint);
+        }
+
+        report.lines.forEach(run::out);
+        artifacts.write(new ArtifactSpec(run.jobId(), instance.getId(), run.position(), instance.getName()
+                + "-consolidation-proof.txt", ArtifactKind.LOG, "text/plain", false),
+                new ByteArrayInputStream(String.join("\n", report.lines).concat("\n").getBytes(StandardCharsets.UTF_8)));
+        if (!report.failures.isEmpty()) {
+            throw new StepFailedException("The proof failed on " + report.failures.size() + " point(s): " + report.failures.get(0)
+                    + (report.failures.size() > 1 ? " (and more in the report)" : ""));
+        }
+        return StepResult.done(equal + " of " + before.tables().size() + " tables identical (the others grew as 0.28 does), "
+                + "revision " + revision + ", admin role granted, Fernet values decrypt, Fief answers");
+    }
+
+    StepResult verifyCleanup(StepRun run) {
+        Instance instance = run.instance();
+        DbSettings main = connections.dbSettings(instance, run.ssh());
+        List<String> left = db.tables(instance, run.ssh(), Place.main(main)).stream()
+                .filter(FiefPreflight.OLD_MAIN_TABLES::contains).toList();
+        if (!left.isEmpty()) {
+            throw new StepFailedException("Still in the main database: " + String.join(", ", left));
+        }
+        return StepResult.done("None of " + String.join(", ", FiefPreflight.OLD_MAIN_TABLES) + " is left");
+    }
+
+    StepResult verifyRollback(StepRun run, long recordJob) throws IOException {
+        Instance instance = run.instance();
+        SshSession ssh = run.ssh();
+        WorkspaceState before = recorded(recordJob, null);
+        DbSettings main = connections.dbSettings(instance, ssh);
+        Place place = Place.workspace(main, before.workspace());
+        Map<String, Fingerprint> now = db.fingerprints(instance, ssh, place, before.tables().keySet());
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<String, Fingerprint> e : before.tables().entrySet()) {
+            if (!e.getValue().equals(now.get(e.getKey()))) {
+                failures.add(e.getKey() + " differs from the record");
+            }
+        }
+        List<String> inMain = db.tables(instance, ssh, Place.main(main)).stream().filter(before.tables()::containsKey).toList();
+        if (!inMain.isEmpty()) {
+            failures.add("the main database still holds " + String.join(", ", inMain));
+        }
+        if (!failures.isEmpty()) {
+            throw new StepFailedException("The workspace is not back as it was: " + String.join("; ", failures));
+        }
+        return StepResult.done("The " + now.size() + " tables are back in " + place.describe() + " as recorded; the main "
+                + "database holds none of them");
+    }
+
+    private WorkspaceState recorded(long jobId, Integer step) throws IOException {
+        Optional<Artifact> artifact = artifacts.forJob(jobId).stream()
+                .filter(a -> !a.isDeleted() && a.getName().endsWith(STATE_SUFFIX) && (step == null || step.equals(a.getStep())))
+                .max(Comparator.comparing(Artifact::getCreatedAt));
+        if (artifact.isEmpty()) {
+            throw new StepFailedException("Job #" + jobId + " holds no record of the workspace's tables (it failed before "
+                    + "recording them, or the artifact was deleted)");
+        }
+        try (InputStream in = artifacts.open(artifact.get().getId())) {
+            return JSON.readValue(in, WorkspaceState.class);
+        }
+    }
+
+    private static String abbreviated(String checksum) {
+        return checksum.length() > 12 ? checksum.substring(0, 12) + "…" : checksum;
+    }
+
+    private static final class Report {
+        final List<String> lines = new ArrayList<>();
+        final List<String> failures = new ArrayList<>();
+
+        void section(String title) {
+            lines.add("== " + title);
+        }
+
+        void ok(String line) {
+            lines.add("OK    " + line);
+        }
+
+        void fail(String line) {
+            lines.add("FAIL  " + line);
+            failures.add(line);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.migrationpanel.fief;
+
+import static dev.migrationpanel.remote.ShellQuote.quote;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import dev.migrationpanel.database.DbSettings;
+import dev.migrationpanel.database.DbVendor;
+import dev.migrationpanel.database.DumpCommands;
+import dev.migrationpanel.fief.FiefDatabase.Place;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.job.Step;
+import dev.migrationpanel.job.StepSpec;
+import dev.migrationpanel.product.ProductSteps;
+
+/** The commands the Fief flows share, as values: the vendor's SQL client on the main DB, the table moves, the key line. */
+final class FiefSteps {
+
+    private FiefSteps() {
+    }
+
+    /** The vendor's client running {@code sql} on the main database (password on standard input, never the command line). */
+    static String sqlClient(DbSettings main, String sql) {
+        return switch (main.vendor()) {
+            case PGSQL -> "PGPASSWORD=" + DumpCommands.DB_PASSWORD + " psql -X -q -v ON_ERROR_STOP=1 -h " + quote(main.host())
+                    + " -p " + main.port() + " -U " + quote(main.username()) + " -d " + quote(main.database()) + " -c " + quote(sql);
+            case MYSQL -> "MYSQL_PWD=" + DumpCommands.DB_PASSWORD + " mysql -h " + quote(main.host()) + " -P " + main.port()
+                    + " -u " + quote(main.username()) + " " + quote(main.database()) + " -e " + quote(sql);
+            case SQLITE -> "sqlite3 -bail " + quote(main.sqlitePath()) + " " + quote(sql);
+            case SQLSRV -> throw new IllegalArgumentException("Fief does not run on SQL Server");
+        };
+    }
+
+    /**
+     * PostgreSQL: the guide's {@code ALTER TABLE "<id>".<t> SET SCHEMA public} for every table the schema really has,
+     * then its enum types and the sequences no table owns (owned ones follow their table), in one transaction: a
+     * failure moves nothing.
+     */
+    static String pgMoveSql(String workspaceId, List<String> tables, List<String> types, List<String> sequences) {
+        DbVendor pg = DbVendor.PGSQL;
+        String schema = pg.quoteName(workspaceId);
+        StringBuilder sql = new StringBuilder("BEGIN;");
+        for (String t : tables) {
+            sql.append(" ALTER TABLE ").append(schema).append('.').append(pg.quoteName(t)).append(" SET SCHEMA public;");
+        }
+        for (String t : types) {
+            sql.append(" ALTER TYPE ").append(schema).append('.').append(pg.quoteName(t)).append(" SET SCHEMA public;");
+        }
+        for (String s : sequences) {
+            sql.append(" ALTER SEQUENCE ").append(schema).append('.').append(pg.quoteName(s)).append(" SET SCHEMA public;");
+        }
+        return sql.append(" COMMIT;").toString();
+    }
+
+    /**
+     * MySQL: the guide's {@code RENAME TABLE}, its names in backticks (the guide's {@code "…"} is a syntax error unless
+     * ANSI_QUOTES is on), every table the workspace database really has, in one statement: MySQL and MariaDB rename
+     * them all or, on any error, none.
+     */
+    static String mysqlMoveSql(String workspaceId, String mainDatabase, List<String> tables) {
+        DbVendor my = DbVendor.MYSQL;
+        return "RENAME TABLE " + tables.stream().map(t -> my.quoteName(workspaceId) + "." + my.quoteName(t) + " TO "
+                + my.quoteName(mainDatabase) + "." + my.quoteName(t)).collect(Collectors.joining(", ")) + ";";
+    }
+
+    /**
+     * SQLite: the guide's file swap ({@code mv fief.db fief.db.bak}, {@code mv <id> fief.db}), refusing to overwrite an
+     * earlier {@code fief.db.bak}, and putting {@code fief.db} back when the second rename fails.
+     */
+    static String sqliteSwap(DbSettings main, String workspaceId) {
+        String dir = FiefDatabase.directory(main.sqlitePath());
+        String file = main.sqlitePath().substring(dir.length() + 1);
+        return "cd " + quote(dir) + " && test ! -e " + quote(file + ".bak") + " && test -f " + quote(workspaceId) + " && mv "
+                + quote(file) + " " + quote(file + ".bak") + " && { mv " + quote(workspaceId) + " " + quote(file) + " || { mv "
+                + quote(file + ".bak") + " " + quote(file) + "; exit 1; }; }";
+    }
+
+    /**
+     * {@code ENCRYPTION_KEY=<key>} as the .env's one line of that key (others removed, the rest kept, the file's owner and
+     * mode kept): the key travels on standard input.
+     */
+    static String setEncryptionKey(Instance instance, String keyRef) {
+        return "cd " + quote(instance.getInstallPath()) + " && umask 077 && PANEL_FIEF_KEY=" + keyRef + " awk 'BEGIN { k = "
+                + "ENVIRON[\"PANEL_FIEF_KEY\"] } /^[[:space:]]*(export[[:space:]]+)?ENCRYPTION_KEY[[:space:]]*=/ { if (!done) print "
+                + "\"ENCRYPTION_KEY=\" k; done = 1; next } { print } END { if (!done) print \"ENCRYPTION_KEY=\" k }' "
+                + FiefProfile.ENV_FILE + " > .env.panel-new && cat .env.panel-new > " + FiefProfile.ENV_FILE
+                + " && rm -f .env.panel-new && test \"$(grep -c '^ENCRYPTION_KEY=' " + FiefProfile.ENV_FILE + ")\" = 1";
+    }
+
+    static Step command(Instance instance, String title, boolean changes, String command, String undo) {
+        return new Step(title, instance.getId(), instance.getName(), changes, new StepSpec.RemoteCommand(command),
+                ProductSteps.LONG, undo);
+    }
+
+    static String describe(Place place) {
+        return place.describe();
+    }
+}

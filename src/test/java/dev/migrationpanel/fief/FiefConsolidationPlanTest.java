@@ -1,0 +1,172 @@
+package dev.migrationpanel.fief;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+
+import dev.migrationpanel.database.DbSettings;
+import dev.migrationpanel.database.DbVendor;
+import dev.migrationpanel.fief.FiefDatabase.Place;
+import dev.migrationpanel.fief.FiefPreflight.Survey;
+import dev.migrationpanel.fief.FiefPreflight.Workspace;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.TestInstances;
+import dev.migrationpanel.job.Plan;
+import dev.migrationpanel.job.Step;
+import dev.migrationpanel.job.StepSpec;
+import dev.migrationpanel.web.InvalidInputException;
+
+/** The consolidation's plan, built as a value from what a pre-flight found, per vendor: no server is asked anything. */
+class FiefConsolidationPlanTest {
+
+    static final String WS = "08e952f1-8a79-4672-99f8-ea6919cd4692";
+
+    static Instance instance() {
+        Instance i = TestInstances.entity("fief-prod");
+        org.springframework.test.util.ReflectionTestUtils.setField(i, "id", 41L);
+        i.setProduct(FiefProfile.ID);
+        i.setInstallPath("/srv/fief");
+        i.setAppUrl("https://fief.example.org");
+        i.setProductSettings("{\"cli\":\"docker exec fief-server fief\",\"startCommand\":\"docker start fief-server\","
+                + "\"stopCommand\":\"docker stop fief-server\"}");
+        return i;
+    }
+
+    static Survey survey(DbVendor vendor, List<String> tables, List<Workspace> workspaces) {
+        DbSettings main = switch (vendor) {
+            case PGSQL -> new DbSettings(vendor, "127.0.0.1", 5432, "fief", "fief", "pw-not-shown", null);
+            case MYSQL -> new DbSettings(vendor, "127.0.0.1", 3306, "my_database", "fief", "pw-not-shown", null);
+            default -> new DbSettings(vendor, null, 0, null, null, null, "/data/db/fief.db");
+        };
+        Map<String, Long> counts = new TreeMap<>();
+        tables.forEach(t -> counts.put(t, 3L));
+        return new Survey("/home/deploy", main, "fief_", workspaces, workspaces.get(0), Place.workspace(main, WS), counts,
+                vendor == DbVendor.PGSQL ? List.of("fief_acr", "fief_clienttype") : List.of(), List.of(),
+                List.of("CI deploy", "Terraform"), List.of());
+    }
+
+    static Workspace workspace(String id, String name) {
+        return new Workspace(id, name, name + ".example.org", null, FiefPreflight.WORKSPACE_REVISION, 5, false, "fief_");
+    }
+
+    static final List<String> TABLES = List.of("fief_alembic_version", "fief_users", "fief_webhooks");
+
+    private static String commands(Plan plan) {
+        return String.join("\n", plan.steps().stream().map(s -> s.title() + " :: " + s.spec().display()).toList());
+    }
+
+    @Test
+    void postgresqlMovesTheSchemasRealTablesAndTypesToPublicInOneTransaction() {
+        Plan plan = FiefConsolidationFlow.build(instance(), survey(DbVendor.PGSQL, TABLES, List.of(workspace(WS, "Main"))),
+                "anne@bretagne.duchy");
+        String all = commands(plan);
+        assertThat(all).contains("BEGIN; ALTER TABLE \"" + WS + "\".\"fief_alembic_version\" SET SCHEMA public; ALTER TABLE \""
+                + WS + "\".\"fief_users\" SET SCHEMA public; ALTER TABLE \"" + WS + "\".\"fief_webhooks\" SET SCHEMA public; "
+                + "ALTER TYPE \"" + WS + "\".\"fief_acr\" SET SCHEMA public; ALTER TYPE \"" + WS + "\".\"fief_clienttype\" SET "
+                + "SCHEMA public; COMMIT;");
+        assertThat(all).as("only the tables the schema has, not the guide's fixed list").doesNotContain("fief_audit_logs");
+        assertThat(all).as("the password travels on stdin").contains("PGPASSWORD=****").doesNotContain("pw-not-shown");
+        assertThat(all).contains("the dump above is of the whole database fief: schema \"" + WS + "\" is in it");
+        assertThat(plan.options()).containsEntry("workspace", WS).containsEntry("adminEmail", "anne@bretagne.duchy");
+    }
+
+    @Test
+    void theStepsFollowTheGuidesOrderWithBackupsAndTheProof() {
+        Plan plan = FiefConsolidationFlow.build(instance(), survey(DbVendor.PGSQL, TABLES, List.of(workspace(WS, "Main"))),
+                "anne@bretagne.duchy");
+        List<String> titles = plan.steps().stream().map(Step::title).toList();
+        int stop = titles.indexOf("Stop Fief (nothing may write while its tables move)");
+        int dump = titles.indexOf("Dump the system DB (PostgreSQL)");
+        int record = titles.indexOf(FiefConsolidationFlow.RECORD_TITLE);
+        int move = indexStarting(titles, "Move the 3 tables");
+        int key = indexStarting(titles, "Set ENCRYPTION_KEY");
+        int start = indexStarting(titles, "Start Fief 0.28");
+        int await = titles.indexOf("Wait for its schema upgrade");
+        int grant = titles.indexOf("Grant the admin role (fief grant-admin-role)");
+        int keys = titles.indexOf("Recreate the admin API keys");
+        int proof = titles.indexOf(FiefConsolidationFlow.PROOF_TITLE);
+        int cleanup = titles.indexOf("Clean up the old tables");
+        assertThat(List.of(stop, dump, record, move, key, start, await, grant, keys, proof, cleanup)).doesNotContain(-1).isSorted();
+        Step grantStep = plan.steps().get(grant);
+        assertThat(grantStep.spec().display()).isEqualTo("cd '/srv/fief' && docker exec fief-server fief grant-admin-role "
+                + "'anne@bretagne.duchy'");
+        assertThat(plan.steps().get(keys).spec().display()).contains("CI deploy, Terraform");
+        assertThat(plan.steps().get(key).spec().display()).contains("PANEL_FIEF_KEY=****").contains("ENCRYPTION_KEY=");
+        assertThat(plan.steps().get(proof).spec()).isInstanceOfSatisfying(StepSpec.Verify.class, v -> {
+            assertThat(v.check()).isEqualTo(FiefProof.PROVE);
+            assertThat(v.args()).containsEntry("recordStep", String.valueOf(record)).containsEntry("adminEmail", "anne@bretagne.duchy");
+        });
+        assertThat(plan.steps().get(stop).spec().display()).isEqualTo("docker stop fief-server");
+        assertThat(plan.steps().get(start).spec().display()).isEqualTo("docker start fief-server");
+    }
+
+    @Test
+    void mysqlRenamesInOneStatementWithBackticksNotTheGuidesDoubleQuotes() {
+        Plan plan = FiefConsolidationFlow.build(instance(), survey(DbVendor.MYSQL, TABLES, List.of(workspace(WS, "Main"))),
+                "anne@bretagne.duchy");
+        String all = commands(plan);
+        assertThat(all).contains("RENAME TABLE `" + WS + "`.`fief_alembic_version` TO `my_database`.`fief_alembic_version`, `"
+                + WS + "`.`fief_users` TO `my_database`.`fief_users`, `" + WS + "`.`fief_webhooks` TO `my_database`.`fief_webhooks`;");
+        assertThat(all).doesNotContain("\"" + WS + "\".").contains("MYSQL_PWD=****");
+        assertThat(plan.steps()).as("the workspace database is backed up too")
+                .anyMatch(s -> s.spec().display().contains("--databases '" + WS + "'"));
+    }
+
+    @Test
+    void sqliteSwapsTheFilesKeepingFiefDbBak() {
+        Plan plan = FiefConsolidationFlow.build(instance(), survey(DbVendor.SQLITE, TABLES, List.of(workspace(WS, "Main"))),
+                "anne@bretagne.duchy");
+        String all = commands(plan);
+        assertThat(all).contains("cd '/data/db' && test ! -e 'fief.db.bak' && test -f '" + WS + "' && mv 'fief.db' 'fief.db.bak' "
+                + "&& { mv '" + WS + "' 'fief.db' || { mv 'fief.db.bak' 'fief.db'; exit 1; }; }");
+        assertThat(all).contains("sqlite3 '/data/db/" + WS + "' .dump");
+    }
+
+    @Test
+    void severalWorkspacesAreNamedInANoteAndShellTextStaysQuoted() {
+        Plan plan = FiefConsolidationFlow.build(instance(), survey(DbVendor.PGSQL, TABLES, List.of(workspace(WS, "Main"),
+                workspace("d4a7e2c1-0b9f-4c6e-8e31-5a2f7b9c0d48", "Second"))), "x'$(id)@example.org");
+        assertThat(plan.steps()).anyMatch(s -> s.title().equals("The other workspaces")
+                && s.spec().display().contains("Second (d4a7e2c1-0b9f-4c6e-8e31-5a2f7b9c0d48)"));
+        assertThat(commands(plan)).contains("grant-admin-role 'x'\"'\"'$(id)@example.org'");
+    }
+
+    @Test
+    void optionsAreValidatedOnTheServer() {
+        assertThatThrownBy(() -> FiefConsolidationFlow.Options.of(Map.of("adminEmail", "anne"))).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> FiefConsolidationFlow.Options.of(Map.of("adminEmail", "anne@bretagne.duchy", "workspace",
+                "../etc"))).isInstanceOf(InvalidInputException.class);
+        assertThat(FiefConsolidationFlow.Options.of(Map.of("adminEmail", " anne@bretagne.duchy ", "workspace", WS.toUpperCase())))
+                .isEqualTo(new FiefConsolidationFlow.Options("anne@bretagne.duchy", WS));
+    }
+
+    @Test
+    void theRollbackPutsBothBackupsBackAndTheCleanupWaitsAtAGate() {
+        DbSettings main = survey(DbVendor.MYSQL, TABLES, List.of(workspace(WS, "Main"))).main();
+        Plan rollback = FiefRollbackFlow.build(instance(), "/home/deploy", main, WS, 7, "main-dump-id", "ws-dump-id");
+        String all = commands(rollback);
+        assertThat(all).contains("sftp put artifact main-dump-id").contains("sftp put artifact ws-dump-id")
+                .contains("'" + WS + "' < '/home/deploy/.migration-panel/fief-41-rollback-workspace-7.sql'");
+        assertThat(rollback.steps().get(rollback.steps().size() - 2).spec()).isInstanceOf(StepSpec.Verify.class);
+        Plan cleanup = FiefCleanupFlow.build(instance(), "/home/deploy", main, 7, "anne@bretagne.duchy");
+        List<String> kinds = cleanup.steps().stream().map(s -> s.spec().kind()).toList();
+        assertThat(kinds.indexOf(StepSpec.GATE)).isLessThan(indexStarting(cleanup.steps().stream().map(Step::title).toList(),
+                "Drop the five old tables"));
+        assertThat(commands(cleanup)).contains("DROP TABLE IF EXISTS `workspace_users`, `admin_api_key`, `admin_session_tokens`, "
+                + "`workspaces`, `alembic_version`;");
+    }
+
+    private static int indexStarting(List<String> titles, String prefix) {
+        for (int i = 0; i < titles.size(); i++) {
+            if (titles.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,387 @@
+# shellcheck shell=bash
+# The Fief part of the test lab: Fief-0.27-shaped instances (a main database and a workspace, per vendor) for the
+# panel's Fief 0.28 workspace consolidation, and a STAND-IN for the Fief 0.28 server and CLI. Sourced by lab.sh (it
+# uses lab.sh's helpers and settings: log, die, as_user, random_secret, port_open, close_inherited_fds,
+# create_mariadb_database, create_pg_database, pg_super, mysql_root, LAB_DIR, LAB_ROOT, PROPS ...); not run alone.
+#
+# Fief cannot be installed here (it is on neither Debian nor the npm registry). What is real: the databases (the
+# lab's PostgreSQL, MariaDB, sqlite3), their tables, column types and rows as Fief's own alembic migrations make them
+# per vendor (fief/fieflab.py writes them: main tree at c8cf076d3ffa, workspace tree at 6c06c7d908a7), Fernet values
+# made with Debian's python3-cryptography under the instance's ENCRYPTION_KEY. What is a stand-in:
+# fief/fief028.py, the 0.28 server's start-up upgrade (alembic 6c06c7d908a7 -> 6d9fa141730c, the admin role) and its
+# /.well-known/openid-configuration, and `fief grant-admin-role` (the rows the real command writes); see its header.
+#
+# What `lab.sh up` (and `lab.sh fief-up`) builds, each instance owned by dflab in $LAB_ROOT/NAME (mode 750):
+#   fief-pgsql    main DB: PostgreSQL database fief_main (role fief_lab), the five main tables in public; workspace
+#                 08e952f1-8a79-4672-99f8-ea6919cd4692 (the guide's example id): its 28 fief_* tables, the enum types
+#                 fief_clienttype, fief_acr, fief_userfieldtype, in the schema named after the id
+#   fief-mariadb  main DB: MariaDB database fief_main (user fief_lab); workspace 3f2c7a9e-51b4-4d0c-9a6e-2b8f4c1d7e05
+#                 in the database named after the id (user fief_lab may use both)
+#   fief-sqlite   main DB: data/db/fief.db; workspace 9b1e4d2a-7c3f-4e8b-a5d6-0f2e8c4b6a13 in data/db/<id>
+#                 (DATABASE_LOCATION=data/db, as the Docker image's /data/db)
+# Rows: 2 tenants, 2 clients, 5 users (admin anne@bretagne.duchy), 3 permissions, 2 roles, user roles and
+# permissions, 2 OAuth providers (client_id, client_secret Fernet-encrypted), an OAuth account (access and refresh
+# tokens encrypted), a user field and value, a webhook and 2 logs, 3 e-mail templates, a grant, a refresh and a
+# session token, 3 audit logs; main: alembic_version, the workspaces row, workspace_users, admin_api_key
+# ("CI deploy", "Terraform"), admin_session_tokens.
+# Each instance: .env (Fief's names: DATABASE_TYPE, DATABASE_HOST/PORT/USERNAME/PASSWORD/NAME, DATABASE_LOCATION
+# for SQLite, ENCRYPTION_KEY, SECRET, FIEF_CLIENT_ID, FIEF_CLIENT_SECRET, PORT), bin/start (the stand-in 0.28 server
+# in the background, waits for /.well-known/openid-configuration, exit 1 with its log when its upgrade fails),
+# bin/stop, bin/fief (the stand-in CLI), logs/fief.log, run/fief.pid. Nothing runs after a build (a 0.27 instance is
+# stopped for its consolidation; the 0.27 server is not simulated). Ports: 18281, 18282, 18283.
+#
+#   lab.sh fief-up               (re)build the three (the lab's users, sshd and DBs must be up); ~10 s
+#   lab.sh fief-reset NAME [SWITCH]   rebuild one, with one failure switch:
+#       wrong-key         the .env's ENCRYPTION_KEY is another valid Fernet key than the one the values were made with
+#       clash             the main DB already holds a fief_webhooks table (an earlier attempt's leftover)
+#       other-server      the workspaces row says POSTGRESQL on db-workspaces.bretagne.internal (its connection
+#                         settings Fernet-encrypted): its tables are on another server, none here
+#       second-workspace  a second workspace (d4a7e2c1-0b9f-4c6e-8e31-5a2f7b9c0d48) with tables of its own
+#       half-move         a move that fails half way: PostgreSQL, an index of another table in public already named
+#                         ix_fief_webhook_logs_created_at (fief_webhook_logs' index cannot follow it there);
+#                         MariaDB, a trigger on fief_webhook_logs (RENAME TABLE to another database refuses it);
+#                         SQLite, no such switch (its move is two renames of files)
+# Fief Cloud: fief-cloud, a fresh Fief 0.28 install's directory (owned by dflab, .env with DATABASE_TYPE POSTGRESQL,
+# an empty PostgreSQL database fief_cloud of role fief_cloud, no ENCRYPTION_KEY yet; port 18284), and
+# $LAB_ROOT/fief-cloud-export.sql shaped as the Fief Cloud exporter's dump: first line "-- ENCRYPTION_KEY=<key>",
+# then plain PostgreSQL SQL creating and filling the workspace's fief_* tables in public (its values encrypted with
+# that key). Not rebuilt by fief-reset except as fief-reset fief-cloud.
+# Properties: fief.* and fief.NAME.* in lab.properties (see fief_properties).
+
+FIEF_INSTANCES=(fief-pgsql fief-mariadb fief-sqlite)
+FIEF_DB=fief_main
+FIEF_DB_USER=fief_lab
+FIEF_ADMIN_EMAIL=anne@bretagne.duchy
+FIEF_SECOND_WORKSPACE=d4a7e2c1-0b9f-4c6e-8e31-5a2f7b9c0d48
+FIEF_PY=/usr/bin/python3
+FIEF_HOME=$LAB_ROOT/fief-standin
+FIEF_SWITCHES=(none wrong-key clash other-server second-workspace half-move)
+
+FIEF_CLOUD=fief-cloud
+FIEF_CLOUD_DB=fief_cloud
+FIEF_CLOUD_EXPORT=$LAB_ROOT/fief-cloud-export.sql
+fief_known() { local i; for i in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD"; do [[ $1 == "$i" ]] && return 0; done; return 1; }
+fief_dir() { echo "$LAB_ROOT/$1"; }
+fief_kind() { if [[ $1 == "$FIEF_CLOUD" ]]; then echo pgsql; else echo "${1##*-}"; fi; }
+fief_port() { case $1 in fief-pgsql) echo 18281 ;; fief-mariadb) echo 18282 ;; fief-sqlite) echo 18283 ;; fief-cloud) echo 18284 ;; esac; }
+fief_workspace() {
+    case $1 in
+        fief-pgsql) echo 08e952f1-8a79-4672-99f8-ea6919cd4692 ;;
+        fief-mariadb) echo 3f2c7a9e-51b4-4d0c-9a6e-2b8f4c1d7e05 ;;
+        fief-sqlite) echo 9b1e4d2a-7c3f-4e8b-a5d6-0f2e8c4b6a13 ;;
+        fief-cloud) echo 5e0c1b8d-2f4a-4c3e-9d7b-6a1f0e2c3b49 ;;
+    esac
+}
+fief_type() { case $(fief_kind "$1") in pgsql) echo POSTGRESQL ;; mariadb) echo MYSQL ;; sqlite) echo SQLITE ;; esac; }
+fief_db_user() { if [[ $1 == "$FIEF_CLOUD" ]]; then echo "$FIEF_CLOUD_DB"; else echo "$FIEF_DB_USER"; fi; }
+fief_db_name() { if [[ $1 == "$FIEF_CLOUD" ]]; then echo "$FIEF_CLOUD_DB"; else echo "$FIEF_DB"; fi; }
+fief_var() { local v=FIEF_${2}_${1//-/_}; echo "${!v}"; }   # fief_var NAME KEY|SECRET|DB_PASSWORD|WRONG_KEY
+fief_switch_file() { echo "$LAB_DIR/fief/$1.switch"; }
+fief_switch() { cat "$(fief_switch_file "$1")" 2>/dev/null || echo none; }
+
+fief_python() { # Debian's python3 with python3-cryptography (the Fernet values)
+    "$FIEF_PY" -c 'import cryptography.fernet' 2>/dev/null && return 0
+    log "installing python3-cryptography (Fief's Fernet values)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-cryptography >/dev/null \
+        || die "python3-cryptography could not be installed"
+}
+
+fief_secrets() {
+    local f=$LAB_DIR/secrets.env name n
+    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD"; do
+        n=${name//-/_}
+        grep -q "^FIEF_KEY_$n=" "$f" || echo "FIEF_KEY_$n=$("$FIEF_PY" "$ASSETS/fief/fieflab.py" newkey)" >>"$f"
+        grep -q "^FIEF_WRONG_KEY_$n=" "$f" || echo "FIEF_WRONG_KEY_$n=$("$FIEF_PY" "$ASSETS/fief/fieflab.py" newkey)" >>"$f"
+        grep -q "^FIEF_SECRET_$n=" "$f" || echo "FIEF_SECRET_$n=$(random_secret 64)" >>"$f"
+        grep -q "^FIEF_CLIENT_SECRET_$n=" "$f" || echo "FIEF_CLIENT_SECRET_$n=$(random_secret 43)" >>"$f"
+        if [[ $(fief_kind "$name") != sqlite ]] && ! grep -q "^FIEF_DB_PASSWORD_$n=" "$f"; then
+            echo "FIEF_DB_PASSWORD_$n=$(random_secret 20)" >>"$f"
+        fi
+    done
+    # shellcheck disable=SC1090
+    source "$f"
+}
+
+fief_server_pids() { # pids of stand-in servers started for the instance (their command line names its .env)
+    local f pid cmd env
+    env="$(fief_dir "$1")/.env"
+    for f in /proc/[0-9]*/cmdline; do
+        pid=${f#/proc/}; pid=${pid%/cmdline}
+        cmd=$(tr '\0' ' ' 2>/dev/null <"$f") || continue
+        [[ $cmd == *"fief028.py --env $env "* ]] && echo "$pid"
+    done
+    return 0
+}
+
+fief_stop() {
+    local name=$1 dir pid
+    dir=$(fief_dir "$name")
+    if [[ -x $dir/bin/stop ]]; then as_user dflab "$dir/bin/stop" >/dev/null 2>&1 || true; fi
+    for pid in $(fief_server_pids "$name"); do kill "$pid" 2>/dev/null || true; done
+    return 0
+}
+
+fief_write_env() {
+    local name=$1 dir key
+    dir=$(fief_dir "$name")
+    key=$(fief_var "$name" KEY)
+    [[ $(fief_switch "$name") == wrong-key ]] && key=$(fief_var "$name" WRONG_KEY)
+    {
+        echo "# Fief lab instance $name (written by src/test/lab/fief.sh): Fief's settings, as its Docker image reads them"
+        echo "SECRET=$(fief_var "$name" SECRET)"
+        echo "FIEF_CLIENT_ID=lab-$name"
+        echo "FIEF_CLIENT_SECRET=$(fief_var "$name" CLIENT_SECRET)"
+        [[ $name == "$FIEF_CLOUD" ]] || echo "ENCRYPTION_KEY=$key"
+        echo "PORT=$(fief_port "$name")"
+        echo "ROOT_DOMAIN=127.0.0.1:$(fief_port "$name")"
+        echo "FIEF_DOMAIN=127.0.0.1:$(fief_port "$name")"
+        echo "DATABASE_TYPE=$(fief_type "$name")"
+        case $(fief_kind "$name") in
+            sqlite)
+                echo "DATABASE_LOCATION=$dir/data/db"
+                echo "DATABASE_NAME=fief.db" ;;
+            *)
+                echo "DATABASE_HOST=127.0.0.1"
+                echo "DATABASE_PORT=$([[ $(fief_kind "$name") == pgsql ]] && echo "$PG_PORT" || echo "$MARIADB_PORT")"
+                echo "DATABASE_USERNAME=$(fief_db_user "$name")"
+                echo "DATABASE_PASSWORD=$(fief_var "$name" DB_PASSWORD)"
+                echo "DATABASE_NAME=$(fief_db_name "$name")" ;;
+        esac
+        echo "CSRF_COOKIE_SECURE=False"
+        echo "SESSION_COOKIE_SECURE=False"
+    } >"$dir/.env"
+}
+
+fief_write_scripts() {
+    local name=$1 dir
+    dir=$(fief_dir "$name")
+    cat >"$dir/bin/start" <<SCRIPT
+#!/bin/bash
+# Starts the STAND-IN Fief 0.28 server of lab instance $name (src/test/lab/fief/fief028.py): its start-up upgrade,
+# then /.well-known/openid-configuration on 127.0.0.1:$(fief_port "$name"). Waits 30 s at most; exit 1 with the log's
+# end when the server exits (a failed upgrade). Written by src/test/lab/fief.sh.
+set -u
+DIR=$dir
+PIDFILE=\$DIR/run/fief.pid
+LOG=\$DIR/logs/fief.log
+if [[ -s \$PIDFILE ]] && kill -0 "\$(<"\$PIDFILE")" 2>/dev/null; then echo "fief $name: already running"; exit 0; fi
+(
+    for fd in /proc/\$BASHPID/fd/*; do fd=\${fd##*/}; ((fd > 2)) && eval "exec \$fd>&-" 2>/dev/null; done
+    cd "\$DIR" && exec setsid $FIEF_PY $FIEF_HOME/fief028.py --env \$DIR/.env run-server >>"\$LOG" 2>&1 </dev/null
+) &
+pid=\$!
+echo "\$pid" >"\$PIDFILE"
+for ((i = 0; i < 150; i++)); do
+    if (exec 2>/dev/null; exec 3<>/dev/tcp/127.0.0.1/$(fief_port "$name")); then echo "fief $name: started (pid \$pid)"; exit 0; fi
+    if ! kill -0 "\$pid" 2>/dev/null; then
+        rm -f "\$PIDFILE"; echo "fief $name: the server exited; the end of \$LOG:" >&2; tail -n 5 "\$LOG" >&2; exit 1
+    fi
+    sleep 0.2
+done
+echo "fief $name: no answer after 30 s" >&2
+exit 1
+SCRIPT
+    cat >"$dir/bin/stop" <<SCRIPT
+#!/bin/bash
+# Stops the stand-in Fief server of lab instance $name. Exit 0 also when it was not running.
+PIDFILE=$dir/run/fief.pid
+[[ -s \$PIDFILE ]] || { echo "fief $name: not running"; exit 0; }
+pid=\$(<"\$PIDFILE")
+kill -TERM -- "-\$pid" 2>/dev/null || kill -TERM "\$pid" 2>/dev/null
+for ((i = 0; i < 50; i++)); do kill -0 "\$pid" 2>/dev/null || break; sleep 0.1; done
+kill -KILL -- "-\$pid" 2>/dev/null
+rm -f "\$PIDFILE"
+echo "fief $name: stopped"
+SCRIPT
+    cat >"$dir/bin/fief" <<SCRIPT
+#!/bin/sh
+# The STAND-IN fief CLI of lab instance $name (grant-admin-role EMAIL); reads the instance's .env.
+exec $FIEF_PY $FIEF_HOME/fief028.py --env $dir/.env "\$@"
+SCRIPT
+    chmod 755 "$dir/bin/start" "$dir/bin/stop" "$dir/bin/fief"
+}
+
+# fief_sql NAME PART [ARGS...]: the generator's SQL for the instance (main or workspace)
+fief_sql() {
+    local name=$1 part=$2
+    shift 2
+    "$FIEF_PY" "$ASSETS/fief/fieflab.py" "$part" "$(fief_kind "$name")" --key "$(fief_var "$name" KEY)" \
+        --admin "$FIEF_ADMIN_EMAIL" "$@"
+}
+
+fief_pg() { PGPASSWORD=$(fief_var fief-pgsql DB_PASSWORD) psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U "$FIEF_DB_USER" -d "$FIEF_DB" "$@"; }
+fief_my() { MYSQL_PWD=$(fief_var fief-mariadb DB_PASSWORD) mariadb -h 127.0.0.1 -P "$MARIADB_PORT" -u "$FIEF_DB_USER" "$@"; }
+
+fief_build() {
+    local name=$1 dir ws switch main_args=() second=''
+    dir=$(fief_dir "$name")
+    ws=$(fief_workspace "$name")
+    switch=$(fief_switch "$name")
+    log "fief instance $dir ($name, $(fief_type "$name"), workspace $ws, switch $switch)"
+    fief_stop "$name"
+    rm -rf "$dir"
+    install -d -o dflab -g dflab -m 750 "$dir"
+    install -d -o dflab -g dflab -m 755 "$dir/bin" "$dir/logs" "$dir/run" "$dir/data" "$dir/data/db"
+    main_args=(--ws "$ws")
+    [[ $switch == second-workspace ]] && { second=$FIEF_SECOND_WORKSPACE; main_args+=(--ws "$second"); }
+    [[ $switch == other-server ]] && main_args+=(--other-server)
+    if [[ $name == "$FIEF_CLOUD" ]]; then
+        fief_build_cloud "$name"
+        return
+    fi
+    case $(fief_kind "$name") in
+        pgsql)
+            create_pg_database "$FIEF_DB" "$FIEF_DB_USER" "$(fief_var "$name" DB_PASSWORD)"
+            pg_super -c "REVOKE CONNECT, TEMPORARY ON DATABASE $FIEF_DB FROM PUBLIC"
+            fief_sql "$name" main "${main_args[@]}" | fief_pg >/dev/null
+            if [[ $switch != other-server ]]; then
+                { echo "CREATE SCHEMA \"$ws\"; SET search_path TO \"$ws\";"; fief_sql "$name" workspace; } | fief_pg >/dev/null
+            fi
+            if [[ -n $second ]]; then
+                { echo "CREATE SCHEMA \"$second\"; SET search_path TO \"$second\";"; fief_sql "$name" workspace --seed 2; } | fief_pg >/dev/null
+            fi
+            [[ $switch == clash ]] && echo 'CREATE TABLE public.fief_webhooks (id UUID PRIMARY KEY, url VARCHAR(255));' | fief_pg
+            [[ $switch == half-move ]] && echo 'CREATE TABLE public.lab_reports (id INT); CREATE INDEX ix_fief_webhook_logs_created_at ON public.lab_reports (id);' | fief_pg
+            ;;
+        mariadb)
+            create_mariadb_database "$FIEF_DB" "$FIEF_DB_USER" "$(fief_var "$name" DB_PASSWORD)"
+            for w in "$ws" $second; do
+                mysql_root -e "DROP DATABASE IF EXISTS \`$w\`"
+                [[ $switch == other-server && $w == "$ws" ]] && continue
+                mysql_root -e "CREATE DATABASE \`$w\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+                    GRANT ALL PRIVILEGES ON \`$w\`.* TO '$FIEF_DB_USER'@'%'; GRANT ALL PRIVILEGES ON \`$w\`.* TO '$FIEF_DB_USER'@'localhost';"
+            done
+            fief_sql "$name" main "${main_args[@]}" | fief_my "$FIEF_DB"
+            [[ $switch != other-server ]] && fief_sql "$name" workspace | fief_my "$ws"
+            [[ -n $second ]] && fief_sql "$name" workspace --seed 2 | fief_my "$second"
+            [[ $switch == clash ]] && fief_my "$FIEF_DB" -e 'CREATE TABLE fief_webhooks (id CHAR(36) PRIMARY KEY, url VARCHAR(255))'
+            [[ $switch == half-move ]] && fief_my "$ws" -e 'CREATE TRIGGER fief_webhook_logs_audit BEFORE INSERT ON fief_webhook_logs FOR EACH ROW SET NEW.attempt = NEW.attempt'
+            ;;
+        sqlite)
+            fief_sql "$name" main "${main_args[@]}" | sqlite3 -bail "$dir/data/db/fief.db"
+            [[ $switch != other-server ]] && fief_sql "$name" workspace | sqlite3 -bail "$dir/data/db/$ws"
+            [[ -n $second ]] && fief_sql "$name" workspace --seed 2 | sqlite3 -bail "$dir/data/db/$second"
+            [[ $switch == clash ]] && sqlite3 "$dir/data/db/fief.db" 'CREATE TABLE fief_webhooks (id CHAR(36) PRIMARY KEY, url VARCHAR(255))'
+            chown -R dflab:dflab "$dir/data"
+            ;;
+    esac
+    fief_write_env "$name"
+    fief_write_scripts "$name"
+    chown dflab:dflab "$dir/.env" "$dir/bin/start" "$dir/bin/stop" "$dir/bin/fief"
+    chmod 600 "$dir/.env"
+}
+
+# fief_build_cloud NAME: a fresh 0.28 install's directory on an empty database, and the exporter-shaped dump
+fief_build_cloud() {
+    local name=$1 dir key
+    dir=$(fief_dir "$name")
+    key=$(fief_var "$name" KEY)
+    create_pg_database "$FIEF_CLOUD_DB" "$FIEF_CLOUD_DB" "$(fief_var "$name" DB_PASSWORD)"
+    pg_super -c "REVOKE CONNECT, TEMPORARY ON DATABASE $FIEF_CLOUD_DB FROM PUBLIC"
+    {
+        echo "-- ENCRYPTION_KEY=$key"
+        echo "-- Fief Cloud export of workspace $(fief_workspace "$name"), shaped as the exporter dump (lab)"
+        echo "SET client_encoding = 'UTF8';"
+        fief_sql "$name" workspace --seed 3
+    } >"$FIEF_CLOUD_EXPORT.tmp"
+    chmod 600 "$FIEF_CLOUD_EXPORT.tmp"
+    mv "$FIEF_CLOUD_EXPORT.tmp" "$FIEF_CLOUD_EXPORT"
+    fief_write_env "$name"
+    fief_write_scripts "$name"
+    chown dflab:dflab "$dir/.env" "$dir/bin/start" "$dir/bin/stop" "$dir/bin/fief"
+    chmod 600 "$dir/.env"
+}
+
+fief_up() {
+    local name started=$SECONDS
+    fief_python
+    install -d -m 700 "$LAB_DIR/fief"
+    fief_secrets
+    install -d -m 775 -o root -g dflab "$LAB_ROOT"
+    install -d -m 755 "$FIEF_HOME"
+    install -m 644 "$ASSETS/fief/fief028.py" "$FIEF_HOME/fief028.py"
+    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD"; do
+        rm -f "$(fief_switch_file "$name")"
+        fief_build "$name"
+    done
+    log "fief: three instances built in $((SECONDS - started))s"
+}
+
+fief_instance_properties() {
+    local name=$1 p=fief.$1 dir
+    dir=$(fief_dir "$name")
+    echo "$p.path=$dir"
+    echo "$p.owner=dflab"
+    echo "$p.switch=$(fief_switch "$name")"
+    echo "$p.db.type=$(fief_type "$name")"
+    case $(fief_kind "$name") in
+        sqlite)
+            echo "$p.db.location=$dir/data/db"
+            echo "$p.db.name=fief.db" ;;
+        *)
+            echo "$p.db.host=127.0.0.1"
+            echo "$p.db.port=$([[ $(fief_kind "$name") == pgsql ]] && echo "$PG_PORT" || echo "$MARIADB_PORT")"
+            echo "$p.db.name=$(fief_db_name "$name")"
+            echo "$p.db.user=$(fief_db_user "$name")"
+            echo "$p.db.password=$(fief_var "$name" DB_PASSWORD)" ;;
+    esac
+    echo "$p.workspace=$(fief_workspace "$name")"
+    echo "$p.key=$(fief_var "$name" KEY)"
+    echo "$p.wrong.key=$(fief_var "$name" WRONG_KEY)"
+    echo "$p.port=$(fief_port "$name")"
+    echo "$p.url=http://127.0.0.1:$(fief_port "$name")"
+    echo "$p.admin.email=$FIEF_ADMIN_EMAIL"
+    echo "$p.start=$dir/bin/start"
+    echo "$p.stop=$dir/bin/stop"
+    echo "$p.cli=$dir/bin/fief"
+}
+
+fief_properties() {
+    echo "fief.instances=$(IFS=,; echo "${FIEF_INSTANCES[*]}")"
+    echo "fief.second.workspace=$FIEF_SECOND_WORKSPACE"
+    local name
+    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD"; do fief_instance_properties "$name"; done
+    echo "fief.cloud.export=$FIEF_CLOUD_EXPORT"
+}
+
+fief_replace_properties() { # the fief.* lines of lab.properties replaced, the others kept
+    local tmp
+    tmp=$(mktemp "$PROPS.XXXXXX")
+    { grep -Ev '^fief\.' "$PROPS" || true; fief_properties; } >"$tmp"
+    chmod 600 "$tmp"
+    mv "$tmp" "$PROPS"
+}
+
+cmd_fief_up() {
+    [[ $(id -u) -eq 0 ]] || die "run as root"
+    [[ -s $PROPS && -s $LAB_DIR/secrets.env ]] || die "the lab is not up ($PROPS missing); run: src/test/lab/lab.sh up"
+    exec 7>"$LAB_DIR/fief.lock"
+    flock -w 120 7 || die "another Fief build or reset is still running"
+    start_databases
+    load_secrets
+    fief_up
+    fief_replace_properties
+    echo "fief lab up"
+}
+
+cmd_fief_reset() {
+    local name=${1:-} switch=${2:-none} s ok=''
+    [[ $(id -u) -eq 0 ]] || die "run as root"
+    fief_known "$name" || die "unknown Fief instance '$name' (one of: ${FIEF_INSTANCES[*]})"
+    for s in "${FIEF_SWITCHES[@]}"; do [[ $s == "$switch" ]] && ok=1; done
+    [[ -n $ok ]] || die "unknown switch '$switch' (one of: ${FIEF_SWITCHES[*]})"
+    [[ $switch == half-move && $name == fief-sqlite ]] && die "no half-move switch for SQLite (its move is two renames of files)"
+    [[ -s $PROPS && -s $LAB_DIR/secrets.env ]] || die "the lab is not up ($PROPS missing); run: src/test/lab/lab.sh up"
+    [[ -f $FIEF_HOME/fief028.py ]] || die "the Fief lab is not built; run: src/test/lab/lab.sh fief-up"
+    exec 7>"$LAB_DIR/fief.lock"
+    flock -w 120 7 || die "another Fief build or reset is still running"
+    start_databases
+    load_secrets
+    fief_secrets
+    install -d -m 700 "$LAB_DIR/fief"
+    install -m 644 "$ASSETS/fief/fief028.py" "$FIEF_HOME/fief028.py"
+    if [[ $switch == none ]]; then rm -f "$(fief_switch_file "$name")"; else echo "$switch" >"$(fief_switch_file "$name")"; fi
+    fief_build "$name"
+    fief_replace_properties
+    echo "instance $name reset (switch $switch)"
+}
