@@ -397,12 +397,14 @@ class CairnContentMoveFlow implements CairnPairFlow {
         plan.add(ProductSteps.workDir(target, facts.target()));
         Map<String, String> proofArgs = new LinkedHashMap<>();
         proofArgs.put("source", String.valueOf(sid));
+        proofArgs.put("target", String.valueOf(tid));
         proofArgs.put("tables", String.join(",", moved));
         proofArgs.put("keys", String.join(",", moved.stream().map(t -> t + "=" + ss.tables().get(t).key()).toList()));
         proofArgs.put("fileFields", String.join(",", fileFields));
         proofArgs.put("systemRefs", String.join(",", systemRefs));
         proofArgs.put("conflict", conflict.option());
-        plan.add(new Step(RECORD, tid, tname, false, new StepSpec.Verify(CairnContentMoveProof.RECORD, "the source's "
+        // run on the source (the job then holds both instances' connections), reading both
+        plan.add(new Step(RECORD, sid, sname, false, new StepSpec.Verify(CairnContentMoveProof.RECORD, "the source's "
                 + "tables (rows and checksums) and the target's, to prove afterwards that only the moved ones changed",
                 proofArgs), LONG, null));
         plan.addAll(ProductSteps.dbBackup(target, facts.target(), CairnCmsProfile.ID, "before-content-move"));

@@ -81,7 +81,7 @@ class CairnContentMoveProof {
     }
 
     /** What the plan said of the move, from the step's args. */
-    record Move(long source, List<String> tables, Map<String, String> keys, List<String> fileFields,
+    record Move(long source, long target, List<String> tables, Map<String, String> keys, List<String> fileFields,
                 Map<String, Set<String>> systemColumns, String conflict) {
 
         static Move of(Map<String, String> args) {
@@ -95,7 +95,7 @@ class CairnContentMoveProof {
                 String[] parts = pair.split("=", 2);
                 keys.put(parts[0], parts[1]);
             }
-            return new Move(Long.parseLong(args.get("source")), list(args.get("tables")), keys, list(args.get("fileFields")),
+            return new Move(Long.parseLong(args.get("source")), Long.parseLong(args.get("target")), list(args.get("tables")), keys, list(args.get("fileFields")),
                     system, args.getOrDefault("conflict", "refuse"));
         }
 
@@ -159,8 +159,8 @@ class CairnContentMoveProof {
     }
 
     StepResult record(StepRun run, Move move) throws IOException {
-        Instance target = run.instance();
-        Instance source = run.planInstance(move.source());
+        Instance source = run.instance();
+        Instance target = run.planInstance(move.target());
         SshSession sssh = run.ssh(source);
         SshSession tssh = run.ssh(target);
         Map<String, List<String>> scope = scope(source, sssh, move);
