@@ -363,8 +363,9 @@ class CairnContentMoveLabIT {
         Files.write(cover, bytes);
         run("root", "chown " + t.owner() + ": " + cover);
 
-        assertThat(failedProof(proofOnly, () -> update(t, "UPDATE directus_settings SET project_name = 'Changed meanwhile'")))
-                .contains("FAIL  directus_settings: changed on the target");
+        assertThat(failedProof(proofOnly, () -> update(t, "INSERT INTO comments (body) VALUES ('Written meanwhile')")))
+                .contains("FAIL  comments: changed on the target (0 row(s) before, 1 now)");
+        update(t, "DELETE FROM comments");
         assertThat(proveAgain(proofOnly, null).getStatus()).as("a proof recorded after that change").isEqualTo(JobStatus.SUCCEEDED);
     }
 
@@ -385,7 +386,7 @@ class CairnContentMoveLabIT {
 
     private String failedProof(Plan proofOnly, Change whileWaiting) throws Exception {
         Job job = proveAgain(proofOnly, whileWaiting);
-        assertThat(job.getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.getStatus()).as(describe(job) + "\n" + proofReport(job)).isEqualTo(JobStatus.FAILED);
         return proofReport(job);
     }
 }
