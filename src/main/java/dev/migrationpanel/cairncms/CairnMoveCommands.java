@@ -124,7 +124,12 @@ final class CairnMoveCommands {
         if (load.files() != null) {
             opening.add(createStage(v, load.files().table(), FILES_STAGE));
         }
-        List<String> closing = new ArrayList<>(merges(load));
+        List<String> closing = new ArrayList<>();
+        for (String statement : merges(load)) {
+            // the receiving sed renames the dump's "INSERT INTO `t` (" lines to the staging tables: a merge's own
+            // INSERT must not look like one
+            closing.add(v == DbVendor.MYSQL ? "/* merge */ " + statement : statement);
+        }
         closing.add("COMMIT;");
         String open = printf(opening);
         String close = printf(closing);

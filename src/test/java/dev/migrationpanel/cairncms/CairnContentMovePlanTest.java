@@ -195,6 +195,9 @@ class CairnContentMovePlanTest {
         assertThat(load.toCommand()).startsWith("sed -e 's/^INSERT INTO `authors` (/INSERT INTO `panel_move_0` (/'")
                 .contains("-e 's/^INSERT INTO `directus_files` (/INSERT INTO `panel_move_files` (/'")
                 .endsWith("| MYSQL_PWD={{secret:db.password}} mysql -h 'db.internal' -P 3306 -u 'cms' 'cms_prod'");
+        // the merge's INSERTs are not renamed by that sed: none starts a line as the dump's do
+        assertThat(load.fromCommand()).contains("'/* merge */ INSERT INTO `authors` (`id`, `name`, `user_created`) SELECT")
+                .doesNotContain("' 'INSERT INTO");
         assertThat(mysql.steps()).extracting(Step::title).contains("Advance the key sequences");
 
         Plan sqlite = plan(DbVendor.SQLITE, CairnMoveCommands.Conflict.REFUSE, "authors", "articles");
