@@ -201,7 +201,7 @@ class CairnPromotionFlow implements CairnPairFlow {
     }
 
     /** The target's service restarted so it reads the new schema: with its ADMIN-set commands, else said. */
-    private static List<Step> restart(Instance target) {
+    static List<Step> restart(Instance target) {
         String stop = target.productSetting(CairnCmsProfile.STOP, null);
         String start = target.productSetting(CairnCmsProfile.START, null);
         if (stop == null || start == null) {
@@ -221,6 +221,17 @@ class CairnPromotionFlow implements CairnPairFlow {
     /** The CLI as the instance's ADMIN set it (default the guide's {@code npx cairncms}). */
     static String cli(Instance instance) {
         return instance.productSetting(CairnCmsProfile.CLI, "npx cairncms");
+    }
+
+    /** A promotion that failed half way, or one the admin does not keep: its target's DB put back from its backup. */
+    @Override
+    public List<FollowUp> followUps(dev.migrationpanel.job.JobView job, Map<String, String> options) {
+        if (job.status().isActive() || !options.getOrDefault("target", "").matches("\\d{1,18}")) {
+            return List.of();
+        }
+        return List.of(new FollowUp(CairnMoveRollbackFlow.ID, "Restore the target",
+                "Put the target's DB back as this promotion found it (from the backup it took before applying)",
+                Map.of("job", String.valueOf(job.id())), Long.parseLong(options.get("target"))));
     }
 
     private HostFacts read(Instance instance) {

@@ -3,11 +3,6 @@ package dev.migrationpanel.cairncms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -33,9 +28,10 @@ import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.web.InvalidInputException;
 
 /**
- * The structure promotion on the lab's real CairnCMS (PostgreSQL): the source's collections and its Editor role
- * reach a fresh target through the real CLI's snapshots, shown as dry runs at the gate, applied after it, and a new
- * dry run finds nothing left; the source is untouched. A target on another DB vendor is refused.
+ * The structure promotion on the lab's real CairnCMS (PostgreSQL, MariaDB, SQLite): the source's collections and its
+ * Editor role reach a fresh target through the real CLI's snapshots, shown as dry runs at the gate, applied after it,
+ * and a new dry run finds nothing left; the source is untouched. A target on another DB vendor is refused. An apply
+ * that fails half way fails the job, and the rollback it offers puts the target's DB back.
  */
 @SpringBootTest
 class CairnPromotionLabIT {
@@ -79,27 +75,33 @@ class CairnPromotionLabIT {
     }
 
     private static List<String> column(Lab.CairnInstance cairn, String sql) throws Exception {
-        List<String> values = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + cairn.dbHost() + ":" + cairn.dbPort() + "/"
-                + cairn.dbDatabase(), cairn.dbUser(), cairn.dbPassword());
-                Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                values.add(rs.getString(1));
-            }
-        }
-        return values;
+        return CairnContentMoveLabIT.column(cairn, sql);
     }
 
     @Test
     void theSourcesSchemaAndRolesReachAFreshTargetAfterTheDryRunsWereShown() throws Exception {
-        Lab.CairnInstance s = lab.cairn("cs-pgsql");
-        Lab.CairnInstance t = lab.cairn("ct-pgsql");
-        Lab.reset("ct-pgsql");
+        promotes("pgsql", "ct-sqlite");
+    }
+
+    @Test
+    void mariadbPromotesItsStructure() throws Exception {
+        promotes("mariadb", "ct-pgsql");
+    }
+
+    @Test
+    void sqlitePromotesItsStructure() throws Exception {
+        promotes("sqlite", "ct-mariadb");
+    }
+
+    private void promotes(String vendor, String otherVendor) throws Exception {
+        Lab.CairnInstance s = lab.cairn("cs-" + vendor);
+        Lab.CairnInstance t = lab.cairn("ct-" + vendor);
+        Lab.reset(t.name());
         try {
             Instance source = register(s);
             Instance target = register(t);
             assertThatThrownBy(() -> flows.review(CairnPromotionFlow.ID, source.getId(),
-                    Map.of("target", String.valueOf(register(lab.cairn("ct-sqlite")).getId()))))
+                    Map.of("target", String.valueOf(register(lab.cairn(otherVendor)).getId()))))
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("same DB vendor");
             List<String> sourceTablesBefore = column(s, "SELECT collection FROM directus_collections ORDER BY 1");
             assertThat(column(t, "SELECT collection FROM directus_collections")).doesNotContain("articles");
@@ -125,7 +127,52 @@ class CairnPromotionLabIT {
             assertThat(column(s, "SELECT collection FROM directus_collections ORDER BY 1")).as("the source untouched")
                     .isEqualTo(sourceTablesBefore);
         } finally {
-            Lab.reset("ct-pgsql");
+            Lab.reset(t.name());
+        }
+    }
+
+    /**
+     * The failure switch "a CLI apply that fails half way": while the job waits at its gate, the target's DB is made to
+     * refuse one of the source's tables (a table of that name is already there), so {@code schema apply} fails on it;
+     * the job fails at that step, offers the rollback, and the rollback puts the target's DB back as the promotion found
+     * it (every table's rows and checksum as before, the obstacle gone with the rest).
+     */
+    @Test
+    void anApplyFailingHalfWayFailsTheJobAndTheOfferedRollbackRestoresTheTarget() throws Exception {
+        Lab.CairnInstance s = lab.cairn("cs-pgsql");
+        Lab.CairnInstance t = lab.cairn("ct-pgsql");
+        Lab.reset(t.name());
+        try {
+            Instance source = register(s);
+            Instance target = register(t);
+            Map<String, dev.migrationpanel.database.TableFingerprints.Fingerprint> before = CairnContentMoveLabIT.fingerprints(t);
+            FlowService.Review review = flows.review(CairnPromotionFlow.ID, source.getId(),
+                    Map.of("target", String.valueOf(target.getId())));
+            Job job = flows.start(CairnPromotionFlow.ID, source.getId(), review.plan().options(), review.digest());
+            Job waiting = awaitStatus(job.getId(), JobStatus.WAITING, 300);
+            assertThat(waiting.getStatus()).as(waiting.getMessage()).isEqualTo(JobStatus.WAITING);
+            CairnContentMoveLabIT.update(t, "CREATE TABLE comments (obstacle integer)");
+            jobs.continueAtGate(job.getId());
+            Job failed = awaitStatus(job.getId(), JobStatus.FAILED, 600);
+            assertThat(failed.getStatus()).as(failed.getMessage()).isEqualTo(JobStatus.FAILED);
+            assertThat(failed.getSteps().stream().filter(x -> x.getStatus() == dev.migrationpanel.job.StepStatus.FAILED)
+                    .map(dev.migrationpanel.job.JobStep::getTitle).toList()).containsExactly("Apply the schema (schema apply)");
+            assertThat(CairnContentMoveLabIT.fingerprints(t)).as("the target is not as it was").isNotEqualTo(before);
+
+            List<dev.migrationpanel.job.Flow.FollowUp> followUps = flows.flow(CairnPromotionFlow.ID).followUps(
+                    dev.migrationpanel.job.JobView.of(failed), jobs.options(failed.getId()));
+            assertThat(followUps).singleElement().satisfies(f -> {
+                assertThat(f.flowId()).isEqualTo(CairnMoveRollbackFlow.ID);
+                assertThat(f.instanceId()).isEqualTo(target.getId());
+            });
+            FlowService.Review rollback = flows.review(CairnMoveRollbackFlow.ID, target.getId(), followUps.get(0).options());
+            Job restored = awaitStatus(flows.start(CairnMoveRollbackFlow.ID, target.getId(), rollback.plan().options(),
+                    rollback.digest()).getId(), JobStatus.SUCCEEDED, 600);
+            assertThat(restored.getStatus()).as(restored.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(CairnContentMoveLabIT.fingerprints(t)).as("the target's DB as the promotion found it").isEqualTo(before);
+            assertThat(column(t, "SELECT collection FROM directus_collections")).doesNotContain("articles", "comments");
+        } finally {
+            Lab.reset(t.name());
         }
     }
 }

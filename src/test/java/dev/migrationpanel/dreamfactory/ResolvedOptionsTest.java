@@ -199,6 +199,20 @@ class ResolvedOptionsTest {
                         + "cw_0x689RpI-jtRR7oE8h7Eny2i7dEA5KzmEPRF6H4Q=\n").getBytes(StandardCharsets.UTF_8))).getId();
         cases.put("fief.cloud-import", new Case(fiefCloud, Map.of("dump", export, "adminEmail",
                 dev.migrationpanel.fief.FiefFakeInstall.ADMIN)));
+        // the content move between two installs whose SQLite DBs hold the same user table, and its target's restore
+        Instance moveSource = registerCairn("move-src");
+        Instance moveTarget = registerCairn("move-dst");
+        for (Instance i : List.of(moveSource, moveTarget)) {
+            Process sqlite = new ProcessBuilder("sqlite3", i.getInstallPath() + "/data.db", "CREATE TABLE authors "
+                    + "(id integer PRIMARY KEY, name varchar(255)); CREATE TABLE directus_users (id char(36) PRIMARY KEY);")
+                    .redirectErrorStream(true).start();
+            assertThat(sqlite.waitFor()).as(new String(sqlite.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        }
+        cases.put("cairncms.content-move", new Case(moveSource, Map.of("target", String.valueOf(moveTarget.getId()),
+                "collections", "authors")));
+        Job move = pastJob("cairncms.content-move", moveSource, Map.of("target", String.valueOf(moveTarget.getId())));
+        artifact(move, moveTarget, ArtifactKind.DB_DUMP, "move-dst-before-content-move-sqlite-dump.sql");
+        cases.put("cairncms.restore-target", new Case(moveTarget, Map.of("job", String.valueOf(move.getId()))));
         assertThat(cases.keySet()).as("every registered flow has a case here: add one for a new flow")
                 .containsExactlyInAnyOrderElementsOf(registered.stream().map(Flow::id).toList());
         return cases;

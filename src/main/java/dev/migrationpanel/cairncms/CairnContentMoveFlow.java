@@ -1,0 +1,491 @@
+package dev.migrationpanel.cairncms;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+
+import dev.migrationpanel.database.DatabaseException;
+import dev.migrationpanel.database.DbVendor;
+import dev.migrationpanel.instance.CheckItem;
+import dev.migrationpanel.instance.CheckStatus;
+import dev.migrationpanel.instance.DeploymentType;
+import dev.migrationpanel.instance.EnvFile;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceConnections;
+import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.instance.SystemDbReader;
+import dev.migrationpanel.job.JobView;
+import dev.migrationpanel.job.Plan;
+import dev.migrationpanel.job.Step;
+import dev.migrationpanel.job.StepSpec;
+import dev.migrationpanel.product.HostFacts;
+import dev.migrationpanel.product.ProductSteps;
+import dev.migrationpanel.remote.CommandResult;
+import dev.migrationpanel.remote.SshSession;
+import dev.migrationpanel.web.InvalidInputException;
+
+/**
+ * The guide's content move: rows of chosen collections carried from a source to a target whose schema already matches
+ * ("Selective table dump"), with what the guide says a table dump alone misses: the {@code directus_files} rows the
+ * moved rows reference and their bytes. Options: {@code target} (instance id), {@code collections} (comma-separated
+ * user collections, never CairnCMS's own {@code directus_*} tables), {@code conflict} = {@code refuse} (default) |
+ * {@code skip} | {@code overwrite}, for rows whose key the target already has.
+ *
+ * <p>The plan, in the guide's sequencing: the source's state and the target's recorded (read only), the target's DB
+ * backed up, the referenced files' bytes carried per storage location (tar through the panel into the location of the
+ * same name: {@code filename_disk} kept verbatim, as the guide's "File bytes" asks), then the rows (see
+ * {@link CairnMoveCommands}: one transaction, staged and merged under the conflict policy, PostgreSQL's sequences
+ * advanced), the target's service restarted so its caches drop, and the proof ({@link CairnContentMoveProof}).
+ * Many-to-many junctions of the chosen collections move with them when every side they join is moved (or is
+ * directus_files); a junction to a collection that is not moved is named and left. Thumbnails ({@code <id>__*}) are
+ * not carried: CairnCMS makes them again on the first request. A target on another DB vendor is refused with the
+ * guide's reason (a native dump is vendor-specific; its way is a replay through the items API, which this panel does
+ * not run). The source is only read.
+ */
+@Component
+class CairnContentMoveFlow implements CairnPairFlow {
+
+    static final String ID = "cairncms.content-move";
+    static final String RECORD = "Record the source and the target before the move";
+    static final String LOAD = "Carry the rows into the target (one transaction)";
+    static final String VERIFY = "Verify: the moved rows and files are the source's, nothing else changed";
+    private static final Duration LONG = ProductSteps.LONG;
+
+    private final InstanceService instances;
+    private final InstanceConnections connections;
+    private final SystemDbReader reader;
+
+    CairnContentMoveFlow(InstanceService instances, InstanceConnections connections, SystemDbReader reader) {
+        this.instances = instances;
+        this.connections = connections;
+        this.reader = reader;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String title() {
+        return "Content move (chosen collections' rows and their files to another instance)";
+    }
+
+    @Override
+    public String description() {
+        return "Carries the rows of the collections you choose, with the files they reference, to an instance whose "
+                + "schema already matches (promote the structure first): a data-only dump of those tables, merged under "
+                + "your conflict policy, then proved row for row. Users, roles and everything else stay as they are.";
+    }
+
+    @Override
+    public String product() {
+        return CairnCmsProfile.ID;
+    }
+
+    @Override
+    public boolean appliesTo(Instance instance) {
+        return CairnPairFlow.super.appliesTo(instance) && instance.getDeploymentType() == DeploymentType.HOST;
+    }
+
+    /** The source's user collections that are tables (folders and aliases have none), for the wizard to offer. */
+    List<String> collections(Instance source) {
+        try (SshSession ssh = connections.openSsh(source)) {
+            DbVendor vendor = connections.dbSettings(source, ssh).vendor();
+            return CairnMoveSchema.read(source, ssh, reader, vendor).userTables();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ options
+
+    /** The options as given, checked one by one (nothing is read here). */
+    record Options(long target, List<String> collections, CairnMoveCommands.Conflict conflict) {
+    }
+
+    static Options options(Map<String, String> given) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        String target = given.getOrDefault("target", "").trim();
+        if (!target.matches("\\d{1,18}")) {
+            errors.put("target", "Name the target instance by its id");
+        }
+        String conflictOption = given.getOrDefault("conflict", "refuse").trim().toLowerCase(Locale.ROOT);
+        CairnMoveCommands.Conflict conflict = CairnMoveCommands.Conflict.of(conflictOption);
+        if (conflict == null) {
+            errors.put("conflict", "'conflict' is refuse, skip or overwrite");
+        }
+        List<String> collections = new ArrayList<>();
+        for (String raw : given.getOrDefault("collections", "").split(",")) {
+            String name = raw.trim();
+            if (name.isEmpty() || collections.contains(name)) {
+                continue;
+            }
+            if (CairnMoveSchema.isSystem(name)) {
+                errors.putIfAbsent("collections", name + " is one of CairnCMS's own tables: a content move carries user "
+                        + "collections only (users, roles and settings stay each instance's own)");
+            } else if (!CairnMoveSchema.NAME.matcher(name).matches()) {
+                errors.putIfAbsent("collections", "'" + (name.length() > 40 ? name.substring(0, 40) + "…" : name)
+                        + "': the panel moves collections named with letters, digits and _ only");
+            }
+            collections.add(name);
+        }
+        if (collections.isEmpty()) {
+            errors.putIfAbsent("collections", "Choose at least one collection to move");
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        return new Options(Long.parseLong(target), List.copyOf(collections), conflict);
+    }
+
+    // ------------------------------------------------------------------------------------------ the pair
+
+    /** What the plan is built from, read from both sides (nothing changed). */
+    record Facts(HostFacts source, HostFacts target, CairnMoveSchema.Shape sourceShape, CairnMoveSchema.Shape targetShape,
+                 List<StorageLocation> sourceLocations, List<StorageLocation> targetLocations) {
+    }
+
+    @Override
+    public List<CheckItem> pairChecks(Instance source, Instance target, Map<String, String> given) {
+        List<CheckItem> items = new ArrayList<>();
+        Options options;
+        try {
+            options = options(given);
+        } catch (InvalidInputException e) {
+            e.fieldErrors().values().forEach(m -> items.add(CheckItem.blocking("Options", m)));
+            return items;
+        }
+        String refusal = pairRefusal(source, target);
+        if (refusal != null) {
+            items.add(CheckItem.blocking("Target", refusal));
+            return items;
+        }
+        Facts facts;
+        try {
+            facts = read(source, target);
+        } catch (RuntimeException e) {
+            items.add(CheckItem.blocking("Read", "Cannot read the pair: " + e.getMessage()));
+            return items;
+        }
+        items.addAll(checks(source, target, facts, options));
+        return items;
+    }
+
+    private String pairRefusal(Instance source, Instance target) {
+        if (target.getId() != null && target.getId().equals(source.getId())) {
+            return "The target must be another instance than the source";
+        }
+        if (!appliesTo(target)) {
+            return target.getName() + " is not a CairnCMS install on a plain host";
+        }
+        return null;
+    }
+
+    /** The pair's checks on what was read: the plan refuses what one of them blocks. */
+    private List<CheckItem> checks(Instance source, Instance target, Facts facts, Options options) {
+        List<CheckItem> items = new ArrayList<>();
+        DbVendor sv = facts.source().db() == null ? null : facts.source().db().vendor();
+        DbVendor tv = facts.target().db() == null ? null : facts.target().db().vendor();
+        if (sv == null || tv == null) {
+            items.add(CheckItem.blocking("DB vendor", "The DB of " + (sv == null ? source.getName() : target.getName())
+                    + " cannot be told from its .env"));
+            return items;
+        }
+        if (sv != tv) {
+            items.add(CheckItem.blocking("DB vendor", source.getName() + " runs on " + sv.label() + ", " + target.getName()
+                    + " on " + tv.label() + ": a native dump is vendor-specific (the guide's cross-vendor caveat). The guide's "
+                    + "way is to replay the content through the items API with a tool that maps the types; the panel moves "
+                    + "content between instances on the same vendor only"));
+            return items;
+        }
+        CairnMoveSchema.Shape ss = facts.sourceShape();
+        CairnMoveSchema.Shape ts = facts.targetShape();
+        List<String> unknown = options.collections().stream().filter(c -> !ss.tables().containsKey(c)).toList();
+        if (!unknown.isEmpty()) {
+            items.add(CheckItem.blocking("Collections", String.join(", ", unknown) + ": no such table on " + source.getName()
+                    + " (it has " + String.join(", ", ss.userTables()) + ")"));
+            return items;
+        }
+        List<String> moved = CairnMoveSchema.moved(ss, options.collections());
+        List<String> fileFields = CairnMoveSchema.fileFields(ss, moved);
+        List<String> compared = new ArrayList<>(moved);
+        if (!fileFields.isEmpty()) {
+            compared.add(CairnMoveSchema.FILES);
+        }
+        List<String> diff = new ArrayList<>();
+        for (String table : compared) {
+            diff.addAll(CairnMoveSchema.differences(ss.tables().get(table), ts.tables().get(table)));
+        }
+        if (!diff.isEmpty()) {
+            items.add(CheckItem.blocking("Schema", "The chosen collections' schema differs on " + target.getName() + ": "
+                    + String.join("; ", diff.subList(0, Math.min(12, diff.size()))) + (diff.size() > 12 ? "; …" : "")
+                    + ". Promote the structure first (" + CairnPromotionFlow.ID + "), then move the content"));
+            return items;
+        }
+        items.add(CheckItem.ok("Schema", String.join(", ", compared) + ": the same tables, columns and types on both"));
+        List<String> keyless = moved.stream().filter(t -> ss.tables().get(t).key() == null).toList();
+        if (!keyless.isEmpty()) {
+            items.add(CheckItem.blocking("Keys", String.join(", ", keyless) + ": no single-column primary key, so "
+                    + "rows cannot be matched between the instances"));
+            return items;
+        }
+        if (moved.size() > options.collections().size()) {
+            items.add(CheckItem.ok("Junctions", "moved with them: " + String.join(", ", moved.stream()
+                    .filter(t -> !options.collections().contains(t)).toList())));
+        }
+        List<String> left = CairnMoveSchema.junctionsLeft(ss, options.collections(), moved);
+        if (!left.isEmpty()) {
+            items.add(CheckItem.warning("Junctions", "not moved (a side they join is not chosen): " + String.join(", ", left)));
+        }
+        List<String> outside = CairnMoveSchema.referencesOutside(ss, moved);
+        if (!outside.isEmpty()) {
+            items.add(CheckItem.warning("References", String.join(", ", outside) + ": not moved; the target must hold "
+                    + "the rows they point at, or the load fails and keeps nothing"));
+        }
+        List<String> system = CairnMoveSchema.systemReferences(ss, moved);
+        if (!system.isEmpty()) {
+            items.add(CheckItem.ok("System references", String.join(", ", system) + ": kept where the target has that "
+                    + "row, else cleared (users and roles are each instance's own)"));
+        }
+        try (SshSession sssh = connections.openSsh(source); SshSession tssh = connections.openSsh(target)) {
+            items.addAll(conflicts(source, sssh, target, tssh, facts, moved, fileFields, options.conflict()));
+            if (!fileFields.isEmpty()) {
+                items.add(fileLocations(source, sssh, facts, fileFields));
+            }
+        } catch (DatabaseException e) {
+            items.add(CheckItem.blocking("Read", "Cannot read the rows' keys: " + e.getMessage()));
+        }
+        return items;
+    }
+
+    /** Keys of the moved rows (and the referenced files) the target already has. */
+    private List<CheckItem> conflicts(Instance source, SshSession sssh, Instance target, SshSession tssh, Facts facts,
+            List<String> moved, List<String> fileFields, CairnMoveCommands.Conflict conflict) {
+        DbVendor v = facts.source().db().vendor();
+        List<String> lines = new ArrayList<>();
+        List<String> tables = new ArrayList<>(moved);
+        if (!fileFields.isEmpty()) {
+            tables.add(0, CairnMoveSchema.FILES);
+        }
+        for (String table : tables) {
+            String key = facts.sourceShape().tables().get(table).key();
+            String where = table.equals(CairnMoveSchema.FILES)
+                    ? " WHERE " + v.quoteName(key) + " IN (" + CairnMoveCommands.fileIdsQuery(v, fileFields) + ")" : "";
+            Set<String> sourceKeys = keys(source, sssh, v, table, key, where);
+            Set<String> targetKeys = keys(target, tssh, v, table, key, "");
+            sourceKeys.retainAll(targetKeys);
+            if (!sourceKeys.isEmpty()) {
+                lines.add(sourceKeys.size() + " in " + table + " (first: " + sourceKeys.stream().sorted().findFirst().orElseThrow() + ")");
+            }
+        }
+        if (lines.isEmpty()) {
+            return List.of(CheckItem.ok("Conflicts", "no moved row's key is on the target yet"));
+        }
+        String found = "row(s) whose key the target already has: " + String.join(", ", lines);
+        return List.of(switch (conflict) {
+            case REFUSE -> CheckItem.blocking("Conflicts", found + ". Choose skip (keep the target's) or overwrite "
+                    + "(take the source's), or clear them on the target");
+            case SKIP -> CheckItem.warning("Conflicts", found + ": kept as the target has them (skip)");
+            case OVERWRITE -> CheckItem.warning("Conflicts", found + ": replaced by the source's values (overwrite)");
+        });
+    }
+
+    private Set<String> keys(Instance instance, SshSession ssh, DbVendor v, String table, String key, String where) {
+        Set<String> keys = new HashSet<>();
+        for (Map<String, String> row : reader.query(instance, ssh, "SELECT " + v.quoteName(key) + " AS k FROM "
+                + v.quoteName(table) + where)) {
+            keys.add(String.valueOf(row.get("k")));
+        }
+        return keys;
+    }
+
+    /** The referenced files' locations: each a local location on both sides (same name), or refused. */
+    private CheckItem fileLocations(Instance source, SshSession sssh, Facts facts, List<String> fileFields) {
+        DbVendor v = facts.source().db().vendor();
+        List<String> problems = new ArrayList<>();
+        long files = 0;
+        for (Map<String, String> row : reader.query(source, sssh, "SELECT storage AS s, count(*) AS n FROM "
+                + v.quoteName(CairnMoveSchema.FILES) + " WHERE " + v.quoteName("id") + " IN ("
+                + CairnMoveCommands.fileIdsQuery(v, fileFields) + ") GROUP BY storage")) {
+            String storage = row.get("s");
+            files += Long.parseLong(row.get("n"));
+            Optional<StorageLocation> s = facts.sourceLocations().stream().filter(l -> l.name().equals(storage)).findFirst();
+            Optional<StorageLocation> t = facts.targetLocations().stream().filter(l -> l.name().equals(storage)).findFirst();
+            if (s.isEmpty() || !s.get().local() || s.get().root() == null) {
+                problems.add(storage + " is not a local location of the source (its files are the provider's to copy)");
+            } else if (t.isEmpty() || !t.get().local() || t.get().root() == null) {
+                problems.add(storage + " is not a local location of the target: declare it in its STORAGE_LOCATIONS (the "
+                        + "guide: directus_files.storage must name a location the target has)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            return CheckItem.blocking("Files", String.join("; ", problems));
+        }
+        return CheckItem.ok("Files", files + " referenced file(s), each in a local location both have");
+    }
+
+    // ------------------------------------------------------------------------------------------ the plan
+
+    @Override
+    public Plan plan(Instance source, Map<String, String> given) {
+        Options options = options(given);
+        Instance target = instances.get(options.target());
+        String refusal = pairRefusal(source, target);
+        if (refusal != null) {
+            throw InvalidInputException.of("target", refusal);
+        }
+        Facts facts = read(source, target);
+        for (CheckItem item : checks(source, target, facts, options)) {
+            if (item.getStatus() == CheckStatus.BLOCKING) {
+                String field = switch (item.getName()) {
+                    case "Collections", "Schema", "Keys" -> "collections";
+                    case "Conflicts" -> "conflict";
+                    default -> "target";
+                };
+                throw InvalidInputException.of(field, item.getMessage());
+            }
+        }
+        return build(source, target, facts, options.collections(), options.conflict());
+    }
+
+    /** The plan, as a value: no server is asked anything here. */
+    static Plan build(Instance source, Instance target, Facts facts, List<String> chosen, CairnMoveCommands.Conflict conflict) {
+        Long sid = source.getId();
+        Long tid = target.getId();
+        String sname = source.getName();
+        String tname = target.getName();
+        DbVendor v = facts.source().db().vendor();
+        CairnMoveSchema.Shape ss = facts.sourceShape();
+        CairnMoveSchema.Shape ts = facts.targetShape();
+        List<String> moved = CairnMoveSchema.moved(ss, chosen);
+        List<String> fileFields = CairnMoveSchema.fileFields(ss, moved);
+        List<String> systemRefs = CairnMoveSchema.systemReferences(ss, moved);
+        String fileIds = fileFields.isEmpty() ? null : CairnMoveCommands.fileIdsQuery(v, fileFields);
+
+        List<CairnMoveCommands.MoveTable> tables = new ArrayList<>();
+        for (String table : moved) {
+            Map<String, String[]> refs = new LinkedHashMap<>();
+            for (String ref : systemRefs) {
+                String[] parts = ref.split("[.=]", 3);
+                if (parts[0].equals(table) && ts.tables().containsKey(parts[2]) && ts.tables().get(parts[2]).key() != null) {
+                    refs.put(parts[1], new String[] {parts[2], ts.tables().get(parts[2]).key()});
+                }
+            }
+            tables.add(new CairnMoveCommands.MoveTable(ss.tables().get(table), refs));
+        }
+        CairnMoveCommands.MoveTable files = null;
+        if (fileIds != null) {
+            CairnMoveSchema.Table filesTable = ss.tables().get(CairnMoveSchema.FILES);
+            Map<String, String[]> refs = new LinkedHashMap<>();
+            CairnMoveSchema.FILE_SYSTEM_REFERENCES.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+                if (filesTable.columnNames().contains(e.getKey()) && ts.tables().containsKey(e.getValue())) {
+                    refs.put(e.getKey(), new String[] {e.getValue(), "id"});
+                }
+            });
+            files = new CairnMoveCommands.MoveTable(filesTable, refs);
+        }
+        CairnMoveCommands.Load load = new CairnMoveCommands.Load(v, tables, files, fileIds, conflict);
+
+        List<Step> plan = new ArrayList<>();
+        plan.add(ProductSteps.workDir(target, facts.target()));
+        Map<String, String> proofArgs = new LinkedHashMap<>();
+        proofArgs.put("source", String.valueOf(sid));
+        proofArgs.put("target", String.valueOf(tid));
+        proofArgs.put("tables", String.join(",", moved));
+        proofArgs.put("keys", String.join(",", moved.stream().map(t -> t + "=" + ss.tables().get(t).key()).toList()));
+        proofArgs.put("fileFields", String.join(",", fileFields));
+        proofArgs.put("systemRefs", String.join(",", systemRefs));
+        proofArgs.put("conflict", conflict.option());
+        // run on the source (the job then holds both instances' connections), reading both
+        plan.add(new Step(RECORD, sid, sname, false, new StepSpec.Verify(CairnContentMoveProof.RECORD, "the source's "
+                + "tables (rows and checksums) and the target's, to prove afterwards that only the moved ones changed",
+                proofArgs), LONG, null));
+        plan.addAll(ProductSteps.dbBackup(target, facts.target(), CairnCmsProfile.ID, "before-content-move"));
+
+        // the guide's file bytes: each referenced file verbatim under its location's root, before the rows name them
+        if (fileIds == null) {
+            plan.add(ProductSteps.note(target, "Carry the referenced files' bytes", "no moved collection has a file "
+                    + "field: no file rows or bytes to carry"));
+        } else {
+            for (StorageLocation location : facts.sourceLocations()) {
+                Optional<StorageLocation> there = facts.targetLocations().stream()
+                        .filter(l -> l.name().equals(location.name()) && l.local() && l.root() != null).findFirst();
+                if (!location.local() || location.root() == null || there.isEmpty()) {
+                    plan.add(ProductSteps.note(target, "Carry the referenced files' bytes of location " + location.name(),
+                            !location.local() ? "driver " + location.driver() + ": the provider's own tooling copies it "
+                                    + "(the check refuses a move whose files are there)"
+                                    : "the target has no local location " + location.name() + " (the check refuses a "
+                                    + "move whose files are there)"));
+                    continue;
+                }
+                plan.add(new Step("Carry the referenced files' bytes of location " + location.name()
+                        + " (stored on the way)", tid, tname, true, new StepSpec.Stream(sid, sname,
+                        CairnMoveCommands.filesSender(v, facts.source().db(), fileIds, location.name(), location.root()),
+                        CairnMoveCommands.filesReceiver(there.get().root(), conflict),
+                        sname + "-content-files-" + location.name() + ".tar", "FILE_ARCHIVE", false), LONG,
+                        "restore the target's DB backup taken above; the carried files stay, unreferenced"));
+            }
+        }
+        plan.add(new Step(LOAD, tid, tname, true, new StepSpec.Stream(sid, sname, CairnMoveCommands.sender(load,
+                facts.source().db()), CairnMoveCommands.receiver(load, facts.target().db()),
+                sname + "-content-" + v.code() + ".sql", "DB_DUMP", true), LONG, "restore the target's DB backup taken above"));
+        if (v != DbVendor.PGSQL) {
+            plan.add(ProductSteps.note(target, "Advance the key sequences", v.label() + " advances a table's counter "
+                    + "itself when rows are inserted with their keys (PostgreSQL's are set in the load above)"));
+        }
+        plan.addAll(CairnPromotionFlow.restart(target));
+        plan.add(new Step(VERIFY, tid, tname, false, new StepSpec.Verify(CairnContentMoveProof.PROVE, "each moved table "
+                + "against the source over its columns (rows and checksum), every referenced file's row and bytes "
+                + "(SHA-256), every other table of the target as recorded, the source as recorded", proofArgs), LONG, null));
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("target", String.valueOf(tid));
+        options.put("collections", String.join(",", chosen));
+        options.put("conflict", conflict.option());
+        return new Plan(ID, "Move " + String.join(", ", chosen) + " from " + sname + " to " + tname, sid, sname, plan, options);
+    }
+
+    private Facts read(Instance source, Instance target) {
+        HostFacts[] hosts = new HostFacts[2];
+        CairnMoveSchema.Shape[] shapes = new CairnMoveSchema.Shape[2];
+        List<List<StorageLocation>> locations = new ArrayList<>();
+        Instance[] both = {source, target};
+        for (int i = 0; i < 2; i++) {
+            Instance instance = both[i];
+            try (SshSession ssh = connections.openSsh(instance)) {
+                CommandResult r = ssh.run("printf %s \"$HOME\"", ProductSteps.SHORT);
+                String home = r.stdout().trim();
+                if (!r.ok() || !home.startsWith("/")) {
+                    throw InvalidInputException.of("target", "Cannot tell the home directory of " + instance.getSshUser()
+                            + " on " + instance.getName() + ": the target's backup is staged there");
+                }
+                hosts[i] = new HostFacts(home, connections.dbSettings(instance, ssh));
+                EnvFile env = connections.readEnv(instance, ssh).orElseThrow(() -> InvalidInputException.of("target",
+                        "The .env of " + instance.getName() + " cannot be read"));
+                locations.add(StorageLocation.of(env, instance.getInstallPath()));
+                if (hosts[i].db() != null && hosts[i].db().vendor() != DbVendor.SQLSRV) {
+                    shapes[i] = CairnMoveSchema.read(instance, ssh, reader, hosts[i].db().vendor());
+                }
+            }
+        }
+        return new Facts(hosts[0], hosts[1], shapes[0], shapes[1], locations.get(0), locations.get(1));
+    }
+
+    // ------------------------------------------------------------------------------------------ afterwards
+
+    @Override
+    public List<FollowUp> followUps(JobView job, Map<String, String> options) {
+        if (job.status().isActive() || !options.getOrDefault("target", "").matches("\\d{1,18}")) {
+            return List.of();
+        }
+        return List.of(new FollowUp(CairnMoveRollbackFlow.ID, "Restore the target",
+                "Put the target's DB back as this move found it (from the backup it took before changing anything)",
+                Map.of("job", String.valueOf(job.id())), Long.parseLong(options.get("target"))));
+    }
+}

@@ -1,0 +1,356 @@
+package dev.migrationpanel.cairncms;
+
+import static dev.migrationpanel.remote.ShellQuote.quote;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.migrationpanel.database.DbSettings;
+import dev.migrationpanel.database.DbVendor;
+import dev.migrationpanel.database.DumpCommands;
+
+/**
+ * The commands of a content move, per vendor, as values (built without a server). The chosen tables' rows travel as
+ * the vendor's own data-only dump ({@code pg_dump --data-only --table=…}, {@code mysqldump --no-create-info},
+ * SQLite's {@code .mode insert}), the referenced {@code directus_files} rows with them (PostgreSQL's
+ * {@code COPY (SELECT …) TO STDOUT}, {@code mysqldump --where}, SQLite's {@code .mode insert}), all carried through
+ * the panel into the target's client in one transaction: the sender opens it, the rows land in temporary staging
+ * tables of the target's session (the receiving side renames the dump's tables to them with {@code sed}: a data-only
+ * dump names the real tables), and only after every dump succeeded does the sender send the statements that merge
+ * the staging tables into the real ones under the conflict policy, and the {@code COMMIT}. A stream cut short, a
+ * failed dump or a failing statement (a key conflict under {@code refuse}, a foreign key) commits nothing.
+ *
+ * <p>Merging, per table (directus_files first, then each table after the tables it points at): values pointing at
+ * CairnCMS's own tables (users, roles, folders…) that the target has not are cleared (each side has its own users);
+ * then {@code refuse} inserts every row (a key the target has fails the whole load), {@code skip} inserts the rows
+ * whose key the target has not, {@code overwrite} updates the rows whose key it has with the source's values and
+ * inserts the others. A row is never deleted (a delete would cascade into tables that are not moved). On PostgreSQL
+ * each integer key's sequence is then set to the table's largest key; MySQL/MariaDB and SQLite advance their own
+ * counters when rows are inserted with their keys.
+ */
+final class CairnMoveCommands {
+
+    static final String STAGE_PREFIX = "panel_move_";
+    static final String FILES_STAGE = STAGE_PREFIX + "files";
+
+    private CairnMoveCommands() {
+    }
+
+    enum Conflict {
+        REFUSE, SKIP, OVERWRITE;
+
+        String option() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Conflict of(String option) {
+            for (Conflict c : values()) {
+                if (c.option().equals(option)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * One table to move: its columns as the source has them (the target's are the same: checked before), its key,
+     * and its columns pointing at CairnCMS's own tables (column → the system table and that table's key).
+     */
+    record MoveTable(CairnMoveSchema.Table table, Map<String, String[]> systemReferences) {
+    }
+
+    /**
+     * @param tables    the tables to move, referenced ones first
+     * @param files     directus_files as the source has it, with its own system references, or null when no file
+     *                  field is moved
+     * @param fileIds   the SQL (on the source) that lists the ids of the files the moved rows reference
+     */
+    record Load(DbVendor vendor, List<MoveTable> tables, MoveTable files, String fileIds, Conflict conflict) {
+    }
+
+    // ------------------------------------------------------------------------------------------ names
+
+    static String name(DbVendor vendor, String name) {
+        return vendor.quoteName(name);
+    }
+
+    /** A table of the target's DB, as the merge names it (after pg_dump cleared the search path: qualified). */
+    static String real(DbVendor vendor, String table) {
+        return switch (vendor) {
+            case PGSQL -> "public." + name(vendor, table);
+            case SQLITE -> "main." + name(vendor, table);
+            default -> name(vendor, table);
+        };
+    }
+
+    static String stage(DbVendor vendor, String stage) {
+        return switch (vendor) {
+            case PGSQL -> "pg_temp." + stage;
+            case SQLITE -> "temp." + stage;
+            default -> name(vendor, stage);
+        };
+    }
+
+    static String stageOf(int index) {
+        return STAGE_PREFIX + index;
+    }
+
+    /** The SQL listing the ids of every file the moved rows reference (run on the source). */
+    static String fileIdsQuery(DbVendor vendor, List<String> fileFields) {
+        List<String> parts = new ArrayList<>();
+        for (String field : fileFields) {
+            int dot = field.indexOf('.');
+            String table = field.substring(0, dot);
+            String column = field.substring(dot + 1);
+            parts.add("SELECT " + name(vendor, column) + " FROM " + name(vendor, table) + " WHERE " + name(vendor, column)
+                    + " IS NOT NULL");
+        }
+        return String.join(" UNION ", parts);
+    }
+
+    // ------------------------------------------------------------------------------------------ the rows
+
+    /** The sending side: runs on the source, only reads it. */
+    static String sender(Load load, DbSettings source) {
+        DbVendor v = load.vendor();
+        List<String> opening = new ArrayList<>();
+        opening.add(v == DbVendor.MYSQL ? "START TRANSACTION;" : "BEGIN;");
+        for (int i = 0; i < load.tables().size(); i++) {
+            opening.add(createStage(v, load.tables().get(i).table(), stageOf(i)));
+        }
+        if (load.files() != null) {
+            opening.add(createStage(v, load.files().table(), FILES_STAGE));
+        }
+        List<String> closing = new ArrayList<>();
+        for (String statement : merges(load)) {
+            // the receiving sed renames the dump's "INSERT INTO `t` (" lines to the staging tables: a merge's own
+            // INSERT must not look like one
+            closing.add(v == DbVendor.MYSQL ? "/* merge */ " + statement : statement);
+        }
+        closing.add("COMMIT;");
+        String open = printf(opening);
+        String close = printf(closing);
+        List<String> tableNames = load.tables().stream().map(t -> t.table().name()).toList();
+        return switch (v) {
+            case PGSQL -> {
+                StringBuilder c = new StringBuilder(open).append(" && ").append(pgDumpData(source, tableNames));
+                if (load.files() != null) {
+                    c.append(" && ").append(printf(List.of("COPY " + stage(v, FILES_STAGE) + " ("
+                            + columns(v, load.files().table().columnNames()) + ") FROM stdin;")))
+                            .append(" && ").append(psql(source, "-c " + quote("COPY (" + fileRows(load) + ") TO STDOUT")))
+                            .append(" && ").append(printf(List.of("\\.")));
+                }
+                yield c.append(" && ").append(close).toString();
+            }
+            case MYSQL -> {
+                StringBuilder c = new StringBuilder(open).append(" && ").append(mysqldumpData(source, tableNames, null));
+                if (load.files() != null) {
+                    c.append(" && ").append(mysqldumpData(source, List.of(CairnMoveSchema.FILES),
+                            name(v, "id") + " IN (" + load.fileIds() + ")"));
+                }
+                yield c.append(" && ").append(close).toString();
+            }
+            case SQLITE -> {
+                List<String> script = new ArrayList<>();
+                script.add(".headers on");
+                for (int i = 0; i < load.tables().size(); i++) {
+                    CairnMoveSchema.Table t = load.tables().get(i).table();
+                    script.add(".mode insert " + stageOf(i));
+                    script.add("SELECT " + columns(v, t.columnNames()) + " FROM " + name(v, t.name()) + ";");
+                }
+                if (load.files() != null) {
+                    script.add(".mode insert " + FILES_STAGE);
+                    script.add(fileRows(load) + ";");
+                }
+                yield open + " && " + printf(script) + " | sqlite3 -readonly " + quote(source.sqlitePath()) + " && " + close;
+            }
+            case SQLSRV -> throw new IllegalArgumentException("SQL Server is not a CairnCMS vendor");
+        };
+    }
+
+    /** The receiving side: the dump's tables renamed to the staging tables, into the target's client. */
+    static String receiver(Load load, DbSettings target) {
+        DbVendor v = load.vendor();
+        return switch (v) {
+            case PGSQL -> {
+                List<String> sed = new ArrayList<>();
+                for (int i = 0; i < load.tables().size(); i++) {
+                    String t = load.tables().get(i).table().name();
+                    // pg_dump names a table bare, or double-quoted when it must (capitals, a keyword)
+                    sed.add("-e " + quote("s/^COPY public\\." + t + " (/COPY pg_temp." + stageOf(i) + " (/"));
+                    sed.add("-e " + quote("s/^COPY public\\.\"" + t + "\" (/COPY pg_temp." + stageOf(i) + " (/"));
+                }
+                yield "sed " + String.join(" ", sed) + " | PGPASSWORD=" + DumpCommands.DB_PASSWORD
+                        + " psql -X -q -v ON_ERROR_STOP=1 -h " + quote(target.host()) + " -p " + target.port() + " -U "
+                        + quote(target.username()) + " -d " + quote(target.database());
+            }
+            case MYSQL -> {
+                List<String> sed = new ArrayList<>();
+                for (int i = 0; i < load.tables().size(); i++) {
+                    sed.add("-e " + quote("s/^INSERT INTO `" + load.tables().get(i).table().name() + "` (/INSERT INTO `"
+                            + stageOf(i) + "` (/"));
+                }
+                if (load.files() != null) {
+                    sed.add("-e " + quote("s/^INSERT INTO `" + CairnMoveSchema.FILES + "` (/INSERT INTO `" + FILES_STAGE + "` (/"));
+                }
+                yield "sed " + String.join(" ", sed) + " | MYSQL_PWD=" + DumpCommands.DB_PASSWORD + " mysql -h "
+                        + quote(target.host()) + " -P " + target.port() + " -u " + quote(target.username()) + " "
+                        + quote(target.database());
+            }
+            // the app turns foreign keys on for its connections: so does the load
+            case SQLITE -> "sqlite3 -bail -cmd '.timeout 30000' -cmd 'PRAGMA foreign_keys = ON;' " + quote(target.sqlitePath());
+            case SQLSRV -> throw new IllegalArgumentException("SQL Server is not a CairnCMS vendor");
+        };
+    }
+
+    private static String createStage(DbVendor v, CairnMoveSchema.Table table, String stage) {
+        return switch (v) {
+            case PGSQL -> "CREATE TEMP TABLE " + stage + " (LIKE " + real(v, table.name()) + ") ON COMMIT DROP;";
+            case MYSQL -> "CREATE TEMPORARY TABLE " + name(v, stage) + " LIKE " + name(v, table.name()) + ";";
+            default -> {
+                List<String> columns = new ArrayList<>();
+                for (CairnMoveSchema.Column c : table.columns()) {
+                    // the declared type gives the staged value the affinity the real column gives it
+                    String type = c.type().matches("[A-Za-z0-9_ (),]{0,60}") ? c.type() : "";
+                    columns.add((name(v, c.name()) + " " + type).trim());
+                }
+                yield "CREATE TEMP TABLE " + stage + " (" + String.join(", ", columns) + ");";
+            }
+        };
+    }
+
+    private static String fileRows(Load load) {
+        DbVendor v = load.vendor();
+        return "SELECT " + columns(v, load.files().table().columnNames()) + " FROM " + name(v, CairnMoveSchema.FILES)
+                + " WHERE " + name(v, "id") + " IN (" + load.fileIds() + ")";
+    }
+
+    /** The statements that merge the staging tables into the real ones, in load order. */
+    static List<String> merges(Load load) {
+        DbVendor v = load.vendor();
+        List<String> sql = new ArrayList<>();
+        if (load.files() != null) {
+            sql.addAll(merge(v, load.files(), FILES_STAGE, load.conflict()));
+        }
+        for (int i = 0; i < load.tables().size(); i++) {
+            sql.addAll(merge(v, load.tables().get(i), stageOf(i), load.conflict()));
+        }
+        if (v == DbVendor.PGSQL) {
+            for (MoveTable t : load.tables()) {
+                if (t.table().integerKey()) {
+                    String seq = "pg_catalog.pg_get_serial_sequence(" + sqlString(real(v, t.table().name())) + ", "
+                            + sqlString(t.table().key()) + ")";
+                    sql.add("SELECT pg_catalog.setval(" + seq + ", m) FROM (SELECT max(" + name(v, t.table().key())
+                            + ") AS m FROM " + real(v, t.table().name()) + ") AS k WHERE m IS NOT NULL AND " + seq
+                            + " IS NOT NULL;");
+                }
+            }
+        }
+        return sql;
+    }
+
+    private static List<String> merge(DbVendor v, MoveTable move, String stageName, Conflict conflict) {
+        CairnMoveSchema.Table t = move.table();
+        String s = stage(v, stageName);
+        String target = real(v, t.name());
+        String key = t.key() == null ? null : name(v, t.key());
+        List<String> sql = new ArrayList<>();
+        move.systemReferences().forEach((column, system) -> sql.add("UPDATE " + s + " SET " + name(v, column) + " = NULL WHERE "
+                + name(v, column) + " IS NOT NULL AND " + name(v, column) + " NOT IN (SELECT " + name(v, system[1]) + " FROM "
+                + real(v, system[0]) + ");"));
+        String cols = columns(v, t.columnNames());
+        String sCols = String.join(", ", t.columnNames().stream().map(c -> "s." + name(v, c)).toList());
+        String missing = key == null ? "" : " WHERE NOT EXISTS (SELECT 1 FROM " + target + " AS x WHERE x." + key
+                + " = s." + key + ")";
+        if (conflict == Conflict.OVERWRITE && key != null) {
+            List<String> others = t.columnNames().stream().filter(c -> !c.equals(t.key())).toList();
+            if (!others.isEmpty()) {
+                if (v == DbVendor.MYSQL) {
+                    sql.add("UPDATE " + target + " AS t JOIN " + s + " AS s ON t." + key + " = s." + key + " SET "
+                            + String.join(", ", others.stream().map(c -> "t." + name(v, c) + " = s." + name(v, c)).toList()) + ";");
+                } else {
+                    // PostgreSQL and SQLite (3.33+): UPDATE … FROM; the SET names the target's columns bare
+                    String bare = v == DbVendor.PGSQL ? target + " AS t" : target;
+                    String ref = v == DbVendor.PGSQL ? "t." : name(v, t.name()) + ".";
+                    sql.add("UPDATE " + bare + " SET " + String.join(", ", others.stream().map(c -> name(v, c) + " = s."
+                            + name(v, c)).toList()) + " FROM " + s + " AS s WHERE " + ref + key + " = s." + key + ";");
+                }
+            }
+        }
+        sql.add("INSERT INTO " + target + " (" + cols + ") SELECT " + sCols + " FROM " + s + " AS s"
+                + (conflict == Conflict.REFUSE ? "" : missing) + ";");
+        return sql;
+    }
+
+    // ------------------------------------------------------------------------------------------ the file bytes
+
+    /**
+     * The sending side of one location's bytes: the names of the referenced files in that location, read from the
+     * source's DB, packed by tar from the location's root (names verbatim, never as options; a file whose bytes are
+     * missing on the source is said on stderr and left out: the proof names it).
+     */
+    static String filesSender(DbVendor vendor, DbSettings source, String fileIds, String location, String root) {
+        String sql = "SELECT filename_disk FROM " + name(vendor, CairnMoveSchema.FILES) + " WHERE storage = "
+                + sqlString(location) + " AND " + name(vendor, "id") + " IN (" + fileIds + ") AND filename_disk NOT LIKE '%..%'";
+        String list = switch (vendor) {
+            case PGSQL -> psql(source, "-At -c " + quote(sql));
+            case MYSQL -> "MYSQL_PWD=" + DumpCommands.DB_PASSWORD + " mysql -N -B -h " + quote(source.host()) + " -P "
+                    + source.port() + " -u " + quote(source.username()) + " " + quote(source.database()) + " -e " + quote(sql);
+            case SQLITE -> "sqlite3 -readonly " + quote(source.sqlitePath()) + " " + quote(sql);
+            case SQLSRV -> throw new IllegalArgumentException("SQL Server is not a CairnCMS vendor");
+        };
+        return "files=$(" + list + ") && if [ -n \"$files\" ]; then printf '%s\\n' \"$files\" | tar -C " + quote(root)
+                + " --ignore-failed-read --verbatim-files-from -cf - -T -; else tar -cf - -T /dev/null; fi";
+    }
+
+    /** The receiving side: unpacked into the same-named location's root of the target, names kept. */
+    static String filesReceiver(String root, Conflict conflict) {
+        // tar stops at the archive's end marker: the padding after it is read too, so the stream ends whole
+        return "mkdir -p " + quote(root) + " && tar -C " + quote(root) + " -xf -" + (conflict == Conflict.SKIP
+                ? " --skip-old-files" : "") + " && cat > /dev/null";
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private static String pgDumpData(DbSettings db, List<String> tables) {
+        StringBuilder c = new StringBuilder("PGPASSWORD=" + DumpCommands.DB_PASSWORD + " pg_dump -h " + quote(db.host())
+                + " -p " + db.port() + " -U " + quote(db.username()) + " -d " + quote(db.database())
+                + " --data-only --no-owner --no-privileges");
+        tables.forEach(t -> c.append(" --table=").append(quote("public.\"" + t + "\"")));
+        return c.toString();
+    }
+
+    private static String mysqldumpData(DbSettings db, List<String> tables, String where) {
+        StringBuilder c = new StringBuilder("MYSQL_PWD=" + DumpCommands.DB_PASSWORD + " mysqldump -h " + quote(db.host())
+                + " -P " + db.port() + " -u " + quote(db.username()) + " --single-transaction --no-create-info "
+                + "--skip-triggers --skip-add-locks --skip-disable-keys --complete-insert --hex-blob --no-tablespaces");
+        if (where != null) {
+            c.append(" --where=").append(quote(where));
+        }
+        c.append(' ').append(quote(db.database()));
+        tables.forEach(t -> c.append(' ').append(quote(t)));
+        return c.toString();
+    }
+
+    private static String psql(DbSettings db, String args) {
+        return "PGPASSWORD=" + DumpCommands.DB_PASSWORD + " psql -X -q -v ON_ERROR_STOP=1 -h " + quote(db.host()) + " -p "
+                + db.port() + " -U " + quote(db.username()) + " -d " + quote(db.database()) + " " + args;
+    }
+
+    private static String printf(List<String> lines) {
+        StringBuilder c = new StringBuilder("printf '%s\\n'");
+        lines.forEach(l -> c.append(' ').append(quote(l)));
+        return c.toString();
+    }
+
+    private static String columns(DbVendor v, List<String> columns) {
+        return String.join(", ", columns.stream().map(c -> name(v, c)).toList());
+    }
+
+    static String sqlString(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+}
