@@ -54,7 +54,7 @@ import dev.migrationpanel.web.InvalidInputException;
 /**
  * The full clone on the lab's real CairnCMS, through the panel's flow and job engine: cs-pgsql → ct-pgsql (source
  * stopped for the copy, sessions kept, the admin signs in on the target; before it, the refusals of a target that is
- * not fresh, of another version and of another vendor, and a clone failing half way rolled back), cs-mariadb →
+ * not fresh, of another version and of another vendor, and a clone whose proof fails (a refused sign-in) rolled back), cs-mariadb →
  * ct-mariadb (inconsistency accepted, sessions purged) and cs-sqlite → ct-sqlite (no sign-in given; the proof's
  * negative controls: a file's bytes, a row and SECRET changed on the target each fail it, put back it passes).
  * Every clone passes its proof; the targets are rebuilt after.
@@ -173,14 +173,6 @@ class CairnCloneLabIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static boolean pings(String base) {
-        try {
-            return get(base + "/server/ping").body().equals("pong");
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
     /** What every successful clone shows: its proof passed, the target serves the source's content, source unchanged. */
     private void assertCloned(Job job, Lab.CairnInstance s, Lab.CairnInstance t, boolean signedIn) throws Exception {
         assertThat(job.getStatus()).as(job.getMessage() + "\n" + log(job)).isEqualTo(JobStatus.SUCCEEDED);
@@ -213,7 +205,6 @@ class CairnCloneLabIT {
         Lab.CairnInstance s = lab.cairn("cs-pgsql");
         Lab.CairnInstance t = lab.cairn("ct-pgsql");
         Lab.reset("ct-pgsql");
-        Path blocker = t.path().resolve("archive");
         try {
             Instance source = register("cs-pgsql");
             Instance target = register("ct-pgsql");
@@ -241,13 +232,14 @@ class CairnCloneLabIT {
                     .hasMessageContaining("is not fresh: 1 folders");
             sql(t, "DELETE FROM directus_folders");
 
-            // a clone failing half way (the archive location's root cannot be made on the target), then rolled back
-            asOwner(t, "printf 'in the way\\n' > " + blocker);
-            Job failed = clone(source, target, options);
+            // a clone that fails at its end (the proof: the admin's sign-in is refused), then rolled back
+            String wrong = cloneFlow.storeCredentials(source, s.adminEmail(), "not-the-password");
+            Job failed = clone(source, target, Map.of("pause", "stop-source", "adminCredentials", wrong));
             assertThat(failed.getStatus()).as(failed.getMessage()).isEqualTo(JobStatus.FAILED);
-            assertThat(failed.getMessage()).contains("Copy the file bytes of location archive");
-            assertThat(column(t, "SELECT count(*) FROM articles")).as("the DB was replaced before").containsExactly("4");
-            assertThat(pings(s.appUrl())).as("stopped for the copy, not started again by a failed clone").isFalse();
+            assertThat(failed.getMessage()).contains("The proof failed on 1 point(s): POST /auth/login as admin@example.com");
+            assertThat(log(failed)).doesNotContain("not-the-password");
+            assertThat(column(t, "SELECT count(*) FROM articles")).as("the DB was cloned").containsExactly("4");
+            assertThat(Files.readString(t.path().resolve(".env"))).contains("KEY=" + s.key() + "\n");
             List<dev.migrationpanel.job.Flow.FollowUp> followUps = flows.followUps(jobs.get(failed.getId()));
             assertThat(followUps).extracting(dev.migrationpanel.job.Flow.FollowUp::flowId).contains(CairnCloneRollbackFlow.ID);
             var rollback = followUps.stream().filter(f -> f.flowId().equals(CairnCloneRollbackFlow.ID)).findFirst().orElseThrow();
@@ -259,13 +251,13 @@ class CairnCloneLabIT {
                     .as("the target's DB as before").doesNotContain("articles").contains("directus_users");
             assertThat(column(t, "SELECT count(*) FROM directus_users")).containsExactly("1");
             assertThat(Files.readString(t.path().resolve(".env"))).contains("KEY=" + t.key() + "\n", "SECRET=" + t.secret() + "\n");
-            assertThat(get(s.appUrl() + "/server/ping").body()).as("the source started again").isEqualTo("pong");
+            assertThat(review.plan().steps().get(0).title()).isEqualTo("Start the source's service (the clone stopped it for the copy)");
+            assertThat(get(s.appUrl() + "/server/ping").body()).as("the source serves").isEqualTo("pong");
             assertThat(get(t.appUrl() + "/server/ping").body()).isEqualTo("pong");
             assertThat(cloneFlow.pairChecks(source, target, options)).as("fresh again")
                     .filteredOn(i -> i.getStatus() == CheckStatus.BLOCKING).isEmpty();
 
             // the clone, whole
-            Files.delete(blocker);
             Job job = clone(source, target, options);
             assertCloned(job, s, t, true);
             assertThat(proofReport(job)).contains("OK    location archive: all 1 file(s)", "OK    directus_sessions:");
@@ -276,7 +268,6 @@ class CairnCloneLabIT {
             Files.createDirectories(Path.of("target/proof-reports"));
             Files.writeString(Path.of("target/proof-reports/clone-proof-pgsql.txt"), proofReport(job));
         } finally {
-            Files.deleteIfExists(blocker);
             Lab.reset("ct-pgsql");
         }
     }
