@@ -526,19 +526,11 @@ cairn_replace_properties() {
 
 # ---------------------------------------------------------------------------------- commands
 
-# cairn_lock: the CairnCMS lab's lock ($LAB_DIR/cairn.lock), unless the caller holds it already and says so
-# (CAIRN_LAB_LOCK_HELD=1: a test run under `flock $LAB_DIR/cairn.lock`, whose Lab.reset would otherwise wait
-# for the lock its own run holds)
-cairn_lock() {
-    [[ ${CAIRN_LAB_LOCK_HELD:-} == 1 ]] && return 0
-    exec 8>"$LAB_DIR/cairn.lock"
-    flock -w 300 8 || die "another CairnCMS build or reset is still running"
-}
-
 cmd_cairn_up() {
     [[ $(id -u) -eq 0 ]] || die "run as root"
     [[ -s $PROPS && -s $LAB_DIR/secrets.env ]] || die "the lab is not up ($PROPS missing); run: src/test/lab/lab.sh up"
-    cairn_lock
+    exec 8>"$LAB_DIR/cairn.lock"
+    flock -w 300 8 || die "another CairnCMS build or reset is still running"
     start_databases
     load_secrets
     cairn_up
@@ -553,7 +545,8 @@ cmd_cairn_reset() {
     [[ -s $PROPS && -s $LAB_DIR/secrets.env ]] || die "the lab is not up ($PROPS missing); run: src/test/lab/lab.sh up"
     grep -q "^cairn\.$name\.path=" "$PROPS" || die "$PROPS has no CairnCMS instance $name (an older lab); run: src/test/lab/lab.sh up"
     [[ -f $CAIRN_HOME/cli.js && -x $CAIRN_NODE ]] || die "CairnCMS is not installed in $CAIRN_HOME; run: src/test/lab/lab.sh up"
-    cairn_lock
+    exec 8>"$LAB_DIR/cairn.lock"
+    flock -w 300 8 || die "another CairnCMS build or reset is still running"
     start_databases
     load_secrets
     cairn_secrets
