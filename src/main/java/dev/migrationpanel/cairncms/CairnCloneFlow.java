@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
@@ -171,19 +173,19 @@ class CairnCloneFlow implements CairnPairFlow {
         if (identity.stream().anyMatch(i -> i.getStatus() == CheckStatus.BLOCKING)) {
             return identity;
         }
+        CompletableFuture<CairnCloneSide> t = CompletableFuture.supplyAsync(() -> read(target, false));
         CairnCloneSide s;
-        CairnCloneSide t;
         try {
             s = read(source, true);
         } catch (RuntimeException e) {
+            t.cancel(true);
             return List.of(CheckItem.blocking("Source", "Cannot read " + source.getName() + ": " + e.getMessage()));
         }
         try {
-            t = read(target, false);
+            return checks(source, s, target, joined(t), checked);
         } catch (RuntimeException e) {
             return List.of(CheckItem.blocking("Target", "Cannot read " + target.getName() + ": " + e.getMessage()));
         }
-        return checks(source, s, target, t, checked);
     }
 
     @Override
@@ -196,10 +198,26 @@ class CairnCloneFlow implements CairnPairFlow {
             throw InvalidInputException.of("target", "The target instance " + o.get("target") + " is not registered");
         }
         refuse(identity(source, target));
-        CairnCloneSide s = read(source, true);
-        CairnCloneSide t = read(target, false);
+        // the two sides are read at once: each waits mostly on its CLI and its DB
+        CompletableFuture<CairnCloneSide> reading = CompletableFuture.supplyAsync(() -> read(target, false));
+        CairnCloneSide s;
+        try {
+            s = read(source, true);
+        } catch (RuntimeException e) {
+            reading.cancel(true);
+            throw e;
+        }
+        CairnCloneSide t = joined(reading);
         refuse(checks(source, s, target, t, o));
         return build(source, s, target, t, o);
+    }
+
+    private static CairnCloneSide joined(CompletableFuture<CairnCloneSide> side) {
+        try {
+            return side.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     private static void refuse(List<CheckItem> items) {
