@@ -109,6 +109,18 @@ class CairnCloneFlow implements CairnPairFlow {
     }
 
     @Override
+    public Purpose purpose() {
+        return Purpose.MIGRATE;
+    }
+
+    @Override
+    public String changes() {
+        return "the target only: its DB replaced by the source's, the file bytes copied, KEY, SECRET and STORAGE_* set in "
+                + "its .env, after a backup of its DB and .env; the source is only read (its service stopped for the copy "
+                + "if you choose)";
+    }
+
+    @Override
     public String product() {
         return CairnCmsProfile.ID;
     }

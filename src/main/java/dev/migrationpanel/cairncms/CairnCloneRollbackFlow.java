@@ -70,6 +70,17 @@ class CairnCloneRollbackFlow implements Flow {
     }
 
     @Override
+    public Purpose purpose() {
+        return Purpose.RECOVER;
+    }
+
+    @Override
+    public String changes() {
+        return "the clone's target: its DB and .env put back from the clone's backups; the source's service started if "
+                + "the clone left it stopped";
+    }
+
+    @Override
     public String product() {
         return CairnCmsProfile.ID;
     }
