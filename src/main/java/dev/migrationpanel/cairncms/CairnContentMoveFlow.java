@@ -440,7 +440,7 @@ class CairnContentMoveFlow implements CairnPairFlow {
             plan.add(ProductSteps.note(target, "Advance the key sequences", v.label() + " advances a table's counter "
                     + "itself when rows are inserted with their keys (PostgreSQL's are set in the load above)"));
         }
-        plan.addAll(CairnPromotionFlow.restart(target));
+        plan.addAll(CairnCommands.restart(target));
         plan.add(new Step(VERIFY, tid, tname, false, new StepSpec.Verify(CairnContentMoveProof.PROVE, "each moved table "
                 + "against the source over its columns (rows and checksum), every referenced file's row and bytes "
                 + "(SHA-256), every other table of the target as recorded, the source as recorded", proofArgs), LONG, null));

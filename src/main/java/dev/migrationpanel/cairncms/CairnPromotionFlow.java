@@ -151,8 +151,8 @@ class CairnPromotionFlow implements CairnPairFlow {
         String tdir = t.workDir() + "/promotion-" + source.getId() + "-" + target.getId();
         String scd = "cd " + quote(source.getInstallPath()) + " && ";
         String tcd = "cd " + quote(target.getInstallPath()) + " && ";
-        String scli = cli(source);
-        String tcli = cli(target);
+        String scli = CairnCommands.cli(source);
+        String tcli = CairnCommands.cli(target);
         Long sid = source.getId();
         Long tid = target.getId();
         String sname = source.getName();
@@ -185,7 +185,7 @@ class CairnPromotionFlow implements CairnPairFlow {
         plan.add(new Step("Apply the roles and permissions (config apply" + (destructive ? " --destructive" : "") + ")",
                 tid, tname, true, new StepSpec.RemoteCommand(tcd + tcli + " config apply -y " + destructiveFlag(destructive)
                         + quote(tdir + "/config")), LONG, "restore the target's DB backup taken above"));
-        plan.addAll(restart(target));
+        plan.addAll(CairnCommands.restart(target));
         plan.add(new Step(VERIFY, tid, tname, false, new StepSpec.RemoteCommand(tcd + "out=$(" + tcli
                 + " schema apply --dry-run -y " + quote(tdir + "/schema.yaml") + ") && printf '%s\\n' \"$out\" && "
                 + "printf '%s\\n' \"$out\" | grep -q 'No changes to apply' && " + tcli + " config apply --dry-run -y "
@@ -200,27 +200,8 @@ class CairnPromotionFlow implements CairnPairFlow {
         return new Plan(ID, "Promote the structure of " + sname + " to " + tname, sid, sname, plan, options);
     }
 
-    /** The target's service restarted so it reads the new schema: with its ADMIN-set commands, else said. */
-    static List<Step> restart(Instance target) {
-        String stop = target.productSetting(CairnCmsProfile.STOP, null);
-        String start = target.productSetting(CairnCmsProfile.START, null);
-        if (stop == null || start == null) {
-            return List.of(ProductSteps.note(target, "Restart the target's service", "no start and stop commands are "
-                    + "set on the instance: restart it yourself so it serves the new schema"));
-        }
-        return List.of(new Step("Stop the target's service", target.getId(), target.getName(), true,
-                        new StepSpec.RemoteCommand(stop), SHORT, null),
-                new Step("Start the target's service", target.getId(), target.getName(), true,
-                        new StepSpec.RemoteCommand(start), SHORT, null));
-    }
-
     private static String destructiveFlag(boolean destructive) {
         return destructive ? "--destructive " : "";
-    }
-
-    /** The CLI as the instance's ADMIN set it (default the guide's {@code npx cairncms}). */
-    static String cli(Instance instance) {
-        return instance.productSetting(CairnCmsProfile.CLI, "npx cairncms");
     }
 
     /** A promotion that failed half way, or one the admin does not keep: its target's DB put back from its backup. */

@@ -131,6 +131,36 @@ class ResolvedOptionsTest {
         form.setProduct("fief");
         form.setDbAccess(dev.migrationpanel.instance.DbAccess.DIRECT);
         form.setProductSettings(Map.of("startCommand", "true", "stopCommand", "true"));
+    /**
+     * A CairnCMS install with what a clone reads: its CLI (a script printing the version), start and stop commands, an
+     * app URL, and a SQLite system DB holding the tables a bootstrap makes that the clone looks into.
+     */
+    private Instance registerCairnWithDb(String name) throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(tmp.resolve(name));
+        java.nio.file.Files.createDirectories(dir.resolve("uploads"));
+        java.nio.file.Files.writeString(dir.resolve(".env"), "KEY=" + name + "-key\nSECRET=" + name + "-secret\n"
+                + "DB_CLIENT=sqlite3\nDB_FILENAME=./data.db\nSTORAGE_LOCATIONS=local\nSTORAGE_LOCAL_DRIVER=local\n"
+                + "STORAGE_LOCAL_ROOT=./uploads\n");
+        Path cli = dir.resolve("cairncms");
+        java.nio.file.Files.writeString(cli, "#!/bin/sh\necho 1.0.0-beta.4\n");
+        cli.toFile().setExecutable(true);
+        Process sqlite = new ProcessBuilder("sqlite3", dir.resolve("data.db").toString(),
+                "CREATE TABLE directus_migrations (version varchar(255) PRIMARY KEY, name varchar(255), timestamp datetime);"
+                        + "INSERT INTO directus_migrations VALUES ('20201028A', 'Remove Collection Foreign Keys', '2026-01-01');"
+                        + "CREATE TABLE directus_collections (collection varchar(64) PRIMARY KEY);"
+                        + "CREATE TABLE directus_files (id char(36) PRIMARY KEY, storage varchar(255), filename_disk varchar(255),"
+                        + " filename_download varchar(255), filesize bigint);"
+                        + "CREATE TABLE directus_folders (id char(36) PRIMARY KEY, name varchar(255));"
+                        + "CREATE TABLE directus_users (id char(36) PRIMARY KEY, email varchar(128));"
+                        + "INSERT INTO directus_users VALUES ('0b6f7e52-1d1a-4c9e-9d35-4a0f5a3c1a11', 'admin@example.com');"
+                        + "CREATE TABLE directus_flows (id char(36) PRIMARY KEY);"
+                        + "CREATE TABLE directus_dashboards (id char(36) PRIMARY KEY);").redirectErrorStream(true).start();
+        assertThat(sqlite.waitFor()).as(new String(sqlite.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        InstanceForm form = TestInstances.passwordForm(name, server, dir);
+        form.setProduct("cairncms");
+        form.setAppUrl("http://127.0.0.1:9/" + name);
+        form.setProductSettings(Map.of("cli", cli.toString(), "startCommand", "sudo -n systemctl start cairncms",
+                "stopCommand", "sudo -n systemctl stop cairncms"));
         Instance instance = instances.create(form);
         TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
         return instances.get(instance.getId());
@@ -213,6 +243,16 @@ class ResolvedOptionsTest {
         Job move = pastJob("cairncms.content-move", moveSource, Map.of("target", String.valueOf(moveTarget.getId())));
         artifact(move, moveTarget, ArtifactKind.DB_DUMP, "move-dst-before-content-move-sqlite-dump.sql");
         cases.put("cairncms.restore-target", new Case(moveTarget, Map.of("job", String.valueOf(move.getId()))));
+        // the full clone between two installs with a CLI, service commands and a system DB as a bootstrap leaves it
+        Instance cloneSource = registerCairnWithDb("clone-src");
+        Instance cloneTarget = registerCairnWithDb("clone-dst");
+        cases.put("cairncms.clone", new Case(cloneSource, Map.of("target", String.valueOf(cloneTarget.getId()),
+                "pause", "stop-source")));
+        Job clone = pastJob("cairncms.clone", cloneSource, Map.of("target", String.valueOf(cloneTarget.getId()),
+                "pause", "stop-source"));
+        artifact(clone, cloneTarget, ArtifactKind.ENV_FILE, "clone-dst.env");
+        artifact(clone, cloneTarget, ArtifactKind.DB_DUMP, "clone-dst-before-clone.sql");
+        cases.put("cairncms.clone-rollback", new Case(cloneTarget, Map.of("job", String.valueOf(clone.getId()))));
         assertThat(cases.keySet()).as("every registered flow has a case here: add one for a new flow")
                 .containsExactlyInAnyOrderElementsOf(registered.stream().map(Flow::id).toList());
         return cases;
