@@ -67,6 +67,8 @@ class CairnWizardController {
         } catch (InvalidInputException e) {
             return page(source, flow, options, e.fieldErrors(), null, null, model);
         }
+        options = forms.preflightDefaults(source, flow);
+        options.put("target", String.valueOf(chosen.getId()));
         return page(source, flow, options, Map.of(), chosen, wizard.preflight(source, chosen, flow, options), model);
     }
 

@@ -11,21 +11,58 @@ import dev.migrationpanel.instance.Instance;
 
 /**
  * The wizard's form for each shape, as the options its flow plans with: defaults shown before anything is chosen,
- * the submitted form read into those options (unticked checkboxes send nothing), and what the form offers to choose
- * from. Whether the options are good is the flow's to say ({@link CairnPairFlow#pairChecks}, its plan).
+ * the submitted form read into those options (unticked checkboxes send nothing), what the form offers to choose from
+ * (a content move's collections), and what is kept aside from the options (a clone's admin sign-in, stored
+ * encrypted, its artifact's id the option). Whether the options are good is the flow's to say
+ * ({@link CairnPairFlow#pairChecks}, its plan).
  */
 @Component
 class CairnWizardOptions {
 
-    /** The options as submitted, and what is wrong with the form itself. */
-    record Form(Map<String, String> options, Map<String, String> errors) {
+    static final String ADMIN_EMAIL = "adminEmail";
+    static final String ADMIN_PASSWORD = "adminPassword";
+
+    private final CairnCloneFlow clone;
+    private final CairnContentMoveFlow move;
+
+    CairnWizardOptions(CairnCloneFlow clone, CairnContentMoveFlow move) {
+        this.clone = clone;
+        this.move = move;
+    }
+
+    /**
+     * The options as submitted, what is wrong with the form itself, and a clone's sign-in password, which never
+     * joins the options (they are stored in clear with the job).
+     */
+    record Form(Map<String, String> options, Map<String, String> errors, String adminPassword) {
     }
 
     Map<String, String> defaults(CairnPairFlow flow) {
         Map<String, String> options = new LinkedHashMap<>();
         options.put("target", "");
-        if (flow.id().equals(CairnPromotionFlow.ID)) {
-            options.put("destructive", "false");
+        switch (flow.id()) {
+            case CairnPromotionFlow.ID -> options.put("destructive", "false");
+            case CairnCloneFlow.ID -> {
+                options.put("pause", "");
+                options.put("sessions", CairnCloneFlow.KEEP);
+                options.put("adminCredentials", "");
+                options.put(ADMIN_EMAIL, "");
+            }
+            case CairnContentMoveFlow.ID -> {
+                options.put("collections", "");
+                options.put("conflict", "refuse");
+            }
+            default -> {
+            }
+        }
+        return options;
+    }
+
+    /** The defaults of the pre-flight, before the form is seen: a content move proposes every collection. */
+    Map<String, String> preflightDefaults(Instance source, CairnPairFlow flow) {
+        Map<String, String> options = defaults(flow);
+        if (flow.id().equals(CairnContentMoveFlow.ID)) {
+            options.put("collections", String.join(",", move.collections(source)));
         }
         return options;
     }
@@ -33,21 +70,56 @@ class CairnWizardOptions {
     Form read(Instance source, CairnPairFlow flow, MultiValueMap<String, String> params) {
         Map<String, String> options = defaults(flow);
         Map<String, String> errors = new LinkedHashMap<>();
+        String password = null;
         options.put("target", first(params, "target"));
-        if (flow.id().equals(CairnPromotionFlow.ID)) {
-            options.put("destructive", String.valueOf(params.containsKey("destructive")));
+        switch (flow.id()) {
+            case CairnPromotionFlow.ID -> options.put("destructive", String.valueOf(params.containsKey("destructive")));
+            case CairnCloneFlow.ID -> {
+                options.put("pause", first(params, "pause"));
+                options.put("sessions", first(params, "sessions").isEmpty() ? CairnCloneFlow.KEEP : first(params, "sessions"));
+                options.put("adminCredentials", first(params, "adminCredentials"));
+                String email = first(params, ADMIN_EMAIL);
+                String given = params.getFirst(ADMIN_PASSWORD) == null ? "" : params.getFirst(ADMIN_PASSWORD);
+                options.put(ADMIN_EMAIL, email);
+                if (!email.isEmpty() || !given.isEmpty()) {
+                    if (!email.matches("[^\\s@]{1,128}@[^\\s@]{1,255}")) {
+                        errors.put(ADMIN_EMAIL, "Sign-in check: the e-mail of an admin of the source (it is carried to the target)");
+                    } else if (given.isEmpty() || given.length() > 1024 || given.matches("(?s).*[\\r\\n\\x00].*")) {
+                        errors.put(ADMIN_EMAIL, "Sign-in check: give the password of that account (one line)");
+                    } else {
+                        password = given;
+                    }
+                }
+            }
+            case CairnContentMoveFlow.ID -> {
+                List<String> chosen = params.getOrDefault("collections", List.of());
+                options.put("collections", String.join(",", chosen.stream().map(String::trim).filter(c -> !c.isEmpty()).toList()));
+                options.put("conflict", first(params, "conflict").isEmpty() ? "refuse" : first(params, "conflict"));
+            }
+            default -> {
+            }
         }
-        return new Form(options, errors);
+        return new Form(options, errors, password);
     }
 
-    /** The options the review plans with, once the form is good. */
+    /** The options the review plans with, once the form is good: a clone's new sign-in stored encrypted first. */
     Map<String, String> keep(Instance source, CairnPairFlow flow, Form form) {
-        return form.options();
+        Map<String, String> options = new LinkedHashMap<>(form.options());
+        if (flow.id().equals(CairnCloneFlow.ID)) {
+            String email = options.remove(ADMIN_EMAIL);
+            if (form.adminPassword() != null) {
+                options.put("adminCredentials", clone.storeCredentials(source, email, form.adminPassword()));
+            }
+            if (options.get("adminCredentials").isEmpty()) {
+                options.remove("adminCredentials");
+            }
+        }
+        return options;
     }
 
-    /** What the form lists to choose from once a target is chosen (none for most shapes). */
+    /** What the form lists to choose from once a target is chosen: a content move's collections of the source. */
     List<String> choices(Instance source, CairnPairFlow flow, boolean targetChosen) {
-        return List.of();
+        return targetChosen && flow.id().equals(CairnContentMoveFlow.ID) ? move.collections(source) : List.of();
     }
 
     static String first(MultiValueMap<String, String> params, String name) {

@@ -2,6 +2,9 @@ package dev.migrationpanel.cairncms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -9,7 +12,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,10 +34,11 @@ import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.web.BrowserSupport;
 
 /**
- * An admin clicks through the CairnCMS wizard in headless Chromium on the lab's real CairnCMS (SQLite, the fastest
- * pair): from the source's flows to the wizard, a target of another vendor refused by the pre-flight, the right
- * target's pre-flight read (both sides' storage and server checks), the plan reviewed, run to its gate, continued
- * and proved.
+ * An admin clicks through the CairnCMS wizard of each shape in headless Chromium on the lab's real CairnCMS (SQLite,
+ * the fastest pair): the structure promotion from the source's flows to its proof (a target of another vendor
+ * refused by the pre-flight, the dry run shown at the gate); the full clone with its options (the pause chosen, the
+ * source admin's sign-in kept encrypted) to its proof, whose report the README shows; the content move's collections
+ * offered and a target without the source's structure refused with the way forward.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class CairnWizardBrowserIT {
@@ -133,5 +142,87 @@ class CairnWizardBrowserIT {
                 && "false".equals(d.findElement(By.id("job-page")).getAttribute("data-active")));
         assertThat(browser.findElement(By.cssSelector("h1 .status")).getText())
                 .as(browser.findElement(By.tagName("body")).getText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void fullCloneWithItsOptionsToItsProofReport() throws Exception {
+        Lab.CairnInstance labSource = lab.cairn("cs-sqlite");
+        BrowserSupport.signInAsAdmin(browser, port);
+        browser.get("http://localhost:" + port + "/instances/" + source.getId() + "/flows");
+        browser.findElement(By.id("flow-cairncms-clone")).click();
+        waiting(60).until(d -> d.findElements(By.id("choose-target")).size() == 1);
+        preflight(target);
+        assertThat(browser.findElements(By.id("blocked"))).as(browser.findElement(By.id("preflight")).getText()).isEmpty();
+
+        // no pause is chosen for the admin: the review is refused until one is
+        if (!browser.findElements(By.id("acknowledged")).isEmpty()) {
+            browser.findElement(By.id("acknowledged")).click();
+        }
+        browser.findElement(By.id("adminEmail")).sendKeys(labSource.adminEmail());
+        browser.findElement(By.id("adminPassword")).sendKeys(labSource.adminPassword());
+        browser.findElement(By.id("to-review")).click();
+        waiting(120).until(d -> d.findElements(By.id("plan-steps")).size() == 1
+                || d.findElements(By.cssSelector("#wizard-options .field-error")).size() > 0);
+        assertThat(browser.findElements(By.id("plan-steps"))).as("a clone needs its pause chosen").isEmpty();
+        assertThat(browser.getPageSource()).doesNotContain(labSource.adminPassword());
+        browser.findElement(By.id("pause-stop-source")).click();
+        browser.findElement(By.id("adminPassword")).sendKeys(labSource.adminPassword());
+        if (!browser.findElements(By.id("acknowledged")).isEmpty() && !browser.findElement(By.id("acknowledged")).isSelected()) {
+            browser.findElement(By.id("acknowledged")).click();
+        }
+        browser.findElement(By.id("to-review")).click();
+        waiting(120).until(d -> d.findElements(By.id("plan-steps")).size() == 1);
+        assertThat(browser.findElement(By.cssSelector("input[name='option.pause']")).getAttribute("value")).isEqualTo("stop-source");
+        assertThat(browser.findElement(By.cssSelector("input[name='option.adminCredentials']")).getAttribute("value"))
+                .as("the sign-in kept as an artifact, its id the option").matches("[0-9a-f-]{36}");
+        String plan = browser.findElement(By.id("plan-steps")).getText();
+        assertThat(plan).contains("bootstrap").contains("Prove the clone").doesNotContain(labSource.secret())
+                .doesNotContain(labSource.key()).doesNotContain(labSource.adminPassword());
+
+        browser.findElement(By.id("start-job")).click();
+        waiting(60).until(d -> d.findElements(By.id("job-page")).size() == 1);
+        waiting(900).until(d -> "false".equals(d.findElement(By.id("job-page")).getAttribute("data-active")));
+        assertThat(browser.findElement(By.cssSelector("h1 .status")).getText())
+                .as(browser.findElement(By.tagName("body")).getText()).isEqualTo("SUCCEEDED");
+        WebElement proof = browser.findElements(By.cssSelector("#steps tbody tr")).stream()
+                .filter(r -> r.getText().contains("Prove the clone")).findFirst().orElseThrow();
+        assertThat(proof.getAttribute("data-status")).isEqualTo("SUCCEEDED");
+
+        String reportName = target.getName() + "-clone-proof.txt";
+        WebElement link = browser.findElements(By.cssSelector("#artifacts a.download")).stream()
+                .filter(a -> a.getText().equals(reportName)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + reportName + " in " + browser.findElement(By.id("artifacts")).getText()));
+        String href = link.getAttribute("href");
+        Object report = ((JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "fetch(arguments[0]).then(r => r.text()).then(t => done(t)).catch(e => done('error ' + e));", href);
+        assertThat(String.valueOf(report)).doesNotContain("FAIL").contains("SECRET").doesNotContain(labSource.secret());
+        // the README shows the report as the admin opens it
+        browser.get(href);
+        browser.manage().window().setSize(new Dimension(1280, 1100));
+        Files.createDirectories(Path.of("target/screenshots"));
+        Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(),
+                Path.of("target/screenshots/cairn-clone-proof.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void contentMoveOffersTheCollectionsAndRefusesATargetWithoutTheirStructure() {
+        BrowserSupport.signInAsAdmin(browser, port);
+        browser.get("http://localhost:" + port + "/instances/" + source.getId() + "/cairncms/content-move");
+        waiting(60).until(d -> d.findElements(By.id("choose-target")).size() == 1);
+        preflight(target);
+        assertThat(browser.findElements(By.cssSelector("#collections-choice input[type=checkbox]")))
+                .extracting(e -> e.getAttribute("value")).contains("authors", "articles", "comments")
+                .noneMatch(c -> c.startsWith("directus_"));
+        assertThat(browser.findElement(By.id("preflight")).getText()).as("a fresh target has none of the source's tables")
+                .contains("Promote the structure first");
+        assertThat(browser.findElements(By.id("blocked"))).hasSize(1);
+        // the choice stays open: fewer collections are another pair check, run again on the POST
+        browser.findElement(By.id("collection-comments")).click();
+        browser.findElement(By.id("to-review")).click();
+        waiting(120).until(d -> d.findElements(By.cssSelector("#wizard-options .field-error")).size() > 0);
+        assertThat(browser.findElements(By.id("plan-steps"))).isEmpty();
+        assertThat(browser.findElement(By.id("collection-comments")).isSelected()).isFalse();
+        assertThat(browser.findElement(By.id("collection-authors")).isSelected()).isTrue();
     }
 }

@@ -131,6 +131,11 @@ class ResolvedOptionsTest {
         form.setProduct("fief");
         form.setDbAccess(dev.migrationpanel.instance.DbAccess.DIRECT);
         form.setProductSettings(Map.of("startCommand", "true", "stopCommand", "true"));
+        Instance instance = instances.create(form);
+        TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
+        return instances.get(instance.getId());
+    }
+
     /**
      * A CairnCMS install with what a clone reads: its CLI (a script printing the version), start and stop commands, an
      * app URL, and a SQLite system DB holding the tables a bootstrap makes that the clone looks into.
