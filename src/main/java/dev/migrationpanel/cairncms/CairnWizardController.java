@@ -67,9 +67,10 @@ class CairnWizardController {
         } catch (InvalidInputException e) {
             return page(source, flow, options, e.fieldErrors(), null, null, model);
         }
-        options = forms.preflightDefaults(source, flow);
+        options = forms.proposed(source, flow);
         options.put("target", String.valueOf(chosen.getId()));
-        return page(source, flow, options, Map.of(), chosen, wizard.preflight(source, chosen, flow, options), model);
+        return page(source, flow, options, Map.of(), chosen,
+                wizard.preflight(source, chosen, flow, forms.forFirstPreflight(options, flow)), model);
     }
 
     /** The options: checked, the pre-flight run again for them (never trusted from the form), then the review. */
@@ -88,7 +89,9 @@ class CairnWizardController {
             errors.putAll(e.fieldErrors());
             return page(source, flow, form.options(), errors, null, null, model);
         }
-        InstancePairing.Report report = wizard.preflight(source, target, flow, form.options());
+        // a choice still missing is the form's error: the pair is checked as on the first pre-flight meanwhile
+        InstancePairing.Report report = wizard.preflight(source, target, flow, errors.isEmpty() ? form.options()
+                : forms.forFirstPreflight(form.options(), flow));
         if (report.blocked()) {
             errors.put("target", "The pre-flight finds BLOCKING items: fix them first");
         } else if (report.warned() && params.getFirst("acknowledged") == null) {

@@ -58,11 +58,24 @@ class CairnWizardOptions {
         return options;
     }
 
-    /** The defaults of the pre-flight, before the form is seen: a content move proposes every collection. */
-    Map<String, String> preflightDefaults(Instance source, CairnPairFlow flow) {
+    /** What the form proposes before the admin has chosen: a content move, every collection of the source. */
+    Map<String, String> proposed(Instance source, CairnPairFlow flow) {
         Map<String, String> options = defaults(flow);
         if (flow.id().equals(CairnContentMoveFlow.ID)) {
             options.put("collections", String.join(",", move.collections(source)));
+        }
+        return options;
+    }
+
+    /**
+     * The options the first pre-flight checks the pair with, before the form is seen: what is proposed, and for a
+     * clone the pause that asks nothing of the source (the choice is the admin's, left open in the form; the
+     * options' POST checks the pair again with the pause chosen).
+     */
+    Map<String, String> forFirstPreflight(Map<String, String> proposed, CairnPairFlow flow) {
+        Map<String, String> options = new LinkedHashMap<>(proposed);
+        if (flow.id().equals(CairnCloneFlow.ID)) {
+            options.put("pause", CairnCloneFlow.ACCEPT_INCONSISTENCY);
         }
         return options;
     }
@@ -76,6 +89,9 @@ class CairnWizardOptions {
             case CairnPromotionFlow.ID -> options.put("destructive", String.valueOf(params.containsKey("destructive")));
             case CairnCloneFlow.ID -> {
                 options.put("pause", first(params, "pause"));
+                if (options.get("pause").isEmpty()) {
+                    errors.put("pause", "Choose how writes on the source are handled during the copy");
+                }
                 options.put("sessions", first(params, "sessions").isEmpty() ? CairnCloneFlow.KEEP : first(params, "sessions"));
                 options.put("adminCredentials", first(params, "adminCredentials"));
                 String email = first(params, ADMIN_EMAIL);

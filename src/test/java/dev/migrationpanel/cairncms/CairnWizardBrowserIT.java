@@ -15,7 +15,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -197,12 +196,13 @@ class CairnWizardBrowserIT {
                 "const done = arguments[arguments.length - 1];"
                         + "fetch(arguments[0]).then(r => r.text()).then(t => done(t)).catch(e => done('error ' + e));", href);
         assertThat(String.valueOf(report)).doesNotContain("FAIL").contains("SECRET").doesNotContain(labSource.secret());
-        // the README shows the report as the admin opens it
-        browser.get(href);
+        // the README shows the proof's step as the job page has it, and the report it stored
         browser.manage().window().setSize(new Dimension(1280, 1100));
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'});", proof);
         Files.createDirectories(Path.of("target/screenshots"));
-        Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(),
-                Path.of("target/screenshots/cairn-clone-proof.png"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(proof.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target/screenshots/cairn-clone-proof.png"),
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(Path.of("target/screenshots/cairn-clone-proof.txt"), String.valueOf(report));
     }
 
     @Test
@@ -218,9 +218,12 @@ class CairnWizardBrowserIT {
                 .contains("Promote the structure first");
         assertThat(browser.findElements(By.id("blocked"))).hasSize(1);
         // the choice stays open: fewer collections are another pair check, run again on the POST
-        browser.findElement(By.id("collection-comments")).click();
+        WebElement before = browser.findElement(By.id("collection-comments"));
+        before.click();
         browser.findElement(By.id("to-review")).click();
-        waiting(120).until(d -> d.findElements(By.cssSelector("#wizard-options .field-error")).size() > 0);
+        waiting(120).until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(before));
+        waiting(120).until(d -> d.findElements(By.id("collection-comments")).size() == 1);
+        assertThat(browser.findElements(By.id("blocked"))).as("still refused: the target has none of the tables").hasSize(1);
         assertThat(browser.findElements(By.id("plan-steps"))).isEmpty();
         assertThat(browser.findElement(By.id("collection-comments")).isSelected()).isFalse();
         assertThat(browser.findElement(By.id("collection-authors")).isSelected()).isTrue();
