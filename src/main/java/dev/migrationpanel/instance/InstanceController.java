@@ -61,6 +61,7 @@ class InstanceController {
     @PreAuthorize("hasRole('ADMIN')")
     String create(@ModelAttribute("form") InstanceForm form, BindingResult binding, Model model,
             RedirectAttributes redirect) {
+        form.keepSettingsOfChosenProduct();
         if (binding.hasErrors()) {
             return showBindingErrors(form, null, binding, model);
         }
@@ -98,6 +99,7 @@ class InstanceController {
     String update(@PathVariable long id, @ModelAttribute("form") InstanceForm form, BindingResult binding,
             Model model, RedirectAttributes redirect) {
         model.addAttribute("instance", instances.get(id));
+        form.keepSettingsOfChosenProduct();
         if (binding.hasErrors()) {
             return showBindingErrors(form, id, binding, model);
         }

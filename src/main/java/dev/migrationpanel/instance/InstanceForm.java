@@ -188,6 +188,23 @@ public class InstanceForm {
     public String getName() { return name; }
     public void setName(String name) { this.name = name; }
     public java.util.Map<String, String> getProductSettings() { return productSettings; }
+
+    /**
+     * The page posts every product's settings, each named {@code product:setting} (two products may both have a
+     * {@code cli}); keeps the chosen product's, by their own names. A name without a product (the API's) stays.
+     */
+    public void keepSettingsOfChosenProduct() {
+        java.util.Map<String, String> kept = new java.util.LinkedHashMap<>();
+        productSettings.forEach((name, value) -> {
+            int colon = name.indexOf(':');
+            if (colon < 0) {
+                kept.putIfAbsent(name, value);
+            } else if (name.substring(0, colon).equals(product)) {
+                kept.put(name.substring(colon + 1), value);
+            }
+        });
+        productSettings = kept;
+    }
     public void setProductSettings(java.util.Map<String, String> productSettings) {
         this.productSettings = productSettings == null ? new java.util.LinkedHashMap<>() : productSettings;
     }

@@ -95,18 +95,24 @@ class InstancePagesTest {
     void aProductsSettingsAreOnTheFormAndRefusedByTheirField() throws Exception {
         String empty = mvc.perform(get("/instances/new").with(user("root-admin").roles("ADMIN")))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
-        org.assertj.core.api.Assertions.assertThat(empty).contains("name=\"productSettings[cli]\"")
+        org.assertj.core.api.Assertions.assertThat(empty).contains("name=\"productSettings[cairncms:cli]\"")
+                .contains("name=\"productSettings[fief:cli]\"")
                 .contains("data-show-for-product=\"cairncms\"").contains("placeholder=\"npx cairncms\"");
         String refused = mvc.perform(form(post("/instances"), "product", "cairncms", "installPath", "/srv/cms",
-                        "productSettings[startCommand]", "echo {{secret:ssh.password}}")
+                        "productSettings[cairncms:startCommand]", "echo {{secret:ssh.password}}",
+                        "productSettings[fief:startCommand]", "")
                         .with(user("root-admin").roles("ADMIN")))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         org.assertj.core.api.Assertions.assertThat(refused)
                 .contains("Start command: &#39;{{…}}&#39; is not allowed here")
                 .contains("value=\"echo {{secret:ssh.password}}\"").doesNotContain("typed-secret-pw-1");
+        // the page posts every product's fields (two products have a cli): only the chosen product's count
         mvc.perform(form(post("/instances"), "product", "cairncms", "installPath", "/srv/cms",
-                        "productSettings[cli]", "/usr/bin/node /srv/cms/cli.js").with(user("root-admin").roles("ADMIN")))
+                        "productSettings[cairncms:cli]", "/usr/bin/node /srv/cms/cli.js", "productSettings[fief:cli]", "",
+                        "productSettings[fief:startCommand]", "docker start fief").with(user("root-admin").roles("ADMIN")))
                 .andExpect(status().is3xxRedirection());
+        org.assertj.core.api.Assertions.assertThat(instances.findAll()).noneMatch(i -> "docker start fief".equals(
+                i.productSetting("startCommand", null)));
         org.assertj.core.api.Assertions.assertThat(instances.findAll()).anyMatch(i -> "cairncms".equals(i.getProduct())
                 && "/usr/bin/node /srv/cms/cli.js".equals(i.productSetting("cli", null)));
     }
