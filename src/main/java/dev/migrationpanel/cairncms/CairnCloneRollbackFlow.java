@@ -24,8 +24,6 @@ import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
 import dev.migrationpanel.product.HostFacts;
 import dev.migrationpanel.product.ProductSteps;
-import dev.migrationpanel.remote.CommandResult;
-import dev.migrationpanel.remote.SshSession;
 import dev.migrationpanel.web.InvalidInputException;
 import dev.migrationpanel.web.NotFoundException;
 
@@ -177,14 +175,6 @@ class CairnCloneRollbackFlow implements Flow {
     }
 
     private HostFacts read(Instance instance) {
-        try (SshSession ssh = connections.openSsh(instance)) {
-            CommandResult r = ssh.run("printf %s \"$HOME\"", ProductSteps.SHORT);
-            String home = r.stdout().trim();
-            if (!r.ok() || !home.startsWith("/")) {
-                throw InvalidInputException.of("job", "Cannot tell the home directory of " + instance.getSshUser()
-                        + " on " + instance.getName() + ": the backups are staged there");
-            }
-            return new HostFacts(home, connections.dbSettings(instance, ssh));
-        }
+        return HostFacts.read(instance, connections);
     }
 }

@@ -28,7 +28,6 @@ import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
 import dev.migrationpanel.product.HostFacts;
 import dev.migrationpanel.product.ProductSteps;
-import dev.migrationpanel.remote.CommandResult;
 import dev.migrationpanel.remote.SshSession;
 import dev.migrationpanel.web.InvalidInputException;
 
@@ -459,13 +458,7 @@ class CairnContentMoveFlow implements CairnPairFlow {
         for (int i = 0; i < 2; i++) {
             Instance instance = both[i];
             try (SshSession ssh = connections.openSsh(instance)) {
-                CommandResult r = ssh.run("printf %s \"$HOME\"", ProductSteps.SHORT);
-                String home = r.stdout().trim();
-                if (!r.ok() || !home.startsWith("/")) {
-                    throw InvalidInputException.of("target", "Cannot tell the home directory of " + instance.getSshUser()
-                            + " on " + instance.getName() + ": the target's backup is staged there");
-                }
-                hosts[i] = new HostFacts(home, connections.dbSettings(instance, ssh));
+                hosts[i] = HostFacts.read(instance, ssh, connections);
                 EnvFile env = connections.readEnv(instance, ssh).orElseThrow(() -> InvalidInputException.of("target",
                         "The .env of " + instance.getName() + " cannot be read"));
                 locations.add(StorageLocation.of(env, instance.getInstallPath()));

@@ -25,8 +25,6 @@ import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
 import dev.migrationpanel.product.HostFacts;
 import dev.migrationpanel.product.ProductSteps;
-import dev.migrationpanel.remote.CommandResult;
-import dev.migrationpanel.remote.SshSession;
 import dev.migrationpanel.web.InvalidInputException;
 
 /**
@@ -135,14 +133,6 @@ class CairnMoveRollbackFlow implements Flow {
     }
 
     private HostFacts read(Instance instance) {
-        try (SshSession ssh = connections.openSsh(instance)) {
-            CommandResult r = ssh.run("printf %s \"$HOME\"", ProductSteps.SHORT);
-            String home = r.stdout().trim();
-            if (!r.ok() || !home.startsWith("/")) {
-                throw InvalidInputException.of("job", "Cannot tell the home directory of " + instance.getSshUser()
-                        + " on " + instance.getName() + ": the backup is staged there");
-            }
-            return new HostFacts(home, connections.dbSettings(instance, ssh));
-        }
+        return HostFacts.read(instance, connections);
     }
 }
