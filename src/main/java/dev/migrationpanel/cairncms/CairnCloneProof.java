@@ -27,6 +27,7 @@ import java.util.TreeSet;
 
 import org.springframework.stereotype.Component;
 
+import dev.migrationpanel.product.ProofReport;
 import dev.migrationpanel.artifact.Artifact;
 import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactSpec;
@@ -152,7 +153,7 @@ class CairnCloneProof {
                         + "step " + (recordStep + 1) + " again"));
         SshSession targetSsh = run.ssh(target);
         SshSession sourceSsh = run.ssh(source);
-        Report report = new Report();
+        ProofReport report = new ProofReport();
 
         // 1. tables, before anything on the target signs in (a sign-in writes sessions, activity, last access)
         report.section("Tables: the target " + target.getName() + " against the source " + source.getName()
@@ -182,8 +183,8 @@ class CairnCloneProof {
                 identical++;
                 report.ok(table + ": " + t.rows() + " row(s), checksums equal");
             } else {
-                report.fail(table + ": source " + s.rows() + " row(s) checksum " + abbreviated(s.checksum()) + ", target "
-                        + t.rows() + " row(s) checksum " + abbreviated(t.checksum()));
+                report.fail(table + ": source " + s.rows() + " row(s) checksum " + ProofReport.abbreviated(s.checksum()) + ", target "
+                        + t.rows() + " row(s) checksum " + ProofReport.abbreviated(t.checksum()));
             }
             if (s != null && t != null && columns.added().containsKey(table)) {
                 report.fail(table + ": column(s) " + String.join(", ", columns.added().get(table)) + " on the target only");
@@ -293,8 +294,8 @@ class CairnCloneProof {
             } else if (there == null) {
                 report.fail(name + ": no bytes on the target");
             } else if (!there.equals(sum)) {
-                report.fail(name + ": the target's bytes differ (SHA-256 " + abbreviated(there) + ", source's "
-                        + abbreviated(sum) + ")");
+                report.fail(name + ": the target's bytes differ (SHA-256 " + ProofReport.abbreviated(there) + ", source's "
+                        + ProofReport.abbreviated(sum) + ")");
             } else {
                 rowsWithBytes++;
                 if (knownAsset == null) {
@@ -342,7 +343,7 @@ class CairnCloneProof {
     }
 
     /** /server/ping, /server/health, then with the sign-in: a login, a known item, a known asset. */
-    private void api(StepRun run, Report report, String base, Instance source, SshSession sourceSsh, String credentialsId,
+    private void api(StepRun run, ProofReport report, String base, Instance source, SshSession sourceSsh, String credentialsId,
             Map<String, String> knownAsset) throws IOException, InterruptedException {
         HttpResponse<String> ping = get(base + "/server/ping", null);
         if (ping != null && ping.statusCode() == 200 && ping.body().strip().equals("pong")) {
@@ -402,7 +403,7 @@ class CairnCloneProof {
      * The first row (by primary key) of the first user collection with rows, read from the source's DB, fetched from
      * the target by {@code /items/<collection>/<key>}: its key and its string and text fields must be the source's.
      */
-    private void knownItem(Report report, String base, String token, Instance source, SshSession sourceSsh)
+    private void knownItem(ProofReport report, String base, String token, Instance source, SshSession sourceSsh)
             throws IOException, InterruptedException {
         DbVendor vendor = connections.dbSettings(source, sourceSsh).vendor();
         Set<String> tables = new TreeSet<>();
@@ -563,32 +564,5 @@ class CairnCloneProof {
 
     private static String listed(List<String> names) {
         return String.join(", ", names.subList(0, Math.min(10, names.size()))) + (names.size() > 10 ? ", …" : "");
-    }
-
-    private static String abbreviated(String checksum) {
-        return checksum.length() > 12 ? checksum.substring(0, 12) + "…" : checksum;
-    }
-
-    /** The report's lines, as logged and stored, and what failed. */
-    private static final class Report {
-        final List<String> lines = new ArrayList<>();
-        final List<String> failures = new ArrayList<>();
-
-        void section(String title) {
-            lines.add("== " + title);
-        }
-
-        void ok(String line) {
-            lines.add("OK    " + line);
-        }
-
-        void info(String line) {
-            lines.add("INFO  " + line);
-        }
-
-        void fail(String line) {
-            lines.add("FAIL  " + line);
-            failures.add(line);
-        }
     }
 }

@@ -25,6 +25,7 @@ import java.util.TreeSet;
 
 import org.springframework.stereotype.Component;
 
+import dev.migrationpanel.product.ProofReport;
 import dev.migrationpanel.artifact.Artifact;
 import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactSpec;
@@ -193,7 +194,7 @@ class CairnContentMoveProof {
         Map<String, List<String>> scope = scope(source, sssh, move);
         Map<String, Fingerprint> sourceNow = reader.fingerprints(source, sssh, scope);
         Map<String, Fingerprint> targetNow = reader.fingerprints(target, tssh, scope);
-        Report report = new Report();
+        ProofReport report = new ProofReport();
         boolean skip = move.conflict().equals("skip");
 
         report.section("Moved tables: target " + target.getName() + " against source " + source.getName()
@@ -282,7 +283,7 @@ class CairnContentMoveProof {
     }
 
     /** A moved table compared by key; returns how many source rows hold. */
-    private long rowByRow(Report report, Instance source, SshSession sssh, Instance target, SshSession tssh, DbVendor vendor,
+    private long rowByRow(ProofReport report, Instance source, SshSession sssh, Instance target, SshSession tssh, DbVendor vendor,
             String table, List<String> columns, String key, Map<String, String> targetBefore, boolean skip,
             String notCompared) {
         Map<String, String> s = rowHashes(source, sssh, vendor, table, columns, key);
@@ -325,7 +326,7 @@ class CairnContentMoveProof {
     }
 
     /** Every referenced file: its row (but its user and folder) and its bytes as the source's. Returns their ids. */
-    private Set<String> files(Report report, StepRun run, Instance source, SshSession sssh, Instance target, SshSession tssh,
+    private Set<String> files(ProofReport report, StepRun run, Instance source, SshSession sssh, Instance target, SshSession tssh,
             DbVendor vendor, Move move, State before) {
         if (move.fileFields().isEmpty()) {
             report.info("No moved collection has a file field");
@@ -369,8 +370,8 @@ class CairnContentMoveProof {
             } else if (targetSum == null) {
                 report.fail(label + ": its bytes are missing on the target (" + path + ")");
             } else if (!targetSum.equals(sourceSum)) {
-                report.fail(label + ": its bytes on the target differ from the source's (sha256 " + abbreviated(targetSum)
-                        + " against " + (sourceSum == null ? "none" : abbreviated(sourceSum)) + ")");
+                report.fail(label + ": its bytes on the target differ from the source's (sha256 " + ProofReport.abbreviated(targetSum)
+                        + " against " + (sourceSum == null ? "none" : ProofReport.abbreviated(sourceSum)) + ")");
             } else {
                 ok++;
             }
@@ -388,7 +389,7 @@ class CairnContentMoveProof {
     }
 
     /** directus_files' rows the move did not bring: as they were. */
-    private boolean otherFiles(Report report, Instance target, SshSession tssh, DbVendor vendor, State before,
+    private boolean otherFiles(ProofReport report, Instance target, SshSession tssh, DbVendor vendor, State before,
             Set<String> brought) {
         Map<String, String> now = rowHashes(target, tssh, vendor, CairnMoveSchema.FILES, fileColumns(target, tssh), "id");
         List<String> changed = new ArrayList<>();
@@ -505,38 +506,11 @@ class CairnContentMoveProof {
         return keys.stream().sorted().findFirst().orElse("");
     }
 
-    private static String abbreviated(String checksum) {
-        return checksum.length() > 12 ? checksum.substring(0, 12) + "…" : checksum;
-    }
-
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** The report's lines, as logged and stored, and what failed. */
-    private static final class Report {
-        final List<String> lines = new ArrayList<>();
-        final List<String> failures = new ArrayList<>();
-
-        void section(String title) {
-            lines.add("== " + title);
-        }
-
-        void ok(String line) {
-            lines.add("OK    " + line);
-        }
-
-        void info(String line) {
-            lines.add("INFO  " + line);
-        }
-
-        void fail(String line) {
-            lines.add("FAIL  " + line);
-            failures.add(line);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.TreeSet;
 
 import org.springframework.stereotype.Component;
 
+import dev.migrationpanel.product.ProofReport;
 import dev.migrationpanel.artifact.Artifact;
 import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactSpec;
@@ -128,7 +129,7 @@ class MigrationProof {
         SourceState before = recorded(run.jobId(), recordStep).orElseThrow(() -> new StepFailedException(
                 "The source's recorded state is missing (step " + (recordStep + 1) + "'s artifact): run the job from "
                         + "step 1 again"));
-        Report report = new Report();
+        ProofReport report = new ProofReport();
         SshSession targetSsh = run.ssh(target);
         SshSession sourceSsh = run.ssh(source);
 
@@ -165,8 +166,8 @@ class MigrationProof {
                 identical++;
                 report.ok(table + ": " + t.rows() + " row(s), checksums equal");
             } else {
-                report.fail(table + ": source " + s.rows() + " row(s) checksum " + abbreviated(s.checksum()) + ", target "
-                        + t.rows() + " row(s) checksum " + abbreviated(t.checksum()));
+                report.fail(table + ": source " + s.rows() + " row(s) checksum " + ProofReport.abbreviated(s.checksum()) + ", target "
+                        + t.rows() + " row(s) checksum " + ProofReport.abbreviated(t.checksum()));
             }
             if (s != null && t != null && columns.added().containsKey(table)) {
                 report.info(table + ": column(s) " + String.join(", ", columns.added().get(table))
@@ -225,7 +226,7 @@ class MigrationProof {
     }
 
     /** The source's migration history must be in the target's; the target's newer release adds to it. */
-    private boolean migrations(Report report, Instance source, SshSession sourceSsh, Instance target, SshSession targetSsh) {
+    private boolean migrations(ProofReport report, Instance source, SshSession sourceSsh, Instance target, SshSession targetSsh) {
         String sql = "SELECT migration, batch FROM " + DreamFactoryProfile.MIGRATIONS_TABLE;
         Map<String, String> s = new TreeMap<>();
         reader.query(source, sourceSsh, sql).forEach(r -> s.put(r.get("migration"), r.get("batch")));
@@ -244,7 +245,7 @@ class MigrationProof {
     }
 
     /** Every Laravel payload of the target, decrypted; returns how many did. */
-    private long decryptAll(Report report, Instance target, SshSession ssh, String key) {
+    private long decryptAll(ProofReport report, Instance target, SshSession ssh, String key) {
         LaravelEncrypter encrypter;
         try {
             encrypter = new LaravelEncrypter(key);
@@ -284,33 +285,6 @@ class MigrationProof {
         }
         try (InputStream in = artifacts.open(artifact.get().getId())) {
             return Optional.of(JSON.readValue(in, SourceState.class));
-        }
-    }
-
-    /** The report's lines, as logged and stored, and what failed. */
-    private static String abbreviated(String checksum) {
-        return checksum.length() > 12 ? checksum.substring(0, 12) + "…" : checksum;
-    }
-
-    private static final class Report {
-        final List<String> lines = new ArrayList<>();
-        final List<String> failures = new ArrayList<>();
-
-        void section(String title) {
-            lines.add("== " + title);
-        }
-
-        void ok(String line) {
-            lines.add("OK    " + line);
-        }
-
-        void info(String line) {
-            lines.add("INFO  " + line);
-        }
-
-        void fail(String line) {
-            lines.add("FAIL  " + line);
-            failures.add(line);
         }
     }
 }

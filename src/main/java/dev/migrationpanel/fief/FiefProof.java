@@ -21,6 +21,7 @@ import java.util.TreeSet;
 
 import org.springframework.stereotype.Component;
 
+import dev.migrationpanel.product.ProofReport;
 import dev.migrationpanel.artifact.Artifact;
 import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactSpec;
@@ -201,7 +202,7 @@ class FiefProof {
             throw new StepFailedException("No " + prefix + "* table in " + place.describe());
         }
         Map<String, Fingerprint> prints = db.fingerprints(instance, ssh, place, tables);
-        prints.forEach((t, f) -> run.out(t + ": " + f.rows() + " row(s), checksum " + abbreviated(f.checksum())));
+        prints.forEach((t, f) -> run.out(t + ": " + f.rows() + " row(s), checksum " + ProofReport.abbreviated(f.checksum())));
         WorkspaceState state = new WorkspaceState(workspace, prefix, main.vendor().code(), prints);
         artifacts.write(new ArtifactSpec(run.jobId(), instance.getId(), run.position(), instance.getName() + STATE_SUFFIX,
                 ArtifactKind.OTHER, "application/json", false), new ByteArrayInputStream(JSON.writeValueAsBytes(state)));
@@ -303,7 +304,7 @@ class FiefProof {
         SshSession ssh = run.ssh();
         DbSettings main = connections.dbSettings(instance, ssh);
         Place mainPlace = Place.main(main);
-        Report report = new Report();
+        ProofReport report = new ProofReport();
         WorkspaceState before;
         if (recordJob == null) { // an import: what the export brought, counted
             List<String> imported = db.tables(instance, ssh, mainPlace).stream().filter(t -> t.startsWith("fief_")).toList();
@@ -343,8 +344,8 @@ class FiefProof {
             } else if (growing && is.rows() > was.rows()) {
                 report.ok(t + ": " + was.rows() + " → " + is.rows() + " row(s), added by 0.28's start-up or grant-admin-role");
             } else {
-                report.fail(t + ": recorded " + was.rows() + " row(s) checksum " + abbreviated(was.checksum()) + ", now " + is.rows()
-                        + " row(s) checksum " + abbreviated(is.checksum()));
+                report.fail(t + ": recorded " + was.rows() + " row(s) checksum " + ProofReport.abbreviated(was.checksum()) + ", now " + is.rows()
+                        + " row(s) checksum " + ProofReport.abbreviated(is.checksum()));
             }
         }
 
@@ -464,28 +465,6 @@ class FiefProof {
         }
         try (InputStream in = artifacts.open(artifact.get().getId())) {
             return JSON.readValue(in, WorkspaceState.class);
-        }
-    }
-
-    private static String abbreviated(String checksum) {
-        return checksum.length() > 12 ? checksum.substring(0, 12) + "…" : checksum;
-    }
-
-    private static final class Report {
-        final List<String> lines = new ArrayList<>();
-        final List<String> failures = new ArrayList<>();
-
-        void section(String title) {
-            lines.add("== " + title);
-        }
-
-        void ok(String line) {
-            lines.add("OK    " + line);
-        }
-
-        void fail(String line) {
-            lines.add("FAIL  " + line);
-            failures.add(line);
         }
     }
 }
