@@ -19,6 +19,7 @@
 #   src/test/lab/lab.sh cairn-web       (re)start the six CairnCMS servers
 #   src/test/lab/lab.sh fief-up         (re)build only the Fief instances (fief.sh; the rest of the lab must be up)
 #   src/test/lab/lab.sh fief-reset NAME [SWITCH]   rebuild one Fief instance, with a failure switch (see fief.sh)
+#   src/test/lab/lab.sh smtp-up         (re)start only the SMTP server (smtp.sh: aiosmtpd into a Maildir)
 #   src/test/lab/lab.sh reset NAME
 #   src/test/lab/lab.sh bench-pair VENDOR SIZE_MB
 #                                (re)build the benchmark pair of VENDOR (mariadb|pgsql): see below
@@ -120,7 +121,7 @@ MARIADB_PORT=3306
 PG_PORT=5432
 
 PACKAGES=(openssh-server php-cli php-mysql php-pgsql php-sqlite3 composer sqlite3 rsync git zstd
-          chromium chromium-driver mariadb-client postgresql-client)
+          chromium chromium-driver mariadb-client postgresql-client python3-aiosmtpd)
 
 log() { printf '[lab] %s\n' "$*" >&2; }
 die() { printf '[lab] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -803,6 +804,7 @@ write_properties() {
         done
         cairn_properties
         fief_properties
+        smtp_properties
     } >"$tmp"
     chmod 600 "$tmp"
     mv "$tmp" "$PROPS"
@@ -998,6 +1000,8 @@ bench_sizes() {
 source "$ASSETS/cairncms.sh"
 # shellcheck source=src/test/lab/fief.sh
 source "$ASSETS/fief.sh"
+# shellcheck source=src/test/lab/smtp.sh
+source "$ASSETS/smtp.sh"
 
 # ---------------------------------------------------------------------------------- commands
 
@@ -1033,6 +1037,7 @@ cmd_up() {
     local df_took=$((SECONDS - started))
     cairn_up
     fief_up
+    smtp_up
     write_properties
     chmod -R go-rwx "$LAB_DIR"
     cat >&2 <<EOF
@@ -1118,6 +1123,7 @@ cmd_down() {
     for name in "${FIEF_INSTANCES[@]}"; do
         fief_stop "$name"
     done
+    smtp_stop
     stop_sshd
     echo "lab sshd stopped"
 }
@@ -1158,6 +1164,9 @@ case ${1:-up} in
     cairn-reset) cmd_cairn_reset "${2:-}" ;;
     cairn-web) [[ $(id -u) -eq 0 ]] || die "run as root"; source "$LAB_DIR/secrets.env"; cairn_start_all; echo "cairncms servers up" ;;
     fief-up) cmd_fief_up ;;
+    smtp-up) [[ $(id -u) -eq 0 ]] || die "run as root"; [[ -s $PROPS ]] || die "the lab is not up; run: $0 up"
+        smtp_up; { grep -Ev '^smtp\.' "$PROPS" || true; smtp_properties; } >"$PROPS.tmp" && mv "$PROPS.tmp" "$PROPS"
+        chmod 600 "$PROPS"; echo "smtp up" ;;
     fief-reset) cmd_fief_reset "${2:-}" "${3:-none}" ;;
     *) echo "usage: $0 [up|down|status|reset NAME|web|bench-pair mariadb|pgsql SIZE_MB|cairn-up|cairn-reset NAME|cairn-web|fief-up|fief-reset NAME [SWITCH]]" >&2; exit 2 ;;
 esac

@@ -1,0 +1,110 @@
+package dev.migrationpanel.notification;
+
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.migrationpanel.job.EndedJobs.Ended;
+
+/**
+ * What a channel is told of a job's end: the JSON a webhook receives and, from the same fields, an e-mail's subject
+ * and text. Built from the job's row only — its title, outcome, times and last message, which the runner masked
+ * when it wrote it — so no secret can be in it.
+ */
+record JobEndMessage(String event, Map<String, Object> fields) {
+
+    static final String TEST_EVENT = "test";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    static String event(Ended job) {
+        return "job." + job.status().name().toLowerCase();
+    }
+
+    static JobEndMessage of(Ended job, String link) {
+        Map<String, Object> jobFields = new LinkedHashMap<>();
+        jobFields.put("id", job.id());
+        jobFields.put("attempt", job.attempt());
+        jobFields.put("flow", job.flow());
+        jobFields.put("title", job.title());
+        jobFields.put("status", job.status().name());
+        jobFields.put("startedBy", job.startedBy());
+        jobFields.put("startedAt", iso(job.startedAt()));
+        jobFields.put("finishedAt", iso(job.finishedAt()));
+        jobFields.put("durationSeconds", job.duration().toSeconds());
+        jobFields.put("message", job.message());
+        jobFields.put("link", link);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("event", event(job));
+        fields.put("job", jobFields);
+        if (job.instanceId() != null) {
+            Map<String, Object> instance = new LinkedHashMap<>();
+            instance.put("id", job.instanceId());
+            instance.put("name", job.instanceName());
+            fields.put("instance", instance);
+        } else {
+            fields.put("instance", null);
+        }
+        return new JobEndMessage(event(job), fields);
+    }
+
+    /** What "Send a test" sends: the shape of a real message, marked as a test. */
+    static JobEndMessage test(String channelName, String sentBy, Instant at) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("event", TEST_EVENT);
+        fields.put("message", "A test of notification channel '" + channelName + "', sent by " + sentBy + " at "
+                + iso(at) + ". Job ends are sent as event job.<status> with fields job and instance.");
+        return new JobEndMessage(TEST_EVENT, fields);
+    }
+
+    String json() {
+        return JSON.writeValueAsString(fields);
+    }
+
+    static JobEndMessage fromJson(String event, String json) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = JSON.readValue(json, LinkedHashMap.class);
+        return new JobEndMessage(event, fields);
+    }
+
+    String subject() {
+        if (TEST_EVENT.equals(event)) {
+            return "[migration panel] Test message";
+        }
+        Map<?, ?> job = (Map<?, ?>) fields.get("job");
+        Map<?, ?> instance = (Map<?, ?>) fields.get("instance");
+        return "[migration panel] Job #" + job.get("id") + " " + String.valueOf(job.get("status")).toLowerCase() + ": "
+                + job.get("title") + (instance == null ? "" : " (" + instance.get("name") + ")");
+    }
+
+    String text() {
+        if (TEST_EVENT.equals(event)) {
+            return fields.get("message") + "\n";
+        }
+        Map<?, ?> job = (Map<?, ?>) fields.get("job");
+        Map<?, ?> instance = (Map<?, ?>) fields.get("instance");
+        StringBuilder text = new StringBuilder();
+        text.append("Job #").append(job.get("id")).append(" (attempt ").append(job.get("attempt")).append(") ended: ")
+                .append(job.get("status")).append("\n\n");
+        line(text, "Flow", job.get("title") + " [" + job.get("flow") + "]");
+        line(text, "Instance", instance == null ? "none" : instance.get("name") + " (#" + instance.get("id") + ")");
+        line(text, "Started by", job.get("startedBy"));
+        line(text, "Started", job.get("startedAt"));
+        line(text, "Finished", job.get("finishedAt"));
+        line(text, "Duration", job.get("durationSeconds") + " s");
+        line(text, "Message", job.get("message"));
+        line(text, "Log", job.get("link"));
+        return text.toString();
+    }
+
+    private static void line(StringBuilder text, String label, Object value) {
+        text.append(label).append(": ").append(value == null ? "—" : value).append('\n');
+    }
+
+    private static String iso(Instant at) {
+        return at == null ? null : DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.SECONDS));
+    }
+}
