@@ -55,15 +55,8 @@ class FlowController {
         return "job/flows";
     }
 
-    /** Request parameters named {@code option.X} are the flow's options. */
     static Map<String, String> options(Map<String, String> params) {
-        Map<String, String> options = new java.util.LinkedHashMap<>();
-        params.forEach((key, value) -> {
-            if (key.startsWith("option.")) {
-                options.put(key.substring("option.".length()), value);
-            }
-        });
-        return options;
+        return FlowService.optionsOf(params);
     }
 
     /**

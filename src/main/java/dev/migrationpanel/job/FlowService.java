@@ -92,6 +92,17 @@ public class FlowService {
         return new KeptReview(review, kept.id(), kept.expiresAt());
     }
 
+    /** A form's parameters named {@code option.X} are the flow's options (the review page posts them so). */
+    public static Map<String, String> optionsOf(Map<String, String> params) {
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        params.forEach((key, value) -> {
+            if (key.startsWith("option.")) {
+                options.put(key.substring("option.".length()), value);
+            }
+        });
+        return options;
+    }
+
     /** The names and sizes of options any flow may be given; what each value means is the flow's to check. */
     private static void checkOptions(Map<String, String> options) {
         if (options.size() > MAX_OPTIONS) {

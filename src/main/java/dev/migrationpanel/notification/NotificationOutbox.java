@@ -67,6 +67,28 @@ class NotificationOutbox {
         }
     }
 
+    /** Adds a refused scheduled start for a channel; false when another node added it first. */
+    boolean addRefusedStart(long channelId, long scheduledStartId, String event, String payload, Instant now) {
+        try {
+            jdbc.update("insert into notification_delivery (channel_id, scheduled_start_id, event, payload, status, "
+                    + "attempts, next_attempt_at, created_at) values (?, ?, ?, ?, 'PENDING', 0, ?, ?)",
+                    channelId, scheduledStartId, event, payload, Timestamp.from(now), Timestamp.from(now));
+            return true;
+        } catch (DuplicateKeyException alreadyThere) {
+            return false;
+        }
+    }
+
+    /** Which (channel, scheduled start) pairs already have a row. */
+    Set<String> knownRefusedStarts(Instant since) {
+        Set<String> keys = new HashSet<>();
+        jdbc.query("select channel_id, scheduled_start_id from notification_delivery where scheduled_start_id is not null "
+                + "and created_at >= ?", rs -> {
+                    keys.add(rs.getLong(1) + "/s" + rs.getLong(2));
+                }, Timestamp.from(since));
+        return keys;
+    }
+
     void addTest(long channelId, String event, String payload, Instant now) {
         jdbc.update("insert into notification_delivery (channel_id, event, payload, status, attempts, next_attempt_at, "
                 + "created_at) values (?, ?, ?, 'PENDING', 0, ?, ?)", channelId, event, payload, Timestamp.from(now),

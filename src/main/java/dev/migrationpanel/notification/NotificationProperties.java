@@ -38,7 +38,10 @@ record NotificationProperties(
     }
 
     String jobLink(long jobId) {
-        String path = "/jobs/" + jobId;
+        return link("/jobs/" + jobId);
+    }
+
+    String link(String path) {
         if (publicUrl == null) {
             return path;
         }

@@ -40,14 +40,14 @@ class NotificationSender {
         return mail.getIfAvailable() != null;
     }
 
-    Outcome send(NotificationChannel channel, long deliveryId, JobEndMessage message) {
+    Outcome send(NotificationChannel channel, long deliveryId, NotificationMessage message) {
         return switch (channel.getKind()) {
             case WEBHOOK -> post(channel, deliveryId, message);
             case EMAIL -> email(channel, message);
         };
     }
 
-    private Outcome post(NotificationChannel channel, long deliveryId, JobEndMessage message) {
+    private Outcome post(NotificationChannel channel, long deliveryId, NotificationMessage message) {
         String body = message.json();
         long timestamp = clock.instant().getEpochSecond();
         HttpRequest request = HttpRequest.newBuilder(URI.create(channel.getUrl())).timeout(properties.timeout())
@@ -75,7 +75,7 @@ class NotificationSender {
         }
     }
 
-    private Outcome email(NotificationChannel channel, JobEndMessage message) {
+    private Outcome email(NotificationChannel channel, NotificationMessage message) {
         JavaMailSender sender = mail.getIfAvailable();
         if (sender == null) {
             return new Outcome(false, "no SMTP server is configured (spring.mail.host)");

@@ -192,7 +192,7 @@ class NotificationService {
     @Transactional
     void sendTest(long id) {
         NotificationChannel channel = get(id);
-        JobEndMessage message = JobEndMessage.test(channel.getName(), AuditService.currentActor(), clock.instant());
+        NotificationMessage message = NotificationMessage.test(channel.getName(), AuditService.currentActor(), clock.instant());
         outbox.addTest(id, message.event(), message.json(), clock.instant());
         audit.record("notification.test_sent", "notification_channel", id, channel.getName(), null);
     }

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
@@ -20,6 +21,9 @@ import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 
 import dev.migrationpanel.job.EndedJobs;
 import dev.migrationpanel.job.EndedJobs.Ended;
+import dev.migrationpanel.job.JobStatus;
+import dev.migrationpanel.schedule.ScheduledStarts;
+import dev.migrationpanel.schedule.ScheduledStarts.Scheduled;
 
 /**
  * Finds jobs that ended and writes one delivery per channel that wants them, then sends what is due, retrying with
@@ -34,15 +38,17 @@ class Notifier {
     private static final int BATCH = 50;
 
     private final EndedJobs endedJobs;
+    private final ScheduledStarts scheduledStarts;
     private final NotificationChannelRepository channels;
     private final NotificationOutbox outbox;
     private final NotificationSender sender;
     private final NotificationProperties properties;
     private final Clock clock;
 
-    Notifier(EndedJobs endedJobs, NotificationChannelRepository channels, NotificationOutbox outbox,
+    Notifier(EndedJobs endedJobs, @Lazy ScheduledStarts scheduledStarts, NotificationChannelRepository channels, NotificationOutbox outbox,
             NotificationSender sender, NotificationProperties properties, Clock clock) {
         this.endedJobs = endedJobs;
+        this.scheduledStarts = scheduledStarts;
         this.channels = channels;
         this.outbox = outbox;
         this.sender = sender;
@@ -72,6 +78,7 @@ class Notifier {
             return;
         }
         Instant now = clock.instant();
+        collectRefusedStarts(active, now);
         List<Ended> ended = endedJobs.since(now.minus(LOOKBACK));
         if (ended.isEmpty()) {
             return;
@@ -84,8 +91,27 @@ class Notifier {
                         || known.contains(NotificationOutbox.key(channel.getId(), job.id(), job.attempt()))) {
                     continue;
                 }
-                JobEndMessage message = JobEndMessage.of(job, properties.jobLink(job.id()));
+                NotificationMessage message = NotificationMessage.of(job, properties.jobLink(job.id()));
                 outbox.addJobEnd(channel.getId(), job.id(), job.attempt(), message.event(), message.json(), now);
+            }
+        }
+    }
+
+    /** A scheduled start that was refused is a failure to the channels that hear of failures on its instance. */
+    private void collectRefusedStarts(List<NotificationChannel> active, Instant now) {
+        List<Scheduled> refused = scheduledStarts.refusedSince(now.minus(LOOKBACK));
+        if (refused.isEmpty()) {
+            return;
+        }
+        Set<String> known = outbox.knownRefusedStarts(now.minus(LOOKBACK.multipliedBy(2)));
+        for (Scheduled start : refused) {
+            for (NotificationChannel channel : active) {
+                if (!channel.wants(start.instanceId(), JobStatus.FAILED) || start.endedAt().isBefore(channel.getCreatedAt())
+                        || known.contains(channel.getId() + "/s" + start.id())) {
+                    continue;
+                }
+                NotificationMessage message = NotificationMessage.refusedStart(start, properties.link("/schedules"));
+                outbox.addRefusedStart(channel.getId(), start.id(), message.event(), message.json(), now);
             }
         }
     }
@@ -107,7 +133,7 @@ class Notifier {
             }
             NotificationSender.Outcome outcome;
             try {
-                outcome = sender.send(channel, one.id(), JobEndMessage.fromJson(one.event(), one.payload()));
+                outcome = sender.send(channel, one.id(), NotificationMessage.fromJson(one.event(), one.payload()));
             } catch (RuntimeException e) {
                 outcome = new NotificationSender.Outcome(false, "could not send: " + e.getClass().getSimpleName());
             }

@@ -54,8 +54,8 @@ class NotificationUnitTest {
         Instant started = Instant.parse("2026-12-06T10:00:00Z");
         Ended ended = new Ended(41, 2, "dreamfactory.upgrade", "Upgrade DreamFactory", 7L, "df-prod", JobStatus.FAILED,
                 "olga", started.minusSeconds(5), started, started.plusSeconds(95), "Step 3 of 9 (Migrate) failed: exit 1");
-        JobEndMessage message = JobEndMessage.of(ended, "https://panel.example.test/jobs/41");
-        JobEndMessage stored = JobEndMessage.fromJson(message.event(), message.json());
+        NotificationMessage message = NotificationMessage.of(ended, "https://panel.example.test/jobs/41");
+        NotificationMessage stored = NotificationMessage.fromJson(message.event(), message.json());
         assertThat(stored.event()).isEqualTo("job.failed");
         Map<?, ?> job = (Map<?, ?>) stored.fields().get("job");
         assertThat(job.get("id")).isEqualTo(41);
@@ -75,7 +75,7 @@ class NotificationUnitTest {
     void aJobOfNoInstanceHasANullInstance() {
         Ended ended = new Ended(5, 1, "panel.test", "T", null, null, JobStatus.SUCCEEDED, "olga", Instant.EPOCH,
                 Instant.EPOCH, Instant.EPOCH, null);
-        JobEndMessage message = JobEndMessage.of(ended, "/jobs/5");
+        NotificationMessage message = NotificationMessage.of(ended, "/jobs/5");
         assertThat(message.json()).contains("\"instance\":null");
         assertThat(message.subject()).endsWith("succeeded: T");
     }
