@@ -184,10 +184,21 @@ docker_setup_instance() {
     c=$(docker_container "$name")
     version=$(instance_version "$name")
     log "container instance $c:$DOCKER_INSTALL_PATH ($name, $version)"
-    lab_docker rm -f "$c" >/dev/null 2>&1 || true
-    lab_docker run -d --name "$c" --hostname "$c" --network host --label panel-lab=1 \
-        -v "$(dirname "$ORIGIN"):$(dirname "$ORIGIN"):ro" "$(docker_image)" sleep infinity >/dev/null
     local d=$DOCKER_INSTALL_PATH
+    # a running container of the current image is kept (the vfs driver copies the whole image for a new one,
+    # ~10 s): its app stopped, its install removed; else the container is made anew
+    if [[ $(lab_docker inspect -f '{{.State.Running}} {{.Config.Image}}' "$c" 2>/dev/null) == "true $(docker_image)" ]]; then
+        docker_exec "$name" 'for p in /proc/[0-9]*; do
+                case "$(tr "\0" " " <"$p/cmdline" 2>/dev/null)" in "php -S "*) kill "${p#/proc/}" ;; esac
+            done
+            rm -rf '"$d"
+        local i
+        for ((i = 0; i < 50; i++)); do port_open "$(instance_web_port "$name")" || break; sleep 0.1; done
+    else
+        lab_docker rm -f "$c" >/dev/null 2>&1 || true
+        lab_docker run -d --name "$c" --hostname "$c" --network host --label panel-lab=1 \
+            -v "$(dirname "$ORIGIN"):$(dirname "$ORIGIN"):ro" "$(docker_image)" sleep infinity >/dev/null
+    fi
     docker_exec "$name" "git clone -q '$ORIGIN' $d && cd $d && git reset -q --hard '$version'
         git branch -q --set-upstream-to=origin/master master
         mkdir -p storage/logs storage/framework/cache/data storage/framework/sessions storage/framework/views \
