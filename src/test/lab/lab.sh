@@ -1159,6 +1159,12 @@ cmd_status() {
             echo "cairncms $name: not answering on $(cairn_url "$name")"
         fi
     done
+    if [[ -n $(docker_pid) ]] && lab_docker version >/dev/null 2>&1; then
+        echo "dockerd: answering on unix://$DOCKER_SOCK (pid $(docker_pid)); containers: $(lab_docker ps \
+            --filter label=panel-lab=1 --format '{{.Names}}' | tr '\n' ' ')"
+    else
+        echo "dockerd: not running (unix://$DOCKER_SOCK)"
+    fi
     if [[ -s $PROPS ]]; then
         echo "properties: $PROPS"
     else
