@@ -6,7 +6,7 @@
 #   lab.sh docker-up     start the lab's dockerd, build (or reuse) the base image, (re)build the container
 #                        instances and put their properties in lab.properties (the rest of the lab must be up)
 #   lab.sh docker-down   remove the lab's containers and stop its dockerd (its data root is kept)
-#   lab.sh reset NAME    NAME dk-mariadb or dkt-mariadb: that container and its database anew (~10 s)
+#   lab.sh reset NAME    NAME dk-mariadb, dk-sqlite or dkt-mariadb: that install and its database anew (~10 s)
 #   `lab.sh up` runs docker-up; `lab.sh down` runs docker-down.
 #
 # The daemon: Debian's docker.io, started as
@@ -32,9 +32,11 @@
 # only the first build downloads (~2 min); later ones import it, and a daemon that has the image skips even that.
 #
 # Instances (files in /opt/dreamfactory inside the container, their database on the host's MariaDB, reached
-# through the host network; the origin is bind-mounted read-only at the same path, so git works as on a host):
+# through the host network, or a SQLite file inside the container; the origin is bind-mounted read-only at the same path, so git works as on a host):
 #   dk-mariadb    container panel-lab-dk-mariadb, 7.0.0, populated, database/user dk_lab, reached as dflab,
 #                 app on http://127.0.0.1:18084
+#   dk-sqlite     container panel-lab-dk-sqlite, 7.0.0, populated, its SQLite file inside the container
+#                 (storage/databases/dreamfactory.sqlite), reached as dflab, app on http://127.0.0.1:18085
 #   dkt-mariadb   container panel-lab-dkt-mariadb, 7.1.0, a fresh install, database/user dkt_lab, reached as
 #                 dftarget, app on http://127.0.0.1:18094
 # Properties: instance.NAME.* as for the other instances, with .deployment=docker, .container=NAME of the
@@ -48,7 +50,7 @@ DOCKER_CACHE=/var/cache/panel-lab
 DOCKER_SUITE=bookworm
 DOCKER_IMAGE_PACKAGES=(php-cli php-mysql php-pgsql php-sqlite3 composer sqlite3 git zstd mariadb-client
                        postgresql-client rsync)
-DOCKER_INSTANCES=(dk-mariadb dkt-mariadb)
+DOCKER_INSTANCES=(dk-mariadb dk-sqlite dkt-mariadb)
 DOCKER_INSTALL_PATH=/opt/dreamfactory
 DOCKER_CONTEXT=panel-lab
 DK_DB_NAME=dk_lab

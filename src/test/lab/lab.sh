@@ -20,7 +20,7 @@
 #   src/test/lab/lab.sh fief-up         (re)build only the Fief instances (fief.sh; the rest of the lab must be up)
 #   src/test/lab/lab.sh fief-reset NAME [SWITCH]   rebuild one Fief instance, with a failure switch (see fief.sh)
 #   src/test/lab/lab.sh docker-up       start the lab's own dockerd and (re)build the container instances dk-mariadb,
-#                                dkt-mariadb (docker.sh; the rest of the lab must be up)
+#                                dk-sqlite, dkt-mariadb (docker.sh; the rest of the lab must be up)
 #   src/test/lab/lab.sh docker-down     remove the lab's containers and stop its dockerd
 #   src/test/lab/lab.sh reset NAME
 #   src/test/lab/lab.sh bench-pair VENDOR SIZE_MB
@@ -686,7 +686,7 @@ instance_web_port() {
     case $1 in
         ms-mariadb) echo 18081 ;; ms-pgsql) echo 18082 ;; ms-sqlite) echo 18083 ;;
         mt-mariadb) echo 18091 ;; mt-pgsql) echo 18092 ;; mt-sqlite) echo 18093 ;;
-        dk-mariadb) echo 18084 ;; dkt-mariadb) echo 18094 ;;   # in their containers (docker.sh)
+        dk-mariadb) echo 18084 ;; dk-sqlite) echo 18085 ;; dkt-mariadb) echo 18094 ;;   # in their containers (docker.sh)
     esac
 }
 
@@ -1067,7 +1067,8 @@ cmd_up() {
 [lab]             targets $LAB_ROOT/ct-{mariadb,pgsql,sqlite} (dftarget, fresh) on http://127.0.0.1:1819{1,2,3}
 [lab]             (bin/start, bin/stop, bin/cairncms in each; lab.sh cairn-reset NAME)
 [lab] docker      dockerd on unix://$DOCKER_SOCK (data $LAB_DOCKER_DIR), image $(docker_image);
-[lab]             containers $(docker_container dk-mariadb) (7.0.0, dflab), $(docker_container dkt-mariadb) (7.1.0, dftarget), took ${docker_took}s
+[lab]             containers $(docker_container dk-mariadb), $(docker_container dk-sqlite) (7.0.0, dflab),
+[lab]             $(docker_container dkt-mariadb) (7.1.0, dftarget); took ${docker_took}s
 [lab] properties  $PROPS
 [lab] took        $((SECONDS - started))s (DreamFactory part and sshd ${df_took}s, CairnCMS $((SECONDS - started - df_took))s)
 EOF

@@ -42,8 +42,8 @@ import dev.migrationpanel.web.InvalidInputException;
 /**
  * The "Docker container" deployment for real: DreamFactory-shaped installs inside containers of the lab's own
  * dockerd (src/test/lab/docker.sh; dk-mariadb at 7.0.0 with content, dkt-mariadb a fresh 7.1.0, both with their
- * system DB on the host's MariaDB), reached over the real sshd by users whose docker talks to that daemon. A
- * backup copied out of the container; the in-place upgrade refused with the reason; the major migration from a
+ * system DB on the host's MariaDB; dk-sqlite at 7.0.0 with its SQLite file inside its container), reached over the
+ * real sshd by users whose docker talks to that daemon. Backups copied out of the container; the in-place upgrade refused with the reason; the major migration from a
  * host into a container and from a container to a host, with the plain-host migration's proof.
  */
 @SpringBootTest
@@ -129,6 +129,28 @@ class DockerDeploymentLabIT extends LabFlowTestSupport {
                     + " php -S 127.0.0.1:18084 -t " + li.path() + "/public " + li.path() + "/public/index.php");
         }
         assertThat(inside(instance, "cd " + li.path() + " && php artisan --version")).isEqualTo("DreamFactory 7.0.0");
+    }
+
+    @Test
+    void checksAndBacksUpASqliteDatabaseInsideItsContainer() throws Exception {
+        Instance instance = register("dk-sqlite", "ecdsa", false);
+        Lab.LabInstance li = lab.instance("dk-sqlite");
+        // the check reads the .env, the versions and the SQLite file inside the container: nothing blocks
+        assertThat(checks.check(instance.getId()).getItems()).noneMatch(i -> i.getStatus() == CheckStatus.BLOCKING)
+                .anySatisfy(i -> assertThat(i.getName()).isEqualTo("Deployment"));
+        FlowService.Review review = flows.review(DreamFactoryBackupFlow.ID, instance.getId(), Map.of());
+        Job done = await(flows.start(DreamFactoryBackupFlow.ID, instance.getId(), Map.of(), review.digest()).getId(),
+                Duration.ofMinutes(1));
+        assertThat(done.getStatus()).as(done.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
+        Artifact dump = artifacts.forJob(done.getId()).stream().filter(a -> a.getKind() == ArtifactKind.DB_DUMP)
+                .findFirst().orElseThrow();
+        String dumpText = read(artifacts.open(dump.getId()));
+        // the file lives in the container only; its dump is what sqlite3 in there says it holds
+        assertThat(ssh(instance, "test -e " + li.dbDatabase() + " && echo on-host || echo not-on-host")).isEqualTo("not-on-host");
+        assertThat(dumpText).contains("CREATE TABLE", "admin@lab.test", "partner_api_secret");
+        assertThat(dump.getSha256()).isEqualTo(sha256(dumpText));
+        assertThat(dumpText.strip()).isEqualTo(inside(instance, "sqlite3 " + li.dbDatabase() + " .dump"));
+        assertThat(inside(instance, "ls /tmp | grep -c '^panel-dump-' || true")).isEqualTo("0");
     }
 
     @Test
