@@ -55,6 +55,8 @@ class DockerDeploymentLabIT extends LabFlowTestSupport {
     UpgradePreflight upgradePreflight;
     @Autowired
     InstanceCheckService checks;
+    @Autowired
+    MigrationApiCheck apiCheck;
 
     /** A command inside the instance's container (or on its host), run over its SSH login as the panel does. */
     private String inside(Instance instance, String command) {
@@ -239,28 +241,15 @@ class DockerDeploymentLabIT extends LabFlowTestSupport {
         return job;
     }
 
-    @Autowired
-    MigrationApiCheck apiCheck;
-
     /** The lab's encrypted values in the target's system DB (on the host's MariaDB), read with the lab's own client. */
     private static List<String> encryptedValues(Lab.LabInstance li) throws Exception {
-        String sql = "SELECT value FROM lookup WHERE name IN ('smtp_password', 'partner_api_secret') UNION ALL "
-                + "SELECT connection FROM sql_db_config UNION ALL SELECT username FROM email_config UNION ALL "
-                + "SELECT password FROM email_config";
-        List<String> values = new ArrayList<>();
+        List<String> rows = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(li.jdbcUrl(), li.dbUsername(), li.dbPassword());
-                Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                Statement st = c.createStatement(); ResultSet rs = st.executeQuery(LAB_ENCRYPTED_ROWS)) {
             while (rs.next()) {
-                String row = rs.getString(1);
-                if (row.startsWith("{")) { // a JSON document: its encrypted strings
-                    Map<?, ?> json = tools.jackson.databind.json.JsonMapper.builder().build().readValue(row, Map.class);
-                    values.add((String) json.get("username"));
-                    values.add((String) json.get("password"));
-                } else {
-                    values.add(row);
-                }
+                rows.add(rs.getString(1));
             }
         }
-        return values;
+        return encryptedStrings(rows);
     }
 }
