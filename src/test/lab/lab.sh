@@ -20,6 +20,9 @@
 #   src/test/lab/lab.sh fief-up         (re)build only the Fief instances (fief.sh; the rest of the lab must be up)
 #   src/test/lab/lab.sh fief-reset NAME [SWITCH]   rebuild one Fief instance, with a failure switch (see fief.sh)
 #   src/test/lab/lab.sh smtp-up         (re)start only the SMTP server (smtp.sh: aiosmtpd into a Maildir)
+#   src/test/lab/lab.sh docker-up       start the lab's own dockerd and (re)build the container instances dk-mariadb,
+#                                dk-sqlite, dkt-mariadb (docker.sh; the rest of the lab must be up)
+#   src/test/lab/lab.sh docker-down     remove the lab's containers and stop its dockerd
 #   src/test/lab/lab.sh reset NAME
 #   src/test/lab/lab.sh bench-pair VENDOR SIZE_MB
 #                                (re)build the benchmark pair of VENDOR (mariadb|pgsql): see below
@@ -284,7 +287,7 @@ load_secrets() {
     fi
     # secrets added to the lab later are appended, keeping the existing ones
     local i v
-    for i in "${UP_INSTANCES[@]}" "${MS_INSTANCES[@]}" "${MT_INSTANCES[@]}" "${BENCH_INSTANCES[@]}"; do
+    for i in "${UP_INSTANCES[@]}" "${MS_INSTANCES[@]}" "${MT_INSTANCES[@]}" "${BENCH_INSTANCES[@]}" "${DOCKER_INSTANCES[@]}"; do
         v=$(instance_db_password_var "$i")
         if [[ $(instance_kind "$i") != sqlite ]] && ! grep -q "^$v=" "$f"; then
             echo "$v=$(random_secret 20)" >>"$f"
@@ -568,20 +571,25 @@ clone_instance() {
 # in ALL_INSTANCES: `up` does not build them) and KIND mariadb, pgsql or sqlite.
 ALL_INSTANCES=("${INSTANCES[@]}" noenv "${UP_INSTANCES[@]}" "${MS_INSTANCES[@]}" "${MT_INSTANCES[@]}")
 instance_group() {   # empty: a shared df-* one
-    case $1 in bench-src-* | bench-dst-*) echo "${1%-*}" ;; up-* | ms-* | mt-*) echo "${1%%-*}" ;; esac
+    case $1 in bench-src-* | bench-dst-*) echo "${1%-*}" ;; up-* | ms-* | mt-* | dk-* | dkt-*) echo "${1%%-*}" ;; esac
 }
-instance_dir() { if [[ -n $(instance_group "$1") ]]; then echo "$LAB_ROOT/$1"; else echo "$LAB_ROOT/df-$1"; fi; }
+instance_dir() {   # the container instances' (docker.sh): the path inside their container
+    if docker_known "$1"; then echo "$DOCKER_INSTALL_PATH"
+    elif [[ -n $(instance_group "$1") ]]; then echo "$LAB_ROOT/$1"; else echo "$LAB_ROOT/df-$1"; fi
+}
 instance_kind() { if [[ -n $(instance_group "$1") ]]; then echo "${1##*-}"; else echo "$1"; fi; }   # mariadb, pgsql, sqlite or noenv
 instance_db_name() {
     case $1 in
         up-*) echo "$UP_DB_NAME" ;; ms-*) echo "$MS_DB_NAME" ;; mt-*) echo "$MT_DB_NAME" ;;
-        bench-src-*) echo "$BENCH_SRC_DB_NAME" ;; bench-dst-*) echo "$BENCH_DST_DB_NAME" ;; *) echo "$DB_NAME" ;;
+        bench-src-*) echo "$BENCH_SRC_DB_NAME" ;; bench-dst-*) echo "$BENCH_DST_DB_NAME" ;;
+        dk-*) echo "$DK_DB_NAME" ;; dkt-*) echo "$DKT_DB_NAME" ;; *) echo "$DB_NAME" ;;
     esac
 }
 instance_db_user() {
     case $1 in
         up-*) echo "$UP_DB_USER" ;; ms-*) echo "$MS_DB_USER" ;; mt-*) echo "$MT_DB_USER" ;;
-        bench-src-*) echo "$BENCH_SRC_DB_USER" ;; bench-dst-*) echo "$BENCH_DST_DB_USER" ;; *) echo "$DB_USER" ;;
+        bench-src-*) echo "$BENCH_SRC_DB_USER" ;; bench-dst-*) echo "$BENCH_DST_DB_USER" ;;
+        dk-*) echo "$DK_DB_USER" ;; dkt-*) echo "$DKT_DB_USER" ;; *) echo "$DB_USER" ;;
     esac
 }
 # the secrets.env variable of the database password: DB_PASSWORD_MARIADB, DB_PASSWORD_UP_PGSQL, ...
@@ -590,20 +598,20 @@ instance_db_password() { local v; v=$(instance_db_password_var "$1"); echo "${!v
 instance_app_key() { local v=APP_KEY_${1//-/_}; echo "${!v}"; }
 instance_sqlite_file() { echo "$(instance_dir "$1")/storage/databases/dreamfactory.sqlite"; }
 # the SSH user owning the install (and running it: its web user and group)
-instance_owner() { case $1 in mt-* | bench-dst-*) echo dftarget ;; *) echo dflab ;; esac; }
+instance_owner() { case $1 in mt-* | bench-dst-* | dkt-*) echo dftarget ;; *) echo dflab ;; esac; }
 # the release it is installed at: the targets are fresh installs of the newer one
-instance_version() { case $1 in mt-* | bench-dst-*) echo "$NEW_VERSION" ;; *) echo "$OLD_VERSION" ;; esac; }
+instance_version() { case $1 in mt-* | bench-dst-* | dkt-*) echo "$NEW_VERSION" ;; *) echo "$OLD_VERSION" ;; esac; }
 # whether `php artisan lab:populate` adds an admin's content after the installer data: all but the
 # fresh targets (and noenv, which has no database)
-instance_populated() { [[ $1 != mt-* && $1 != bench-dst-* && $1 != noenv ]]; }
+instance_populated() { [[ $1 != mt-* && $1 != bench-dst-* && $1 != dkt-* && $1 != noenv ]]; }
 known_instance() {
     local i
     for i in "${ALL_INSTANCES[@]}"; do [[ $1 == "$i" ]] && return 0; done
     return 1
 }
 
-write_env() { # write_env NAME DIR
-    local name=$1 dir=$2
+write_env() { # write_env NAME DIR [FILE]: DIR/.env, or FILE (a container instance's, copied in by docker.sh)
+    local name=$1 dir=$2 out=${3:-$2/.env}
     {
         echo "APP_NAME=DreamFactory"
         echo "APP_ENV=production"
@@ -625,9 +633,9 @@ write_env() { # write_env NAME DIR
             sqlite)
                 echo "DB_CONNECTION=sqlite"; echo "DB_DATABASE=$dir/storage/databases/dreamfactory.sqlite" ;;
         esac
-    } >"$dir/.env"
-    chown "$(instance_owner "$name"):$(instance_owner "$name")" "$dir/.env"
-    chmod 640 "$dir/.env"
+    } >"$out"
+    chown "$(instance_owner "$name"):$(instance_owner "$name")" "$out"
+    chmod 640 "$out"
 }
 
 # setup_instance NAME: a fresh clone at its version with its .env, composer-installed, migrated, seeded
@@ -679,6 +687,7 @@ instance_web_port() {
     case $1 in
         ms-mariadb) echo 18081 ;; ms-pgsql) echo 18082 ;; ms-sqlite) echo 18083 ;;
         mt-mariadb) echo 18091 ;; mt-pgsql) echo 18092 ;; mt-sqlite) echo 18093 ;;
+        dk-mariadb) echo 18084 ;; dk-sqlite) echo 18085 ;; dkt-mariadb) echo 18094 ;;   # in their containers (docker.sh)
     esac
 }
 
@@ -745,9 +754,11 @@ instance_properties() { # instance_properties NAME: the instance.NAME.* lines
             echo "$p.db.username="; echo "$p.db.password=" ;;
     esac
     # the user and group the web server runs the install as: its owner, so that the upgrade's
-    # chown -R to them works without root
-    echo "$p.web.user=$(instance_owner "$name")"
-    echo "$p.web.group=$(instance_owner "$name")"
+    # chown -R to them works without root; root in a container instance (docker.sh)
+    local web
+    web=$(docker_known "$name" && echo root || instance_owner "$name")
+    echo "$p.web.user=$web"
+    echo "$p.web.group=$web"
     [[ -z $(instance_web_port "$name") ]] || echo "$p.app.url=http://127.0.0.1:$(instance_web_port "$name")"
 }
 
@@ -805,6 +816,7 @@ write_properties() {
         cairn_properties
         fief_properties
         smtp_properties
+        docker_properties
     } >"$tmp"
     chmod 600 "$tmp"
     mv "$tmp" "$PROPS"
@@ -1002,6 +1014,8 @@ source "$ASSETS/cairncms.sh"
 source "$ASSETS/fief.sh"
 # shellcheck source=src/test/lab/smtp.sh
 source "$ASSETS/smtp.sh"
+# shellcheck source=src/test/lab/docker.sh
+source "$ASSETS/docker.sh"
 
 # ---------------------------------------------------------------------------------- commands
 
@@ -1038,6 +1052,9 @@ cmd_up() {
     cairn_up
     fief_up
     smtp_up
+    local docker_started=$SECONDS
+    docker_up
+    local docker_took=$((SECONDS - docker_started))
     write_properties
     chmod -R go-rwx "$LAB_DIR"
     cat >&2 <<EOF
@@ -1054,6 +1071,9 @@ cmd_up() {
 [lab]             sources $LAB_ROOT/cs-{mariadb,pgsql,sqlite} (dflab, content) on http://127.0.0.1:1818{1,2,3},
 [lab]             targets $LAB_ROOT/ct-{mariadb,pgsql,sqlite} (dftarget, fresh) on http://127.0.0.1:1819{1,2,3}
 [lab]             (bin/start, bin/stop, bin/cairncms in each; lab.sh cairn-reset NAME)
+[lab] docker      dockerd on unix://$DOCKER_SOCK (data $LAB_DOCKER_DIR), image $(docker_image);
+[lab]             containers $(docker_container dk-mariadb), $(docker_container dk-sqlite) (7.0.0, dflab),
+[lab]             $(docker_container dkt-mariadb) (7.1.0, dftarget); took ${docker_took}s
 [lab] properties  $PROPS
 [lab] took        $((SECONDS - started))s (DreamFactory part and sshd ${df_took}s, CairnCMS $((SECONDS - started - df_took))s)
 EOF
@@ -1065,6 +1085,7 @@ cmd_reset() {
     local name=${1:-}
     [[ $(id -u) -eq 0 ]] || die "run as root"
     if cairn_known "$name"; then cmd_cairn_reset "$name"; return; fi
+    if docker_known "$name"; then cmd_docker_reset "$name"; return; fi
     [[ $name == df-* && $name != df-noenv ]] && name=${name#df-}
     [[ $name == df-noenv ]] && name=noenv
     known_instance "$name" || die "unknown instance '$name' (one of: ${ALL_INSTANCES[*]} ${CAIRN_INSTANCES[*]})"
@@ -1124,6 +1145,7 @@ cmd_down() {
         fief_stop "$name"
     done
     smtp_stop
+    docker_stop
     stop_sshd
     echo "lab sshd stopped"
 }
@@ -1144,6 +1166,12 @@ cmd_status() {
             echo "cairncms $name: not answering on $(cairn_url "$name")"
         fi
     done
+    if [[ -n $(docker_pid) ]] && lab_docker version >/dev/null 2>&1; then
+        echo "dockerd: answering on unix://$DOCKER_SOCK (pid $(docker_pid)); containers: $(lab_docker ps \
+            --filter label=panel-lab=1 --format '{{.Names}}' | tr '\n' ' ')"
+    else
+        echo "dockerd: not running (unix://$DOCKER_SOCK)"
+    fi
     if [[ -s $PROPS ]]; then
         echo "properties: $PROPS"
     else
@@ -1168,5 +1196,7 @@ case ${1:-up} in
         smtp_up; { grep -Ev '^smtp\.' "$PROPS" || true; smtp_properties; } >"$PROPS.tmp" && mv "$PROPS.tmp" "$PROPS"
         chmod 600 "$PROPS"; echo "smtp up" ;;
     fief-reset) cmd_fief_reset "${2:-}" "${3:-none}" ;;
-    *) echo "usage: $0 [up|down|status|reset NAME|web|bench-pair mariadb|pgsql SIZE_MB|cairn-up|cairn-reset NAME|cairn-web|fief-up|fief-reset NAME [SWITCH]]" >&2; exit 2 ;;
+    docker-up) cmd_docker_up ;;
+    docker-down) cmd_docker_down ;;
+    *) echo "usage: $0 [up|down|status|reset NAME|web|bench-pair mariadb|pgsql SIZE_MB|cairn-up|cairn-reset NAME|cairn-web|fief-up|fief-reset NAME [SWITCH]|docker-up|docker-down]" >&2; exit 2 ;;
 esac

@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 import dev.migrationpanel.product.ProductSteps;
 import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactStore;
+import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.WebServer;
@@ -105,6 +106,22 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
     @Override
     public boolean appliesTo(Instance instance) {
         return Flow.super.appliesTo(instance) && instance.getDeploymentType() == DeploymentType.HOST;
+    }
+
+    /**
+     * Why there is no in-place upgrade in a container or pod: the guide's minor upgrade changes the install's files
+     * where they are, and a container's files are its image's.
+     */
+    static final String NOT_IN_A_CONTAINER = "the guide's minor upgrade (git pull, composer install, php artisan "
+            + "migrate in the install) changes the install's files in place; in a container or pod they belong to its "
+            + "image, so the change would be lost when the container is recreated while the image still holds the old "
+            + "release. Upgrade the image instead, or move to a container of the newer release with the major "
+            + "migration (it runs into and out of containers)";
+
+    @Override
+    public String whyNotApplicable(Instance instance) {
+        return Flow.super.appliesTo(instance) && instance.getDeploymentType() != DeploymentType.HOST
+                ? "it is " + Deployment.of(instance).describe() + ": " + NOT_IN_A_CONTAINER : null;
     }
 
     /** The options as the plan will use them, defaults filled in; refused ones are named with the reason. */

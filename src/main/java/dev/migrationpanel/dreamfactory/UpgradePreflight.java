@@ -12,6 +12,8 @@ import org.springframework.stereotype.Service;
 import dev.migrationpanel.database.DatabaseException;
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
+import dev.migrationpanel.instance.Deployment;
+import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.product.DumpRoom;
 import dev.migrationpanel.instance.InstanceCheck;
@@ -64,6 +66,11 @@ class UpgradePreflight {
         List<String> refs = new ArrayList<>();
         if (check.getItems().get(0).getStatus() == CheckStatus.BLOCKING) {
             items.add(CheckItem.blocking("Upgrade checks", "Not run: the instance could not be reached"));
+            return new Report(check, items, refs);
+        }
+        if (instance.getDeploymentType() != DeploymentType.HOST) {
+            items.add(CheckItem.blocking("Deployment", "No in-place upgrade " + Deployment.of(instance).describe()
+                    + ": " + DreamFactoryMinorUpgradeFlow.NOT_IN_A_CONTAINER));
             return new Report(check, items, refs);
         }
         String path = instance.getInstallPath();

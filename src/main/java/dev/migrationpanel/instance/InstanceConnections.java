@@ -15,6 +15,7 @@ import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.database.InstanceDbConnection;
 import dev.migrationpanel.remote.CommandResult;
+import dev.migrationpanel.remote.RemoteException;
 import dev.migrationpanel.remote.SshConnector;
 import dev.migrationpanel.remote.SshSession;
 
@@ -41,12 +42,30 @@ public class InstanceConnections {
         return ssh.open(InstanceService.sshTarget(instance));
     }
 
-    /** The instance's environment file, or empty when there is none. */
+    /**
+     * The instance's environment file, or empty when there is none.
+     *
+     * @throws RemoteException ({@code NOT_RUNNING}) when its container or pod is not running: that is not "no file"
+     */
     public Optional<EnvFile> readEnv(Instance instance, SshSession session) {
         ProductProfile product = products.get(instance.getProduct());
         String file = instance.getInstallPath() + "/" + product.envFileName();
-        CommandResult r = session.run(Deployment.of(instance).wrap("cat " + quote(file)), commandTimeout);
-        return r.ok() ? Optional.of(EnvFile.parse(r.stdout())) : Optional.empty();
+        Deployment deployment = Deployment.of(instance);
+        CommandResult r = session.run(deployment.wrap("cat " + quote(file)), commandTimeout);
+        if (r.ok()) {
+            return Optional.of(EnvFile.parse(r.stdout()));
+        }
+        if (deployment.statusCommand() != null) {
+            CommandResult status = session.run(deployment.statusCommand(), commandTimeout);
+            String state = status.stdout().strip();
+            if (!status.ok() || !state.equalsIgnoreCase("running")) {
+                String said = status.ok() ? state : status.stderr().strip().lines().findFirst().orElse("exit code "
+                        + status.exitCode());
+                throw new RemoteException(RemoteException.Kind.NOT_RUNNING, "Cannot read " + product.envFileName()
+                        + ": the install is " + deployment.describe() + ", which is not running (" + said + ")");
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -55,6 +55,14 @@ public interface Flow {
     }
 
     /**
+     * Why the flow does not apply to an instance of its product (e.g. its deployment), for the refusal when it is
+     * asked for anyway; null when there is nothing to say beyond {@link #appliesTo}.
+     */
+    default String whyNotApplicable(Instance instance) {
+        return null;
+    }
+
+    /**
      * The plan for these options. Its {@link Plan#options()} hold every option as resolved, defaults filled in,
      * so that {@code plan(instance, plan.options())} builds the very same plan (what lets a plan be started after
      * its review), and no secret value.

@@ -71,7 +71,9 @@ public class FlowService {
         checkOptions(options);
         Instance instance = instances.get(instanceId);
         if (!flow.appliesTo(instance)) {
-            throw InvalidInputException.of("flow", flow.title() + " does not apply to " + instance.getName());
+            String why = flow.whyNotApplicable(instance);
+            throw InvalidInputException.of("flow", flow.title() + " does not apply to " + instance.getName()
+                    + (why == null ? "" : ": " + why));
         }
         Plan plan = flow.plan(instance, options);
         if (json.writeValueAsString(plan.options()).length() > MAX_OPTIONS_JSON) {

@@ -19,6 +19,8 @@ public class RemoteException extends RuntimeException {
         HOST_KEY_CHANGED,
         COMMAND_TIMEOUT,
         CHANNEL_FAILED,
+        /** The container or pod the command was to run in is not running (or not there). */
+        NOT_RUNNING,
         DISCONNECTED,
         /** An admin cancelled; the remote command's whole process group was stopped. */
         CANCELLED,

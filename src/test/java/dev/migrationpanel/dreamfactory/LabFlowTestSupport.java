@@ -84,6 +84,29 @@ abstract class LabFlowTestSupport {
         return await(start(flow, instanceId, options).getId(), Duration.ofMinutes(3));
     }
 
+    /**
+     * The rows holding the lab's Laravel-encrypted values (lab:populate): private lookups' values (whole columns), the
+     * JSON of sql_db_config.connection, email_config's username and password.
+     */
+    static final String LAB_ENCRYPTED_ROWS = "SELECT value FROM lookup WHERE name IN ('smtp_password', "
+            + "'partner_api_secret') UNION ALL SELECT connection FROM sql_db_config UNION ALL SELECT username FROM "
+            + "email_config UNION ALL SELECT password FROM email_config";
+
+    /** The encrypted strings of {@link #LAB_ENCRYPTED_ROWS}' rows: a JSON document's username and password, else the row. */
+    static java.util.List<String> encryptedStrings(java.util.List<String> rows) {
+        java.util.List<String> values = new java.util.ArrayList<>();
+        for (String row : rows) {
+            if (row.startsWith("{")) {
+                Map<?, ?> json = tools.jackson.databind.json.JsonMapper.builder().build().readValue(row, Map.class);
+                values.add((String) json.get("username"));
+                values.add((String) json.get("password"));
+            } else {
+                values.add(row);
+            }
+        }
+        return values;
+    }
+
     /** A command's standard output, trimmed, run over the instance's own SSH login. */
     String ssh(Instance instance, String command) {
         try (SshSession ssh = connections.openSsh(instance)) {

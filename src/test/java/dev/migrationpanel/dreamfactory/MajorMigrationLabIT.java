@@ -91,31 +91,18 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
      */
     private List<String> encryptedValues(String labTarget, Instance target) throws Exception {
         Lab.LabInstance li = lab.instance(labTarget);
-        String sql = "SELECT value FROM lookup WHERE name IN ('smtp_password', 'partner_api_secret') UNION ALL "
-                + "SELECT connection FROM sql_db_config UNION ALL SELECT username FROM email_config UNION ALL "
-                + "SELECT password FROM email_config";
         List<String> rows = new ArrayList<>();
         if ("sqlite".equals(li.dbConnection())) {
-            rows.addAll(ssh(target, "sqlite3 -readonly '" + li.dbDatabase() + "' \"" + sql + "\"").lines().toList());
+            rows.addAll(ssh(target, "sqlite3 -readonly '" + li.dbDatabase() + "' \"" + LAB_ENCRYPTED_ROWS + "\"").lines().toList());
         } else {
             try (Connection c = DriverManager.getConnection(li.jdbcUrl(), li.dbUsername(), li.dbPassword());
-                    Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                    Statement st = c.createStatement(); ResultSet rs = st.executeQuery(LAB_ENCRYPTED_ROWS)) {
                 while (rs.next()) {
                     rows.add(rs.getString(1));
                 }
             }
         }
-        List<String> values = new ArrayList<>();
-        for (String row : rows) {
-            if (row.startsWith("{")) { // a JSON document: its encrypted strings
-                Map<?, ?> json = tools.jackson.databind.json.JsonMapper.builder().build().readValue(row, Map.class);
-                values.add((String) json.get("username"));
-                values.add((String) json.get("password"));
-            } else {
-                values.add(row);
-            }
-        }
-        return values;
+        return encryptedStrings(rows);
     }
 
     @ParameterizedTest

@@ -21,8 +21,8 @@ import dev.migrationpanel.web.InvalidInputException;
 
 /**
  * The major-migration plan as a value: the guide's steps in the guide's order, the source only read, the
- * target backed up first, the transfer path of each deployment type as the exact commands it builds (no
- * Docker engine or cluster here), and the refusals.
+ * target backed up first, the transfer path of each deployment type as the exact commands it builds (a cluster
+ * cannot run here; Docker runs for real in DockerDeploymentLabIT), and the refusals.
  */
 class MigrationPlanTest {
 

@@ -48,6 +48,23 @@ class MinorUpgradePlanTest {
     }
 
     @Test
+    void appliesToAPlainHostOnlyAndSaysWhyNotInAContainer() {
+        Instance host = instance(WebServer.NGINX, "deploy");
+        assertThat(flow.appliesTo(host)).isTrue();
+        assertThat(flow.whyNotApplicable(host)).isNull();
+        Instance docker = instance(WebServer.NGINX, "deploy");
+        docker.setDeploymentType(DeploymentType.DOCKER);
+        docker.setContainerName("df-docker-web-1");
+        assertThat(flow.appliesTo(docker)).isFalse();
+        assertThat(flow.whyNotApplicable(docker)).startsWith("it is in Docker container df-docker-web-1: the guide's "
+                + "minor upgrade").contains("lost when the container is recreated", "major migration");
+        Instance cairn = instance(WebServer.NGINX, "deploy");
+        cairn.setProduct("cairncms");
+        cairn.setDeploymentType(DeploymentType.DOCKER);
+        assertThat(flow.whyNotApplicable(cairn)).as("another product's: nothing to explain").isNull();
+    }
+
+    @Test
     void theVendorStepsInTheirOrder() {
         Instance i = instance(WebServer.NGINX, "deploy");
         Plan plan = DreamFactoryMinorUpgradeFlow.build(i, flow.options(i, Map.of("ref", "7.1.0")), FACTS, Map.of());

@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
-/** No Docker engine or cluster here: the exact commands are what can be proven. */
+/**
+ * The exact commands of each deployment type: for Kubernetes (no cluster can run here) all that can be proven; Docker's
+ * also run for real on the lab's dockerd in DockerDeploymentLabIT.
+ */
 class DeploymentTest {
 
     @Test

@@ -48,6 +48,12 @@ public final class TestInstances {
         form.setWebUser(li.webUser());
         form.setWebGroup(li.webGroup());
         form.setAppUrl(lab.optionalProperty("instance." + labInstance + ".app.url"));
+        // the lab's container instances (src/test/lab/docker.sh): the install path is inside the container
+        String container = lab.optionalProperty("instance." + labInstance + ".container");
+        if (container != null) {
+            form.setDeploymentType(DeploymentType.DOCKER);
+            form.setContainerName(container);
+        }
         return form;
     }
 
