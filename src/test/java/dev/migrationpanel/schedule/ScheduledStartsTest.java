@@ -44,6 +44,7 @@ import dev.migrationpanel.job.FlowService;
 import dev.migrationpanel.job.JobService;
 import dev.migrationpanel.job.JobStatus;
 import dev.migrationpanel.remote.TestSshServer;
+import dev.migrationpanel.security.ApiTokenService;
 import dev.migrationpanel.security.Role;
 import dev.migrationpanel.security.UserService;
 import dev.migrationpanel.web.InvalidInputException;
@@ -73,6 +74,8 @@ class ScheduledStartsTest {
     JdbcTemplate jdbc;
     @Autowired
     MockMvc mvc;
+    @Autowired
+    ApiTokenService tokens;
 
     @TempDir
     Path tmp;
@@ -237,5 +240,40 @@ class ScheduledStartsTest {
                 .param("startAt", at)).andExpect(redirectedUrl("/schedules"));
         mvc.perform(post(path).with(user("viewer-vic").roles("VIEWER")).with(csrf()).param("planDigest", digest)
                 .param("startAt", at)).andExpect(status().isForbidden());
+    }
+
+    @Test
+    void overTheApiAPlanReviewedThereIsScheduledListedAndCancelled() throws Exception {
+        String bearer = "Bearer " + tokens.create(operator, "t").token();
+        String review = mvc.perform(post("/api/v1/jobs/plan").header("Authorization", bearer)
+                        .contentType("application/json").content("{\"flow\":\"" + FLOW + "\",\"instanceId\":" + instance.getId() + "}"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(review);
+        String planId = json.get("planId").asString();
+        String digest = json.get("planDigest").asString();
+        String at = Instant.now().plus(Duration.ofHours(3)).truncatedTo(ChronoUnit.SECONDS).toString();
+
+        mvc.perform(post("/api/v1/schedules").header("Authorization", bearer).contentType("application/json")
+                        .content("{\"planId\":\"" + planId + "\",\"planDigest\":\"" + "f".repeat(64) + "\",\"startAt\":\"" + at + "\"}"))
+                .andExpect(status().isBadRequest());
+        mvc.perform(post("/api/v1/schedules").header("Authorization", bearer).contentType("application/json")
+                        .content("{\"planId\":\"" + java.util.UUID.randomUUID() + "\",\"planDigest\":\"" + digest + "\",\"startAt\":\"" + at + "\"}"))
+                .andExpect(status().isNotFound());
+        mvc.perform(post("/api/v1/schedules").header("Authorization", bearer).contentType("application/json")
+                        .content("{\"planId\":\"" + planId + "\",\"planDigest\":\"" + digest + "\",\"startAt\":\"yesterday\"}"))
+                .andExpect(status().isBadRequest());
+        String created = mvc.perform(post("/api/v1/schedules").header("Authorization", bearer).contentType("application/json")
+                        .content("{\"planId\":\"" + planId + "\",\"planDigest\":\"" + digest + "\",\"startAt\":\"" + at + "\"}"))
+                .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString();
+        long id = tools.jackson.databind.json.JsonMapper.builder().build().readTree(created).get("id").asLong();
+        assertThat(starts.get(id).startAt()).isEqualTo(Instant.parse(at));
+        assertThat(starts.get(id).createdBy()).isEqualTo(operator);
+        assertThat(mvc.perform(get("/api/v1/schedules").header("Authorization", bearer)).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString()).contains("\"id\":" + id, "\"state\":\"SCHEDULED\"");
+        mvc.perform(post("/api/v1/schedules/" + id + "/cancel").header("Authorization", bearer))
+                .andExpect(status().isNoContent());
+        mvc.perform(post("/api/v1/schedules/" + id + "/cancel").header("Authorization", bearer))
+                .andExpect(status().isBadRequest());
+        mvc.perform(get("/api/v1/schedules/999999").header("Authorization", bearer)).andExpect(status().isNotFound());
     }
 }
