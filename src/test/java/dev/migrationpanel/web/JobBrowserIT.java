@@ -165,4 +165,41 @@ class JobBrowserIT {
         assertThat(shown).as("the page keeps a bounded number of lines").isLessThanOrEqualTo(7000).isGreaterThan(1000);
         assertThat(browser.findElement(By.cssSelector(".joblog-line")).getText()).contains("line 99");
     }
+
+    /** The review page's schedule form, the schedules page and its cancel; then a webhook channel added on its page. */
+    @Test
+    void scheduleAReviewedPlanForAWindowThenCancelItAndAddAWebhook() {
+        BrowserSupport.signInAsAdmin(browser, port);
+        browser.get("http://localhost:" + port + "/instances/" + instance.getId());
+        browser.findElement(By.id("flows-link")).click();
+        browser.findElement(By.id("flow-dreamfactory-backup")).click();
+        waiting().until(d -> d.findElements(By.id("schedule-form")).size() == 1);
+        String at = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).plusDays(2).withSecond(0).withNano(0)
+                .toString().substring(0, 16);
+        // a datetime-local field takes its value as the browser's own widget would set it
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('startAt').value = arguments[0];", at);
+        browser.findElement(By.id("schedule-job")).click();
+        waiting().until(d -> d.getCurrentUrl().endsWith("/schedules"));
+        assertThat(browser.findElement(By.cssSelector(".flash")).getText()).contains("Scheduled", instance.getName(),
+                at + ":00Z");
+        WebElement row = browser.findElements(By.cssSelector("#schedules tbody tr[data-state=SCHEDULED]")).get(0);
+        assertThat(row.getText()).contains(instance.getName(), at.replace('T', ' '));
+        String id = row.getAttribute("data-id");
+        row.findElement(By.cssSelector("button")).click();
+        browser.switchTo().alert().accept();
+        waiting().until(d -> d.findElement(By.cssSelector("#schedules tr[data-id='" + id + "']")).getAttribute("data-state")
+                .equals("CANCELLED"));
+
+        browser.get("http://localhost:" + port + "/admin/notifications");
+        browser.findElement(By.id("name")).sendKeys("ops-hook");
+        browser.findElement(By.id("url")).sendKeys("https://hooks.example.test/panel");
+        browser.findElement(By.cssSelector("#channel-form button[type=submit]")).click();
+        waiting().until(d -> d.findElements(By.id("generated-secret")).size() == 1);
+        String secret = browser.findElement(By.id("generated-secret-value")).getText();
+        assertThat(secret).matches("[0-9a-f]{64}");
+        assertThat(browser.findElement(By.cssSelector("#channels tr[data-channel=ops-hook]")).getText())
+                .contains("https://hooks.example.test/panel", "every instance", "failed, interrupted");
+        browser.navigate().refresh();
+        assertThat(browser.getPageSource()).as("the secret is shown once").doesNotContain(secret);
+    }
 }
