@@ -31,6 +31,15 @@ public final class TestInstances {
         return form;
     }
 
+    /** {@link #passwordForm} on a SQLite DB file in {@code tmp}, with a DB password that tests then look for where no secret may be. */
+    public static InstanceForm passwordFormWithDbSecret(String namePrefix, TestSshServer server, Path tmp, String dbPassword) {
+        InstanceForm form = passwordForm(namePrefix, server, tmp);
+        form.setDbConnection("sqlite");
+        form.setDbSqlitePath(tmp.resolve("db.sqlite").toString());
+        form.setDbPassword(dbPassword);
+        return form;
+    }
+
     /** A lab install reached as its owner ({@code dflab}, {@code dftarget}) with one of its keys (no passphrase: ecdsa or rsa). */
     public static InstanceForm labForm(Lab lab, String labInstance, String namePrefix, String keyType) {
         Lab.LabInstance li = lab.instance(labInstance);

@@ -71,10 +71,7 @@ class JobEngineTest {
         SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("operator-olga",
                 null, AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
         server = TestSshServer.startDefault("deploy", "engine-ssh-pw");
-        InstanceForm form = TestInstances.passwordForm("engine", server, tmp);
-        form.setDbConnection("sqlite");
-        form.setDbSqlitePath(tmp.resolve("db.sqlite").toString());
-        form.setDbPassword(DB_PASSWORD);
+        InstanceForm form = TestInstances.passwordFormWithDbSecret("engine", server, tmp, DB_PASSWORD);
         instance = instances.create(form);
         TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
     }

@@ -93,10 +93,7 @@ class NotificationDeliveryTest {
         SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("admin-ada", null,
                 AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
         ssh = TestSshServer.startDefault("deploy", "notify-ssh-pw");
-        InstanceForm form = TestInstances.passwordForm("notify", ssh, tmp);
-        form.setDbConnection("sqlite");
-        form.setDbSqlitePath(tmp.resolve("db.sqlite").toString());
-        form.setDbPassword(DB_PASSWORD);
+        InstanceForm form = TestInstances.passwordFormWithDbSecret("notify", ssh, tmp, DB_PASSWORD);
         instance = instances.create(form);
         TestInstances.pinHostKey(jdbc, instance.getId(), ssh.hostKey());
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -73,10 +73,7 @@ class NotificationMailLabIT {
         SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("admin-ada", null,
                 AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
         ssh = TestSshServer.startDefault("deploy", "mail-ssh-pw");
-        InstanceForm form = TestInstances.passwordForm("mail", ssh, tmp);
-        form.setDbConnection("sqlite");
-        form.setDbSqlitePath(tmp.resolve("db.sqlite").toString());
-        form.setDbPassword(DB_PASSWORD);
+        InstanceForm form = TestInstances.passwordFormWithDbSecret("mail", ssh, tmp, DB_PASSWORD);
         instance = instances.create(form);
         TestInstances.pinHostKey(jdbc, instance.getId(), ssh.hostKey());
     }
