@@ -77,7 +77,7 @@ class TestRestoreCheck implements JobCheck {
         String artifactId = args.get("artifact");
         DbVendor vendor = DbVendor.fromCode(args.get("vendor")).orElseThrow(() -> new StepFailedException("No vendor"));
         String staged = args.get("staged");
-        String scratchName = TestRestoreFlow.SCRATCH_PREFIX + run.jobId();
+        String scratchName = TestRestoreFlow.scratchName(run.jobId(), artifactId);
         Scratch scratch;
         if (vendor.networked()) {
             ScratchServer server = servers.findById(Long.parseLong(args.getOrDefault("scratch", "0"))).orElseThrow(() ->

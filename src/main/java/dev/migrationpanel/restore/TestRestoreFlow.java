@@ -135,6 +135,19 @@ public class TestRestoreFlow implements Flow {
         return Optional.empty();
     }
 
+    /**
+     * The scratch database's (or file's) name: the prefix, the job's id (a resumed job finds its own left-over and drops
+     * it first) and 8 characters of the artifact's random id, so that panels sharing a scratch server never meet.
+     */
+    public static String scratchName(long jobId, String artifactId) {
+        return scratchName(String.valueOf(jobId), artifactId);
+    }
+
+    private static String scratchName(String jobId, String artifactId) {
+        String tail = artifactId.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        return SCRATCH_PREFIX + jobId + "_" + tail.substring(0, Math.min(8, tail.length()));
+    }
+
     /** Where the dump is staged on the host (relative to the SSH user's home, in the private work directory). */
     static String staged(String artifactId) {
         return WORK_DIR + "/test-restore-" + artifactId + ".sql";
@@ -151,8 +164,9 @@ public class TestRestoreFlow implements Flow {
             args.put("scratch", String.valueOf(scratchId));
         }
         String where = vendor.networked()
-                ? "a new database " + SCRATCH_PREFIX + "<job id> on the scratch server " + scratchDescription
-                : "a new SQLite file " + WORK_DIR + "/" + SCRATCH_PREFIX + "<job id>.sqlite on " + instance.getName() + "'s host";
+                ? "a new database " + scratchName("<job id>", artifactId) + " on the scratch server " + scratchDescription
+                : "a new SQLite file " + WORK_DIR + "/" + scratchName("<job id>", artifactId) + ".sqlite on "
+                        + instance.getName() + "'s host";
         String description = "test-restore of " + artifactName + ": check that the dump ends as a complete "
                 + vendor.label() + " dump; upload it to " + staged(artifactId) + " (SHA-256 verified); create " + where
                 + "; import the dump into it with the vendor client; count every table's rows and compare them with the "

@@ -119,7 +119,7 @@ class TestRestoreBrowserIT {
         BrowserSupport.waiting(browser, Duration.ofSeconds(60)).until(d -> d.findElements(By.id("plan-steps")).size() == 1);
         String plan = browser.findElement(By.id("plan-steps")).getText();
         assertThat(plan).contains("Restore into a scratch database, count, compare, drop")
-                .contains(vendor.equals("sqlite") ? "panel_restore_<job id>.sqlite" : "on the scratch server " + scratch);
+                .contains(vendor.equals("sqlite") ? ".sqlite on trb-sqlite" : "on the scratch server " + scratch);
         browser.findElement(By.id("start-job")).click();
         BrowserSupport.waiting(browser, Duration.ofMinutes(2)).until(d ->
                 List.of("SUCCEEDED", "FAILED").contains(d.findElement(By.cssSelector("h1 .status")).getText()));

@@ -215,7 +215,7 @@ class TestRestoreLabIT {
 
     /** No scratch database (or file) of the job, and no uploaded dump, on the server or the host. */
     private void assertNothingLeft(Instance instance, String vendor, long jobId, String artifactId) throws Exception {
-        String scratchName = TestRestoreFlow.SCRATCH_PREFIX + jobId;
+        String scratchName = TestRestoreFlow.scratchName(jobId, artifactId);
         try (SshSession ssh = connections.openSsh(instance)) {
             String listing = ssh.run("ls -A .migration-panel", Duration.ofSeconds(10)).stdout();
             assertThat(listing).doesNotContain("test-restore-" + artifactId).doesNotContain(scratchName);

@@ -38,11 +38,11 @@ class TestRestorePlanTest {
         StepSpec.Verify check = (StepSpec.Verify) plan.steps().get(1).spec();
         assertThat(check.check()).isEqualTo(TestRestoreCheck.ID);
         assertThat(check.args()).containsEntry("vendor", "mysql").containsEntry("staged", ".migration-panel/test-restore-a1b2.sql");
-        assertThat(check.display()).contains("panel_restore_<job id> on the scratch server scratch")
+        assertThat(check.display()).contains("panel_restore_<job id>_a1b2 on the scratch server scratch")
                 .contains("then drop the scratch database").contains("also when a step before failed");
         Plan sqlite = TestRestoreFlow.build(instance(), "c3", "df-prod-backup-sqlite-dump.sql", DbVendor.SQLITE, null, null);
         assertThat(sqlite.options()).doesNotContainKey("scratch");
-        assertThat(sqlite.steps().get(1).spec().display()).contains("SQLite file .migration-panel/panel_restore_<job id>.sqlite");
+        assertThat(sqlite.steps().get(1).spec().display()).contains("SQLite file .migration-panel/panel_restore_<job id>_c3.sqlite");
     }
 
     @Test
@@ -51,6 +51,7 @@ class TestRestorePlanTest {
         assertThat(TestRestoreFlow.vendorOf("df-backup-sqlite-dump.sql")).contains(DbVendor.SQLITE);
         assertThat(TestRestoreFlow.vendorOf("df-backup-sqlsrv-dump.sql")).isEmpty();
         assertThat(TestRestoreFlow.vendorOf("notes.sql")).isEmpty();
+        assertThat(TestRestoreFlow.scratchName(12, "9F0E-77ab-cd12")).isEqualTo("panel_restore_12_9f0e77ab");
     }
 
     @Test
