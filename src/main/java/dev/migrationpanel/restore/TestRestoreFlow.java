@@ -40,10 +40,19 @@ public class TestRestoreFlow implements Flow {
 
     private final ArtifactStore artifacts;
     private final ScratchServerRepository servers;
+    private final TestRestores results;
 
-    TestRestoreFlow(ArtifactStore artifacts, ScratchServerRepository servers) {
+    TestRestoreFlow(ArtifactStore artifacts, ScratchServerRepository servers, TestRestores results) {
         this.artifacts = artifacts;
         this.servers = servers;
+        this.results = results;
+    }
+
+    /** The job's page leads with the test-restore's result, as kept with the artifact. */
+    @Override
+    public String resultSummary(dev.migrationpanel.job.JobView job, Map<String, String> options) {
+        return results.forJob(job.id()).stream().reduce((first, second) -> second)
+                .map(r -> "Test-restore " + r.getResult() + ": " + r.getReason()).orElse(null);
     }
 
     @Override

@@ -153,6 +153,7 @@ class TestRestoreLabIT {
         TestRestore result = results.latest(List.of(dump.getId())).get(dump.getId());
         assertThat(result.getResult()).as(result.getReason()).isEqualTo(TestRestore.Result.PASS);
         assertThat(result.getJobId()).isEqualTo(pass.getId());
+        assertThat(flows.resultSummary(pass)).startsWith("Test-restore PASS: All ");
         List<TableCount> tables = results.tables(result);
         assertThat(tables).hasSizeGreaterThan(3).allSatisfy(t -> assertThat(t.matches()).as(t.toString()).isTrue());
         assertThat(tables).anySatisfy(t -> assertThat(t.restored()).isPositive());
@@ -171,6 +172,7 @@ class TestRestoreLabIT {
         assertThat(mismatch.getStatus()).isEqualTo(JobStatus.FAILED);
         TestRestore failed = results.latest(List.of(miscounted.getId())).get(miscounted.getId());
         assertThat(failed.getResult()).isEqualTo(TestRestore.Result.FAIL);
+        assertThat(flows.resultSummary(mismatch)).startsWith("Test-restore FAIL: 1 of");
         assertThat(failed.getReason()).contains("1 of").contains(table + " " + rows + " rows instead of " + (rows + 5));
         assertNothingLeft(instance, vendor, mismatch.getId(), miscounted.getId());
 
