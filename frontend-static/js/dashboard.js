@@ -6,6 +6,7 @@
   const params = new URLSearchParams();
   if (fleet.dataset.product) params.set('product', fleet.dataset.product);
   if (fleet.dataset.environment) params.set('environment', fleet.dataset.environment);
+  if (fleet.dataset.page && fleet.dataset.page !== '0') params.set('page', fleet.dataset.page);
   setInterval(async () => {
     if (document.hidden) return;
     try {

@@ -253,7 +253,35 @@ create_instance_database() {
     esac
 }
 
+# create_scratch_users: the test-restore's scratch servers (the panel's "scratch server" setting): a MariaDB user
+# who may create and drop only databases named panel_restore_*, a PostgreSQL role who may create databases (and
+# drop the ones it owns); neither may touch an instance's database. Idempotent: the password is set each time.
+SCRATCH_DB_USER=panel_scratch
+create_scratch_users() {
+    log "scratch servers: user $SCRATCH_DB_USER on MariaDB (panel\\_restore\\_% only) and PostgreSQL (CREATEDB)"
+    mysql_root <<SQL
+CREATE USER IF NOT EXISTS '$SCRATCH_DB_USER'@'%' IDENTIFIED BY '$SCRATCH_DB_PASSWORD';
+CREATE USER IF NOT EXISTS '$SCRATCH_DB_USER'@'localhost' IDENTIFIED BY '$SCRATCH_DB_PASSWORD';
+ALTER USER '$SCRATCH_DB_USER'@'%' IDENTIFIED BY '$SCRATCH_DB_PASSWORD';
+ALTER USER '$SCRATCH_DB_USER'@'localhost' IDENTIFIED BY '$SCRATCH_DB_PASSWORD';
+GRANT ALL PRIVILEGES ON \`panel\\_restore\\_%\`.* TO '$SCRATCH_DB_USER'@'%';
+GRANT ALL PRIVILEGES ON \`panel\\_restore\\_%\`.* TO '$SCRATCH_DB_USER'@'localhost';
+FLUSH PRIVILEGES;
+SQL
+    if [[ $(pg_super -Atc "SELECT 1 FROM pg_roles WHERE rolname = '$SCRATCH_DB_USER'") == 1 ]]; then
+        pg_super -c "ALTER ROLE $SCRATCH_DB_USER LOGIN CREATEDB PASSWORD '$SCRATCH_DB_PASSWORD'"
+    else
+        pg_super -c "CREATE ROLE $SCRATCH_DB_USER LOGIN CREATEDB PASSWORD '$SCRATCH_DB_PASSWORD'"
+    fi
+}
+
+scratch_properties() {
+    echo "scratch.user=$SCRATCH_DB_USER"
+    echo "scratch.password=$SCRATCH_DB_PASSWORD"
+}
+
 create_databases() {
+    create_scratch_users
     create_mariadb_database "$DB_NAME" "$DB_USER" "$DB_PASSWORD_MARIADB"
     create_pg_database "$DB_NAME" "$DB_USER" "$DB_PASSWORD_PGSQL"
     local name
@@ -286,6 +314,7 @@ load_secrets() {
         mv "$f.tmp" "$f"
     fi
     # secrets added to the lab later are appended, keeping the existing ones
+    grep -q '^SCRATCH_DB_PASSWORD=' "$f" || echo "SCRATCH_DB_PASSWORD=$(random_secret 20)" >>"$f"
     local i v
     for i in "${UP_INSTANCES[@]}" "${MS_INSTANCES[@]}" "${MT_INSTANCES[@]}" "${BENCH_INSTANCES[@]}" "${DOCKER_INSTANCES[@]}"; do
         v=$(instance_db_password_var "$i")
@@ -817,6 +846,7 @@ write_properties() {
         fief_properties
         smtp_properties
         docker_properties
+        scratch_properties
     } >"$tmp"
     chmod 600 "$tmp"
     mv "$tmp" "$PROPS"
@@ -1150,6 +1180,19 @@ cmd_down() {
     echo "lab sshd stopped"
 }
 
+# cmd_scratch_up: the scratch servers' users on a lab that is up (what `up` does for them), and their lines in
+# lab.properties, every other line kept
+cmd_scratch_up() {
+    [[ $(id -u) -eq 0 ]] || die "run as root"
+    load_secrets
+    create_scratch_users
+    local tmp=$PROPS.tmp
+    { grep -v '^scratch\.' "$PROPS"; scratch_properties; } >"$tmp"
+    chmod 600 "$tmp"
+    mv "$tmp" "$PROPS"
+    echo "scratch servers up"
+}
+
 cmd_status() {
     local ok=0
     if port_open "$LAB_SSH_PORT" && [[ -s $SSHD_PID ]] && [[ -e /proc/$(<"$SSHD_PID") ]]; then
@@ -1198,5 +1241,6 @@ case ${1:-up} in
     fief-reset) cmd_fief_reset "${2:-}" "${3:-none}" ;;
     docker-up) cmd_docker_up ;;
     docker-down) cmd_docker_down ;;
-    *) echo "usage: $0 [up|down|status|reset NAME|web|bench-pair mariadb|pgsql SIZE_MB|cairn-up|cairn-reset NAME|cairn-web|fief-up|fief-reset NAME [SWITCH]|docker-up|docker-down]" >&2; exit 2 ;;
+    scratch-up) cmd_scratch_up ;;
+    *) echo "usage: $0 [up|down|status|reset NAME|web|bench-pair mariadb|pgsql SIZE_MB|cairn-up|cairn-reset NAME|cairn-web|fief-up|fief-reset NAME [SWITCH]|smtp-up|docker-up|docker-down|scratch-up]" >&2; exit 2 ;;
 esac

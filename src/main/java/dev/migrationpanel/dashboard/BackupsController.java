@@ -20,12 +20,18 @@ import dev.migrationpanel.artifact.ArtifactProperties;
 import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.restore.ScratchServer;
+import dev.migrationpanel.restore.ScratchServers;
+import dev.migrationpanel.restore.TestRestore;
+import dev.migrationpanel.restore.TestRestoreFlow;
+import dev.migrationpanel.restore.TestRestores;
 import dev.migrationpanel.web.InvalidInputException;
 
 /**
  * The backups page: every kept artifact a job took (DB dumps, configuration files, file archives, reports), of all
  * instances or one, by kind, newest first, with its size, SHA-256, whether it is encrypted at rest and until when
  * the retention rules keep it; a download link each (the store decides who may: configuration files are ADMIN's).
+ * A DB dump shows its latest test-restore and offers a new one (on a scratch server of the dump's vendor).
  */
 @Controller
 class BackupsController {
@@ -36,15 +42,29 @@ class BackupsController {
     private final ArtifactStore artifacts;
     private final InstanceService instances;
     private final ArtifactProperties retention;
+    private final TestRestores testRestores;
+    private final ScratchServers scratchServers;
 
-    BackupsController(ArtifactStore artifacts, InstanceService instances, ArtifactProperties retention) {
+    BackupsController(ArtifactStore artifacts, InstanceService instances, ArtifactProperties retention,
+            TestRestores testRestores, ScratchServers scratchServers) {
         this.artifacts = artifacts;
         this.instances = instances;
         this.retention = retention;
+        this.testRestores = testRestores;
+        this.scratchServers = scratchServers;
     }
 
-    /** A kept artifact with its instance's name and the day the retention rules delete it at the latest. */
-    record Row(Artifact artifact, String instanceName, Instant keptUntil) {
+    /**
+     * A kept artifact with its instance's name, the day the retention rules delete it at the latest, its latest
+     * test-restore (or null), and for a DB dump the scratch servers it can be test-restored on (empty for SQLite:
+     * a scratch file needs none; null when it cannot be test-restored).
+     */
+    record Row(Artifact artifact, String instanceName, Instant keptUntil, TestRestore testRestore,
+            List<ScratchServer> scratch, boolean needsScratch) {
+
+        public boolean testRestorable() {
+            return scratch != null;
+        }
     }
 
     @GetMapping("/backups")
@@ -62,9 +82,17 @@ class BackupsController {
         Instance only = instanceId == null ? null : instances.get(instanceId);
         Map<Long, String> names = instances.list().stream().collect(Collectors.toMap(Instance::getId, Instance::getName));
         Page<Artifact> found = artifacts.kept(instanceId, kinds, page, PAGE_SIZE);
-        List<Row> rows = found.getContent().stream().map(a -> new Row(a,
-                a.getInstanceId() == null ? "" : names.getOrDefault(a.getInstanceId(), "#" + a.getInstanceId()),
-                a.getCreatedAt().plus(Duration.ofDays(retention.keepDays())))).toList();
+        Map<String, TestRestore> restored = testRestores.latest(found.getContent().stream().map(Artifact::getId).toList());
+        List<ScratchServer> servers = scratchServers.list();
+        List<Row> rows = found.getContent().stream().map(a -> {
+            var vendor = a.getKind() == ArtifactKind.DB_DUMP && a.getInstanceId() != null
+                    ? TestRestoreFlow.vendorOf(a.getName()).orElse(null) : null;
+            return new Row(a, a.getInstanceId() == null ? "" : names.getOrDefault(a.getInstanceId(), "#" + a.getInstanceId()),
+                    a.getCreatedAt().plus(Duration.ofDays(retention.keepDays())), restored.get(a.getId()),
+                    vendor == null ? null : servers.stream().filter(s -> s.getVendor() == vendor).toList(),
+                    vendor != null && vendor.networked());
+        }).toList();
+        model.addAttribute("testRestoreFlow", TestRestoreFlow.ID);
         model.addAttribute("rows", rows);
         model.addAttribute("page", found);
         model.addAttribute("instance", only);

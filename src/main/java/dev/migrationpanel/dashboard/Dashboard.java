@@ -28,6 +28,11 @@ import dev.migrationpanel.job.FleetJobs;
 class Dashboard {
 
     static final Duration FAILED_WINDOW = Duration.ofHours(24);
+    /**
+     * Rows per page: rendering is what a large fleet's page costs (the reads are a fixed number of queries), and a
+     * page of 100 still shows at a glance everything running, waiting or failed, which sort first.
+     */
+    static final int PAGE_SIZE = 100;
 
     private final InstanceService instances;
     private final LatestChecks checks;
@@ -52,6 +57,12 @@ class Dashboard {
      */
     @Transactional(readOnly = true)
     Fleet read(String product, String environment) {
+        return read(product, environment, 0);
+    }
+
+    /** @param page from 0; past the last page, the last page */
+    @Transactional(readOnly = true)
+    Fleet read(String product, String environment, int page) {
         Instant now = clock.instant();
         String p = product == null ? "" : product.trim();
         String e = environment == null ? "" : environment.trim();
@@ -61,14 +72,30 @@ class Dashboard {
         Map<Long, LatestChecks.Summary> lastChecks = checks.byInstance();
         Map<Long, LatestArtifacts.Summary> backups = artifacts.byInstance(ArtifactKind.DB_DUMP);
         FleetJobs.Fleet fleet = jobs.read(now.minus(FAILED_WINDOW));
-        List<Fleet.Row> rows = all.stream()
+        // what needs the admin's eye first: a job running or waiting on it, then a last job that failed; then by name
+        List<Instance> matching = all.stream()
                 .filter(i -> p.isEmpty() || p.equals(i.getProduct()))
                 .filter(i -> e.isEmpty() || e.equals(i.getEnvironment()))
-                .map(i -> new Fleet.Row(i, names.getOrDefault(i.getProduct(), i.getProduct()), lastChecks.get(i.getId()),
+                .sorted(java.util.Comparator.comparingInt((Instance i) -> attention(fleet, i.getId())))
+                .toList();
+        int pages = Math.max(1, (matching.size() + PAGE_SIZE - 1) / PAGE_SIZE);
+        int shown = Math.min(Math.max(0, page), pages - 1);
+        List<Fleet.Row> rows = matching.subList(shown * PAGE_SIZE, Math.min(matching.size(), (shown + 1) * PAGE_SIZE))
+                .stream()
+                .map(i -> Fleet.row(now, i, names.getOrDefault(i.getProduct(), i.getProduct()), lastChecks.get(i.getId()),
                         backups.get(i.getId()), fleet.active().get(i.getId()), fleet.last().get(i.getId())))
                 .toList();
         List<String> environments = all.stream().map(Instance::getEnvironment).distinct().sorted().toList();
         return new Fleet(now, rows, fleet.running(), fleet.waiting(), fleet.failedSince(),
-                products.ids(), environments, p, e);
+                products.ids(), environments, p, e, shown, pages, matching.size());
+    }
+
+    /** 0: a job runs or waits on it; 1: its last job failed; 2: the rest (a stable sort keeps the name order). */
+    private static int attention(FleetJobs.Fleet fleet, Long instanceId) {
+        if (fleet.active().containsKey(instanceId)) {
+            return 0;
+        }
+        FleetJobs.Summary last = fleet.last().get(instanceId);
+        return last != null && last.status() == dev.migrationpanel.job.JobStatus.FAILED ? 1 : 2;
     }
 }

@@ -25,16 +25,23 @@ class DashboardController {
 
     @GetMapping("/")
     String page(@RequestParam(required = false) String product, @RequestParam(required = false) String environment,
-            Model model) {
-        model.addAttribute("fleet", dashboard.read(product, environment));
+            @RequestParam(defaultValue = "0") String page, Model model) {
+        model.addAttribute("fleet", dashboard.read(product, environment, page(page)));
         model.addAttribute("productProfiles", products.all());
         return "dashboard/index";
     }
 
     @GetMapping("/dashboard/fleet")
     String fleet(@RequestParam(required = false) String product, @RequestParam(required = false) String environment,
-            Model model) {
-        model.addAttribute("fleet", dashboard.read(product, environment));
+            @RequestParam(defaultValue = "0") String page, Model model) {
+        model.addAttribute("fleet", dashboard.read(product, environment, page(page)));
         return "dashboard/index :: fleet";
+    }
+
+    private static int page(String page) {
+        if (!page.matches("\\d{1,6}")) {
+            throw dev.migrationpanel.web.InvalidInputException.of("page", "page is a number from 0");
+        }
+        return Integer.parseInt(page);
     }
 }

@@ -48,6 +48,59 @@ public final class DumpCommands {
         };
     }
 
+    /** How a dump's recorded source counts start: one line per table, {@code -- panel-source-rows 12<tab>users}. */
+    public static final String ROWS_LINE = "-- panel-source-rows ";
+    /** The line after the last count: the counting finished (an SQL comment, as the counts, for every client). */
+    public static final String ROWS_END = "-- panel-source-rows-end";
+
+    /**
+     * A command printing one line per base table of the DB (its current schema on PostgreSQL): the exact row count,
+     * a tab or {@code |}, the table's name. The DB server writes the counting statement itself from its catalogue
+     * (one {@code SELECT COUNT(*)} per table, joined by {@code UNION ALL}), which the same client then runs: two
+     * round trips whatever the number of tables, and no table name passes through the shell. Exits non-zero when
+     * either fails.
+     */
+    public static String rowCounts(DbSettings db) {
+        return switch (db.vendor()) {
+            case MYSQL -> {
+                String client = "MYSQL_PWD=" + DB_PASSWORD + " mysql -h " + quote(db.host()) + " -P " + db.port() + " -u "
+                        + quote(db.username()) + " -N -B -r " + quote(db.database());
+                String generate = "SET SESSION group_concat_max_len = 16777216; SELECT CONCAT(IFNULL(GROUP_CONCAT(CONCAT("
+                        + "'SELECT COUNT(*), ', QUOTE(table_name), ' FROM `', REPLACE(table_name, '`', '``'), '`') "
+                        + "SEPARATOR ' UNION ALL '), 'SELECT 1 FROM DUAL WHERE 1 = 0'), ';') FROM information_schema.tables "
+                        + "WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'";
+                yield "q=$(" + client + " -e " + quote(generate) + ") && printf '%s\\n' \"$q\" | " + client;
+            }
+            case PGSQL -> {
+                String client = "PGPASSWORD=" + DB_PASSWORD + " psql -X -q -At -v ON_ERROR_STOP=1 -h " + quote(db.host())
+                        + " -p " + db.port() + " -U " + quote(db.username()) + " -d " + quote(db.database());
+                String generate = "SELECT coalesce(string_agg(format('SELECT count(*), %L FROM %I.%I', table_name, "
+                        + "table_schema, table_name), ' UNION ALL '), 'SELECT 1 WHERE false') || ';' FROM "
+                        + "information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'";
+                yield "q=$(" + client + " -c " + quote(generate) + ") && printf '%s\\n' \"$q\" | " + client;
+            }
+            case SQLITE -> {
+                String client = "sqlite3 -bail -batch -noheader " + quote(db.sqlitePath());
+                String generate = "SELECT coalesce(group_concat('SELECT count(*), ' || quote(name) || ' FROM \"' || "
+                        + "replace(name, '\"', '\"\"') || '\"', ' UNION ALL '), 'SELECT 1 WHERE 0') || ';' FROM sqlite_master "
+                        + "WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
+                yield "q=$(" + client + " " + quote(generate) + ") && printf '%s\\n' \"$q\" | " + client;
+            }
+            case SQLSRV -> throw sqlServer();
+        };
+    }
+
+    /**
+     * Appends the DB's row counts ({@link #rowCounts}) to a dump just made, as SQL comments every vendor's import
+     * skips, then {@link #ROWS_END}: the dump carries what its source held, for a test-restore to compare against.
+     * Counted right after the dump, so a DB written meanwhile may differ by what was written.
+     */
+    public static String appendRowCounts(DbSettings db, String dumpFile) {
+        return "c=$(" + rowCounts(db) + ") && printf '%s\\n' \"$c\" | sed -e " + quote("/^$/d") + " -e "
+                + quote("s/^/" + ROWS_LINE + "/") + " >> " + quote(dumpFile) + " && printf '%s\\n' " + quote(ROWS_END)
+                + " >> " + quote(dumpFile);
+    }
+
     private static String mysqldump(DbSettings db, boolean innoDbConsistent) {
         return "MYSQL_PWD=" + DB_PASSWORD + " mysqldump -h " + quote(db.host()) + " -P " + db.port()
                 + " -u " + quote(db.username()) + (innoDbConsistent ? " --single-transaction" : "")

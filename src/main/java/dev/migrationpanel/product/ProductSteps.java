@@ -65,8 +65,9 @@ public final class ProductSteps {
     }
 
     /**
-     * The vendor's DB backup: dump with the vendor tool into the private work dir, download it, remove it. In a
-     * container or pod the dump is made there and copied out to the work dir first.
+     * The vendor's DB backup: dump with the vendor tool into the private work dir, its tables' row counts appended
+     * (SQL comments, {@link DumpCommands#appendRowCounts}), download it, remove it. In a container or pod the dump is
+     * made there and copied out to the work dir first.
      *
      * @return the steps; the download is the one whose artifact later steps refer to ({@link #DUMP_DOWNLOAD_TITLE})
      */
@@ -82,7 +83,9 @@ public final class ProductSteps {
         steps.add(workDir(instance, facts));
         steps.add(new Step("Dump the system DB (" + db.vendor().label() + ")", id, name, false,
                 new StepSpec.RemoteCommand(deployment.wrap("umask 077 && "
-                        + DumpCommands.dump(db, dumpedAt, db.vendor() == DbVendor.MYSQL))), LONG, "rm -f " + dumpedAt));
+                        + DumpCommands.dump(db, dumpedAt, db.vendor() == DbVendor.MYSQL)
+                        // the source's row counts travel in the dump: a test-restore compares against them
+                        + " && " + DumpCommands.appendRowCounts(db, dumpedAt))), LONG, "rm -f " + dumpedAt));
         if (inside) {
             steps.add(new Step("Copy the dump out of the " + deployment.kindLabel(), id, name, false,
                     new StepSpec.RemoteCommand("umask 077 && " + deployment.copyOut(dumpedAt, dumpFile) + " && "

@@ -153,4 +153,35 @@ class DashboardTest {
                 .andExpect(r -> assertThat(r.getResponse().getContentAsString()).contains("id=\"fleet-empty\"")
                         .contains("matches the"));
     }
+
+    @Test
+    void aLargeFleetIsPagedWithWhatNeedsTheAdminsEyeFirst() throws Exception {
+        Instant now = Instant.now();
+        java.util.List<Instance> fleet = new java.util.ArrayList<>();
+        for (int i = 0; i < Dashboard.PAGE_SIZE + 5; i++) {
+            fleet.add(fixture.instance(String.format("page-%s-%03d", env, i), "dreamfactory", env));
+        }
+        Instance failed = fleet.get(Dashboard.PAGE_SIZE + 3);
+        fixture.finishedJob(failed, "Minor upgrade", JobStatus.FAILED, now.minus(Duration.ofHours(1)));
+        Instance busy = fleet.get(Dashboard.PAGE_SIZE + 4);
+        fixture.waitingJob(busy);
+
+        Fleet first = dashboard.read("", env, 0);
+        assertThat(first.total()).isEqualTo(Dashboard.PAGE_SIZE + 5);
+        assertThat(first.pages()).isEqualTo(2);
+        assertThat(first.rows()).hasSize(Dashboard.PAGE_SIZE);
+        // the waiting job's instance first, then the failed one, then by name: the last by name is on page 2
+        assertThat(first.rows()).extracting(r -> r.instance().getId()).startsWith(busy.getId(), failed.getId(),
+                fleet.get(0).getId());
+        Fleet second = dashboard.read("", env, 1);
+        assertThat(second.rows()).extracting(r -> r.instance().getName()).hasSize(5)
+                .endsWith(fleet.get(Dashboard.PAGE_SIZE + 2).getName());
+        assertThat(dashboard.read("", env, 99).page()).as("past the end: the last page").isEqualTo(1);
+
+        String page = mvc.perform(get("/").param("environment", env).param("page", "1").with(user("v").roles("VIEWER"))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("page 2 of 2 (" + (Dashboard.PAGE_SIZE + 5) + " instances").contains("data-page=\"1\"")
+                .contains(fleet.get(Dashboard.PAGE_SIZE + 2).getName()).doesNotContain(fleet.get(0).getName() + "<");
+        mvc.perform(get("/dashboard/fleet").param("page", "x").with(user("v").roles("VIEWER"))).andExpect(status().isBadRequest());
+    }
 }

@@ -28,6 +28,13 @@ class MigrationPlanTest {
 
     private final DreamFactoryMigrationFlow flow = new DreamFactoryMigrationFlow(null, null, null);
 
+    static final DbSettings MYSQL_DB = new DbSettings(DbVendor.MYSQL, "127.0.0.1", 3306, "dreamfactory", "df_admin", null, null);
+
+    /** What the shared backup step appends to the dump command: the source's row counts (see DumpCommands). */
+    static String withCounts(String dumpFile) {
+        return " && " + StepSpec.hideSecrets(dev.migrationpanel.database.DumpCommands.appendRowCounts(MYSQL_DB, dumpFile));
+    }
+
     private static Instance instance(long id, String name, DeploymentType type) {
         Instance i = new Instance();
         ReflectionTestUtils.setField(i, "id", id);
@@ -73,7 +80,8 @@ class MigrationPlanTest {
                 "sftp get /opt/dreamfactory/.env → artifact df-old.env (encrypted)",
                 "umask 077 && MYSQL_PWD=**** mysqldump -h '127.0.0.1' -P 3306 -u 'df_admin' --single-transaction --routines "
                         + "--triggers --databases 'dreamfactory' --no-create-db "
-                        + "--result-file='/home/deploy/.migration-panel/dreamfactory-1-migration.sql'",
+                        + "--result-file='/home/deploy/.migration-panel/dreamfactory-1-migration.sql'"
+                        + withCounts("/home/deploy/.migration-panel/dreamfactory-1-migration.sql"),
                 "sftp get /home/deploy/.migration-panel/dreamfactory-1-migration.sql → artifact df-old-migration-mysql-dump.sql (encrypted)",
                 "sftp get /opt/dreamfactory/.env → artifact df-new.env (encrypted)",
                 "sftp get /home/deploy/.migration-panel/dreamfactory-2-before-migration.sql → artifact df-new-before-migration-mysql-dump.sql (encrypted)",
@@ -247,7 +255,10 @@ class MigrationPlanTest {
                 "printf '%s\\n' **** | docker exec -i 'df-docker-web-1' sh -c 'IFS= read -r PANEL_SECRET_1; umask 077 && "
                         + "MYSQL_PWD=\"$PANEL_SECRET_1\" mysqldump -h '\"'\"'127.0.0.1'\"'\"' -P 3306 -u '\"'\"'df_admin'\"'\"' "
                         + "--single-transaction --routines --triggers --databases '\"'\"'dreamfactory'\"'\"' --no-create-db "
-                        + "--result-file='\"'\"'/tmp/panel-dump-1-migration.sql'\"'\"''",
+                        + "--result-file='\"'\"'/tmp/panel-dump-1-migration.sql'\"'\"'"
+                        + (" && " + dev.migrationpanel.remote.SecretRefs.replace(dev.migrationpanel.database.DumpCommands
+                                .appendRowCounts(MYSQL_DB, "/tmp/panel-dump-1-migration.sql"), n -> "\"$PANEL_SECRET_1\""))
+                                .replace("'", "'\"'\"'") + "'",
                 "umask 077 && docker cp 'df-docker-web-1:/tmp/panel-dump-1-migration.sql' "
                         + "'/home/deploy/.migration-panel/dreamfactory-1-migration.sql' && docker exec -i 'df-docker-web-1' "
                         + "sh -c 'rm -f '\"'\"'/tmp/panel-dump-1-migration.sql'\"'\"''",

@@ -74,7 +74,8 @@ class MinorUpgradePlanTest {
                 "cp -a '/opt/dreamfactory' '/opt/dreamfactory.backup-20261121-101530'",
                 "umask 077 && MYSQL_PWD=**** mysqldump -h '127.0.0.1' -P 3306 -u 'df_admin' --single-transaction --routines "
                         + "--triggers --databases 'dreamfactory' --no-create-db "
-                        + "--result-file='/home/deploy/.migration-panel/dreamfactory-null-before-upgrade.sql'",
+                        + "--result-file='/home/deploy/.migration-panel/dreamfactory-null-before-upgrade.sql'"
+                        + MigrationPlanTest.withCounts("/home/deploy/.migration-panel/dreamfactory-null-before-upgrade.sql"),
                 "cd '/opt/dreamfactory' && git stash push -m 'migration-panel upgrade 20261121-101530'",
                 "cd '/opt/dreamfactory' && git checkout '7.1.0'",
                 "cd '/opt/dreamfactory' && git pull origin '7.1.0'",
