@@ -55,7 +55,6 @@ public class ScheduledStarts {
     }
 
     static final Duration LONGEST_AHEAD = Duration.ofDays(90);
-    static final Duration SHORTEST_AHEAD = Duration.ofMinutes(1);
     private static final Logger log = LoggerFactory.getLogger(ScheduledStarts.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -90,9 +89,10 @@ public class ScheduledStarts {
         if (startAt == null) {
             throw InvalidInputException.of("startAt", "Give the start time (UTC), e.g. 2026-12-24T22:00");
         }
-        if (startAt.isBefore(now.plus(SHORTEST_AHEAD))) {
-            throw InvalidInputException.of("startAt", "The start time is past or less than a minute away (it is "
-                    + now.truncatedTo(ChronoUnit.SECONDS) + " now, UTC): run the plan now, or choose a later time");
+        if (startAt.isBefore(now.plus(properties.minAhead()))) {
+            throw InvalidInputException.of("startAt", "The start time is past or less than "
+                    + properties.minAhead().toSeconds() + " s away (it is " + now.truncatedTo(ChronoUnit.SECONDS)
+                    + " now, UTC): run the plan now, or choose a later time");
         }
         if (startAt.isAfter(now.plus(LONGEST_AHEAD))) {
             throw InvalidInputException.of("startAt", "A start can be scheduled up to 90 days ahead");

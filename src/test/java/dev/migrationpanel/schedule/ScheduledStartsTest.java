@@ -222,7 +222,7 @@ class ScheduledStartsTest {
     void theTimeAndTheDigestAreChecked() throws Exception {
         String digest = flows.review(FLOW, instance.getId(), Map.of()).digest();
         assertThatThrownBy(() -> starts.schedule(FLOW, instance.getId(), Map.of(), digest, Instant.now().minusSeconds(5)))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("past or less than a minute away");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("past or less than 60 s away");
         assertThatThrownBy(() -> starts.schedule(FLOW, instance.getId(), Map.of(), digest,
                 Instant.now().plus(Duration.ofDays(91)))).hasMessageContaining("up to 90 days ahead");
         assertThatThrownBy(() -> starts.schedule(FLOW, instance.getId(), Map.of(), "0".repeat(64),
