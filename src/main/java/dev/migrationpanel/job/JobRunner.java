@@ -113,7 +113,7 @@ class JobRunner {
             }
         }, 0, properties.cancelPoll().toMillis(), TimeUnit.MILLISECONDS);
         Resources resources = new Resources(jobId, targets, secrets);
-        try (JobLogWriter writer = logs.open(jobId, new SecretMasker(secrets)); resources) {
+        try (JobLogWriter writer = logs.open(jobId, resources.masker()); resources) {
             resources.writer = writer;
             execute(job, loaded.steps(), resources, cancel);
         } catch (RuntimeException e) {
@@ -303,7 +303,14 @@ class JobRunner {
             if (!secrets.contains(value)) {
                 secrets.add(value);
                 masker = new SecretMasker(secrets);
+                if (writer != null) {
+                    writer.maskWith(masker);
+                }
             }
+        }
+
+        SecretMasker masker() {
+            return masker;
         }
 
         String mask(String text) {
@@ -312,7 +319,7 @@ class JobRunner {
 
         @Override
         public void log(int step, String stream, String line) {
-            writer.line(step, LogStream.valueOf(stream), masker.mask(line));
+            writer.line(step, LogStream.valueOf(stream), line); // the writer masks, with every secret met so far
         }
 
         void note(Integer step, String line) {

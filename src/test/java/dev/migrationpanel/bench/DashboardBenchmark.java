@@ -123,7 +123,7 @@ public final class DashboardBenchmark {
         }
     }
 
-    private static void signIn(HttpClient browser, int port) throws Exception {
+    static void signIn(HttpClient browser, int port) throws Exception {
         String login = browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/login")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(login);
@@ -141,7 +141,7 @@ public final class DashboardBenchmark {
     }
 
     /** The fleet's rows, as the panel's own code would have written them. */
-    private static void seed(JdbcTemplate jdbc) {
+    static void seed(JdbcTemplate jdbc) {
         Instant now = Instant.now();
         Timestamp ts = Timestamp.from(now);
         jdbc.batchUpdate("insert into instance (name, product, environment, ssh_host, ssh_port, ssh_user, ssh_auth, "

@@ -17,6 +17,7 @@ import dev.migrationpanel.job.log.JobLogHub;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.JobLogWriter;
 import dev.migrationpanel.job.log.LogStream;
+import dev.migrationpanel.remote.LineListener;
 import dev.migrationpanel.remote.SshSession;
 import dev.migrationpanel.security.SecretMasker;
 
@@ -73,7 +74,8 @@ public final class JobLogIngestionBenchmark {
                 long t0 = System.nanoTime();
                 int exit;
                 try (SshSession ssh = JobLogBenchSupport.labSession(); JobLogWriter w = logs.open(job, masker)) {
-                    exit = ssh.stream("seq 1 " + LINES, Duration.ofMinutes(10), w.listener(1));
+                    exit = ssh.stream("seq 1 " + LINES, Duration.ofMinutes(10), (s, text) -> w.line(1,
+                            s == LineListener.Stream.STDERR ? LogStream.ERR : LogStream.OUT, text)); // as RemoteCommandExecutor does
                     w.flush();
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;

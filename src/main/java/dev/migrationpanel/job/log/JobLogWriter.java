@@ -15,7 +15,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.migrationpanel.remote.LineListener;
 import dev.migrationpanel.security.SecretMasker;
 
 /**
@@ -54,7 +53,8 @@ public final class JobLogWriter implements AutoCloseable {
     }
 
     private final long jobId;
-    private final SecretMasker masker;
+    /** Replaced (never narrowed) when a run meets a new secret; read on each line without the lock. */
+    private volatile SecretMasker masker;
     private final Clock clock;
     private final Sink sink;
     private final JobLogHub hub;
@@ -133,9 +133,12 @@ public final class JobLogWriter implements AutoCloseable {
         line(step, LogStream.PANEL, text);
     }
 
-    /** Feeds {@code SshSession.stream(command, timeout, writer.listener(step))} into this log. */
-    public LineListener listener(Integer step) {
-        return (s, text) -> line(step, s == LineListener.Stream.STDERR ? LogStream.ERR : LogStream.OUT, text);
+    /**
+     * Masks the lines queued from now on with {@code wider}, which must mask every secret the current masker
+     * does (a run that met a new secret: a DB password read from .env). Lines are masked here only, once.
+     */
+    public void maskWith(SecretMasker wider) {
+        masker = Objects.requireNonNull(wider, "masker");
     }
 
     /** The seq of the last line queued (or stored before this writer opened). */

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import dev.migrationpanel.job.JobStatus;
-import dev.migrationpanel.remote.LineListener;
 import dev.migrationpanel.security.SecretMasker;
 
 /** The writer against the real schema (H2): masking, numbering, splitting, concurrency. */
@@ -36,18 +35,24 @@ class JobLogWriterTest extends JobLogTestSupport {
             writer.line(1, LogStream.ERR, "Authorization: Basic " + base64);
             writer.line(null, LogStream.PANEL, "GET /login?pw=" + urlEncoded + "&x=1");
             writer.line(2, LogStream.OUT, "first\nthen " + SECRET + "\nlast");
-            writer.listener(3).line(LineListener.Stream.STDERR, "via ssh " + SECRET);
+            writer.line(3, LogStream.ERR, "before: met-later-secret");
+            // a secret the run met later (a DB password read from .env) is masked from then on, with the first
+            writer.maskWith(new SecretMasker(List.of(SECRET, "met-later-secret")));
+            writer.line(3, LogStream.ERR, "via ssh " + SECRET + " met-later-secret");
         }
         List<String> stored = storedLines(id);
-        assertThat(stored).hasSize(7);
-        assertThat(String.join("\n", stored)).doesNotContain(SECRET).doesNotContain(base64).doesNotContain(urlEncoded)
+        assertThat(stored).hasSize(8);
+        assertThat(stored.get(6)).isEqualTo("before: met-later-secret");
+        assertThat(String.join("\n", stored.subList(7, 8))).doesNotContain(SECRET).doesNotContain(base64).doesNotContain(urlEncoded)
                 .doesNotContain("Tr0ub4dor");
         assertThat(stored.get(0)).isEqualTo("mysql -p**** -e 'select 1'");
         assertThat(stored.get(1)).isEqualTo("Authorization: Basic ****");
         assertThat(stored.get(2)).isEqualTo("GET /login?pw=****&x=1");
         assertThat(stored.subList(3, 6)).containsExactly("first", "then ****", "last");
-        assertThat(stored.get(6)).isEqualTo("via ssh ****");
-        Map<String, Object> last = jdbc.queryForMap("select step, stream from job_log where job_id = ? and seq = 7", id);
+        assertThat(stored.get(7)).isEqualTo("via ssh **** ****");
+        assertThat(String.join("\n", stored.subList(0, 6))).doesNotContain(SECRET).doesNotContain(base64)
+                .doesNotContain(urlEncoded).doesNotContain("Tr0ub4dor");
+        Map<String, Object> last = jdbc.queryForMap("select step, stream from job_log where job_id = ? and seq = 8", id);
         assertThat(last).containsEntry("STEP", 3).containsEntry("STREAM", "ERR");
     }
 
