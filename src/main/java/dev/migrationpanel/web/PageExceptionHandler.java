@@ -14,6 +14,7 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.servlet.ModelAndView;
 
 /** Failures in pages: a page with one line for the admin, the details only in the panel's log. */
@@ -66,6 +67,12 @@ class PageExceptionHandler {
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     ModelAndView method(HttpRequestMethodNotSupportedException e) {
         return page(HttpStatus.METHOD_NOT_ALLOWED, "This address does not answer a " + e.getMethod());
+    }
+
+    /** The browser went away (it closed a live log): no one to answer, nothing went wrong. */
+    @ExceptionHandler(AsyncRequestNotUsableException.class)
+    void clientGone(AsyncRequestNotUsableException e) {
+        log.debug("Client went away: {}", e.getMessage());
     }
 
     @ExceptionHandler(Exception.class)
