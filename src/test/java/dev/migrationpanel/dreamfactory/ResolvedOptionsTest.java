@@ -89,11 +89,11 @@ class ResolvedOptionsTest {
 
     private Instance register(String prefix, Path install) {
         InstanceForm form = TestInstances.passwordForm(prefix, server, install);
-        form.setWebUser("www-data");
-        form.setWebGroup("www-data");
+        form.getProductSettings().put(WebSettings.USER, "www-data");
+        form.getProductSettings().put(WebSettings.GROUP, "www-data");
         // the ADMIN's own restart command, the one command an upgrade's option may pick
-        form.setWebServer(dev.migrationpanel.instance.WebServer.CUSTOM);
-        form.setWebRestartCommand("sudo -n systemctl reload php8.2-fpm");
+        form.getProductSettings().put(WebSettings.SERVER, WebServer.CUSTOM.name());
+        form.getProductSettings().put(WebSettings.RESTART_COMMAND, "sudo -n systemctl reload php8.2-fpm");
         Instance instance = instances.create(form);
         TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
         return instances.get(instance.getId());
@@ -107,6 +107,7 @@ class ResolvedOptionsTest {
         java.nio.file.Files.writeString(dir.resolve("package.json"), "{\"name\":\"site\",\"private\":true}\n");
         InstanceForm form = TestInstances.passwordForm(name, server, dir);
         form.setProduct("cairncms");
+        form.setProductSettings(Map.of()); // not DreamFactory's web settings
         Instance instance = instances.create(form);
         TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
         return instances.get(instance.getId());
