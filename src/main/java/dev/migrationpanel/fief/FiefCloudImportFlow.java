@@ -2,7 +2,6 @@ package dev.migrationpanel.fief;
 
 import static dev.migrationpanel.remote.ShellQuote.quote;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,8 +106,9 @@ class FiefCloudImportFlow implements Flow {
         String home;
         DbSettings main;
         try (SshSession ssh = connections.openSsh(instance)) {
-            home = ssh.run("printf %s \"$HOME\"", Duration.ofSeconds(30)).stdout().trim();
-            main = connections.dbSettings(instance, ssh);
+            HostFacts host = HostFacts.read(instance, ssh, connections);
+            home = host.home();
+            main = host.db();
             if (main.vendor() != DbVendor.PGSQL) {
                 throw InvalidInputException.of("dump", "The export imports into PostgreSQL only (the guide); " + instance.getName()
                         + " runs on " + main.vendor().label());

@@ -69,7 +69,8 @@ final class FiefLab {
         form.setInstallPath(property(lab, name, "path"));
         form.setAppUrl(property(lab, name, "url"));
         form.setProductSettings(Map.of(FiefProfile.CLI, property(lab, name, "cli"), FiefProfile.START,
-                property(lab, name, "start"), FiefProfile.STOP, property(lab, name, "stop")));
+                property(lab, name, "start"), FiefProfile.STOP, property(lab, name, "stop"), FiefProfile.START_BEFORE_028,
+                property(lab, name, "start027")));
         Instance instance = instances.create(form);
         TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
         return instances.get(instance.getId());
