@@ -228,7 +228,7 @@ class FiefWorkspaceMoveFlow implements Flow {
                         + quote(from.username()) + " --single-transaction --skip-triggers " + quote(ws);
         plan.add(new Step("Copy the workspace's tables into the target's database (streamed through the panel, stored on the way)",
                 target.getId(), target.getName(), true, new StepSpec.Stream(source.getId(), source.getName(), dump,
-                        RestoreCommands.importStream(into), source.getName() + "-workspace-" + ws + ".sql", "DB_DUMP", false),
+                        RestoreCommands.importStream(into), source.getName() + "-workspace-" + ws + ".sql", "DB_DUMP", true),
                 ProductSteps.LONG, "the target's database was fresh: drop its tables"));
         if (into.vendor() == DbVendor.PGSQL) {
             plan.add(FiefSteps.command(target, "Move the tables, enum types and free sequences of schema \"" + ws + "\" to public "

@@ -196,6 +196,7 @@ class FiefConsolidationPlanTest {
         assertThat(record).isLessThan(copy);
         StepSpec.Stream stream = (StepSpec.Stream) plan.steps().get(copy).spec();
         assertThat(stream.fromInstance()).isEqualTo(41L);
+        assertThat(stream.secret()).as("the workspace's rows (password hashes, tokens) kept encrypted").isTrue();
         assertThat(stream.fromCommand()).contains("pg_dump").contains("--schema='" + second + "'").contains("'fief'")
                 .startsWith("printf 'BEGIN;\\n'").endsWith("printf 'COMMIT;\\n'");
         assertThat(stream.toCommand()).contains("-d 'fief_second'");
