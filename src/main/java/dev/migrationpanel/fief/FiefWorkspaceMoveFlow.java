@@ -240,14 +240,7 @@ class FiefWorkspaceMoveFlow implements Flow {
                 target.getId(), target.getName(), false, new StepSpec.Verify(FiefProof.VERIFY_MOVE, "each of the "
                         + tables.size() + " tables in " + Place.main(into).describe() + " against step " + (recordStep + 1)
                         + "'s record", Map.of("recordStep", String.valueOf(recordStep), "copy", "true")), ProductSteps.SHORT, null));
-        plan.add(FiefSteps.command(target, "Start Fief 0.28 on the target (it upgrades the schema on start-up)", true,
-                target.productSetting(FiefProfile.START, null), null));
-        plan.add(new Step("Wait for its schema upgrade", target.getId(), target.getName(), false, new StepSpec.Verify(
-                FiefProof.AWAIT_UPGRADE, s.prefix() + "alembic_version leaves " + FiefPreflight.WORKSPACE_REVISION
-                        + " and the OpenID configuration answers", Map.of("prefix", s.prefix())), ProductSteps.SHORT, null));
-        plan.add(FiefSteps.command(target, "Grant the admin role (fief grant-admin-role)", true, "cd "
-                + quote(target.getInstallPath()) + " && " + target.productSetting(FiefProfile.CLI, "fief")
-                + " grant-admin-role " + quote(adminEmail), null));
+        plan.addAll(FiefSteps.start028AndGrant(target, s.prefix(), adminEmail));
         plan.add(new Step("Prove the move: tables, alembic revision, admin role, Fernet values, the OpenID endpoint",
                 target.getId(), target.getName(), false, new StepSpec.Verify(FiefProof.PROVE, "every copied table against the "
                         + "record, " + s.prefix() + "alembic_version advanced, " + adminEmail + " holds the Administrator role, "

@@ -206,7 +206,9 @@ class FiefConsolidationPlanTest {
                 .contains("DROP SCHEMA \"" + second + "\"; COMMIT;").doesNotContain("pw-not-shown");
         assertThat(((StepSpec.Verify) plan.steps().get(indexStarting(titles, "Verify the copy")).spec()).args())
                 .containsEntry("copy", "true").containsEntry("recordStep", String.valueOf(record));
-        assertThat(indexStarting(titles, "Start Fief 0.28 on the target")).isLessThan(indexStarting(titles, "Prove the move"));
+        int start = indexStarting(titles, "Start Fief 0.28");
+        assertThat(plan.steps().get(start).instanceId()).isEqualTo(42L);
+        assertThat(start).isGreaterThan(copy).isLessThan(indexStarting(titles, "Prove the move"));
         assertThat(plan.options()).containsEntry("target", "42").containsEntry("workspace", second);
 
         Plan mysql = FiefWorkspaceMoveFlow.build(instance(), survey(DbVendor.MYSQL, TABLES, List.of(workspace(WS, "Main"))),
