@@ -27,7 +27,8 @@
 # Each instance: .env (Fief's names: DATABASE_TYPE, DATABASE_HOST/PORT/USERNAME/PASSWORD/NAME, DATABASE_LOCATION
 # for SQLite, ENCRYPTION_KEY, SECRET, FIEF_CLIENT_ID, FIEF_CLIENT_SECRET, PORT), bin/start (the stand-in 0.28 server
 # in the background, waits for /.well-known/openid-configuration, exit 1 with its log when its upgrade fails),
-# bin/stop, bin/fief (the stand-in CLI), logs/fief.log, run/fief.pid. Nothing runs after a build (a 0.27 instance is
+# bin/start-0.27 (the stand-in 0.27 server a rollback starts again: refuses unless the workspaces are back in their
+# place), bin/stop, bin/fief (the stand-in CLI), logs/fief.log, run/fief.pid. Nothing runs after a build (a 0.27 instance is
 # stopped for its consolidation; the 0.27 server is not simulated). Ports: 18281, 18282, 18283.
 #
 #   lab.sh fief-up               (re)build the three (the lab's users, sshd and DBs must be up); ~10 s
@@ -37,8 +38,14 @@
 #       other-server      the workspaces row says POSTGRESQL on db-workspaces.bretagne.internal (its connection
 #                         settings Fernet-encrypted): its tables are on another server, none here
 #       second-workspace  a second workspace (d4a7e2c1-0b9f-4c6e-8e31-5a2f7b9c0d48) with tables of its own
-#       half-move         a move that fails half way: PostgreSQL, an index of another table in public already named
-#                         ix_fief_webhook_logs_created_at (fief_webhook_logs' index cannot follow it there);
+#       index-clash       names that move with the tables are taken in the main DB: PostgreSQL, a table lab_reports in
+#                         public whose primary key is named fief_webhooks_pkey and with an index named
+#                         ix_fief_webhook_logs_created_at (an index name is a relation name of its schema); MariaDB, a
+#                         table lab_reports in fief_main with a foreign key named fief_webhook_logs_ibfk_1 (InnoDB foreign key
+#                         names are per database); SQLite, no such switch (index names are per file, the swap merges none)
+#       half-move         a move that fails half way: PostgreSQL, a composite type public.fief_webhook_logs (a type is a
+#                         relation name too: the table cannot follow it there; the pre-flight looks at tables, enum
+#                         types, indexes and sequences, not at stray types);
 #                         MariaDB, a trigger on fief_webhook_logs (RENAME TABLE to another database refuses it);
 #                         SQLite, no such switch (its move is two renames of files)
 # Fief Cloud: fief-cloud, a fresh Fief 0.28 install's directory (owned by dflab, .env with DATABASE_TYPE POSTGRESQL,
@@ -55,7 +62,7 @@ FIEF_ADMIN_EMAIL=anne@bretagne.duchy
 FIEF_SECOND_WORKSPACE=d4a7e2c1-0b9f-4c6e-8e31-5a2f7b9c0d48
 FIEF_PY=/usr/bin/python3
 FIEF_HOME=$LAB_ROOT/fief-standin
-FIEF_SWITCHES=(none wrong-key clash other-server second-workspace half-move)
+FIEF_SWITCHES=(none wrong-key clash index-clash other-server second-workspace half-move)
 
 FIEF_CLOUD=fief-cloud
 FIEF_CLOUD_DB=fief_cloud
@@ -152,14 +159,15 @@ fief_write_env() {
     } >"$dir/.env"
 }
 
-fief_write_scripts() {
-    local name=$1 dir
+# fief_start_script NAME FILE VERSION MODE: a start script of the stand-in server (fief028.py MODE), see its header
+fief_start_script() {
+    local name=$1 file=$2 version=$3 mode=$4 dir
     dir=$(fief_dir "$name")
-    cat >"$dir/bin/start" <<SCRIPT
+    cat >"$file" <<SCRIPT
 #!/bin/bash
-# Starts the STAND-IN Fief 0.28 server of lab instance $name (src/test/lab/fief/fief028.py): its start-up upgrade,
-# then /.well-known/openid-configuration on 127.0.0.1:$(fief_port "$name"). Waits 30 s at most; exit 1 with the log's
-# end when the server exits (a failed upgrade). Written by src/test/lab/fief.sh.
+# Starts the STAND-IN Fief $version server of lab instance $name (src/test/lab/fief/fief028.py $mode), then
+# /.well-known/openid-configuration on 127.0.0.1:$(fief_port "$name"). Waits 30 s at most; exit 1 with the log's
+# end when the server exits (a failed upgrade, a layout it refuses). Written by src/test/lab/fief.sh.
 set -u
 DIR=$dir
 PIDFILE=\$DIR/run/fief.pid
@@ -167,12 +175,12 @@ LOG=\$DIR/logs/fief.log
 if [[ -s \$PIDFILE ]] && kill -0 "\$(<"\$PIDFILE")" 2>/dev/null; then echo "fief $name: already running"; exit 0; fi
 (
     for fd in /proc/\$BASHPID/fd/*; do fd=\${fd##*/}; ((fd > 2)) && eval "exec \$fd>&-" 2>/dev/null; done
-    cd "\$DIR" && exec setsid $FIEF_PY $FIEF_HOME/fief028.py --env \$DIR/.env run-server >>"\$LOG" 2>&1 </dev/null
+    cd "\$DIR" && exec setsid $FIEF_PY $FIEF_HOME/fief028.py --env \$DIR/.env $mode >>"\$LOG" 2>&1 </dev/null
 ) &
 pid=\$!
 echo "\$pid" >"\$PIDFILE"
 for ((i = 0; i < 150; i++)); do
-    if (exec 2>/dev/null; exec 3<>/dev/tcp/127.0.0.1/$(fief_port "$name")); then echo "fief $name: started (pid \$pid)"; exit 0; fi
+    if (exec 2>/dev/null; exec 3<>/dev/tcp/127.0.0.1/$(fief_port "$name")); then echo "fief $name: $version started (pid \$pid)"; exit 0; fi
     if ! kill -0 "\$pid" 2>/dev/null; then
         rm -f "\$PIDFILE"; echo "fief $name: the server exited; the end of \$LOG:" >&2; tail -n 5 "\$LOG" >&2; exit 1
     fi
@@ -181,6 +189,13 @@ done
 echo "fief $name: no answer after 30 s" >&2
 exit 1
 SCRIPT
+}
+
+fief_write_scripts() {
+    local name=$1 dir
+    dir=$(fief_dir "$name")
+    fief_start_script "$name" "$dir/bin/start" 0.28 run-server
+    fief_start_script "$name" "$dir/bin/start-0.27" 0.27 run-server-0.27
     cat >"$dir/bin/stop" <<SCRIPT
 #!/bin/bash
 # Stops the stand-in Fief server of lab instance $name. Exit 0 also when it was not running.
@@ -198,14 +213,14 @@ SCRIPT
 # The STAND-IN fief CLI of lab instance $name (grant-admin-role EMAIL); reads the instance's .env.
 exec $FIEF_PY $FIEF_HOME/fief028.py --env $dir/.env "\$@"
 SCRIPT
-    chmod 755 "$dir/bin/start" "$dir/bin/stop" "$dir/bin/fief"
+    chmod 755 "$dir/bin/start" "$dir/bin/start-0.27" "$dir/bin/stop" "$dir/bin/fief"
 }
 
 # fief_sql NAME PART [ARGS...]: the generator's SQL for the instance (main or workspace)
 fief_sql() {
     local name=$1 part=$2
     shift 2
-    "$FIEF_PY" "$ASSETS/fief/fieflab.py" "$part" "$(fief_kind "$name")" --key "$(fief_var "$name" KEY)" \
+    "$FIEF_PY" "$ASSETS/fief/fieflab.py" "$part" "$(fief_kind "$name")" --key="$(fief_var "$name" KEY)" \
         --admin "$FIEF_ADMIN_EMAIL" "$@"
 }
 
@@ -241,7 +256,8 @@ fief_build() {
                 { echo "CREATE SCHEMA \"$second\"; SET search_path TO \"$second\";"; fief_sql "$name" workspace --seed 2; } | fief_pg >/dev/null
             fi
             [[ $switch == clash ]] && echo 'CREATE TABLE public.fief_webhooks (id UUID PRIMARY KEY, url VARCHAR(255));' | fief_pg
-            [[ $switch == half-move ]] && echo 'CREATE TABLE public.lab_reports (id INT); CREATE INDEX ix_fief_webhook_logs_created_at ON public.lab_reports (id);' | fief_pg
+            [[ $switch == index-clash ]] && echo 'CREATE TABLE public.lab_reports (id INT CONSTRAINT fief_webhooks_pkey PRIMARY KEY); CREATE INDEX ix_fief_webhook_logs_created_at ON public.lab_reports (id);' | fief_pg
+            [[ $switch == half-move ]] && echo 'CREATE TYPE public.fief_webhook_logs AS (id INT);' | fief_pg
             ;;
         mariadb)
             create_mariadb_database "$FIEF_DB" "$FIEF_DB_USER" "$(fief_var "$name" DB_PASSWORD)"
@@ -255,6 +271,7 @@ fief_build() {
             [[ $switch != other-server ]] && fief_sql "$name" workspace | fief_my "$ws"
             [[ -n $second ]] && fief_sql "$name" workspace --seed 2 | fief_my "$second"
             [[ $switch == clash ]] && fief_my "$FIEF_DB" -e 'CREATE TABLE fief_webhooks (id CHAR(36) PRIMARY KEY, url VARCHAR(255))'
+            [[ $switch == index-clash ]] && fief_my "$FIEF_DB" -e 'CREATE TABLE lab_reports (id INT PRIMARY KEY, parent INT, CONSTRAINT fief_webhook_logs_ibfk_1 FOREIGN KEY (parent) REFERENCES lab_reports (id)) ENGINE=InnoDB'
             [[ $switch == half-move ]] && fief_my "$ws" -e 'CREATE TRIGGER fief_webhook_logs_audit BEFORE INSERT ON fief_webhook_logs FOR EACH ROW SET NEW.attempt = NEW.attempt'
             ;;
         sqlite)
@@ -267,7 +284,7 @@ fief_build() {
     esac
     fief_write_env "$name"
     fief_write_scripts "$name"
-    chown dflab:dflab "$dir/.env" "$dir/bin/start" "$dir/bin/stop" "$dir/bin/fief"
+    chown dflab:dflab "$dir/.env" "$dir/bin/start" "$dir/bin/start-0.27" "$dir/bin/stop" "$dir/bin/fief"
     chmod 600 "$dir/.env"
 }
 
@@ -288,7 +305,7 @@ fief_build_cloud() {
     mv "$FIEF_CLOUD_EXPORT.tmp" "$FIEF_CLOUD_EXPORT"
     fief_write_env "$name"
     fief_write_scripts "$name"
-    chown dflab:dflab "$dir/.env" "$dir/bin/start" "$dir/bin/stop" "$dir/bin/fief"
+    chown dflab:dflab "$dir/.env" "$dir/bin/start" "$dir/bin/start-0.27" "$dir/bin/stop" "$dir/bin/fief"
     chmod 600 "$dir/.env"
 }
 
@@ -332,6 +349,7 @@ fief_instance_properties() {
     echo "$p.url=http://127.0.0.1:$(fief_port "$name")"
     echo "$p.admin.email=$FIEF_ADMIN_EMAIL"
     echo "$p.start=$dir/bin/start"
+    echo "$p.start027=$dir/bin/start-0.27"
     echo "$p.stop=$dir/bin/stop"
     echo "$p.cli=$dir/bin/fief"
 }
@@ -371,6 +389,7 @@ cmd_fief_reset() {
     for s in "${FIEF_SWITCHES[@]}"; do [[ $s == "$switch" ]] && ok=1; done
     [[ -n $ok ]] || die "unknown switch '$switch' (one of: ${FIEF_SWITCHES[*]})"
     [[ $switch == half-move && $name == fief-sqlite ]] && die "no half-move switch for SQLite (its move is two renames of files)"
+    [[ $switch == index-clash && $name == fief-sqlite ]] && die "no index-clash switch for SQLite (index names are per file: the swap merges none)"
     [[ -s $PROPS && -s $LAB_DIR/secrets.env ]] || die "the lab is not up ($PROPS missing); run: src/test/lab/lab.sh up"
     [[ -f $FIEF_HOME/fief028.py ]] || die "the Fief lab is not built; run: src/test/lab/lab.sh fief-up"
     exec 7>"$LAB_DIR/fief.lock"

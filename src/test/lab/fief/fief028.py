@@ -15,6 +15,13 @@ no more:
                      <prefix>user_permissions row per permission, from_role_id set), exit 1 "User does not exist"
                      otherwise.
 
+  run-server-0.27    the Fief 0.27 server a rollback starts again, as far as the panel can tell it apart: refuses
+                     to start unless the main database has the pre-0.28 layout (a workspaces table, no
+                     <prefix>alembic_version) and every workspace on the main server has its <prefix>alembic_version at
+                     6c06c7d908a7 in its own place (PostgreSQL schema, MySQL database, SQLite file named after its id);
+                     never upgrades anything; then answers GET /.well-known/openid-configuration (the first workspace's
+                     default tenant) and GET /api/health like 0.28's stand-in.
+
 Not simulated: a fresh install (no <prefix>alembic_version: the stand-in refuses to start), the default client, theme
 and e-mail templates the real initializer refreshes, the worker, the admin UI. It reaches the DB through the vendor's
 command-line client (psql, mariadb, sqlite3). Settings are read from the .env file given with --env, with Fief's names.
@@ -192,14 +199,58 @@ def grant_admin_role(env, email):
     print("Admin role granted to %s" % email)
 
 
-def serve(env):
+def workspace_place_check(db, p):
+    """0.27's layout, or SystemExit: the workspaces table in main, each main-server workspace's tables in their place."""
+    tables = db.tables()
+    if "workspaces" not in tables or p + "alembic_version" in tables:
+        raise SystemExit("fief 0.27 (stand-in): the main database is not in the pre-0.28 layout (workspaces table %s, "
+                         "%salembic_version %s): roll the consolidation back first" % (
+                             "present" if "workspaces" in tables else "missing", p,
+                             "present" if p + "alembic_version" in tables else "absent"))
+    rows = db.run("SELECT id, database_type FROM workspaces;")
+    if not rows:
+        raise SystemExit("fief 0.27 (stand-in): no workspace in the main database")
+    first = None
+    for ws_id, database_type in rows:
+        if database_type not in ("", None, "\\N", "NULL"):
+            continue  # on its own server: not the stand-in's to look at
+        if db.type == "SQLITE":
+            ws_env = dict(db.env)
+            ws_env["DATABASE_NAME"] = ws_id
+            if not os.path.exists(os.path.join(ws_env.get("DATABASE_LOCATION", os.getcwd()), ws_id)):
+                raise SystemExit("fief 0.27 (stand-in): workspace %s has no database file" % ws_id)
+            ws_db, table = Db(ws_env), db.q(p + "alembic_version")
+        else:
+            ws_db, table = db, db.q(ws_id) + "." + db.q(p + "alembic_version")
+        try:
+            rev = ws_db.run("SELECT version_num FROM %s;" % table)
+        except SystemExit:
+            raise SystemExit("fief 0.27 (stand-in): workspace %s has no %salembic_version in its place" % (ws_id, p))
+        if not rev or rev[0][0] != OLD_REVISION:
+            raise SystemExit("fief 0.27 (stand-in): workspace %s is at %s, not %s" % (ws_id, rev[0][0] if rev else None, OLD_REVISION))
+        first = first or ws_db
+    return first or db
+
+
+def serve(env, version="0.28"):
     check_key(env)
     db, p = Db(env), prefix(env)
-    upgrade(db, p)
-    init_admin_role(db, p)
+    if version == "0.27":
+        db = workspace_place_check(db, p)
+        print("fief 0.27 (stand-in): workspaces in place, nothing upgraded", flush=True)
+    else:
+        upgrade(db, p)
+        init_admin_role(db, p)
     port = int(env.get("PORT", "8000"))
     base = "http://127.0.0.1:%d" % port
-    slug = db.run("SELECT slug FROM %s WHERE %s = %s;" % (db.q(p + "tenants"), db.q("default"), db.lit(True)))
+    tenants = db.q(p + "tenants")
+    if version == "0.27" and db.type == "POSTGRESQL":
+        ws = db.run("SELECT id FROM workspaces WHERE database_type IS NULL ORDER BY created_at, id;")
+        tenants = db.q(ws[0][0]) + "." + tenants
+    elif version == "0.27" and db.type == "MYSQL":
+        ws = db.run("SELECT id FROM workspaces WHERE database_type IS NULL ORDER BY created_at, id;")
+        tenants = db.q(ws[0][0]) + "." + tenants
+    slug = db.run("SELECT slug FROM %s WHERE %s = %s;" % (tenants, db.q("default"), db.lit(True)))
     config = {"issuer": base, "authorization_endpoint": base + "/authorize", "token_endpoint": base + "/api/token",
               "userinfo_endpoint": base + "/api/userinfo", "jwks_uri": base + "/.well-known/jwks.json",
               "response_types_supported": ["code"], "subject_types_supported": ["public"],
@@ -236,10 +287,12 @@ def main():
     env = read_env(env_file)
     if args[:1] == ["serve"] or args[:1] == ["run-server"]:
         serve(env)
+    elif args[:1] == ["run-server-0.27"]:
+        serve(env, "0.27")
     elif args[:1] == ["grant-admin-role"] and len(args) == 2:
         grant_admin_role(env, args[1])
     else:
-        print("usage: fief [--env FILE] run-server | grant-admin-role EMAIL", file=sys.stderr)
+        print("usage: fief [--env FILE] run-server | run-server-0.27 | grant-admin-role EMAIL", file=sys.stderr)
         sys.exit(2)
 
 

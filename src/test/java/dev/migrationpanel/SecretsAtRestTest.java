@@ -30,7 +30,6 @@ import dev.migrationpanel.instance.InstanceCheckService;
 import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.instance.SshAuthMethod;
-import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.remote.TestKeys;
 import dev.migrationpanel.remote.TestSshServer;
 
@@ -95,7 +94,7 @@ class SecretsAtRestTest {
             form.setSshPrivateKey(key.privateKeyText());
             form.setSshPassphrase("key-passphrase-Xy7");
             form.setInstallPath(install.toString());
-            form.setWebServer(WebServer.NONE);
+            form.getProductSettings().put("webServer", "NONE");
             form.setDbPassword(dbPassword);
             Instance instance = instances.create(form);
             checks.check(instance.getId());

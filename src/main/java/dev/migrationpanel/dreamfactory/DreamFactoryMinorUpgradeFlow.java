@@ -19,7 +19,6 @@ import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
-import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.job.Flow;
 import dev.migrationpanel.job.JobView;
 import dev.migrationpanel.job.Plan;
@@ -140,12 +139,13 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
             }
             o.put(flag, value);
         }
-        String webUser = given.getOrDefault("webUser", instance.getWebUser() == null ? "" : instance.getWebUser()).trim();
-        String webGroup = given.getOrDefault("webGroup", instance.getWebGroup() == null ? "" : instance.getWebGroup()).trim();
-        if (webUser.isEmpty() || !webUser.matches("[A-Za-z_][A-Za-z0-9_.-]{0,31}")) {
+        WebSettings web = WebSettings.of(instance);
+        String webUser = given.getOrDefault("webUser", web.user() == null ? "" : web.user()).trim();
+        String webGroup = given.getOrDefault("webGroup", web.group() == null ? "" : web.group()).trim();
+        if (webUser.isEmpty() || !webUser.matches(WebSettings.UNIX_NAME)) {
             errors.put("webUser", "Web user: the Unix user the web server runs as (e.g. www-data)");
         }
-        if (webGroup.isEmpty() || !webGroup.matches("[A-Za-z_][A-Za-z0-9_.-]{0,31}")) {
+        if (webGroup.isEmpty() || !webGroup.matches(WebSettings.UNIX_NAME)) {
             errors.put("webGroup", "Web group: the Unix group of storage/ and bootstrap/cache/ (e.g. www-data)");
         }
         o.put("webUser", webUser);
@@ -155,8 +155,7 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
             errors.put("stamp", "The backup stamp is " + STAMP_FORMAT);
         }
         o.put("stamp", stamp);
-        String webServer = given.getOrDefault("webServer", instance.getWebServer() == null ? "NONE"
-                : instance.getWebServer().name()).trim();
+        String webServer = given.getOrDefault("webServer", web.server().name()).trim();
         if (java.util.Arrays.stream(WebServer.values()).noneMatch(w -> w.name().equals(webServer))) {
             errors.put("webServer", "Web server: nginx, Apache, a custom restart command, or none");
         }
@@ -164,8 +163,7 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
         if (given.containsKey("restartCommand")) {
             errors.put("restartCommand", "A custom restart command is the instance's setting, which an ADMIN sets on "
                     + "the instance's page: a job's options cannot carry a command");
-        } else if (webServer.equals("CUSTOM") && (instance.getWebRestartCommand() == null
-                || instance.getWebRestartCommand().isBlank())) {
+        } else if (webServer.equals("CUSTOM") && web.restartCommand() == null) {
             errors.put("webServer", "This instance has no custom restart command: an ADMIN sets one on the instance's "
                     + "page, or choose another web server");
         }
@@ -276,7 +274,8 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
                 new StepSpec.RemoteCommand(cd + "php artisan cache:clear"), short_, null));
         plan.add(new Step("Clear the configuration cache", id, name, true,
                 new StepSpec.RemoteCommand(cd + "php artisan config:clear"), short_, null));
-        plan.add(restart(instance, WebServer.valueOf(o.getOrDefault("webServer", "NONE")), instance.getWebRestartCommand()));
+        plan.add(restart(instance, WebServer.valueOf(o.getOrDefault("webServer", "NONE")),
+                WebSettings.of(instance).restartCommand()));
         if (maintenance) {
             plan.add(new Step("Maintenance mode off", id, name, true, new StepSpec.RemoteCommand(cd + "php artisan up"),
                     short_, null));
@@ -348,7 +347,8 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
     }
 
     static Step restart(Instance instance) {
-        return restart(instance, instance.getWebServer(), instance.getWebRestartCommand());
+        WebSettings web = WebSettings.of(instance);
+        return restart(instance, web.server(), web.restartCommand());
     }
 
     static Step restart(Instance instance, WebServer webServer, String customCommand) {

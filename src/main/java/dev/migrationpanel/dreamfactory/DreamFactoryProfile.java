@@ -93,6 +93,17 @@ public class DreamFactoryProfile implements ProductProfile {
                 env.get("DB_PASSWORD").orElse(null), null);
     }
 
+    /** The web server and the Laravel web user and group (see {@link WebSettings}). */
+    @Override
+    public List<dev.migrationpanel.instance.ProductSetting> settings() {
+        return WebSettings.declared();
+    }
+
+    @Override
+    public java.util.Map<String, String> settingProblems(java.util.Map<String, String> values) {
+        return WebSettings.problems(values);
+    }
+
     @Override
     public List<RemoteProbe> probes(String installPath) {
         String cd = "cd " + quote(installPath) + " && ";

@@ -57,9 +57,10 @@ class DreamFactoryRemedies {
         return flow(PERMISSIONS_RESET, "Remedy: reset permissions",
                 "Permission errors: gives storage/ and bootstrap/cache/ to the web user and group, mode 2775 "
                         + "(vendor guide, Troubleshooting).", (i, o, resolved) -> {
-                    String user = o.getOrDefault("webUser", i.getWebUser() == null ? "" : i.getWebUser()).trim();
-                    String group = o.getOrDefault("webGroup", i.getWebGroup() == null ? "" : i.getWebGroup()).trim();
-                    if (!user.matches("[A-Za-z_][A-Za-z0-9_.-]{0,31}") || !group.matches("[A-Za-z_][A-Za-z0-9_.-]{0,31}")) {
+                    WebSettings web = WebSettings.of(i);
+                    String user = o.getOrDefault("webUser", web.user() == null ? "" : web.user()).trim();
+                    String group = o.getOrDefault("webGroup", web.group() == null ? "" : web.group()).trim();
+                    if (!user.matches(WebSettings.UNIX_NAME) || !group.matches(WebSettings.UNIX_NAME)) {
                         throw InvalidInputException.of("webUser", "Set the web user and group of the instance first (e.g. www-data)");
                     }
                     resolved.put("webUser", user);

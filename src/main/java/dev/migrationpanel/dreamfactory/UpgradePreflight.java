@@ -85,7 +85,7 @@ class UpgradePreflight {
                             .map(l -> l.length() > 3 ? l.substring(3) : l).toList())));
 
             CommandResult perms = ssh.run("cd " + quote(path) + " && stat -c '%U:%G %a %n' storage bootstrap/cache", TIMEOUT);
-            String want = instance.getWebUser() == null ? null : instance.getWebUser() + ":" + instance.getWebGroup();
+            String want = WebSettings.of(instance).owner();
             boolean matches = perms.ok() && want != null
                     && perms.stdout().lines().allMatch(l -> l.startsWith(want + " "));
             items.add(!perms.ok() ? CheckItem.blocking("Permissions", "storage/ or bootstrap/cache/ is missing: " + perms.stderr().strip())

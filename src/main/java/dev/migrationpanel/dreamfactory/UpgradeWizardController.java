@@ -59,10 +59,11 @@ class UpgradeWizardController {
     String start(@PathVariable long id, Model model) {
         Instance instance = instances.get(id);
         model.addAttribute("instance", instance);
+        WebSettings web = WebSettings.of(instance);
         model.addAttribute("options", Map.of("ref", "master", "stash", "true", "maintenance", "true",
-                "webUser", instance.getWebUser() == null ? "" : instance.getWebUser(),
-                "webGroup", instance.getWebGroup() == null ? "" : instance.getWebGroup(), "commercial", "",
-                "webServer", instance.getWebServer().name()));
+                "webUser", web.user() == null ? "" : web.user(),
+                "webGroup", web.group() == null ? "" : web.group(), "commercial", "",
+                "webServer", web.server().name()));
         return page(instance, model);
     }
 
@@ -107,7 +108,8 @@ class UpgradeWizardController {
         UpgradePreflight.Report report = preflight.run(instance.getId());
         model.addAttribute("report", report);
         model.addAttribute("flow", flow);
-        model.addAttribute("webServers", dev.migrationpanel.instance.WebServer.values());
+        model.addAttribute("webServers", WebServer.values());
+        model.addAttribute("web", WebSettings.of(instance));
         model.asMap().putIfAbsent("errors", Map.of());
         return "dreamfactory/upgrade";
     }

@@ -6,7 +6,6 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 
 import dev.migrationpanel.instance.Instance;
-import dev.migrationpanel.job.Flow;
 import dev.migrationpanel.job.Job;
 import dev.migrationpanel.job.Plan;
 import dev.migrationpanel.job.Step;
@@ -15,45 +14,31 @@ import dev.migrationpanel.product.ProductSteps;
 
 /** A consolidation's proof run again, later, against that job's record (before the cleanup, after a change). */
 @Component
-class FiefCheckFlow implements Flow {
+class FiefCheckFlow extends FiefFollowUpFlow {
 
     static final String ID = "fief.consolidation-proof";
 
-    private final FiefJobs jobs;
-
     FiefCheckFlow(FiefJobs jobs) {
-        this.jobs = jobs;
+        super(jobs);
     }
 
+    @Override
     public String id() {
         return ID;
     }
 
+    @Override
     public String title() {
         return "Prove a workspace consolidation again";
     }
 
+    @Override
     public String description() {
         return "Runs a consolidation's proof again against its record.";
     }
 
-    /** Acts on a consolidation job: offered on that job's page. */
     @Override
-    public Purpose purpose() {
-        return Purpose.RECOVER;
-    }
-
-    public String product() {
-        return FiefProfile.ID;
-    }
-
-    @Override
-    public boolean appliesTo(Instance instance) {
-        return Flow.super.appliesTo(instance) && instance.getDeploymentType() == dev.migrationpanel.instance.DeploymentType.HOST;
-    }
-
-    public Plan plan(Instance instance, Map<String, String> options) {
-        Job job = jobs.consolidation(instance, options);
+    Plan plan(Instance instance, Job job) {
         Map<String, String> o = jobs.options(job);
         return build(instance, job.getId(), o.get("adminEmail"));
     }

@@ -10,7 +10,6 @@ import org.springframework.stereotype.Component;
 import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.instance.Instance;
-import dev.migrationpanel.job.Flow;
 import dev.migrationpanel.job.Job;
 import dev.migrationpanel.job.JobStatus;
 import dev.migrationpanel.job.Plan;
@@ -28,52 +27,38 @@ import dev.migrationpanel.web.InvalidInputException;
  * nothing is dropped, the file is the admin's to delete.
  */
 @Component
-class FiefCleanupFlow implements Flow {
+class FiefCleanupFlow extends FiefFollowUpFlow {
 
     static final String ID = "fief.cleanup-old-tables";
     static final String GATE = "The backup above is taken and the proof passed again: continuing drops the five pre-0.28 tables";
 
-    private final FiefJobs jobs;
-
     FiefCleanupFlow(FiefJobs jobs) {
-        this.jobs = jobs;
+        super(jobs);
     }
 
+    @Override
     public String id() {
         return ID;
     }
 
+    @Override
     public String title() {
         return "Clean up the pre-0.28 tables";
     }
 
+    @Override
     public String description() {
         return "Drops the five tables of the main database Fief 0.28 no longer uses, after a fresh backup and the proof again.";
     }
 
-    /** Acts on a consolidation job: offered on that job's page. */
     @Override
-    public Purpose purpose() {
-        return Purpose.RECOVER;
-    }
-
-    public String product() {
-        return FiefProfile.ID;
-    }
-
-    @Override
-    public boolean appliesTo(Instance instance) {
-        return Flow.super.appliesTo(instance) && instance.getDeploymentType() == dev.migrationpanel.instance.DeploymentType.HOST;
-    }
-
-    public Plan plan(Instance instance, Map<String, String> options) {
-        Job job = jobs.consolidation(instance, options);
+    Plan plan(Instance instance, Job job) {
         if (job.getStatus() != JobStatus.SUCCEEDED) {
             throw InvalidInputException.of("job", "Consolidation #" + job.getId() + " did not succeed: the guide cleans up only "
                     + "once everything works");
         }
-        FiefJobs.Facts facts = jobs.facts(instance);
-        return build(instance, facts.home(), facts.main(), job.getId(), jobs.options(job).get("adminEmail"));
+        HostFacts facts = jobs.facts(instance);
+        return build(instance, facts.home(), facts.db(), job.getId(), jobs.options(job).get("adminEmail"));
     }
 
     static Plan build(Instance instance, String home, DbSettings main, long jobId, String adminEmail) {

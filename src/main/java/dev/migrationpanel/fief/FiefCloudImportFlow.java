@@ -2,7 +2,6 @@ package dev.migrationpanel.fief;
 
 import static dev.migrationpanel.remote.ShellQuote.quote;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,8 +106,9 @@ class FiefCloudImportFlow implements Flow {
         String home;
         DbSettings main;
         try (SshSession ssh = connections.openSsh(instance)) {
-            home = ssh.run("printf %s \"$HOME\"", Duration.ofSeconds(30)).stdout().trim();
-            main = connections.dbSettings(instance, ssh);
+            HostFacts host = HostFacts.read(instance, ssh, connections);
+            home = host.home();
+            main = host.db();
             if (main.vendor() != DbVendor.PGSQL) {
                 throw InvalidInputException.of("dump", "The export imports into PostgreSQL only (the guide); " + instance.getName()
                         + " runs on " + main.vendor().label());
@@ -138,14 +138,7 @@ class FiefCloudImportFlow implements Flow {
                 + FiefSteps.setEncryptionKey(instance, "\"$(head -n 1 " + quote(staged)
                         + " | sed -n 's/^-- ENCRYPTION_KEY=//p' | tr -d '\\r')\""), null));
         plan.add(FiefSteps.command(instance, "Remove the staged export", false, "rm -f " + quote(staged), null));
-        plan.add(FiefSteps.command(instance, "Start Fief 0.28 (it upgrades the schema on start-up)", true,
-                instance.productSetting(FiefProfile.START, null), null));
-        plan.add(new Step("Wait for its schema upgrade", instance.getId(), instance.getName(), false, new StepSpec.Verify(
-                FiefProof.AWAIT_UPGRADE, "fief_alembic_version leaves " + FiefPreflight.WORKSPACE_REVISION
-                        + " and the OpenID configuration answers", Map.of("prefix", "fief_")), ProductSteps.SHORT, null));
-        plan.add(FiefSteps.command(instance, "Grant the admin role (fief grant-admin-role)", true, "cd "
-                + quote(instance.getInstallPath()) + " && " + instance.productSetting(FiefProfile.CLI, "fief")
-                + " grant-admin-role " + quote(adminEmail), null));
+        plan.addAll(FiefSteps.start028AndGrant(instance, "fief_", adminEmail));
         plan.add(ProductSteps.note(instance, "Recreate the admin API keys", "the guide: admin API keys are not migrated; create "
                 + "them again in Fief's admin"));
         plan.add(new Step("Prove the import: the tables, alembic revision, admin role, Fernet values, the OpenID endpoint",

@@ -152,14 +152,7 @@ class FiefConsolidationFlow implements Flow {
                 FiefSteps.setEncryptionKey(instance, SecretRefs.ref("env.ENCRYPTION_KEY")), null));
         plan.add(ProductSteps.note(instance, "Run Fief 0.28", "the instance's start command (set by an ADMIN) must start Fief 0.28 "
                 + "or later, e.g. the image ghcr.io/fief-dev/fief:0.28 or later; the next step runs it"));
-        plan.add(FiefSteps.command(instance, "Start Fief 0.28 (it upgrades the schema on start-up)", true,
-                instance.productSetting(FiefProfile.START, null), null));
-        plan.add(new Step("Wait for its schema upgrade", id, name, false, new StepSpec.Verify(FiefProof.AWAIT_UPGRADE,
-                "the main database's " + s.prefix() + "alembic_version leaves " + FiefPreflight.WORKSPACE_REVISION
-                        + " and the OpenID configuration answers (2 minutes at most)", Map.of("prefix", s.prefix())), SHORT, null));
-        plan.add(FiefSteps.command(instance, "Grant the admin role (fief grant-admin-role)", true, "cd "
-                + quote(instance.getInstallPath()) + " && " + instance.productSetting(FiefProfile.CLI, "fief")
-                + " grant-admin-role " + quote(adminEmail), null));
+        plan.addAll(FiefSteps.start028AndGrant(instance, s.prefix(), adminEmail));
         plan.add(ProductSteps.note(instance, "Recreate the admin API keys", s.apiKeyNames().isEmpty()
                 ? "the guide: admin API keys are not migrated; this instance had none"
                 : "the guide: admin API keys are not migrated. Create them again in Fief's admin and update the callers: "

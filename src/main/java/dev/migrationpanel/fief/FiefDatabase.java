@@ -30,6 +30,7 @@ import dev.migrationpanel.database.TableFingerprints.Fingerprint;
 import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
+import dev.migrationpanel.instance.SystemDbReader;
 import dev.migrationpanel.remote.CommandResult;
 import dev.migrationpanel.remote.LineListener;
 import dev.migrationpanel.remote.SshSession;
@@ -48,9 +49,11 @@ class FiefDatabase {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final InstanceConnections connections;
+    private final SystemDbReader reader;
 
-    FiefDatabase(InstanceConnections connections) {
+    FiefDatabase(InstanceConnections connections, SystemDbReader reader) {
         this.connections = connections;
+        this.reader = reader;
     }
 
     /**
@@ -93,45 +96,9 @@ class FiefDatabase {
         return slash <= 0 ? "/" : path.substring(0, slash);
     }
 
-    /** Rows of a query, each column label to text (null for SQL NULL). */
+    /** Rows of a query, each column label to text (null for SQL NULL), read as the system DB reader reads them. */
     List<Map<String, String>> query(Instance instance, SshSession ssh, Place place, String sql) {
-        if (place.vendor() == DbVendor.SQLITE) {
-            CommandResult r = ssh.run(sqlite(instance, place, "-json", sql), TIMEOUT);
-            if (!r.ok()) {
-                throw new DatabaseException("sqlite3 on " + instance.getName() + " failed: " + firstLine(r.stderr()));
-            }
-            List<Map<String, String>> rows = new ArrayList<>();
-            if (r.stdout().isBlank()) {
-                return rows;
-            }
-            for (Object row : JSON.readValue(r.stdout(), List.class)) {
-                Map<String, String> values = new LinkedHashMap<>();
-                ((Map<?, ?>) row).forEach((k, v) -> values.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
-                rows.add(values);
-            }
-            return rows;
-        }
-        try (InstanceDbConnection c = connections.openDb(instance, ssh, place.db())) {
-            Connection connection = c.connection();
-            if (place.schema() != null) {
-                connection.setSchema(place.schema());
-            }
-            try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
-                ResultSetMetaData meta = rs.getMetaData();
-                List<Map<String, String>> rows = new ArrayList<>();
-                while (rs.next()) {
-                    Map<String, String> values = new LinkedHashMap<>();
-                    for (int col = 1; col <= meta.getColumnCount(); col++) {
-                        values.put(meta.getColumnLabel(col), rs.getString(col));
-                    }
-                    rows.add(values);
-                }
-                return rows;
-            }
-        } catch (SQLException e) {
-            throw new DatabaseException("A query on " + place.describe() + " of " + instance.getName() + " failed: "
-                    + firstLine(e.getMessage()));
-        }
+        return reader.query(instance, ssh, place.db(), place.schema(), place.describe() + " of " + instance.getName(), sql);
     }
 
     /** The base tables of a place, sorted, as the server spells them. */
@@ -243,6 +210,42 @@ class FiefDatabase {
         return query(instance, ssh, place, "SELECT c.relname AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace "
                 + "WHERE c.relkind = 'S' AND s.nspname = " + literal(place.schema()) + " AND NOT EXISTS (SELECT 1 FROM pg_depend d "
                 + "WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')) ORDER BY 1").stream().map(r -> r.get("n")).toList();
+    }
+
+    /**
+     * Names that must be free where the tables go but are taken there. PostgreSQL: the indexes (also those behind a
+     * primary key or unique constraint, which bear the constraint's name) and owned sequences of the workspace's schema
+     * move with their tables, and an index or sequence name is a relation name of its schema, so any relation of public
+     * (table, index, sequence, view) already so named stops the move; other constraints are per table. MySQL/MariaDB:
+     * index names are per table, but InnoDB foreign key names are per database, so a foreign key of the main database
+     * already so named stops the RENAME TABLE. SQLite: the workspace's file becomes the main one, nothing merges.
+     *
+     * @return each clashing name with what it is in the workspace, e.g. "ix_fief_webhook_logs_created_at (index)"
+     */
+    List<String> movingNameClashes(Instance instance, SshSession ssh, Place workspace, Place main) {
+        return switch (workspace.vendor()) {
+            case PGSQL -> {
+                Map<String, String> moving = new TreeMap<>();
+                for (Map<String, String> r : query(instance, ssh, workspace, "SELECT c.relname AS n, c.relkind AS k FROM pg_class c "
+                        + "JOIN pg_namespace s ON s.oid = c.relnamespace WHERE c.relkind IN ('i', 'I', 'S') AND s.nspname = "
+                        + literal(workspace.schema()))) {
+                    moving.put(r.get("n"), r.get("k").equals("S") ? "sequence" : "index");
+                }
+                List<String> taken = query(instance, ssh, main, "SELECT c.relname AS n FROM pg_class c JOIN pg_namespace s "
+                        + "ON s.oid = c.relnamespace WHERE s.nspname = " + literal(main.schema())).stream().map(r -> r.get("n")).toList();
+                yield moving.entrySet().stream().filter(e -> taken.contains(e.getKey()))
+                        .map(e -> e.getKey() + " (" + e.getValue() + ")").toList();
+            }
+            case MYSQL -> {
+                String sql = "SELECT constraint_name AS n FROM information_schema.referential_constraints WHERE "
+                        + "constraint_schema = ";
+                List<String> taken = query(instance, ssh, main, sql + literal(main.db().database())).stream()
+                        .map(r -> r.get("n")).toList();
+                yield query(instance, ssh, workspace, sql + literal(workspace.db().database())).stream().map(r -> r.get("n"))
+                        .filter(taken::contains).sorted().map(n -> n + " (foreign key)").toList();
+            }
+            default -> List.of();
+        };
     }
 
     /** Bytes the place takes (to size its backup). */

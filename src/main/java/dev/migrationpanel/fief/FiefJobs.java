@@ -1,6 +1,5 @@
 package dev.migrationpanel.fief;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -9,13 +8,11 @@ import org.springframework.stereotype.Component;
 import dev.migrationpanel.artifact.Artifact;
 import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactStore;
-import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
+import dev.migrationpanel.product.HostFacts;
 import dev.migrationpanel.job.Job;
 import dev.migrationpanel.job.JobService;
-import dev.migrationpanel.remote.CommandResult;
-import dev.migrationpanel.remote.SshSession;
 import dev.migrationpanel.web.InvalidInputException;
 
 /** What the follow-ups of a consolidation read: the job they follow, its backups, the instance's home and main DB. */
@@ -57,19 +54,8 @@ class FiefJobs {
     }
 
     /** The SSH user's home and the main DB's settings, read over SSH. */
-    record Facts(String home, DbSettings main) {
-    }
-
-    Facts facts(Instance instance) {
-        try (SshSession ssh = connections.openSsh(instance)) {
-            CommandResult r = ssh.run("printf %s \"$HOME\"", Duration.ofSeconds(30));
-            String home = r.stdout().trim();
-            if (!r.ok() || !home.startsWith("/")) {
-                throw InvalidInputException.of("job", "Cannot tell the home directory of " + instance.getSshUser() + " on "
-                        + instance.getName() + ": dumps are staged there");
-            }
-            return new Facts(home, connections.dbSettings(instance, ssh));
-        }
+    HostFacts facts(Instance instance) {
+        return HostFacts.read(instance, connections);
     }
 
     static List<String> none() {

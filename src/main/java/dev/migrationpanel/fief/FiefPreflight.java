@@ -22,6 +22,7 @@ import dev.migrationpanel.instance.CheckStatus;
 import dev.migrationpanel.instance.EnvFile;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
+import dev.migrationpanel.product.HostFacts;
 import dev.migrationpanel.remote.CommandResult;
 import dev.migrationpanel.remote.SshSession;
 
@@ -89,7 +90,6 @@ class FiefPreflight {
     Survey run(Instance instance, String workspaceId, String adminEmail) {
         List<CheckItem> items = new ArrayList<>();
         try (SshSession ssh = connections.openSsh(instance)) {
-            CommandResult home = ssh.run("printf %s \"$HOME\"", TIMEOUT);
             EnvFile env = connections.readEnv(instance, ssh).orElse(null);
             if (env == null) {
                 items.add(CheckItem.blocking("Environment", "no " + FiefProfile.ENV_FILE + " in " + instance.getInstallPath()
@@ -98,13 +98,18 @@ class FiefPreflight {
             }
             String prefix = FiefProfile.tablePrefix(env);
             String key = env.get("ENCRYPTION_KEY").filter(k -> !k.isBlank()).orElse(null);
-            DbSettings main;
+            HostFacts host;
             try {
-                main = connections.dbSettings(instance, ssh);
+                host = HostFacts.read(instance, ssh, connections);
+            } catch (dev.migrationpanel.web.InvalidInputException e) {
+                items.add(CheckItem.blocking("Home directory", e.getMessage()));
+                return empty(items);
             } catch (RuntimeException e) {
                 items.add(CheckItem.blocking("Main database", e.getMessage()));
                 return empty(items);
             }
+            DbSettings main = host.db();
+            String home = host.home();
             Place mainPlace = Place.main(main);
             List<String> mainTables;
             try {
@@ -135,7 +140,7 @@ class FiefPreflight {
                     "SELECT name FROM admin_api_key ORDER BY name").stream().map(r -> r.get("name")).toList() : List.of();
             Workspace chosen = choose(workspaces, workspaceId, items);
             if (chosen == null) {
-                return new Survey(home.stdout().trim(), main, prefix, workspaces, null, null, Map.of(), List.of(), List.of(),
+                return new Survey(home, main, prefix, workspaces, null, null, Map.of(), List.of(), List.of(),
                         apiKeys, items);
             }
             Place place = Place.workspace(main, chosen.id());
@@ -158,7 +163,7 @@ class FiefPreflight {
                     items.add(CheckItem.blocking("Workspace tables", "the tables of " + place.describe() + " cannot all be read "
                             + "as " + main.username() + ": " + e.getMessage()));
                     commands(instance, items);
-                    return new Survey(home.stdout().trim(), main, prefix, workspaces, chosen, place, tables, types, sequences,
+                    return new Survey(home, main, prefix, workspaces, chosen, place, tables, types, sequences,
                             apiKeys, items);
                 }
                 if (moving.isEmpty()) {
@@ -180,14 +185,15 @@ class FiefPreflight {
                     sequences = db.pgFreeSequences(instance, ssh, place);
                 }
                 clashes(instance, ssh, mainPlace, mainTables, moving, types, main, items);
+                movingNames(instance, ssh, place, mainPlace, items);
                 encrypted(instance, ssh, place, mainPlace, prefix, key, tables, items);
                 if (adminEmail != null) {
                     adminEmail(instance, ssh, place, prefix, adminEmail, items);
                 }
-                room(instance, ssh, mainPlace, place, home.stdout().trim(), items);
+                room(instance, ssh, mainPlace, place, home, items);
             }
             commands(instance, items);
-            return new Survey(home.stdout().trim(), main, prefix, workspaces, chosen, place, tables, types, sequences, apiKeys, items);
+            return new Survey(home, main, prefix, workspaces, chosen, place, tables, types, sequences, apiKeys, items);
         }
     }
 
@@ -291,6 +297,21 @@ class FiefPreflight {
                     + (typeClashes.isEmpty() ? "" : " (types " + String.join(", ", typeClashes) + ")") + ": an earlier attempt's? "
                     + "Move or drop them first (compare them with the workspace's)"));
         }
+    }
+
+    /** The names that move with the tables (PostgreSQL indexes and sequences, MySQL foreign keys) and are taken in main. */
+    private void movingNames(Instance instance, SshSession ssh, Place place, Place mainPlace, List<CheckItem> items) {
+        if (place.vendor() == DbVendor.SQLITE) {
+            return; // the file swap merges nothing: index names are per database file
+        }
+        List<String> taken = db.movingNameClashes(instance, ssh, place, mainPlace);
+        String what = place.vendor() == DbVendor.PGSQL ? "indexes, constraints' indexes and sequences" : "foreign keys";
+        items.add(taken.isEmpty() ? CheckItem.ok("Index and constraint names", "none of the " + what + " that move with the "
+                + "tables is named like something in " + mainPlace.describe())
+                : CheckItem.blocking("Index and constraint names", mainPlace.describe() + " already has " + String.join(", ", taken)
+                        + ": " + (place.vendor() == DbVendor.PGSQL ? "an index or sequence name is a name of its schema"
+                                : "a foreign key name is a name of its database") + ", so the move would fail on it. Rename "
+                        + "or drop those in the main database first"));
     }
 
     /** Every Fernet value of the workspace and of its workspaces row, decrypted with the .env's key. */

@@ -31,6 +31,8 @@ public class FiefProfile implements ProductProfile {
     public static final String CLI = "cli";
     public static final String START = "startCommand";
     public static final String STOP = "stopCommand";
+    /** The Fief from before 0.28 started again by a consolidation's rollback (its image tag, its unit). */
+    public static final String START_BEFORE_028 = "startCommand027";
 
     private static final Set<String> SECRET_KEYS = Set.of("ENCRYPTION_KEY", "SECRET", "DATABASE_PASSWORD", "DATABASE_URL",
             "FIEF_CLIENT_SECRET", "FIEF_ENCRYPTION_KEY", "FIEF_MAIN_USER_PASSWORD", "FIEF_MAIN_ADMIN_API_KEY");
@@ -134,7 +136,10 @@ public class FiefProfile implements ProductProfile {
                         + "fief-server fief", "fief"),
                 new ProductSetting(START, "Start command", "starts the Fief server (0.28 or later for the consolidation), "
                         + "e.g. docker start fief-server or sudo -n systemctl start fief", ""),
-                new ProductSetting(STOP, "Stop command", "stops it, e.g. docker stop fief-server", ""));
+                new ProductSetting(STOP, "Stop command", "stops it, e.g. docker stop fief-server", ""),
+                new ProductSetting(START_BEFORE_028, "Start command of Fief 0.27", "what a consolidation's rollback runs to "
+                        + "start the Fief from before 0.28 again once the workspace is back, e.g. docker run -d --name "
+                        + "fief-server ghcr.io/fief-dev/fief:0.27.7 (blank: the rollback leaves it to the admin)", ""));
     }
 
     @Override

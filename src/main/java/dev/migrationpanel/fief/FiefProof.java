@@ -83,110 +83,59 @@ class FiefProof {
 
     // ------------------------------------------------------------------------------------------ checks
 
-    @Component
-    static class Record implements JobCheck {
-        private final FiefProof proof;
+    /** One of the proof's checks, as the engine finds it by id: the id and the step of this class it runs. */
+    record Check(String id, Body body) implements JobCheck {
 
-        Record(FiefProof proof) {
-            this.proof = proof;
+        interface Body {
+            StepResult run(StepRun run, Map<String, String> args) throws Exception;
         }
 
-        public String id() {
-            return RECORD;
-        }
-
-        public StepResult run(StepRun run, Map<String, String> args) {
-            return proof.record(run, args.get("workspace"), args.get("prefix"));
+        @Override
+        public StepResult run(StepRun run, Map<String, String> args) throws Exception {
+            return body.run(run, args);
         }
     }
 
-    @Component
-    static class VerifyMove implements JobCheck {
-        private final FiefProof proof;
+    /** The checks the Fief plans' Verify steps name, each reading its arguments and running its step below. */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class Checks {
 
-        VerifyMove(FiefProof proof) {
-            this.proof = proof;
+        @org.springframework.context.annotation.Bean
+        JobCheck fiefRecord(FiefProof proof) {
+            return new Check(RECORD, (run, args) -> proof.record(run, args.get("workspace"), args.get("prefix")));
         }
 
-        public String id() {
-            return VERIFY_MOVE;
+        @org.springframework.context.annotation.Bean
+        JobCheck fiefVerifyMove(FiefProof proof) {
+            return new Check(VERIFY_MOVE, (run, args) -> proof.verifyMove(run, Integer.parseInt(args.get("recordStep")),
+                    !"true".equals(args.get("copy"))));
         }
 
-        public StepResult run(StepRun run, Map<String, String> args) throws IOException {
-            return proof.verifyMove(run, Integer.parseInt(args.get("recordStep")));
-        }
-    }
-
-    @Component
-    static class AwaitUpgrade implements JobCheck {
-        private final FiefProof proof;
-
-        AwaitUpgrade(FiefProof proof) {
-            this.proof = proof;
+        @org.springframework.context.annotation.Bean
+        JobCheck fiefAwaitUpgrade(FiefProof proof) {
+            return new Check(AWAIT_UPGRADE, (run, args) -> proof.awaitUpgrade(run, args.get("prefix"), Duration.ofMinutes(2)));
         }
 
-        public String id() {
-            return AWAIT_UPGRADE;
+        @org.springframework.context.annotation.Bean
+        JobCheck fiefProve(FiefProof proof) {
+            return new Check(PROVE, (run, args) -> {
+                if ("true".equals(args.get("cloud"))) {
+                    return proof.prove(run, null, null, args.get("adminEmail"));
+                }
+                long job = args.containsKey("recordJob") ? Long.parseLong(args.get("recordJob")) : run.jobId();
+                Integer step = args.containsKey("recordStep") ? Integer.valueOf(args.get("recordStep")) : null;
+                return proof.prove(run, job, step, args.get("adminEmail"));
+            });
         }
 
-        public StepResult run(StepRun run, Map<String, String> args) throws InterruptedException {
-            return proof.awaitUpgrade(run, args.get("prefix"), Duration.ofMinutes(2));
-        }
-    }
-
-    @Component
-    static class Prove implements JobCheck {
-        private final FiefProof proof;
-
-        Prove(FiefProof proof) {
-            this.proof = proof;
+        @org.springframework.context.annotation.Bean
+        JobCheck fiefVerifyRollback(FiefProof proof) {
+            return new Check(VERIFY_ROLLBACK, (run, args) -> proof.verifyRollback(run, Long.parseLong(args.get("recordJob"))));
         }
 
-        public String id() {
-            return PROVE;
-        }
-
-        public StepResult run(StepRun run, Map<String, String> args) throws IOException {
-            if ("true".equals(args.get("cloud"))) {
-                return proof.prove(run, null, null, args.get("adminEmail"));
-            }
-            long job = args.containsKey("recordJob") ? Long.parseLong(args.get("recordJob")) : run.jobId();
-            Integer step = args.containsKey("recordStep") ? Integer.valueOf(args.get("recordStep")) : null;
-            return proof.prove(run, job, step, args.get("adminEmail"));
-        }
-    }
-
-    @Component
-    static class VerifyRollback implements JobCheck {
-        private final FiefProof proof;
-
-        VerifyRollback(FiefProof proof) {
-            this.proof = proof;
-        }
-
-        public String id() {
-            return VERIFY_ROLLBACK;
-        }
-
-        public StepResult run(StepRun run, Map<String, String> args) throws IOException {
-            return proof.verifyRollback(run, Long.parseLong(args.get("recordJob")));
-        }
-    }
-
-    @Component
-    static class VerifyCleanup implements JobCheck {
-        private final FiefProof proof;
-
-        VerifyCleanup(FiefProof proof) {
-            this.proof = proof;
-        }
-
-        public String id() {
-            return VERIFY_CLEANUP;
-        }
-
-        public StepResult run(StepRun run, Map<String, String> args) {
-            return proof.verifyCleanup(run);
+        @org.springframework.context.annotation.Bean
+        JobCheck fiefVerifyCleanup(FiefProof proof) {
+            return new Check(VERIFY_CLEANUP, (run, args) -> proof.verifyCleanup(run));
         }
     }
 
@@ -209,21 +158,32 @@ class FiefProof {
         return StepResult.done(prints.size() + " tables of " + place.describe() + " recorded");
     }
 
-    StepResult verifyMove(StepRun run, int recordStep) throws IOException {
+    /** @param moved a move (the tables left their old place on this instance), not a copy from another instance */
+    StepResult verifyMove(StepRun run, int recordStep, boolean moved) throws IOException {
+        WorkspaceState before = recorded(run.jobId(), recordStep);
+        DbSettings main = connections.dbSettings(run.instance(), run.ssh());
+        // SQLite: the swap turned the workspace's file into the main one, there is no old place left to look at
+        List<String> failures = compareWithRecord(run, before, Place.main(main), !moved || main.vendor() == DbVendor.SQLITE
+                ? null : Place.workspace(main, before.workspace()));
+        if (!failures.isEmpty()) {
+            throw new StepFailedException("The move is not whole: " + failures.get(0)
+                    + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more in the log)" : ""));
+        }
+        return StepResult.done(before.tables().size() + " tables in the main database, each as recorded");
+    }
+
+    /**
+     * Every recorded table at {@code at} with its recorded rows and checksum (each logged), and none of them left at
+     * {@code away} (null: not looked at): the failures, each logged.
+     */
+    private List<String> compareWithRecord(StepRun run, WorkspaceState before, Place at, Place away) {
         Instance instance = run.instance();
         SshSession ssh = run.ssh();
-        WorkspaceState before = recorded(run.jobId(), recordStep);
-        DbSettings main = connections.dbSettings(instance, ssh);
-        Place mainPlace = Place.main(main);
-        List<String> here = db.tables(instance, ssh, mainPlace);
-        List<String> failures = new ArrayList<>();
-        for (Map.Entry<String, Fingerprint> e : before.tables().entrySet()) {
-            if (!here.contains(e.getKey())) {
-                failures.add(e.getKey() + " is not in the main database");
-            }
-        }
+        List<String> here = db.tables(instance, ssh, at);
+        List<String> failures = new ArrayList<>(before.tables().keySet().stream().filter(t -> !here.contains(t))
+                .map(t -> t + " is not in " + at.describe()).toList());
         if (failures.isEmpty()) {
-            Map<String, Fingerprint> now = db.fingerprints(instance, ssh, mainPlace, before.tables().keySet());
+            Map<String, Fingerprint> now = db.fingerprints(instance, ssh, at, before.tables().keySet());
             for (Map.Entry<String, Fingerprint> e : before.tables().entrySet()) {
                 Fingerprint after = now.get(e.getKey());
                 if (e.getValue().equals(after)) {
@@ -234,19 +194,14 @@ class FiefProof {
                 }
             }
         }
-        Place place = Place.workspace(main, before.workspace());
-        if (main.vendor() != DbVendor.SQLITE && db.exists(instance, ssh, place)) {
-            List<String> left = db.tables(instance, ssh, place).stream().filter(before.tables()::containsKey).toList();
+        if (away != null && db.exists(instance, ssh, away)) {
+            List<String> left = db.tables(instance, ssh, away).stream().filter(before.tables()::containsKey).toList();
             if (!left.isEmpty()) {
-                failures.add("still in " + place.describe() + ": " + String.join(", ", left));
+                failures.add("still in " + away.describe() + ": " + String.join(", ", left));
             }
         }
         failures.forEach(f -> run.out("FAIL  " + f));
-        if (!failures.isEmpty()) {
-            throw new StepFailedException("The move is not whole: " + failures.get(0)
-                    + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more in the log)" : ""));
-        }
-        return StepResult.done(before.tables().size() + " tables in the main database, each as recorded");
+        return failures;
     }
 
     StepResult awaitUpgrade(StepRun run, String prefix, Duration within) throws InterruptedException {
@@ -432,27 +387,15 @@ class FiefProof {
     }
 
     StepResult verifyRollback(StepRun run, long recordJob) throws IOException {
-        Instance instance = run.instance();
-        SshSession ssh = run.ssh();
         WorkspaceState before = recorded(recordJob, null);
-        DbSettings main = connections.dbSettings(instance, ssh);
+        DbSettings main = connections.dbSettings(run.instance(), run.ssh());
         Place place = Place.workspace(main, before.workspace());
-        Map<String, Fingerprint> now = db.fingerprints(instance, ssh, place, before.tables().keySet());
-        List<String> failures = new ArrayList<>();
-        for (Map.Entry<String, Fingerprint> e : before.tables().entrySet()) {
-            if (!e.getValue().equals(now.get(e.getKey()))) {
-                failures.add(e.getKey() + " differs from the record");
-            }
-        }
-        List<String> inMain = db.tables(instance, ssh, Place.main(main)).stream().filter(before.tables()::containsKey).toList();
-        if (!inMain.isEmpty()) {
-            failures.add("the main database still holds " + String.join(", ", inMain));
-        }
+        List<String> failures = compareWithRecord(run, before, place, Place.main(main));
         if (!failures.isEmpty()) {
             throw new StepFailedException("The workspace is not back as it was: " + String.join("; ", failures));
         }
-        return StepResult.done("The " + now.size() + " tables are back in " + place.describe() + " as recorded; the main "
-                + "database holds none of them");
+        return StepResult.done("The " + before.tables().size() + " tables are back in " + place.describe() + " as recorded; "
+                + "the main database holds none of them");
     }
 
     private WorkspaceState recorded(long jobId, Integer step) throws IOException {

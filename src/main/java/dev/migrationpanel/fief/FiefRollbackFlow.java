@@ -13,7 +13,6 @@ import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.database.RestoreCommands;
 import dev.migrationpanel.fief.FiefDatabase.Place;
 import dev.migrationpanel.instance.Instance;
-import dev.migrationpanel.job.Flow;
 import dev.migrationpanel.job.Job;
 import dev.migrationpanel.job.Plan;
 import dev.migrationpanel.job.Step;
@@ -30,54 +29,40 @@ import dev.migrationpanel.web.InvalidInputException;
  * command now starts 0.28). Option {@code job}: the consolidation.
  */
 @Component
-class FiefRollbackFlow implements Flow {
+class FiefRollbackFlow extends FiefFollowUpFlow {
 
     static final String ID = "fief.consolidation-rollback";
 
-    private final FiefJobs jobs;
-
     FiefRollbackFlow(FiefJobs jobs) {
-        this.jobs = jobs;
+        super(jobs);
     }
 
+    @Override
     public String id() {
         return ID;
     }
 
+    @Override
     public String title() {
         return "Roll back a workspace consolidation";
     }
 
+    @Override
     public String description() {
         return "Puts the main database and the workspace back from a consolidation's backups, in their old place.";
     }
 
-    /** Acts on a consolidation job: offered on that job's page. */
     @Override
-    public Purpose purpose() {
-        return Purpose.RECOVER;
-    }
-
-    public String product() {
-        return FiefProfile.ID;
-    }
-
-    @Override
-    public boolean appliesTo(Instance instance) {
-        return Flow.super.appliesTo(instance) && instance.getDeploymentType() == dev.migrationpanel.instance.DeploymentType.HOST;
-    }
-
-    public Plan plan(Instance instance, Map<String, String> options) {
-        Job job = jobs.consolidation(instance, options);
+    Plan plan(Instance instance, Job job) {
         String ws = jobs.options(job).get("workspace");
         String mainDump = jobs.dump(job, "main-before-consolidation");
         String wsDump = jobs.dump(job, "workspace-before-consolidation");
-        FiefJobs.Facts facts = jobs.facts(instance);
-        if (mainDump == null || (facts.main().vendor() != DbVendor.PGSQL && wsDump == null)) {
+        HostFacts facts = jobs.facts(instance);
+        if (mainDump == null || (facts.db().vendor() != DbVendor.PGSQL && wsDump == null)) {
             throw InvalidInputException.of("job", "Job #" + job.getId() + " holds no backup to put back (it failed before "
                     + "taking them, or they were deleted): nothing was moved by it");
         }
-        return build(instance, facts.home(), facts.main(), ws, job.getId(), mainDump, wsDump);
+        return build(instance, facts.home(), facts.db(), ws, job.getId(), mainDump, wsDump);
     }
 
     static Plan build(Instance instance, String home, DbSettings main, String ws, long jobId, String mainDump, String wsDump) {
@@ -111,8 +96,14 @@ class FiefRollbackFlow implements Flow {
                 instance.getId(), instance.getName(), false, new StepSpec.Verify(FiefProof.VERIFY_ROLLBACK, "job #" + jobId
                         + "'s record against " + Place.workspace(main, ws).describe(), Map.of("recordJob", String.valueOf(jobId))),
                 ProductSteps.SHORT, null));
-        plan.add(ProductSteps.note(instance, "Start Fief 0.27 again", "the instance's start command starts 0.28: set it back to "
-                + "the 0.27 one (e.g. the image tag) and start Fief"));
+        String start027 = instance.productSetting(FiefProfile.START_BEFORE_028, null);
+        if (start027 == null) {
+            plan.add(ProductSteps.note(instance, "Start Fief 0.27 again", "no start command of Fief 0.27 is set on the instance "
+                    + "(an ADMIN sets one; the start command starts 0.28): start the 0.27 one (e.g. the image tag) by hand"));
+        } else {
+            plan.add(FiefSteps.command(instance, "Start Fief 0.27 again (the instance's start command of Fief 0.27)", true,
+                    start027, "stop it: " + instance.productSetting(FiefProfile.STOP, "(no stop command set)")));
+        }
         return new Plan(ID, "Roll back consolidation #" + jobId + " of " + instance.getName(), instance.getId(),
                 instance.getName(), plan, Map.of("job", String.valueOf(jobId)));
     }

@@ -88,6 +88,24 @@ final class FiefSteps {
                 + " && rm -f .env.panel-new && test \"$(grep -c '^ENCRYPTION_KEY=' " + FiefProfile.ENV_FILE + ")\" = 1";
     }
 
+    /**
+     * What every flow that ends on Fief 0.28 runs last but the proof: its start command (0.28 upgrades the schema on
+     * start-up), the wait for that upgrade ({@code <prefix>alembic_version} leaving the workspace revision and the OpenID
+     * configuration answering), then {@code fief grant-admin-role <email>} with the instance's CLI.
+     */
+    static List<Step> start028AndGrant(Instance instance, String prefix, String adminEmail) {
+        return List.of(
+                command(instance, "Start Fief 0.28 (it upgrades the schema on start-up)", true,
+                        instance.productSetting(FiefProfile.START, null), null),
+                new Step("Wait for its schema upgrade", instance.getId(), instance.getName(), false, new StepSpec.Verify(
+                        FiefProof.AWAIT_UPGRADE, "the main database's " + prefix + "alembic_version leaves "
+                                + FiefPreflight.WORKSPACE_REVISION + " and the OpenID configuration answers (2 minutes at most)",
+                        java.util.Map.of("prefix", prefix)), ProductSteps.SHORT, null),
+                command(instance, "Grant the admin role (fief grant-admin-role)", true, "cd " + quote(instance.getInstallPath())
+                        + " && " + instance.productSetting(FiefProfile.CLI, "fief") + " grant-admin-role " + quote(adminEmail),
+                        null));
+    }
+
     static Step command(Instance instance, String title, boolean changes, String command, String undo) {
         return new Step(title, instance.getId(), instance.getName(), changes, new StepSpec.RemoteCommand(command),
                 ProductSteps.LONG, undo);

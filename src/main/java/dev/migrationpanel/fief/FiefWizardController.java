@@ -31,12 +31,15 @@ class FiefWizardController {
     private final FiefPreflight preflight;
     private final FiefConsolidationFlow flow;
     private final FlowReviewPage reviews;
+    private final dev.migrationpanel.product.InstancePairing pairing;
 
-    FiefWizardController(InstanceService instances, FiefPreflight preflight, FiefConsolidationFlow flow, FlowReviewPage reviews) {
+    FiefWizardController(InstanceService instances, FiefPreflight preflight, FiefConsolidationFlow flow, FlowReviewPage reviews,
+            dev.migrationpanel.product.InstancePairing pairing) {
         this.instances = instances;
         this.preflight = preflight;
         this.flow = flow;
         this.reviews = reviews;
+        this.pairing = pairing;
     }
 
     @GetMapping
@@ -80,6 +83,19 @@ class FiefWizardController {
         return reviews.review(id, FiefConsolidationFlow.ID, chosen, model);
     }
 
+    /**
+     * An extra workspace moved to another registered Fief instance (the guide: one instance per workspace): the move's
+     * plan for review, or its refusal there (its pre-flight runs on both sides when the plan is built).
+     */
+    @PostMapping("/move")
+    @PreAuthorize("hasRole('OPERATOR')")
+    String move(@PathVariable long id, @RequestParam Map<String, String> params, Model model) {
+        fief(id);
+        Map<String, String> chosen = given(params);
+        chosen.put("target", params.getOrDefault("target", "").trim());
+        return reviews.review(id, FiefWorkspaceMoveFlow.ID, chosen, model);
+    }
+
     private Instance fief(long id) {
         Instance instance = instances.get(id);
         if (!flow.appliesTo(instance)) {
@@ -115,6 +131,9 @@ class FiefWizardController {
         model.addAttribute("options", options);
         model.addAttribute("errors", errors);
         model.addAttribute("survey", survey);
+        // several workspaces: each other one may go to an instance of its own, among the other registered Fief instances
+        model.addAttribute("moveTargets", survey == null || survey.workspaces().size() < 2 ? java.util.List.of()
+                : pairing.candidates(instance));
         return "fief/consolidate";
     }
 }

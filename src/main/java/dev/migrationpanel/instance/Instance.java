@@ -61,11 +61,6 @@ public class Instance {
     private String k8sPod;
 
     private String installPath;
-    @Enumerated(EnumType.STRING)
-    private WebServer webServer;
-    private String webRestartCommand;
-    private String webUser;
-    private String webGroup;
     private String appUrl;
     private String productSettings;
 
@@ -162,14 +157,6 @@ public class Instance {
     public void setK8sPod(String k8sPod) { this.k8sPod = k8sPod; }
     public String getInstallPath() { return installPath; }
     public void setInstallPath(String installPath) { this.installPath = installPath; }
-    public WebServer getWebServer() { return webServer; }
-    public void setWebServer(WebServer webServer) { this.webServer = webServer; }
-    public String getWebRestartCommand() { return webRestartCommand; }
-    public void setWebRestartCommand(String webRestartCommand) { this.webRestartCommand = webRestartCommand; }
-    public String getWebUser() { return webUser; }
-    public void setWebUser(String webUser) { this.webUser = webUser; }
-    public String getWebGroup() { return webGroup; }
-    public void setWebGroup(String webGroup) { this.webGroup = webGroup; }
     public String getAppUrl() { return appUrl; }
     public void setAppUrl(String appUrl) { this.appUrl = appUrl; }
     public String getProductSettings() { return productSettings; }

@@ -33,7 +33,6 @@ class InstanceController {
     void choices(Model model) {
         model.addAttribute("products", products.all());
         model.addAttribute("deploymentTypes", DeploymentType.values());
-        model.addAttribute("webServers", WebServer.values());
     }
 
     @GetMapping

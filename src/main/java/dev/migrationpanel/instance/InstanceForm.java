@@ -32,8 +32,10 @@ public class InstanceForm {
     @Schema(example = "dreamfactory")
     private String product;
 
-    @Schema(description = "The product's own settings by name (see the product: e.g. CairnCMS's cli, startCommand, "
-            + "stopCommand); blank means the product's default")
+    @Schema(description = "The product's own settings by name (see the product: DreamFactory's webServer (NGINX, "
+            + "APACHE, CUSTOM, NONE), webRestartCommand, webUser, webGroup; CairnCMS's and Fief's cli, startCommand, "
+            + "stopCommand); blank means the product's default",
+            example = "{\"webServer\": \"NGINX\", \"webUser\": \"www-data\", \"webGroup\": \"www-data\"}")
     private java.util.Map<String, String> productSettings = new java.util.LinkedHashMap<>();
 
     @NotBlank(message = "Environment is required")
@@ -93,19 +95,11 @@ public class InstanceForm {
     @Size(max = 1024, message = "Install path is at most 1024 characters")
     private String installPath;
 
-    @NotNull(message = "Web server is required")
-    private WebServer webServer = WebServer.NGINX;
-
-    @Size(max = 1000, message = "The restart command is at most 1000 characters")
-    private String webRestartCommand;
-
-    @Size(max = 32, message = "Web user is at most 32 characters")
-    @Pattern(regexp = "^$|" + UNIX_NAME, message = "Web user: a Unix user name (e.g. www-data)")
-    private String webUser;
-
-    @Size(max = 32, message = "Web group is at most 32 characters")
-    @Pattern(regexp = "^$|" + UNIX_NAME, message = "Web group: a Unix group name (e.g. www-data)")
-    private String webGroup;
+    /**
+     * Top-level fields this form had before they became a product's settings (DreamFactory's web settings, Flyway
+     * V8): an old client that still sends one gets a 400 saying where it went, rather than a silently ignored value.
+     */
+    private final java.util.Set<String> movedFieldsGiven = new java.util.TreeSet<>();
 
     @Size(max = 1000, message = "App URL is at most 1000 characters")
     @Pattern(regexp = "^$|^https?://[^\\s]+$", message = "App URL: an http:// or https:// address")
@@ -158,10 +152,6 @@ public class InstanceForm {
         f.k8sNamespace = i.getK8sNamespace();
         f.k8sPod = i.getK8sPod();
         f.installPath = i.getInstallPath();
-        f.webServer = i.getWebServer();
-        f.webRestartCommand = i.getWebRestartCommand();
-        f.webUser = i.getWebUser();
-        f.webGroup = i.getWebGroup();
         f.appUrl = i.getAppUrl();
         f.dbAccess = i.getDbAccess();
         f.dbConnection = i.getDbConnection();
@@ -239,14 +229,24 @@ public class InstanceForm {
     public void setK8sPod(String k8sPod) { this.k8sPod = k8sPod; }
     public String getInstallPath() { return installPath; }
     public void setInstallPath(String installPath) { this.installPath = installPath; }
-    public WebServer getWebServer() { return webServer; }
-    public void setWebServer(WebServer webServer) { this.webServer = webServer; }
-    public String getWebRestartCommand() { return webRestartCommand; }
-    public void setWebRestartCommand(String webRestartCommand) { this.webRestartCommand = webRestartCommand; }
-    public String getWebUser() { return webUser; }
-    public void setWebUser(String webUser) { this.webUser = webUser; }
-    public String getWebGroup() { return webGroup; }
-    public void setWebGroup(String webGroup) { this.webGroup = webGroup; }
+
+    /** The moved fields an old client sent , refused by the validator. */
+    java.util.Set<String> movedFieldsGiven() {
+        return movedFieldsGiven;
+    }
+
+    @com.fasterxml.jackson.annotation.JsonSetter("webServer")
+    @Schema(hidden = true)
+    public void setWebServer(Object ignored) { movedFieldsGiven.add("webServer"); }
+    @com.fasterxml.jackson.annotation.JsonSetter("webRestartCommand")
+    @Schema(hidden = true)
+    public void setWebRestartCommand(Object ignored) { movedFieldsGiven.add("webRestartCommand"); }
+    @com.fasterxml.jackson.annotation.JsonSetter("webUser")
+    @Schema(hidden = true)
+    public void setWebUser(Object ignored) { movedFieldsGiven.add("webUser"); }
+    @com.fasterxml.jackson.annotation.JsonSetter("webGroup")
+    @Schema(hidden = true)
+    public void setWebGroup(Object ignored) { movedFieldsGiven.add("webGroup"); }
     public String getAppUrl() { return appUrl; }
     public void setAppUrl(String appUrl) { this.appUrl = appUrl; }
     public DbAccess getDbAccess() { return dbAccess; }

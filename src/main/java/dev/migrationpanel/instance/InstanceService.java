@@ -166,10 +166,6 @@ public class InstanceService {
         i.setK8sNamespace(k8s ? emptyToNull(f.getK8sNamespace()) : null);
         i.setK8sPod(k8s ? emptyToNull(f.getK8sPod()) : null);
         i.setInstallPath(stripTrailingSlash(trim(f.getInstallPath())));
-        i.setWebServer(f.getWebServer());
-        i.setWebRestartCommand(f.getWebServer() == WebServer.CUSTOM ? trim(f.getWebRestartCommand()) : null);
-        i.setWebUser(emptyToNull(f.getWebUser()));
-        i.setWebGroup(emptyToNull(f.getWebGroup()));
         i.setAppUrl(emptyToNull(f.getAppUrl()));
         i.setDbAccess(f.getDbAccess());
         i.setDbConnection(emptyToNull(f.getDbConnection()));

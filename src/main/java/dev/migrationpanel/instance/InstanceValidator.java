@@ -48,6 +48,10 @@ class InstanceValidator {
                     .filter(other -> existing == null || !other.getId().equals(existing.getId()))
                     .ifPresent(other -> errors.putIfAbsent("name", "Another instance is already called '" + other.getName() + "'"));
         }
+        for (String moved : form.movedFieldsGiven()) {
+            errors.putIfAbsent(moved, "'" + moved + "' is now a product setting: send it as productSettings."
+                    + moved);
+        }
         checkProductSettings(form, errors);
         pathProblem(form.getInstallPath()).ifPresent(p -> errors.putIfAbsent("installPath", "Install path: " + p));
         if (!blank(form.getDbSqlitePath())) {
@@ -58,14 +62,11 @@ class InstanceValidator {
         // text an admin types may end up in a command: it never carries a secret reference, which the job engine
         // would fill in (a restart command `echo {{secret:ssh.password}}` would print the password)
         Map<String, String> commandText = new java.util.LinkedHashMap<>();
-        commandText.put("webRestartCommand", form.getWebRestartCommand());
         commandText.put("installPath", form.getInstallPath());
         commandText.put("dbSqlitePath", form.getDbSqlitePath());
         commandText.put("containerName", form.getContainerName());
         commandText.put("k8sNamespace", form.getK8sNamespace());
         commandText.put("k8sPod", form.getK8sPod());
-        commandText.put("webUser", form.getWebUser());
-        commandText.put("webGroup", form.getWebGroup());
         commandText.put("dbHost", form.getDbHost());
         commandText.put("dbDatabase", form.getDbDatabase());
         commandText.put("dbUsername", form.getDbUsername());
@@ -74,13 +75,6 @@ class InstanceValidator {
                 errors.putIfAbsent(field, "'{{…}}' is not allowed here: secret references are the panel's own");
             }
         });
-        if (form.getWebServer() == WebServer.CUSTOM) {
-            if (blank(form.getWebRestartCommand())) {
-                errors.putIfAbsent("webRestartCommand", "Give the command that restarts the web server");
-            } else if (form.getWebRestartCommand().matches("(?s).*[\\r\\n\\x00].*")) {
-                errors.putIfAbsent("webRestartCommand", "The restart command is one line");
-            }
-        }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
@@ -88,6 +82,9 @@ class InstanceValidator {
 
     /** Only the chosen product's settings, each as that setting allows. */
     private void checkProductSettings(InstanceForm form, Map<String, String> errors) {
+        if (products.find(form.getProduct()).isEmpty()) {
+            return; // the product is refused: its settings cannot be told apart (nor its name echoed back)
+        }
         java.util.List<ProductSetting> settings = products.find(form.getProduct()).map(ProductProfile::settings)
                 .orElse(java.util.List.of());
         form.getProductSettings().forEach((name, value) -> {
@@ -101,6 +98,8 @@ class InstanceValidator {
             }
             setting.get().problem(value).ifPresent(p -> errors.putIfAbsent("productSettings[" + name + "]", p));
         });
+        products.find(form.getProduct()).ifPresent(product -> product.settingProblems(form.getProductSettings())
+                .forEach((name, p) -> errors.putIfAbsent("productSettings[" + name + "]", p)));
     }
 
     private void checkSshSecrets(InstanceForm form, Instance existing, Map<String, String> errors) {

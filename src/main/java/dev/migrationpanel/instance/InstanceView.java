@@ -9,8 +9,7 @@ import java.util.List;
 public record InstanceView(long id, String name, String product, String environment, String sshHost, int sshPort,
         String sshUser, SshAuthMethod sshAuth, boolean sshPasswordSet, boolean sshPrivateKeySet,
         boolean sshPassphraseSet, DeploymentType deploymentType, String containerName, String k8sNamespace,
-        String k8sPod, String installPath, WebServer webServer, String webRestartCommand, String webUser,
-        String webGroup, String appUrl, DbAccess dbAccess, String dbConnection, String dbHost, Integer dbPort,
+        String k8sPod, String installPath, String appUrl, DbAccess dbAccess, String dbConnection, String dbHost, Integer dbPort,
         String dbDatabase, String dbUsername, boolean dbPasswordSet, String dbSqlitePath,
         java.util.Map<String, String> productSettings, HostKeyView hostKey,
         HostKeyView hostKeyAwaitingAcceptance, CheckView lastCheck, Instant createdAt, Instant updatedAt) {
@@ -39,8 +38,7 @@ public record InstanceView(long id, String name, String product, String environm
         return new InstanceView(i.getId(), i.getName(), i.getProduct(), i.getEnvironment(), i.getSshHost(),
                 i.getSshPort(), i.getSshUser(), i.getSshAuth(), i.getSshPassword() != null,
                 i.getSshPrivateKey() != null, i.getSshPassphrase() != null, i.getDeploymentType(),
-                i.getContainerName(), i.getK8sNamespace(), i.getK8sPod(), i.getInstallPath(), i.getWebServer(),
-                i.getWebRestartCommand(), i.getWebUser(), i.getWebGroup(), i.getAppUrl(), i.getDbAccess(),
+                i.getContainerName(), i.getK8sNamespace(), i.getK8sPod(), i.getInstallPath(), i.getAppUrl(), i.getDbAccess(),
                 i.getDbConnection(), i.getDbHost(), i.getDbPort(), i.getDbDatabase(), i.getDbUsername(),
                 i.getDbPassword() != null, i.getDbSqlitePath(), i.productSettingValues(), pinned, seen, last == null ? null : CheckView.of(last),
                 i.getCreatedAt(), i.getUpdatedAt());

@@ -50,4 +50,12 @@ public interface ProductProfile {
     default List<ProductSetting> settings() {
         return List.of();
     }
+
+    /**
+     * Rules that span this product's settings (e.g. a custom web server needs its restart command), on the values
+     * as given (blank: the default applies): setting name to the one line that says what is wrong.
+     */
+    default java.util.Map<String, String> settingProblems(java.util.Map<String, String> values) {
+        return java.util.Map.of();
+    }
 }

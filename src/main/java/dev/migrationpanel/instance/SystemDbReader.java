@@ -203,7 +203,18 @@ public class SystemDbReader {
 
     /** Rows of a query, each a map of column label to text (null for SQL NULL), in result order. */
     public List<Map<String, String>> query(Instance instance, SshSession ssh, String sql) {
-        DbSettings db = connections.dbSettings(instance, ssh);
+        return query(instance, ssh, connections.dbSettings(instance, ssh), null, instance.getName(), sql);
+    }
+
+    /**
+     * Rows of a query on another DB of the instance's (a product's second database, a schema of its own), read the same
+     * way: networked DBs over the instance's JDBC access, SQLite with {@code sqlite3 -readonly} on its host.
+     *
+     * @param schema the PostgreSQL schema to query in, or null for the connection's default
+     * @param what   the DB as an error names it, e.g. "schema \"x\" of PostgreSQL database y of fief-prod"
+     */
+    public List<Map<String, String>> query(Instance instance, SshSession ssh, DbSettings db, String schema, String what,
+            String sql) {
         if (db.vendor() == DbVendor.SQLITE) {
             CommandResult r = ssh.run(sqlite(instance, db, "-json", sql), TIMEOUT);
             if (!r.ok()) {
@@ -220,9 +231,18 @@ public class SystemDbReader {
             }
             return rows;
         }
-        try (InstanceDbConnection c = connections.openDb(instance, ssh, db);
-                Statement statement = c.connection().createStatement();
-                ResultSet rs = statement.executeQuery(sql)) {
+        try (InstanceDbConnection c = connections.openDb(instance, ssh, db)) {
+            if (schema != null) {
+                c.connection().setSchema(schema);
+            }
+            return rows(c.connection(), sql);
+        } catch (SQLException e) {
+            throw new DatabaseException("A query on " + what + " failed: " + firstLine(e));
+        }
+    }
+
+    private static List<Map<String, String>> rows(java.sql.Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             ResultSetMetaData meta = rs.getMetaData();
             List<Map<String, String>> rows = new ArrayList<>();
             while (rs.next()) {
@@ -233,8 +253,6 @@ public class SystemDbReader {
                 rows.add(values);
             }
             return rows;
-        } catch (SQLException e) {
-            throw new DatabaseException("A query on " + instance.getName() + " failed: " + firstLine(e));
         }
     }
 

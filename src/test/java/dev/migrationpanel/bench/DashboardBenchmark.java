@@ -145,8 +145,8 @@ public final class DashboardBenchmark {
         Instant now = Instant.now();
         Timestamp ts = Timestamp.from(now);
         jdbc.batchUpdate("insert into instance (name, product, environment, ssh_host, ssh_port, ssh_user, ssh_auth, "
-                + "deployment_type, install_path, web_server, db_access, created_at, updated_at, version) "
-                + "values (?, ?, ?, '10.0.0.1', 22, 'deploy', 'PASSWORD', 'HOST', '/opt/app', 'NONE', 'TUNNEL', ?, ?, 0)",
+                + "deployment_type, install_path, db_access, created_at, updated_at, version) "
+                + "values (?, ?, ?, '10.0.0.1', 22, 'deploy', 'PASSWORD', 'HOST', '/opt/app', 'TUNNEL', ?, ?, 0)",
                 java.util.stream.IntStream.range(0, INSTANCES).mapToObj(i -> new Object[] {String.format("bench-%04d", i),
                         i % 3 == 0 ? "cairncms" : "dreamfactory", i % 4 == 0 ? "staging" : "production", ts, ts}).toList());
         long firstInstance = jdbc.queryForObject("select min(id) from instance where name like 'bench-%'", Long.class);

@@ -9,7 +9,6 @@ import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.instance.SshAuthMethod;
 import dev.migrationpanel.instance.TestInstances;
-import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.lab.Lab;
 
 /** The lab's CairnCMS installs registered as CairnCMS instances, as an admin would, host key pinned. */
@@ -34,7 +33,6 @@ final class CairnLabInstances {
         form.setSshPrivateKey(lab.privateKeyText(cairn.owner(), "ed25519"));
         form.setSshPassphrase(lab.passphrase(cairn.owner(), "ed25519"));
         form.setInstallPath(cairn.path().toString());
-        form.setWebServer(WebServer.NONE);
         form.setAppUrl(cairn.appUrl());
         if (withCommands) {
             form.setProductSettings(Map.of(CairnCmsProfile.CLI, cairn.cliWrapper().toString(),

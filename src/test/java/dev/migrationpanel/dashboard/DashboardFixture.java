@@ -13,7 +13,6 @@ import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.instance.SshAuthMethod;
-import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.job.Job;
 import dev.migrationpanel.job.JobService;
 import dev.migrationpanel.job.JobStatus;
@@ -48,7 +47,9 @@ final class DashboardFixture {
         form.setSshAuth(SshAuthMethod.PASSWORD);
         form.setSshPassword("not-used-here-1");
         form.setInstallPath(Path.of("/opt", name).toString());
-        form.setWebServer(WebServer.NONE);
+        if (product.equals("dreamfactory")) {
+            form.getProductSettings().put("webServer", "NONE");
+        }
         return instances.create(form);
     }
 

@@ -13,7 +13,6 @@ import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
-import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.job.Plan;
 import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
@@ -43,7 +42,7 @@ class MigrationPlanTest {
         i.setSshUser("deploy");
         i.setInstallPath("/opt/dreamfactory");
         i.setDeploymentType(type);
-        i.setWebServer(WebServer.NGINX);
+        dev.migrationpanel.instance.TestInstances.settings(i, WebSettings.SERVER, WebServer.NGINX.name());
         if (type == DeploymentType.DOCKER) {
             i.setContainerName("df-docker-web-1");
         } else if (type == DeploymentType.KUBERNETES) {

@@ -15,7 +15,7 @@ import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
-import dev.migrationpanel.instance.WebServer;
+import dev.migrationpanel.instance.TestInstances;
 import dev.migrationpanel.job.Plan;
 import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
@@ -34,9 +34,8 @@ class MinorUpgradePlanTest {
         i.setSshUser(sshUser);
         i.setInstallPath("/opt/dreamfactory");
         i.setDeploymentType(DeploymentType.HOST);
-        i.setWebServer(webServer);
-        i.setWebUser("www-data");
-        i.setWebGroup("www-data");
+        TestInstances.settings(i, WebSettings.SERVER, webServer.name(), WebSettings.USER, "www-data",
+                WebSettings.GROUP, "www-data");
         return i;
     }
 
@@ -119,7 +118,7 @@ class MinorUpgradePlanTest {
                 .satisfies(e -> assertThat(((InvalidInputException) e).fieldErrors())
                         .containsEntry("webServer", "This instance has no custom restart command: an ADMIN sets one on "
                                 + "the instance's page, or choose another web server"));
-        i.setWebRestartCommand("service php8.2-fpm reload");
+        TestInstances.settings(i, WebSettings.RESTART_COMMAND, "service php8.2-fpm reload");
         Plan custom = DreamFactoryMinorUpgradeFlow.build(i, flow.options(i, Map.of("webServer", "CUSTOM")), FACTS, Map.of());
         assertThat(commands(custom)).contains("service php8.2-fpm reload");
         assertThat(custom.options()).doesNotContainKey("restartCommand");

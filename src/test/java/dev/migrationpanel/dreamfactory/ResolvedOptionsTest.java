@@ -89,11 +89,11 @@ class ResolvedOptionsTest {
 
     private Instance register(String prefix, Path install) {
         InstanceForm form = TestInstances.passwordForm(prefix, server, install);
-        form.setWebUser("www-data");
-        form.setWebGroup("www-data");
+        form.getProductSettings().put(WebSettings.USER, "www-data");
+        form.getProductSettings().put(WebSettings.GROUP, "www-data");
         // the ADMIN's own restart command, the one command an upgrade's option may pick
-        form.setWebServer(dev.migrationpanel.instance.WebServer.CUSTOM);
-        form.setWebRestartCommand("sudo -n systemctl reload php8.2-fpm");
+        form.getProductSettings().put(WebSettings.SERVER, WebServer.CUSTOM.name());
+        form.getProductSettings().put(WebSettings.RESTART_COMMAND, "sudo -n systemctl reload php8.2-fpm");
         Instance instance = instances.create(form);
         TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
         return instances.get(instance.getId());
@@ -107,6 +107,7 @@ class ResolvedOptionsTest {
         java.nio.file.Files.writeString(dir.resolve("package.json"), "{\"name\":\"site\",\"private\":true}\n");
         InstanceForm form = TestInstances.passwordForm(name, server, dir);
         form.setProduct("cairncms");
+        form.setProductSettings(Map.of()); // not DreamFactory's web settings
         Instance instance = instances.create(form);
         TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
         return instances.get(instance.getId());
@@ -227,6 +228,19 @@ class ResolvedOptionsTest {
         for (String followUp : List.of("fief.consolidation-rollback", "fief.consolidation-proof", "fief.cleanup-old-tables")) {
             cases.put(followUp, new Case(fief, Map.of("job", String.valueOf(consolidation.getId()))));
         }
+        // an extra workspace moved to a fresh install on SQLite whose ENCRYPTION_KEY is the source's
+        java.nio.file.Path fresh = java.nio.file.Files.createDirectories(tmp.resolve("fief-fresh/data/db")).getParent().getParent();
+        String sourceKey = java.nio.file.Files.readAllLines(java.nio.file.Path.of(fief.getInstallPath(), ".env")).stream()
+                .filter(l -> l.startsWith("ENCRYPTION_KEY=")).findFirst().orElseThrow();
+        java.nio.file.Files.writeString(fresh.resolve(".env"), "SECRET=s\nFIEF_CLIENT_ID=c\nFIEF_CLIENT_SECRET=cs\n" + sourceKey
+                + "\nDATABASE_TYPE=SQLITE\nDATABASE_LOCATION=" + fresh.resolve("data/db") + "\nDATABASE_NAME=fief.db\n");
+        InstanceForm freshForm = TestInstances.passwordForm("fief-fresh", server, fresh);
+        freshForm.setProduct("fief");
+        freshForm.setProductSettings(Map.of("startCommand", "true", "stopCommand", "true"));
+        Instance fiefFresh = instances.create(freshForm);
+        TestInstances.pinHostKey(jdbc, fiefFresh.getId(), server.hostKey());
+        cases.put("fief.move-workspace", new Case(fief, Map.of("workspace", dev.migrationpanel.fief.FiefFakeInstall.WORKSPACE,
+                "target", String.valueOf(fiefFresh.getId()), "adminEmail", dev.migrationpanel.fief.FiefFakeInstall.ADMIN)));
         // Fief Cloud import: a fresh install on the machine's PostgreSQL (reached directly), an ADMIN's export upload
         Instance fiefCloud = registerFiefOnPostgres("fief-cloud");
         String export = artifacts.write(new ArtifactSpec(null, fiefCloud.getId(), null, "fief-cloud-export.sql",

@@ -132,10 +132,23 @@ class FiefConsolidationLabIT {
             assertThat(cleanup.getStatus()).as(cleanup.getMessage() + "\n" + log(cleanup.getId())).isEqualTo(JobStatus.SUCCEEDED);
             assertThatThrownBy(() -> FiefLab.column(lab, name, "SELECT count(*) FROM workspaces")).isNotNull();
 
-            // the rollback: backups put back, the tables in their old place
+            // negative control: the 0.27 stand-in refuses the 0.28 layout (it starts only once the workspace is back)
+            assertThat(new ProcessBuilder("runuser", "-u", FiefLab.property(lab, name, "owner"), "--",
+                    FiefLab.property(lab, name, "stop")).redirectErrorStream(true).start().waitFor()).isZero();
+            Process refused = new ProcessBuilder("runuser", "-u", FiefLab.property(lab, name, "owner"), "--",
+                    FiefLab.property(lab, name, "start027")).redirectErrorStream(true).start();
+            String refusal = new String(refused.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(refused.waitFor()).as(refusal).isEqualTo(1);
+            assertThat(refusal).contains("not in the pre-0.28 layout");
+
+            // the rollback: backups put back, the tables in their old place, Fief 0.27 started again
             Job rollback = run(FiefRollbackFlow.ID, fief, ofJob(job));
             assertThat(rollback.getStatus()).as(rollback.getMessage() + "\n" + log(rollback.getId())).isEqualTo(JobStatus.SUCCEEDED);
-            assertThat(log(rollback.getId())).contains("back in");
+            assertThat(log(rollback.getId())).contains("back in").contains("0.27 started");
+            java.net.http.HttpResponse<String> openid = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create(FiefLab.property(lab, name, "url") + "/.well-known/openid-configuration"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(openid.statusCode()).isEqualTo(200);
             assertThat(FiefLab.column(lab, name, "SELECT name FROM workspaces")).containsExactly("My workspace");
             if (!name.equals("fief-sqlite")) {
                 assertThatThrownBy(() -> FiefLab.column(lab, name, "SELECT count(*) FROM fief_users")).isNotNull();
@@ -185,6 +198,50 @@ class FiefConsolidationLabIT {
         }
     }
 
+    /**
+     * Two workspaces on PostgreSQL: the second one moved into the fresh database of another registered Fief instance (the
+     * lab's fief-cloud install), proved there against its record; refused while the target's ENCRYPTION_KEY is not the
+     * source's, and once the target holds Fief's tables.
+     */
+    @Test
+    void movesAnExtraWorkspaceToAnInstanceOfItsOwn() throws Exception {
+        FiefLab.reset("fief-pgsql", "second-workspace");
+        FiefLab.reset("fief-cloud", "none");
+        try {
+            Instance source = FiefLab.register(instances, jdbc, lab, "fief-pgsql");
+            Instance target = FiefLab.register(instances, jdbc, lab, "fief-cloud");
+            String second = lab.property("fief.second.workspace");
+            Map<String, String> options = Map.of("workspace", second, "target", String.valueOf(target.getId()),
+                    "adminEmail", "anne@bretagne.duchy");
+            // negative control: the target's .env has no ENCRYPTION_KEY yet
+            assertThatThrownBy(() -> flows.review(FiefWorkspaceMoveFlow.ID, source.getId(), options))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("Target ENCRYPTION_KEY: not set");
+            java.nio.file.Path env = java.nio.file.Path.of(FiefLab.property(lab, "fief-cloud", "path"), ".env");
+            java.nio.file.Files.writeString(env, "ENCRYPTION_KEY=" + FiefLab.property(lab, "fief-pgsql", "key") + "\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+
+            Job job = run(FiefWorkspaceMoveFlow.ID, source, options);
+            String log = log(job.getId());
+            assertThat(job.getStatus()).as(job.getMessage() + "\n" + log).isEqualTo(JobStatus.SUCCEEDED);
+            // the second workspace (the lab's seed 2) has 3 users
+            assertThat(log).contains("OK    fief_users: 3 row(s), checksum equal")
+                    .contains("fief_alembic_version: 6c06c7d908a7 → 6d9fa141730c")
+                    .contains("anne@bretagne.duchy holds the Administrator role")
+                    .doesNotContain(FiefLab.property(lab, "fief-pgsql", "key"));
+            // the test's own eyes: the second workspace's users in the target's public schema; the source's untouched
+            assertThat(FiefLab.column(lab, "fief-cloud", "SELECT count(*) FROM fief_users")).containsExactly("3");
+            assertThat(FiefLab.column(lab, "fief-pgsql", "SELECT count(*) FROM \"" + second + "\".fief_users"))
+                    .containsExactly("3");
+            assertThat(FiefLab.column(lab, "fief-pgsql", "SELECT count(*) FROM workspaces")).containsExactly("2");
+            // a target that now holds Fief's tables is refused
+            assertThatThrownBy(() -> flows.review(FiefWorkspaceMoveFlow.ID, source.getId(), options))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("already holds Fief's tables");
+        } finally {
+            FiefLab.reset("fief-cloud", "none");
+            FiefLab.reset("fief-pgsql", "none");
+        }
+    }
+
     @Test
     void eachFailureSwitchIsRefusedOrFailsWithAWorkingRollback() throws Exception {
         try {
@@ -205,6 +262,23 @@ class FiefConsolidationLabIT {
             assertThatThrownBy(() -> flows.review(FiefConsolidationFlow.ID, pg.getId(), Map.of("adminEmail",
                     "anne@bretagne.duchy"))).isInstanceOf(InvalidInputException.class)
                     .hasMessageContaining("Name clashes: the main database already has fief_webhooks");
+
+            // names that move with the tables and are taken in main: PostgreSQL indexes (a primary key's too), MariaDB
+            // foreign keys; each listed, refused before anything runs
+            FiefLab.reset("fief-pgsql", "index-clash");
+            assertThatThrownBy(() -> flows.review(FiefConsolidationFlow.ID, pg.getId(), Map.of("adminEmail",
+                    "anne@bretagne.duchy"))).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("Index and constraint names: schema \"public\" of PostgreSQL database fief_main "
+                            + "already has fief_webhooks_pkey (index), ix_fief_webhook_logs_created_at (index)");
+            FiefLab.reset("fief-mariadb", "index-clash");
+            Instance myClash = FiefLab.register(instances, jdbc, lab, "fief-mariadb");
+            assertThatThrownBy(() -> flows.review(FiefConsolidationFlow.ID, myClash.getId(), Map.of("adminEmail",
+                    "anne@bretagne.duchy"))).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("Index and constraint names: MySQL database `fief_main` already has "
+                            + "fief_webhook_logs_ibfk_1 (foreign key)");
+            FiefLab.reset("fief-mariadb", "none");
+            assertThat(flows.review(FiefConsolidationFlow.ID, myClash.getId(), Map.of("adminEmail", "anne@bretagne.duchy"))
+                    .plan().steps()).isNotEmpty();
 
             FiefLab.reset("fief-pgsql", "second-workspace");
             assertThatThrownBy(() -> flows.review(FiefConsolidationFlow.ID, pg.getId(), Map.of("adminEmail",

@@ -153,12 +153,68 @@ class FiefConsolidationPlanTest {
         assertThat(all).contains("sftp put artifact main-dump-id").contains("sftp put artifact ws-dump-id")
                 .contains("'" + WS + "' < '/home/deploy/.migration-panel/fief-41-rollback-workspace-7.sql'");
         assertThat(rollback.steps().get(rollback.steps().size() - 2).spec()).isInstanceOf(StepSpec.Verify.class);
+        // no start command of 0.27 on the instance: the last step only says so
+        assertThat(rollback.steps().get(rollback.steps().size() - 1).spec()).isNotInstanceOf(StepSpec.RemoteCommand.class);
+        assertThat(all).contains("no start command of Fief 0.27 is set");
+        // with one, it is run last, after the verification
+        Instance with027 = instance();
+        TestInstances.settings(with027, FiefProfile.START_BEFORE_028, "docker run -d --name fief-server ghcr.io/fief-dev/fief:0.27.7");
+        Plan restarting = FiefRollbackFlow.build(with027, "/home/deploy", main, WS, 7, "main-dump-id", "ws-dump-id");
+        Step last = restarting.steps().get(restarting.steps().size() - 1);
+        assertThat(last.title()).startsWith("Start Fief 0.27 again");
+        assertThat(last.spec()).isEqualTo(new StepSpec.RemoteCommand("docker run -d --name fief-server ghcr.io/fief-dev/fief:0.27.7"));
+        assertThat(last.changesInstance()).isTrue();
         Plan cleanup = FiefCleanupFlow.build(instance(), "/home/deploy", main, 7, "anne@bretagne.duchy");
         List<String> kinds = cleanup.steps().stream().map(s -> s.spec().kind()).toList();
         assertThat(kinds.indexOf(StepSpec.GATE)).isLessThan(indexStarting(cleanup.steps().stream().map(Step::title).toList(),
                 "Drop the five old tables"));
         assertThat(commands(cleanup)).contains("DROP TABLE IF EXISTS `workspace_users`, `admin_api_key`, `admin_session_tokens`, "
                 + "`workspaces`, `alembic_version`;");
+    }
+
+    /** An extra workspace moved to another instance: recorded on the source, streamed, moved to public, proved there. */
+    @Test
+    void anExtraWorkspaceMovesToTheTargetsFreshDatabaseAndIsProvedThere() {
+        String second = "d4a7e2c1-0b9f-4c6e-8e31-5a2f7b9c0d48";
+        Survey s = survey(DbVendor.PGSQL, TABLES, List.of(workspace(WS, "Main"), workspace(second, "Second")));
+        s = new Survey(s.home(), s.main(), s.prefix(), s.workspaces(), s.workspaces().get(1), Place.workspace(s.main(), second),
+                s.tables(), s.pgTypes(), s.pgSequences(), s.apiKeyNames(), s.items());
+        Instance target = TestInstances.entity("fief-second");
+        org.springframework.test.util.ReflectionTestUtils.setField(target, "id", 42L);
+        target.setProduct(FiefProfile.ID);
+        target.setInstallPath("/srv/fief-second");
+        target.setProductSettings("{\"startCommand\":\"docker start fief-second\",\"stopCommand\":\"docker stop fief-second\"}");
+        DbSettings into = new DbSettings(DbVendor.PGSQL, "127.0.0.1", 5432, "fief_second", "fief2", "pw-not-shown", null);
+        Plan plan = FiefWorkspaceMoveFlow.build(instance(), s, target, new dev.migrationpanel.product.HostFacts("/home/deploy", into),
+                "anne@bretagne.duchy");
+        List<String> titles = plan.steps().stream().map(Step::title).toList();
+        int record = indexStarting(titles, "Record every workspace table");
+        int copy = indexStarting(titles, "Copy the workspace's tables");
+        assertThat(plan.steps().get(record).instanceId()).isEqualTo(41L);
+        assertThat(plan.steps().get(indexStarting(titles, "Stop Fief on the source")).instanceId()).isEqualTo(41L);
+        assertThat(indexStarting(titles, "Stop Fief on the target")).isLessThan(record);
+        assertThat(record).isLessThan(copy);
+        StepSpec.Stream stream = (StepSpec.Stream) plan.steps().get(copy).spec();
+        assertThat(stream.fromInstance()).isEqualTo(41L);
+        assertThat(stream.secret()).as("the workspace's rows (password hashes, tokens) kept encrypted").isTrue();
+        assertThat(stream.fromCommand()).contains("pg_dump").contains("--schema='" + second + "'").contains("'fief'")
+                .startsWith("printf 'BEGIN;\\n'").endsWith("printf 'COMMIT;\\n'");
+        assertThat(stream.toCommand()).contains("-d 'fief_second'");
+        assertThat(plan.steps().get(copy).instanceId()).isEqualTo(42L);
+        String all = commands(plan);
+        assertThat(all).contains("ALTER TABLE \"" + second + "\".\"fief_users\" SET SCHEMA public;")
+                .contains("DROP SCHEMA \"" + second + "\"; COMMIT;").doesNotContain("pw-not-shown");
+        assertThat(((StepSpec.Verify) plan.steps().get(indexStarting(titles, "Verify the copy")).spec()).args())
+                .containsEntry("copy", "true").containsEntry("recordStep", String.valueOf(record));
+        int start = indexStarting(titles, "Start Fief 0.28");
+        assertThat(plan.steps().get(start).instanceId()).isEqualTo(42L);
+        assertThat(start).isGreaterThan(copy).isLessThan(indexStarting(titles, "Prove the move"));
+        assertThat(plan.options()).containsEntry("target", "42").containsEntry("workspace", second);
+
+        Plan mysql = FiefWorkspaceMoveFlow.build(instance(), survey(DbVendor.MYSQL, TABLES, List.of(workspace(WS, "Main"))),
+                target, new dev.migrationpanel.product.HostFacts("/home/deploy", new DbSettings(DbVendor.MYSQL, "127.0.0.1", 3306,
+                        "fief_second", "fief2", "pw", null)), "anne@bretagne.duchy");
+        assertThat(commands(mysql)).contains("mysqldump").contains("'" + WS + "'").doesNotContain("SET SCHEMA");
     }
 
     private static int indexStarting(List<String> titles, String prefix) {

@@ -19,7 +19,6 @@ import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.instance.SshAuthMethod;
 import dev.migrationpanel.instance.TestInstances;
-import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.lab.Lab;
 
 /**
@@ -68,10 +67,10 @@ final class FiefLab {
         form.setSshPrivateKey(lab.privateKeyText(property(lab, name, "owner"), "ed25519"));
         form.setSshPassphrase(lab.passphrase(property(lab, name, "owner"), "ed25519"));
         form.setInstallPath(property(lab, name, "path"));
-        form.setWebServer(WebServer.NONE);
         form.setAppUrl(property(lab, name, "url"));
         form.setProductSettings(Map.of(FiefProfile.CLI, property(lab, name, "cli"), FiefProfile.START,
-                property(lab, name, "start"), FiefProfile.STOP, property(lab, name, "stop")));
+                property(lab, name, "start"), FiefProfile.STOP, property(lab, name, "stop"), FiefProfile.START_BEFORE_028,
+                property(lab, name, "start027")));
         Instance instance = instances.create(form);
         TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
         return instances.get(instance.getId());

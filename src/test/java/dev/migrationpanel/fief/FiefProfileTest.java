@@ -45,7 +45,8 @@ class FiefProfileTest {
         }
         assertThat(profile.isSecretEnvKey("DATABASE_HOST")).isFalse();
         assertThat(profile.isSecretEnvKey("FIEF_CLIENT_ID")).isFalse();
-        assertThat(profile.settings()).extracting(s -> s.name()).containsExactly(FiefProfile.CLI, FiefProfile.START, FiefProfile.STOP);
+        assertThat(profile.settings()).extracting(s -> s.name()).containsExactly(FiefProfile.CLI, FiefProfile.START, FiefProfile.STOP,
+                FiefProfile.START_BEFORE_028);
         assertThat(FiefCloudExport.key("-- ENCRYPTION_KEY=" + FernetTest.KEY + "\nCREATE TABLE x();")).contains(FernetTest.KEY);
         assertThat(FiefCloudExport.key("-- ENCRYPTION_KEY=not-a-key\n")).isEmpty();
         assertThat(FiefCloudExport.key("CREATE TABLE x();\n-- ENCRYPTION_KEY=" + FernetTest.KEY)).isEmpty();

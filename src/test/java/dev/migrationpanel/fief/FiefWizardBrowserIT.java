@@ -122,4 +122,34 @@ class FiefWizardBrowserIT {
         assertThat(proof.getAttribute("data-status")).isEqualTo("SUCCEEDED");
         assertThat(browser.findElement(By.tagName("body")).getText()).contains("Roll back").contains("Clean up the old tables");
     }
+
+    /**
+     * Two workspaces: the pre-flight blocks without a choice and lists both with the one-instance-per-workspace advice;
+     * the move of the second to another registered Fief instance is offered beside it, and its review names the
+     * pair's refusal (the other instance runs on SQLite, the workspace on MariaDB).
+     */
+    @Test
+    void severalWorkspacesEachMayMoveToAnotherInstance() throws Exception {
+        FiefLab.reset(NAME, "second-workspace");
+        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("setup", null,
+                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+        Instance other = FiefLab.register(instances, jdbc, lab, "fief-sqlite");
+        SecurityContextHolder.clearContext();
+        String second = lab.property("fief.second.workspace");
+        BrowserSupport.signInAsAdmin(browser, port);
+        browser.get("http://localhost:" + port + "/instances/" + fief.getId() + "/fief/consolidate");
+        browser.findElement(By.id("adminEmail")).sendKeys(FiefLab.property(lab, NAME, "admin.email"));
+        browser.findElement(By.id("run-preflight")).click();
+        waiting(120).until(d -> d.findElements(By.id("preflight")).size() == 1);
+        assertThat(browser.findElement(By.id("blocked")).getText()).contains("BLOCKING");
+        assertThat(browser.findElement(By.id("workspaces")).getText()).contains(second)
+                .contains(FiefLab.property(lab, NAME, "workspace"));
+        assertThat(browser.getPageSource()).contains("one workspace per instance");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("target-" + second)))
+                .selectByValue(String.valueOf(other.getId()));
+        browser.findElement(By.id("move-" + second)).click();
+        waiting(120).until(d -> d.findElements(By.id("plan-error")).size() == 1);
+        assertThat(browser.findElement(By.id("plan-error")).getText()).contains("Target database")
+                .contains("runs on SQLite");
+    }
 }

@@ -99,7 +99,7 @@ class InstanceApiTest {
         body.put("sshAuth", "PASSWORD");
         body.put("sshPassword", SSH_PASSWORD);
         body.put("installPath", install.toString());
-        body.put("webServer", "NONE");
+        body.put("productSettings", Map.of("webServer", "NONE"));
         body.put("dbPassword", "api-db-override-pw");
         return body;
     }
@@ -133,6 +133,58 @@ class InstanceApiTest {
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors['productSettings[startCommand]']", startsWith("Start command: '{{…}}' is not allowed")))
                 .andExpect(jsonPath("$.errors['productSettings[cli]']").value("CLI is one line"));
+    }
+
+    /**
+     * DreamFactory's web settings are its product settings: stored, shown back and changed like any; a web server
+     * outside the list refused with the list; an old client's top-level webServer/webUser refused with where they
+     * went (never silently dropped), on create and on update.
+     */
+    @Test
+    void dreamFactorysWebSettingsAreItsProductSettingsAndTheOldFieldsAreRefused() throws Exception {
+        Map<String, Object> body = validBody(tmp);
+        body.put("productSettings", Map.of("webServer", "CUSTOM", "webRestartCommand", "sudo -n systemctl reload php8.2-fpm",
+                "webUser", "www-data", "webGroup", "www-data"));
+        String created = mvc.perform(as(admin, post("/api/v1/instances")).content(json.writeValueAsString(body)))
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.productSettings.webServer").value("CUSTOM"))
+                .andExpect(jsonPath("$.productSettings.webRestartCommand").value("sudo -n systemctl reload php8.2-fpm"))
+                .andExpect(jsonPath("$.productSettings.webUser").value("www-data"))
+                .andExpect(jsonPath("$.webServer").doesNotExist())
+                .andReturn().getResponse().getContentAsString();
+        long id = json.readTree(created).get("id").asLong();
+
+        Map<String, Object> unknownServer = validBody(tmp);
+        unknownServer.put("productSettings", Map.of("webServer", "IIS"));
+        mvc.perform(as(admin, post("/api/v1/instances")).content(json.writeValueAsString(unknownServer)))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors['productSettings[webServer]']")
+                        .value("Web server: one of NGINX (nginx), APACHE (Apache), CUSTOM (Custom restart command), NONE (None)"));
+
+        Map<String, Object> oldClient = validBody(tmp);
+        oldClient.remove("productSettings");
+        oldClient.put("webServer", "NONE");
+        oldClient.put("webUser", "www-data");
+        mvc.perform(as(admin, post("/api/v1/instances")).content(json.writeValueAsString(oldClient)))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors.webServer").value("'webServer' is now a product setting: send it as "
+                        + "productSettings.webServer"))
+                .andExpect(jsonPath("$.errors.webUser", startsWith("'webUser' is now a product setting")));
+        body.put("name", json.readTree(created).get("name").asString());
+        body.put("webGroup", "deploy");
+        mvc.perform(as(admin, put("/api/v1/instances/" + id)).content(json.writeValueAsString(body)))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors.webGroup", startsWith("'webGroup' is now a product setting")));
+        org.assertj.core.api.Assertions.assertThat(instances.get(id).productSetting("webGroup", "")).isEqualTo("www-data");
+
+        body.remove("webGroup");
+        body.put("productSettings", Map.of("webServer", "APACHE", "webUser", "deploy", "webGroup", "deploy"));
+        mvc.perform(as(admin, put("/api/v1/instances/" + id)).content(json.writeValueAsString(body)))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.productSettings.webServer").value("APACHE"))
+                .andExpect(jsonPath("$.productSettings.webRestartCommand").doesNotExist());
+        org.assertj.core.api.Assertions.assertThat(instances.get(id).productSettingValues())
+                .containsEntry("webGroup", "deploy").doesNotContainKey("webRestartCommand");
     }
 
     @Test
@@ -227,9 +279,8 @@ class InstanceApiTest {
         body.put("installPath", "/opt/../etc");
         body.put("deploymentType", "DOCKER");
         body.put("containerName", "");
-        body.put("webServer", "CUSTOM");
-        body.put("webRestartCommand", "");
-        body.put("webUser", "www data");
+        body.put("productSettings", Map.of("webServer", "CUSTOM", "webRestartCommand", "", "webUser", "www data",
+                "webGroup", "x".repeat(33)));
         body.put("appUrl", "javascript:alert(1)");
         body.put("dbConnection", "oracle");
         body.put("dbHost", "db host`id`");
@@ -246,8 +297,10 @@ class InstanceApiTest {
                 .andExpect(jsonPath("$.errors.sshUser", startsWith("SSH user: a Unix user name")))
                 .andExpect(jsonPath("$.errors.installPath").value("Install path: must not hold . or .. segments"))
                 .andExpect(jsonPath("$.errors.containerName").value("Give the Docker container's name or id"))
-                .andExpect(jsonPath("$.errors.webRestartCommand").value("Give the command that restarts the web server"))
-                .andExpect(jsonPath("$.errors.webUser", startsWith("Web user: a Unix user name")))
+                .andExpect(jsonPath("$.errors['productSettings[webRestartCommand]']")
+                        .value("Give the command that restarts the web server (the web server is custom)"))
+                .andExpect(jsonPath("$.errors['productSettings[webUser]']", startsWith("Web user: a Unix user name")))
+                .andExpect(jsonPath("$.errors['productSettings[webGroup]']").value("Web group is 32 characters at most"))
                 .andExpect(jsonPath("$.errors.appUrl").value("App URL: an http:// or https:// address"))
                 .andExpect(jsonPath("$.errors.dbConnection", startsWith("DB connection: mysql, pgsql")))
                 .andExpect(jsonPath("$.errors.dbHost").value("DB host: a host name or IP address"))
@@ -283,11 +336,12 @@ class InstanceApiTest {
 
         // an ADMIN's restart command may not carry a secret reference: the job engine would fill it in
         Map<String, Object> reference = validBody(tmp);
-        reference.put("webServer", "CUSTOM");
-        reference.put("webRestartCommand", "echo {{secret:ssh.password}} | rev");
+        reference.put("productSettings", Map.of("webServer", "CUSTOM",
+                "webRestartCommand", "echo {{secret:ssh.password}} | rev"));
         mvc.perform(as(admin, post("/api/v1/instances")).content(json.writeValueAsString(reference)))
                 .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.errors.webRestartCommand", startsWith("'{{…}}' is not allowed here")));
+                .andExpect(jsonPath("$.errors['productSettings[webRestartCommand]']",
+                        startsWith("Restart command: '{{…}}' is not allowed here")));
 
         Map<String, Object> first = validBody(tmp);
         mvc.perform(as(admin, post("/api/v1/instances")).content(json.writeValueAsString(first))).andExpect(status().isCreated());

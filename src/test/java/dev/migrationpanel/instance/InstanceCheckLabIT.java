@@ -57,7 +57,7 @@ class InstanceCheckLabIT {
         form.setSshPort(lab.sshPort());
         form.setSshUser(USER);
         form.setInstallPath(lab.instance(labInstance).path().toString());
-        form.setWebServer(WebServer.NONE);
+        form.getProductSettings().put("webServer", "NONE");
         return form;
     }
 

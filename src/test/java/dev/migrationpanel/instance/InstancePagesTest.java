@@ -44,7 +44,7 @@ class InstancePagesTest {
         fields.put("sshPassword", "typed-secret-pw-1");
         fields.put("deploymentType", "HOST");
         fields.put("installPath", "/opt/dreamfactory");
-        fields.put("webServer", "NGINX");
+        fields.put("productSettings[dreamfactory:webServer]", "NGINX");
         fields.put("dbAccess", "TUNNEL");
         for (int i = 0; i < overrides.length; i += 2) {
             fields.put(overrides[i], overrides[i + 1]);

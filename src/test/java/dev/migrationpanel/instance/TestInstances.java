@@ -27,7 +27,7 @@ public final class TestInstances {
         form.setSshAuth(SshAuthMethod.PASSWORD);
         form.setSshPassword(server.password());
         form.setInstallPath(installPath.toString());
-        form.setWebServer(WebServer.NONE);
+        form.getProductSettings().put("webServer", "NONE");
         return form;
     }
 
@@ -53,9 +53,9 @@ public final class TestInstances {
         form.setSshPrivateKey(lab.privateKeyText(li.owner(), keyType));
         form.setSshPassphrase(lab.passphrase(li.owner(), keyType));
         form.setInstallPath(li.path().toString());
-        form.setWebServer(WebServer.NONE);
-        form.setWebUser(li.webUser());
-        form.setWebGroup(li.webGroup());
+        form.getProductSettings().put("webServer", "NONE");
+        form.getProductSettings().put("webUser", li.webUser());
+        form.getProductSettings().put("webGroup", li.webGroup());
         form.setAppUrl(lab.optionalProperty("instance." + labInstance + ".app.url"));
         // the lab's container instances (src/test/lab/docker.sh): the install path is inside the container
         String container = lab.optionalProperty("instance." + labInstance + ".container");
@@ -79,7 +79,7 @@ public final class TestInstances {
         i.setSshPassword("ssh-secret-" + name);
         i.setDeploymentType(DeploymentType.HOST);
         i.setInstallPath("/opt/dreamfactory");
-        i.setWebServer(WebServer.NGINX);
+        i.setProductSettings("{\"webServer\":\"NGINX\"}");
         i.setDbAccess(DbAccess.TUNNEL);
         i.setDbPassword("db-secret-" + name);
         i.setCreatedAt(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
@@ -97,5 +97,19 @@ public final class TestInstances {
         jdbc.update("update instance set host_key_type = ?, host_key_fingerprint = ?, host_key_base64 = ?, "
                 + "host_key_accepted_by = 'test', host_key_accepted_at = ? where id = ?", key.type(), key.fingerprint(),
                 key.base64Key(), Timestamp.from(Instant.now()), instanceId);
+    }
+
+    /** Sets product settings on an entity as the form would store them: name, value, name, value… (null: unset). */
+    public static void settings(Instance instance, String... namesAndValues) {
+        java.util.Map<String, String> values = new java.util.TreeMap<>(instance.productSettingValues());
+        for (int k = 0; k < namesAndValues.length; k += 2) {
+            if (namesAndValues[k + 1] == null) {
+                values.remove(namesAndValues[k]);
+            } else {
+                values.put(namesAndValues[k], namesAndValues[k + 1]);
+            }
+        }
+        instance.setProductSettings(values.isEmpty() ? null
+                : tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(values));
     }
 }

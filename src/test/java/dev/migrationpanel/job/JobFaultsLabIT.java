@@ -29,7 +29,6 @@ import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.instance.TestInstances;
 import dev.migrationpanel.instance.SshAuthMethod;
-import dev.migrationpanel.instance.WebServer;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.remote.HostKey;
@@ -99,7 +98,7 @@ class JobFaultsLabIT {
         form.setSshAuth(SshAuthMethod.PASSWORD);
         form.setSshPassword(lab.password("dflab"));
         form.setInstallPath(lab.instance("sqlite").path().toString());
-        form.setWebServer(WebServer.NONE);
+        form.getProductSettings().put("webServer", "NONE");
         instance = instances.create(form);
         HostKey key = HostKey.fromOpenSshLine(lab.property("sshd.hostkey.ed25519.public"));
         TestInstances.pinHostKey(jdbc, instance.getId(), key);

@@ -82,8 +82,8 @@ class ReviewedPlanApiTest {
         server = TestSshServer.startDefault("deploy", "reviewed-ssh-pw");
         install = FakeInstall.create(tmp.resolve("df"), FakeInstall.sqliteEnv());
         InstanceForm form = TestInstances.passwordForm("reviewed", server, install);
-        form.setWebUser("www-data");
-        form.setWebGroup("www-data");
+        form.getProductSettings().put("webUser", "www-data");
+        form.getProductSettings().put("webGroup", "www-data");
         instance = instances.create(form);
         TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
         String name = "operator-" + System.nanoTime() % 1_000_000;

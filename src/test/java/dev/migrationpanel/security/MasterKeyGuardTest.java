@@ -72,9 +72,9 @@ class MasterKeyGuardTest {
     long insertInstance(String name, String sshPasswordEnc, String dbPasswordEnc) {
         Timestamp now = Timestamp.from(Instant.now());
         jdbc.update("insert into instance (name, product, environment, ssh_host, ssh_port, ssh_user, ssh_auth,"
-                + " ssh_password_enc, deployment_type, install_path, web_server, db_access, db_password_enc, created_at,"
+                + " ssh_password_enc, deployment_type, install_path, db_access, db_password_enc, created_at,"
                 + " updated_at, version) values (?, 'dreamfactory', 'production', '10.0.0.1', 22, 'deploy', 'PASSWORD', ?,"
-                + " 'HOST', '/opt/df', 'NONE', 'TUNNEL', ?, ?, ?, 0)", name, sshPasswordEnc, dbPasswordEnc, now, now);
+                + " 'HOST', '/opt/df', 'TUNNEL', ?, ?, ?, 0)", name, sshPasswordEnc, dbPasswordEnc, now, now);
         return jdbc.queryForObject("select id from instance where name = ?", Long.class, name);
     }
 

@@ -131,8 +131,8 @@ class ApiInputWalkTest {
         server = TestSshServer.startDefault("deploy", "walk-ssh-pw");
         Path install = FakeInstall.create(tmp.resolve("df"), FakeInstall.sqliteEnv());
         var form = TestInstances.passwordForm("walk", server, install);
-        form.setWebUser("www-data");
-        form.setWebGroup("www-data");
+        form.getProductSettings().put("webUser", "www-data");
+        form.getProductSettings().put("webGroup", "www-data");
         instance = instances.create(form);
         TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
         SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("walk-admin", null,
@@ -401,7 +401,7 @@ class ApiInputWalkTest {
         known.put("sshAuth", () -> "\"PASSWORD\"");
         known.put("sshPassword", () -> "\"" + server.password() + "\"");
         known.put("installPath", () -> "\"" + instance.getInstallPath() + "\"");
-        known.put("webServer", () -> "\"NONE\"");
+        known.put("productSettings", () -> new Raw("{\"webServer\": \"NONE\"}"));
         Map<String, Object> body = new LinkedHashMap<>();
         for (String field : fields.keySet()) {
             Supplier<Object> value = known.get(field);

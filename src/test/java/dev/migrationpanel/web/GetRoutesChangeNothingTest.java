@@ -163,8 +163,8 @@ class GetRoutesChangeNothingTest {
             Path targetInstall = FakeInstall.create(tmp.resolve("target"), FakeInstall.sqliteEnv());
             FakeInstall.addInstallerTables(targetInstall);
             var form = TestInstances.passwordForm("get-source", server, sourceInstall);
-            form.setWebUser("www-data");
-            form.setWebGroup("www-data");
+            form.getProductSettings().put("webUser", "www-data");
+            form.getProductSettings().put("webGroup", "www-data");
             source = instances.create(form);
             target = instances.create(TestInstances.passwordForm("get-target", server, targetInstall));
             TestInstances.pinHostKey(jdbc, source.getId(), server.hostKey());

@@ -85,7 +85,9 @@ class InstanceBrowserIT {
         new Select(browser.findElement(By.id("sshAuth"))).selectByValue("PASSWORD");
         type("sshPassword", lab.password("dflab"));
         type("installPath", lab.instance("mariadb").path().toString());
-        new Select(browser.findElement(By.id("webServer"))).selectByValue("NONE");
+        new Select(browser.findElement(By.id("setting-dreamfactory-webServer"))).selectByValue("NONE");
+        type("setting-dreamfactory-webUser", "www data");
+        type("setting-dreamfactory-webGroup", "dflab");
         // the browser would stop 99999 itself; the server must refuse it too, so skip the browser's check
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("document.getElementById('instance-form').noValidate = true");
         browser.findElement(By.id("save")).click();
@@ -93,14 +95,22 @@ class InstanceBrowserIT {
 
         List<WebElement> errors = browser.findElements(By.cssSelector(".field-error"));
         assertThat(errors).as(() -> browser.getCurrentUrl() + "\n" + browser.findElement(By.tagName("main")).getText())
-                .extracting(WebElement::getText).contains("SSH port is between 1 and 65535");
+                .extracting(WebElement::getText).contains("SSH port is between 1 and 65535",
+                        "Web user: a Unix user name of at most 32 characters (e.g. www-data)");
+        // the page kept the chosen product's settings as typed
+        assertThat(new Select(browser.findElement(By.id("setting-dreamfactory-webServer"))).getFirstSelectedOption()
+                .getAttribute("value")).isEqualTo("NONE");
         assertThat(browser.getPageSource()).doesNotContain(lab.password("dflab")).doesNotContain("Exception");
 
         type("sshPort", String.valueOf(lab.sshPort()));
+        type("setting-dreamfactory-webUser", "dflab");
         type("sshPassword", lab.password("dflab"));
         browser.findElement(By.id("save")).click();
         waiting().until(d -> d.findElements(By.id("run-check")).size() == 1);
         assertThat(browser.findElement(By.id("no-check")).getText()).isEqualTo("Not checked yet.");
+        assertThat(browser.findElement(By.id("setting-webServer")).getText()).isEqualTo("None");
+        assertThat(browser.findElement(By.id("setting-webUser")).getText()).isEqualTo("dflab");
+        assertThat(browser.findElement(By.id("setting-webGroup")).getText()).isEqualTo("dflab");
 
         browser.findElement(By.id("run-check")).click();
         waiting().until(d -> d.findElements(By.id("host-key-card")).size() == 1);

@@ -1,6 +1,6 @@
-package dev.migrationpanel.instance;
+package dev.migrationpanel.dreamfactory;
 
-/** The web server in front of the install, restarted at the end of an upgrade or migration. */
+/** The web server in front of a DreamFactory install, restarted at the end of an upgrade or migration (a DreamFactory setting, see {@link WebSettings}). */
 public enum WebServer {
     NGINX("nginx"), APACHE("Apache"), CUSTOM("Custom restart command"), NONE("None");
 
