@@ -49,7 +49,7 @@ abstract class SecurityTablesContract {
     @Test
     void theSecretColumnsAreFoundAndReencryptedOnThisDatabase() {
         Instance saved = instances.saveAndFlush(PanelRepositoriesContract.instance("rot-" + System.nanoTime()));
-        assertThat(columns.describe()).isEqualTo("secret values in instance");
+        assertThat(columns.describe()).isEqualTo("secret values in instance, notification_channel, scratch_server");
         assertThat(columns.countByKeyId()).containsKey(cipher.keyId());
         SecretCipher other = new SecretCipher(MasterKey.parse(
                 "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0", "test"));
