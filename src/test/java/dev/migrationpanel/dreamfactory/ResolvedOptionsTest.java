@@ -185,9 +185,9 @@ class ResolvedOptionsTest {
         return job;
     }
 
-    private void artifact(Job job, Instance of, ArtifactKind kind, String name) {
-        artifacts.write(new ArtifactSpec(job.getId(), of.getId(), 0, name, kind, "text/plain", true),
-                new ByteArrayInputStream("stand-in".getBytes(StandardCharsets.UTF_8)));
+    private String artifact(Job job, Instance of, ArtifactKind kind, String name) {
+        return artifacts.write(new ArtifactSpec(job.getId(), of.getId(), 0, name, kind, "text/plain", true),
+                new ByteArrayInputStream("stand-in".getBytes(StandardCharsets.UTF_8))).getId();
     }
 
     record Case(Instance instance, Map<String, String> options) {
@@ -204,6 +204,10 @@ class ResolvedOptionsTest {
 
         Map<String, Case> cases = new LinkedHashMap<>();
         cases.put(DreamFactoryBackupFlow.ID, new Case(source, Map.of()));
+        // a SQLite dump needs no scratch server (it is restored into a scratch file on the host)
+        Job backup = pastJob(DreamFactoryBackupFlow.ID, source, Map.of());
+        cases.put("backup.test-restore", new Case(source, Map.of("artifact",
+                artifact(backup, source, ArtifactKind.DB_DUMP, "source-sqlite-dump.sql"))));
         cases.put(DreamFactoryMinorUpgradeFlow.ID, new Case(source, Map.of("ref", "7.1.0", "maintenance", "false",
                 "webUser", "deploy", "webServer", "CUSTOM")));
         cases.put(DreamFactoryRollbackFlow.ID, new Case(source, Map.of("job", String.valueOf(upgrade.getId()))));
