@@ -67,12 +67,13 @@ class CairnCloneFlow implements CairnPairFlow {
     static final String DB_STREAM_TITLE = "Dump the source's DB straight into the target's (stored on the way)";
     /** How the target's DB backup is labelled; the rollback finds it by its artifact kind. */
     static final String BACKUP_LABEL = "before-clone";
+    /** The plan's option naming, per local location, the target root its bytes were copied into (for the rollback). */
+    static final String STORAGE_ROOT_OPTION = "storageRoot.";
 
     private static final Duration SHORT = ProductSteps.SHORT;
     private static final Duration LONG = ProductSteps.LONG;
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern LOCATION_NAME = Pattern.compile("[A-Za-z0-9_]+");
-    private static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+\\S*");
 
     private final InstanceService instances;
     private final InstanceConnections connections;
@@ -645,20 +646,9 @@ class CairnCloneFlow implements CairnPairFlow {
             }
             boolean keys = env.get("KEY").filter(v -> !v.isBlank()).isPresent()
                     && env.get("SECRET").filter(v -> !v.isBlank()).isPresent();
-            CommandResult v = ssh.run("cd " + quote(instance.getInstallPath()) + " && " + CairnCommands.cli(instance)
-                    + " --version", Duration.ofMinutes(2));
-            String version = null;
-            String versionError = null;
-            for (String line : v.stdout().split("\n")) {
-                if (VERSION.matcher(line.trim()).matches()) {
-                    version = line.trim();
-                }
-            }
-            if (!v.ok() || version == null) {
-                version = null;
-                String err = v.stderr().strip();
-                versionError = "exit " + v.exitCode() + (err.isEmpty() ? "" : ": " + err.lines().reduce((a, b) -> b).orElse(""));
-            }
+            CairnCommands.Version v = CairnCommands.version(instance, ssh);
+            String version = v.value();
+            String versionError = v.error();
             Set<String> migrations = new TreeSet<>();
             reader.query(instance, ssh, "SELECT version FROM directus_migrations").forEach(r -> migrations.add(r.get("version")));
             side = new CairnCloneSide(host, version, versionError, migrations, locations, storage, rawRoots, keys,
