@@ -220,7 +220,8 @@ class CairnCloneLabIT {
         String report = proofReport(job);
         assertThat(report).doesNotContain("FAIL ").contains("OK    directus_migrations: the same 66 on both sides",
                 "OK    KEY: the target's equals the source's", "OK    SECRET: the target's equals the source's",
-                "OK    articles: 4 row(s), checksums equal", "OK    GET /server/ping: pong",
+                "OK    articles: 4 row(s), checksums equal", "OK    tags: 3 row(s), checksums equal",
+                "OK    articles_tags: 4 row(s), checksums equal", "OK    GET /server/ping: pong",
                 "INFO  lost-scan.pdf", "no bytes on the source either", "OK    The source's");
         assertThat(report).containsPattern("OK    4 directus_files row\\(s\\) with their bytes on the target");
         if (signedIn) {
