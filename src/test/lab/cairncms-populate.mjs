@@ -1,5 +1,6 @@
 // Gives a freshly bootstrapped, running CairnCMS instance the content an admin builds over time, through its
-// real REST API, as that admin: three collections with fields of several types and relations, items, a
+// real REST API, as that admin: four collections with fields of several types and relations (many-to-one,
+// files, and a many-to-many articles.tags through the junction collection articles_tags), items, a
 // folder, uploaded files (their directus_files rows and their bytes on disk), a thumbnail the server caches
 // beside its original, a custom role with permissions and a second user. Run by src/test/lab/cairncms.sh
 // with the lab's Node 22 (global fetch, FormData, Blob); settings come from the environment (no secret on a
@@ -104,7 +105,31 @@ await api('POST', '/collections', {
 await api('POST', '/relations', { collection: 'articles', field: 'author', related_collection: 'authors', schema: { on_delete: 'SET NULL' } });
 await api('POST', '/relations', { collection: 'articles', field: 'cover', related_collection: 'directus_files', schema: { on_delete: 'SET NULL' } });
 await api('POST', '/relations', { collection: 'comments', field: 'article', related_collection: 'articles', schema: { on_delete: 'CASCADE' } });
-say('collections authors, articles, comments and 3 relations created');
+// a many-to-many, as the admin app makes one: the related collection, a hidden junction collection with a
+// field per side, the alias field on articles, and two relations, each naming the other as its junction_field
+await api('POST', '/collections', {
+	collection: 'tags',
+	meta: { icon: 'label', display_template: '{{name}}' },
+	schema: {},
+	fields: [
+		field('id', 'integer', { hidden: true, readonly: true }, { is_primary_key: true, has_auto_increment: true }),
+		field('name', 'string', { required: true }, { is_nullable: false, is_unique: true }),
+	],
+});
+await api('POST', '/collections', {
+	collection: 'articles_tags',
+	meta: { hidden: true, icon: 'import_export' },
+	schema: {},
+	fields: [field('id', 'integer', { hidden: true }, { is_primary_key: true, has_auto_increment: true })],
+});
+await api('POST', '/fields/articles_tags', field('articles_id', 'uuid', { hidden: true }));
+await api('POST', '/fields/articles_tags', field('tags_id', 'integer', { hidden: true }));
+await api('POST', '/fields/articles', { field: 'tags', type: 'alias', meta: { interface: 'list-m2m', special: ['m2m'] } });
+await api('POST', '/relations', { collection: 'articles_tags', field: 'tags_id', related_collection: 'tags',
+	meta: { one_field: null, sort_field: null, one_deselect_action: 'nullify', junction_field: 'articles_id' }, schema: { on_delete: 'SET NULL' } });
+await api('POST', '/relations', { collection: 'articles_tags', field: 'articles_id', related_collection: 'articles',
+	meta: { one_field: 'tags', sort_field: null, one_deselect_action: 'nullify', junction_field: 'tags_id' }, schema: { on_delete: 'SET NULL' } });
+say('collections authors, articles, comments, tags, the junction articles_tags and 5 relations created');
 
 // ---- files: uploaded as the admin app does (multipart, fields before the file)
 function png(width, height) {
@@ -213,6 +238,15 @@ const articles = await api('POST', '/items/articles', [
 	{ title: 'Untitled draft', slug: 'untitled', body: null, word_count: 0, published: false, metadata: { draft: true }, author: null },
 ]);
 const article = Object.fromEntries(articles.map((a) => [a.slug, a.id]));
+const tags = await api('POST', '/items/tags', [{ name: 'history' }, { name: 'math' }, { name: 'computing' }]);
+const tag = Object.fromEntries(tags.map((t) => [t.name, t.id]));
+// through the alias, as the app saves an article's tags: the API writes the junction rows
+await api('PATCH', `/items/articles/${article['notes-on-the-engine']}`, { tags: [{ tags_id: tag.history }, { tags_id: tag.computing }] });
+await api('PATCH', `/items/articles/${article['computable-numbers']}`, { tags: [{ tags_id: tag.math }, { tags_id: tag.computing }] });
+const junction = await api('GET', '/items/articles_tags?fields=id,articles_id,tags_id&limit=-1');
+if (junction.length !== 4) throw new Error(`${junction.length} articles_tags rows, not 4`);
+const tagged = await api('GET', `/items/articles/${article['computable-numbers']}?fields=tags.tags_id.name`);
+if (tagged.tags.map((t) => t.tags_id.name).sort().join(',') !== 'computing,math') throw new Error(`tags read back: ${JSON.stringify(tagged.tags)}`);
 await api('POST', '/items/comments', [
 	{ article: article['notes-on-the-engine'], body: 'Fascinating.', approved: true, posted_at: '2024-03-02T09:00:00Z' },
 	{ article: article['notes-on-the-engine'], body: 'Is there a sequel?', approved: true, posted_at: '2024-03-03T11:30:00Z' },
@@ -220,7 +254,7 @@ await api('POST', '/items/comments', [
 	{ article: article['computable-numbers'], body: 'spam spam spam', approved: false, posted_at: '2024-04-14T03:12:00Z' },
 	{ article: article['compilers'], body: 'Looking forward to it.', approved: false, posted_at: null },
 ]);
-say('3 authors, 4 articles, 5 comments created');
+say('3 authors, 4 articles (2 with 2 tags each: 4 junction rows), 3 tags, 5 comments created');
 
 // ---- a custom role, its permissions and a second user
 const role = await api('POST', '/roles', { name: 'Editor', icon: 'edit', description: 'Writes and edits articles', admin_access: false, app_access: true });
@@ -248,10 +282,12 @@ say(`role Editor (${stored.length} permissions stored) and user ${editor.email} 
 
 const p = `cairn.${name}.content`;
 const lines = [
-	`${p}.collections=authors,articles,comments`,
+	`${p}.collections=authors,articles,comments,tags,articles_tags`,
 	`${p}.items.authors=${authors.length}`,
 	`${p}.items.articles=${articles.length}`,
 	`${p}.items.comments=5`,
+	`${p}.items.tags=${tags.length}`,
+	`${p}.items.articles_tags=${junction.length}`,
 	`${p}.role.editor.id=${role.id}`,
 	`${p}.role.editor.permissions=${stored.length}`,
 	`${p}.user.editor.id=${editor.id}`,

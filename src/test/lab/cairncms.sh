@@ -12,8 +12,9 @@
 #                                    unpacked once (a marker file holds the archive's sha256)
 #   $LAB_ROOT/cs-mariadb, cs-pgsql, cs-sqlite   sources, owned by dflab: bootstrapped, then given an admin's
 #                                    content through the REST API (cairncms-populate.mjs): collections
-#                                    authors, articles, comments (string, text, integer, boolean, json,
-#                                    timestamp, uuid, many-to-one and file fields), items, a folder, role
+#                                    authors, articles, comments, tags (string, text, integer, boolean, json,
+#                                    timestamp, uuid, many-to-one and file fields; articles.tags a many-to-many
+#                                    through the junction articles_tags), items, a folder, role
 #                                    Editor with 7 permissions, user editor@example.com, five uploaded files
 #                                    (PNG with a cached thumbnail beside it, PDF, UTF-8 text, 256 KiB binary)
 #                                    and one directus_files row whose bytes were removed from disk

@@ -67,12 +67,13 @@ class CairnCloneFlow implements CairnPairFlow {
     static final String DB_STREAM_TITLE = "Dump the source's DB straight into the target's (stored on the way)";
     /** How the target's DB backup is labelled; the rollback finds it by its artifact kind. */
     static final String BACKUP_LABEL = "before-clone";
+    /** The plan's option naming, per local location, the target root its bytes were copied into (for the rollback). */
+    static final String STORAGE_ROOT_OPTION = "storageRoot.";
 
     private static final Duration SHORT = ProductSteps.SHORT;
     private static final Duration LONG = ProductSteps.LONG;
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern LOCATION_NAME = Pattern.compile("[A-Za-z0-9_]+");
-    private static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+\\S*");
 
     private final InstanceService instances;
     private final InstanceConnections connections;
@@ -439,6 +440,14 @@ class CairnCloneFlow implements CairnPairFlow {
         // the target, backed up before anything changes: its DB (downloadable) and its .env
         plan.addAll(ProductSteps.dbBackup(target, t.host(), CairnCmsProfile.ID, BACKUP_LABEL));
         plan.addAll(ProductSteps.captureFile(target, t.host(), ".env", "ENV_FILE"));
+        Map<String, String> roots = new TreeMap<>();
+        for (StorageLocation location : s.locations()) {
+            if (location.local()) {
+                roots.put(location.name(), place(location, source, s, target, t).targetRoot());
+            }
+        }
+        // what the copies below overwrite or add to, so that a rollback puts the storage back as it was
+        roots.forEach((name, root) -> plan.addAll(storageBackup(target, t.host(), name, root)));
         plan.add(CairnCommands.stopStep(target, "Stop the target's service (its DB is replaced)",
                 "start it: " + CairnCommands.start(target)));
 
@@ -468,7 +477,7 @@ class CairnCloneFlow implements CairnPairFlow {
                     "mkdir -p " + quote(placement.targetRoot()) + " && tar -C " + quote(placement.targetRoot())
                             + " --no-overwrite-dir -xf - && cat > /dev/null",
                     sname + "-files-" + location.name() + ".tar", "FILE_ARCHIVE", true), LONG,
-                    "the files copied stay in " + placement.targetRoot() + " (named by the source's file ids)"));
+                    "the clone's rollback puts " + placement.targetRoot() + " back from its archive captured above"));
         }
         if (stopSource) {
             plan.add(CairnCommands.startStep(source, "Start the source's service again"));
@@ -516,9 +525,34 @@ class CairnCloneFlow implements CairnPairFlow {
                 + "keep " + sname + " running as the fallback, as the guide says"));
 
         Map<String, String> options = new LinkedHashMap<>(o);
+        roots.forEach((name, root) -> options.put(STORAGE_ROOT_OPTION + name, root));
         options.put("targetName", tname);
         options.put("version", s.version() == null ? "" : s.version());
         return new Plan(ID, "Clone " + sname + " to " + tname, sid, sname, plan, options);
+    }
+
+    /** The artifact holding a target storage root as the clone found it (the rollback finds it by this name). */
+    static String storageBackupName(String targetName, String location) {
+        return targetName + "-storage-" + location + "-" + BACKUP_LABEL + ".tar";
+    }
+
+    /**
+     * A target storage root as the clone finds it, into the artifact store (a root that does not exist yet: an empty
+     * archive), before the source's bytes are copied into it.
+     */
+    static List<Step> storageBackup(Instance target, HostFacts facts, String location, String root) {
+        String staged = facts.workDir() + "/" + target.getId() + "-storage-" + location + "-" + BACKUP_LABEL + ".tar";
+        // the work directory is made by the DB backup before it
+        return List.of(
+                new Step("Archive the target's storage root of location " + location + " (" + root + ")", target.getId(),
+                        target.getName(), false, new StepSpec.RemoteCommand("umask 077 && if [ -d " + quote(root) + " ]; then "
+                                + "tar -C " + quote(root) + " -cf " + quote(staged) + " .; else tar -cf " + quote(staged)
+                                + " -T /dev/null; fi"), LONG, "rm -f " + staged),
+                new Step("Capture the target's storage root of location " + location, target.getId(), target.getName(),
+                        false, new StepSpec.Download(staged, storageBackupName(target.getName(), location), "FILE_ARCHIVE",
+                                true), LONG, null),
+                new Step("Remove the staged archive of location " + location, target.getId(), target.getName(), false,
+                        new StepSpec.RemoteCommand("rm -f " + quote(staged)), SHORT, null));
     }
 
     /**
@@ -645,20 +679,9 @@ class CairnCloneFlow implements CairnPairFlow {
             }
             boolean keys = env.get("KEY").filter(v -> !v.isBlank()).isPresent()
                     && env.get("SECRET").filter(v -> !v.isBlank()).isPresent();
-            CommandResult v = ssh.run("cd " + quote(instance.getInstallPath()) + " && " + CairnCommands.cli(instance)
-                    + " --version", Duration.ofMinutes(2));
-            String version = null;
-            String versionError = null;
-            for (String line : v.stdout().split("\n")) {
-                if (VERSION.matcher(line.trim()).matches()) {
-                    version = line.trim();
-                }
-            }
-            if (!v.ok() || version == null) {
-                version = null;
-                String err = v.stderr().strip();
-                versionError = "exit " + v.exitCode() + (err.isEmpty() ? "" : ": " + err.lines().reduce((a, b) -> b).orElse(""));
-            }
+            CairnCommands.Version v = CairnCommands.version(instance, ssh);
+            String version = v.value();
+            String versionError = v.error();
             Set<String> migrations = new TreeSet<>();
             reader.query(instance, ssh, "SELECT version FROM directus_migrations").forEach(r -> migrations.add(r.get("version")));
             side = new CairnCloneSide(host, version, versionError, migrations, locations, storage, rawRoots, keys,

@@ -28,8 +28,10 @@ import dev.migrationpanel.web.InvalidInputException;
 import dev.migrationpanel.web.NotFoundException;
 
 /**
- * Puts a clone's target back as the clone found it: its {@code .env} and its DB from the backups the clone took
- * before changing anything, the service stopped while the DB is replaced and started after; and, when the clone
+ * Puts a clone's target back as the clone found it: its {@code .env}, its DB and each storage root the clone copied
+ * file bytes into (emptied, then its archive taken before the copy unpacked: what the clone added is gone, what it
+ * overwrote is back) from the backups the clone took before changing anything, the service stopped meanwhile and
+ * started after; and, when the clone
  * stopped the source's service for the copy and failed before starting it again, the source's service started. For
  * a clone that failed, or that the admin does not keep. Option {@code job}: the clone job.
  */
@@ -63,8 +65,8 @@ class CairnCloneRollbackFlow implements Flow {
 
     @Override
     public String description() {
-        return "Puts the DB and the .env of a clone's target back as the clone found them, from the backups it took "
-                + "before changing anything.";
+        return "Puts the DB, the .env and the storage roots of a clone's target back as the clone found them, from the "
+                + "backups it took before changing anything.";
     }
 
     @Override
@@ -74,8 +76,8 @@ class CairnCloneRollbackFlow implements Flow {
 
     @Override
     public String changes() {
-        return "the clone's target: its DB and .env put back from the clone's backups; the source's service started if "
-                + "the clone left it stopped";
+        return "the clone's target: its DB, .env and storage roots put back from the clone's backups; the source's "
+                + "service started if the clone left it stopped";
     }
 
     @Override
@@ -111,6 +113,22 @@ class CairnCloneRollbackFlow implements Flow {
         Artifact dump = taken.stream().filter(a -> a.getKind() == ArtifactKind.DB_DUMP).findFirst()
                 .orElseThrow(() -> InvalidInputException.of("job", "Job #" + cloneId + " holds no DB backup of "
                         + target.getName() + " (it failed before taking it, or the artifact was deleted)"));
+        List<StorageBackup> storage = new ArrayList<>();
+        for (Map.Entry<String, String> option : new java.util.TreeMap<>(cloneOptions).entrySet()) {
+            if (!option.getKey().startsWith(CairnCloneFlow.STORAGE_ROOT_OPTION)) {
+                continue;
+            }
+            String location = option.getKey().substring(CairnCloneFlow.STORAGE_ROOT_OPTION.length());
+            String root = option.getValue();
+            if (!root.startsWith("/") || root.replaceAll("/+", "/").equals("/") || root.contains("\n")) {
+                throw InvalidInputException.of("job", "Job #" + cloneId + " names no usable storage root for " + location);
+            }
+            String name = CairnCloneFlow.storageBackupName(cloneOptions.getOrDefault("targetName", target.getName()), location);
+            // none: the clone failed before archiving that root, so it copied nothing into it either
+            String artifact = taken.stream().filter(a -> a.getKind() == ArtifactKind.FILE_ARCHIVE && a.getName().equals(name))
+                    .map(Artifact::getId).findFirst().orElse(null);
+            storage.add(new StorageBackup(location, root, artifact));
+        }
         Instance source = null;
         if (CairnCloneFlow.STOP_SOURCE.equals(cloneOptions.get("pause")) && clone.getInstanceId() != null) {
             try {
@@ -119,12 +137,20 @@ class CairnCloneRollbackFlow implements Flow {
                 source = null; // deleted since: nothing to start
             }
         }
-        return build(target, read(target), source, cloneId, env.getId(), dump.getId());
+        return build(target, read(target), source, cloneId, env.getId(), dump.getId(), storage);
+    }
+
+    /**
+     * A target storage root the clone copied bytes into, and the artifact of it as the clone found it.
+     *
+     * @param artifactId null when the clone failed before archiving it (and so copied nothing into it)
+     */
+    record StorageBackup(String location, String root, String artifactId) {
     }
 
     /** The plan, as a value. {@code source}: the clone's source when it had its service stopped, else null. */
     static Plan build(Instance target, HostFacts facts, Instance source, long cloneId, String envArtifact,
-            String dumpArtifact) {
+            String dumpArtifact, List<StorageBackup> storage) {
         Long id = target.getId();
         String name = target.getName();
         String stagedEnv = facts.workDir() + "/" + id + "-clone-rollback.env";
@@ -158,8 +184,26 @@ class CairnCloneRollbackFlow implements Flow {
                 new StepSpec.RemoteCommand(restore), ProductSteps.LONG, null));
         plan.add(new Step("Remove the staged dump", id, name, false, new StepSpec.RemoteCommand("rm -f " + quote(stagedDump)),
                 ProductSteps.SHORT, null));
-        plan.add(ProductSteps.note(target, "The file bytes the clone copied", "left in the target's storage roots: named "
-                + "by the source's file ids, no row of the restored DB refers to them; remove them by hand if you wish"));
+        if (storage.isEmpty()) {
+            plan.add(ProductSteps.note(target, "The file bytes the clone copied", "job #" + cloneId + " names no storage "
+                    + "root it copied into (a clone from before the panel archived them): what it copied stays, named by "
+                    + "the source's file ids, which no row of the restored DB refers to"));
+        }
+        for (StorageBackup backup : storage) {
+            if (backup.artifactId() == null) {
+                plan.add(ProductSteps.note(target, "Storage root of location " + backup.location(), "job #" + cloneId
+                        + " stopped before archiving " + backup.root() + ", so before copying into it: nothing to put back"));
+                continue;
+            }
+            String staged = facts.workDir() + "/" + id + "-clone-rollback-storage-" + backup.location() + ".tar";
+            plan.add(new Step("Upload the archive of storage root " + backup.location() + " taken by job #" + cloneId, id,
+                    name, false, new StepSpec.Upload(0, backup.artifactId(), staged), ProductSteps.LONG, null));
+            plan.add(new Step("Put the storage root of location " + backup.location() + " back (" + backup.root()
+                    + ": emptied, then its archive unpacked)", id, name, true, new StepSpec.RemoteCommand("mkdir -p "
+                    + quote(backup.root()) + " && find " + quote(backup.root()) + " -mindepth 1 -delete && tar -C "
+                    + quote(backup.root()) + " --no-overwrite-dir -xf " + quote(staged) + " && rm -f " + quote(staged)),
+                    ProductSteps.LONG, null));
+        }
         if (CairnCommands.hasServiceCommands(target)) {
             plan.add(CairnCommands.startStep(target, "Start the target's service"));
         } else {

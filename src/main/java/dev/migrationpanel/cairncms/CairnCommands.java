@@ -1,11 +1,17 @@
 package dev.migrationpanel.cairncms;
 
+import static dev.migrationpanel.remote.ShellQuote.quote;
+
+import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
 import dev.migrationpanel.product.ProductSteps;
+import dev.migrationpanel.remote.CommandResult;
+import dev.migrationpanel.remote.SshSession;
 
 /**
  * How CairnCMS flows run an install's commands: the CLI and the service's start and stop, each as the instance's
@@ -13,7 +19,34 @@ import dev.migrationpanel.product.ProductSteps;
  */
 final class CairnCommands {
 
+    private static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+\\S*");
+
     private CairnCommands() {
+    }
+
+    /**
+     * What {@code cairncms --version} printed in the install.
+     *
+     * @param value the version, or null when it could not be told ({@code error} says why)
+     */
+    record Version(String value, String error) {
+    }
+
+    /** The install's CairnCMS version as its CLI reports it (the CLI as the ADMIN set it), read and never changed. */
+    static Version version(Instance instance, SshSession ssh) {
+        CommandResult v = ssh.run("cd " + quote(instance.getInstallPath()) + " && " + cli(instance) + " --version",
+                Duration.ofMinutes(2));
+        String version = null;
+        for (String line : v.stdout().split("\n")) {
+            if (VERSION.matcher(line.trim()).matches()) {
+                version = line.trim();
+            }
+        }
+        if (v.ok() && version != null) {
+            return new Version(version, null);
+        }
+        String err = v.stderr().strip();
+        return new Version(null, "exit " + v.exitCode() + (err.isEmpty() ? "" : ": " + err.lines().reduce((a, b) -> b).orElse("")));
     }
 
     /** The CLI as the instance's ADMIN set it (default the guide's {@code npx cairncms}). */

@@ -44,7 +44,8 @@ import dev.migrationpanel.web.InvalidInputException;
  * {@link CairnMoveCommands}: one transaction, staged and merged under the conflict policy, PostgreSQL's sequences
  * advanced), the target's service restarted so its caches drop, and the proof ({@link CairnContentMoveProof}).
  * Many-to-many junctions of the chosen collections move with them when every side they join is moved (or is
- * directus_files); a junction to a collection that is not moved is named and left. Thumbnails ({@code <id>__*}) are
+ * directus_files); a move that would cut one (a side it joins not chosen) is refused, naming the side to add: a
+ * junction row joins two rows, and a table dump carries no relation to rows the target may not have. Thumbnails ({@code <id>__*}) are
  * not carried: CairnCMS makes them again on the first request. A target on another DB vendor is refused with the
  * guide's reason (a native dump is vendor-specific; its way is a replay through the items API, which this panel does
  * not run). The source is only read.
@@ -99,7 +100,7 @@ class CairnContentMoveFlow implements CairnPairFlow {
     List<String> collections(Instance source) {
         try (SshSession ssh = connections.openSsh(source)) {
             DbVendor vendor = connections.dbSettings(source, ssh).vendor();
-            return CairnMoveSchema.read(source, ssh, reader, vendor).userTables();
+            return CairnMoveSchema.choices(CairnMoveSchema.read(source, ssh, reader, vendor));
         }
     }
 
@@ -212,6 +213,14 @@ class CairnContentMoveFlow implements CairnPairFlow {
                     + " (it has " + String.join(", ", ss.userTables()) + ")"));
             return items;
         }
+        List<String> cut = CairnMoveSchema.junctionsCut(ss, options.collections());
+        if (!cut.isEmpty()) {
+            items.add(CheckItem.blocking("Junctions", "Many-to-many junction(s) the chosen collections would cut: "
+                    + String.join(", ", cut) + ". A junction row joins a row of each side: it moves with both sides or not "
+                    + "at all (carried alone it points at rows the target may not have; left, the moved rows lose their "
+                    + "many-to-many values). Choose every side it joins, or none"));
+            return items;
+        }
         List<String> moved = CairnMoveSchema.moved(ss, options.collections());
         List<String> fileFields = CairnMoveSchema.fileFields(ss, moved);
         List<String> compared = new ArrayList<>(moved);
@@ -238,10 +247,6 @@ class CairnContentMoveFlow implements CairnPairFlow {
         if (moved.size() > options.collections().size()) {
             items.add(CheckItem.ok("Junctions", "moved with them: " + String.join(", ", moved.stream()
                     .filter(t -> !options.collections().contains(t)).toList())));
-        }
-        List<String> left = CairnMoveSchema.junctionsLeft(ss, options.collections(), moved);
-        if (!left.isEmpty()) {
-            items.add(CheckItem.warning("Junctions", "not moved (a side they join is not chosen): " + String.join(", ", left)));
         }
         List<String> outside = CairnMoveSchema.referencesOutside(ss, moved);
         if (!outside.isEmpty()) {
@@ -344,7 +349,7 @@ class CairnContentMoveFlow implements CairnPairFlow {
         for (CheckItem item : checks(source, target, facts, options)) {
             if (item.getStatus() == CheckStatus.BLOCKING) {
                 String field = switch (item.getName()) {
-                    case "Collections", "Schema", "Keys" -> "collections";
+                    case "Collections", "Junctions", "Schema", "Keys" -> "collections";
                     case "Conflicts" -> "conflict";
                     default -> "target";
                 };

@@ -161,7 +161,7 @@ final class CairnMoveSchema {
      * The tables a move of the chosen collections carries, in an order that loads a referenced table before the
      * tables that point at it (its many-to-one relations among them): the chosen ones, and each junction of a
      * many-to-many whose every side is moved or is {@code directus_files} (a junction to a collection that is not
-     * moved would point at rows the target may not have: it is left, and {@link #junctionsLeft} names it).
+     * moved would point at rows the target may not have: {@link #junctionsCut} names it, and the move is refused).
      */
     static List<String> moved(Shape shape, List<String> chosen) {
         Set<String> tables = new LinkedHashSet<>(chosen);
@@ -169,8 +169,7 @@ final class CairnMoveSchema {
             if (tables.contains(junction)) {
                 continue;
             }
-            List<String> sides = shape.relations().stream().filter(r -> junction.equals(r.manyCollection())
-                    && r.oneCollection() != null).map(Relation::oneCollection).distinct().toList();
+            List<String> sides = sides(shape, junction);
             if (sides.stream().anyMatch(chosen::contains)
                     && sides.stream().allMatch(s -> chosen.contains(s) || FILES.equals(s))) {
                 tables.add(junction);
@@ -179,20 +178,33 @@ final class CairnMoveSchema {
         return referencedFirst(shape, new ArrayList<>(tables));
     }
 
-    /** Junctions of a chosen collection that are not moved, with the collection they lead to. */
-    static List<String> junctionsLeft(Shape shape, List<String> chosen, List<String> moved) {
-        List<String> left = new ArrayList<>();
+    /**
+     * Many-to-many junctions the chosen collections would cut: a junction of a chosen collection (or one chosen itself)
+     * with a side that is not chosen ({@code directus_files} aside: the rows it references come with the move). A
+     * junction row joins two rows: carried without the other side's rows it points at rows the target may not have,
+     * left behind the moved rows lose their many-to-many values. Each as "junction (joins a with b)".
+     */
+    static List<String> junctionsCut(Shape shape, List<String> chosen) {
+        List<String> cut = new ArrayList<>();
         for (String junction : junctions(shape)) {
-            if (moved.contains(junction)) {
-                continue;
-            }
-            List<String> sides = shape.relations().stream().filter(r -> junction.equals(r.manyCollection())
-                    && r.oneCollection() != null).map(Relation::oneCollection).distinct().toList();
-            if (sides.stream().anyMatch(chosen::contains)) {
-                left.add(junction + " (to " + String.join(", ", sides.stream().filter(s -> !chosen.contains(s)).toList()) + ")");
+            List<String> sides = sides(shape, junction);
+            boolean touched = chosen.contains(junction) || sides.stream().anyMatch(chosen::contains);
+            if (touched && !sides.stream().allMatch(side -> chosen.contains(side) || FILES.equals(side))) {
+                cut.add(junction + " (joins " + String.join(" with ", sides) + ")");
             }
         }
-        return left;
+        return cut;
+    }
+
+    /** The collections a content move offers: the user tables but the junctions, which move with their sides. */
+    static List<String> choices(Shape shape) {
+        List<String> junctions = junctions(shape);
+        return shape.userTables().stream().filter(t -> !junctions.contains(t)).toList();
+    }
+
+    private static List<String> sides(Shape shape, String junction) {
+        return shape.relations().stream().filter(r -> junction.equals(r.manyCollection()) && r.oneCollection() != null)
+                .map(Relation::oneCollection).distinct().sorted().toList();
     }
 
     private static List<String> junctions(Shape shape) {

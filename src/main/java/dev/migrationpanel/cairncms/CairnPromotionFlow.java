@@ -21,7 +21,6 @@ import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
 import dev.migrationpanel.product.HostFacts;
 import dev.migrationpanel.product.ProductSteps;
-import dev.migrationpanel.remote.CommandResult;
 import dev.migrationpanel.remote.SshSession;
 import dev.migrationpanel.web.InvalidInputException;
 
@@ -29,9 +28,10 @@ import dev.migrationpanel.web.InvalidInputException;
  * The guide's structure promotion: the source's data model ({@code schema snapshot}) and its roles and permissions
  * ({@code config snapshot}) carried to a target, where both are dry-run, shown, confirmed at a gate, applied, and
  * then dry-run again to prove nothing is left to apply. Content is not moved. The source is only read; the target's
- * DB is backed up first. Options: {@code target} (a CairnCMS instance on the same DB vendor: a snapshot from another
- * vendor never settles, as the guide warns), {@code destructive} ({@code true}: {@code config apply --destructive}
- * also deletes roles and permissions the source does not have; default false).
+ * DB is backed up first. Options: {@code target} (another CairnCMS instance), {@code destructive} ({@code true}:
+ * {@code config apply --destructive} also deletes roles and permissions the source does not have; default false),
+ * {@code acceptMismatch} ({@code true}: apply a snapshot stamped with another DB vendor or CairnCMS version than the
+ * target's, with the guide's warning; default false, and such a pair is refused).
  */
 @Component
 class CairnPromotionFlow implements CairnPairFlow {
@@ -39,6 +39,18 @@ class CairnPromotionFlow implements CairnPairFlow {
     static final String ID = "cairncms.structure-promotion";
     static final String GATE = "Read the two dry runs above: continuing applies them to the target";
     static final String VERIFY = "Verify: a new dry run of both snapshots has nothing left to apply";
+    static final String VERIFY_MISMATCHED = "Verify: a new dry run finds every collection, field and relation in place "
+            + "(the type drift it still lists is shown) and no roles or permissions left to apply";
+    static final String ACCEPT_MISMATCH = "acceptMismatch";
+    /** The guide's warning for a snapshot applied across vendors ("Cross-vendor migration"). */
+    static final String VENDOR_WARNING = "The schema snapshot stamps the source's vendor and the CLI does not gate on it: "
+            + "it applies as is, but the resulting database may have subtly wrong types (column types and defaults are not "
+            + "strictly portable). Spot-check critical fields for type drift and correct any that did not translate; treat "
+            + "a cross-vendor migration as a project, rehearsed on non-prod data first";
+    /** The guide's warning for a snapshot applied across versions ("Cross-version migration"). */
+    static final String VERSION_WARNING = "The CLI does not gate on the snapshot's platform version: treat a version "
+            + "mismatch as a hint to align versions first (upgrade the source to the target's release and snapshot again), "
+            + "not a routine --force";
     private static final Duration SHORT = ProductSteps.SHORT;
     private static final Duration LONG = Duration.ofMinutes(30);
 
@@ -94,6 +106,10 @@ class CairnPromotionFlow implements CairnPairFlow {
         if (!destructive.equals("true") && !destructive.equals("false")) {
             errors.put("destructive", "'destructive' is true or false");
         }
+        String acceptMismatch = given.getOrDefault(ACCEPT_MISMATCH, "false").trim();
+        if (!acceptMismatch.equals("true") && !acceptMismatch.equals("false")) {
+            errors.put(ACCEPT_MISMATCH, "'" + ACCEPT_MISMATCH + "' is true or false");
+        }
         if (!targetId.matches("\\d{1,18}")) {
             errors.put("target", "Name the target instance by its id");
             throw new InvalidInputException(errors);
@@ -107,13 +123,8 @@ class CairnPromotionFlow implements CairnPairFlow {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
-        HostFacts s = read(source);
-        HostFacts t = read(target);
-        CheckItem vendor = sameVendor(s, t);
-        if (vendor.getStatus() == CheckStatus.BLOCKING) {
-            throw InvalidInputException.of("target", vendor.getMessage());
-        }
-        return build(source, target, s, t, Boolean.parseBoolean(destructive));
+        return build(source, target, read(source), read(target), Boolean.parseBoolean(destructive),
+                Boolean.parseBoolean(acceptMismatch));
     }
 
     @Override
@@ -122,7 +133,7 @@ class CairnPromotionFlow implements CairnPairFlow {
             return List.of(CheckItem.blocking("Deployment", target.getName() + " is not a CairnCMS install on a plain "
                     + "host: the CLI is run in its install directory"));
         }
-        return List.of(sameVendor(read(source), read(target)),
+        return List.of(stamp(read(source), read(target), "true".equals(options.get(ACCEPT_MISMATCH))),
                 "true".equals(options.get("destructive"))
                         ? CheckItem.warning("Destructive", "config apply --destructive also deletes the target's roles, "
                                 + "policies and permissions that the source does not have")
@@ -130,23 +141,82 @@ class CairnPromotionFlow implements CairnPairFlow {
     }
 
     /**
-     * The guide's cross-vendor caveat: the snapshot stamps its vendor and the CLI does not gate on it, so a snapshot
-     * from another vendor applies "as is" with subtly wrong types. The panel refuses it: align the vendors first.
+     * What one side runs: its host (home, DB settings) and the CairnCMS version its CLI reports. The source's is what
+     * its snapshot is stamped with ({@code vendor:}, {@code directus:} in schema.yaml).
+     *
+     * @param version null when it could not be told ({@code versionError} says why)
      */
-    static CheckItem sameVendor(HostFacts s, HostFacts t) {
-        if (s.db() == null || t.db() == null) {
-            return CheckItem.blocking("Same DB vendor", "The DB of both sides must be known from their .env");
+    record Side(HostFacts host, String version, String versionError) {
+    }
+
+    /** How the snapshot's stamp differs from the target (vendor, version), each as one line; empty: the same. */
+    static List<String> mismatches(Side s, Side t) {
+        List<String> found = new ArrayList<>();
+        if (s.host().db().vendor() != t.host().db().vendor()) {
+            found.add("DB vendor " + s.host().db().vendor().label() + " (snapshot) → " + t.host().db().vendor().label()
+                    + " (target)");
         }
-        return s.db().vendor() == t.db().vendor()
-                ? CheckItem.ok("Same DB vendor", s.db().vendor().label() + " on both sides")
-                : CheckItem.blocking("Same DB vendor", "Source and target must run on the same DB vendor (source "
-                        + s.db().vendor().label() + ", target " + t.db().vendor().label() + "): a snapshot taken on one vendor never settles cleanly on another "
-                        + "(the guide's cross-vendor caveat: the CLI applies it as is, with subtly wrong types); stand up "
-                        + "the target on " + s.db().vendor().label());
+        if (!s.version().equals(t.version())) {
+            found.add("CairnCMS " + s.version() + " (snapshot) → " + t.version() + " (target)");
+        }
+        return found;
+    }
+
+    /** The guide's warnings that apply to these mismatches, vendor first. */
+    static String warning(Side s, Side t) {
+        List<String> warnings = new ArrayList<>();
+        if (s.host().db().vendor() != t.host().db().vendor()) {
+            warnings.add(VENDOR_WARNING);
+        }
+        if (!s.version().equals(t.version())) {
+            warnings.add(VERSION_WARNING);
+        }
+        return String.join(". ", warnings);
+    }
+
+    /** Why the pair cannot be told apart at all (a side's vendor or version unknown), or null. */
+    private static String unknown(Side s, Side t) {
+        if (s.host().db() == null || t.host().db() == null) {
+            return "The DB of both sides must be known from their .env (DB_CLIENT)";
+        }
+        if (s.version() == null || t.version() == null) {
+            return "The CairnCMS version of the " + (s.version() == null ? "source" : "target") + " cannot be told "
+                    + "(cairncms --version: " + (s.version() == null ? s.versionError() : t.versionError()) + ")";
+        }
+        return null;
+    }
+
+    /**
+     * The guide's cross-vendor and cross-version caveats, as the pre-flight shows them: the snapshot stamps the
+     * source's vendor and version, the CLI applies it whatever the target runs. A mismatch is refused unless the
+     * admin chose to apply it anyway ({@code acceptMismatch}); then it is a warning with the guide's words.
+     */
+    static CheckItem stamp(Side s, Side t, boolean acceptMismatch) {
+        String unknown = unknown(s, t);
+        if (unknown != null) {
+            return CheckItem.blocking("Snapshot and target", unknown);
+        }
+        List<String> mismatches = mismatches(s, t);
+        if (mismatches.isEmpty()) {
+            return CheckItem.ok("Snapshot and target", "both " + s.host().db().vendor().label() + ", CairnCMS " + s.version());
+        }
+        String what = String.join("; ", mismatches) + ". " + warning(s, t);
+        return acceptMismatch
+                ? CheckItem.warning("Snapshot and target", what + ". Applied anyway, as chosen")
+                : CheckItem.blocking("Snapshot and target", what + ". Align them first (a target on the source's vendor "
+                        + "and version), or choose to apply the snapshot anyway");
     }
 
     /** The plan, as a value: no server is asked anything here. */
-    static Plan build(Instance source, Instance target, HostFacts s, HostFacts t, boolean destructive) {
+    static Plan build(Instance source, Instance target, Side ss, Side ts, boolean destructive, boolean acceptMismatch) {
+        CheckItem stamp = stamp(ss, ts, acceptMismatch);
+        if (stamp.getStatus() == CheckStatus.BLOCKING) {
+            throw InvalidInputException.of(ss.host().db() != null && ts.host().db() != null && ss.version() != null
+                    && ts.version() != null ? ACCEPT_MISMATCH : "target", stamp.getMessage());
+        }
+        boolean mismatched = stamp.getStatus() == CheckStatus.WARNING;
+        HostFacts s = ss.host();
+        HostFacts t = ts.host();
         String sdir = s.workDir() + "/promotion-" + source.getId() + "-" + target.getId();
         String tdir = t.workDir() + "/promotion-" + source.getId() + "-" + target.getId();
         String scd = "cd " + quote(source.getInstallPath()) + " && ";
@@ -178,6 +248,10 @@ class CairnPromotionFlow implements CairnPairFlow {
         plan.add(new Step("Dry run: the roles and permissions changes on the target (config apply --dry-run)", tid, tname,
                 false, new StepSpec.RemoteCommand(tcd + tcli + " config apply --dry-run -y " + destructiveFlag(destructive)
                         + quote(tdir + "/config") + "; rc=$?; [ $rc -le 1 ]"), LONG, null));
+        if (mismatched) {
+            plan.add(ProductSteps.note(target, "Applied across a mismatch, as chosen: " + String.join("; ",
+                    mismatches(ss, ts)), warning(ss, ts)));
+        }
         plan.add(new Step("Confirm", null, null, false, new StepSpec.Gate(GATE), Duration.ofDays(7), null));
         plan.add(new Step("Apply the schema (schema apply)", tid, tname, true, new StepSpec.RemoteCommand(
                 tcd + tcli + " schema apply -y " + quote(tdir + "/schema.yaml")), LONG,
@@ -186,10 +260,16 @@ class CairnPromotionFlow implements CairnPairFlow {
                 tid, tname, true, new StepSpec.RemoteCommand(tcd + tcli + " config apply -y " + destructiveFlag(destructive)
                         + quote(tdir + "/config")), LONG, "restore the target's DB backup taken above"));
         plan.addAll(CairnCommands.restart(target));
-        plan.add(new Step(VERIFY, tid, tname, false, new StepSpec.RemoteCommand(tcd + "out=$(" + tcli
-                + " schema apply --dry-run -y " + quote(tdir + "/schema.yaml") + ") && printf '%s\\n' \"$out\" && "
-                + "printf '%s\\n' \"$out\" | grep -q 'No changes to apply' && " + tcli + " config apply --dry-run -y "
-                + destructiveFlag(destructive) + quote(tdir + "/config")), LONG, null));
+        // across vendors the snapshot's types never settle (the guide's type drift): the dry run keeps listing them,
+        // so the proof there is that nothing is left to create or delete
+        String settled = mismatched
+                ? "if printf '%s\\n' \"$out\" | grep -qE '^ *- (Create|Delete) '; then echo 'collections, fields or "
+                        + "relations are still to create or delete' >&2; exit 1; fi"
+                : "printf '%s\\n' \"$out\" | grep -q 'No changes to apply'";
+        plan.add(new Step(mismatched ? VERIFY_MISMATCHED : VERIFY, tid, tname, false, new StepSpec.RemoteCommand(tcd
+                + "out=$(" + tcli + " schema apply --dry-run -y " + quote(tdir + "/schema.yaml") + ") && printf '%s\\n' "
+                + "\"$out\" && " + settled + " && " + tcli + " config apply --dry-run -y " + destructiveFlag(destructive)
+                + quote(tdir + "/config")), LONG, null));
         plan.add(new Step("Remove the snapshots from the target's work directory", tid, tname, false,
                 new StepSpec.RemoteCommand("rm -rf " + quote(tdir)), SHORT, null));
         plan.add(new Step("Remove the snapshots from the source's work directory", sid, sname, false,
@@ -197,6 +277,7 @@ class CairnPromotionFlow implements CairnPairFlow {
         Map<String, String> options = new LinkedHashMap<>();
         options.put("target", String.valueOf(tid));
         options.put("destructive", String.valueOf(destructive));
+        options.put(ACCEPT_MISMATCH, String.valueOf(acceptMismatch));
         return new Plan(ID, "Promote the structure of " + sname + " to " + tname, sid, sname, plan, options);
     }
 
@@ -215,8 +296,11 @@ class CairnPromotionFlow implements CairnPairFlow {
                 Map.of("job", String.valueOf(job.id())), Long.parseLong(options.get("target"))));
     }
 
-    private HostFacts read(Instance instance) {
-        return HostFacts.read(instance, connections);
+    private Side read(Instance instance) {
+        try (SshSession ssh = connections.openSsh(instance)) {
+            CairnCommands.Version version = CairnCommands.version(instance, ssh);
+            return new Side(HostFacts.read(instance, ssh, connections), version.value(), version.error());
+        }
     }
 
 }

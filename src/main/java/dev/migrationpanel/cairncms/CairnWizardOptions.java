@@ -41,7 +41,10 @@ class CairnWizardOptions {
         Map<String, String> options = new LinkedHashMap<>();
         options.put("target", "");
         switch (flow.id()) {
-            case CairnPromotionFlow.ID -> options.put("destructive", "false");
+            case CairnPromotionFlow.ID -> {
+                options.put("destructive", "false");
+                options.put(CairnPromotionFlow.ACCEPT_MISMATCH, "false");
+            }
             case CairnCloneFlow.ID -> {
                 options.put("pause", "");
                 options.put("sessions", CairnCloneFlow.KEEP);
@@ -86,7 +89,10 @@ class CairnWizardOptions {
         String password = null;
         options.put("target", first(params, "target"));
         switch (flow.id()) {
-            case CairnPromotionFlow.ID -> options.put("destructive", String.valueOf(params.containsKey("destructive")));
+            case CairnPromotionFlow.ID -> {
+                options.put("destructive", String.valueOf(params.containsKey("destructive")));
+                options.put(CairnPromotionFlow.ACCEPT_MISMATCH, String.valueOf(params.containsKey(CairnPromotionFlow.ACCEPT_MISMATCH)));
+            }
             case CairnCloneFlow.ID -> {
                 options.put("pause", first(params, "pause"));
                 if (options.get("pause").isEmpty()) {

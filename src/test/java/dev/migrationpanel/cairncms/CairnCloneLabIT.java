@@ -191,6 +191,20 @@ class CairnCloneLabIT {
         }
     }
 
+    /** Every regular file under a root (relative path → SHA-256); none when the root does not exist. */
+    private static Map<String, String> files(Path root) throws Exception {
+        Map<String, String> found = new java.util.TreeMap<>();
+        if (!Files.isDirectory(root)) {
+            return found;
+        }
+        try (var walk = Files.walk(root)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                found.put(root.relativize(file).toString(), CairnCloneProof.sha256(Files.readAllBytes(file)));
+            }
+        }
+        return found;
+    }
+
     /** Each step's time, printed with the test's output: where a clone spends it. */
     private static void printTimes(Job job) {
         job.getSteps().forEach(st -> System.out.printf("clone job %d step %2d %6s %s%n", job.getId(), st.getPosition() + 1,
@@ -206,7 +220,8 @@ class CairnCloneLabIT {
         String report = proofReport(job);
         assertThat(report).doesNotContain("FAIL ").contains("OK    directus_migrations: the same 66 on both sides",
                 "OK    KEY: the target's equals the source's", "OK    SECRET: the target's equals the source's",
-                "OK    articles: 4 row(s), checksums equal", "OK    GET /server/ping: pong",
+                "OK    articles: 4 row(s), checksums equal", "OK    tags: 3 row(s), checksums equal",
+                "OK    articles_tags: 4 row(s), checksums equal", "OK    GET /server/ping: pong",
                 "INFO  lost-scan.pdf", "no bytes on the source either", "OK    The source's");
         assertThat(report).containsPattern("OK    4 directus_files row\\(s\\) with their bytes on the target");
         if (signedIn) {
@@ -259,6 +274,17 @@ class CairnCloneLabIT {
                     .hasMessageContaining("is not fresh: 1 folders");
             sql(t, "DELETE FROM directus_folders");
 
+            // the target's storage as the clone finds it: a file of its own, and one the clone will overwrite (the
+            // name of one of the source's files, other bytes); the archive location only the source declares
+            Map<String, String> sourceLocal = files(s.storageRoot("local"));
+            String overwritten = column(s, "SELECT filename_disk FROM directus_files WHERE storage = 'local' ORDER BY id")
+                    .stream().filter(sourceLocal::containsKey).findFirst().orElseThrow();
+            asOwner(t, "printf 'the target own file\\n' > " + t.storageRoot("local").resolve("own.txt") + " && printf "
+                    + "'not the source bytes\\n' > " + t.storageRoot("local").resolve(overwritten));
+            Map<String, String> localBefore = files(t.storageRoot("local"));
+            Map<String, String> archiveBefore = files(t.path().resolve("archive"));
+            assertThat(localBefore).containsKeys("own.txt", overwritten);
+
             // a clone that fails at its end (the proof: the admin's sign-in is refused), then rolled back
             String wrong = cloneFlow.storeCredentials(source, s.adminEmail(), "not-the-password");
             Job failed = clone(source, target, Map.of("pause", "stop-source", "adminCredentials", wrong));
@@ -267,6 +293,9 @@ class CairnCloneLabIT {
             assertThat(log(failed)).doesNotContain("not-the-password");
             assertThat(column(t, "SELECT count(*) FROM articles")).as("the DB was cloned").containsExactly("4");
             assertThat(Files.readString(t.path().resolve(".env"))).contains("KEY=" + s.key() + "\n");
+            assertThat(files(t.storageRoot("local"))).as("the bytes were copied").isNotEqualTo(localBefore)
+                    .containsEntry(overwritten, sourceLocal.get(overwritten));
+            assertThat(files(t.path().resolve("archive"))).isNotEqualTo(archiveBefore);
             List<dev.migrationpanel.job.Flow.FollowUp> followUps = flows.followUps(jobs.get(failed.getId()));
             assertThat(followUps).extracting(dev.migrationpanel.job.Flow.FollowUp::flowId).contains(CairnCloneRollbackFlow.ID);
             var rollback = followUps.stream().filter(f -> f.flowId().equals(CairnCloneRollbackFlow.ID)).findFirst().orElseThrow();
@@ -278,6 +307,10 @@ class CairnCloneLabIT {
                     .as("the target's DB as before").doesNotContain("articles").contains("directus_users");
             assertThat(column(t, "SELECT count(*) FROM directus_users")).containsExactly("1");
             assertThat(Files.readString(t.path().resolve(".env"))).contains("KEY=" + t.key() + "\n", "SECRET=" + t.secret() + "\n");
+            assertThat(files(t.storageRoot("local"))).as("the copied bytes gone, the overwritten file's bytes back")
+                    .isEqualTo(localBefore);
+            assertThat(files(t.path().resolve("archive"))).as("nothing left of the copy").isEqualTo(archiveBefore);
+            asOwner(t, "rm -f " + t.storageRoot("local").resolve("own.txt") + " " + t.storageRoot("local").resolve(overwritten));
             assertThat(review.plan().steps().get(0).title()).isEqualTo("Start the source's service (the clone stopped it for the copy)");
             assertThat(get(s.appUrl() + "/server/ping").body()).as("the source serves").isEqualTo("pong");
             assertThat(get(t.appUrl() + "/server/ping").body()).isEqualTo("pong");

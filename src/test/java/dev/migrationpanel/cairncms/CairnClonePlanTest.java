@@ -181,6 +181,48 @@ class CairnClonePlanTest {
     }
 
     @Test
+    void eachTargetStorageRootIsArchivedBeforeTheCopyAndTheRollbackPutsItBack() {
+        Plan plan = plan("accept-inconsistency", "keep");
+        List<String> titles = plan.steps().stream().map(Step::title).toList();
+        assertThat(titles).containsSubsequence("Capture .env",
+                "Archive the target's storage root of location archive (/srv/dst/archive)",
+                "Capture the target's storage root of location archive",
+                "Archive the target's storage root of location local (/data/uploads)",
+                "Capture the target's storage root of location local",
+                "Copy the file bytes of location local (/srv/src/uploads → /data/uploads, stored on the way)");
+        assertThat(titles).noneMatch(t -> t.contains("storage root of location s3"));
+        assertThat(plan.steps().get(titles.indexOf("Archive the target's storage root of location local (/data/uploads)"))
+                .spec().display()).isEqualTo("umask 077 && if [ -d '/data/uploads' ]; then tar -C '/data/uploads' -cf "
+                        + "'/home/deploy/.migration-panel/2-storage-local-before-clone.tar' .; else tar -cf "
+                        + "'/home/deploy/.migration-panel/2-storage-local-before-clone.tar' -T /dev/null; fi");
+        assertThat(plan.steps().get(titles.indexOf("Capture the target's storage root of location local")).spec())
+                .isEqualTo(new StepSpec.Download("/home/deploy/.migration-panel/2-storage-local-before-clone.tar",
+                        "dst-storage-local-before-clone.tar", "FILE_ARCHIVE", true));
+        assertThat(plan.options()).containsEntry("storageRoot.local", "/data/uploads")
+                .containsEntry("storageRoot.archive", "/srv/dst/archive").doesNotContainKey("storageRoot.s3");
+
+        Plan rollback = CairnCloneRollbackFlow.build(target, t.host(), null, 7, "env-1", "dump-1", List.of(
+                new CairnCloneRollbackFlow.StorageBackup("archive", "/srv/dst/archive", null),
+                new CairnCloneRollbackFlow.StorageBackup("local", "/data/uploads", "tar-1")));
+        List<String> steps = rollback.steps().stream().map(Step::title).toList();
+        assertThat(steps).containsSubsequence("Stop the target's service (its DB is replaced)", "Restore the DB (PostgreSQL)",
+                "Storage root of location archive", "Upload the archive of storage root local taken by job #7",
+                "Put the storage root of location local back (/data/uploads: emptied, then its archive unpacked)",
+                "Start the target's service").doesNotContain("The file bytes the clone copied");
+        assertThat(rollback.steps().get(steps.indexOf("Upload the archive of storage root local taken by job #7")).spec())
+                .isEqualTo(new StepSpec.Upload(0, "tar-1", "/home/deploy/.migration-panel/2-clone-rollback-storage-local.tar"));
+        assertThat(rollback.steps().get(steps.indexOf("Put the storage root of location local back (/data/uploads: "
+                + "emptied, then its archive unpacked)")).spec().display()).isEqualTo("mkdir -p '/data/uploads' && find "
+                        + "'/data/uploads' -mindepth 1 -delete && tar -C '/data/uploads' --no-overwrite-dir -xf "
+                        + "'/home/deploy/.migration-panel/2-clone-rollback-storage-local.tar' && rm -f "
+                        + "'/home/deploy/.migration-panel/2-clone-rollback-storage-local.tar'");
+        assertThat(rollback.steps().get(steps.indexOf("Storage root of location archive")).spec())
+                .isInstanceOf(StepSpec.Note.class);
+        assertThat(CairnCloneRollbackFlow.build(target, t.host(), null, 7, "env-1", "dump-1", List.of()).steps())
+                .extracting(Step::title).contains("The file bytes the clone copied");
+    }
+
+    @Test
     void acceptingTheInconsistencyAndPurgingSessionsChangeTheirStepsOnly() {
         Plan plan = plan("accept-inconsistency", "purge");
         List<String> titles = plan.steps().stream().map(Step::title).toList();

@@ -56,8 +56,9 @@ import dev.migrationpanel.web.InvalidInputException;
 /**
  * The content move on the lab's real CairnCMS, through the panel: the target's structure is made to match first with
  * the real CLI ({@code schema snapshot} on the source, {@code schema apply} on the target, as their owners), then
- * {@code authors,articles} with the file their rows reference move from each source to the target of the same vendor
- * (PostgreSQL, MariaDB, SQLite), each passing its proof. On PostgreSQL also: the refusals (a target whose schema does
+ * {@code authors,articles,tags} with the file their rows reference and the many-to-many junction articles_tags move
+ * from each source to the target of the same vendor (PostgreSQL, MariaDB, SQLite), each passing its proof; articles
+ * without tags is refused (it would cut the junction). On PostgreSQL also: the refusals (a target whose schema does
  * not match, a system table chosen, a key conflict under {@code refuse}), a move that fails (a foreign key to rows the
  * target lacks) and its offered rollback, {@code skip} and {@code overwrite} doing what they say, and the proof's
  * negative controls (a moved row changed, a referenced file's bytes changed and missing, a table outside the move
@@ -212,19 +213,26 @@ class CairnContentMoveLabIT {
             promoteByCli(s, t);
             Instance source = register(s);
             Instance target = register(t);
-            assertThat(moveFlow.collections(source)).as("the wizard's choices").containsExactly("articles", "authors", "comments");
+            assertThat(moveFlow.collections(source)).as("the wizard's choices (the junction moves with its sides)")
+                    .containsExactly("articles", "authors", "comments", "tags");
+            // articles without tags would cut the many-to-many articles.tags: refused, naming the side to add
+            assertThatThrownBy(() -> move(source, target, "authors,articles", "refuse")).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("articles_tags (joins articles with tags)").hasMessageContaining("Choose every side it joins");
             List<String> rolesBefore = column(t, "SELECT id FROM directus_roles ORDER BY id");
-            Job job = move(source, target, "authors,articles", "refuse");
+            Job job = move(source, target, "authors,articles,tags", "refuse");
             assertThat(job.getStatus()).as(describe(job)).isEqualTo(JobStatus.SUCCEEDED);
-            assertThat(step(job, CairnContentMoveFlow.VERIFY).getMessage()).contains("2 table(s) with 7 row(s) as the "
+            assertThat(step(job, CairnContentMoveFlow.VERIFY).getMessage()).contains("4 table(s) with 14 row(s) as the "
                     + "source has them, 1 file(s) with their bytes, nothing else changed, source unchanged");
             assertThat(column(t, "SELECT count(*) FROM articles")).containsExactly("4");
             assertThat(column(t, "SELECT count(*) FROM authors")).containsExactly("3");
+            assertThat(column(t, "SELECT count(*) FROM tags")).containsExactly("3");
+            assertThat(column(t, "SELECT count(*) FROM articles_tags")).as("the junction's rows with both sides").containsExactly("4");
             assertThat(column(t, "SELECT count(*) FROM comments")).as("not chosen").containsExactly("0");
             assertThat(column(t, "SELECT id FROM directus_roles ORDER BY id")).as("the target's roles its own").isEqualTo(rolesBefore);
             assertThat(sha256(cover(s, t))).isEqualTo(sha256(cover(s, s)));
             String proof = proofReport(job);
             assertThat(proof).contains("OK    authors: 3 row(s), checksums equal", "OK    articles: 4 row(s), checksums equal",
+                    "OK    tags: 3 row(s), checksums equal", "OK    articles_tags: 4 row(s), checksums equal",
                     "OK    1 of 1 referenced file(s): row and bytes (SHA-256) as the source's", "other table(s) of the target as they were",
                     "OK    The source's");
         } finally {
@@ -262,7 +270,7 @@ class CairnContentMoveLabIT {
         try {
             Instance source = register(s);
             Instance target = register(t);
-            Map<String, String> options = Map.of("target", String.valueOf(target.getId()), "collections", "authors,articles");
+            Map<String, String> options = Map.of("target", String.valueOf(target.getId()), "collections", "authors,articles,tags");
 
             // a target whose structure was not promoted: refused with the diff and the way forward
             List<CheckItem> checks = moveFlow.pairChecks(source, target, options);
@@ -279,13 +287,13 @@ class CairnContentMoveLabIT {
             promoteByCli(s, t);
             assertThat(moveFlow.pairChecks(source, target, options)).noneMatch(i -> i.getStatus() == CheckStatus.BLOCKING);
 
-            // articles alone: their authors are not on the target, the load fails on the foreign key, nothing is kept;
-            // the job offers the rollback, which puts the DB back as the move found it
+            // articles and tags without their authors: the authors are not on the target, the load fails on the foreign
+            // key, nothing is kept; the job offers the rollback, which puts the DB back as the move found it
             assertThat(moveFlow.pairChecks(source, target, Map.of("target", String.valueOf(target.getId()),
-                    "collections", "articles"))).anyMatch(i -> i.getStatus() == CheckStatus.WARNING
+                    "collections", "articles,tags"))).anyMatch(i -> i.getStatus() == CheckStatus.WARNING
                     && i.getMessage().contains("articles.author → authors"));
             Map<String, TableFingerprints.Fingerprint> beforeFailing = fingerprints(t);
-            Job failed = move(source, target, "articles", "refuse");
+            Job failed = move(source, target, "articles,tags", "refuse");
             assertThat(failed.getStatus()).as(describe(failed)).isEqualTo(JobStatus.FAILED);
             assertThat(step(failed, CairnContentMoveFlow.LOAD).getStatus()).as(describe(failed)).isEqualTo(StepStatus.FAILED);
             assertThat(column(t, "SELECT count(*) FROM articles")).containsExactly("0");
@@ -302,9 +310,9 @@ class CairnContentMoveLabIT {
             assertThat(fingerprints(t)).as("the target's DB as the move found it").isEqualTo(beforeFailing);
 
             // the move
-            Job moved = move(source, target, "authors,articles", "refuse");
+            Job moved = move(source, target, "authors,articles,tags", "refuse");
             assertThat(moved.getStatus()).as(describe(moved)).isEqualTo(JobStatus.SUCCEEDED);
-            assertThat(step(moved, CairnContentMoveFlow.VERIFY).getMessage()).contains("2 table(s) with 7 row(s)");
+            assertThat(step(moved, CairnContentMoveFlow.VERIFY).getMessage()).contains("4 table(s) with 14 row(s)");
             assertThat(column(t, "SELECT last_value FROM authors_id_seq")).as("the sequence advanced").containsExactly("3");
             update(t, "INSERT INTO authors (name) VALUES ('Added on the target')"); // the next id is free
             update(t, "DELETE FROM authors WHERE name = 'Added on the target'");
@@ -312,17 +320,18 @@ class CairnContentMoveLabIT {
             // a conflict under refuse
             assertThatThrownBy(() -> flows.review(CairnContentMoveFlow.ID, source.getId(), options))
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("row(s) whose key the target already has: "
-                            + "1 in directus_files").hasMessageContaining("3 in authors").hasMessageContaining("4 in articles");
+                            + "1 in directus_files").hasMessageContaining("3 in authors").hasMessageContaining("4 in articles")
+                    .hasMessageContaining("3 in tags").hasMessageContaining("4 in articles_tags");
 
             proofFailsOnEachDifference(source, target, s, t, moved);
 
             // skip: the target's changed author is kept; overwrite: the source's values replace it
             update(t, "UPDATE authors SET name = 'Renamed on the target' WHERE id = 1");
-            Job skipped = move(source, target, "authors,articles", "skip");
+            Job skipped = move(source, target, "authors,articles,tags", "skip");
             assertThat(skipped.getStatus()).as(describe(skipped)).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(column(t, "SELECT name FROM authors WHERE id = 1")).containsExactly("Renamed on the target");
             assertThat(proofReport(skipped)).contains("INFO  authors: 1 row(s) skipped, kept as the target had them (key(s) 1)");
-            Job overwritten = move(source, target, "authors,articles", "overwrite");
+            Job overwritten = move(source, target, "authors,articles,tags", "overwrite");
             assertThat(overwritten.getStatus()).as(describe(overwritten)).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(column(t, "SELECT name FROM authors WHERE id = 1")).containsExactly("Ada Lovelace");
             assertThat(proofReport(overwritten)).contains("OK    authors: 3 row(s), checksums equal");
@@ -339,7 +348,7 @@ class CairnContentMoveLabIT {
     private void proofFailsOnEachDifference(Instance source, Instance target, Lab.CairnInstance s, Lab.CairnInstance t,
             Job moved) throws Exception {
         Plan full = flows.review(CairnContentMoveFlow.ID, source.getId(), Map.of("target", String.valueOf(target.getId()),
-                "collections", "authors,articles", "conflict", "overwrite")).plan();
+                "collections", "authors,articles,tags", "conflict", "overwrite")).plan();
         Step record = full.steps().stream().filter(x -> x.title().equals(CairnContentMoveFlow.RECORD)).findFirst().orElseThrow();
         Step prove = full.steps().stream().filter(x -> x.title().equals(CairnContentMoveFlow.VERIFY)).findFirst().orElseThrow();
         Plan proofOnly = new Plan(full.flow(), "Prove again", full.instanceId(), full.instanceName(), List.of(record,

@@ -211,13 +211,21 @@ class CairnContentMovePlanTest {
     }
 
     @Test
-    void junctionsMoveWhenEverySideDoesAndAreNamedWhenLeft() {
+    void junctionsMoveWhenEverySideDoesAndAMoveThatWouldCutOneIsNamed() {
         CairnMoveSchema.Shape shape = shape();
         assertThat(CairnMoveSchema.moved(shape, List.of("articles", "tags", "authors")))
                 .containsExactly("authors", "articles", "tags", "articles_tags");
+        assertThat(CairnMoveSchema.junctionsCut(shape, List.of("articles", "tags", "authors"))).isEmpty();
         assertThat(CairnMoveSchema.moved(shape, List.of("articles"))).containsExactly("articles");
-        assertThat(CairnMoveSchema.junctionsLeft(shape, List.of("articles"), List.of("articles")))
-                .containsExactly("articles_tags (to tags)");
+        assertThat(CairnMoveSchema.junctionsCut(shape, List.of("articles")))
+                .containsExactly("articles_tags (joins articles with tags)");
+        assertThat(CairnMoveSchema.junctionsCut(shape, List.of("tags")))
+                .containsExactly("articles_tags (joins articles with tags)");
+        assertThat(CairnMoveSchema.junctionsCut(shape, List.of("articles_tags", "authors")))
+                .as("a junction chosen alone").containsExactly("articles_tags (joins articles with tags)");
+        assertThat(CairnMoveSchema.junctionsCut(shape, List.of("authors", "comments"))).isEmpty();
+        assertThat(CairnMoveSchema.choices(shape)).as("junctions are not offered: they move with their sides")
+                .contains("articles", "tags").doesNotContain("articles_tags");
         assertThat(CairnMoveSchema.referencesOutside(shape, List.of("articles"))).containsExactly("articles.author → authors");
         assertThat(CairnMoveSchema.referencesOutside(shape, List.of("comments"))).containsExactly("comments.article → articles");
         assertThat(CairnMoveSchema.fileFields(shape, List.of("authors"))).isEmpty();

@@ -30,7 +30,9 @@ import dev.migrationpanel.web.InvalidInputException;
 /**
  * The structure promotion on the lab's real CairnCMS (PostgreSQL, MariaDB, SQLite): the source's collections and its
  * Editor role reach a fresh target through the real CLI's snapshots, shown as dry runs at the gate, applied after it,
- * and a new dry run finds nothing left; the source is untouched. A target on another DB vendor is refused. An apply
+ * and a new dry run finds nothing left; the source is untouched. A target on another DB vendor is refused, unless the
+ * admin chooses to apply the snapshot across the mismatch (then with the guide's warning, and a proof that tolerates
+ * only the type drift the guide warns of). An apply
  * that fails half way fails the job, and the rollback it offers puts the target's DB back.
  */
 @SpringBootTest
@@ -102,7 +104,7 @@ class CairnPromotionLabIT {
             Instance target = register(t);
             assertThatThrownBy(() -> flows.review(CairnPromotionFlow.ID, source.getId(),
                     Map.of("target", String.valueOf(register(lab.cairn(otherVendor)).getId()))))
-                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("same DB vendor");
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("subtly wrong types");
             List<String> sourceTablesBefore = column(s, "SELECT collection FROM directus_collections ORDER BY 1");
             assertThat(column(t, "SELECT collection FROM directus_collections")).doesNotContain("articles");
 
@@ -126,6 +128,47 @@ class CairnPromotionLabIT {
             assertThat(column(t, "SELECT count(*) FROM articles")).as("no content moves").containsExactly("0");
             assertThat(column(s, "SELECT collection FROM directus_collections ORDER BY 1")).as("the source untouched")
                     .isEqualTo(sourceTablesBefore);
+        } finally {
+            Lab.reset(t.name());
+        }
+    }
+
+    /**
+     * The failure switch "a mismatched vendor": cs-sqlite's snapshot into ct-pgsql is refused with the guide's warning;
+     * with {@code acceptMismatch} it is planned with that warning as a step before the gate, applied, and proved by a
+     * dry run that finds every collection, field and relation in place while it still lists the type drift.
+     */
+    @Test
+    void aSnapshotOfAnotherVendorIsAppliedOnlyWithTheExplicitChoiceAndItsWarning() throws Exception {
+        Lab.CairnInstance s = lab.cairn("cs-sqlite");
+        Lab.CairnInstance t = lab.cairn("ct-pgsql");
+        Lab.reset(t.name());
+        try {
+            Instance source = register(s);
+            Instance target = register(t);
+            assertThatThrownBy(() -> flows.review(CairnPromotionFlow.ID, source.getId(),
+                    Map.of("target", String.valueOf(target.getId()))))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("DB vendor SQLite (snapshot) → PostgreSQL (target)")
+                    .hasMessageContaining("subtly wrong types");
+            FlowService.Review review = flows.review(CairnPromotionFlow.ID, source.getId(),
+                    Map.of("target", String.valueOf(target.getId()), CairnPromotionFlow.ACCEPT_MISMATCH, "true"));
+            assertThat(review.plan().options()).containsEntry(CairnPromotionFlow.ACCEPT_MISMATCH, "true");
+            assertThat(review.plan().steps()).extracting(dev.migrationpanel.job.Step::title)
+                    .contains("Applied across a mismatch, as chosen: DB vendor SQLite (snapshot) → PostgreSQL (target)",
+                            CairnPromotionFlow.VERIFY_MISMATCHED);
+            Job job = flows.start(CairnPromotionFlow.ID, source.getId(), review.plan().options(), review.digest());
+            Job waiting = awaitStatus(job.getId(), JobStatus.WAITING, 300);
+            assertThat(waiting.getStatus()).as(waiting.getMessage()).isEqualTo(JobStatus.WAITING);
+            jobs.continueAtGate(job.getId());
+            Job done = awaitStatus(job.getId(), JobStatus.SUCCEEDED, 600);
+            assertThat(done.getStatus()).as(done.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(column(t, "SELECT collection FROM directus_collections")).contains("authors", "articles", "comments");
+            assertThat(column(t, "SELECT name FROM directus_roles")).contains("Editor");
+            String log = String.join("\n", logs.after(job.getId(), 0, JobLogService.MAX_PAGE).stream()
+                    .map(LogLine::line).toList());
+            // the first dry run (a fresh target) only creates: the drift can only be the proof's dry run's
+            assertThat(log).as("the proof's dry run still shows the type drift the guide warns of").contains("Set data_type to");
         } finally {
             Lab.reset(t.name());
         }

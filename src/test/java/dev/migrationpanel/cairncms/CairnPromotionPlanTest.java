@@ -1,6 +1,7 @@
 package dev.migrationpanel.cairncms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -9,11 +10,13 @@ import org.junit.jupiter.api.Test;
 
 import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.database.DbVendor;
+import dev.migrationpanel.instance.CheckStatus;
 import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.job.Plan;
 import dev.migrationpanel.job.Step;
 import dev.migrationpanel.product.HostFacts;
+import dev.migrationpanel.web.InvalidInputException;
 
 /** The structure promotion's plan as a value, without a server: the guide's order, the gate, the proof. */
 class CairnPromotionPlanTest {
@@ -35,11 +38,15 @@ class CairnPromotionPlanTest {
 
     private static final HostFacts FACTS = new HostFacts("/home/deploy",
             new DbSettings(DbVendor.PGSQL, "127.0.0.1", 5432, "cms", "cms", "pw", null));
+    private static final CairnPromotionFlow.Side SIDE = new CairnPromotionFlow.Side(FACTS, "1.0.0-beta.4", null);
+    private static final CairnPromotionFlow.Side SQLITE = new CairnPromotionFlow.Side(new HostFacts("/home/deploy",
+            new DbSettings(DbVendor.SQLITE, null, 0, null, null, null, "/srv/dev/data.db")), "1.0.0-beta.4", null);
+    private static final CairnPromotionFlow.Side NEWER = new CairnPromotionFlow.Side(FACTS, "1.0.0", null);
 
     @Test
     void snapshotsDryRunsGateApplyRestartAndProveInTheGuidesOrder() {
         Plan plan = CairnPromotionFlow.build(instance(1, "dev", null), instance(2, "prod", "/usr/bin/node /opt/cms/cli.js"),
-                FACTS, FACTS, false);
+                SIDE, SIDE, false, false);
         List<String> titles = plan.steps().stream().map(Step::title).toList();
         assertThat(titles).containsSubsequence("Snapshot the source's schema (schema snapshot)",
                 "Snapshot the source's roles and permissions (config snapshot)", "Dump the system DB (PostgreSQL)",
@@ -55,12 +62,48 @@ class CairnPromotionPlanTest {
         assertThat(commands).noneMatch(c -> c.contains("--destructive"));
         assertThat(plan.steps().stream().filter(Step::changesInstance).map(Step::instanceName).distinct().toList())
                 .as("the source is only read").containsExactly("prod");
-        assertThat(plan.options()).isEqualTo(Map.of("target", "2", "destructive", "false"));
+        assertThat(plan.options()).isEqualTo(Map.of("target", "2", "destructive", "false", "acceptMismatch", "false"));
+        assertThat(titles).noneMatch(t -> t.startsWith("Applied across a mismatch"));
+        assertThat(commands).anyMatch(c -> c.contains("grep -q 'No changes to apply'"));
 
-        Plan destructive = CairnPromotionFlow.build(instance(1, "dev", null), instance(2, "prod", null), FACTS, FACTS, true);
+        Plan destructive = CairnPromotionFlow.build(instance(1, "dev", null), instance(2, "prod", null), SIDE, SIDE, true, false);
         assertThat(destructive.steps()).extracting(s -> s.spec().display())
                 .anyMatch(c -> c.contains("config apply -y --destructive"));
         assertThat(destructive.steps()).extracting(Step::title).contains("Restart the target's service")
                 .doesNotContain("Stop the target's service");
+    }
+
+    @Test
+    void aSnapshotOfAnotherVendorOrVersionIsRefusedWithoutTheChoiceAndAppliedWithTheGuidesWarningWithIt() {
+        assertThatThrownBy(() -> CairnPromotionFlow.build(instance(1, "dev", null), instance(2, "prod", null), SQLITE,
+                SIDE, false, false)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("DB vendor SQLite (snapshot) → PostgreSQL (target)")
+                .hasMessageContaining("subtly wrong types").hasMessageContaining("choose to apply the snapshot anyway");
+        assertThatThrownBy(() -> CairnPromotionFlow.build(instance(1, "dev", null), instance(2, "prod", null), SIDE,
+                NEWER, false, false)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("CairnCMS 1.0.0-beta.4 (snapshot) → 1.0.0 (target)")
+                .hasMessageContaining("align versions first").hasMessageNotContaining("subtly wrong types");
+        assertThat(CairnPromotionFlow.stamp(SQLITE, SIDE, false).getStatus()).isEqualTo(CheckStatus.BLOCKING);
+        assertThat(CairnPromotionFlow.stamp(SQLITE, SIDE, true).getStatus()).isEqualTo(CheckStatus.WARNING);
+        assertThat(CairnPromotionFlow.stamp(SIDE, SIDE, false).getStatus()).isEqualTo(CheckStatus.OK);
+        assertThat(CairnPromotionFlow.stamp(SIDE, new CairnPromotionFlow.Side(FACTS, null, "exit 127"), true))
+                .as("an unknown version is no mismatch to accept").satisfies(c -> {
+                    assertThat(c.getStatus()).isEqualTo(CheckStatus.BLOCKING);
+                    assertThat(c.getMessage()).contains("exit 127");
+                });
+
+        Plan plan = CairnPromotionFlow.build(instance(1, "dev", null), instance(2, "prod", null), SQLITE, NEWER, false, true);
+        assertThat(plan.options()).containsEntry("acceptMismatch", "true");
+        List<String> titles = plan.steps().stream().map(Step::title).toList();
+        assertThat(titles).containsSubsequence("Dry run: the schema changes on the target (schema apply --dry-run)",
+                "Applied across a mismatch, as chosen: DB vendor SQLite (snapshot) → PostgreSQL (target); CairnCMS "
+                        + "1.0.0-beta.4 (snapshot) → 1.0.0 (target)", "Confirm", CairnPromotionFlow.VERIFY_MISMATCHED)
+                .doesNotContain(CairnPromotionFlow.VERIFY);
+        Step note = plan.steps().stream().filter(s -> s.title().startsWith("Applied across")).findFirst().orElseThrow();
+        assertThat(note.spec().display()).contains("subtly wrong types", "align versions first");
+        String verify = plan.steps().stream().filter(s -> s.title().equals(CairnPromotionFlow.VERIFY_MISMATCHED))
+                .findFirst().orElseThrow().spec().display();
+        assertThat(verify).contains("grep -qE '^ *- (Create|Delete) '").doesNotContain("No changes to apply")
+                .contains("config apply --dry-run -y");
     }
 }

@@ -103,14 +103,32 @@ class CairnWizardBrowserIT {
                 .doesNotContain(String.valueOf(source.getId()));
 
         preflight(otherVendor);
-        assertThat(row("Same DB vendor")).contains("BLOCKING").contains("SQLite").contains("PostgreSQL");
+        assertThat(row("Snapshot and target")).contains("BLOCKING").contains("DB vendor SQLite (snapshot) → PostgreSQL (target)")
+                .contains("subtly wrong types");
         assertThat(browser.findElements(By.id("blocked"))).hasSize(1);
-        assertThat(browser.findElements(By.id("to-review"))).as("no options for a refused pair").isEmpty();
+        assertThat(browser.findElement(By.id("acceptMismatch")).isSelected()).as("off by default").isFalse();
+        // the explicit choice: the pair is checked again with it, a warning now, and the plan carries it
+        browser.findElement(By.id("acceptMismatch")).click();
+        WebElement stale = browser.findElement(By.id("to-review"));
+        stale.click();
+        waiting(180).until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(stale));
+        waiting(180).until(d -> d.findElements(By.id("acknowledged")).size() == 1);
+        assertThat(row("Snapshot and target")).contains("WARNING").contains("subtly wrong types").contains("Applied anyway");
+        browser.findElement(By.id("acknowledged")).click();
+        browser.findElement(By.id("to-review")).click();
+        waiting(180).until(d -> d.findElements(By.id("plan-steps")).size() == 1);
+        assertThat(browser.findElement(By.cssSelector("input[name='option.acceptMismatch']")).getAttribute("value"))
+                .isEqualTo("true");
+        assertThat(browser.findElement(By.id("plan-steps")).getText()).as("the review shows the guide's warning")
+                .contains("Applied across a mismatch, as chosen: DB vendor SQLite (snapshot) → PostgreSQL (target)")
+                .contains("subtly wrong types");
+        browser.get("http://localhost:" + port + "/instances/" + source.getId() + "/cairncms/structure-promotion");
+        waiting(60).until(d -> d.findElements(By.id("choose-target")).size() == 1);
 
         preflight(target);
         String preflight = browser.findElement(By.id("preflight")).getText();
         assertThat(preflight).contains("Source · " + source.getName()).contains("Target · " + target.getName());
-        assertThat(row("Same DB vendor")).contains("OK").contains("SQLite on both sides");
+        assertThat(row("Snapshot and target")).contains("OK").contains("both SQLite, CairnCMS 1.0.0-beta.4");
         assertThat(row("Storage local")).contains("OK").contains("file(s)");
         assertThat(row("File bytes")).as("the lab's source has one file row without its bytes").contains("WARNING")
                 .contains("lost-scan.pdf");

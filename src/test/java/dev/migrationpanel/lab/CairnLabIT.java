@@ -166,12 +166,23 @@ class CairnLabIT {
             Lab.CairnInstance c = lab.cairn(name);
             assertThat(count(c, "directus_migrations")).as("%s migrations", name).isEqualTo(MIGRATIONS);
             assertThat(column(c, "SELECT version FROM directus_migrations WHERE name = 'Public Role Sentinel'")).containsExactly("20260418A");
-            assertThat(tables(c)).contains("authors", "articles", "comments", "directus_files", "directus_migrations");
+            assertThat(tables(c)).contains("authors", "articles", "comments", "tags", "articles_tags", "directus_files",
+                    "directus_migrations");
             assertThat(column(c, "SELECT collection FROM directus_collections ORDER BY collection"))
-                    .containsExactly("articles", "authors", "comments");
+                    .containsExactly("articles", "articles_tags", "authors", "comments", "tags");
             assertThat(column(c, "SELECT " + concat(c, "many_collection", "'.'", "many_field", "' -> '", "one_collection")
                     + " FROM directus_relations ORDER BY many_collection, many_field"))
-                    .containsExactly("articles.author -> authors", "articles.cover -> directus_files", "comments.article -> articles");
+                    .containsExactly("articles.author -> authors", "articles.cover -> directus_files",
+                            "articles_tags.articles_id -> articles", "articles_tags.tags_id -> tags", "comments.article -> articles");
+            // the many-to-many as the admin app makes it: each junction relation names the other side's field
+            assertThat(column(c, "SELECT " + concat(c, "many_field", "':'", "junction_field") + " FROM directus_relations "
+                    + "WHERE many_collection = 'articles_tags' ORDER BY many_field")).containsExactly("articles_id:tags_id",
+                    "tags_id:articles_id");
+            assertThat(column(c, "SELECT t.name FROM articles r JOIN articles_tags j ON j.articles_id = r.id JOIN tags t "
+                    + "ON t.id = j.tags_id WHERE r.slug = 'computable-numbers' ORDER BY t.name")).containsExactly("computing", "math");
+            assertThat(count(c, "tags")).isEqualTo(3);
+            assertThat(count(c, "articles_tags")).isEqualTo(4);
+            assertThat(lab.cairnContent(name, "items.articles_tags")).isEqualTo("4");
             assertThat(count(c, "authors")).isEqualTo(3);
             assertThat(count(c, "articles")).isEqualTo(4);
             assertThat(count(c, "comments")).isEqualTo(5);
