@@ -105,9 +105,13 @@ class ResolvedOptionsTest {
                 + "DB_CLIENT=sqlite3\nDB_FILENAME=./data.db\nSTORAGE_LOCATIONS=local\nSTORAGE_LOCAL_DRIVER=local\n"
                 + "STORAGE_LOCAL_ROOT=./uploads\n");
         java.nio.file.Files.writeString(dir.resolve("package.json"), "{\"name\":\"site\",\"private\":true}\n");
+        // the promotion reads the CLI's version on both sides (a vendor or version mismatch needs a choice)
+        Path cli = dir.resolve("cairncms");
+        java.nio.file.Files.writeString(cli, "#!/bin/sh\necho 1.0.0-beta.4\n");
+        cli.toFile().setExecutable(true);
         InstanceForm form = TestInstances.passwordForm(name, server, dir);
         form.setProduct("cairncms");
-        form.setProductSettings(Map.of()); // not DreamFactory's web settings
+        form.setProductSettings(Map.of("cli", cli.toString())); // and not DreamFactory's web settings
         Instance instance = instances.create(form);
         TestInstances.pinHostKey(jdbc, instance.getId(), server.hostKey());
         return instances.get(instance.getId());
