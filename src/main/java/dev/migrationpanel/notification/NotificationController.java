@@ -1,8 +1,6 @@
 package dev.migrationpanel.notification;
 
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -118,6 +116,6 @@ class NotificationController {
     }
 
     private static String utc(Instant at) {
-        return at == null ? null : DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.SECONDS));
+        return NotificationMessage.iso(at);
     }
 }

@@ -143,7 +143,8 @@ record NotificationMessage(String event, Map<String, Object> fields) {
         text.append(label).append(": ").append(value == null ? "—" : value).append('\n');
     }
 
-    private static String iso(Instant at) {
+    /** A time as messages and the page show it: UTC, ISO-8601, whole seconds. */
+    static String iso(Instant at) {
         return at == null ? null : DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.SECONDS));
     }
 }

@@ -55,6 +55,10 @@ class NotificationOutbox {
         return channelId + "/" + jobId + "/" + attempt;
     }
 
+    static String refusedStartKey(long channelId, long scheduledStartId) {
+        return channelId + "/s" + scheduledStartId;
+    }
+
     /** Adds a job end for a channel; false when another node added it first. */
     boolean addJobEnd(long channelId, long jobId, int jobAttempt, String event, String payload, Instant now) {
         try {
@@ -84,7 +88,7 @@ class NotificationOutbox {
         Set<String> keys = new HashSet<>();
         jdbc.query("select channel_id, scheduled_start_id from notification_delivery where scheduled_start_id is not null "
                 + "and created_at >= ?", rs -> {
-                    keys.add(rs.getLong(1) + "/s" + rs.getLong(2));
+                    keys.add(refusedStartKey(rs.getLong(1), rs.getLong(2)));
                 }, Timestamp.from(since));
         return keys;
     }

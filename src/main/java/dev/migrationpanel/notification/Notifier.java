@@ -107,7 +107,7 @@ class Notifier {
         for (Scheduled start : refused) {
             for (NotificationChannel channel : active) {
                 if (!channel.wants(start.instanceId(), JobStatus.FAILED) || start.endedAt().isBefore(channel.getCreatedAt())
-                        || known.contains(channel.getId() + "/s" + start.id())) {
+                        || known.contains(NotificationOutbox.refusedStartKey(channel.getId(), start.id()))) {
                     continue;
                 }
                 NotificationMessage message = NotificationMessage.refusedStart(start, properties.link("/schedules"));
