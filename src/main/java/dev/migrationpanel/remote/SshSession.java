@@ -240,34 +240,54 @@ public class SshSession implements AutoCloseable {
         }
     }
 
+    /** Waits before each further try of a channel the server refused (the command did not start: trying again is safe). */
+    private static final long[] CHANNEL_RETRY_MILLIS = {250, 1_000};
+
     private ChannelExec openExec(String command, InputStream stdin, OutputStream out, OutputStream err, Duration timeout) {
-        if (!session.isConnected()) {
-            throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address + " is closed");
-        }
-        ChannelExec channel;
-        try {
-            channel = (ChannelExec) session.openChannel("exec");
-        } catch (JSchException e) {
-            throw new RemoteException(session.isConnected() ? Kind.CHANNEL_FAILED : Kind.DISCONNECTED,
-                    "Could not open a command channel on " + address, e);
-        }
-        channel.setCommand(command.getBytes(StandardCharsets.UTF_8));
-        // stdin is what the caller gave (usually nothing), then end-of-file, like `ssh host cmd < file`
-        channel.setInputStream(stdin);
-        channel.setOutputStream(out, true);
-        channel.setErrStream(err, true);
         long openMillis = Math.max(1, Math.min(timeout.toMillis(), 30_000));
-        try {
-            channel.connect((int) openMillis);
-        } catch (JSchException e) {
-            channel.disconnect();
-            if (!stillConnected()) {
-                throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address
-                        + " was lost before a command could start", e);
+        for (int attempt = 0; ; attempt++) {
+            if (!session.isConnected()) {
+                throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address + " is closed");
             }
-            throw new RemoteException(Kind.CHANNEL_FAILED, "The SSH server at " + address + " refused to run a command", e);
+            ChannelExec channel;
+            try {
+                channel = (ChannelExec) session.openChannel("exec");
+            } catch (JSchException e) {
+                throw new RemoteException(session.isConnected() ? Kind.CHANNEL_FAILED : Kind.DISCONNECTED,
+                        "Could not open a command channel on " + address, e);
+            }
+            channel.setCommand(command.getBytes(StandardCharsets.UTF_8));
+            // stdin is what the caller gave (usually nothing), then end-of-file, like `ssh host cmd < file`
+            channel.setInputStream(stdin);
+            channel.setOutputStream(out, true);
+            channel.setErrStream(err, true);
+            try {
+                channel.connect((int) openMillis);
+                return channel;
+            } catch (JSchException e) {
+                channel.disconnect();
+                if (!stillConnected()) {
+                    throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address
+                            + " was lost before a command could start", e);
+                }
+                // refused before the command started (no channel, or the exec request failed: a server that could
+                // not fork, or at its session limit for a moment), so stdin is untouched and a new try runs it once
+                if (attempt == CHANNEL_RETRY_MILLIS.length) {
+                    throw new RemoteException(Kind.CHANNEL_FAILED, "The SSH server at " + address
+                            + " refused to run a command (" + (attempt + 1) + " tries; " + e.getMessage() + ")", e);
+                }
+                pause(CHANNEL_RETRY_MILLIS[attempt]);
+            }
         }
-        return channel;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteException(Kind.CHANNEL_FAILED, "Interrupted while waiting to run a remote command", e);
+        }
     }
 
     /**

@@ -54,6 +54,27 @@ class SshSessionTest {
     }
 
     @Test
+    void aCommandTheServerRefusedForAMomentIsTriedAgainAndRunsOnce() throws Exception {
+        try (TestSshServer refusing = TestSshServer.builder().user("deploy").password("pw").refuseCommands(2).start();
+             SshSession s = new SshConnector(Duration.ofSeconds(10)).open(refusing.passwordTarget(refusing.hostKey()))) {
+            CommandResult result = s.run("cat; echo ran", RUN);
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.stdout()).isEqualTo("ran\n");
+        }
+    }
+
+    @Test
+    void aCommandTheServerKeepsRefusingFailsWithTheServersReason() throws Exception {
+        try (TestSshServer refusing = TestSshServer.builder().user("deploy").password("pw").refuseCommands(3).start();
+             SshSession s = new SshConnector(Duration.ofSeconds(10)).open(refusing.passwordTarget(refusing.hostKey()))) {
+            RemoteException e = catchThrowableOfType(RemoteException.class, () -> s.run("echo never", RUN));
+            assertThat(e.kind()).isEqualTo(Kind.CHANNEL_FAILED);
+            assertThat(e.getMessage()).contains("refused to run a command (3 tries;");
+            assertThat(s.run("echo then", RUN).stdout()).as("the 4th request runs").isEqualTo("then\n");
+        }
+    }
+
+    @Test
     void exitCodesArePassedThrough() {
         assertThat(session.run("true", RUN).exitCode()).isZero();
         assertThat(session.run("false", RUN).exitCode()).isEqualTo(1);

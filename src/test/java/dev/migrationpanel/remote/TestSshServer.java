@@ -207,6 +207,7 @@ public final class TestSshServer implements AutoCloseable {
         private final List<String> authorizedKeys = new ArrayList<>();
         private boolean keyboardInteractiveOnly;
         private int port;
+        private int refusedCommands;
 
         private Builder() {
         }
@@ -255,6 +256,15 @@ public final class TestSshServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Refuses the first {@code count} exec requests (the reply an OpenSSH server gives when it cannot fork a
+         * session), then runs commands again.
+         */
+        public Builder refuseCommands(int count) {
+            this.refusedCommands = count;
+            return this;
+        }
+
         public TestSshServer start() throws IOException {
             if (hostKeys.isEmpty()) {
                 hostKeyTypes(KeyType.ED25519);
@@ -291,7 +301,13 @@ public final class TestSshServer implements AutoCloseable {
             sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
             sshd.setFileSystemFactory(new VirtualFileSystemFactory(Path.of("/")));
             TestSshServer server = new TestSshServer(sshd, keys, user, password);
-            sshd.setCommandFactory((channel, command) -> new ShellCommand(command, server.processes));
+            java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger(refusedCommands);
+            sshd.setCommandFactory((channel, command) -> {
+                if (refusals.getAndDecrement() > 0) {
+                    throw new IOException("refused by the test server: " + command);
+                }
+                return new ShellCommand(command, server.processes);
+            });
             sshd.addSessionListener(new org.apache.sshd.common.session.SessionListener() {
                 @Override
                 public void sessionCreated(org.apache.sshd.common.session.Session session) {
