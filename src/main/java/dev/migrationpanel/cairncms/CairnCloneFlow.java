@@ -23,7 +23,6 @@ import dev.migrationpanel.database.DumpCommands;
 import dev.migrationpanel.database.RestoreCommands;
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
-import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.EnvFile;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
@@ -128,7 +127,12 @@ class CairnCloneFlow implements CairnPairFlow {
 
     @Override
     public boolean appliesTo(Instance instance) {
-        return CairnPairFlow.super.appliesTo(instance) && instance.getDeploymentType() == DeploymentType.HOST;
+        return CairnPairFlow.super.appliesTo(instance) && CairnCmsProfile.onHost(instance);
+    }
+
+    @Override
+    public String whyNotApplicable(Instance instance) {
+        return CairnCmsProfile.whyNotOnHost(instance);
     }
 
     /** Keeps the source admin's sign-in encrypted in the artifact store; returns the artifact id for {@code adminCredentials}. */
@@ -250,8 +254,9 @@ class CairnCloneFlow implements CairnPairFlow {
         if (!CairnCmsProfile.ID.equals(target.getProduct())) {
             return List.of(CheckItem.blocking("Target", target.getName() + " is not a CairnCMS instance"));
         }
-        if (target.getDeploymentType() != DeploymentType.HOST || source.getDeploymentType() != DeploymentType.HOST) {
-            return List.of(CheckItem.blocking("Target", "The clone runs on CairnCMS installs on a plain host"));
+        if (!CairnCmsProfile.onHost(target) || !CairnCmsProfile.onHost(source)) {
+            Instance inContainer = CairnCmsProfile.onHost(source) ? target : source;
+            return List.of(CheckItem.blocking("Target", inContainer.getName() + " " + CairnCmsProfile.whyNotOnHost(inContainer)));
         }
         return List.of(CheckItem.ok("Target", target.getName() + " is another CairnCMS install"));
     }

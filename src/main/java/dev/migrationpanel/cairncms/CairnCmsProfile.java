@@ -12,6 +12,8 @@ import org.springframework.stereotype.Component;
 import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.instance.CheckItem;
+import dev.migrationpanel.instance.Deployment;
+import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.EnvFile;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.LatestChecks;
@@ -142,5 +144,25 @@ public class CairnCmsProfile implements ProductProfile {
                 ? CheckItem.ok("package.json", "present (the CLI and extensions read it)")
                 : CheckItem.warning("package.json", "no package.json in " + installPath
                         + ": CairnCMS's CLI warns about extensions without one")));
+    }
+
+    /**
+     * Why the CairnCMS flows are not offered for an install in a container or pod: they run the CLI, the DB client and
+     * the storage copies on the SSH host, in the install's directory, and none of those is built to reach into a
+     * container yet.
+     */
+    static final String NOT_IN_A_CONTAINER = "the panel's CairnCMS flows run the cairncms CLI, the DB client and the "
+            + "storage copies on the SSH host in the install directory; they do not reach into a container or pod yet. "
+            + "Register the install on its host, or follow the guide by hand with docker exec / kubectl exec";
+
+    /** Whether the CairnCMS flows can act on this install (a plain host install). */
+    static boolean onHost(Instance instance) {
+        return instance.getDeploymentType() == DeploymentType.HOST;
+    }
+
+    /** For {@link dev.migrationpanel.job.Flow#whyNotApplicable}: the reason for a CairnCMS install in a container, else null. */
+    static String whyNotOnHost(Instance instance) {
+        return ID.equals(instance.getProduct()) && !onHost(instance)
+                ? "it is " + Deployment.of(instance).describe() + ": " + NOT_IN_A_CONTAINER : null;
     }
 }

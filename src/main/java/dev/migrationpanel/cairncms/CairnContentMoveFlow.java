@@ -16,7 +16,6 @@ import dev.migrationpanel.database.DatabaseException;
 import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
-import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.EnvFile;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
@@ -93,7 +92,12 @@ class CairnContentMoveFlow implements CairnPairFlow {
 
     @Override
     public boolean appliesTo(Instance instance) {
-        return CairnPairFlow.super.appliesTo(instance) && instance.getDeploymentType() == DeploymentType.HOST;
+        return CairnPairFlow.super.appliesTo(instance) && CairnCmsProfile.onHost(instance);
+    }
+
+    @Override
+    public String whyNotApplicable(Instance instance) {
+        return CairnCmsProfile.whyNotOnHost(instance);
     }
 
     /** The source's user collections that are tables (folders and aliases have none), for the wizard to offer. */

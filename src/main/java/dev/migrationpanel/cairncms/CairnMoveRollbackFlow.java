@@ -14,7 +14,6 @@ import dev.migrationpanel.artifact.Artifact;
 import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.database.RestoreCommands;
-import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
 import dev.migrationpanel.job.Flow;
@@ -75,7 +74,12 @@ class CairnMoveRollbackFlow implements Flow {
 
     @Override
     public boolean appliesTo(Instance instance) {
-        return Flow.super.appliesTo(instance) && instance.getDeploymentType() == DeploymentType.HOST;
+        return Flow.super.appliesTo(instance) && CairnCmsProfile.onHost(instance);
+    }
+
+    @Override
+    public String whyNotApplicable(Instance instance) {
+        return CairnCmsProfile.whyNotOnHost(instance);
     }
 
     @Override

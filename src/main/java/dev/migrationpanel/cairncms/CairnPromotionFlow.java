@@ -12,7 +12,6 @@ import org.springframework.stereotype.Component;
 
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
-import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
 import dev.migrationpanel.instance.InstanceService;
@@ -95,7 +94,12 @@ class CairnPromotionFlow implements CairnPairFlow {
 
     @Override
     public boolean appliesTo(Instance instance) {
-        return CairnPairFlow.super.appliesTo(instance) && instance.getDeploymentType() == DeploymentType.HOST;
+        return CairnPairFlow.super.appliesTo(instance) && CairnCmsProfile.onHost(instance);
+    }
+
+    @Override
+    public String whyNotApplicable(Instance instance) {
+        return CairnCmsProfile.whyNotOnHost(instance);
     }
 
     @Override

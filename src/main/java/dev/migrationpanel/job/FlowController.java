@@ -50,6 +50,7 @@ class FlowController {
                 .forEach(f -> groups.computeIfAbsent(f.purpose(), p -> new java.util.ArrayList<>()).add(f));
         model.addAttribute("flows", offered);
         model.addAttribute("groups", groups);
+        model.addAttribute("unavailable", flows.unavailableFor(instance));
         model.addAttribute("recoverable", offered.stream().anyMatch(f -> f.purpose() == Flow.Purpose.RECOVER));
         model.addAttribute("recent", jobs.search(new JobSearch(instanceId, null, null, null, null, null), 0, 10).getContent());
         return "job/flows";

@@ -57,6 +57,16 @@ public class FlowService {
         return flows.stream().filter(f -> f.appliesTo(instance)).toList();
     }
 
+    /** A flow of the instance's product that is not offered for it, and why (e.g. the install runs in a container). */
+    public record Unavailable(Flow flow, String why) {
+    }
+
+    /** The flows that say why they do not apply to this instance, so that a page can show the reason instead of nothing. */
+    public List<Unavailable> unavailableFor(Instance instance) {
+        return flows.stream().filter(f -> !f.appliesTo(instance))
+                .map(f -> new Unavailable(f, f.whyNotApplicable(instance))).filter(u -> u.why() != null).toList();
+    }
+
     public Flow flow(String id) {
         if (id == null || !FLOW_ID.matcher(id).matches()) {
             throw new NotFoundException("No such flow: a flow id is up to 64 letters, digits, dots and dashes, "

@@ -47,4 +47,24 @@ class CairnCmsProfileTest {
         assertThat(profile.isSecretEnvKey("STORAGE_LOCAL_ROOT")).isFalse();
         assertThat(profile.requiredEnvKeys()).containsExactly("KEY", "SECRET", "DB_CLIENT");
     }
+
+    @Test
+    void anInstallInAContainerIsOfferedNoFlowAndToldWhy() {
+        dev.migrationpanel.instance.Instance docker = dev.migrationpanel.instance.TestInstances.entity("cms-in-docker");
+        docker.setProduct(CairnCmsProfile.ID);
+        docker.setDeploymentType(dev.migrationpanel.instance.DeploymentType.DOCKER);
+        docker.setContainerName("cairncms-app");
+        dev.migrationpanel.instance.Instance host = dev.migrationpanel.instance.TestInstances.entity("cms-on-host");
+        host.setProduct(CairnCmsProfile.ID);
+        for (dev.migrationpanel.job.Flow flow : java.util.List.<dev.migrationpanel.job.Flow>of(
+                new CairnCloneFlow(null, null, null, null, null, null), new CairnContentMoveFlow(null, null, null),
+                new CairnPromotionFlow(null, null), new CairnMoveRollbackFlow(null, null, null))) {
+            assertThat(flow.appliesTo(docker)).as(flow.id()).isFalse();
+            assertThat(flow.whyNotApplicable(docker)).as(flow.id()).contains("cairncms-app")
+                    .contains("do not reach into a container or pod yet");
+            // the control: the same install on its host is offered the flow, with nothing to explain
+            assertThat(flow.appliesTo(host)).as(flow.id()).isTrue();
+            assertThat(flow.whyNotApplicable(host)).as(flow.id()).isNull();
+        }
+    }
 }

@@ -124,6 +124,29 @@ class FlowPagesTest {
     }
 
     @Test
+    void aFlowNotOfferedForTheInstanceIsListedWithItsReason() throws Exception {
+        assertThat(page(get("/instances/" + instance.getId() + "/flows").with(user("o").roles("OPERATOR"))))
+                .as("on its host everything applies").doesNotContain("id=\"flows-unavailable\"");
+        Instance inDocker;
+        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("flow-admin", null,
+                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+        try {
+            dev.migrationpanel.instance.InstanceForm form = TestInstances.passwordForm("flow-pages-docker", server, tmp.resolve("df"));
+            form.setDeploymentType(dev.migrationpanel.instance.DeploymentType.DOCKER);
+            form.setContainerName("df-app");
+            inDocker = instances.create(form);
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+        String page = page(get("/instances/" + inDocker.getId() + "/flows").with(user("o").roles("OPERATOR")));
+        String unavailable = page.substring(page.indexOf("id=\"flows-unavailable\""));
+        assertThat(unavailable).contains("Not offered: it is in Docker container df-app: the guide&#39;s minor upgrade");
+        assertThat(page).doesNotContain("id=\"flow-dreamfactory-minor-upgrade\"")
+                .contains("id=\"flow-dreamfactory-backup\"");
+        assertThat(server.sessionsOpened()).isZero();
+    }
+
+    @Test
     void aGetOfTheReviewsAddressBuildsNoPlan() throws Exception {
         String operator = page(get(flowPath("dreamfactory.backup")).param("option.note", "<b>kept</b>")
                 .with(user("o").roles("OPERATOR")));
