@@ -2,7 +2,6 @@ package dev.migrationpanel.job;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +34,8 @@ class JobDispatcher {
                 .onDeadExecution((complete, operations) -> {
                     long jobId = (Long) complete.getExecution().taskInstance.getData();
                     log.warn("Job {}: the node running it stopped answering; marking it interrupted", jobId);
-                    states.end(jobId, List.of(JobStatus.QUEUED, JobStatus.RUNNING), JobStatus.INTERRUPTED, null,
+                    // the step it was in is interrupted too, and the job resumes from it (not from where it started)
+                    states.interrupt(jobId,
                             "The panel node running this job stopped answering; resume it from the interrupted step");
                     operations.remove();
                 })

@@ -66,9 +66,6 @@ class JobRecovery {
     }
 
     private void interrupt(long id, String message) {
-        jdbc.update("update job_step set status = 'INTERRUPTED', finished_at = current_timestamp, message = ? "
-                + "where job_id = ? and status = 'RUNNING'", message, id);
-        Integer at = jdbc.queryForObject("select current_step from job where id = ?", Integer.class, id);
-        states.end(id, List.of(JobStatus.QUEUED, JobStatus.RUNNING), JobStatus.INTERRUPTED, at, message);
+        states.interrupt(id, message);
     }
 }

@@ -100,6 +100,26 @@ class JobStates {
         return Boolean.TRUE.equals(ended);
     }
 
+    /**
+     * Ends a queued or running job as INTERRUPTED, resumable from the step it was in: that step is marked
+     * interrupted too (never left "running"), and the job's locks are released, all in one transaction. What a
+     * node does for the jobs of a node that died (db-scheduler's dead execution, the sweep) or for its own at start.
+     * Returns whether this call ended it.
+     */
+    boolean interrupt(long jobId, String message) {
+        Boolean ended = tx.execute(s -> {
+            List<Integer> at = jdbc.queryForList("select current_step from job where id = ?", Integer.class, jobId);
+            Integer step = at.isEmpty() ? null : at.get(0);
+            if (!end(jobId, List.of(JobStatus.QUEUED, JobStatus.RUNNING), JobStatus.INTERRUPTED, step, message)) {
+                return false;
+            }
+            jdbc.update("update job_step set status = 'INTERRUPTED', finished_at = ?, message = ? "
+                    + "where job_id = ? and status = 'RUNNING'", now(), clip(message), jobId);
+            return true;
+        });
+        return Boolean.TRUE.equals(ended);
+    }
+
     boolean cancelRequested(long jobId) {
         List<Boolean> flags = jdbc.queryForList("select cancel_requested from job where id = ?", Boolean.class, jobId);
         return !flags.isEmpty() && Boolean.TRUE.equals(flags.get(0));
