@@ -271,8 +271,80 @@ class TwoNodeLabIT {
                 a.name, id, b.name, cancelled);
     }
 
+    /**
+     * B frozen (SIGSTOP: a long pause, a VM stopped, a network cut) longer than the bound: A interrupts its job and
+     * the admin resumes it on A. When B wakes (SIGCONT) it still has the old run: it must kill its command and change
+     * nothing — not the new run's steps, status, lock, scheduler entry or log.
+     */
     @Test
     @Order(4)
+    void nodeThatWakesAfterBeingTakenForDeadChangesNothing() throws Exception {
+        String tag = "pause-" + Long.toHexString(System.nanoTime());
+        long instance = instances.get(2);
+        long id = startRunningOn(b, instance, Map.of("lines", "100000", "pauseMs", "50", "tag", tag));
+        awaitLogLine(a, id, tag + " line 5");
+        signal("STOP", b);
+        try {
+            JsonNode interrupted = awaitStatus(a, id, "INTERRUPTED", INTERRUPT_BOUND.plusSeconds(20));
+            int firstAttempt = interrupted.path("attempt").asInt();
+            HttpResponse<String> resume = send(a, HttpRequest.newBuilder(URI.create(a.url("/api/v1/jobs/" + id + "/resume")))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+            assertThat(resume.statusCode()).as(resume.body()).isEqualTo(200);
+            JsonNode running = await(a, id, j -> "RUNNING".equals(j.path("status").asText())
+                    && a.name.equals(j.path("node").asText()), Duration.ofSeconds(30), "running again on A");
+            assertThat(running.path("attempt").asInt()).isEqualTo(firstAttempt + 1);
+            long seqAtResume = logSeqs(a, id).size();
+            awaitLogLineAfter(a, id, seqAtResume, tag + " line 3");
+            // B's command was never stopped (B could not): the resumed one runs beside it
+            assertThat(remoteProcessCount(tag)).as("B's command and A's").isEqualTo(2);
+
+            signal("CONT", b);
+            // B's run sees that the job is no longer its own within a cancel poll and kills its command
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (remoteProcessCount(tag) > 1 && System.nanoTime() < until) {
+                Thread.sleep(200);
+            }
+            assertThat(remoteProcessCount(tag)).as("B killed its command when it woke; A's runs on").isEqualTo(1);
+            // longer than two sweeps (2 s each): a job whose scheduler entry B deleted would be interrupted by then
+            Thread.sleep(6_000);
+            JsonNode job = get(a, "/api/v1/jobs/" + id);
+            assertThat(job.path("status").asText()).as("the resumed run after B woke: %s", job.path("message").asText())
+                    .isEqualTo("RUNNING");
+            assertThat(job.path("node").asText()).isEqualTo(a.name);
+            assertThat(job.path("attempt").asInt()).isEqualTo(firstAttempt + 1);
+            assertThat(job.path("steps").get(0).path("status").asText()).isEqualTo("RUNNING");
+            HttpResponse<String> busy = startJobResponse(b, b, instance, Map.of("lines", "1", "tag", "still-locked"));
+            assertThat(busy.statusCode()).as("the lock of the resumed run, through B: %s", busy.body()).isEqualTo(409);
+
+            // the log: one seq after the other, and after the resume only A's lines, 1, 2, 3… (none of B's flood)
+            List<Long> seqs = logSeqs(a, id);
+            assertNoGapNoDuplicate(seqs);
+            List<String> lines = logLines(a, id);
+            List<String> resumed = lines.subList((int) seqAtResume, lines.size()).stream()
+                    .filter(l -> l.startsWith(tag + " line ")).toList();
+            for (int i = 0; i < resumed.size(); i++) {
+                assertThat(resumed.get(i)).as("line %d of the resumed run", i + 1).isEqualTo(tag + " line " + (i + 1));
+            }
+
+            // and a cancel through B (awake again) ends A's run
+            HttpResponse<String> cancel = send(b, HttpRequest.newBuilder(URI.create(b.url("/api/v1/jobs/" + id + "/cancel")))
+                    .POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(200);
+            awaitStatus(a, id, "CANCELLED", Duration.ofSeconds(30));
+            until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (remoteProcessCount(tag) > 0 && System.nanoTime() < until) {
+                Thread.sleep(200);
+            }
+            assertThat(remoteProcessCount(tag)).isZero();
+            System.out.printf("[two-node] %s paused: job #%d interrupted, resumed on %s; %s woke and changed nothing%n",
+                    b.name, id, a.name, b.name);
+        } finally {
+            signal("CONT", b);
+        }
+    }
+
+    @Test
+    @Order(5)
     void nodeKilledMidJobIsInterruptedByTheOtherAndResumesThere() throws Exception {
         String tag = "kill-" + Long.toHexString(System.nanoTime());
         long instance = instances.get(2);
@@ -445,21 +517,43 @@ class TwoNodeLabIT {
         }
     }
 
-    /** Whether the command tagged so runs on the lab host, asked over SSH with pgrep. */
     static boolean remoteProcessRunning(String tag) throws Exception {
-        // [x]yz: the pattern does not match the command line of the shell that runs pgrep itself
-        String pattern = "[" + tag.charAt(0) + "]" + tag.substring(1) + " line";
+        return remoteProcessCount(tag) > 0;
+    }
+
+    static void signal(String signal, Node node) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(node.process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).as("kill -%s %s", signal, node).isZero();
+    }
+
+    static void awaitLogLineAfter(Node node, long id, long afterSeqCount, String line) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<String> lines = logLines(node, id);
+        while (!lines.subList((int) Math.min(afterSeqCount, lines.size()), lines.size()).contains(line)
+                && System.nanoTime() < until) {
+            Thread.sleep(100);
+            lines = logLines(node, id);
+        }
+        assertThat(lines.subList((int) Math.min(afterSeqCount, lines.size()), lines.size())).contains(line);
+    }
+
+    /** How many shells run the command tagged so on the lab host, asked over SSH with pgrep. */
+    static int remoteProcessCount(String tag) throws Exception {
+        // the step's own shell (sh -c <command>), not the setsid that waits for it; [x]yz: the pattern does not
+        // match the command line of the shell that runs pgrep itself
+        String pattern = "^sh -c .*[" + tag.charAt(0) + "]" + tag.substring(1) + " line";
         Process p = new ProcessBuilder("ssh", "-F", "/dev/null", "-p", String.valueOf(lab.sshPort()), "-o", "BatchMode=yes",
                 "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + lab.knownHostsFile(),
                 "-o", "GlobalKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none",
                 "-o", "ConnectTimeout=10", "-i", lab.keyFile("dflab", "ecdsa").toString(), "dflab@" + lab.sshHost(),
-                "pgrep -f '" + pattern + "'").redirectErrorStream(true).start();
+                "pgrep -c -f '" + pattern + "'").redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         int exit = p.exitValue();
         assertThat(exit).as("pgrep over SSH: %s", out).isIn(0, 1);
-        return exit == 0;
+        return Integer.parseInt(out.strip());
     }
 
     // ---------------------------------------------------------------------------------------------------------------
