@@ -126,7 +126,7 @@ class JobRunner {
             resources.writer = writer;
             execute(job, loaded.steps(), resources, cancel);
         } catch (RuntimeException e) {
-            if (resources.lost.get() || states.runState(jobId, attempt) == JobStates.RunState.LOST) {
+            if (resources.lost.get() || JobLogService.runLost(e)) {
                 log.warn("Job {}: attempt {} on this node was taken over (its node was taken for dead); stopped it: {}",
                         jobId, attempt, e.toString());
                 return;

@@ -103,6 +103,11 @@ public class JobLogService implements DisposableBean {
      * the job and it may have been resumed since) stores nothing more: its lines would take the seqs of the new
      * run's. Storing then fails at once with a {@link JobLogException}, without retries.
      */
+    /** Whether {@code e} (or its cause) says that the run writing the log is no longer the job's. */
+    public static boolean runLost(Throwable e) {
+        return e instanceof RunLostException || e != null && e.getCause() instanceof RunLostException;
+    }
+
     public JobLogWriter open(long jobId, int attempt, SecretMasker masker) {
         if (status(jobId).isEmpty()) {
             throw new IllegalArgumentException("No job " + jobId);
@@ -112,7 +117,7 @@ public class JobLogService implements DisposableBean {
     }
 
     /** Thrown by a guarded batch whose run is over: not worth a retry. */
-    static final class RunLostException extends JobLogException {
+    public static final class RunLostException extends JobLogException {
         RunLostException(long jobId, int attempt) {
             super("Job " + jobId + " is no longer running attempt " + attempt + " (its node was taken for dead): "
                     + "the lines of that run are not stored", null);
