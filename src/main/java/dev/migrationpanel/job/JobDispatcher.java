@@ -2,13 +2,13 @@ package dev.migrationpanel.job;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
@@ -25,8 +25,13 @@ class JobDispatcher {
     static final String TASK = "run-job";
     private static final Logger log = LoggerFactory.getLogger(JobDispatcher.class);
 
-    static String executionId(long jobId) {
-        return "job-" + jobId;
+    /**
+     * One execution per attempt of a job: a node taken for dead that wakes up after the job was resumed elsewhere
+     * completes (deletes) its own execution, never the new attempt's. (Executions of panels before this carried the
+     * job's id alone; the sweep still counts them.)
+     */
+    static String executionId(long jobId, int attempt) {
+        return "job-" + jobId + "-" + attempt;
     }
 
     @Bean
@@ -35,7 +40,8 @@ class JobDispatcher {
                 .onDeadExecution((complete, operations) -> {
                     long jobId = (Long) complete.getExecution().taskInstance.getData();
                     log.warn("Job {}: the node running it stopped answering; marking it interrupted", jobId);
-                    states.end(jobId, List.of(JobStatus.QUEUED, JobStatus.RUNNING), JobStatus.INTERRUPTED, null,
+                    // the step it was in is interrupted too, and the job resumes from it (not from where it started)
+                    states.interrupt(jobId,
                             "The panel node running this job stopped answering; resume it from the interrupted step");
                     operations.remove();
                 })
@@ -44,8 +50,11 @@ class JobDispatcher {
     }
 
     @Bean
-    JobQueue jobQueue(SchedulerClient scheduler, OneTimeTask<Long> runJobTask, Clock clock) {
-        return jobId -> scheduler.scheduleIfNotExists(runJobTask.instance(executionId(jobId), jobId), Instant.now(clock));
+    JobQueue jobQueue(SchedulerClient scheduler, OneTimeTask<Long> runJobTask, Clock clock, JdbcTemplate jdbc) {
+        return jobId -> {
+            int attempt = jdbc.queryForObject("select attempt from job where id = ?", Integer.class, jobId);
+            scheduler.scheduleIfNotExists(runJobTask.instance(executionId(jobId, attempt), jobId), Instant.now(clock));
+        };
     }
 
     /** Puts a saved job in line for a worker. */

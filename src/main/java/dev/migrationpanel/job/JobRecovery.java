@@ -54,8 +54,9 @@ class JobRecovery {
     @Scheduled(fixedDelayString = "${panel.jobs.sweep-interval:30s}", initialDelayString = "${panel.jobs.sweep-interval:30s}")
     synchronized void sweep() {
         Set<Long> orphans = new HashSet<>(jdbc.queryForList("select j.id from job j where j.status in ('QUEUED', 'RUNNING') "
-                + "and not exists (select 1 from scheduled_tasks t where t.task_name = ? and t.task_instance = "
-                + "concat('job-', cast(j.id as varchar(20))))", Long.class, JobDispatcher.TASK));
+                + "and not exists (select 1 from scheduled_tasks t where t.task_name = ? and t.task_instance in ("
+                + "concat('job-', cast(j.id as varchar(20)), '-', cast(j.attempt as varchar(10))), "
+                + "concat('job-', cast(j.id as varchar(20)))))", Long.class, JobDispatcher.TASK));
         for (long id : orphans) {
             if (suspects.contains(id)) {
                 interrupt(id, "The job lost its place in the scheduler (a panel node stopped); resume it");
@@ -66,9 +67,6 @@ class JobRecovery {
     }
 
     private void interrupt(long id, String message) {
-        jdbc.update("update job_step set status = 'INTERRUPTED', finished_at = current_timestamp, message = ? "
-                + "where job_id = ? and status = 'RUNNING'", message, id);
-        Integer at = jdbc.queryForObject("select current_step from job where id = ?", Integer.class, id);
-        states.end(id, List.of(JobStatus.QUEUED, JobStatus.RUNNING), JobStatus.INTERRUPTED, at, message);
+        states.interrupt(id, message);
     }
 }

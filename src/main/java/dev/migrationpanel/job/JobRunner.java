@@ -102,24 +102,38 @@ class JobRunner {
                 });
             }
         }
+        int attempt = job.getAttempt();
         AtomicBoolean cancel = new AtomicBoolean();
+        Resources resources = new Resources(jobId, attempt, targets, secrets);
         var watch = cancelWatch.scheduleWithFixedDelay(() -> {
             try {
-                if (states.cancelRequested(jobId)) {
-                    cancel.set(true);
+                switch (states.runState(jobId, attempt)) {
+                    case CANCEL_REQUESTED -> cancel.set(true);
+                    case LOST -> {
+                        // another node took this node for dead and interrupted the job (maybe resumed it since):
+                        // the remote command is killed as on a cancel, and this run writes nothing more
+                        resources.lost.set(true);
+                        cancel.set(true);
+                    }
+                    case RUNS -> {
+                    }
                 }
             } catch (RuntimeException e) {
                 log.warn("Could not poll job {} for a cancel request", jobId, e);
             }
         }, 0, properties.cancelPoll().toMillis(), TimeUnit.MILLISECONDS);
-        Resources resources = new Resources(jobId, targets, secrets);
-        try (JobLogWriter writer = logs.open(jobId, resources.masker()); resources) {
+        try (JobLogWriter writer = logs.open(jobId, attempt, resources.masker()); resources) {
             resources.writer = writer;
             execute(job, loaded.steps(), resources, cancel);
         } catch (RuntimeException e) {
+            if (resources.lost.get() || JobLogService.runLost(e)) {
+                log.warn("Job {}: attempt {} on this node was taken over (its node was taken for dead); stopped it: {}",
+                        jobId, attempt, e.toString());
+                return;
+            }
             String reference = UUID.randomUUID().toString().substring(0, 8);
             log.error("Job {} failed unexpectedly, reference {}", jobId, reference, e);
-            states.end(jobId, List.of(JobStatus.RUNNING), JobStatus.FAILED, null,
+            states.endRun(jobId, attempt, JobStatus.FAILED, null,
                     "The panel failed unexpectedly; the panel log has the details under reference " + reference);
         } finally {
             watch.cancel(false);
@@ -128,17 +142,23 @@ class JobRunner {
 
     private void execute(Job job, List<PlannedStep> steps, Resources resources, AtomicBoolean cancel) {
         long jobId = job.getId();
+        int attempt = resources.attempt;
         int total = steps.size();
         for (PlannedStep step : steps) {
             if (step.position() < job.getResumeFrom()) {
                 continue;
+            }
+            if (resources.lost.get()) {
+                log.warn("Job {}: attempt {} on this node was taken over; not starting step {}", jobId, attempt,
+                        step.position() + 1);
+                return;
             }
             if (cancel.get()) {
                 resources.note(step.position(), "Cancelled before step " + (step.position() + 1) + " started");
                 // the log is stored before the job ends, as on every other ending: whoever opens it next (a resume)
                 // continues after its last line
                 resources.flush();
-                states.end(jobId, List.of(JobStatus.RUNNING), JobStatus.CANCELLED, step.position(),
+                states.endRun(jobId, attempt, JobStatus.CANCELLED, step.position(),
                         "Cancelled before step " + (step.position() + 1) + " of " + total);
                 return;
             }
@@ -190,28 +210,33 @@ class JobRunner {
             if (result.waiting()) {
                 resources.note(step.position(), "Waiting for an admin to continue: " + result.message());
                 resources.flush();
-                if (!states.waiting(jobId, step.position(), result.message())) { // cancelled while reaching the gate
+                if (!states.waiting(jobId, attempt, step.position(), result.message())) { // cancelled while reaching the gate
                     stop(jobId, step, resources, StepStatus.CANCELLED, JobStatus.CANCELLED,
                             "Cancelled at the confirmation gate", total);
                 }
                 return;
             }
-            states.stepEnded(jobId, step.position(), StepStatus.SUCCEEDED, resources.mask(result.message()));
+            states.stepEnded(jobId, attempt, step.position(), StepStatus.SUCCEEDED, resources.mask(result.message()));
             resources.note(step.position(), "Step " + (step.position() + 1) + " done in "
                     + seconds(System.nanoTime() - started) + ": " + result.message());
         }
         resources.note(null, "All " + total + " steps succeeded");
         resources.flush();
-        states.end(jobId, List.of(JobStatus.RUNNING), JobStatus.SUCCEEDED, total, "All " + total + " steps succeeded");
+        states.endRun(jobId, attempt, JobStatus.SUCCEEDED, total, "All " + total + " steps succeeded");
     }
 
     private void stop(long jobId, PlannedStep step, Resources resources, StepStatus stepStatus, JobStatus jobStatus,
             String unmasked, int total) {
+        if (resources.lost.get()) {
+            log.warn("Job {}: attempt {} on this node was taken over; step {} stopped ({}), nothing recorded", jobId,
+                    resources.attempt, step.position() + 1, stepStatus.name().toLowerCase());
+            return;
+        }
         String message = resources.mask(unmasked); // a command's last error line may quote a secret
-        states.stepEnded(jobId, step.position(), stepStatus, message);
+        states.stepEnded(jobId, resources.attempt, step.position(), stepStatus, message);
         resources.note(step.position(), "Step " + (step.position() + 1) + " " + stepStatus.name().toLowerCase() + ": " + message);
         resources.flush();
-        states.end(jobId, List.of(JobStatus.RUNNING), jobStatus, step.position(),
+        states.endRun(jobId, resources.attempt, jobStatus, step.position(),
                 "Step " + (step.position() + 1) + " of " + total + " (" + step.title() + ") "
                         + stepStatus.name().toLowerCase() + ": " + message);
     }
@@ -231,13 +256,18 @@ class JobRunner {
         final Map<Long, SshSession> sessions = new HashMap<>();
         final Map<Long, DbSettings> dbSettings = new HashMap<>();
         final long jobId;
+        /** The job's attempt this run is; its writes change nothing once another run owns the job. */
+        final int attempt;
+        /** Set when another node interrupted the job while this node ran it (this node was taken for dead). */
+        final AtomicBoolean lost = new AtomicBoolean();
         JobLogWriter writer;
         /** Also masks the secrets met during the run (a DB password read from .env), after the writer was opened. */
         private SecretMasker masker;
         private long lastProgressWrite;
 
-        Resources(long jobId, Map<Long, Instance> targets, List<String> secrets) {
+        Resources(long jobId, int attempt, Map<Long, Instance> targets, List<String> secrets) {
             this.jobId = jobId;
+            this.attempt = attempt;
             this.targets = targets;
             this.secrets = secrets;
             this.masker = new SecretMasker(secrets);
@@ -335,7 +365,7 @@ class JobRunner {
             long now = System.nanoTime();
             if (now - lastProgressWrite > 500_000_000L || total != null && done >= total) {
                 lastProgressWrite = now;
-                states.progress(jobId, step, done, total);
+                states.progress(jobId, attempt, step, done, total);
             }
         }
 

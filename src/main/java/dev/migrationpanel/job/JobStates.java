@@ -42,23 +42,57 @@ class JobStates {
                 + "finished_at = null, message = null where id = ? and status = 'QUEUED'", node, now(), jobId) == 1;
     }
 
+    /**
+     * A run's writes name its attempt and change nothing once the job is no longer RUNNING that attempt: a node
+     * taken for dead that wakes up (a long pause, a network cut that healed) after another node interrupted its
+     * job, and maybe resumed it, cannot overwrite the new run's steps, end it or release its locks.
+     */
+    private static final String OWN_RUN = " and exists (select 1 from job j where j.id = job_step.job_id "
+            + "and j.attempt = ? and j.status = 'RUNNING')";
+
+    /** Whether the run of {@code attempt} still owns the job, was asked to cancel, or was lost. */
+    enum RunState {
+        RUNS, CANCEL_REQUESTED, LOST
+    }
+
+    RunState runState(long jobId, int attempt) {
+        List<java.util.Map<String, Object>> rows = jdbc.queryForList(
+                "select status, attempt, cancel_requested from job where id = ?", jobId);
+        if (rows.isEmpty()) {
+            return RunState.LOST;
+        }
+        java.util.Map<String, Object> row = rows.get(0);
+        if (!"RUNNING".equals(row.get("status")) || ((Number) row.get("attempt")).intValue() != attempt) {
+            return RunState.LOST;
+        }
+        return Boolean.TRUE.equals(row.get("cancel_requested")) ? RunState.CANCEL_REQUESTED : RunState.RUNS;
+    }
+
     void stepStarted(long jobId, int position, int attempt) {
         tx.executeWithoutResult(s -> {
             jdbc.update("update job_step set status = 'RUNNING', attempt = ?, started_at = ?, finished_at = null, "
-                    + "message = null, bytes_done = null, bytes_total = null where job_id = ? and position = ?",
-                    attempt, now(), jobId, position);
-            jdbc.update("update job set current_step = ? where id = ?", position, jobId);
+                    + "message = null, bytes_done = null, bytes_total = null where job_id = ? and position = ?" + OWN_RUN,
+                    attempt, now(), jobId, position, attempt);
+            jdbc.update("update job set current_step = ? where id = ? and attempt = ? and status = 'RUNNING'", position,
+                    jobId, attempt);
         });
     }
 
+    /** A step's end, by whoever ends it outside a run (a cancel at a gate, a confirmation). */
     void stepEnded(long jobId, int position, StepStatus status, String message) {
         jdbc.update("update job_step set status = ?, finished_at = ?, message = ? where job_id = ? and position = ?",
                 status.name(), now(), clip(message), jobId, position);
     }
 
-    void progress(long jobId, int position, long done, Long total) {
-        jdbc.update("update job_step set bytes_done = ?, bytes_total = ? where job_id = ? and position = ?",
-                done, total, jobId, position);
+    /** A step's end, by the run of {@code attempt}. */
+    void stepEnded(long jobId, int attempt, int position, StepStatus status, String message) {
+        jdbc.update("update job_step set status = ?, finished_at = ?, message = ? where job_id = ? and position = ?"
+                + OWN_RUN, status.name(), now(), clip(message), jobId, position, attempt);
+    }
+
+    void progress(long jobId, int attempt, int position, long done, Long total) {
+        jdbc.update("update job_step set bytes_done = ?, bytes_total = ? where job_id = ? and position = ?" + OWN_RUN,
+                done, total, jobId, position, attempt);
     }
 
     /** RUNNING → WAITING at a gate; the locks stay held. */
@@ -66,11 +100,11 @@ class JobStates {
      * Parks the running job at its gate, unless a cancel came in meanwhile (then the caller ends it as cancelled: a
      * job parked with a cancel request would wait forever). Returns whether it is now waiting.
      */
-    boolean waiting(long jobId, int position, String prompt) {
+    boolean waiting(long jobId, int attempt, int position, String prompt) {
         Boolean parked = tx.execute(s -> {
             int n = jdbc.update("update job set status = 'WAITING', resume_from = ?, message = ? where id = ? "
-                    + "and status = 'RUNNING' and cancel_requested = false", position,
-                    clip("Waiting for confirmation: " + prompt), jobId);
+                    + "and status = 'RUNNING' and cancel_requested = false and attempt = ?", position,
+                    clip("Waiting for confirmation: " + prompt), jobId, attempt);
             if (n == 1) {
                 jdbc.update("update job_step set status = 'WAITING', message = ? where job_id = ? and position = ?",
                         clip(prompt), jobId, position);
@@ -86,10 +120,21 @@ class JobStates {
      * releases its locks in the same transaction. Returns whether this call ended it.
      */
     boolean end(long jobId, List<JobStatus> from, JobStatus to, Integer resumeFrom, String message) {
+        return end(jobId, from, null, to, resumeFrom, message);
+    }
+
+    /** Ends the run of {@code attempt} ({@link #end}), if the job is still RUNNING that attempt. */
+    boolean endRun(long jobId, int attempt, JobStatus to, Integer resumeFrom, String message) {
+        return end(jobId, List.of(JobStatus.RUNNING), attempt, to, resumeFrom, message);
+    }
+
+    private boolean end(long jobId, List<JobStatus> from, Integer attempt, JobStatus to, Integer resumeFrom,
+            String message) {
         Boolean ended = tx.execute(s -> {
             String states = String.join("','", from.stream().map(Enum::name).toList());
             int n = jdbc.update("update job set status = ?, finished_at = ?, message = ?, cancel_requested = false, "
-                    + "resume_from = coalesce(?, resume_from) where id = ? and status in ('" + states + "')",
+                    + "resume_from = coalesce(?, resume_from) where id = ? and status in ('" + states + "')"
+                    + (attempt == null ? "" : " and attempt = " + attempt.intValue()),
                     to.name(), now(), clip(message), resumeFrom, jobId);
             if (n == 1) {
                 locks.release(jobId);
@@ -97,6 +142,26 @@ class JobStates {
             return n == 1;
         });
         hub.wake(jobId); // open log streams see the end at once
+        return Boolean.TRUE.equals(ended);
+    }
+
+    /**
+     * Ends a queued or running job as INTERRUPTED, resumable from the step it was in: that step is marked
+     * interrupted too (never left "running"), and the job's locks are released, all in one transaction. What a
+     * node does for the jobs of a node that died (db-scheduler's dead execution, the sweep) or for its own at start.
+     * Returns whether this call ended it.
+     */
+    boolean interrupt(long jobId, String message) {
+        Boolean ended = tx.execute(s -> {
+            List<Integer> at = jdbc.queryForList("select current_step from job where id = ?", Integer.class, jobId);
+            Integer step = at.isEmpty() ? null : at.get(0);
+            if (!end(jobId, List.of(JobStatus.QUEUED, JobStatus.RUNNING), JobStatus.INTERRUPTED, step, message)) {
+                return false;
+            }
+            jdbc.update("update job_step set status = 'INTERRUPTED', finished_at = ?, message = ? "
+                    + "where job_id = ? and status = 'RUNNING'", now(), clip(message), jobId);
+            return true;
+        });
         return Boolean.TRUE.equals(ended);
     }
 

@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /** A job as the API and the pages show it: the plan, each step's outcome and timing, the job's state. */
 public record JobView(long id, String flow, String title, Long instanceId, String instanceName, JobStatus status,
         String startedBy, Instant createdAt, Instant startedAt, Instant finishedAt, Integer currentStep,
         int resumeFrom, int attempt, boolean cancelRequested, String message, int stepsDone, int stepsTotal,
+        @Schema(description = "The panel node that runs (or last ran) the job: panel.jobs.node-name") String node,
         List<StepView> steps) {
 
     public record StepView(int position, String title, String kind, Long instanceId, String instanceName,
@@ -33,12 +36,12 @@ public record JobView(long id, String flow, String title, Long instanceId, Strin
         return new JobView(job.getId(), job.getFlow(), job.getTitle(), job.getInstanceId(), job.getInstanceName(),
                 job.getStatus(), job.getStartedBy(), job.getCreatedAt(), job.getStartedAt(), job.getFinishedAt(),
                 job.getCurrentStep(), job.getResumeFrom(), job.getAttempt(), job.isCancelRequested(), job.getMessage(),
-                done, steps.size(), steps);
+                done, steps.size(), job.getNode(), steps);
     }
 
     /** Without the plan: one row of the history. */
     public JobView summary() {
         return new JobView(id, flow, title, instanceId, instanceName, status, startedBy, createdAt, startedAt,
-                finishedAt, currentStep, resumeFrom, attempt, cancelRequested, message, stepsDone, stepsTotal, List.of());
+                finishedAt, currentStep, resumeFrom, attempt, cancelRequested, message, stepsDone, stepsTotal, node, List.of());
     }
 }

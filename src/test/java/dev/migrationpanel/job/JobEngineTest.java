@@ -295,6 +295,47 @@ class JobEngineTest {
         assertThat(logLines(job.getId())).contains("OUT work");
     }
 
+    /**
+     * What a node taken for dead finds when it wakes: another node interrupted the job and runs it again (a new
+     * attempt). The old run kills its command and changes nothing: not the job, its step, its lock or its log.
+     */
+    @Test
+    void aRunWhoseJobWasTakenOverByAnotherNodeKillsItsCommandAndChangesNothing() throws Exception {
+        Path pid = tmp.resolve("taken-over.pid");
+        Job job = jobs.start(plan(command("Wait long",
+                "sleep 300 & echo $! > " + ShellQuote.quote(pid.toString()) + "; echo waiting; wait")));
+        await(job.getId(), JobStatus.RUNNING);
+        long until = System.currentTimeMillis() + 10_000;
+        while ((!Files.exists(pid) || Files.size(pid) == 0 || !logLines(job.getId()).contains("OUT waiting"))
+                && System.currentTimeMillis() < until) {
+            Thread.sleep(50);
+        }
+        assertThat(alive(pid)).as("the command runs before the takeover").isTrue();
+        int attempt = jobs.get(job.getId()).getAttempt();
+        // another node interrupted the job, it was resumed, and that node runs it now
+        jdbc.update("update job set attempt = ?, node = 'another-node', message = 'the other run' where id = ?",
+                attempt + 1, job.getId());
+        jdbc.update("update job_step set attempt = ?, message = 'the other run' where job_id = ?", attempt + 1, job.getId());
+        long linesAtTakeover = logs.lastSeq(job.getId());
+
+        until = System.currentTimeMillis() + 10_000;
+        while (alive(pid) && System.currentTimeMillis() < until) {
+            Thread.sleep(100);
+        }
+        assertThat(alive(pid)).as("the old run killed its command").isFalse();
+        Thread.sleep(1_000); // the old run's last writes, if it made any, are done by now
+        Job after = jobs.get(job.getId());
+        assertThat(after.getStatus()).isEqualTo(JobStatus.RUNNING);
+        assertThat(after.getAttempt()).isEqualTo(attempt + 1);
+        assertThat(after.getNode()).isEqualTo("another-node");
+        assertThat(after.getMessage()).isEqualTo("the other run");
+        assertThat(after.getSteps().get(0).getStatus()).isEqualTo(StepStatus.RUNNING);
+        assertThat(after.getSteps().get(0).getMessage()).isEqualTo("the other run");
+        assertThat(jdbc.queryForList("select job_id from instance_lock where instance_id = ?", Long.class,
+                instance.getId())).containsExactly(job.getId());
+        assertThat(logs.lastSeq(job.getId())).as("no line of the old run after the takeover").isEqualTo(linesAtTakeover);
+    }
+
     @Test
     void aJobWhoseSchedulerExecutionVanishedIsInterruptedByTheSweeper() throws Exception {
         Job job = jobs.start(plan(new Step("Confirm", null, null, false, new StepSpec.Gate("Go?"), Duration.ofHours(1), null)));

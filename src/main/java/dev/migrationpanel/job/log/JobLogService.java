@@ -94,7 +94,34 @@ public class JobLogService implements DisposableBean {
         if (status(jobId).isEmpty()) {
             throw new IllegalArgumentException("No job " + jobId);
         }
-        return new JobLogWriter(jobId, masker, lastSeq(jobId), clock, this::insert, hub, drainers, budget);
+        return new JobLogWriter(jobId, masker, lastSeq(jobId), clock, batch -> insert(batch, null), hub, drainers, budget);
+    }
+
+    /**
+     * {@link #open(long, SecretMasker)} for one run of the job, its {@code attempt}: each batch is stored only while
+     * the job is RUNNING that attempt. A run its node lost (the node was taken for dead, another node interrupted
+     * the job and it may have been resumed since) stores nothing more: its lines would take the seqs of the new
+     * run's. Storing then fails at once with a {@link JobLogException}, without retries.
+     */
+    /** Whether {@code e} (or its cause) says that the run writing the log is no longer the job's. */
+    public static boolean runLost(Throwable e) {
+        return e instanceof RunLostException || e != null && e.getCause() instanceof RunLostException;
+    }
+
+    public JobLogWriter open(long jobId, int attempt, SecretMasker masker) {
+        if (status(jobId).isEmpty()) {
+            throw new IllegalArgumentException("No job " + jobId);
+        }
+        return new JobLogWriter(jobId, masker, lastSeq(jobId), clock, batch -> insert(batch, attempt), hub, drainers,
+                budget);
+    }
+
+    /** Thrown by a guarded batch whose run is over: not worth a retry. */
+    public static final class RunLostException extends JobLogException {
+        RunLostException(long jobId, int attempt) {
+            super("Job " + jobId + " is no longer running attempt " + attempt + " (its node was taken for dead): "
+                    + "the lines of that run are not stored", null);
+        }
     }
 
     /** The job's status, read fresh from the database; empty when there is no such job. */
@@ -151,10 +178,14 @@ public class JobLogService implements DisposableBean {
      * them), the rest one row per statement: as fast on PostgreSQL as {@code reWriteBatchedInserts}, without
      * depending on the JDBC URL.
      */
-    private void insert(List<LogLine> batch) {
+    private void insert(List<LogLine> batch, Integer attempt) {
         int full = batch.size() / ROWS_PER_STATEMENT;
         int rest = batch.size() % ROWS_PER_STATEMENT;
         transactions.executeWithoutResult(status -> {
+            if (attempt != null && jdbc.queryForList("select 1 from job where id = ? and attempt = ? and status = 'RUNNING'",
+                    Integer.class, batch.get(0).jobId(), attempt).isEmpty()) {
+                throw new RunLostException(batch.get(0).jobId(), attempt);
+            }
             if (full > 0) {
                 jdbc.batchUpdate(MULTI_INSERT, new BatchPreparedStatementSetter() {
                     @Override

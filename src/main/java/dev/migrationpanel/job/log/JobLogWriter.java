@@ -334,7 +334,7 @@ public final class JobLogWriter implements AutoCloseable {
                 sink.store(batch);
                 return;
             } catch (RuntimeException e) {
-                if (attempt >= RETRY_DELAYS_MILLIS.length) {
+                if (attempt >= RETRY_DELAYS_MILLIS.length || e instanceof JobLogService.RunLostException) {
                     throw e;
                 }
                 log.warn("Storing {} log lines of job {} failed; retrying: {}", batch.size(), jobId, e.toString());
