@@ -370,13 +370,14 @@ fief_instance_properties() {
     echo "$p.start=$dir/bin/start"
     echo "$p.start027=$dir/bin/start-0.27"
     echo "$p.stop=$dir/bin/stop"
-    echo "$p.cli=$dir/bin/fief"
     if fief_in_docker "$name"; then
+        echo "$p.cli=fief"   # in the container (docker exec)
         echo "$p.deployment=docker"
         echo "$p.container=$(fief_docker_container "$name")"
         echo "$p.app=$FIEF_DOCKER_APP"
         echo "$p.envfile=$dir/.env"
-        echo "$p.cli=fief"
+    else
+        echo "$p.cli=$dir/bin/fief"
     fi
 }
 
