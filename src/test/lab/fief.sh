@@ -48,6 +48,10 @@
 #                         types, indexes and sequences, not at stray types);
 #                         MariaDB, a trigger on fief_webhook_logs (RENAME TABLE to another database refuses it);
 #                         SQLite, no such switch (its move is two renames of files)
+# Fresh installs for the workspace move: fief-fresh-mariadb (an empty MariaDB database and user fief_fresh, port 18286)
+# and fief-fresh-sqlite (no fief.db yet in data/db, port 18287), each a Fief 0.28 install's directory with bin/start,
+# bin/stop, bin/fief as above and the ENCRYPTION_KEY of fief-mariadb / fief-sqlite (the move's pre-flight requires the
+# key the workspace's values were made with). Rebuilt by fief-up and fief-reset NAME.
 # Fief Cloud: fief-cloud, a fresh Fief 0.28 install's directory (owned by dflab, .env with DATABASE_TYPE POSTGRESQL,
 # an empty PostgreSQL database fief_cloud of role fief_cloud, no ENCRYPTION_KEY yet; port 18284), and
 # $LAB_ROOT/fief-cloud-export.sql shaped as the Fief Cloud exporter's dump: first line "-- ENCRYPTION_KEY=<key>",
@@ -67,15 +71,19 @@ FIEF_SWITCHES=(none wrong-key clash index-clash other-server second-workspace ha
 FIEF_CLOUD=fief-cloud
 FIEF_CLOUD_DB=fief_cloud
 FIEF_CLOUD_EXPORT=$LAB_ROOT/fief-cloud-export.sql
+# fresh installs a workspace move (fief.move-workspace) copies an extra workspace of fief-mariadb / fief-sqlite into
+FIEF_FRESH_INSTANCES=(fief-fresh-mariadb fief-fresh-sqlite)
+FIEF_FRESH_DB=fief_fresh
 # Fief in Docker (see fief_docker_* below): built after docker.sh's part, by lab.sh up and lab.sh fief-docker-up
 FIEF_DOCKER_INSTANCES=(fief-docker-pgsql)
 FIEF_DOCKER_DB=fief_docker
 FIEF_DOCKER_APP=/app
-fief_known() { local i; for i in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD" "${FIEF_DOCKER_INSTANCES[@]}"; do [[ $1 == "$i" ]] && return 0; done; return 1; }
+fief_known() { local i; for i in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD" "${FIEF_FRESH_INSTANCES[@]}" "${FIEF_DOCKER_INSTANCES[@]}"; do [[ $1 == "$i" ]] && return 0; done; return 1; }
+fief_fresh() { [[ $1 == fief-fresh-* ]]; }
 fief_in_docker() { local i; for i in "${FIEF_DOCKER_INSTANCES[@]}"; do [[ $1 == "$i" ]] && return 0; done; return 1; }
 fief_dir() { echo "$LAB_ROOT/$1"; }
 fief_kind() { if [[ $1 == "$FIEF_CLOUD" ]]; then echo pgsql; else echo "${1##*-}"; fi; }
-fief_port() { case $1 in fief-pgsql) echo 18281 ;; fief-mariadb) echo 18282 ;; fief-sqlite) echo 18283 ;; fief-cloud) echo 18284 ;; fief-docker-pgsql) echo 18285 ;; esac; }
+fief_port() { case $1 in fief-pgsql) echo 18281 ;; fief-mariadb) echo 18282 ;; fief-sqlite) echo 18283 ;; fief-cloud) echo 18284 ;; fief-docker-pgsql) echo 18285 ;; fief-fresh-mariadb) echo 18286 ;; fief-fresh-sqlite) echo 18287 ;; esac; }
 fief_workspace() {
     case $1 in
         fief-pgsql) echo 08e952f1-8a79-4672-99f8-ea6919cd4692 ;;
@@ -86,9 +94,12 @@ fief_workspace() {
     esac
 }
 fief_type() { case $(fief_kind "$1") in pgsql) echo POSTGRESQL ;; mariadb) echo MYSQL ;; sqlite) echo SQLITE ;; esac; }
-fief_db_user() { case $1 in "$FIEF_CLOUD") echo "$FIEF_CLOUD_DB" ;; fief-docker-pgsql) echo "$FIEF_DOCKER_DB" ;; *) echo "$FIEF_DB_USER" ;; esac; }
-fief_db_name() { case $1 in "$FIEF_CLOUD") echo "$FIEF_CLOUD_DB" ;; fief-docker-pgsql) echo "$FIEF_DOCKER_DB" ;; *) echo "$FIEF_DB" ;; esac; }
+fief_db_user() { case $1 in "$FIEF_CLOUD") echo "$FIEF_CLOUD_DB" ;; fief-docker-pgsql) echo "$FIEF_DOCKER_DB" ;; fief-fresh-*) echo "$FIEF_FRESH_DB" ;; *) echo "$FIEF_DB_USER" ;; esac; }
+fief_db_name() { case $1 in "$FIEF_CLOUD") echo "$FIEF_CLOUD_DB" ;; fief-docker-pgsql) echo "$FIEF_DOCKER_DB" ;; fief-fresh-*) echo "$FIEF_FRESH_DB" ;; *) echo "$FIEF_DB" ;; esac; }
 fief_var() { local v=FIEF_${2}_${1//-/_}; echo "${!v}"; }   # fief_var NAME KEY|SECRET|DB_PASSWORD|WRONG_KEY
+fief_key() { # the instance's ENCRYPTION_KEY; a fresh install's is that of the install it receives a workspace from
+    if fief_fresh "$1"; then fief_var "fief-${1#fief-fresh-}" KEY; else fief_var "$1" KEY; fi
+}
 fief_switch_file() { echo "$LAB_DIR/fief/$1.switch"; }
 fief_switch() { cat "$(fief_switch_file "$1")" 2>/dev/null || echo none; }
 
@@ -101,7 +112,7 @@ fief_python() { # Debian's python3 with python3-cryptography (the Fernet values)
 
 fief_secrets() {
     local f=$LAB_DIR/secrets.env name n
-    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD" "${FIEF_DOCKER_INSTANCES[@]}"; do
+    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD" "${FIEF_FRESH_INSTANCES[@]}" "${FIEF_DOCKER_INSTANCES[@]}"; do
         n=${name//-/_}
         grep -q "^FIEF_KEY_$n=" "$f" || echo "FIEF_KEY_$n=$("$FIEF_PY" "$ASSETS/fief/fieflab.py" newkey)" >>"$f"
         grep -q "^FIEF_WRONG_KEY_$n=" "$f" || echo "FIEF_WRONG_KEY_$n=$("$FIEF_PY" "$ASSETS/fief/fieflab.py" newkey)" >>"$f"
@@ -141,7 +152,7 @@ fief_stop() {
 fief_write_env() {
     local name=$1 dir key
     dir=$(fief_dir "$name")
-    key=$(fief_var "$name" KEY)
+    key=$(fief_key "$name")
     [[ $(fief_switch "$name") == wrong-key ]] && key=$(fief_var "$name" WRONG_KEY)
     {
         echo "# Fief lab instance $name (written by src/test/lab/fief.sh): Fief's settings, as its Docker image reads them"
@@ -259,6 +270,14 @@ fief_build() {
         fief_build_cloud "$name"
         return
     fi
+    if fief_fresh "$name"; then
+        [[ $(fief_kind "$name") == mariadb ]] && create_mariadb_database "$FIEF_FRESH_DB" "$FIEF_FRESH_DB" "$(fief_var "$name" DB_PASSWORD)"
+        fief_write_env "$name"
+        fief_write_scripts "$name"
+        chown dflab:dflab "$dir/.env" "$dir/bin/start" "$dir/bin/start-0.27" "$dir/bin/stop" "$dir/bin/fief"
+        chmod 600 "$dir/.env"
+        return
+    fi
     case $(fief_kind "$name") in
         pgsql)
             create_pg_database "$(fief_db_name "$name")" "$(fief_db_user "$name")" "$(fief_var "$name" DB_PASSWORD)"
@@ -336,7 +355,7 @@ fief_up() {
     install -d -m 775 -o root -g dflab "$LAB_ROOT"
     install -d -m 755 "$FIEF_HOME"
     install -m 644 "$ASSETS/fief/fief028.py" "$FIEF_HOME/fief028.py"
-    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD"; do
+    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD" "${FIEF_FRESH_INSTANCES[@]}"; do
         rm -f "$(fief_switch_file "$name")"
         fief_build "$name"
     done
@@ -362,7 +381,7 @@ fief_instance_properties() {
             echo "$p.db.password=$(fief_var "$name" DB_PASSWORD)" ;;
     esac
     echo "$p.workspace=$(fief_workspace "$name")"
-    echo "$p.key=$(fief_var "$name" KEY)"
+    echo "$p.key=$(fief_key "$name")"
     echo "$p.wrong.key=$(fief_var "$name" WRONG_KEY)"
     echo "$p.port=$(fief_port "$name")"
     echo "$p.url=http://127.0.0.1:$(fief_port "$name")"
@@ -385,7 +404,9 @@ fief_properties() {
     echo "fief.instances=$(IFS=,; echo "${FIEF_INSTANCES[*]}")"
     echo "fief.second.workspace=$FIEF_SECOND_WORKSPACE"
     local name
-    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD" "${FIEF_DOCKER_INSTANCES[@]}"; do fief_instance_properties "$name"; done
+    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD" "${FIEF_FRESH_INSTANCES[@]}" "${FIEF_DOCKER_INSTANCES[@]}"; do
+        fief_instance_properties "$name"
+    done
     echo "fief.cloud.export=$FIEF_CLOUD_EXPORT"
 }
 

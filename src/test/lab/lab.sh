@@ -1174,7 +1174,7 @@ cmd_down() {
     for name in "${CAIRN_INSTANCES[@]}"; do
         cairn_stop "$name"
     done
-    for name in "${FIEF_INSTANCES[@]}"; do
+    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD" "${FIEF_FRESH_INSTANCES[@]}"; do
         fief_stop "$name"
     done
     smtp_stop
