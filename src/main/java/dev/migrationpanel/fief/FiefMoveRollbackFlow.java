@@ -137,7 +137,9 @@ class FiefMoveRollbackFlow implements Flow {
                                 .toList()) + ";") + (sequences.isEmpty() ? "" : " DROP SEQUENCE IF EXISTS " + String.join(", ",
                                 sequences.stream().map(v::quoteName).toList()) + ";") + " COMMIT;";
                 case MYSQL -> "SET FOREIGN_KEY_CHECKS = 0; DROP TABLE IF EXISTS " + list + ";";
-                default -> "PRAGMA foreign_keys = OFF; BEGIN; DROP TABLE IF EXISTS " + list + "; COMMIT;";
+                // SQLite drops one table a statement
+                default -> "PRAGMA foreign_keys = OFF; BEGIN;" + String.join("", tables.stream().map(t -> " DROP TABLE IF EXISTS "
+                        + v.quoteName(t) + ";").toList()) + " COMMIT;";
             };
             plan.add(FiefSteps.command(target, "Drop the " + tables.size() + " Fief tables" + (types.isEmpty() ? "" : ", "
                     + types.size() + " enum types") + (sequences.isEmpty() ? "" : ", " + sequences.size() + " free sequences")

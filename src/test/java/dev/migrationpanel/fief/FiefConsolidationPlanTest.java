@@ -277,4 +277,35 @@ class FiefConsolidationPlanTest {
         assertThat(new FiefConsolidationFlow(null).appliesTo(dockerInstance("/srv/fief/fief.env"))).isTrue();
         assertThat(FiefConsolidationFlow.whyNot(instance())).isNull();
     }
+
+    @Test
+    void theMovesRollbackDropsWhatTheTargetHoldsNowPerVendorAfterABackupThenProvesBothSides() {
+        Instance source = instance();
+        Instance target = TestInstances.entity("fief-fresh");
+        org.springframework.test.util.ReflectionTestUtils.setField(target, "id", 42L);
+        target.setProduct(FiefProfile.ID);
+        target.setInstallPath("/srv/fief-fresh");
+        target.setProductSettings("{\"stopCommand\":\"systemctl stop fief-fresh\"}");
+        List<String> tables = List.of("fief_alembic_version", "fief_users");
+        DbSettings pg = new DbSettings(DbVendor.PGSQL, "127.0.0.1", 5432, "fresh", "fief", "pw-not-shown", null);
+        String pgPlan = commands(FiefMoveRollbackFlow.build(source, target, new dev.migrationpanel.product.HostFacts("/home/d",
+                pg), 7L, WS, "fief_", tables, List.of("fief_acr"), List.of()));
+        assertThat(pgPlan).contains("BEGIN; DROP TABLE IF EXISTS \"fief_alembic_version\", \"fief_users\" CASCADE; DROP TYPE IF "
+                + "EXISTS \"fief_acr\"; COMMIT;").contains("pg_dump").doesNotContain("pw-not-shown")
+                .contains("Verify: the target's main database holds no Fief table")
+                .contains("Verify: the workspace intact in its old place on the source");
+        assertThat(pgPlan.indexOf("pg_dump")).as("the backup before the drop").isLessThan(pgPlan.indexOf("DROP TABLE"));
+        DbSettings sqlite = new DbSettings(DbVendor.SQLITE, null, 0, null, null, null, "/srv/fief-fresh/data/db/fief.db");
+        assertThat(commands(FiefMoveRollbackFlow.build(source, target, new dev.migrationpanel.product.HostFacts("/home/d",
+                sqlite), 7L, WS, "fief_", tables, List.of(), List.of()))).as("SQLite: one table a statement")
+                .contains("BEGIN; DROP TABLE IF EXISTS \"fief_alembic_version\"; DROP TABLE IF EXISTS \"fief_users\"; COMMIT;");
+        DbSettings my = new DbSettings(DbVendor.MYSQL, "127.0.0.1", 3306, "fresh", "fief", "pw", null);
+        assertThat(commands(FiefMoveRollbackFlow.build(source, target, new dev.migrationpanel.product.HostFacts("/home/d", my),
+                7L, WS, "fief_", tables, List.of(), List.of()))).contains("SET FOREIGN_KEY_CHECKS = 0; DROP TABLE IF EXISTS "
+                        + "`fief_alembic_version`, `fief_users`;");
+        // nothing copied: nothing dropped, no backup taken
+        String empty = commands(FiefMoveRollbackFlow.build(source, target, new dev.migrationpanel.product.HostFacts("/home/d",
+                pg), 7L, WS, "fief_", List.of(), List.of(), List.of()));
+        assertThat(empty).contains("holds no Fief table: the move stopped before copying anything").doesNotContain("DROP");
+    }
 }
