@@ -48,6 +48,10 @@
 #                         types, indexes and sequences, not at stray types);
 #                         MariaDB, a trigger on fief_webhook_logs (RENAME TABLE to another database refuses it);
 #                         SQLite, no such switch (its move is two renames of files)
+# Fresh installs for the workspace move: fief-fresh-mariadb (an empty MariaDB database and user fief_fresh, port 18286)
+# and fief-fresh-sqlite (no fief.db yet in data/db, port 18287), each a Fief 0.28 install's directory with bin/start,
+# bin/stop, bin/fief as above and the ENCRYPTION_KEY of fief-mariadb / fief-sqlite (the move's pre-flight requires the
+# key the workspace's values were made with). Rebuilt by fief-up and fief-reset NAME.
 # Fief Cloud: fief-cloud, a fresh Fief 0.28 install's directory (owned by dflab, .env with DATABASE_TYPE POSTGRESQL,
 # an empty PostgreSQL database fief_cloud of role fief_cloud, no ENCRYPTION_KEY yet; port 18284), and
 # $LAB_ROOT/fief-cloud-export.sql shaped as the Fief Cloud exporter's dump: first line "-- ENCRYPTION_KEY=<key>",
@@ -67,22 +71,35 @@ FIEF_SWITCHES=(none wrong-key clash index-clash other-server second-workspace ha
 FIEF_CLOUD=fief-cloud
 FIEF_CLOUD_DB=fief_cloud
 FIEF_CLOUD_EXPORT=$LAB_ROOT/fief-cloud-export.sql
-fief_known() { local i; for i in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD"; do [[ $1 == "$i" ]] && return 0; done; return 1; }
+# fresh installs a workspace move (fief.move-workspace) copies an extra workspace of fief-mariadb / fief-sqlite into
+FIEF_FRESH_INSTANCES=(fief-fresh-mariadb fief-fresh-sqlite)
+FIEF_FRESH_DB=fief_fresh
+# Fief in Docker (see fief_docker_* below): built after docker.sh's part, by lab.sh up and lab.sh fief-docker-up
+FIEF_DOCKER_INSTANCES=(fief-docker-pgsql)
+FIEF_DOCKER_DB=fief_docker
+FIEF_DOCKER_APP=/app
+fief_known() { local i; for i in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD" "${FIEF_FRESH_INSTANCES[@]}" "${FIEF_DOCKER_INSTANCES[@]}"; do [[ $1 == "$i" ]] && return 0; done; return 1; }
+fief_fresh() { [[ $1 == fief-fresh-* ]]; }
+fief_in_docker() { local i; for i in "${FIEF_DOCKER_INSTANCES[@]}"; do [[ $1 == "$i" ]] && return 0; done; return 1; }
 fief_dir() { echo "$LAB_ROOT/$1"; }
 fief_kind() { if [[ $1 == "$FIEF_CLOUD" ]]; then echo pgsql; else echo "${1##*-}"; fi; }
-fief_port() { case $1 in fief-pgsql) echo 18281 ;; fief-mariadb) echo 18282 ;; fief-sqlite) echo 18283 ;; fief-cloud) echo 18284 ;; esac; }
+fief_port() { case $1 in fief-pgsql) echo 18281 ;; fief-mariadb) echo 18282 ;; fief-sqlite) echo 18283 ;; fief-cloud) echo 18284 ;; fief-docker-pgsql) echo 18285 ;; fief-fresh-mariadb) echo 18286 ;; fief-fresh-sqlite) echo 18287 ;; esac; }
 fief_workspace() {
     case $1 in
         fief-pgsql) echo 08e952f1-8a79-4672-99f8-ea6919cd4692 ;;
         fief-mariadb) echo 3f2c7a9e-51b4-4d0c-9a6e-2b8f4c1d7e05 ;;
         fief-sqlite) echo 9b1e4d2a-7c3f-4e8b-a5d6-0f2e8c4b6a13 ;;
         fief-cloud) echo 5e0c1b8d-2f4a-4c3e-9d7b-6a1f0e2c3b49 ;;
+        fief-docker-pgsql) echo 7a3d9c2e-6b1f-4e8a-9c5d-2f0b7e4a1c86 ;;
     esac
 }
 fief_type() { case $(fief_kind "$1") in pgsql) echo POSTGRESQL ;; mariadb) echo MYSQL ;; sqlite) echo SQLITE ;; esac; }
-fief_db_user() { if [[ $1 == "$FIEF_CLOUD" ]]; then echo "$FIEF_CLOUD_DB"; else echo "$FIEF_DB_USER"; fi; }
-fief_db_name() { if [[ $1 == "$FIEF_CLOUD" ]]; then echo "$FIEF_CLOUD_DB"; else echo "$FIEF_DB"; fi; }
+fief_db_user() { case $1 in "$FIEF_CLOUD") echo "$FIEF_CLOUD_DB" ;; fief-docker-pgsql) echo "$FIEF_DOCKER_DB" ;; fief-fresh-*) echo "$FIEF_FRESH_DB" ;; *) echo "$FIEF_DB_USER" ;; esac; }
+fief_db_name() { case $1 in "$FIEF_CLOUD") echo "$FIEF_CLOUD_DB" ;; fief-docker-pgsql) echo "$FIEF_DOCKER_DB" ;; fief-fresh-*) echo "$FIEF_FRESH_DB" ;; *) echo "$FIEF_DB" ;; esac; }
 fief_var() { local v=FIEF_${2}_${1//-/_}; echo "${!v}"; }   # fief_var NAME KEY|SECRET|DB_PASSWORD|WRONG_KEY
+fief_key() { # the instance's ENCRYPTION_KEY; a fresh install's is that of the install it receives a workspace from
+    if fief_fresh "$1"; then fief_var "fief-${1#fief-fresh-}" KEY; else fief_var "$1" KEY; fi
+}
 fief_switch_file() { echo "$LAB_DIR/fief/$1.switch"; }
 fief_switch() { cat "$(fief_switch_file "$1")" 2>/dev/null || echo none; }
 
@@ -95,7 +112,7 @@ fief_python() { # Debian's python3 with python3-cryptography (the Fernet values)
 
 fief_secrets() {
     local f=$LAB_DIR/secrets.env name n
-    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD"; do
+    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD" "${FIEF_FRESH_INSTANCES[@]}" "${FIEF_DOCKER_INSTANCES[@]}"; do
         n=${name//-/_}
         grep -q "^FIEF_KEY_$n=" "$f" || echo "FIEF_KEY_$n=$("$FIEF_PY" "$ASSETS/fief/fieflab.py" newkey)" >>"$f"
         grep -q "^FIEF_WRONG_KEY_$n=" "$f" || echo "FIEF_WRONG_KEY_$n=$("$FIEF_PY" "$ASSETS/fief/fieflab.py" newkey)" >>"$f"
@@ -123,6 +140,10 @@ fief_server_pids() { # pids of stand-in servers started for the instance (their 
 fief_stop() {
     local name=$1 dir pid
     dir=$(fief_dir "$name")
+    if fief_in_docker "$name"; then
+        [[ -n $(docker_pid) ]] && lab_docker rm -f "$(fief_docker_container "$name")" >/dev/null 2>&1
+        return 0
+    fi
     if [[ -x $dir/bin/stop ]]; then as_user dflab "$dir/bin/stop" >/dev/null 2>&1 || true; fi
     for pid in $(fief_server_pids "$name"); do kill "$pid" 2>/dev/null || true; done
     return 0
@@ -131,7 +152,7 @@ fief_stop() {
 fief_write_env() {
     local name=$1 dir key
     dir=$(fief_dir "$name")
-    key=$(fief_var "$name" KEY)
+    key=$(fief_key "$name")
     [[ $(fief_switch "$name") == wrong-key ]] && key=$(fief_var "$name" WRONG_KEY)
     {
         echo "# Fief lab instance $name (written by src/test/lab/fief.sh): Fief's settings, as its Docker image reads them"
@@ -224,7 +245,12 @@ fief_sql() {
         --admin "$FIEF_ADMIN_EMAIL" "$@"
 }
 
-fief_pg() { PGPASSWORD=$(fief_var fief-pgsql DB_PASSWORD) psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U "$FIEF_DB_USER" -d "$FIEF_DB" "$@"; }
+fief_pg() { fief_pg_of fief-pgsql "$@"; }
+fief_pg_of() { # fief_pg_of NAME ARGS...: psql on the instance's main database as its role
+    local name=$1; shift
+    PGPASSWORD=$(fief_var "$name" DB_PASSWORD) psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" \
+        -U "$(fief_db_user "$name")" -d "$(fief_db_name "$name")" "$@"
+}
 fief_my() { MYSQL_PWD=$(fief_var fief-mariadb DB_PASSWORD) mariadb -h 127.0.0.1 -P "$MARIADB_PORT" -u "$FIEF_DB_USER" "$@"; }
 
 fief_build() {
@@ -244,20 +270,28 @@ fief_build() {
         fief_build_cloud "$name"
         return
     fi
+    if fief_fresh "$name"; then
+        [[ $(fief_kind "$name") == mariadb ]] && create_mariadb_database "$FIEF_FRESH_DB" "$FIEF_FRESH_DB" "$(fief_var "$name" DB_PASSWORD)"
+        fief_write_env "$name"
+        fief_write_scripts "$name"
+        chown dflab:dflab "$dir/.env" "$dir/bin/start" "$dir/bin/start-0.27" "$dir/bin/stop" "$dir/bin/fief"
+        chmod 600 "$dir/.env"
+        return
+    fi
     case $(fief_kind "$name") in
         pgsql)
-            create_pg_database "$FIEF_DB" "$FIEF_DB_USER" "$(fief_var "$name" DB_PASSWORD)"
-            pg_super -c "REVOKE CONNECT, TEMPORARY ON DATABASE $FIEF_DB FROM PUBLIC"
-            fief_sql "$name" main "${main_args[@]}" | fief_pg >/dev/null
+            create_pg_database "$(fief_db_name "$name")" "$(fief_db_user "$name")" "$(fief_var "$name" DB_PASSWORD)"
+            pg_super -c "REVOKE CONNECT, TEMPORARY ON DATABASE $(fief_db_name "$name") FROM PUBLIC"
+            fief_sql "$name" main "${main_args[@]}" | fief_pg_of "$name" >/dev/null
             if [[ $switch != other-server ]]; then
-                { echo "CREATE SCHEMA \"$ws\"; SET search_path TO \"$ws\";"; fief_sql "$name" workspace; } | fief_pg >/dev/null
+                { echo "CREATE SCHEMA \"$ws\"; SET search_path TO \"$ws\";"; fief_sql "$name" workspace; } | fief_pg_of "$name" >/dev/null
             fi
             if [[ -n $second ]]; then
-                { echo "CREATE SCHEMA \"$second\"; SET search_path TO \"$second\";"; fief_sql "$name" workspace --seed 2; } | fief_pg >/dev/null
+                { echo "CREATE SCHEMA \"$second\"; SET search_path TO \"$second\";"; fief_sql "$name" workspace --seed 2; } | fief_pg_of "$name" >/dev/null
             fi
-            [[ $switch == clash ]] && echo 'CREATE TABLE public.fief_webhooks (id UUID PRIMARY KEY, url VARCHAR(255));' | fief_pg
-            [[ $switch == index-clash ]] && echo 'CREATE TABLE public.lab_reports (id INT CONSTRAINT fief_webhooks_pkey PRIMARY KEY); CREATE INDEX ix_fief_webhook_logs_created_at ON public.lab_reports (id);' | fief_pg
-            [[ $switch == half-move ]] && echo 'CREATE TYPE public.fief_webhook_logs AS (id INT);' | fief_pg
+            [[ $switch == clash ]] && echo 'CREATE TABLE public.fief_webhooks (id UUID PRIMARY KEY, url VARCHAR(255));' | fief_pg_of "$name"
+            [[ $switch == index-clash ]] && echo 'CREATE TABLE public.lab_reports (id INT CONSTRAINT fief_webhooks_pkey PRIMARY KEY); CREATE INDEX ix_fief_webhook_logs_created_at ON public.lab_reports (id);' | fief_pg_of "$name"
+            [[ $switch == half-move ]] && echo 'CREATE TYPE public.fief_webhook_logs AS (id INT);' | fief_pg_of "$name"
             ;;
         mariadb)
             create_mariadb_database "$FIEF_DB" "$FIEF_DB_USER" "$(fief_var "$name" DB_PASSWORD)"
@@ -283,6 +317,10 @@ fief_build() {
             ;;
     esac
     fief_write_env "$name"
+    if fief_in_docker "$name"; then
+        fief_docker_finish "$name"
+        return
+    fi
     fief_write_scripts "$name"
     chown dflab:dflab "$dir/.env" "$dir/bin/start" "$dir/bin/start-0.27" "$dir/bin/stop" "$dir/bin/fief"
     chmod 600 "$dir/.env"
@@ -317,7 +355,7 @@ fief_up() {
     install -d -m 775 -o root -g dflab "$LAB_ROOT"
     install -d -m 755 "$FIEF_HOME"
     install -m 644 "$ASSETS/fief/fief028.py" "$FIEF_HOME/fief028.py"
-    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD"; do
+    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD" "${FIEF_FRESH_INSTANCES[@]}"; do
         rm -f "$(fief_switch_file "$name")"
         fief_build "$name"
     done
@@ -343,7 +381,7 @@ fief_instance_properties() {
             echo "$p.db.password=$(fief_var "$name" DB_PASSWORD)" ;;
     esac
     echo "$p.workspace=$(fief_workspace "$name")"
-    echo "$p.key=$(fief_var "$name" KEY)"
+    echo "$p.key=$(fief_key "$name")"
     echo "$p.wrong.key=$(fief_var "$name" WRONG_KEY)"
     echo "$p.port=$(fief_port "$name")"
     echo "$p.url=http://127.0.0.1:$(fief_port "$name")"
@@ -351,14 +389,24 @@ fief_instance_properties() {
     echo "$p.start=$dir/bin/start"
     echo "$p.start027=$dir/bin/start-0.27"
     echo "$p.stop=$dir/bin/stop"
-    echo "$p.cli=$dir/bin/fief"
+    if fief_in_docker "$name"; then
+        echo "$p.cli=fief"   # in the container (docker exec)
+        echo "$p.deployment=docker"
+        echo "$p.container=$(fief_docker_container "$name")"
+        echo "$p.app=$FIEF_DOCKER_APP"
+        echo "$p.envfile=$dir/.env"
+    else
+        echo "$p.cli=$dir/bin/fief"
+    fi
 }
 
 fief_properties() {
     echo "fief.instances=$(IFS=,; echo "${FIEF_INSTANCES[*]}")"
     echo "fief.second.workspace=$FIEF_SECOND_WORKSPACE"
     local name
-    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD"; do fief_instance_properties "$name"; done
+    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD" "${FIEF_FRESH_INSTANCES[@]}" "${FIEF_DOCKER_INSTANCES[@]}"; do
+        fief_instance_properties "$name"
+    done
     echo "fief.cloud.export=$FIEF_CLOUD_EXPORT"
 }
 
@@ -403,4 +451,133 @@ cmd_fief_reset() {
     fief_build "$name"
     fief_replace_properties
     echo "instance $name reset (switch $switch)"
+}
+
+# ------------------------------------------------------------------------------------------------ Fief in Docker
+# fief-docker-pgsql: Fief's usual deployment, a container whose settings are its environment (created with
+# `docker run --env-file`), its database on the host's PostgreSQL (database and role fief_docker, workspace
+# 7a3d9c2e-6b1f-4e8a-9c5d-2f0b7e4a1c86 in the schema of that name, the rows as for fief-pgsql). On the lab's own
+# dockerd (docker.sh), network host, port 18285. Built after docker.sh's part (lab.sh up; lab.sh fief-docker-up;
+# lab.sh fief-reset fief-docker-pgsql [SWITCH]).
+#   the image    panel-lab/fief-standin:<tag>: docker.sh's base image plus Debian's python3 (apt-get in a
+#                container of the base image, then exported and imported flat); its root file system cached in
+#                /var/cache/panel-lab like the base's; /usr/local/bin/fief runs the stand-in (fief028.py, bind-mounted
+#                read-only from $FIEF_HOME at /opt/fief-standin), which reads its settings from the process
+#                environment as Fief does in its image; working directory /app (the image's WORKDIR)
+#   the container  panel-lab-fief-docker-pgsql, running the stand-in 0.27 server once built
+#   on the host  $LAB_ROOT/fief-docker-pgsql (dflab): .env, the file the container is created from (--env-file);
+#                bin/start  recreates the container from .env running the 0.28 stand-in (`fief run-server`) and waits
+#                           for its port: a new ENCRYPTION_KEY in .env only reaches Fief this way (docker start keeps
+#                           the environment a container was created with);
+#                bin/start-0.27  the same with the 0.27 stand-in (a rollback's); bin/stop  docker stop
+# The scripts name the lab's socket (docker -H): they also run as root here; the panel's own commands (docker exec,
+# docker inspect) go through dflab's docker context.
+
+fief_docker_container() { echo "panel-lab-$1"; }
+fief_docker_image() {
+    echo "panel-lab/fief-standin:$(printf '%s\n' "$(docker_image)" python3 | sha256sum | cut -c1-12)"
+}
+
+# fief_docker_build_image: the stand-in's image, from the daemon, else the cached tarball, else built from the base
+fief_docker_build_image() {
+    local image tarball c
+    image=$(fief_docker_image)
+    lab_docker image inspect "$image" >/dev/null 2>&1 && return 0
+    tarball=$DOCKER_CACHE/fief-standin-${image##*:}.tar.gz
+    if [[ ! -s $tarball ]]; then
+        docker_build_image
+        c=panel-lab-fief-image-build
+        log "building $image: python3 from Debian into $(docker_image) (once; cached in $DOCKER_CACHE)"
+        lab_docker rm -f "$c" >/dev/null 2>&1 || true
+        lab_docker run --name "$c" --network host "$(docker_image)" sh -euc '
+            apt-get update -q >/dev/null
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3 >/dev/null
+            rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /usr/share/doc/* /usr/share/man/*
+            mkdir -p /app /data/db /opt/fief-standin
+            printf "%s\n" "#!/bin/sh" "# the STAND-IN fief CLI of the panel lab (src/test/lab/fief/fief028.py)" \
+                "exec python3 /opt/fief-standin/fief028.py \"\$@\"" >/usr/local/bin/fief
+            chmod 755 /usr/local/bin/fief' >"$LAB_DOCKER_DIR/fief-image.log" 2>&1 \
+            || { lab_docker rm -f "$c" >/dev/null 2>&1; die "building $image failed: $(tail -n 5 "$LAB_DOCKER_DIR/fief-image.log")"; }
+        install -d -m 755 "$DOCKER_CACHE"
+        lab_docker export "$c" | gzip -1 >"$tarball.tmp"
+        mv "$tarball.tmp" "$tarball"
+        lab_docker rm -f "$c" >/dev/null
+    fi
+    log "importing $tarball as $image"
+    lab_docker import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+        --change 'ENV LANG=C.UTF-8' --change "WORKDIR $FIEF_DOCKER_APP" "$tarball" "$image" >/dev/null
+}
+
+# fief_docker_start_script NAME FILE VERSION MODE: a host script (re)creating the container with the stand-in MODE
+fief_docker_start_script() {
+    local name=$1 file=$2 version=$3 mode=$4 dir c
+    dir=$(fief_dir "$name")
+    c=$(fief_docker_container "$name")
+    cat >"$file" <<SCRIPT
+#!/bin/bash
+# Recreates container $c of lab instance $name from $dir/.env (docker run --env-file: the container's
+# environment is Fief's settings), running the STAND-IN Fief $version server (fief $mode), then waits 30 s at most
+# for 127.0.0.1:$(fief_port "$name"); exit 1 with the container's log when it exits. Written by src/test/lab/fief.sh.
+set -u
+D="docker -H unix://$DOCKER_SOCK"
+\$D rm -f $c >/dev/null 2>&1
+\$D run -d --name $c --hostname $c --network host --label panel-lab=1 --env-file $dir/.env \\
+    -v $FIEF_HOME:/opt/fief-standin:ro -w $FIEF_DOCKER_APP $(fief_docker_image) fief $mode >/dev/null || exit 1
+for ((i = 0; i < 150; i++)); do
+    if (exec 2>/dev/null; exec 3<>/dev/tcp/127.0.0.1/$(fief_port "$name")); then echo "fief $name: $version started in $c"; exit 0; fi
+    if [[ \$(\$D inspect -f '{{.State.Running}}' $c 2>/dev/null) != true ]]; then
+        echo "fief $name: the container exited; its log's end:" >&2; \$D logs --tail 5 $c >&2; exit 1
+    fi
+    sleep 0.2
+done
+echo "fief $name: no answer after 30 s" >&2
+exit 1
+SCRIPT
+}
+
+# fief_docker_finish NAME: after fief_build made the database and .env, the image, the scripts, the 0.27 container
+fief_docker_finish() {
+    local name=$1 dir c
+    dir=$(fief_dir "$name")
+    c=$(fief_docker_container "$name")
+    docker_start
+    fief_docker_build_image
+    fief_docker_start_script "$name" "$dir/bin/start" 0.28 run-server
+    fief_docker_start_script "$name" "$dir/bin/start-0.27" 0.27 run-server-0.27
+    cat >"$dir/bin/stop" <<SCRIPT
+#!/bin/bash
+# Stops container $c of lab instance $name (docker stop; exit 0 also when it is not running).
+docker -H unix://$DOCKER_SOCK stop $c >/dev/null 2>&1 || true
+echo "fief $name: stopped"
+SCRIPT
+    chmod 755 "$dir/bin/start" "$dir/bin/start-0.27" "$dir/bin/stop"
+    chown dflab:dflab "$dir/.env" "$dir/bin/start" "$dir/bin/start-0.27" "$dir/bin/stop"
+    chmod 600 "$dir/.env"
+    as_user dflab "$dir/bin/start-0.27" >&2 || die "the 0.27 stand-in of $name does not start in $c"
+}
+
+fief_docker_up() {
+    local name started=$SECONDS
+    install -d -m 755 "$FIEF_HOME"
+    install -m 644 "$ASSETS/fief/fief028.py" "$FIEF_HOME/fief028.py"
+    for name in "${FIEF_DOCKER_INSTANCES[@]}"; do
+        rm -f "$(fief_switch_file "$name")"
+        fief_build "$name"
+    done
+    log "fief in docker: ${FIEF_DOCKER_INSTANCES[*]} built in $((SECONDS - started))s"
+}
+
+cmd_fief_docker_up() {
+    [[ $(id -u) -eq 0 ]] || die "run as root"
+    [[ -s $PROPS && -s $LAB_DIR/secrets.env ]] || die "the lab is not up ($PROPS missing); run: src/test/lab/lab.sh up"
+    exec 7>"$LAB_DIR/fief.lock"
+    flock -w 120 7 || die "another Fief build or reset is still running"
+    start_databases
+    load_secrets
+    fief_python
+    install -d -m 700 "$LAB_DIR/fief"
+    fief_secrets
+    fief_docker_up
+    fief_replace_properties
+    echo "fief docker lab up"
 }

@@ -23,6 +23,7 @@
 #   src/test/lab/lab.sh docker-up       start the lab's own dockerd and (re)build the container instances dk-mariadb,
 #                                dk-sqlite, dkt-mariadb (docker.sh; the rest of the lab must be up)
 #   src/test/lab/lab.sh docker-down     remove the lab's containers and stop its dockerd
+#   src/test/lab/lab.sh fief-docker-up  (re)build the Fief-in-Docker instance fief-docker-pgsql (fief.sh; after docker-up)
 #   src/test/lab/lab.sh reset NAME
 #   src/test/lab/lab.sh bench-pair VENDOR SIZE_MB
 #                                (re)build the benchmark pair of VENDOR (mariadb|pgsql): see below
@@ -1084,6 +1085,7 @@ cmd_up() {
     smtp_up
     local docker_started=$SECONDS
     docker_up
+    fief_docker_up
     local docker_took=$((SECONDS - docker_started))
     write_properties
     chmod -R go-rwx "$LAB_DIR"
@@ -1103,7 +1105,8 @@ cmd_up() {
 [lab]             (bin/start, bin/stop, bin/cairncms in each; lab.sh cairn-reset NAME)
 [lab] docker      dockerd on unix://$DOCKER_SOCK (data $LAB_DOCKER_DIR), image $(docker_image);
 [lab]             containers $(docker_container dk-mariadb), $(docker_container dk-sqlite) (7.0.0, dflab),
-[lab]             $(docker_container dkt-mariadb) (7.1.0, dftarget); took ${docker_took}s
+[lab]             $(docker_container dkt-mariadb) (7.1.0, dftarget), $(fief_docker_container fief-docker-pgsql)
+[lab]             (Fief stand-in, image $(fief_docker_image)); took ${docker_took}s
 [lab] properties  $PROPS
 [lab] took        $((SECONDS - started))s (DreamFactory part and sshd ${df_took}s, CairnCMS $((SECONDS - started - df_took))s)
 EOF
@@ -1171,7 +1174,7 @@ cmd_down() {
     for name in "${CAIRN_INSTANCES[@]}"; do
         cairn_stop "$name"
     done
-    for name in "${FIEF_INSTANCES[@]}"; do
+    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD" "${FIEF_FRESH_INSTANCES[@]}"; do
         fief_stop "$name"
     done
     smtp_stop
@@ -1240,7 +1243,8 @@ case ${1:-up} in
         chmod 600 "$PROPS"; echo "smtp up" ;;
     fief-reset) cmd_fief_reset "${2:-}" "${3:-none}" ;;
     docker-up) cmd_docker_up ;;
+    fief-docker-up) cmd_fief_docker_up ;;
     docker-down) cmd_docker_down ;;
     scratch-up) cmd_scratch_up ;;
-    *) echo "usage: $0 [up|down|status|reset NAME|web|bench-pair mariadb|pgsql SIZE_MB|cairn-up|cairn-reset NAME|cairn-web|fief-up|fief-reset NAME [SWITCH]|smtp-up|docker-up|docker-down|scratch-up]" >&2; exit 2 ;;
+    *) echo "usage: $0 [up|down|status|reset NAME|web|bench-pair mariadb|pgsql SIZE_MB|cairn-up|cairn-reset NAME|cairn-web|fief-up|fief-reset NAME [SWITCH]|fief-docker-up|smtp-up|docker-up|docker-down|scratch-up]" >&2; exit 2 ;;
 esac

@@ -24,13 +24,15 @@ no more:
 
 Not simulated: a fresh install (no <prefix>alembic_version: the stand-in refuses to start), the default client, theme
 and e-mail templates the real initializer refreshes, the worker, the admin UI. It reaches the DB through the vendor's
-command-line client (psql, mariadb, sqlite3). Settings are read from the .env file given with --env, with Fief's names.
+command-line client (psql, mariadb, sqlite3). Settings are read from the .env file given with --env, with Fief's names,
+else from ./.env, else (in a container, as Fief's Docker image does) from the process environment.
 """
 import base64
 import binascii
 import datetime
 import json
 import os
+import signal
 import subprocess
 import sys
 import uuid
@@ -273,6 +275,8 @@ def serve(env, version="0.28"):
         def log_message(self, fmt, *args):
             print("fief: " + fmt % args, flush=True)
 
+    # as a container's first process, SIGTERM (docker stop) has no default action: end at once
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server = HTTPServer(("127.0.0.1", port), Handler)
     print("fief: serving on %s" % base, flush=True)
     server.serve_forever()
@@ -281,10 +285,13 @@ def serve(env, version="0.28"):
 def main():
     args = sys.argv[1:]
     if len(args) >= 2 and args[0] == "--env":
-        env_file, args = args[1], args[2:]
+        env = read_env(args[1])
+        args = args[2:]
+    elif not os.path.exists(os.path.join(os.getcwd(), ".env")) and "DATABASE_TYPE" in os.environ:
+        # in its Docker image Fief reads its settings from the process environment (the container's)
+        env = dict(os.environ)
     else:
-        env_file = os.path.join(os.getcwd(), ".env")
-    env = read_env(env_file)
+        env = read_env(os.path.join(os.getcwd(), ".env"))
     if args[:1] == ["serve"] or args[:1] == ["run-server"]:
         serve(env)
     elif args[:1] == ["run-server-0.27"]:

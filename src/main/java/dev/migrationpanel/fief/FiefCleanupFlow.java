@@ -64,7 +64,7 @@ class FiefCleanupFlow extends FiefFollowUpFlow {
     static Plan build(Instance instance, String home, DbSettings main, long jobId, String adminEmail) {
         HostFacts host = new HostFacts(home, main);
         List<Step> plan = new ArrayList<>();
-        plan.addAll(ProductSteps.dbBackup(instance, host, FiefProfile.ID, "before-cleanup"));
+        plan.addAll(FiefSteps.backup(instance, host, "before-cleanup"));
         plan.add(FiefCheckFlow.proof(instance, jobId, adminEmail));
         plan.add(new Step("Confirm", null, null, false, new StepSpec.Gate(GATE), Duration.ofDays(7), null));
         String tables = String.join(", ", List.of("workspace_users", "admin_api_key", "admin_session_tokens", "workspaces",

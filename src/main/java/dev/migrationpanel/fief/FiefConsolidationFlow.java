@@ -80,7 +80,45 @@ class FiefConsolidationFlow implements Flow {
 
     @Override
     public boolean appliesTo(Instance instance) {
-        return Flow.super.appliesTo(instance) && instance.getDeploymentType() == DeploymentType.HOST;
+        return Flow.super.appliesTo(instance) && whyNotApplicable(instance) == null;
+    }
+
+    @Override
+    public String whyNotApplicable(Instance instance) {
+        return whyNot(instance);
+    }
+
+    /**
+     * What a Fief instance's deployment lacks for the flows that stop, reconfigure and start it: Kubernetes is not
+     * supported; in Docker the panel needs the file the container is created from and commands that stop it and
+     * recreate it from that file (a container's environment is fixed when it is created: docker start keeps it).
+     */
+    static String whyNot(Instance instance) {
+        return switch (instance.getDeploymentType()) {
+            case HOST -> null;
+            case KUBERNETES -> "Fief in Kubernetes is not supported: its settings are the pod's (a ConfigMap or Secret the "
+                    + "panel does not edit) and the pod is restarted by its controller, not by the panel";
+            case DOCKER -> {
+                List<String> missing = new ArrayList<>();
+                if (blank(instance.productSetting(FiefProfile.DOCKER_ENV_FILE, null))) {
+                    missing.add("the environment file the container is created from (docker run --env-file): ENCRYPTION_KEY "
+                            + "is written there, a container's environment cannot change in place");
+                }
+                if (blank(instance.productSetting(FiefProfile.STOP, null))) {
+                    missing.add("the stop command (e.g. docker stop " + instance.getContainerName() + ")");
+                }
+                if (blank(instance.productSetting(FiefProfile.START, null))) {
+                    missing.add("the start command, which must recreate the container from that file running Fief 0.28 "
+                            + "(docker start would keep the old environment)");
+                }
+                yield missing.isEmpty() ? null : "Fief in Docker container " + instance.getContainerName() + ": an ADMIN "
+                        + "must set " + String.join("; ", missing);
+            }
+        };
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     @Override
@@ -130,13 +168,12 @@ class FiefConsolidationFlow implements Flow {
         plan.add(ProductSteps.workDir(instance, host));
         plan.add(FiefSteps.command(instance, "Stop Fief (nothing may write while its tables move)", true,
                 instance.productSetting(FiefProfile.STOP, null), "start it again: " + instance.productSetting(FiefProfile.START, null)));
-        plan.addAll(ProductSteps.dbBackup(instance, host, FiefProfile.ID, "main-before-consolidation"));
+        plan.addAll(FiefSteps.backup(instance, host, "main-before-consolidation"));
         if (vendor == DbVendor.PGSQL) {
             plan.add(ProductSteps.note(instance, "Back up the workspace's schema", "the dump above is of the whole database "
                     + main.database() + ": schema \"" + ws + "\" is in it"));
         } else {
-            plan.addAll(ProductSteps.dbBackup(instance, new HostFacts(s.home(), s.place().db()), FiefProfile.ID,
-                    "workspace-before-consolidation"));
+            plan.addAll(FiefSteps.backup(instance, new HostFacts(s.home(), s.place().db()), "workspace-before-consolidation"));
         }
         int recordStep = plan.size();
         plan.add(new Step(RECORD_TITLE, id, name, false, new StepSpec.Verify(FiefProof.RECORD, "row count and content checksum "
@@ -147,11 +184,18 @@ class FiefConsolidationFlow implements Flow {
                 new StepSpec.Verify(FiefProof.VERIFY_MOVE, "each of the " + tables.size() + " tables in " + Place.main(main).describe()
                         + " against step " + (recordStep + 1) + "'s record, none left in " + s.place().describe(),
                         Map.of("recordStep", String.valueOf(recordStep))), SHORT, null));
-        plan.add(FiefSteps.command(instance, "Set ENCRYPTION_KEY in " + FiefProfile.ENV_FILE + ", on its own line (the key the "
-                + "pre-flight saw decrypt the workspace's values)", true,
+        boolean docker = instance.getDeploymentType() == DeploymentType.DOCKER;
+        plan.add(FiefSteps.command(instance, "Set ENCRYPTION_KEY in " + (docker ? FiefSteps.envFileOf(instance) + " (the "
+                + "environment file container " + instance.getContainerName() + " is created from)" : FiefProfile.ENV_FILE)
+                + ", on its own line (the key the pre-flight saw decrypt the workspace's values)", true,
                 FiefSteps.setEncryptionKey(instance, SecretRefs.ref("env.ENCRYPTION_KEY")), null));
-        plan.add(ProductSteps.note(instance, "Run Fief 0.28", "the instance's start command (set by an ADMIN) must start Fief 0.28 "
-                + "or later, e.g. the image ghcr.io/fief-dev/fief:0.28 or later; the next step runs it"));
+        plan.add(ProductSteps.note(instance, "Run Fief 0.28", docker
+                ? "the instance's start command (set by an ADMIN) recreates container " + instance.getContainerName() + " from "
+                        + FiefSteps.envFileOf(instance) + " with Fief 0.28 or later (e.g. the image ghcr.io/fief-dev/fief:0.28 or "
+                        + "later): that is how the key set above reaches Fief (docker start keeps a container's old "
+                        + "environment); the proof reads the key from the recreated container's environment. The next step runs it"
+                : "the instance's start command (set by an ADMIN) must start Fief 0.28 or later, e.g. the image "
+                        + "ghcr.io/fief-dev/fief:0.28 or later; the next step runs it"));
         plan.addAll(FiefSteps.start028AndGrant(instance, s.prefix(), adminEmail));
         plan.add(ProductSteps.note(instance, "Recreate the admin API keys", s.apiKeyNames().isEmpty()
                 ? "the guide: admin API keys are not migrated; this instance had none"

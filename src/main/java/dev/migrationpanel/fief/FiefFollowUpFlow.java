@@ -2,7 +2,6 @@ package dev.migrationpanel.fief;
 
 import java.util.Map;
 
-import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.job.Flow;
 import dev.migrationpanel.job.Job;
@@ -10,7 +9,7 @@ import dev.migrationpanel.job.Plan;
 
 /**
  * What a consolidation's follow-ups (roll back, prove again, clean up) share: each acts on an earlier consolidation job
- * of the instance (option {@code job}), is offered on that job's page, on plain-host Fief instances, and builds its plan
+ * of the instance (option {@code job}), is offered on that job's page, on plain-host Fief instances and in Docker, and builds its plan
  * from that job.
  */
 abstract class FiefFollowUpFlow implements Flow {
@@ -34,7 +33,12 @@ abstract class FiefFollowUpFlow implements Flow {
 
     @Override
     public boolean appliesTo(Instance instance) {
-        return Flow.super.appliesTo(instance) && instance.getDeploymentType() == DeploymentType.HOST;
+        return Flow.super.appliesTo(instance) && FiefConsolidationFlow.whyNot(instance) == null;
+    }
+
+    @Override
+    public String whyNotApplicable(Instance instance) {
+        return FiefConsolidationFlow.whyNot(instance);
     }
 
     @Override

@@ -20,6 +20,7 @@ import dev.migrationpanel.fief.FiefDatabase.Place;
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
 import dev.migrationpanel.instance.EnvFile;
+import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
 import dev.migrationpanel.product.HostFacts;
@@ -84,6 +85,35 @@ class FiefPreflight {
     }
 
     /**
+     * Fief in Docker: its settings were read from the container's environment; the consolidation writes ENCRYPTION_KEY
+     * to the file the container is created from (it must be a writable file on the SSH host) and moves the tables with
+     * the DB's clients on the SSH host. SQLite inside the container is refused: the guide's file swap runs while Fief is
+     * stopped, and a stopped container's files are not reached with {@code docker exec}.
+     *
+     * @return false when that is BLOCKING (the item added says why)
+     */
+    private boolean docker(Instance instance, SshSession ssh, DbSettings main, List<CheckItem> items) {
+        String container = instance.getContainerName();
+        if (main.vendor() == DbVendor.SQLITE) {
+            items.add(CheckItem.blocking("Deployment", "Fief in Docker container " + container + " on SQLite (" + main.sqlitePath()
+                    + " inside it) is not supported: the guide's file swap runs while Fief is stopped, and a stopped "
+                    + "container's files cannot be reached with docker exec; PostgreSQL and MySQL in Docker are"));
+            return false;
+        }
+        String file = FiefSteps.envFileOf(instance);
+        if (!ssh.run("test -f " + quote(file) + " && test -w " + quote(file), TIMEOUT).ok()) {
+            items.add(CheckItem.blocking("Environment file (Docker)", file + " is not a file the SSH user may write: the "
+                    + "consolidation sets ENCRYPTION_KEY there, for the start command to recreate container " + container
+                    + " from it"));
+            return false;
+        }
+        items.add(CheckItem.ok("Deployment", "Docker container " + container + ": settings read from its environment; "
+                + "ENCRYPTION_KEY is written to " + file + ", which the start command recreates the container from; tables "
+                + "move with " + main.vendor().label() + "'s client on the SSH host, fief grant-admin-role runs in the container"));
+        return true;
+    }
+
+    /**
      * @param workspaceId the workspace to consolidate, or null for the only one
      * @param adminEmail  the account to make admin, or null (not checked then)
      */
@@ -110,6 +140,9 @@ class FiefPreflight {
             }
             DbSettings main = host.db();
             String home = host.home();
+            if (instance.getDeploymentType() == DeploymentType.DOCKER && !docker(instance, ssh, main, items)) {
+                return empty(items);
+            }
             Place mainPlace = Place.main(main);
             List<String> mainTables;
             try {

@@ -21,7 +21,10 @@ import dev.migrationpanel.instance.RemoteProbe;
  * {@code DATABASE_URL} or {@code DATABASE_HOST}, {@code _PORT}, {@code _USERNAME}, {@code _PASSWORD}, {@code _NAME},
  * {@code DATABASE_LOCATION} for SQLite, {@code DATABASE_TABLE_PREFIX}), its {@code ENCRYPTION_KEY} (the Fernet key of
  * its encrypted columns, shown only as a short hash), {@code SECRET}; and its ADMIN-set settings: the service's start
- * and stop commands (a Docker container, a systemd unit, a script) and how the {@code fief} CLI is run.
+ * and stop commands (a Docker container, a systemd unit, a script) and how the {@code fief} CLI is run. In a Docker
+ * container (Fief's usual deployment; its image sets {@code DATABASE_LOCATION=/data/db} and runs the server under
+ * supervisord) the settings are the container's environment, read with {@code docker inspect}; the CLI runs inside it
+ * ({@code docker exec}); {@link #DOCKER_ENV_FILE} names the file the container is created from.
  */
 @Component
 public class FiefProfile implements ProductProfile {
@@ -31,6 +34,12 @@ public class FiefProfile implements ProductProfile {
     public static final String CLI = "cli";
     public static final String START = "startCommand";
     public static final String STOP = "stopCommand";
+    /**
+     * Fief in Docker: the file on the SSH host the container is created from ({@code docker run --env-file}). A
+     * container's environment cannot change in place: a new ENCRYPTION_KEY is written there and reaches Fief when the
+     * start command recreates the container from it.
+     */
+    public static final String DOCKER_ENV_FILE = "dockerEnvFile";
     /** The Fief from before 0.28 started again by a consolidation's rollback (its image tag, its unit). */
     public static final String START_BEFORE_028 = "startCommand027";
 
@@ -56,6 +65,12 @@ public class FiefProfile implements ProductProfile {
     @Override
     public String envFileName() {
         return ENV_FILE;
+    }
+
+    /** In Docker, Fief's settings are its container's environment (its image reads no file). */
+    @Override
+    public boolean settingsInContainerEnvironment() {
+        return true;
     }
 
     @Override
@@ -132,14 +147,28 @@ public class FiefProfile implements ProductProfile {
     @Override
     public List<ProductSetting> settings() {
         return List.of(
-                new ProductSetting(CLI, "CLI", "how the fief command is run in the install directory, e.g. docker exec "
-                        + "fief-server fief", "fief"),
+                new ProductSetting(CLI, "CLI", "how the fief command is run in the install directory (in a Docker "
+                        + "instance: inside its container, through docker exec)", "fief"),
                 new ProductSetting(START, "Start command", "starts the Fief server (0.28 or later for the consolidation), "
-                        + "e.g. docker start fief-server or sudo -n systemctl start fief", ""),
+                        + "e.g. sudo -n systemctl start fief; in Docker it must recreate the container from its environment "
+                        + "file, e.g. docker rm -f fief-server; docker run -d --name fief-server --env-file /srv/fief/fief.env "
+                        + "ghcr.io/fief-dev/fief:0.28.x", ""),
                 new ProductSetting(STOP, "Stop command", "stops it, e.g. docker stop fief-server", ""),
+                new ProductSetting(DOCKER_ENV_FILE, "Environment file (Docker)", "Fief in Docker: the file on the SSH host "
+                        + "the container is created from (docker run --env-file); a consolidation sets ENCRYPTION_KEY there "
+                        + "and the start command recreates the container from it", ""),
                 new ProductSetting(START_BEFORE_028, "Start command of Fief 0.27", "what a consolidation's rollback runs to "
                         + "start the Fief from before 0.28 again once the workspace is back, e.g. docker run -d --name "
                         + "fief-server ghcr.io/fief-dev/fief:0.27.7 (blank: the rollback leaves it to the admin)", ""));
+    }
+
+    @Override
+    public java.util.Map<String, String> settingProblems(java.util.Map<String, String> values) {
+        String file = values.getOrDefault(DOCKER_ENV_FILE, "");
+        if (file != null && !file.isBlank() && !file.strip().matches("/[^\\x00-\\x1f]*[^/]")) {
+            return java.util.Map.of(DOCKER_ENV_FILE, "The environment file is an absolute path of a file on the SSH host");
+        }
+        return java.util.Map.of();
     }
 
     @Override

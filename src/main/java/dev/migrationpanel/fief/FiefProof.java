@@ -57,6 +57,7 @@ class FiefProof {
     static final String PROVE = "fief.consolidation-proof";
     static final String VERIFY_ROLLBACK = "fief.verify-rollback";
     static final String VERIFY_CLEANUP = "fief.verify-cleanup";
+    static final String VERIFY_FRESH = "fief.verify-fresh";
     static final String STATE_SUFFIX = "-workspace-state.json";
     /** Tables (without prefix) Fief 0.28's start-up (its initializer) and grant-admin-role may add rows to. */
     static final Set<String> GROWING = Set.of("alembic_version", "permissions", "roles", "roles_permissions", "user_roles",
@@ -136,6 +137,11 @@ class FiefProof {
         @org.springframework.context.annotation.Bean
         JobCheck fiefVerifyCleanup(FiefProof proof) {
             return new Check(VERIFY_CLEANUP, (run, args) -> proof.verifyCleanup(run));
+        }
+
+        @org.springframework.context.annotation.Bean
+        JobCheck fiefVerifyFresh(FiefProof proof) {
+            return new Check(VERIFY_FRESH, (run, args) -> proof.verifyFresh(run, args.get("prefix")));
         }
     }
 
@@ -384,6 +390,23 @@ class FiefProof {
             throw new StepFailedException("Still in the main database: " + String.join(", ", left));
         }
         return StepResult.done("None of " + String.join(", ", FiefPreflight.OLD_MAIN_TABLES) + " is left");
+    }
+
+    /** The main database holds no Fief table: neither {@code <prefix>*} nor the five pre-0.28 ones. */
+    StepResult verifyFresh(StepRun run, String prefix) {
+        Instance instance = run.instance();
+        DbSettings main = connections.dbSettings(instance, run.ssh());
+        Place place = Place.main(main);
+        if (main.vendor() == DbVendor.SQLITE && !db.exists(instance, run.ssh(), place)) {
+            return StepResult.done(place.describe() + " does not exist: no Fief table");
+        }
+        List<String> left = db.tables(instance, run.ssh(), place).stream()
+                .filter(t -> t.startsWith(prefix) || FiefPreflight.OLD_MAIN_TABLES.contains(t)).toList();
+        if (!left.isEmpty()) {
+            throw new StepFailedException("Still in " + place.describe() + ": " + left.size() + " Fief table(s), e.g. "
+                    + String.join(", ", left.subList(0, Math.min(5, left.size()))));
+        }
+        return StepResult.done(place.describe() + " holds no Fief table");
     }
 
     StepResult verifyRollback(StepRun run, long recordJob) throws IOException {

@@ -9,6 +9,8 @@ import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.database.DumpCommands;
 import dev.migrationpanel.fief.FiefDatabase.Place;
+import dev.migrationpanel.instance.Deployment;
+import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
@@ -77,15 +79,36 @@ final class FiefSteps {
     }
 
     /**
-     * {@code ENCRYPTION_KEY=<key>} as the .env's one line of that key (others removed, the rest kept, the file's owner and
-     * mode kept): the key travels on standard input.
+     * {@code ENCRYPTION_KEY=<key>} as the one line of that key in the file Fief's settings come from (others removed, the
+     * rest kept, the file's owner and mode kept): on a host the install's .env; in Docker the file on the SSH host the
+     * container is created from ({@link FiefProfile#DOCKER_ENV_FILE}). The key travels on standard input.
      */
     static String setEncryptionKey(Instance instance, String keyRef) {
-        return "cd " + quote(instance.getInstallPath()) + " && umask 077 && PANEL_FIEF_KEY=" + keyRef + " awk 'BEGIN { k = "
+        return setEncryptionKeyIn(envFileOf(instance), keyRef);
+    }
+
+    /** The file {@link #setEncryptionKey} writes: the install's .env, or in Docker the container's env file on the host. */
+    static String envFileOf(Instance instance) {
+        if (instance.getDeploymentType() == DeploymentType.DOCKER) {
+            String file = instance.productSetting(FiefProfile.DOCKER_ENV_FILE, null);
+            if (file == null || file.isBlank()) {
+                throw new IllegalStateException("no environment file set for Docker instance " + instance.getName());
+            }
+            return file.strip();
+        }
+        return instance.getInstallPath() + "/" + FiefProfile.ENV_FILE;
+    }
+
+    static String setEncryptionKeyIn(String envFile, String keyRef) {
+        String dir = FiefDatabase.directory(envFile);
+        String name = envFile.substring(envFile.lastIndexOf('/') + 1);
+        String file = quote(name);
+        String scratch = quote(name + ".panel-new");
+        return "cd " + quote(dir) + " && umask 077 && PANEL_FIEF_KEY=" + keyRef + " awk 'BEGIN { k = "
                 + "ENVIRON[\"PANEL_FIEF_KEY\"] } /^[[:space:]]*(export[[:space:]]+)?ENCRYPTION_KEY[[:space:]]*=/ { if (!done) print "
                 + "\"ENCRYPTION_KEY=\" k; done = 1; next } { print } END { if (!done) print \"ENCRYPTION_KEY=\" k }' "
-                + FiefProfile.ENV_FILE + " > .env.panel-new && cat .env.panel-new > " + FiefProfile.ENV_FILE
-                + " && rm -f .env.panel-new && test \"$(grep -c '^ENCRYPTION_KEY=' " + FiefProfile.ENV_FILE + ")\" = 1";
+                + file + " > " + scratch + " && cat " + scratch + " > " + file
+                + " && rm -f " + scratch + " && test \"$(grep -c '^ENCRYPTION_KEY=' " + file + ")\" = 1";
     }
 
     /**
@@ -101,9 +124,19 @@ final class FiefSteps {
                         FiefProof.AWAIT_UPGRADE, "the main database's " + prefix + "alembic_version leaves "
                                 + FiefPreflight.WORKSPACE_REVISION + " and the OpenID configuration answers (2 minutes at most)",
                         java.util.Map.of("prefix", prefix)), ProductSteps.SHORT, null),
-                command(instance, "Grant the admin role (fief grant-admin-role)", true, "cd " + quote(instance.getInstallPath())
-                        + " && " + instance.productSetting(FiefProfile.CLI, "fief") + " grant-admin-role " + quote(adminEmail),
-                        null));
+                command(instance, "Grant the admin role (fief grant-admin-role" + (instance.getDeploymentType()
+                        == DeploymentType.DOCKER ? ", in the container" : "") + ")", true, Deployment.of(instance).wrap("cd "
+                        + quote(instance.getInstallPath()) + " && " + instance.productSetting(FiefProfile.CLI, "fief")
+                        + " grant-admin-role " + quote(adminEmail)), null));
+    }
+
+    /**
+     * The backup of a database of the instance: in Docker a networked database is dumped from the SSH host (the
+     * container is stopped while tables move, and Fief's image has no dump tools); a SQLite file inside the container.
+     */
+    static List<Step> backup(Instance instance, dev.migrationpanel.product.HostFacts facts, String label) {
+        Deployment where = facts.db().vendor() == DbVendor.SQLITE ? Deployment.of(instance) : Deployment.ON_HOST;
+        return ProductSteps.dbBackup(instance, facts, FiefProfile.ID, label, where);
     }
 
     static Step command(Instance instance, String title, boolean changes, String command, String undo) {

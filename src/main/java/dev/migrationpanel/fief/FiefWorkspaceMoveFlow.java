@@ -95,6 +95,17 @@ class FiefWorkspaceMoveFlow implements Flow {
         return Flow.super.appliesTo(instance) && instance.getDeploymentType() == DeploymentType.HOST;
     }
 
+    /** Once it has ended, however: its rollback (the target put back as it was, the source's 0.27 started). */
+    @Override
+    public List<FollowUp> followUps(dev.migrationpanel.job.JobView job, Map<String, String> options) {
+        if (job.status().isActive()) {
+            return List.of();
+        }
+        return List.of(new FollowUp(FiefMoveRollbackFlow.ID, "Roll back", "Drop the moved tables from the target (after a "
+                + "backup of it), prove the workspace intact on the source and start its Fief 0.27 again",
+                Map.of("job", String.valueOf(job.id()))));
+    }
+
     @Override
     public String startPath(Instance instance) {
         return "/instances/" + instance.getId() + "/fief/consolidate";

@@ -12,6 +12,9 @@ import dev.migrationpanel.remote.SecretRefs;
  */
 public record Deployment(DeploymentType type, String container, String namespace, String pod) {
 
+    /** The SSH host itself. */
+    public static final Deployment ON_HOST = new Deployment(DeploymentType.HOST, null, null, null);
+
     public static Deployment of(Instance instance) {
         return new Deployment(instance.getDeploymentType(), instance.getContainerName(), instance.getK8sNamespace(),
                 instance.getK8sPod());
@@ -77,6 +80,16 @@ public record Deployment(DeploymentType type, String container, String namespace
             case KUBERNETES -> "kubectl get pod -n " + quote(namespace) + " " + quote(pod)
                     + " -o 'jsonpath={.status.phase}'";
         };
+    }
+
+    /**
+     * A command on the SSH host printing the environment the container was created with, one {@code NAME=value} a line
+     * ({@code docker inspect}: it works on a stopped container too); null where there is no such thing.
+     */
+    public String environmentCommand() {
+        return type == DeploymentType.DOCKER
+                ? "docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' " + quote(container)
+                : null;
     }
 
     /** "container" or "pod", for step titles. */

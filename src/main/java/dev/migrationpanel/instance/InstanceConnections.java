@@ -43,7 +43,8 @@ public class InstanceConnections {
     }
 
     /**
-     * The instance's environment file, or empty when there is none.
+     * The instance's environment file, or empty when there is none; for a product whose settings are a container's
+     * environment ({@link ProductProfile#settingsInContainerEnvironment()}) in Docker, that environment.
      *
      * @throws RemoteException ({@code NOT_RUNNING}) when its container or pod is not running: that is not "no file"
      */
@@ -51,6 +52,15 @@ public class InstanceConnections {
         ProductProfile product = products.get(instance.getProduct());
         String file = instance.getInstallPath() + "/" + product.envFileName();
         Deployment deployment = Deployment.of(instance);
+        if (product.settingsInContainerEnvironment() && deployment.environmentCommand() != null) {
+            CommandResult env = session.run(deployment.environmentCommand(), commandTimeout);
+            if (!env.ok()) {
+                throw new RemoteException(RemoteException.Kind.NOT_RUNNING, "Cannot read the environment of the install "
+                        + deployment.describe() + ": " + env.stderr().strip().lines().findFirst().orElse("exit code "
+                        + env.exitCode()));
+            }
+            return Optional.of(EnvFile.parse(env.stdout()));
+        }
         CommandResult r = session.run(deployment.wrap("cat " + quote(file)), commandTimeout);
         if (r.ok()) {
             return Optional.of(EnvFile.parse(r.stdout()));

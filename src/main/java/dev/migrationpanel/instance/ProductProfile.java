@@ -20,6 +20,14 @@ public interface ProductProfile {
     /** The environment file, relative to the install path. */
     String envFileName();
 
+    /**
+     * Whether, in a Docker container, the product's settings are the container's environment (what {@code docker run
+     * -e}/{@code --env-file} gave it, read with {@code docker inspect}) rather than the environment file in the install.
+     */
+    default boolean settingsInContainerEnvironment() {
+        return false;
+    }
+
     /** Whether the value of this environment key is a secret: shown to no one, masked everywhere. */
     boolean isSecretEnvKey(String key);
 

@@ -72,11 +72,19 @@ public final class ProductSteps {
      * @return the steps; the download is the one whose artifact later steps refer to ({@link #DUMP_DOWNLOAD_TITLE})
      */
     public static List<Step> dbBackup(Instance instance, HostFacts facts, String product, String label) {
+        return dbBackup(instance, facts, product, label, Deployment.of(instance));
+    }
+
+    /**
+     * {@link #dbBackup(Instance, HostFacts, String, String)} with the dump made where {@code deployment} says: e.g. on the
+     * SSH host for a networked DB of a container that is stopped while the backup is taken ({@code docker exec} needs it
+     * running).
+     */
+    public static List<Step> dbBackup(Instance instance, HostFacts facts, String product, String label, Deployment deployment) {
         Long id = instance.getId();
         String name = instance.getName();
         String dumpFile = stagedDump(instance, facts, product, label);
         DbSettings db = facts.db();
-        Deployment deployment = Deployment.of(instance);
         boolean inside = deployment.copiesThroughHost();
         String dumpedAt = inside ? "/tmp/panel-dump-" + id + "-" + label + ".sql" : dumpFile;
         List<Step> steps = new ArrayList<>();

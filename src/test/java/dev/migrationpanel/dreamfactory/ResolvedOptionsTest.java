@@ -249,6 +249,9 @@ class ResolvedOptionsTest {
         TestInstances.pinHostKey(jdbc, fiefFresh.getId(), server.hostKey());
         cases.put("fief.move-workspace", new Case(fief, Map.of("workspace", dev.migrationpanel.fief.FiefFakeInstall.WORKSPACE,
                 "target", String.valueOf(fiefFresh.getId()), "adminEmail", dev.migrationpanel.fief.FiefFakeInstall.ADMIN)));
+        Job fiefMove = pastJob("fief.move-workspace", fief, Map.of("workspace", dev.migrationpanel.fief.FiefFakeInstall.WORKSPACE,
+                "target", String.valueOf(fiefFresh.getId()), "adminEmail", dev.migrationpanel.fief.FiefFakeInstall.ADMIN));
+        cases.put("fief.move-workspace-rollback", new Case(fief, Map.of("job", String.valueOf(fiefMove.getId()))));
         // Fief Cloud import: a fresh install on the machine's PostgreSQL (reached directly), an ADMIN's export upload
         Instance fiefCloud = registerFiefOnPostgres("fief-cloud");
         String export = artifacts.write(new ArtifactSpec(null, fiefCloud.getId(), null, "fief-cloud-export.sql",

@@ -236,9 +236,64 @@ class FiefConsolidationLabIT {
             // a target that now holds Fief's tables is refused
             assertThatThrownBy(() -> flows.review(FiefWorkspaceMoveFlow.ID, source.getId(), options))
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("already holds Fief's tables");
+
+            // the move's rollback: the target fresh again (so the move is accepted again), the workspace intact
+            rollBackTheMove(job, source, "fief-cloud", "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+            assertThat(flows.review(FiefWorkspaceMoveFlow.ID, source.getId(), options).plan().steps()).isNotEmpty();
         } finally {
             FiefLab.reset("fief-cloud", "none");
             FiefLab.reset("fief-pgsql", "none");
+        }
+    }
+
+    /** Runs the move's rollback and checks with the test's own eyes: the target holds no table, the source answers. */
+    private void rollBackTheMove(Job move, Instance source, String target, String countTargetTables) throws Exception {
+        Job rollback = run(FiefMoveRollbackFlow.ID, source, ofJob(move));
+        String log = log(rollback.getId());
+        assertThat(rollback.getStatus()).as(rollback.getMessage() + "\n" + log).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(log).contains("holds no Fief table").contains("back in");
+        assertThat(FiefLab.column(lab, target, countTargetTables)).containsExactly("0");
+        java.net.http.HttpResponse<String> openid = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(source.getAppUrl() + "/.well-known/openid-configuration")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(openid.statusCode()).as("the source's Fief 0.27 answers").isEqualTo(200);
+    }
+
+    /**
+     * The same move on MariaDB (mysqldump of the workspace's database into the target's) and SQLite (its file's .dump into
+     * the target's new main file), into the lab's fresh installs, then rolled back: the target fresh again.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"mariadb", "sqlite"})
+    void movesAnExtraWorkspaceOnMariaDbAndSqliteAndRollsItBack(String vendor) throws Exception {
+        String from = "fief-" + vendor;
+        String to = "fief-fresh-" + vendor;
+        FiefLab.reset(from, "second-workspace");
+        FiefLab.reset(to, "none");
+        try {
+            Instance source = FiefLab.register(instances, jdbc, lab, from);
+            Instance target = FiefLab.register(instances, jdbc, lab, to);
+            String second = lab.property("fief.second.workspace");
+            Map<String, String> options = Map.of("workspace", second, "target", String.valueOf(target.getId()),
+                    "adminEmail", "anne@bretagne.duchy");
+            Job job = run(FiefWorkspaceMoveFlow.ID, source, options);
+            String log = log(job.getId());
+            assertThat(job.getStatus()).as(job.getMessage() + "\n" + log).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(log).contains("OK    fief_users: 3 row(s), checksum equal")
+                    .contains("fief_alembic_version: 6c06c7d908a7 → 6d9fa141730c")
+                    .contains("anne@bretagne.duchy holds the Administrator role")
+                    .doesNotContain(FiefLab.property(lab, from, "key"));
+            assertThat(FiefLab.column(lab, to, "SELECT count(*) FROM fief_users")).containsExactly("3");
+            assertThatThrownBy(() -> flows.review(FiefWorkspaceMoveFlow.ID, source.getId(), options))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("already holds Fief's tables");
+
+            rollBackTheMove(job, source, to, vendor.equals("sqlite") ? "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                    : "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'fief_fresh'");
+            assertThat(flows.review(FiefWorkspaceMoveFlow.ID, source.getId(), options).plan().steps()).isNotEmpty();
+            assertThat(FiefLab.column(lab, from, "SELECT count(*) FROM workspaces")).containsExactly("2");
+        } finally {
+            FiefLab.reset(to, "none");
+            FiefLab.reset(from, "none");
         }
     }
 

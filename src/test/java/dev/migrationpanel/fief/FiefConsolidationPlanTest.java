@@ -225,4 +225,87 @@ class FiefConsolidationPlanTest {
         }
         return -1;
     }
+
+    static Instance dockerInstance(String envFile) {
+        Instance i = instance();
+        i.setDeploymentType(dev.migrationpanel.instance.DeploymentType.DOCKER);
+        i.setContainerName("fief-server");
+        i.setInstallPath("/app");
+        i.setProductSettings("{\"cli\":\"fief\",\"startCommand\":\"/srv/fief/recreate-028\","
+                + "\"stopCommand\":\"docker stop fief-server\"" + (envFile == null ? "" : ",\"dockerEnvFile\":\"" + envFile + "\"")
+                + "}");
+        return i;
+    }
+
+    @Test
+    void inDockerTheKeyGoesToTheEnvFileTheContainerIsRecreatedFromAndTheCliRunsInside() {
+        Instance docker = dockerInstance("/srv/fief/fief.env");
+        assertThat(FiefConsolidationFlow.whyNot(docker)).isNull();
+        Plan plan = FiefConsolidationFlow.build(docker, survey(DbVendor.PGSQL, TABLES, List.of(workspace(WS, "Main"))),
+                "anne@bretagne.duchy");
+        String all = commands(plan);
+        List<String> titles = plan.steps().stream().map(Step::title).toList();
+        String key = plan.steps().get(titles.indexOf("Set ENCRYPTION_KEY in /srv/fief/fief.env (the environment file container "
+                + "fief-server is created from), on its own line (the key the pre-flight saw decrypt the workspace's values)"))
+                .spec().display();
+        assertThat(key).as("on the SSH host, in the env file, the key on stdin").startsWith("cd '/srv/fief' && umask 077 && "
+                + "PANEL_FIEF_KEY=").contains("' 'fief.env' > 'fief.env.panel-new' && cat 'fief.env.panel-new' > 'fief.env'")
+                .doesNotContain("docker exec");
+        assertThat(all).contains("recreates container fief-server from /srv/fief/fief.env")
+                .contains("Grant the admin role (fief grant-admin-role, in the container) :: docker exec -i 'fief-server' sh -c "
+                        + "'cd '\"'\"'/app'\"'\"' && fief grant-admin-role '\"'\"'anne@bretagne.duchy'\"'\"''");
+        assertThat(all).as("the dump from the host: the container is stopped by then").contains("pg_dump")
+                .doesNotContain("docker exec -i 'fief-server' sh -c 'umask 077 && PGPASSWORD");
+        // the start recreates the container after the key is written; the stop comes before the backups
+        assertThat(titles.indexOf("Start Fief 0.28 (it upgrades the schema on start-up)")).isGreaterThan(titles.indexOf(
+                titles.stream().filter(t -> t.startsWith("Set ENCRYPTION_KEY")).findFirst().orElseThrow()));
+    }
+
+    @Test
+    void dockerWithoutItsEnvFileOrStartAndKubernetesAreRefusedWithTheReason() {
+        assertThat(FiefConsolidationFlow.whyNot(dockerInstance(null))).contains("Fief in Docker container fief-server")
+                .contains("the environment file the container is created from");
+        Instance noStart = dockerInstance("/srv/fief/fief.env");
+        noStart.setProductSettings("{\"dockerEnvFile\":\"/srv/fief/fief.env\"}");
+        assertThat(FiefConsolidationFlow.whyNot(noStart)).contains("the stop command").contains("the start command, which must "
+                + "recreate the container");
+        Instance pod = instance();
+        pod.setDeploymentType(dev.migrationpanel.instance.DeploymentType.KUBERNETES);
+        assertThat(FiefConsolidationFlow.whyNot(pod)).startsWith("Fief in Kubernetes is not supported");
+        assertThat(new FiefConsolidationFlow(null).appliesTo(pod)).isFalse();
+        assertThat(new FiefConsolidationFlow(null).appliesTo(dockerInstance(null))).isFalse();
+        assertThat(new FiefConsolidationFlow(null).appliesTo(dockerInstance("/srv/fief/fief.env"))).isTrue();
+        assertThat(FiefConsolidationFlow.whyNot(instance())).isNull();
+    }
+
+    @Test
+    void theMovesRollbackDropsWhatTheTargetHoldsNowPerVendorAfterABackupThenProvesBothSides() {
+        Instance source = instance();
+        Instance target = TestInstances.entity("fief-fresh");
+        org.springframework.test.util.ReflectionTestUtils.setField(target, "id", 42L);
+        target.setProduct(FiefProfile.ID);
+        target.setInstallPath("/srv/fief-fresh");
+        target.setProductSettings("{\"stopCommand\":\"systemctl stop fief-fresh\"}");
+        List<String> tables = List.of("fief_alembic_version", "fief_users");
+        DbSettings pg = new DbSettings(DbVendor.PGSQL, "127.0.0.1", 5432, "fresh", "fief", "pw-not-shown", null);
+        String pgPlan = commands(FiefMoveRollbackFlow.build(source, target, new dev.migrationpanel.product.HostFacts("/home/d",
+                pg), 7L, WS, "fief_", tables, List.of("fief_acr"), List.of()));
+        assertThat(pgPlan).contains("BEGIN; DROP TABLE IF EXISTS \"fief_alembic_version\", \"fief_users\" CASCADE; DROP TYPE IF "
+                + "EXISTS \"fief_acr\"; COMMIT;").contains("pg_dump").doesNotContain("pw-not-shown")
+                .contains("Verify: the target's main database holds no Fief table")
+                .contains("Verify: the workspace intact in its old place on the source");
+        assertThat(pgPlan.indexOf("pg_dump")).as("the backup before the drop").isLessThan(pgPlan.indexOf("DROP TABLE"));
+        DbSettings sqlite = new DbSettings(DbVendor.SQLITE, null, 0, null, null, null, "/srv/fief-fresh/data/db/fief.db");
+        assertThat(commands(FiefMoveRollbackFlow.build(source, target, new dev.migrationpanel.product.HostFacts("/home/d",
+                sqlite), 7L, WS, "fief_", tables, List.of(), List.of()))).as("SQLite: one table a statement")
+                .contains("BEGIN; DROP TABLE IF EXISTS \"fief_alembic_version\"; DROP TABLE IF EXISTS \"fief_users\"; COMMIT;");
+        DbSettings my = new DbSettings(DbVendor.MYSQL, "127.0.0.1", 3306, "fresh", "fief", "pw", null);
+        assertThat(commands(FiefMoveRollbackFlow.build(source, target, new dev.migrationpanel.product.HostFacts("/home/d", my),
+                7L, WS, "fief_", tables, List.of(), List.of()))).contains("SET FOREIGN_KEY_CHECKS = 0; DROP TABLE IF EXISTS "
+                        + "`fief_alembic_version`, `fief_users`;");
+        // nothing copied: nothing dropped, no backup taken
+        String empty = commands(FiefMoveRollbackFlow.build(source, target, new dev.migrationpanel.product.HostFacts("/home/d",
+                pg), 7L, WS, "fief_", List.of(), List.of(), List.of()));
+        assertThat(empty).contains("holds no Fief table: the move stopped before copying anything").doesNotContain("DROP");
+    }
 }

@@ -76,6 +76,37 @@ final class FiefLab {
         return instances.get(instance.getId());
     }
 
+    /**
+     * Registers a Fief-in-Docker instance ({@code fief.NAME.deployment=docker}) as an admin would: the container, the
+     * install path inside it, the CLI run there, start/stop/0.27 commands on the host and, when {@code withEnvFile}, the
+     * environment file the container is created from.
+     */
+    static Instance registerDocker(InstanceService instances, JdbcTemplate jdbc, Lab lab, String name, boolean withEnvFile) {
+        InstanceForm form = new InstanceForm();
+        form.setProduct(FiefProfile.ID);
+        form.setName(name + "-" + System.nanoTime());
+        form.setSshHost(lab.sshHost());
+        form.setSshPort(lab.sshPort());
+        form.setSshUser(property(lab, name, "owner"));
+        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
+        form.setSshPrivateKey(lab.privateKeyText(property(lab, name, "owner"), "ed25519"));
+        form.setSshPassphrase(lab.passphrase(property(lab, name, "owner"), "ed25519"));
+        form.setDeploymentType(dev.migrationpanel.instance.DeploymentType.DOCKER);
+        form.setContainerName(property(lab, name, "container"));
+        form.setInstallPath(property(lab, name, "app"));
+        form.setAppUrl(property(lab, name, "url"));
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(FiefProfile.CLI, property(lab, name, "cli"),
+                FiefProfile.START, property(lab, name, "start"), FiefProfile.STOP, property(lab, name, "stop"),
+                FiefProfile.START_BEFORE_028, property(lab, name, "start027")));
+        if (withEnvFile) {
+            settings.put(FiefProfile.DOCKER_ENV_FILE, property(lab, name, "envfile"));
+        }
+        form.setProductSettings(settings);
+        Instance instance = instances.create(form);
+        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
+        return instances.get(instance.getId());
+    }
+
     /** A JDBC connection to the instance's main database (PostgreSQL or MariaDB). */
     static Connection connect(Lab lab, String name) throws SQLException {
         String type = property(lab, name, "db.type");

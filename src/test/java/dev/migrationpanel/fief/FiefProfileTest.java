@@ -46,9 +46,24 @@ class FiefProfileTest {
         assertThat(profile.isSecretEnvKey("DATABASE_HOST")).isFalse();
         assertThat(profile.isSecretEnvKey("FIEF_CLIENT_ID")).isFalse();
         assertThat(profile.settings()).extracting(s -> s.name()).containsExactly(FiefProfile.CLI, FiefProfile.START, FiefProfile.STOP,
-                FiefProfile.START_BEFORE_028);
+                FiefProfile.DOCKER_ENV_FILE, FiefProfile.START_BEFORE_028);
         assertThat(FiefCloudExport.key("-- ENCRYPTION_KEY=" + FernetTest.KEY + "\nCREATE TABLE x();")).contains(FernetTest.KEY);
         assertThat(FiefCloudExport.key("-- ENCRYPTION_KEY=not-a-key\n")).isEmpty();
         assertThat(FiefCloudExport.key("CREATE TABLE x();\n-- ENCRYPTION_KEY=" + FernetTest.KEY)).isEmpty();
+    }
+
+    @Test
+    void inDockerTheSettingsAreTheContainersEnvironmentAndItsEnvFileAnAbsolutePath() {
+        assertThat(profile.settingsInContainerEnvironment()).isTrue();
+        assertThat(profile.settingProblems(java.util.Map.of(FiefProfile.DOCKER_ENV_FILE, "/srv/fief/fief.env"))).isEmpty();
+        assertThat(profile.settingProblems(java.util.Map.of(FiefProfile.DOCKER_ENV_FILE, ""))).isEmpty();
+        assertThat(profile.settingProblems(java.util.Map.of(FiefProfile.DOCKER_ENV_FILE, "fief.env")))
+                .containsKey(FiefProfile.DOCKER_ENV_FILE);
+        assertThat(profile.settingProblems(java.util.Map.of(FiefProfile.DOCKER_ENV_FILE, "/srv/fief/")))
+                .containsKey(FiefProfile.DOCKER_ENV_FILE);
+        assertThat(new dev.migrationpanel.instance.Deployment(dev.migrationpanel.instance.DeploymentType.DOCKER, "fief-server",
+                null, null).environmentCommand()).isEqualTo("docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "
+                + "'fief-server'");
+        assertThat(dev.migrationpanel.instance.Deployment.ON_HOST.environmentCommand()).isNull();
     }
 }

@@ -1,0 +1,162 @@
+package dev.migrationpanel.fief;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.job.FlowService;
+import dev.migrationpanel.job.Job;
+import dev.migrationpanel.job.JobService;
+import dev.migrationpanel.job.JobStatus;
+import dev.migrationpanel.job.log.JobLogService;
+import dev.migrationpanel.job.log.LogLine;
+import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.web.InvalidInputException;
+
+/**
+ * Fief in Docker through the panel, on the lab's fief-docker-pgsql (src/test/lab/fief.sh): a container of the lab's own
+ * dockerd created with {@code --env-file} from a file on the host, running the 0.27 stand-in, its database on the host's
+ * PostgreSQL. The consolidation reads the settings from the container's environment, takes the backups from the host
+ * while the container is stopped, writes ENCRYPTION_KEY to the env file (here emptied first: only the panel can put it
+ * back), recreates the container with 0.28, runs {@code fief grant-admin-role} in it, and passes the proof; the rollback
+ * puts the workspace back and recreates the 0.27 container. Refusals: no env file set.
+ */
+@SpringBootTest
+class FiefDockerLabIT {
+
+    static final String NAME = "fief-docker-pgsql";
+
+    @Autowired
+    InstanceService instances;
+    @Autowired
+    FlowService flows;
+    @Autowired
+    JobService jobs;
+    @Autowired
+    JobLogService logs;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    final Lab lab = Lab.get();
+
+    @BeforeEach
+    void signIn() {
+        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("lab-admin", null,
+                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+    }
+
+    @AfterEach
+    void signOut() {
+        SecurityContextHolder.clearContext();
+    }
+
+    private Job run(String flow, Instance instance, Map<String, String> options) throws InterruptedException {
+        FlowService.Review review = flows.review(flow, instance.getId(), options);
+        return await(flows.start(flow, instance.getId(), review.plan().options(), review.digest()).getId());
+    }
+
+    private Job await(long id) throws InterruptedException {
+        long until = System.currentTimeMillis() + 300_000;
+        Job job = jobs.get(id);
+        while (job.getStatus().isActive() && job.getStatus() != JobStatus.WAITING && System.currentTimeMillis() < until) {
+            Thread.sleep(250);
+            job = jobs.get(id);
+        }
+        return job;
+    }
+
+    private String log(long jobId) {
+        return String.join("\n", logs.after(jobId, 0, JobLogService.MAX_PAGE).stream().map(LogLine::line).toList());
+    }
+
+    /** The container's environment as created, through the lab's socket (the test's own eyes). */
+    private String containerEnv() throws Exception {
+        Process p = new ProcessBuilder("docker", "-H", lab.property("docker.host"), "inspect", "-f",
+                "{{range .Config.Env}}{{println .}}{{end}}", FiefLab.property(lab, NAME, "container"))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    @Test
+    void consolidatesInItsContainerAndRollsBack() throws Exception {
+        FiefLab.reset(NAME, "none");
+        try {
+            String key = FiefLab.property(lab, NAME, "key");
+            String admin = FiefLab.property(lab, NAME, "admin.email");
+            Path envFile = Path.of(FiefLab.property(lab, NAME, "envfile"));
+
+            // refused without the env file the container is created from: a container's environment cannot change
+            Instance noFile = FiefLab.registerDocker(instances, jdbc, lab, NAME, false);
+            assertThatThrownBy(() -> flows.review(FiefConsolidationFlow.ID, noFile.getId(), Map.of("adminEmail", admin)))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("the environment file the container is created from");
+
+            Instance fief = FiefLab.registerDocker(instances, jdbc, lab, NAME, true);
+            // the key is in the container's environment (what the pre-flight reads), not in the file: only the panel
+            // can put it there, and only a recreated container gets it
+            assertThat(containerEnv()).contains("ENCRYPTION_KEY=" + key);
+            List<String> lines = Files.readAllLines(envFile).stream().filter(l -> !l.startsWith("ENCRYPTION_KEY=")).toList();
+            Files.write(envFile, lines);
+            assertThat(Files.readString(envFile)).doesNotContain(key);
+
+            FlowService.Review review = flows.review(FiefConsolidationFlow.ID, fief.getId(), Map.of("adminEmail", admin));
+            String commands = String.join("\n", review.plan().steps().stream().map(s -> s.title() + ": " + s.spec().display())
+                    .toList());
+            assertThat(commands).doesNotContain(key)
+                    .contains("Set ENCRYPTION_KEY in " + envFile + " (the environment file container")
+                    .contains("docker exec -i '" + FiefLab.property(lab, NAME, "container") + "' sh -c")
+                    .contains("pg_dump");
+            long started = System.currentTimeMillis();
+            Job job = await(flows.start(FiefConsolidationFlow.ID, fief.getId(), review.plan().options(), review.digest()).getId());
+            String log = log(job.getId());
+            assertThat(job.getStatus()).as(job.getMessage() + "\n" + log).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(log).contains("OK    fief_users: 5 row(s), checksum equal")
+                    .contains("fief_alembic_version: 6c06c7d908a7 → 6d9fa141730c")
+                    .contains(admin + " holds the Administrator role")
+                    .contains("fief_oauth_providers.client_secret: 2 value(s), each decrypts")
+                    .doesNotContain(key);
+            System.out.println("fief in docker: consolidation took " + (System.currentTimeMillis() - started) + " ms");
+            // the test's own eyes: the key once in the file, the recreated container created with it, 0.28's tables
+            assertThat(Files.readAllLines(envFile)).containsOnlyOnce("ENCRYPTION_KEY=" + key);
+            assertThat(containerEnv()).contains("ENCRYPTION_KEY=" + key);
+            assertThat(FiefLab.column(lab, NAME, "SELECT count(*) FROM fief_users")).containsExactly("5");
+            assertThat(FiefLab.column(lab, NAME, "SELECT version_num FROM fief_alembic_version")).containsExactly("6d9fa141730c");
+
+            // negative control: a row altered after the move fails the proof (run again by the follow-up); put back, it passes
+            Map<String, String> ofJob = Map.of("job", String.valueOf(job.getId()));
+            FiefLab.execute(lab, NAME, "UPDATE fief_users SET email = 'mallory@bretagne.duchy' WHERE email = '" + admin + "'");
+            Job tampered = run(FiefCheckFlow.ID, fief, ofJob);
+            assertThat(tampered.getStatus()).isEqualTo(JobStatus.FAILED);
+            FiefLab.execute(lab, NAME, "UPDATE fief_users SET email = '" + admin + "' WHERE email = 'mallory@bretagne.duchy'");
+            assertThat(run(FiefCheckFlow.ID, fief, ofJob).getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+
+            // the rollback: the backups put back from the host, the 0.27 container recreated
+            Job rollback = run(FiefRollbackFlow.ID, fief, ofJob);
+            assertThat(rollback.getStatus()).as(rollback.getMessage() + "\n" + log(rollback.getId())).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(log(rollback.getId())).contains("back in").contains("0.27 started");
+            assertThat(FiefLab.column(lab, NAME, "SELECT name FROM workspaces")).containsExactly("My workspace");
+            assertThatThrownBy(() -> FiefLab.column(lab, NAME, "SELECT count(*) FROM fief_users")).isNotNull();
+        } finally {
+            FiefLab.reset(NAME, "none");
+        }
+    }
+}
