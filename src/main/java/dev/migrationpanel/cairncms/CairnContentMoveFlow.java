@@ -46,9 +46,9 @@ import dev.migrationpanel.web.InvalidInputException;
  * Many-to-many junctions of the chosen collections move with them when every side they join is moved (or is
  * directus_files); a move that would cut one (a side it joins not chosen) is refused, naming the side to add: a
  * junction row joins two rows, and a table dump carries no relation to rows the target may not have. Thumbnails ({@code <id>__*}) are
- * not carried: CairnCMS makes them again on the first request. A target on another DB vendor is refused with the
- * guide's reason (a native dump is vendor-specific; its way is a replay through the items API, which this panel does
- * not run). The source is only read.
+ * not carried: CairnCMS makes them again on the first request. A target on another DB vendor gets the guide's way
+ * across vendors (a native dump is vendor-specific): the rows replayed through the target's items API with a static
+ * token of its admin ({@link CairnContentReplay}), the proof comparing values type-tolerantly. The source is only read.
  */
 @Component
 class CairnContentMoveFlow implements CairnPairFlow {
@@ -57,6 +57,8 @@ class CairnContentMoveFlow implements CairnPairFlow {
     static final String RECORD = "Record the source and the target before the move";
     static final String LOAD = "Carry the rows into the target (one transaction)";
     static final String REPLAY = "Replay the rows through the target's items API";
+    static final String REPLAY_STOP = "Stop the target's service (its API then reads its current structure)";
+    static final String REPLAY_START = "Start the target's service for the replay";
     static final String VERIFY = "Verify: the moved rows and files are the source's, nothing else changed";
     private static final Duration LONG = ProductSteps.LONG;
 
@@ -79,6 +81,10 @@ class CairnContentMoveFlow implements CairnPairFlow {
      */
     String storeApiToken(Instance target, String token) {
         return replay.storeToken(target, token);
+    }
+
+    String storeApiToken(long targetId, String token) {
+        return storeApiToken(instances.get(targetId), token);
     }
 
     @Override
@@ -483,6 +489,15 @@ class CairnContentMoveFlow implements CairnPairFlow {
         }
         DbVendor tv = facts.target().db().vendor();
         if (tv != v) {
+            // the API must serve the structure the target has now (promoted by the CLI while it ran: its schema cache
+            // does not know the collections yet, and answers 403 for them)
+            if (CairnCommands.hasServiceCommands(target)) {
+                plan.add(CairnCommands.stopStep(target, REPLAY_STOP, null));
+                plan.add(CairnCommands.startStep(target, REPLAY_START));
+            } else {
+                plan.add(ProductSteps.note(target, REPLAY_STOP, "no start and stop commands are set on the instance: "
+                        + "restart it yourself before the move so its API serves its current structure"));
+            }
             Map<String, String> replayArgs = new LinkedHashMap<>(proofArgs);
             replayArgs.put("credentials", credentials == null ? "" : credentials);
             plan.add(new Step(REPLAY, tid, tname, true, new StepSpec.Verify(CairnContentReplay.ID, "read "

@@ -122,6 +122,7 @@ class CairnContentReplay implements JobCheck {
         }
         String token = token(target, args.get("credentials"));
         run.addSecret(token);
+        awaitApi(run, base);
         SshSession sssh = run.ssh(source);
         SshSession tssh = run.ssh(target);
         DbVendor sv = connections.dbSettings(source, sssh).vendor();
@@ -233,7 +234,7 @@ class CairnContentReplay implements JobCheck {
         }
         String select = "SELECT " + String.join(", ", columns.stream().map(sv::quoteName).toList()) + " FROM "
                 + sv.quoteName(table) + (files ? " WHERE " + sv.quoteName("id") + " IN ("
-                + CairnMoveCommands.fileIdsQuery(sv, move.fileFields()) + ")" : "");
+                + CairnMoveCommands.fileIdsQuery(sv, move.fileFields()) + ")" : "") + " ORDER BY " + sv.quoteName(key);
         List<Map<String, String>> rows = reader.query(source, sssh, select);
 
         // values pointing at CairnCMS's own tables: kept where the target has that row
@@ -332,11 +333,33 @@ class CairnContentReplay implements JobCheck {
         return batches;
     }
 
+    /** The target's API answering /server/ping (it was just started), up to two minutes. */
+    private void awaitApi(StepRun run, String base) throws InterruptedException {
+        long until = System.currentTimeMillis() + 120_000L;
+        String last = "no answer";
+        while (System.currentTimeMillis() < until && !run.cancelled()) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/server/ping"))
+                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+                last = "HTTP " + r.statusCode();
+            } catch (IOException e) {
+                last = "no answer";
+            }
+            Thread.sleep(1000);
+        }
+        throw new StepFailedException("The target's API does not answer " + base + "/server/ping (" + last + ")");
+    }
+
     private JsonNode get(StepRun run, String url, String token, String what) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(HTTP_TIMEOUT)
                 .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
-            throw new StepFailedException(what + ": " + answer(r));
+            throw new StepFailedException(what + ": " + answer(r) + (r.statusCode() == 403 ? " (the API answers 403 for "
+                    + "a collection it does not know, or a token without admin access: is the structure promoted and "
+                    + "the service restarted since, and is the token an admin's?)" : ""));
         }
         return JSON.readTree(r.body());
     }

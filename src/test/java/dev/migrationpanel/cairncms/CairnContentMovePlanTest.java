@@ -294,8 +294,8 @@ class CairnContentMovePlanTest {
                 "0b6e1f6a-token-artifact");
         List<String> titles = plan.steps().stream().map(Step::title).toList();
         assertThat(titles).containsSubsequence(CairnContentMoveFlow.RECORD, "Dump the system DB (SQLite)",
-                "Carry the referenced files' bytes of location local (stored on the way)", CairnContentMoveFlow.REPLAY,
-                "Advance the key sequences", "Stop the target's service", "Start the target's service",
+                "Carry the referenced files' bytes of location local (stored on the way)", CairnContentMoveFlow.REPLAY_STOP,
+                CairnContentMoveFlow.REPLAY_START, CairnContentMoveFlow.REPLAY, "Advance the key sequences", "Stop the target's service", "Start the target's service",
                 CairnContentMoveFlow.VERIFY).doesNotContain(CairnContentMoveFlow.LOAD);
         StepSpec.Verify replay = (StepSpec.Verify) step(plan, CairnContentMoveFlow.REPLAY).spec();
         assertThat(replay.check()).isEqualTo(CairnContentReplay.ID);
