@@ -241,6 +241,11 @@ class CairnContentMoveFlow implements CairnPairFlow {
             }
             items.add(CheckItem.ok("DB vendor", sv.label() + " → " + tv.label() + ": the rows are replayed through "
                     + target.getName() + "'s items API (the guide's cross-vendor way), each value as its field's type"));
+            CheckItem api = replay.check(target, options.credentials());
+            items.add(api);
+            if (api.getStatus() == CheckStatus.BLOCKING) {
+                return items;
+            }
         }
         CairnMoveSchema.Shape ss = facts.sourceShape();
         CairnMoveSchema.Shape ts = facts.targetShape();
@@ -392,6 +397,7 @@ class CairnContentMoveFlow implements CairnPairFlow {
                 String field = switch (item.getName()) {
                     case "Collections", "Junctions", "Schema", "Keys" -> "collections";
                     case "Conflicts" -> "conflict";
+                    case "API" -> "apiCredentials";
                     default -> "target";
                 };
                 throw InvalidInputException.of(field, item.getMessage());

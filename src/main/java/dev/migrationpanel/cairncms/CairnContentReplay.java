@@ -106,6 +106,45 @@ class CairnContentReplay implements JobCheck {
         throw new StepFailedException("The API token given for the target is gone: give it again and plan anew");
     }
 
+    /**
+     * Whether the target's API takes the kept token as an admin's ({@code GET /users/me}), for the pair's checks: the
+     * reason in one line when it does not (a token refused, not an admin's, no answer).
+     */
+    dev.migrationpanel.instance.CheckItem check(Instance target, String credentials) {
+        String base = target.getAppUrl() == null ? "" : target.getAppUrl().replaceAll("/+$", "");
+        if (!base.matches("https?://.+")) {
+            return dev.migrationpanel.instance.CheckItem.blocking("API", target.getName() + " has no app URL (http…): "
+                    + "its items API cannot be reached");
+        }
+        String token;
+        try {
+            token = token(target, credentials);
+        } catch (StepFailedException e) {
+            return dev.migrationpanel.instance.CheckItem.blocking("API", e.getMessage());
+        }
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/users/me?fields=role.admin_access"))
+                    .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + token).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return dev.migrationpanel.instance.CheckItem.blocking("API", "The token is refused by " + target.getName()
+                        + "'s API (GET /users/me: " + answer(r) + "): give a static token of one of its admins");
+            }
+            JsonNode role = JSON.readTree(r.body()).path("data").path("role");
+            if (!role.path("admin_access").asBoolean(false)) {
+                return dev.migrationpanel.instance.CheckItem.blocking("API", "The token's user on " + target.getName()
+                        + " is not an admin: the replay writes CairnCMS's files and any collection");
+            }
+            return dev.migrationpanel.instance.CheckItem.ok("API", base + " takes the token as an admin's");
+        } catch (IOException | RuntimeException e) {
+            return dev.migrationpanel.instance.CheckItem.blocking("API", target.getName() + "'s API does not answer at "
+                    + base + " (" + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return dev.migrationpanel.instance.CheckItem.blocking("API", "Interrupted while asking " + target.getName());
+        }
+    }
+
     /** One table's writes, prepared before anything is written. */
     record Writes(String table, String key, List<Map<String, Object>> create, List<Map<String, Object>> update, int skipped,
                   List<String> apiSet) {

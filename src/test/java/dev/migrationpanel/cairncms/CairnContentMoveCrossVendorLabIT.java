@@ -152,6 +152,12 @@ class CairnContentMoveCrossVendorLabIT {
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("runs on PostgreSQL")
                     .hasMessageContaining("Give a static API token of an admin of " + target.getName());
 
+            // a token the target does not know: refused before any plan
+            String wrong = moveFlow.storeApiToken(target, "panel-it-not-a-token-of-the-target");
+            assertThatThrownBy(() -> flows.review(CairnContentMoveFlow.ID, source.getId(), Map.of("target",
+                    String.valueOf(target.getId()), "collections", "authors,articles,tags", "apiCredentials", wrong)))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("The token is refused by " + target.getName());
+
             String token = staticToken(t);
             String credentials = moveFlow.storeApiToken(target, token);
             FlowService.Review review = flows.review(CairnContentMoveFlow.ID, source.getId(), Map.of("target",
