@@ -146,7 +146,7 @@ class CairnContentReplay implements JobCheck {
     }
 
     /** One table's writes, prepared before anything is written. */
-    record Writes(String table, String key, List<Map<String, Object>> create, List<Map<String, Object>> update, int skipped,
+    record Writes(String table, String key, List<Map<String, Object>> create, List<Map<String, Object>> update,
                   List<String> apiSet) {
     }
 
@@ -187,6 +187,7 @@ class CairnContentReplay implements JobCheck {
                     + "): nothing written (conflict policy refuse)");
         }
         Map<String, List<String>> apiSet = new TreeMap<>();
+        long total = writes.stream().mapToLong(w -> w.create().size()).sum();
         long created = 0;
         long updated = 0;
         long skipped = 0;
@@ -210,7 +211,7 @@ class CairnContentReplay implements JobCheck {
                     send(run, "POST", base + path, token, batches.get(i), "POST " + path + " (batch " + (i + 1) + " of "
                             + batches.size() + ", " + batches.get(i).size() + " row(s))");
                     requests++;
-                    run.progress(created + (long) (i + 1) * BATCH, null);
+                    run.progress(created + Math.min(w.create().size(), (long) (i + 1) * BATCH), total);
                 }
             }
             created += w.create().size();
@@ -225,7 +226,7 @@ class CairnContentReplay implements JobCheck {
                 }
                 updated += w.update().size();
             } else {
-                skipped += w.update().size() + w.skipped();
+                skipped += w.update().size();
             }
             if (w.table().equals(CairnMoveSchema.FILES)) {
                 List<Map<String, Object>> written = new ArrayList<>(w.create());
@@ -311,7 +312,7 @@ class CairnContentReplay implements JobCheck {
         }
         run.out(table + ": " + rows.size() + " row(s) read from " + source.getName() + " (" + sv.label() + "), "
                 + update.size() + " of them with a key " + target.getName() + " already has");
-        return new Writes(table, key, create, update, 0, apiSet);
+        return new Writes(table, key, create, update, apiSet);
     }
 
     /**
