@@ -45,9 +45,9 @@ import dev.migrationpanel.web.InvalidInputException;
  * Many-to-many junctions of the chosen collections move with them when every side they join is moved (or is
  * directus_files); a move that would cut one (a side it joins not chosen) is refused, naming the side to add: a
  * junction row joins two rows, and a table dump carries no relation to rows the target may not have. Thumbnails ({@code <id>__*}) are
- * not carried: CairnCMS makes them again on the first request. A target on another DB vendor is refused with the
- * guide's reason (a native dump is vendor-specific; its way is a replay through the items API, which this panel does
- * not run). The source is only read.
+ * not carried: CairnCMS makes them again on the first request. A target on another DB vendor gets the guide's way
+ * across vendors (a native dump is vendor-specific): the rows replayed through the target's items API with a static
+ * token of its admin ({@link CairnContentReplay}), the proof comparing values type-tolerantly. The source is only read.
  */
 @Component
 class CairnContentMoveFlow implements CairnPairFlow {
@@ -55,17 +55,35 @@ class CairnContentMoveFlow implements CairnPairFlow {
     static final String ID = "cairncms.content-move";
     static final String RECORD = "Record the source and the target before the move";
     static final String LOAD = "Carry the rows into the target (one transaction)";
+    static final String REPLAY = "Replay the rows through the target's items API";
+    static final String REPLAY_STOP = "Stop the target's service (its API then reads its current structure)";
+    static final String REPLAY_START = "Start the target's service for the replay";
     static final String VERIFY = "Verify: the moved rows and files are the source's, nothing else changed";
     private static final Duration LONG = ProductSteps.LONG;
 
     private final InstanceService instances;
     private final InstanceConnections connections;
     private final SystemDbReader reader;
+    private final CairnContentReplay replay;
 
-    CairnContentMoveFlow(InstanceService instances, InstanceConnections connections, SystemDbReader reader) {
+    CairnContentMoveFlow(InstanceService instances, InstanceConnections connections, SystemDbReader reader,
+            CairnContentReplay replay) {
         this.instances = instances;
         this.connections = connections;
         this.reader = reader;
+        this.replay = replay;
+    }
+
+    /**
+     * Keeps a static API token of an admin of the target encrypted (a CREDENTIALS artifact of the target), for a move
+     * across DB vendors; returns the artifact id to give as {@code apiCredentials}. The token itself is never an option.
+     */
+    String storeApiToken(Instance target, String token) {
+        return replay.storeToken(target, token);
+    }
+
+    String storeApiToken(long targetId, String token) {
+        return storeApiToken(instances.get(targetId), token);
     }
 
     @Override
@@ -110,8 +128,17 @@ class CairnContentMoveFlow implements CairnPairFlow {
 
     // ------------------------------------------------------------------------------------------ options
 
-    /** The options as given, checked one by one (nothing is read here). */
-    record Options(long target, List<String> collections, CairnMoveCommands.Conflict conflict) {
+    /**
+     * The options as given, checked one by one (nothing is read here).
+     *
+     * @param credentials the artifact id of the target's API token ({@link #storeApiToken}), for a move across DB
+     *                    vendors; null when not given
+     */
+    record Options(long target, List<String> collections, CairnMoveCommands.Conflict conflict, String credentials) {
+
+        Options(long target, List<String> collections, CairnMoveCommands.Conflict conflict) {
+            this(target, collections, conflict, null);
+        }
     }
 
     static Options options(Map<String, String> given) {
@@ -143,10 +170,15 @@ class CairnContentMoveFlow implements CairnPairFlow {
         if (collections.isEmpty()) {
             errors.putIfAbsent("collections", "Choose at least one collection to move");
         }
+        String credentials = given.getOrDefault("apiCredentials", "").trim();
+        if (!credentials.isEmpty() && !credentials.matches("[A-Za-z0-9-]{8,64}")) {
+            errors.put("apiCredentials", "The API token given for the target is not valid: enter it again");
+        }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
-        return new Options(Long.parseLong(target), List.copyOf(collections), conflict);
+        return new Options(Long.parseLong(target), List.copyOf(collections), conflict,
+                credentials.isEmpty() ? null : credentials);
     }
 
     // ------------------------------------------------------------------------------------------ the pair
@@ -202,12 +234,22 @@ class CairnContentMoveFlow implements CairnPairFlow {
                     + " cannot be told from its .env"));
             return items;
         }
-        if (sv != tv) {
-            items.add(CheckItem.blocking("DB vendor", source.getName() + " runs on " + sv.label() + ", " + target.getName()
-                    + " on " + tv.label() + ": a native dump is vendor-specific (the guide's cross-vendor caveat). The guide's "
-                    + "way is to replay the content through the items API with a tool that maps the types; the panel moves "
-                    + "content between instances on the same vendor only"));
-            return items;
+        boolean cross = sv != tv;
+        if (cross) {
+            if (options.credentials() == null) {
+                items.add(CheckItem.blocking("DB vendor", source.getName() + " runs on " + sv.label() + ", "
+                        + target.getName() + " on " + tv.label() + ": a native dump is vendor-specific (the guide's "
+                        + "cross-vendor caveat), so the rows are replayed through the target's items API. Give a static API "
+                        + "token of an admin of " + target.getName()));
+                return items;
+            }
+            items.add(CheckItem.ok("DB vendor", sv.label() + " → " + tv.label() + ": the rows are replayed through "
+                    + target.getName() + "'s items API (the guide's cross-vendor way), each value as its field's type"));
+            CheckItem api = replay.check(target, options.credentials());
+            items.add(api);
+            if (api.getStatus() == CheckStatus.BLOCKING) {
+                return items;
+            }
         }
         CairnMoveSchema.Shape ss = facts.sourceShape();
         CairnMoveSchema.Shape ts = facts.targetShape();
@@ -233,7 +275,8 @@ class CairnContentMoveFlow implements CairnPairFlow {
         }
         List<String> diff = new ArrayList<>();
         for (String table : compared) {
-            diff.addAll(CairnMoveSchema.differences(ss.tables().get(table), ts.tables().get(table)));
+            diff.addAll(cross ? CairnMoveSchema.crossVendorDifferences(ss.tables().get(table), ts.tables().get(table))
+                    : CairnMoveSchema.differences(ss.tables().get(table), ts.tables().get(table)));
         }
         if (!diff.isEmpty()) {
             items.add(CheckItem.blocking("Schema", "The chosen collections' schema differs on " + target.getName() + ": "
@@ -241,7 +284,9 @@ class CairnContentMoveFlow implements CairnPairFlow {
                     + ". Promote the structure first (" + CairnPromotionFlow.ID + "), then move the content"));
             return items;
         }
-        items.add(CheckItem.ok("Schema", String.join(", ", compared) + ": the same tables, columns and types on both"));
+        items.add(CheckItem.ok("Schema", String.join(", ", compared) + (cross ? ": the same tables and columns on both "
+                + "(types are each vendor's own: the proof compares values type-tolerantly)"
+                : ": the same tables, columns and types on both")));
         List<String> keyless = moved.stream().filter(t -> ss.tables().get(t).key() == null).toList();
         if (!keyless.isEmpty()) {
             items.add(CheckItem.blocking("Keys", String.join(", ", keyless) + ": no single-column primary key, so "
@@ -277,6 +322,7 @@ class CairnContentMoveFlow implements CairnPairFlow {
     private List<CheckItem> conflicts(Instance source, SshSession sssh, Instance target, SshSession tssh, Facts facts,
             List<String> moved, List<String> fileFields, CairnMoveCommands.Conflict conflict) {
         DbVendor v = facts.source().db().vendor();
+        DbVendor tv = facts.target().db().vendor();
         List<String> lines = new ArrayList<>();
         List<String> tables = new ArrayList<>(moved);
         if (!fileFields.isEmpty()) {
@@ -287,7 +333,7 @@ class CairnContentMoveFlow implements CairnPairFlow {
             String where = table.equals(CairnMoveSchema.FILES)
                     ? " WHERE " + v.quoteName(key) + " IN (" + CairnMoveCommands.fileIdsQuery(v, fileFields) + ")" : "";
             Set<String> sourceKeys = keys(source, sssh, v, table, key, where);
-            Set<String> targetKeys = keys(target, tssh, v, table, key, "");
+            Set<String> targetKeys = keys(target, tssh, tv, table, key, "");
             sourceKeys.retainAll(targetKeys);
             if (!sourceKeys.isEmpty()) {
                 lines.add(sourceKeys.size() + " in " + table + " (first: " + sourceKeys.stream().sorted().findFirst().orElseThrow() + ")");
@@ -355,16 +401,26 @@ class CairnContentMoveFlow implements CairnPairFlow {
                 String field = switch (item.getName()) {
                     case "Collections", "Junctions", "Schema", "Keys" -> "collections";
                     case "Conflicts" -> "conflict";
+                    case "API" -> "apiCredentials";
                     default -> "target";
                 };
                 throw InvalidInputException.of(field, item.getMessage());
             }
         }
-        return build(source, target, facts, options.collections(), options.conflict());
+        return build(source, target, facts, options.collections(), options.conflict(), options.credentials());
     }
 
-    /** The plan, as a value: no server is asked anything here. */
     static Plan build(Instance source, Instance target, Facts facts, List<String> chosen, CairnMoveCommands.Conflict conflict) {
+        return build(source, target, facts, chosen, conflict, null);
+    }
+
+    /**
+     * The plan, as a value: no server is asked anything here. Across DB vendors the rows step is the replay through the
+     * target's items API ({@link CairnContentReplay}, with {@code credentials}, the token's artifact id), else the
+     * vendor's data-only dump in one transaction.
+     */
+    static Plan build(Instance source, Instance target, Facts facts, List<String> chosen, CairnMoveCommands.Conflict conflict,
+            String credentials) {
         Long sid = source.getId();
         Long tid = target.getId();
         String sname = source.getName();
@@ -441,10 +497,44 @@ class CairnContentMoveFlow implements CairnPairFlow {
                         "restore the target's DB backup taken above; the carried files stay, unreferenced"));
             }
         }
-        plan.add(new Step(LOAD, tid, tname, true, new StepSpec.Stream(sid, sname, CairnMoveCommands.sender(load,
-                facts.source().db()), CairnMoveCommands.receiver(load, facts.target().db()),
-                sname + "-content-" + v.code() + ".sql", "DB_DUMP", true), LONG, "restore the target's DB backup taken above"));
-        if (v != DbVendor.PGSQL) {
+        DbVendor tv = facts.target().db().vendor();
+        if (tv != v) {
+            // the API must serve the structure the target has now (promoted by the CLI while it ran: its schema cache
+            // does not know the collections yet, and answers 403 for them)
+            if (CairnCommands.hasServiceCommands(target)) {
+                plan.add(CairnCommands.stopStep(target, REPLAY_STOP, null));
+                plan.add(CairnCommands.startStep(target, REPLAY_START));
+            } else {
+                plan.add(ProductSteps.note(target, REPLAY_STOP, "no start and stop commands are set on the instance: "
+                        + "restart it yourself before the move so its API serves its current structure"));
+            }
+            Map<String, String> replayArgs = new LinkedHashMap<>(proofArgs);
+            replayArgs.put("credentials", credentials == null ? "" : credentials);
+            plan.add(new Step(REPLAY, tid, tname, true, new StepSpec.Verify(CairnContentReplay.ID, "read "
+                    + (fileIds == null ? "" : "the referenced directus_files rows, then ") + "the rows of "
+                    + String.join(", ", moved) + " (in this order) from " + sname + "'s " + v.label() + " DB, each value "
+                    + "as its field's type, and " + (fileIds == null ? "" : "POST /files one row at a time, then ")
+                    + "POST /items/<collection> in batches of " + CairnContentReplay.BATCH + " to " + tname + " ("
+                    + tv.label() + "), the target's keys " + switch (conflict) {
+                        case REFUSE -> "checked first: none may be there (nothing is written otherwise)";
+                        case SKIP -> "left as the target has them (skip)";
+                        case OVERWRITE -> "sent by PATCH /items/<collection>/<key> (overwrite)";
+                    } + "; the admin's static token in the Authorization header only, masked", replayArgs), LONG,
+                    "restore the target's DB backup taken above (the API's writes are not one transaction)"));
+            List<String> resets = tv == DbVendor.PGSQL ? CairnMoveCommands.sequenceResets(tables) : List.of();
+            if (resets.isEmpty()) {
+                plan.add(ProductSteps.note(target, "Advance the key sequences", tv.label() + " advances a table's "
+                        + "counter itself when rows are inserted with their keys"));
+            } else {
+                plan.add(new Step("Advance the key sequences", tid, tname, true, new StepSpec.Sql(String.join("\n", resets),
+                        false), LONG, "restore the target's DB backup taken above"));
+            }
+        } else {
+            plan.add(new Step(LOAD, tid, tname, true, new StepSpec.Stream(sid, sname, CairnMoveCommands.sender(load,
+                    facts.source().db()), CairnMoveCommands.receiver(load, facts.target().db()),
+                    sname + "-content-" + v.code() + ".sql", "DB_DUMP", true), LONG, "restore the target's DB backup taken above"));
+        }
+        if (tv == v && v != DbVendor.PGSQL) {
             plan.add(ProductSteps.note(target, "Advance the key sequences", v.label() + " advances a table's counter "
                     + "itself when rows are inserted with their keys (PostgreSQL's are set in the load above)"));
         }
@@ -456,6 +546,9 @@ class CairnContentMoveFlow implements CairnPairFlow {
         options.put("target", String.valueOf(tid));
         options.put("collections", String.join(",", chosen));
         options.put("conflict", conflict.option());
+        if (tv != v) {
+            options.put("apiCredentials", credentials == null ? "" : credentials);
+        }
         return new Plan(ID, "Move " + String.join(", ", chosen) + " from " + sname + " to " + tname, sid, sname, plan, options);
     }
 

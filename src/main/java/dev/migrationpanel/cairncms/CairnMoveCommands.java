@@ -239,14 +239,22 @@ final class CairnMoveCommands {
             sql.addAll(merge(v, load.tables().get(i), stageOf(i), load.conflict()));
         }
         if (v == DbVendor.PGSQL) {
-            for (MoveTable t : load.tables()) {
-                if (t.table().integerKey()) {
-                    String seq = "pg_catalog.pg_get_serial_sequence(" + sqlString(real(v, t.table().name())) + ", "
-                            + sqlString(t.table().key()) + ")";
-                    sql.add("SELECT pg_catalog.setval(" + seq + ", m) FROM (SELECT max(" + name(v, t.table().key())
-                            + ") AS m FROM " + real(v, t.table().name()) + ") AS k WHERE m IS NOT NULL AND " + seq
-                            + " IS NOT NULL;");
-                }
+            sql.addAll(sequenceResets(load.tables()));
+        }
+        return sql;
+    }
+
+    /** PostgreSQL: each integer key's sequence set to its table's largest key (rows were inserted with their keys). */
+    static List<String> sequenceResets(List<MoveTable> tables) {
+        DbVendor v = DbVendor.PGSQL;
+        List<String> sql = new ArrayList<>();
+        for (MoveTable t : tables) {
+            if (t.table().integerKey()) {
+                String seq = "pg_catalog.pg_get_serial_sequence(" + sqlString(real(v, t.table().name())) + ", "
+                        + sqlString(t.table().key()) + ")";
+                sql.add("SELECT pg_catalog.setval(" + seq + ", m) FROM (SELECT max(" + name(v, t.table().key())
+                        + ") AS m FROM " + real(v, t.table().name()) + ") AS k WHERE m IS NOT NULL AND " + seq
+                        + " IS NOT NULL;");
             }
         }
         return sql;

@@ -153,6 +153,22 @@ final class CairnMoveSchema {
         return lines;
     }
 
+    /**
+     * Across DB vendors: what the source's table and the target's differ in but the declared types, which are each
+     * vendor's own for the same CairnCMS field (PostgreSQL's {@code boolean} is MariaDB's {@code tinyint(1)}): a table
+     * or column missing, a column on the target only, another primary key.
+     */
+    static List<String> crossVendorDifferences(Table source, Table target) {
+        if (target == null) {
+            return differences(source, null);
+        }
+        List<Column> retyped = new ArrayList<>();
+        Map<String, String> targetTypes = new LinkedHashMap<>();
+        target.columns().forEach(c -> targetTypes.put(c.name(), c.type()));
+        source.columns().forEach(c -> retyped.add(new Column(c.name(), targetTypes.getOrDefault(c.name(), c.type()))));
+        return differences(new Table(source.name(), retyped, source.key()), target);
+    }
+
     private static String normalType(String type) {
         return type.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
     }

@@ -21,6 +21,7 @@ class CairnWizardOptions {
 
     static final String ADMIN_EMAIL = "adminEmail";
     static final String ADMIN_PASSWORD = "adminPassword";
+    static final String API_TOKEN = "apiToken";
 
     private final CairnCloneFlow clone;
     private final CairnContentMoveFlow move;
@@ -31,7 +32,8 @@ class CairnWizardOptions {
     }
 
     /**
-     * The options as submitted, what is wrong with the form itself, and a clone's sign-in password, which never
+     * The options as submitted, what is wrong with the form itself, and the one secret (a clone's sign-in password, a
+     * content move's API token for the target), which never
      * joins the options (they are stored in clear with the job).
      */
     record Form(Map<String, String> options, Map<String, String> errors, String adminPassword) {
@@ -54,6 +56,7 @@ class CairnWizardOptions {
             case CairnContentMoveFlow.ID -> {
                 options.put("collections", "");
                 options.put("conflict", "refuse");
+                options.put("apiCredentials", "");
             }
             default -> {
             }
@@ -117,6 +120,15 @@ class CairnWizardOptions {
                 List<String> chosen = params.getOrDefault("collections", List.of());
                 options.put("collections", String.join(",", chosen.stream().map(String::trim).filter(c -> !c.isEmpty()).toList()));
                 options.put("conflict", first(params, "conflict").isEmpty() ? "refuse" : first(params, "conflict"));
+                options.put("apiCredentials", first(params, "apiCredentials"));
+                String token = params.getFirst(API_TOKEN) == null ? "" : params.getFirst(API_TOKEN).trim();
+                if (!token.isEmpty()) {
+                    if (!token.matches("[\\x21-\\x7e]{8,512}")) {
+                        errors.put(API_TOKEN, "The target's API token: 8 to 512 printable characters, no spaces");
+                    } else {
+                        password = token;
+                    }
+                }
             }
             default -> {
             }
@@ -134,6 +146,15 @@ class CairnWizardOptions {
             }
             if (options.get("adminCredentials").isEmpty()) {
                 options.remove("adminCredentials");
+            }
+        }
+        if (flow.id().equals(CairnContentMoveFlow.ID)) {
+            // the secret slot holds the target's API token: kept encrypted for the target, the options name its artifact
+            if (form.adminPassword() != null && options.getOrDefault("target", "").matches("\\d{1,18}")) {
+                options.put("apiCredentials", move.storeApiToken(Long.parseLong(options.get("target")), form.adminPassword()));
+            }
+            if (options.getOrDefault("apiCredentials", "").isEmpty()) {
+                options.remove("apiCredentials");
             }
         }
         return options;

@@ -277,4 +277,70 @@ class CairnContentMovePlanTest {
         assertThat(noCommands.steps()).extracting(s -> s.spec().kind()).containsSubsequence(StepSpec.NOTE, StepSpec.REMOTE_COMMAND,
                 StepSpec.REMOTE_COMMAND, StepSpec.NOTE);
     }
+
+    /** PostgreSQL source, the target's facts on another vendor (its DB settings and the same tables). */
+    static CairnContentMoveFlow.Facts crossFacts(DbVendor targetVendor) {
+        CairnContentMoveFlow.Facts same = facts(DbVendor.PGSQL);
+        DbSettings tdb = targetVendor == DbVendor.SQLITE ? new DbSettings(targetVendor, null, 0, null, null, null, "/srv/prod/data.db")
+                : new DbSettings(targetVendor, "db.internal", targetVendor.defaultPort(), "cms_prod", "cms", "s3cret-prod", null);
+        return new CairnContentMoveFlow.Facts(same.source(), new HostFacts("/home/ops", tdb), same.sourceShape(),
+                same.targetShape(), same.sourceLocations(), same.targetLocations());
+    }
+
+    @Test
+    void acrossVendorsTheRowsAreReplayedThroughTheItemsApiInDependencyOrderWithTheTokenByReference() {
+        Plan plan = CairnContentMoveFlow.build(instance(1, "dev", false), instance(2, "prod", true),
+                crossFacts(DbVendor.SQLITE), List.of("articles", "tags", "authors"), CairnMoveCommands.Conflict.SKIP,
+                "0b6e1f6a-token-artifact");
+        List<String> titles = plan.steps().stream().map(Step::title).toList();
+        assertThat(titles).containsSubsequence(CairnContentMoveFlow.RECORD, "Dump the system DB (SQLite)",
+                "Carry the referenced files' bytes of location local (stored on the way)", CairnContentMoveFlow.REPLAY_STOP,
+                CairnContentMoveFlow.REPLAY_START, CairnContentMoveFlow.REPLAY, "Advance the key sequences", "Stop the target's service", "Start the target's service",
+                CairnContentMoveFlow.VERIFY).doesNotContain(CairnContentMoveFlow.LOAD);
+        StepSpec.Verify replay = (StepSpec.Verify) step(plan, CairnContentMoveFlow.REPLAY).spec();
+        assertThat(replay.check()).isEqualTo(CairnContentReplay.ID);
+        // referenced tables first, the junction after both its sides
+        assertThat(replay.args()).containsEntry("tables", "authors,articles,tags,articles_tags")
+                .containsEntry("credentials", "0b6e1f6a-token-artifact").containsEntry("conflict", "skip")
+                .containsEntry("fileFields", "articles.cover");
+        assertThat(replay.display()).contains("POST /files one row at a time", "POST /items/<collection> in batches of 100",
+                "left as the target has them (skip)", "Authorization header only");
+        assertThat(step(plan, CairnContentMoveFlow.REPLAY).changesInstance()).isTrue();
+        assertThat(step(plan, CairnContentMoveFlow.REPLAY).instanceName()).isEqualTo("prod");
+        assertThat(step(plan, "Advance the key sequences").spec()).as("SQLite advances its own counters").isInstanceOf(StepSpec.Note.class);
+        assertThat(plan.options()).containsEntry("apiCredentials", "0b6e1f6a-token-artifact");
+        // the file bytes still go verbatim by tar, the file list read with the source's vendor
+        StepSpec.Stream bytes = (StepSpec.Stream) step(plan, "Carry the referenced files' bytes of location local").spec();
+        assertThat(bytes.fromCommand()).contains("psql");
+        for (Step step : plan.steps()) {
+            assertThat(step.spec().display()).as("no secret in " + step.title()).doesNotContain("s3cret");
+        }
+
+        // a PostgreSQL target: its sequences are set after the replay
+        Plan toPg = CairnContentMoveFlow.build(instance(1, "dev", false), instance(2, "prod", true),
+                new CairnContentMoveFlow.Facts(new HostFacts("/h", new DbSettings(DbVendor.MYSQL, "a", 3306, "d", "u", "p", null)),
+                        crossFacts(DbVendor.PGSQL).target(), shape(), shape(), List.of(), List.of()),
+                List.of("authors"), CairnMoveCommands.Conflict.REFUSE, "0b6e1f6a-token-artifact");
+        assertThat(((StepSpec.Sql) step(toPg, "Advance the key sequences").spec()).sql())
+                .contains("pg_catalog.setval(pg_catalog.pg_get_serial_sequence('public.\"authors\"', 'id')");
+        assertThat(step(toPg, CairnContentMoveFlow.REPLAY).spec().display()).contains("checked first: none may be there");
+    }
+
+    @Test
+    void acrossVendorsOnlyNamesAndKeysMustMatchAndATokenIsAnOption() {
+        CairnMoveSchema.Table pg = table("articles", "id", "id", "uuid", "published", "boolean");
+        assertThat(CairnMoveSchema.crossVendorDifferences(pg, table("articles", "id", "id", "char(36)", "published", "tinyint(1)")))
+                .isEmpty();
+        assertThat(CairnMoveSchema.differences(pg, table("articles", "id", "id", "char(36)", "published", "tinyint(1)")))
+                .as("the same-vendor check does compare types").hasSize(2);
+        assertThat(CairnMoveSchema.crossVendorDifferences(pg, table("articles", "id", "id", "char(36)")))
+                .containsExactly("articles.published: missing on the target");
+        assertThat(CairnMoveSchema.crossVendorDifferences(pg, null)).containsExactly("articles: no such table on the target");
+        assertThat(CairnContentMoveFlow.options(Map.of("target", "7", "collections", "a", "apiCredentials",
+                "0b6e1f6a-aaaa")).credentials()).isEqualTo("0b6e1f6a-aaaa");
+        assertThat(CairnContentMoveFlow.options(Map.of("target", "7", "collections", "a")).credentials()).isNull();
+        assertThatThrownBy(() -> CairnContentMoveFlow.options(Map.of("target", "7", "collections", "a", "apiCredentials",
+                "Bearer abc; rm")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("The API token given for the target is not valid");
+    }
 }

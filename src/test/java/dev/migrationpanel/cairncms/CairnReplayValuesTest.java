@@ -1,0 +1,96 @@
+package dev.migrationpanel.cairncms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.migrationpanel.cairncms.CairnReplayValues.Kind;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A cross-vendor move's values: the kind of a column from both sides' declared types, the same value as two vendors
+ * print it compared equal and a different one not (negative controls), and the API's types from the DB's text.
+ */
+class CairnReplayValuesTest {
+
+    @Test
+    void kindsComeFromEitherSidesDeclaredType() {
+        assertThat(CairnReplayValues.kind("boolean", "tinyint(1)")).isEqualTo(Kind.BOOLEAN);
+        assertThat(CairnReplayValues.kind("boolean", "boolean")).isEqualTo(Kind.BOOLEAN);
+        assertThat(CairnReplayValues.kind("json", "longtext")).isEqualTo(Kind.JSON);
+        assertThat(CairnReplayValues.kind("timestamp with time zone", "datetime")).isEqualTo(Kind.INSTANT);
+        assertThat(CairnReplayValues.kind("integer", "int(10) unsigned")).isEqualTo(Kind.INTEGER);
+        assertThat(CairnReplayValues.kind("numeric(10,2)", "decimal(10,2)")).isEqualTo(Kind.NUMBER);
+        assertThat(CairnReplayValues.kind("character varying(255)", "varchar(255)")).isEqualTo(Kind.TEXT);
+        assertThat(CairnReplayValues.kind("uuid", "char(36)")).isEqualTo(Kind.TEXT);
+        assertThat(CairnReplayValues.kind("integer", "text")).as("an integer on one side only is text").isEqualTo(Kind.TEXT);
+    }
+
+    @Test
+    void theSameValueAsTwoVendorsPrintItComparesEqualAndAnotherDoesNot() {
+        assertThat(CairnReplayValues.normal(Kind.BOOLEAN, "t")).isEqualTo(CairnReplayValues.normal(Kind.BOOLEAN, "1"))
+                .isEqualTo(CairnReplayValues.normal(Kind.BOOLEAN, "true")).isEqualTo("true");
+        assertThat(CairnReplayValues.normal(Kind.BOOLEAN, "f")).isNotEqualTo(CairnReplayValues.normal(Kind.BOOLEAN, "1"));
+        assertThat(CairnReplayValues.normal(Kind.NUMBER, "10.50")).isEqualTo(CairnReplayValues.normal(Kind.NUMBER, "10.5"));
+        assertThat(CairnReplayValues.normal(Kind.NUMBER, "0.00")).isEqualTo("0");
+        assertThat(CairnReplayValues.normal(Kind.INTEGER, "42")).isNotEqualTo(CairnReplayValues.normal(Kind.INTEGER, "43"));
+        assertThat(CairnReplayValues.normal(Kind.JSON, "{\"b\": [1, 2], \"a\": null}"))
+                .isEqualTo(CairnReplayValues.normal(Kind.JSON, "{\"a\":null,\"b\":[1,2]}"));
+        assertThat(CairnReplayValues.normal(Kind.JSON, "{\"a\": 1}")).isNotEqualTo(CairnReplayValues.normal(Kind.JSON, "{\"a\": 2}"));
+        // PostgreSQL's timestamptz, MariaDB's UTC datetime, SQLite's epoch milliseconds, ISO: one instant
+        String pg = CairnReplayValues.normal(Kind.INSTANT, "2024-05-01 10:00:00+00");
+        assertThat(CairnReplayValues.normal(Kind.INSTANT, "2024-05-01 10:00:00")).isEqualTo(pg);
+        assertThat(CairnReplayValues.normal(Kind.INSTANT, "1714557600000")).isEqualTo(pg);
+        assertThat(CairnReplayValues.normal(Kind.INSTANT, "2024-05-01T12:00:00.000+02:00")).isEqualTo(pg);
+        assertThat(CairnReplayValues.normal(Kind.INSTANT, "2024-05-01T10:00:00Z")).isEqualTo(pg).isEqualTo("2024-05-01T10:00:00Z");
+        assertThat(CairnReplayValues.normal(Kind.INSTANT, "2024-05-01 10:00:01+00")).isNotEqualTo(pg);
+        assertThat(CairnReplayValues.normal(Kind.INSTANT, "2024-05-01 10:00:00.123456+00"))
+                .as("to the millisecond").isEqualTo("2024-05-01T10:00:00.123Z");
+        assertThat(CairnReplayValues.normal(Kind.TEXT, "Ada")).isNotEqualTo(CairnReplayValues.normal(Kind.TEXT, "ada"));
+        assertThat(CairnReplayValues.normal(Kind.INSTANT, null)).isNull();
+        assertThat(CairnReplayValues.normal(Kind.INSTANT, "not a date")).as("kept as it is").isEqualTo("not a date");
+    }
+
+    @Test
+    void rowHashesOfTheSameRowFromTwoVendorsAreEqualAndDifferOnAnyValue() {
+        List<String> columns = List.of("id", "published", "metadata", "published_at");
+        Map<String, Kind> kinds = Map.of("id", Kind.INTEGER, "published", Kind.BOOLEAN, "metadata", Kind.JSON,
+                "published_at", Kind.INSTANT);
+        Map<String, String> pg = Map.of("id", "1", "published", "t", "metadata", "{\"x\": 1}", "published_at",
+                "2024-05-01 10:00:00+00");
+        Map<String, String> sqlite = Map.of("id", "1", "published", "1", "metadata", "{\"x\":1}", "published_at",
+                "1714557600000");
+        assertThat(CairnContentMoveProof.rowHash(pg, columns, kinds)).isEqualTo(CairnContentMoveProof.rowHash(sqlite, columns, kinds));
+        Map<String, String> other = new java.util.HashMap<>(sqlite);
+        other.put("published", "0");
+        assertThat(CairnContentMoveProof.rowHash(pg, columns, kinds)).isNotEqualTo(CairnContentMoveProof.rowHash(other, columns, kinds));
+        assertThat(CairnContentMoveProof.rowHash(pg, columns, Map.of()))
+                .as("without kinds (one vendor) the text is compared as it is").isNotEqualTo(CairnContentMoveProof.rowHash(sqlite, columns, Map.of()));
+    }
+
+    @Test
+    void apiValuesAreTheFieldTypesOwn() {
+        assertThat(CairnReplayValues.toApi("integer", "42")).isEqualTo(BigInteger.valueOf(42));
+        assertThat(CairnReplayValues.toApi("boolean", "t")).isEqualTo(true);
+        assertThat(CairnReplayValues.toApi("boolean", "0")).isEqualTo(false);
+        assertThat(CairnReplayValues.toApi("json", "{\"a\": [1]}")).isInstanceOf(JsonNode.class)
+                .satisfies(n -> assertThat(((JsonNode) n).get("a").get(0).asInt()).isEqualTo(1));
+        assertThat(CairnReplayValues.toApi("timestamp", "2024-05-01 10:00:00+00")).isEqualTo("2024-05-01T10:00:00Z");
+        assertThat(CairnReplayValues.toApi("timestamp", "1714557600000")).isEqualTo("2024-05-01T10:00:00Z");
+        assertThat(CairnReplayValues.toApi("dateTime", "2024-05-01 10:00:00")).isEqualTo("2024-05-01T10:00");
+        assertThat(CairnReplayValues.toApi("date", "2024-05-01")).isEqualTo("2024-05-01");
+        assertThat(CairnReplayValues.toApi("uuid", "0b6e…")).isEqualTo("0b6e…");
+        assertThat(CairnReplayValues.toApi("integer", "x1")).as("sent as text: the API says what it refuses").isEqualTo("x1");
+        assertThat(CairnReplayValues.toApi("string", null)).isNull();
+    }
+
+    @Test
+    void batchesCutAListInOrder() {
+        assertThat(CairnContentReplay.batches(List.of(1, 2, 3, 4, 5), 2)).containsExactly(List.of(1, 2), List.of(3, 4), List.of(5));
+        assertThat(CairnContentReplay.batches(List.of(), 2)).isEmpty();
+    }
+}
