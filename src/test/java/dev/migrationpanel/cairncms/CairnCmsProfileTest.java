@@ -57,7 +57,7 @@ class CairnCmsProfileTest {
         dev.migrationpanel.instance.Instance host = dev.migrationpanel.instance.TestInstances.entity("cms-on-host");
         host.setProduct(CairnCmsProfile.ID);
         for (dev.migrationpanel.job.Flow flow : java.util.List.<dev.migrationpanel.job.Flow>of(
-                new CairnCloneFlow(null, null, null, null, null, null), new CairnContentMoveFlow(null, null, null),
+                new CairnCloneFlow(null, null, null, null, null, null), new CairnContentMoveFlow(null, null, null, null),
                 new CairnPromotionFlow(null, null), new CairnMoveRollbackFlow(null, null, null))) {
             assertThat(flow.appliesTo(docker)).as(flow.id()).isFalse();
             assertThat(flow.whyNotApplicable(docker)).as(flow.id()).contains("cairncms-app")
