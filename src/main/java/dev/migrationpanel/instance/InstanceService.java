@@ -40,6 +40,12 @@ public class InstanceService {
         return instances.findAllByOrderByNameAsc();
     }
 
+    /** Every instance's id and name, by name: what a filter offers, without loading the instances. */
+    @Transactional(readOnly = true)
+    public List<InstanceName> names() {
+        return instances.findNamesOrderByName();
+    }
+
     @Transactional(readOnly = true)
     public Instance get(long id) {
         return instances.findById(id).orElseThrow(() -> new NotFoundException("No instance with id " + id));

@@ -45,7 +45,10 @@ class JobController {
         JobSearch search = new JobSearch(instanceId, flow, status, startedBy, from, to);
         model.addAttribute("search", search);
         model.addAttribute("result", jobs.search(search, page, PAGE_SIZE));
-        model.addAttribute("instances", instances.list());
+        // the filter offers the instances that have jobs (and the one asked for): ids and names only
+        java.util.Set<Long> withJobs = jobs.instancesWithJobs();
+        model.addAttribute("instances", instances.names().stream()
+                .filter(i -> withJobs.contains(i.id()) || Long.valueOf(i.id()).equals(instanceId)).toList());
         model.addAttribute("flows", jobs.flows());
         model.addAttribute("statuses", JobStatus.values());
         return "job/list";

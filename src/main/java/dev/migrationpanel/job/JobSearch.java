@@ -1,14 +1,10 @@
 package dev.migrationpanel.job;
 
-import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-
-import org.springframework.data.jpa.domain.Specification;
-
-import jakarta.persistence.criteria.Predicate;
 
 /**
  * The job history's filters, from the list page or the API; every field optional. Dates are whole UTC
@@ -16,28 +12,36 @@ import jakarta.persistence.criteria.Predicate;
  */
 public record JobSearch(Long instanceId, String flow, JobStatus status, String startedBy, LocalDate from, LocalDate to) {
 
-    Specification<Job> toSpecification() {
-        return (root, query, cb) -> {
-            List<Predicate> where = new ArrayList<>();
-            if (instanceId != null) {
-                where.add(cb.equal(root.get("instanceId"), instanceId));
-            }
-            if (flow != null && !flow.isBlank()) {
-                where.add(cb.equal(root.get("flow"), flow.trim()));
-            }
-            if (status != null) {
-                where.add(cb.equal(root.get("status"), status));
-            }
-            if (startedBy != null && !startedBy.isBlank()) {
-                where.add(cb.equal(root.get("startedBy"), startedBy.trim()));
-            }
-            if (from != null) {
-                where.add(cb.greaterThanOrEqualTo(root.<Instant>get("createdAt"), from.atStartOfDay().toInstant(ZoneOffset.UTC)));
-            }
-            if (to != null) {
-                where.add(cb.lessThan(root.<Instant>get("createdAt"), to.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC)));
-            }
-            return cb.and(where.toArray(Predicate[]::new));
-        };
+    /**
+     * The filters as a SQL condition on {@code job} (alias {@code j}), its values appended to {@code args} in
+     * order ({@code "1=1"} when there is none). Only placeholders: no value is ever part of the text.
+     */
+    String where(List<Object> args) {
+        List<String> where = new ArrayList<>();
+        if (instanceId != null) {
+            where.add("j.instance_id = ?");
+            args.add(instanceId);
+        }
+        if (flow != null && !flow.isBlank()) {
+            where.add("j.flow = ?");
+            args.add(flow.trim());
+        }
+        if (status != null) {
+            where.add("j.status = ?");
+            args.add(status.name());
+        }
+        if (startedBy != null && !startedBy.isBlank()) {
+            where.add("j.started_by = ?");
+            args.add(startedBy.trim());
+        }
+        if (from != null) {
+            where.add("j.created_at >= ?");
+            args.add(OffsetDateTime.of(from.atStartOfDay(), ZoneOffset.UTC));
+        }
+        if (to != null) {
+            where.add("j.created_at < ?");
+            args.add(OffsetDateTime.of(to.plusDays(1).atStartOfDay(), ZoneOffset.UTC));
+        }
+        return where.isEmpty() ? "1=1" : String.join(" and ", where);
     }
 }

@@ -27,9 +27,10 @@ public class JobService {
     private final JsonMapper json;
     private final AuditService audit;
     private final Clock clock;
+    private final JobHistory history;
 
     JobService(JobRepository jobs, InstanceLocks locks, JobStates states, JobDispatcher.JobQueue queue,
-            JdbcTemplate jdbc, JsonMapper json, AuditService audit, Clock clock) {
+            JdbcTemplate jdbc, JsonMapper json, AuditService audit, Clock clock, JobHistory history) {
         this.jobs = jobs;
         this.locks = locks;
         this.states = states;
@@ -38,6 +39,7 @@ public class JobService {
         this.json = json;
         this.audit = audit;
         this.clock = clock;
+        this.history = history;
     }
 
     @Transactional(readOnly = true)
@@ -48,13 +50,15 @@ public class JobService {
     }
 
     /** One page of the history as summaries (no plan), newest first. */
-    @Transactional(readOnly = true)
     public org.springframework.data.domain.Page<JobView> search(JobSearch search, int page, int size) {
-        return jobs.findAll(search.toSpecification(), org.springframework.data.domain.PageRequest.of(Math.max(0, page),
-                Math.max(1, Math.min(size, 200)), org.springframework.data.domain.Sort.by(
-                        org.springframework.data.domain.Sort.Order.desc("createdAt"),
-                        org.springframework.data.domain.Sort.Order.desc("id"))))
-                .map(job -> JobView.of(job).summary());
+        return history.page(search, page, size);
+    }
+
+    /** The ids of the instances that have jobs (the others have no history to filter). */
+    @Transactional(readOnly = true)
+    public java.util.Set<Long> instancesWithJobs() {
+        return new java.util.HashSet<>(jdbc.queryForList(
+                "select distinct instance_id from job where instance_id is not null", Long.class));
     }
 
     @Transactional(readOnly = true)

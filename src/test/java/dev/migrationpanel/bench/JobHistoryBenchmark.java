@@ -134,7 +134,10 @@ public final class JobHistoryBenchmark {
         reads.put("jobs, failed, 6th page", () -> jobs.search(new JobSearch(null, null, JobStatus.FAILED, null, null, null), 5, 50));
         reads.put("jobs, one instance", () -> jobs.search(new JobSearch(instance, null, null, null, null, null), 0, 50));
         reads.put("flows (filter's list)", jobs::flows);
-        reads.put("instances (filter's list)", () -> panel.getBean(InstanceService.class).list());
+        reads.put("instances with jobs (filter's list)", () -> {
+            panel.getBean(InstanceService.class).names();
+            jobs.instancesWithJobs();
+        });
         for (Map.Entry<String, Runnable> read : reads.entrySet()) {
             long[] took = new long[30];
             for (int i = -10; i < took.length; i++) {

@@ -24,6 +24,10 @@ import dev.migrationpanel.instance.InstanceCheckRepository;
 import dev.migrationpanel.instance.InstanceRepository;
 import dev.migrationpanel.job.Job;
 import dev.migrationpanel.job.JobRepository;
+import dev.migrationpanel.job.JobSearch;
+import dev.migrationpanel.job.JobService;
+import dev.migrationpanel.job.JobStatus;
+import dev.migrationpanel.job.JobView;
 import dev.migrationpanel.job.ReviewedPlans;
 import dev.migrationpanel.remote.HostKey;
 import dev.migrationpanel.security.AuditEvent;
@@ -50,6 +54,8 @@ abstract class PanelRepositoriesContract {
     ReviewedPlans reviewedPlans;
     @Autowired
     JobRepository jobs;
+    @Autowired
+    JobService jobService;
 
     static Instance instance(String name) {
         return TestInstances.entity(name);
@@ -151,5 +157,35 @@ abstract class PanelRepositoriesContract {
         assertThatThrownBy(() -> reviewedPlans.startable(old.id())).isInstanceOf(NotFoundException.class);
         assertThat(jdbc.queryForObject("select count(*) from reviewed_plan where id = ?", Integer.class, kept.id()))
                 .as("not swept before its time").isEqualTo(1);
+    }
+
+    @Test
+    void theJobHistoryReadsPagesInOrderWithStepCountsAndDateFilters() {
+        String flow = "test.contract-" + System.nanoTime() % 1_000_000;
+        java.sql.Timestamp at = java.sql.Timestamp.from(Instant.parse("2026-05-01T23:30:00Z"));
+        java.sql.Timestamp later = java.sql.Timestamp.from(Instant.parse("2026-05-02T00:30:00Z"));
+        for (java.sql.Timestamp t : List.of(at, at, later)) {
+            jdbc.update("insert into job (flow, title, status, started_by, created_at, resume_from, attempt, "
+                    + "cancel_requested, version) values (?, 't', 'FAILED', 'alice', ?, 0, 1, false, 0)", flow, t);
+        }
+        List<Long> ids = jdbc.queryForList("select id from job where flow = ? order by id", Long.class, flow);
+        jdbc.update("insert into job_step (job_id, position, title, kind, changes_instance, display, spec, timeout_seconds, "
+                + "status, attempt) values (?, 0, 's', 'note', false, 'x', '{}', 60, 'SUCCEEDED', 0)", ids.get(1));
+        var first = jobService.search(new JobSearch(null, flow, JobStatus.FAILED, "alice", null, null), 0, 2);
+        assertThat(first.getContent()).extracting(JobView::id).containsExactly(ids.get(2), ids.get(1));
+        assertThat(first.getContent()).extracting(JobView::stepsDone).containsExactly(0, 1);
+        assertThat(first.getContent().get(0).createdAt()).isEqualTo(later.toInstant());
+        assertThat(first.getTotalElements()).isEqualTo(3);
+        assertThat(jobService.search(new JobSearch(null, flow, null, null, null, null), 1, 2).getContent())
+                .extracting(JobView::id).containsExactly(ids.get(0));
+        // whole UTC days: 23:30 on the 1st and 00:30 on the 2nd fall on different days
+        var day = java.time.LocalDate.of(2026, 5, 1);
+        assertThat(jobService.search(new JobSearch(null, flow, null, null, day, day), 0, 50).getContent())
+                .extracting(JobView::id).containsExactly(ids.get(1), ids.get(0));
+        assertThat(jobService.search(new JobSearch(null, flow, null, null, day.plusDays(1), null), 0, 50).getContent())
+                .extracting(JobView::id).containsExactly(ids.get(2));
+        assertThat(jobService.instancesWithJobs()).doesNotContainNull();
+        jdbc.update("delete from job_step where job_id in (select id from job where flow = ?)", flow);
+        jdbc.update("delete from job where flow = ?", flow);
     }
 }
