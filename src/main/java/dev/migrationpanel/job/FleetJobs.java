@@ -45,10 +45,12 @@ public class FleetJobs {
                             rs.getTimestamp(5).toInstant(), rs.getInt(6), rs.getInt(7)));
                 });
         Map<Long, Summary> last = new HashMap<>();
-        jdbc.query("select instance_id, id, title, status, finished_at from (select instance_id, id, title, status, "
-                + "finished_at, row_number() over (partition by instance_id order by finished_at desc, id desc) as pos "
-                + "from job where finished_at is not null and instance_id is not null "
-                + "and status not in ('QUEUED', 'RUNNING', 'WAITING')) newest where pos = 1", rs -> {
+        // per instance, its newest finished job found along ix_job_instance_finished: a seek each, whatever the
+        // history's length (numbering every finished job per instance read the whole history on every refresh)
+        jdbc.query("select j.instance_id, j.id, j.title, j.status, j.finished_at from job j where j.id in ("
+                + "select (select x.id from job x where x.instance_id = i.id and x.finished_at is not null "
+                + "and x.status not in ('QUEUED', 'RUNNING', 'WAITING') order by x.finished_at desc, x.id desc "
+                + "fetch first 1 rows only) from instance i)", rs -> {
                     last.put(rs.getLong(1), new Summary(rs.getLong(2), rs.getString(3), JobStatus.valueOf(rs.getString(4)),
                             rs.getTimestamp(5).toInstant(), 0, 0));
                 });

@@ -30,7 +30,7 @@ class JobHistory {
 
     private static final String COLUMNS = "j.id, j.flow, j.title, j.instance_id, j.instance_name, j.status, j.started_by,"
             + " j.created_at, j.started_at, j.finished_at, j.current_step, j.resume_from, j.attempt, j.cancel_requested,"
-            + " j.message";
+            + " j.message, j.node";
 
     private final JdbcTemplate jdbc;
 
@@ -78,7 +78,7 @@ class JobHistory {
                 rs.getString("instance_name"), JobStatus.valueOf(rs.getString("status")), rs.getString("started_by"),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
                 rs.getObject("current_step", Integer.class), rs.getInt("resume_from"), rs.getInt("attempt"),
-                rs.getBoolean("cancel_requested"), rs.getString("message"));
+                rs.getBoolean("cancel_requested"), rs.getString("message"), rs.getString("node"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
@@ -88,11 +88,11 @@ class JobHistory {
 
     private record Row(long id, String flow, String title, Long instanceId, String instanceName, JobStatus status,
             String startedBy, Instant createdAt, Instant startedAt, Instant finishedAt, Integer currentStep,
-            int resumeFrom, int attempt, boolean cancelRequested, String message) {
+            int resumeFrom, int attempt, boolean cancelRequested, String message, String node) {
 
         JobView view(int[] steps) {
             return new JobView(id, flow, title, instanceId, instanceName, status, startedBy, createdAt, startedAt,
-                    finishedAt, currentStep, resumeFrom, attempt, cancelRequested, message, steps[0], steps[1], List.of());
+                    finishedAt, currentStep, resumeFrom, attempt, cancelRequested, message, steps[0], steps[1], node, List.of());
         }
     }
 }
