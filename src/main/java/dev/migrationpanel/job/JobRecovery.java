@@ -66,9 +66,13 @@ class JobRecovery {
     }
 
     private void interrupt(long id, String message) {
+        // the earliest step that was running: of two steps side by side, the one of them that had not finished
+        Integer running = jdbc.queryForObject("select min(position) from job_step where job_id = ? and status = 'RUNNING'",
+                Integer.class, id);
         jdbc.update("update job_step set status = 'INTERRUPTED', finished_at = current_timestamp, message = ? "
                 + "where job_id = ? and status = 'RUNNING'", message, id);
-        Integer at = jdbc.queryForObject("select current_step from job where id = ?", Integer.class, id);
+        Integer at = running != null ? running
+                : jdbc.queryForObject("select current_step from job where id = ?", Integer.class, id);
         states.end(id, List.of(JobStatus.QUEUED, JobStatus.RUNNING), JobStatus.INTERRUPTED, at, message);
     }
 }

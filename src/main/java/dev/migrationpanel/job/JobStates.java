@@ -42,12 +42,18 @@ class JobStates {
                 + "finished_at = null, message = null where id = ? and status = 'QUEUED'", node, now(), jobId) == 1;
     }
 
-    void stepStarted(long jobId, int position, int attempt) {
+    /**
+     * @param current whether it becomes the job's current step: not for the second of two steps side by side, so
+     *                that a job interrupted while they ran resumes from the first
+     */
+    void stepStarted(long jobId, int position, int attempt, boolean current) {
         tx.executeWithoutResult(s -> {
             jdbc.update("update job_step set status = 'RUNNING', attempt = ?, started_at = ?, finished_at = null, "
                     + "message = null, bytes_done = null, bytes_total = null where job_id = ? and position = ?",
                     attempt, now(), jobId, position);
-            jdbc.update("update job set current_step = ? where id = ?", position, jobId);
+            if (current) {
+                jdbc.update("update job set current_step = ? where id = ?", position, jobId);
+            }
         });
     }
 
