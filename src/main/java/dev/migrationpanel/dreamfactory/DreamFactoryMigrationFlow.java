@@ -38,6 +38,7 @@ class DreamFactoryMigrationFlow implements Flow {
 
     static final String ID = "dreamfactory.major-migration";
     static final String API_CHECK_NEEDS_URL = "The API check needs the app URL of the target: set it on the instance";
+    static final String RECORD_TITLE = "Record the source's state for the proof (table checksums, .env checksum)";
     static final String PROOF_TITLE = "Prove the migration: tables, APP_KEY, encrypted values, source unchanged";
     static final String STREAM = "stream";
     static final String STAGED = "staged";
@@ -163,7 +164,9 @@ class DreamFactoryMigrationFlow implements Flow {
      * Staged, it is the guide's order word for word: dump to a file, into the store, to the target, then the
      * target's migrate:fresh, migrate:reset and import. Streamed, the target is prepared (fresh, reset) before
      * the dump, which then flows from the source's dump tool through the panel (a copy stored) into the
-     * target's import, the two running at once like the pipe an admin would type; the rest is the same.
+     * target's import, the two running at once like the pipe an admin would type, and the source's record for the
+     * proof taken beside it (not before everything: the record's reads then cost the job no time); the rest is the
+     * same.
      */
     static Plan build(Instance source, DreamFactorySteps.Facts sourceFacts, Instance target,
             DreamFactorySteps.Facts targetFacts, Map<String, String> o) {
@@ -180,11 +183,15 @@ class DreamFactoryMigrationFlow implements Flow {
             throw InvalidInputException.of("transfer", STREAM_NEEDS_HOST);
         }
         List<Step> plan = new ArrayList<>();
+        Step record = new Step(RECORD_TITLE, sid, sname, false,
+                new StepSpec.Verify(MigrationProof.RECORD_SOURCE, "row count and content checksum of every system table of "
+                        + sname + ", and the SHA-256 of its .env, stored as an artifact", Map.of()), long_, null);
 
         // the source: only read
-        plan.add(new Step("Record the source's state for the proof (table checksums, .env checksum)", sid, sname, false,
-                new StepSpec.Verify(MigrationProof.RECORD_SOURCE, "row count and content checksum of every system table of "
-                        + sname + ", and the SHA-256 of its .env, stored as an artifact", Map.of()), long_, null));
+        if (!streamed) {
+            plan.add(record);
+        }
+        int sourceEnvStep = plan.size();
         plan.addAll(DreamFactorySteps.captureEnv(source, sourceFacts));
         String staged = targetFacts.workDir() + "/migration-from-" + sid + "-dump.sql";
         String importFrom = staged;
@@ -214,7 +221,8 @@ class DreamFactoryMigrationFlow implements Flow {
         }
 
         plan.add(ProductSteps.note(target, "Transfer the source's .env to the target", "not copied whole: the target "
-                + "keeps its own DB credentials and settings; the source's .env is in the artifact store (step 2) and "
+                + "keeps its own DB credentials and settings; the source's .env is in the artifact store (step "
+                + (sourceEnvStep + 1) + ") and "
                 + "its APP_KEY, the value the guide carries, is set in the target's .env below"));
 
         // the target: the guide's steps 4 to 6
@@ -236,6 +244,13 @@ class DreamFactoryMigrationFlow implements Flow {
         if (streamed) {
             DbSettings sdb = sourceFacts.db();
             plan.addAll(maintenance(source, o, true));
+            // The record runs beside the stream, not before it: both only read the source, on connections of their
+            // own, and nothing of this job writes to the source (its one change, maintenance mode, is switched on
+            // before both and off after both). So the record reads what the dump reads: with maintenance on, the
+            // source is closed to writes for both; without it, the admin chose to accept changes made during the
+            // dump, and the record, taken at the same moment, is as close to the dump as it can be (the proof's
+            // "source unchanged" still compares it with the source at the end of the job).
+            plan.add(record.besideTheNext());
             plan.add(new Step(STREAM_TITLE, tid, tname, true, new StepSpec.Stream(sid, sname,
                     Deployment.of(source).wrap(DumpCommands.dumpToStdout(sdb, sdb.vendor() == DbVendor.MYSQL)),
                     RestoreCommands.importStream(targetFacts.db()), sname + "-migration-" + sdb.vendor().code() + "-dump.sql",
@@ -264,11 +279,12 @@ class DreamFactoryMigrationFlow implements Flow {
         plan.add(DreamFactoryMinorUpgradeFlow.restart(target));
 
         // the proof
+        int recordStep = streamed ? plan.indexOf(record.besideTheNext()) : plan.indexOf(record);
         plan.add(new Step(PROOF_TITLE, tid, tname, false, new StepSpec.Verify(MigrationProof.PROVE,
                 "every system table of " + sname + " against " + tname + " (rows and content checksums; tables the newer release "
                         + "added listed as such), APP_KEY equal, values encrypted by the source decrypt with the target's "
-                        + "key, the source's tables and .env unchanged since the first step",
-                Map.of("source", String.valueOf(sid), "recordStep", "0")), long_, null));
+                        + "key, the source's tables and .env unchanged since step " + (recordStep + 1),
+                Map.of("source", String.valueOf(sid), "recordStep", String.valueOf(recordStep))), long_, null));
         plan.add(o.containsKey("apiCredentials")
                 ? new Step("Verify: sign in to the target's API and compare its lists with the source", tid, tname, false,
                         new StepSpec.Verify(MigrationApiCheck.ID, "sign in at " + target.getAppUrl() + "/api/v2/user/session "

@@ -36,8 +36,9 @@ import dev.migrationpanel.remote.SshSession;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The migration's proof, in two checks: before anything runs, the source's state is recorded (row count and
- * checksum of every system table, SHA-256 of its {@code .env}) as an artifact; at the end, the target is
+ * The migration's proof, in two checks: first (staged) or beside the stream of its dump (streamed), the source's
+ * state is recorded (row count and checksum of every system table, SHA-256 of its {@code .env}) as an artifact;
+ * at the end, the target is
  * compared with it table by table, its APP_KEY with the source's, values the source encrypted are decrypted
  * with the target's key, and the source is read again to prove it unchanged. The report is an artifact too.
  */
@@ -128,7 +129,7 @@ class MigrationProof {
         Instance source = run.planInstance(sourceId);
         SourceState before = recorded(run.jobId(), recordStep).orElseThrow(() -> new StepFailedException(
                 "The source's recorded state is missing (step " + (recordStep + 1) + "'s artifact): run the job from "
-                        + "step 1 again"));
+                        + "step " + (recordStep + 1) + " again"));
         ProofReport report = new ProofReport();
         SshSession targetSsh = run.ssh(target);
         SshSession sourceSsh = run.ssh(source);

@@ -77,7 +77,9 @@ class FlowApiController {
     }
 
     record StepPlanView(int number, String title, String instanceName, boolean changesInstance, String kind,
-            String command, long timeoutSeconds, String undo) {
+            String command, long timeoutSeconds, String undo,
+            @Schema(description = "The number of the step this one runs side by side with (both start together), "
+                    + "or null when it runs on its own") Integer besideStep) {
     }
 
     record PlanView(String flow, String title, Long instanceId, String instanceName, List<StepPlanView> steps,
@@ -111,7 +113,7 @@ class FlowApiController {
         for (int i = 0; i < plan.steps().size(); i++) {
             Step s = plan.steps().get(i);
             steps.add(new StepPlanView(i + 1, s.title(), s.instanceName(), s.changesInstance(), s.spec().kind(),
-                    s.spec().display(), s.timeout().toSeconds(), s.undo()));
+                    s.spec().display(), s.timeout().toSeconds(), s.undo(), plan.besideStep(i)));
         }
         return new PlanView(plan.flow(), plan.title(), plan.instanceId(), plan.instanceName(), steps, plan.options(),
                 kept.review().digest(), kept.planId(), kept.expiresAt());

@@ -196,12 +196,21 @@ public class FlowService {
         }
     }
 
-    /** SHA-256 of the plan as stored: every step's title, instance, command, timeout and undo. */
+    /**
+     * SHA-256 of the plan as stored: every step's title, instance, command, timeout and undo, and whether it runs
+     * beside the next step (named only for a step that does, so a plan without such a pair keeps its digest).
+     */
     String digest(Plan plan) {
         try {
-            byte[] bytes = json.writeValueAsString(plan.steps().stream().map(s -> List.of(s.title(),
-                    String.valueOf(s.instanceId()), String.valueOf(s.changesInstance()), json.writeValueAsString(s.spec()),
-                    String.valueOf(s.timeout().toSeconds()), String.valueOf(s.undo()))).toList())
+            byte[] bytes = json.writeValueAsString(plan.steps().stream().map(s -> {
+                List<String> fields = new java.util.ArrayList<>(List.of(s.title(), String.valueOf(s.instanceId()),
+                        String.valueOf(s.changesInstance()), json.writeValueAsString(s.spec()),
+                        String.valueOf(s.timeout().toSeconds()), String.valueOf(s.undo())));
+                if (s.besideNext()) {
+                    fields.add("beside-next");
+                }
+                return fields;
+            }).toList())
                     .getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

@@ -76,9 +76,11 @@ public class JobService {
         Job job = new Job(plan.flow(), plan.title(), plan.instanceId(), plan.instanceName(), actor, Instant.now(clock));
         int position = 0;
         for (Step step : plan.steps()) {
-            job.addStep(new JobStep(job, position++, step.title(), step.spec().kind(), step.instanceId(),
+            JobStep stored = new JobStep(job, position++, step.title(), step.spec().kind(), step.instanceId(),
                     step.instanceName(), step.changesInstance(), step.spec().display(),
-                    json.writeValueAsString(step.spec()), step.undo(), (int) step.timeout().toSeconds()));
+                    json.writeValueAsString(step.spec()), step.undo(), (int) step.timeout().toSeconds());
+            stored.setBesideNext(step.besideNext());
+            job.addStep(stored);
         }
         job.setOptions(json.writeValueAsString(plan.options()));
         Job saved = jobs.saveAndFlush(job);

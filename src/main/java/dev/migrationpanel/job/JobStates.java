@@ -68,13 +68,19 @@ class JobStates {
         return Boolean.TRUE.equals(row.get("cancel_requested")) ? RunState.CANCEL_REQUESTED : RunState.RUNS;
     }
 
-    void stepStarted(long jobId, int position, int attempt) {
+    /**
+     * @param current whether it becomes the job's current step: not for the second of two steps side by side, so
+     *                that a job interrupted while they ran resumes from the first
+     */
+    void stepStarted(long jobId, int position, int attempt, boolean current) {
         tx.executeWithoutResult(s -> {
             jdbc.update("update job_step set status = 'RUNNING', attempt = ?, started_at = ?, finished_at = null, "
                     + "message = null, bytes_done = null, bytes_total = null where job_id = ? and position = ?" + OWN_RUN,
                     attempt, now(), jobId, position, attempt);
-            jdbc.update("update job set current_step = ? where id = ? and attempt = ? and status = 'RUNNING'", position,
-                    jobId, attempt);
+            if (current) {
+                jdbc.update("update job set current_step = ? where id = ? and attempt = ? and status = 'RUNNING'",
+                        position, jobId, attempt);
+            }
         });
     }
 
@@ -153,8 +159,11 @@ class JobStates {
      */
     boolean interrupt(long jobId, String message) {
         Boolean ended = tx.execute(s -> {
+            // the earliest step that was running: of two steps side by side, the one of them that had not finished
+            Integer running = jdbc.queryForObject("select min(position) from job_step where job_id = ? "
+                    + "and status = 'RUNNING'", Integer.class, jobId);
             List<Integer> at = jdbc.queryForList("select current_step from job where id = ?", Integer.class, jobId);
-            Integer step = at.isEmpty() ? null : at.get(0);
+            Integer step = running != null ? running : at.isEmpty() ? null : at.get(0);
             if (!end(jobId, List.of(JobStatus.QUEUED, JobStatus.RUNNING), JobStatus.INTERRUPTED, step, message)) {
                 return false;
             }

@@ -38,6 +38,8 @@ public class JobStep {
     private String spec;
     private String undo;
     private int timeoutSeconds;
+    /** Runs side by side with the step after it ({@link Step#besideNext()}). */
+    private boolean besideNext;
     @Enumerated(EnumType.STRING)
     private StepStatus status = StepStatus.PENDING;
     private int attempt;
@@ -76,6 +78,8 @@ public class JobStep {
     public String getSpec() { return spec; }
     public String getUndo() { return undo; }
     public int getTimeoutSeconds() { return timeoutSeconds; }
+    public boolean isBesideNext() { return besideNext; }
+    public void setBesideNext(boolean besideNext) { this.besideNext = besideNext; }
     public StepStatus getStatus() { return status; }
     public void setStatus(StepStatus status) { this.status = status; }
     public int getAttempt() { return attempt; }

@@ -13,10 +13,11 @@ public record JobView(long id, String flow, String title, Long instanceId, Strin
         @Schema(description = "The panel node that runs (or last ran) the job: panel.jobs.node-name") String node,
         List<StepView> steps) {
 
+    /** @param besideStep the number (from 1) of the step this one runs side by side with, or null */
     public record StepView(int position, String title, String kind, Long instanceId, String instanceName,
             boolean changesInstance, String command, String undo, int timeoutSeconds, StepStatus status, int attempt,
             Instant startedAt, Instant finishedAt, Long durationMillis, String message, Long bytesDone,
-            Long bytesTotal) {
+            Long bytesTotal, Integer besideStep) {
 
         /** Whole percent of a transfer, or null when the size is not known. */
         public Integer percent() {
@@ -26,17 +27,26 @@ public record JobView(long id, String flow, String title, Long instanceId, Strin
     }
 
     public static JobView of(Job job) {
-        List<StepView> steps = job.getSteps().stream().map(s -> new StepView(s.getPosition(), s.getTitle(), s.getKind(),
+        List<JobStep> stored = job.getSteps();
+        List<StepView> steps = stored.stream().map(s -> new StepView(s.getPosition(), s.getTitle(), s.getKind(),
                 s.getInstanceId(), s.getInstanceName(), s.isChangesInstance(), s.getDisplay(), s.getUndo(),
                 s.getTimeoutSeconds(), s.getStatus(), s.getAttempt(), s.getStartedAt(), s.getFinishedAt(),
                 s.getStartedAt() == null || s.getFinishedAt() == null ? null
                         : Duration.between(s.getStartedAt(), s.getFinishedAt()).toMillis(),
-                s.getMessage(), s.getBytesDone(), s.getBytesTotal())).toList();
+                s.getMessage(), s.getBytesDone(), s.getBytesTotal(), besideStep(stored, s))).toList();
         int done = (int) steps.stream().filter(s -> s.status() == StepStatus.SUCCEEDED).count();
         return new JobView(job.getId(), job.getFlow(), job.getTitle(), job.getInstanceId(), job.getInstanceName(),
                 job.getStatus(), job.getStartedBy(), job.getCreatedAt(), job.getStartedAt(), job.getFinishedAt(),
                 job.getCurrentStep(), job.getResumeFrom(), job.getAttempt(), job.isCancelRequested(), job.getMessage(),
                 done, steps.size(), job.getNode(), steps);
+    }
+
+    private static Integer besideStep(List<JobStep> steps, JobStep step) {
+        if (step.isBesideNext()) {
+            return step.getPosition() + 2;
+        }
+        return steps.stream().anyMatch(s -> s.isBesideNext() && s.getPosition() == step.getPosition() - 1)
+                ? step.getPosition() : null;
     }
 
     /** Without the plan: one row of the history. */

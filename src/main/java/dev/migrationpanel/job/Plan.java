@@ -28,6 +28,44 @@ public record Plan(String flow, String title, Long instanceId, String instanceNa
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("A plan needs at least one step");
         }
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).besideNext()) {
+                checkPair(steps, i);
+            }
+        }
+    }
+
+    /**
+     * Two steps side by side must be able to run in either order: no gate (a job waits at one step, not at two),
+     * no chain (a pair, never three), and the second does not take the first's artifact.
+     */
+    private static void checkPair(List<Step> steps, int first) {
+        String which = "Step " + (first + 1) + " runs beside the next step";
+        if (first + 1 >= steps.size()) {
+            throw new IllegalArgumentException(which + ", and there is none");
+        }
+        Step a = steps.get(first);
+        Step b = steps.get(first + 1);
+        if (b.besideNext()) {
+            throw new IllegalArgumentException(which + ", which runs beside its own next one: only two steps run side by side");
+        }
+        if (a.spec() instanceof StepSpec.Gate || b.spec() instanceof StepSpec.Gate) {
+            throw new IllegalArgumentException(which + ": a confirmation gate never runs beside another step");
+        }
+        if (b.spec() instanceof StepSpec.Upload up && up.artifactId() == null && up.fromStep() == first) {
+            throw new IllegalArgumentException(which + ", which sends its artifact: that one must run after it");
+        }
+    }
+
+    /**
+     * The number (from 1) of the step that runs side by side with the step at {@code index}, or null when it runs
+     * on its own: what the review and the job's page show ("runs beside step 7").
+     */
+    public Integer besideStep(int index) {
+        if (steps.get(index).besideNext()) {
+            return index + 2;
+        }
+        return index > 0 && steps.get(index - 1).besideNext() ? index : null;
     }
 
     /** A plan without options to remember. */

@@ -115,6 +115,11 @@ class MajorMigrationFaultsLabIT extends LabFlowTestSupport {
         }
     }
 
+    private static JobStep streamStep(Job job) {
+        return job.getSteps().stream().filter(s -> s.getTitle().equals(DreamFactoryMigrationFlow.STREAM_TITLE))
+                .findFirst().orElseThrow();
+    }
+
     private static JobStep failedStep(Job job) {
         return job.getSteps().stream().filter(s -> s.getStatus() == StepStatus.FAILED).findFirst().orElseThrow();
     }
@@ -152,8 +157,25 @@ class MajorMigrationFaultsLabIT extends LabFlowTestSupport {
         cutSsh("dflab");
         Job cut = await(job.getId());
         assertThat(cut.getStatus()).isEqualTo(JobStatus.FAILED);
-        assertThat(failedStep(cut).getTitle()).isEqualTo(DreamFactoryMigrationFlow.STREAM_TITLE);
-        assertThat(failedStep(cut).getMessage()).contains(source.getName()).contains("was lost").doesNotContain("\n");
+        // the stream and the source's record beside it both read the source over connections the cut killed: the
+        // one that notices first fails the job, the other is stopped with it (or fails too, or had finished)
+        JobStep record = cut.getSteps().stream().filter(s -> s.getTitle().equals(DreamFactoryMigrationFlow.RECORD_TITLE))
+                .findFirst().orElseThrow();
+        JobStep stream = streamStep(cut);
+        String both = "record: " + record.getStatus() + " " + record.getMessage() + " / stream: " + stream.getStatus() + " "
+                + stream.getMessage();
+        assertThat(stream.getStatus()).as(both).isIn(StepStatus.FAILED, StepStatus.CANCELLED);
+        JobStep failed = failedStep(cut);
+        assertThat(failed.getTitle()).as(both).isIn(DreamFactoryMigrationFlow.STREAM_TITLE, DreamFactoryMigrationFlow.RECORD_TITLE);
+        assertThat(failed.getMessage()).doesNotContain("\n");
+        if (stream.getStatus() == StepStatus.FAILED) {
+            assertThat(stream.getMessage()).contains(source.getName()).contains("was lost");
+        } else {
+            assertThat(stream.getMessage()).isEqualTo("Stopped because step " + (record.getPosition() + 1)
+                    + ", beside it, did not succeed");
+        }
+        assertThat(cut.getResumeFrom()).as(both).isEqualTo(record.getStatus() == StepStatus.SUCCEEDED
+                ? stream.getPosition() : record.getPosition());
         assertThat(sourceTables()).isEqualTo(tablesBefore);
         assertThat(artifacts.forJob(job.getId())).as("no partial dump is kept")
                 .noneMatch(a -> a.getName().startsWith(source.getName() + "-migration"));
@@ -163,8 +185,8 @@ class MajorMigrationFaultsLabIT extends LabFlowTestSupport {
         cutSsh("dftarget");
         cut = await(job.getId());
         assertThat(cut.getStatus()).isEqualTo(JobStatus.FAILED);
-        assertThat(failedStep(cut).getTitle()).isEqualTo(DreamFactoryMigrationFlow.STREAM_TITLE);
-        assertThat(failedStep(cut).getMessage()).contains(target.getName()).contains("lost").doesNotContain("\n");
+        assertThat(streamStep(cut).getStatus()).isEqualTo(StepStatus.FAILED);
+        assertThat(streamStep(cut).getMessage()).contains(target.getName()).contains("lost").doesNotContain("\n");
 
         resumedToAPassingProof(job, tablesBefore, envBefore);
     }

@@ -41,6 +41,8 @@ import dev.migrationpanel.job.JobService;
 import dev.migrationpanel.job.JobStatus;
 import dev.migrationpanel.job.JobStep;
 import dev.migrationpanel.job.Plan;
+import dev.migrationpanel.job.Step;
+import dev.migrationpanel.job.StepSpec;
 import dev.migrationpanel.job.StepStatus;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
@@ -124,6 +126,13 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         JobStep proof = step(job, DreamFactoryMigrationFlow.PROOF_TITLE);
         assertThat(proof.getStatus()).isEqualTo(StepStatus.SUCCEEDED);
         assertThat(proof.getMessage()).contains("APP_KEY carried", "source unchanged").doesNotContain(" 0 encrypted");
+        // the source's record ran beside the stream (the default transfer into a plain host): their times overlap
+        JobStep record = step(job, DreamFactoryMigrationFlow.RECORD_TITLE);
+        JobStep stream = step(job, DreamFactoryMigrationFlow.STREAM_TITLE);
+        assertThat(record.isBesideNext()).isTrue();
+        assertThat(record.getPosition()).isEqualTo(stream.getPosition() - 1);
+        assertThat(record.getStartedAt()).isBefore(stream.getFinishedAt());
+        assertThat(stream.getStartedAt()).isBefore(record.getFinishedAt());
         // the target: the source's key, the rest of its .env as it was, the new release's schema on the source's data
         String sourceKey = lab.instance("ms-" + vendor).appKey();
         assertThat(ssh(target, "cd '" + target.getInstallPath() + "' && grep '^APP_KEY=' .env")).isEqualTo("APP_KEY=" + sourceKey);
@@ -230,9 +239,19 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
                 Map.of("target", String.valueOf(target.getId()))).plan();
         Job migrated = await(jobs.start(full).getId());
         assertThat(migrated.getStatus()).as(migrated.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
+        // the record (streamed, it ran beside the stream) then the proof, which reads the record of the step before it
+        Step record = full.steps().stream().filter(s -> s.title().equals(DreamFactoryMigrationFlow.RECORD_TITLE))
+                .findFirst().orElseThrow();
+        Step proof = full.steps().stream().filter(s -> s.title().equals(DreamFactoryMigrationFlow.PROOF_TITLE))
+                .findFirst().orElseThrow();
+        Map<String, String> proofArgs = new java.util.HashMap<>(((StepSpec.Verify) proof.spec()).args());
+        proofArgs.put("recordStep", "0");
+        StepSpec.Verify proofSpec = (StepSpec.Verify) proof.spec();
         Plan proofOnly = new Plan(full.flow(), "Prove again", full.instanceId(), full.instanceName(),
-                List.of(full.steps().get(0), full.steps().stream().filter(s -> s.title().equals(
-                        DreamFactoryMigrationFlow.PROOF_TITLE)).findFirst().orElseThrow()), full.options());
+                List.of(new Step(record.title(), record.instanceId(), record.instanceName(), false, record.spec(),
+                        record.timeout(), null), new Step(proof.title(), proof.instanceId(), proof.instanceName(), false,
+                        new StepSpec.Verify(proofSpec.check(), proofSpec.description(), proofArgs), proof.timeout(), null)),
+                full.options());
         assertThat(proveAgain(proofOnly).getStatus()).as("the migrated pair as it is").isEqualTo(JobStatus.SUCCEEDED);
 
         sql(target, t, "UPDATE service SET label = 'Changed on the target' WHERE name = 'mysql_crm'");

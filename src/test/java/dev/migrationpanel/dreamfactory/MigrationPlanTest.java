@@ -63,6 +63,11 @@ class MigrationPlanTest {
         return plan.steps().stream().map(s -> s.spec().display()).toList();
     }
 
+    private static Map<String, String> proofArgs(Plan plan) {
+        return plan.steps().stream().filter(s -> s.title().equals(DreamFactoryMigrationFlow.PROOF_TITLE))
+                .map(s -> ((StepSpec.Verify) s.spec()).args()).findFirst().orElseThrow();
+    }
+
     private Plan plan(Instance source, Instance target, DbVendor vendor, Map<String, String> options) {
         return DreamFactoryMigrationFlow.build(source, facts(vendor, "5.4.1"), target, facts(vendor, "7.1.0"),
                 flow.options(source, options));
@@ -74,6 +79,12 @@ class MigrationPlanTest {
         Instance target = instance(2, "df-new", DeploymentType.HOST);
         Plan plan = plan(source, target, DbVendor.MYSQL, Map.of("target", "2", "transfer", "staged"));
         assertThat(plan.options()).containsEntry("transfer", "staged");
+        // staged, the record is the first step, on its own (the dump is a step of its own, later, in the guide's order)
+        assertThat(plan.steps().get(0).title()).isEqualTo(DreamFactoryMigrationFlow.RECORD_TITLE);
+        assertThat(plan.steps()).noneMatch(Step::besideNext);
+        assertThat(proofArgs(plan)).containsEntry("recordStep", "0");
+        assertThat(plan.steps().stream().filter(s -> s.title().equals("Transfer the source's .env to the target"))
+                .findFirst().orElseThrow().spec().display()).contains("(step 2)");
         assertThat(commands(plan)).containsSubsequence(
                 "(panel check) row count and content checksum of every system table of df-old, and the SHA-256 of its .env, stored as an artifact",
                 "sftp get /opt/dreamfactory/.env → artifact df-old.env (encrypted)",
@@ -122,7 +133,6 @@ class MigrationPlanTest {
                 + "  | into: sed -e '/^USE `[^`]*`;$/d' -e 's/DEFINER=`[^`]*`@`[^`]*`//g' | MYSQL_PWD=**** mysql -h "
                 + "'127.0.0.1' -P 3306 -u 'df_admin' 'dreamfactory'";
         assertThat(commands(plan)).containsSubsequence(
-                "(panel check) row count and content checksum of every system table of df-old, and the SHA-256 of its .env, stored as an artifact",
                 "sftp get /opt/dreamfactory/.env → artifact df-old.env (encrypted)",
                 "sftp get /opt/dreamfactory/.env → artifact df-new.env (encrypted)",
                 "sftp get /home/deploy/.migration-panel/dreamfactory-2-before-migration.sql → artifact df-new-before-migration-mysql-dump.sql (encrypted)",
@@ -130,12 +140,28 @@ class MigrationPlanTest {
                 "cd '/opt/dreamfactory' && php artisan migrate:reset --force",
                 "DROP TABLE IF EXISTS migrations",
                 "cd '/opt/dreamfactory' && php artisan down",
+                "(panel check) row count and content checksum of every system table of df-old, and the SHA-256 of its .env, stored as an artifact",
                 stream,
                 "cd '/opt/dreamfactory' && php artisan up",
                 "cd '/opt/dreamfactory' && php artisan migrate --seed --force",
                 "cd '/opt/dreamfactory' && " + DreamFactoryMigrationFlow.setAppKey("****"),
                 "cd '/opt/dreamfactory' && php artisan cache:clear");
         Step streamStep = plan.steps().stream().filter(s -> s.spec() instanceof StepSpec.Stream).findFirst().orElseThrow();
+        // the source's record runs beside the stream, inside the maintenance window, and the proof reads that record
+        int streamAt = plan.steps().indexOf(streamStep);
+        Step record = plan.steps().get(streamAt - 1);
+        assertThat(record.title()).isEqualTo(DreamFactoryMigrationFlow.RECORD_TITLE);
+        assertThat(record.besideNext()).isTrue();
+        assertThat(record.instanceId()).isEqualTo(1L);
+        assertThat(record.changesInstance()).isFalse();
+        assertThat(plan.steps()).filteredOn(Step::besideNext).containsExactly(record);
+        assertThat(plan.besideStep(streamAt - 1)).isEqualTo(streamAt + 1);
+        assertThat(plan.besideStep(streamAt)).isEqualTo(streamAt);
+        assertThat(plan.steps().get(streamAt - 2).title()).startsWith("Maintenance mode on");
+        assertThat(plan.steps().get(streamAt + 1).title()).startsWith("Maintenance mode off");
+        assertThat(proofArgs(plan)).containsEntry("recordStep", String.valueOf(streamAt - 1));
+        assertThat(plan.steps().stream().filter(s -> s.title().equals("Transfer the source's .env to the target"))
+                .findFirst().orElseThrow().spec().display()).contains("(step 1)");
         assertThat(streamStep.instanceId()).as("it changes the target").isEqualTo(2L);
         assertThat(streamStep.changesInstance()).isTrue();
         assertThat(((StepSpec.Stream) streamStep.spec()).fromInstance()).isEqualTo(1L);

@@ -263,6 +263,16 @@ class MigrationWizardPagesTest {
                 "wipeTarget=false");
         assertThat(plan).contains("php artisan migrate:fresh --force").contains("Prove the migration")
                 .contains("Maintenance mode on (source, during the dump)");
+        // the source's record and the stream are shown as running side by side, each naming the other
+        Matcher beside = java.util.regex.Pattern.compile("runs beside step (\\d+)</span>").matcher(plan);
+        List<Integer> partners = new java.util.ArrayList<>();
+        while (beside.find()) {
+            partners.add(Integer.parseInt(beside.group(1)));
+        }
+        assertThat(partners).hasSize(2);
+        assertThat(partners.get(0)).isEqualTo(partners.get(1) + 1);
+        assertThat(plan.indexOf("Record the source&#39;s state")).isLessThan(plan.indexOf("runs beside step " + partners.get(0)))
+                .isGreaterThan(plan.indexOf("Maintenance mode on (source, during the dump)"));
     }
 
     @Test

@@ -142,6 +142,9 @@ class ReviewedPlanApiTest {
         assertThat(resolved.get("stamp").asString()).matches("\\d{8}-\\d{6}");
         assertThat(resolved.get("maintenance").asString()).isEqualTo("false");
         assertThat(resolved.get("webUser").asString()).isEqualTo("www-data");
+        // an upgrade's steps run one after the other: none names a step it runs beside
+        assertThat(review.get("steps").valueStream().map(s -> s.has("besideStep") && s.get("besideStep").isNull()).toList())
+                .isNotEmpty().containsOnly(true);
         Instant expires = Instant.parse(review.get("expiresAt").asString());
         assertThat(Duration.between(clock.instant(), expires)).isBetween(Duration.ofMinutes(29), Duration.ofMinutes(30));
 
