@@ -191,7 +191,7 @@ class JobRunner {
             }
             resources.note(step.position(), "Step " + (step.position() + 1) + "/" + total + ": " + step.title());
             states.stepStarted(jobId, step.position(), attempt, true);
-            Outcome outcome = attempt(jobId, step, resources.main, cancel::get);
+            Outcome outcome = runStep(jobId, step, resources.main, cancel::get);
             if (outcome.status() != StepStatus.SUCCEEDED) {
                 stop(jobId, step, resources, outcome.status(), outcome.jobStatus(), outcome.message(), total);
                 return;
@@ -217,7 +217,7 @@ class JobRunner {
     }
 
     /** Runs one step on the calling thread, with the lane's connections; whatever happens, says how it ended. */
-    private Outcome attempt(long jobId, PlannedStep step, Lane lane, java.util.function.BooleanSupplier cancelled) {
+    private Outcome runStep(long jobId, PlannedStep step, Lane lane, java.util.function.BooleanSupplier cancelled) {
         long started = System.nanoTime();
         try {
             StepExecutor executor = executors.get(step.spec().kind());
@@ -289,7 +289,7 @@ class JobRunner {
         Outcome b;
         try {
             java.util.concurrent.Future<Outcome> besideOutcome = thread.submit(() -> {
-                Outcome outcome = besideOnly(attempt(jobId, first, beside, stopAsked));
+                Outcome outcome = besideOnly(runStep(jobId, first, beside, stopAsked));
                 if (!outcome.succeeded()) {
                     partnerStopped.set(true);
                 } else {
@@ -297,7 +297,7 @@ class JobRunner {
                 }
                 return outcome;
             });
-            b = besideOnly(attempt(jobId, second, resources.main, stopAsked));
+            b = besideOnly(runStep(jobId, second, resources.main, stopAsked));
             if (!b.succeeded()) {
                 partnerStopped.set(true);
             }
