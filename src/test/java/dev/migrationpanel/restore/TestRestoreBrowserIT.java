@@ -92,6 +92,8 @@ class TestRestoreBrowserIT {
         browser.findElement(By.id("username")).sendKeys(lab.property("scratch.user"));
         browser.findElement(By.id("password")).sendKeys(lab.property("scratch.password"));
         browser.findElement(By.id("add-scratch")).click();
+        // the click returns before the redirect's page has loaded: wait for the flash, or say what the page showed
+        BrowserSupport.waiting(browser, Duration.ofSeconds(30)).until(d -> !d.findElements(By.cssSelector(".flash.ok")).isEmpty());
         assertThat(browser.findElement(By.cssSelector(".flash.ok")).getText()).contains("Added the scratch server " + name);
         assertThat(browser.getPageSource()).doesNotContain(lab.property("scratch.password"));
         return name;
