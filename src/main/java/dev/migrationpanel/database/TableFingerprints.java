@@ -51,6 +51,37 @@ public final class TableFingerprints {
         return result;
     }
 
+    /**
+     * Fingerprints, and the tables where a text value holds {@code marker}: those a scan for the marker must read
+     * ({@link TextValues#scan(Connection, String, java.util.function.Consumer, java.util.Set)}). The server counts
+     * the marked rows in the same pass that sums the checksum, so a proof that looks for values of a kind (e.g.
+     * encrypted payloads) reads every table once, and again only the few that hold them. Where the server does
+     * not compute fingerprints (streamed), every table with a text column is named.
+     */
+    public record Marked(Map<String, Fingerprint> tables, java.util.Set<String> holdingMarker) {
+    }
+
+    /** As {@link #of(Connection, Map)}, with the tables holding {@code marker} (4 to 64 letters and digits). */
+    public static Marked of(Connection connection, Map<String, List<String>> scope, String marker) throws SQLException {
+        TextValues.requireMarker(marker);
+        Map<String, Fingerprint> tables = new TreeMap<>();
+        java.util.Set<String> holding = new java.util.TreeSet<>();
+        for (Map.Entry<String, List<String>> table : columns(connection).entrySet()) {
+            String lower = table.getKey().toLowerCase(java.util.Locale.ROOT);
+            List<String> text = TextValues.textColumns(connection, table.getKey()).text();
+            Counted counted = read(connection, table.getKey(), scope.getOrDefault(lower, table.getValue()), text, marker);
+            tables.put(lower, counted.fingerprint());
+            if (counted.marked() != 0) {
+                holding.add(table.getKey());
+            }
+        }
+        return new Marked(tables, holding);
+    }
+
+    /** A fingerprint and how many rows hold the marker (-1: not counted, the table must be scanned if it has text). */
+    private record Counted(Fingerprint fingerprint, long marked) {
+    }
+
     static List<String> tables(Connection connection) throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();
         String schema = connection.getSchema();
@@ -101,6 +132,15 @@ public final class TableFingerprints {
      * reads run in one, which is rolled back, when the connection was in autocommit.
      */
     public static Fingerprint of(Connection connection, String table, List<String> columnNames) throws SQLException {
+        return read(connection, table, columnNames, List.of(), null).fingerprint();
+    }
+
+    /**
+     * One table's fingerprint and, when {@code marker} is given, how many rows hold it in one of {@code textColumns}
+     * (counted by the server in the same pass; -1 when read streamed and {@code textColumns} is not empty).
+     */
+    private static Counted read(Connection connection, String table, List<String> columnNames, List<String> textColumns,
+            String marker) throws SQLException {
         if (columnNames.isEmpty()) {
             throw new IllegalArgumentException("A fingerprint needs at least one column of " + table);
         }
@@ -128,14 +168,16 @@ public final class TableFingerprints {
                 statement.execute("SET LOCAL bytea_output = 'hex'");
                 statement.execute("SET LOCAL extra_float_digits = 3");
             }
-            String inServer = mysql ? mysqlChecksum(name, columns) : postgres ? postgresChecksum(name, columns) : null;
+            String marked = marker == null || textColumns.isEmpty() ? null
+                    : markedRows(textColumns.stream().map(c -> quoted(quote, c)).toList(), marker, postgres);
+            String inServer = mysql ? mysqlChecksum(name, columns, marked) : postgres ? postgresChecksum(name, columns, marked) : null;
             if (inServer != null) {
                 try (ResultSet rs = statement.executeQuery(inServer)) {
                     rs.next();
-                    return new Fingerprint(rs.getLong(1), rs.getString(2));
+                    return new Counted(new Fingerprint(rs.getLong(1), rs.getString(2)), marked == null ? 0 : rs.getLong(3));
                 }
             }
-            return streamed(connection, statement, table, name, columns, quote);
+            return new Counted(streamed(connection, statement, table, name, columns, quote), marked == null ? 0 : -1);
         } finally {
             if (mysqlZone != null) {
                 try (Statement statement = connection.createStatement()) {
@@ -157,13 +199,25 @@ public final class TableFingerprints {
 
     /** NULL hashes as a 0x00 byte, columns are joined by 0x1f; the sum is exact (DECIMAL). */
     static String mysqlChecksum(String table, List<String> columns) {
+        return mysqlChecksum(table, columns, null);
+    }
+
+    /** {@code markedRows}: a condition whose rows are counted in a third column, or null. */
+    static String mysqlChecksum(String table, List<String> columns, String markedRows) {
         StringBuilder row = new StringBuilder("CONCAT_WS(X'1f'");
         for (String column : columns) {
             row.append(", IFNULL(").append(column).append(", X'00')");
         }
         row.append(')');
-        return "SELECT COUNT(*), CAST(COALESCE(SUM(CAST(CONV(LEFT(SHA1(" + row + "), 15), 16, 10) AS UNSIGNED)), 0) AS CHAR) "
-                + "FROM " + table;
+        return "SELECT COUNT(*), CAST(COALESCE(SUM(CAST(CONV(LEFT(SHA1(" + row + "), 15), 16, 10) AS UNSIGNED)), 0) AS CHAR)"
+                + (markedRows == null ? "" : ", COALESCE(SUM(CASE WHEN " + markedRows + " THEN 1 ELSE 0 END), 0)")
+                + " FROM " + table;
+    }
+
+    /** The condition "one of these (quoted) text columns holds the marker"; PostgreSQL compares json's text. */
+    static String markedRows(List<String> quotedTextColumns, String marker, boolean postgres) {
+        return "(" + String.join(" OR ", quotedTextColumns.stream()
+                .map(c -> (postgres ? "CAST(" + c + " AS text)" : c) + " LIKE '%" + marker + "%'").toList()) + ")";
     }
 
     /**
@@ -171,8 +225,13 @@ public final class TableFingerprints {
      * print as t/f, JSON as stored); the sum is numeric.
      */
     static String postgresChecksum(String table, List<String> columns) {
+        return postgresChecksum(table, columns, null);
+    }
+
+    static String postgresChecksum(String table, List<String> columns, String markedRows) {
         return "SELECT count(*), coalesce(sum(('x' || substr(md5(ROW(" + String.join(", ", columns)
-                + ")::text), 1, 15))::bit(60)::bigint), 0)::text FROM " + table;
+                + ")::text), 1, 15))::bit(60)::bigint), 0)::text"
+                + (markedRows == null ? "" : ", count(*) FILTER (WHERE " + markedRows + ")") + " FROM " + table;
     }
 
     private static Fingerprint streamed(Connection connection, Statement statement, String table, String name,

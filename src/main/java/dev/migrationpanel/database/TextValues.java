@@ -47,6 +47,15 @@ public final class TextValues {
      * column within a row; returns how many values were visited.
      */
     public static long scan(Connection connection, String marker, Consumer<Found> visitor) throws SQLException {
+        return scan(connection, marker, visitor, null);
+    }
+
+    /**
+     * As above, over the named tables only (as the server spells them; null: every table), e.g. those
+     * {@link TableFingerprints#of(Connection, java.util.Map, String)} found holding the marker.
+     */
+    public static long scan(Connection connection, String marker, Consumer<Found> visitor, Set<String> only)
+            throws SQLException {
         requireMarker(marker);
         String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
         boolean postgres = product.contains("postgresql");
@@ -56,6 +65,9 @@ public final class TextValues {
         long visited = 0;
         try {
             for (String table : TableFingerprints.tables(connection)) {
+                if (only != null && !only.contains(table)) {
+                    continue;
+                }
                 TextColumns columns = textColumns(connection, table);
                 if (columns.text().isEmpty()) {
                     continue;

@@ -137,18 +137,33 @@ class MigrationProof {
         // the source is read again while the target is read: two servers, two connections, half the wait
         java.util.concurrent.CompletableFuture<SourceState> sourceNow = java.util.concurrent.CompletableFuture
                 .supplyAsync(() -> read(source, sourceSsh));
-        report.section("Tables: source " + source.getName() + " (as recorded) against target " + target.getName()
-                + ", over the source's columns");
+        String sourceKey;
+        String targetKey;
         ColumnScope columns;
         Map<String, Fingerprint> after;
+        EncryptedValueScan scan = null;
+        String unusableKey = null;
         try {
+            sourceKey = appKey(run, source, sourceSsh);
+            targetKey = appKey(run, target, targetSsh);
+            if (targetKey != null) {
+                try {
+                    scan = new EncryptedValueScan(new LaravelEncrypter(targetKey));
+                } catch (IllegalArgumentException e) {
+                    unusableKey = e.getMessage();
+                }
+            }
             // a record made before columns were recorded compares whole rows
             columns = ColumnScope.of(before.columns() == null ? Map.of() : before.columns(), reader.columns(target, targetSsh));
-            after = reader.fingerprints(target, targetSsh, columns.compared());
+            // the payloads are looked for in the same read as the checksums: the target's 1 GB is read once
+            after = scan == null ? reader.fingerprints(target, targetSsh, columns.compared())
+                    : reader.fingerprintsAndScan(target, targetSsh, columns.compared(), EncryptedValueScan.MARKER, scan);
         } catch (RuntimeException e) {
             sourceNow.cancel(true);
             throw e;
         }
+        report.section("Tables: source " + source.getName() + " (as recorded) against target " + target.getName()
+                + ", over the source's columns");
         Set<String> names = new TreeSet<>(before.tables().keySet());
         names.addAll(after.keySet());
         int identical = 0;
@@ -177,8 +192,6 @@ class MigrationProof {
         }
 
         report.section("APP_KEY");
-        String sourceKey = appKey(run, source, sourceSsh);
-        String targetKey = appKey(run, target, targetSsh);
         if (sourceKey == null || targetKey == null) {
             report.fail("APP_KEY: missing in the .env of " + (sourceKey == null ? source.getName() : target.getName()));
         } else if (sourceKey.equals(targetKey)) {
@@ -188,7 +201,12 @@ class MigrationProof {
         }
 
         report.section("Encrypted values (every one found, whole or inside JSON), decrypted with the target's APP_KEY");
-        long decrypted = targetKey == null ? 0 : decryptAll(report, target, targetSsh, targetKey);
+        long decrypted = 0;
+        if (unusableKey != null) {
+            report.fail("APP_KEY of " + target.getName() + " is not a usable key: " + unusableKey);
+        } else if (scan != null) {
+            decrypted = decrypted(report, scan);
+        }
 
         report.section("Source unchanged since step " + (recordStep + 1));
         SourceState now;
@@ -245,17 +263,8 @@ class MigrationProof {
         return true;
     }
 
-    /** Every Laravel payload of the target, decrypted; returns how many did. */
-    private long decryptAll(ProofReport report, Instance target, SshSession ssh, String key) {
-        LaravelEncrypter encrypter;
-        try {
-            encrypter = new LaravelEncrypter(key);
-        } catch (IllegalArgumentException e) {
-            report.fail("APP_KEY of " + target.getName() + " is not a usable key: " + e.getMessage());
-            return 0;
-        }
-        EncryptedValueScan scan = new EncryptedValueScan(encrypter);
-        reader.scanTexts(target, ssh, EncryptedValueScan.MARKER, scan);
+    /** The scan's findings in the report; returns how many payloads decrypted. */
+    private static long decrypted(ProofReport report, EncryptedValueScan scan) {
         if (scan.payloads() == 0) {
             report.info("No Laravel-encrypted values on the target");
             return 0;

@@ -75,6 +75,29 @@ public class SystemDbReader {
         return result;
     }
 
+    /**
+     * {@link #fingerprints(Instance, SshSession, Map)} and {@link #scanTexts} in one read where the server can: it
+     * counts the rows holding the marker while it sums the checksums, and only the tables holding some are read
+     * again for their values. A proof that does both so reads a large DB once, not twice. SQLite does both in turn.
+     */
+    public Map<String, Fingerprint> fingerprintsAndScan(Instance instance, SshSession ssh, Map<String, List<String>> scope,
+            String marker, Consumer<TextValues.Found> visitor) {
+        TextValues.requireMarker(marker);
+        DbSettings db = connections.dbSettings(instance, ssh);
+        if (db.vendor() == DbVendor.SQLITE) {
+            Map<String, Fingerprint> result = fingerprints(instance, ssh, scope);
+            scanTexts(instance, ssh, marker, visitor);
+            return result;
+        }
+        try (InstanceDbConnection c = connections.openDb(instance, ssh, db)) {
+            TableFingerprints.Marked marked = TableFingerprints.of(c.connection(), scope, marker);
+            TextValues.scan(c.connection(), marker, visitor, marked.holdingMarker());
+            return marked.tables();
+        } catch (SQLException e) {
+            throw new DatabaseException("Reading the tables of " + instance.getName() + " failed: " + firstLine(e));
+        }
+    }
+
     /** Every table (its name as the DB spells it) with its columns in their table order. */
     public Map<String, List<String>> columns(Instance instance, SshSession ssh) {
         DbSettings db = connections.dbSettings(instance, ssh);
