@@ -27,6 +27,7 @@ import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.database.DumpCommands;
 import dev.migrationpanel.database.DumpFacts;
 import dev.migrationpanel.database.RestoreCommands;
+import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.job.JobCheck;
 import dev.migrationpanel.job.StepFailedException;
 import dev.migrationpanel.job.StepResult;
@@ -77,6 +78,9 @@ class TestRestoreCheck implements JobCheck {
         String artifactId = args.get("artifact");
         DbVendor vendor = DbVendor.fromCode(args.get("vendor")).orElseThrow(() -> new StepFailedException("No vendor"));
         String staged = args.get("staged");
+        // in a container or pod the vendor client runs there, on a copy of the dump (null: on the host)
+        String stagedInside = args.get("stagedInside");
+        Deployment deployment = stagedInside == null ? Deployment.ON_HOST : Deployment.of(run.instance());
         String scratchName = TestRestoreFlow.scratchName(run.jobId(), artifactId);
         Scratch scratch;
         if (vendor.networked()) {
@@ -85,11 +89,13 @@ class TestRestoreCheck implements JobCheck {
             run.addSecret(server.password());
             scratch = networked(server, scratchName);
         } else {
-            String file = TestRestoreFlow.WORK_DIR + "/" + scratchName + ".sqlite";
-            scratch = new Scratch("the scratch file " + file + " on " + run.instance().getName() + "'s host",
+            String file = TestRestoreFlow.sqliteScratch(deployment, scratchName);
+            scratch = new Scratch("the scratch file " + file + " " + (stagedInside == null
+                    ? "on " + run.instance().getName() + "'s host" : deployment.describe()),
                     new DbSettings(DbVendor.SQLITE, null, 0, null, null, null, file),
                     "rm -f " + quote(file), "rm -f " + quote(file) + " " + quote(file + "-journal"));
         }
+        Client client = new Client(run, run.ssh(), deployment, scratch.settings());
         SshSession ssh = run.ssh();
         List<TableCount> tables = List.of();
         Map<String, Long> source = null;
@@ -113,14 +119,18 @@ class TestRestoreCheck implements JobCheck {
                             + "the tables are counted, nothing is compared"
                     : "The dump records the row counts of " + source.size() + " tables of its source");
             upload(run, ssh, artifact, staged);
+            String dump = staged;
+            if (stagedInside != null) {
+                copyInside(run, client, deployment, artifact, staged, stagedInside);
+                dump = stagedInside;
+            }
             run.note("Creating " + scratch.description());
-            exec(run, ssh, scratch.create(), scratch.settings(), run.timeout(), true, "Could not create the scratch database");
+            client.exec(scratch.create(), run.timeout(), true, "Could not create the scratch database");
             created = true;
-            exec(run, ssh, RestoreCommands.importInto(scratch.settings(), staged), scratch.settings(), run.timeout(), true,
-                    "The dump did not import");
+            client.exec(RestoreCommands.importInto(scratch.settings(), dump), run.timeout(), true, "The dump did not import");
             run.note("Imported; counting the tables of the scratch database");
-            Map<String, Long> restored = counts(exec(run, ssh, DumpCommands.rowCounts(scratch.settings()),
-                    scratch.settings(), run.timeout(), true, "Could not count the restored tables"));
+            Map<String, Long> restored = counts(client.exec(DumpCommands.rowCounts(scratch.settings()), run.timeout(), true,
+                    "Could not count the restored tables"));
             tables = compare(source, restored);
         } catch (StepFailedException | DatabaseException | ArtifactException | IOException e) {
             failure = e.getMessage();
@@ -132,7 +142,7 @@ class TestRestoreCheck implements JobCheck {
                 failure = e.getMessage();
             }
         } finally {
-            cleanUp(run, ssh, scratch, staged, created);
+            cleanUp(run, client, scratch, staged, stagedInside, created);
         }
         TestRestore.Result result;
         String reason;
@@ -211,16 +221,46 @@ class TestRestoreCheck implements JobCheck {
         run.note("Uploaded " + sent + " bytes" + (remote == null ? " (not verified: no sha256sum on the host)" : ", SHA-256 verified"));
     }
 
-    /** Drops the scratch database and removes the uploaded dump, never cancelled, each failure logged, none thrown. */
-    private static void cleanUp(StepRun run, SshSession ssh, Scratch scratch, String staged, boolean created) {
+    /** The dump copied from the host into the container or pod, in a private directory, verified by its SHA-256 there. */
+    private static void copyInside(StepRun run, Client client, Deployment deployment, Artifact artifact, String staged,
+            String inside) {
+        String dir = inside.substring(0, inside.lastIndexOf('/'));
+        client.exec("mkdir -p " + quote(dir) + " && chmod 700 " + quote(dir), SHORT, true,
+                "Could not make the private directory " + dir + " " + deployment.describe());
+        run.note("Copying the dump " + deployment.describe() + " to " + inside);
+        client.onHost(deployment.copyIn(staged, inside), run.timeout(), "Could not copy the dump " + deployment.describe());
+        List<String> sum = client.exec("sha256sum " + quote(inside) + " 2>/dev/null || true", SHORT, true,
+                "Could not read the copy's SHA-256");
+        String inner = sum.isEmpty() || sum.get(0).isBlank() ? null : sum.get(0).trim().split("\\s+")[0].toLowerCase(Locale.ROOT);
+        if (inner != null && !inner.equals(artifact.getSha256())) {
+            throw new StepFailedException("The dump's copy " + deployment.describe() + " differs from the stored one: sha256 "
+                    + inner + " instead of " + artifact.getSha256());
+        }
+        run.note("Copied" + (inner == null ? " (not verified: no sha256sum " + deployment.describe() + ")" : ", SHA-256 verified"));
+    }
+
+    /**
+     * Drops the scratch database and removes the uploaded dump (and its copy in the container), never cancelled, each
+     * failure logged, none thrown.
+     */
+    private static void cleanUp(StepRun run, Client client, Scratch scratch, String staged, String stagedInside,
+            boolean created) {
         try {
-            exec(run, ssh, scratch.drop(), scratch.settings(), SHORT, false, "Could not drop the scratch database");
+            client.exec(scratch.drop(), SHORT, false, "Could not drop the scratch database");
             run.note((created ? "Dropped " : "Made sure nothing is left of ") + scratch.description());
         } catch (RuntimeException e) {
             run.err("Could not drop " + scratch.description() + ": " + e.getMessage() + " — drop it by hand");
         }
+        if (stagedInside != null) {
+            try {
+                client.exec("rm -f " + quote(stagedInside), SHORT, false, "Could not remove the dump's copy");
+                run.note("Removed the dump's copy " + stagedInside);
+            } catch (RuntimeException e) {
+                run.err("Could not remove " + stagedInside + ": " + e.getMessage());
+            }
+        }
         try {
-            ssh.run("rm -f " + quote(staged), SHORT);
+            client.ssh().run("rm -f " + quote(staged), SHORT);
             run.note("Removed the uploaded dump " + staged);
         } catch (RuntimeException e) {
             run.err("Could not remove " + staged + ": " + e.getMessage());
@@ -228,36 +268,47 @@ class TestRestoreCheck implements JobCheck {
     }
 
     /**
-     * Runs a command on the host in its own process group, its lines in the job log; its secret (the scratch server's
-     * password, as {@code {{secret:db.password}}}) on its standard input.
-     *
-     * @return its standard output's lines
+     * Runs the vendor client's commands where it is — on the host, or inside the instance's container or pod — each
+     * in its own process group, its lines in the job log; its secret (the scratch server's password, as
+     * {@code {{secret:db.password}}}) on its standard input, also across {@code docker exec}.
      */
-    private static List<String> exec(StepRun run, SshSession ssh, String command, DbSettings settings, Duration timeout,
-            boolean cancellable, String what) {
-        StringBuilder stdin = new StringBuilder();
-        for (String name : SecretRefs.names(command)) {
-            if (!name.equals("db.password") || settings.password() == null) {
-                throw new StepFailedException("The command needs a secret the scratch server has none of: " + name);
-            }
-            stdin.append(settings.password()).append('\n');
+    private record Client(StepRun run, SshSession ssh, Deployment deployment, DbSettings settings) {
+
+        /** @return the command's standard output's lines */
+        List<String> exec(String command, Duration timeout, boolean cancellable, String what) {
+            return onHost(deployment.wrap(command), timeout, cancellable, what);
         }
-        List<String> out = new ArrayList<>();
-        String[] lastError = {null};
-        int exit = ssh.streamInProcessGroup(SecretRefs.readingFromStdin(command), stdin.toString(), timeout, (stream, line) -> {
-            if (stream == LineListener.Stream.STDERR) {
-                if (!line.isBlank()) {
-                    lastError[0] = line.strip();
+
+        List<String> onHost(String command, Duration timeout, String what) {
+            return onHost(command, timeout, true, what);
+        }
+
+        private List<String> onHost(String command, Duration timeout, boolean cancellable, String what) {
+            StringBuilder stdin = new StringBuilder();
+            for (String name : SecretRefs.names(command)) {
+                if (!name.equals("db.password") || settings.password() == null) {
+                    throw new StepFailedException("The command needs a secret the scratch server has none of: " + name);
                 }
-                run.err(line);
-            } else {
-                out.add(line);
+                stdin.append(settings.password()).append('\n');
             }
-        }, cancellable ? run::cancelled : () -> false);
-        if (exit != 0) {
-            throw new StepFailedException(what + " (exit code " + exit + ")" + (lastError[0] == null ? "" : ": " + lastError[0]));
+            List<String> out = new ArrayList<>();
+            String[] lastError = {null};
+            int exit = ssh.streamInProcessGroup(SecretRefs.readingFromStdin(command), stdin.toString(), timeout,
+                    (stream, line) -> {
+                        if (stream == LineListener.Stream.STDERR) {
+                            if (!line.isBlank()) {
+                                lastError[0] = line.strip();
+                            }
+                            run.err(line);
+                        } else {
+                            out.add(line);
+                        }
+                    }, cancellable ? run::cancelled : () -> false);
+            if (exit != 0) {
+                throw new StepFailedException(what + " (exit code " + exit + ")" + (lastError[0] == null ? "" : ": " + lastError[0]));
+            }
+            return out;
         }
-        return out;
     }
 
     static Map<String, Long> counts(List<String> lines) {

@@ -125,11 +125,6 @@ public class TestRestoreFlow implements Flow {
                         + " server; this dump needs " + vendor.label());
             }
         }
-        if (Deployment.of(instance).copiesThroughHost()) {
-            throw InvalidInputException.of("instance", instance.getName() + " runs in a "
-                    + Deployment.of(instance).kindLabel() + ": test-restore runs the vendor client on the SSH host, "
-                    + "which a container deployment need not have");
-        }
         return build(instance, artifact.getId(), artifact.getName(), vendor, server == null ? null : server.getId(),
                 server == null ? null : server.describe());
     }
@@ -162,24 +157,49 @@ public class TestRestoreFlow implements Flow {
         return WORK_DIR + "/test-restore-" + artifactId + ".sql";
     }
 
+    /**
+     * Inside a container or pod, where the vendor client that made the dump is: the private directory the dump is
+     * copied to and the SQLite scratch file made in (absolute: a container's working directory is its image's).
+     */
+    static final String INSIDE_DIR = "/tmp/.migration-panel";
+
+    static String stagedInside(String artifactId) {
+        return INSIDE_DIR + "/test-restore-" + artifactId + ".sql";
+    }
+
+    /** The SQLite scratch file: in the private work directory on the host, or inside the container or pod. */
+    static String sqliteScratch(Deployment deployment, String scratchName) {
+        return (deployment.copiesThroughHost() ? INSIDE_DIR : WORK_DIR) + "/" + scratchName + ".sqlite";
+    }
+
     /** The plan, built without a server: a work directory, then the panel's check that does the rest. */
     static Plan build(Instance instance, String artifactId, String artifactName, DbVendor vendor, Long scratchId,
             String scratchDescription) {
+        Deployment deployment = Deployment.of(instance);
+        boolean inside = deployment.copiesThroughHost();
         Map<String, String> args = new LinkedHashMap<>();
         args.put("artifact", artifactId);
         args.put("vendor", vendor.code());
         args.put("staged", staged(artifactId));
+        if (inside) {
+            args.put("stagedInside", stagedInside(artifactId));
+        }
         if (scratchId != null) {
             args.put("scratch", String.valueOf(scratchId));
         }
         String where = vendor.networked()
                 ? "a new database " + scratchName("<job id>", artifactId) + " on the scratch server " + scratchDescription
-                : "a new SQLite file " + WORK_DIR + "/" + scratchName("<job id>", artifactId) + ".sqlite on "
-                        + instance.getName() + "'s host";
+                        + (inside ? " (as the " + deployment.kindLabel() + " reaches it)" : "")
+                : "a new SQLite file " + sqliteScratch(deployment, scratchName("<job id>", artifactId)) + " "
+                        + (inside ? deployment.describe() : "on " + instance.getName() + "'s host");
         String description = "test-restore of " + artifactName + ": check that the dump ends as a complete "
-                + vendor.label() + " dump; upload it to " + staged(artifactId) + " (SHA-256 verified); create " + where
+                + vendor.label() + " dump; upload it to " + staged(artifactId) + " (SHA-256 verified)"
+                + (inside ? "; copy it " + deployment.describe() + " to " + stagedInside(artifactId)
+                        + ", where the vendor client that made the dump runs" : "")
+                + "; create " + where
                 + "; import the dump into it with the vendor client; count every table's rows and compare them with the "
-                + "counts the dump recorded of its source; then drop the scratch database and remove the uploaded dump, "
+                + "counts the dump recorded of its source; then drop the scratch database and remove the uploaded dump"
+                + (inside ? " and its copy" : "") + ", "
                 + "also when a step before failed or was cancelled; the result is kept with the artifact";
         Map<String, String> options = new LinkedHashMap<>();
         options.put("artifact", artifactId);

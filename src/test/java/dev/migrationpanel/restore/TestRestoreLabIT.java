@@ -195,6 +195,57 @@ class TestRestoreLabIT {
         assertNothingLeft(instance, vendor, broken.getId(), corrupted.getId());
     }
 
+    /**
+     * An instance in a Docker container (the lab's dockerd): its dump is restored by the client inside the container
+     * (copied there, checked by its SHA-256), into the scratch server as the container reaches it or a scratch file
+     * inside the container; nothing is left on the host nor inside. Negative control: a miscounted dump fails.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dk-mariadb", "dk-sqlite"})
+    void inADockerContainerTheClientThereRestoresTheDump(String labInstance) throws Exception {
+        String vendor = labInstance.substring(3);
+        Instance instance = instances.create(TestInstances.labForm(lab, labInstance, "tr-" + labInstance, "ed25519"));
+        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
+        instance = instances.get(instance.getId());
+        assertThat(instance.getDeploymentType()).isEqualTo(dev.migrationpanel.instance.DeploymentType.DOCKER);
+        ScratchServer server = scratch(scratchServers, lab, vendor);
+        Artifact dump = backUp(flows, jobs, artifacts, instance);
+
+        Job pass = testRestore(instance, dump, server);
+        assertThat(pass.getStatus()).as(pass.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
+        TestRestore result = results.latest(List.of(dump.getId())).get(dump.getId());
+        assertThat(result.getResult()).as(result.getReason()).isEqualTo(TestRestore.Result.PASS);
+        assertThat(results.tables(result)).hasSizeGreaterThan(3).allSatisfy(t -> assertThat(t.matches()).as(t.toString()).isTrue());
+        String container = lab.property("instance." + labInstance + ".container");
+        assertThat(logs.after(pass.getId(), 0, 5000)).anyMatch(l -> l.line().contains("Copied, SHA-256 verified"));
+        if (vendor.equals("sqlite")) {
+            assertThat(result.getScratch()).contains("/tmp/.migration-panel/").contains("in Docker container " + container);
+        }
+        assertNothingLeft(instance, vendor, pass.getId(), dump.getId());
+        assertNothingInside(instance, container, pass.getId(), dump.getId());
+
+        String countLine = new String(artifacts.open(dump.getId()).readAllBytes(), StandardCharsets.UTF_8).lines()
+                .filter(l -> l.startsWith(DumpCommands.ROWS_LINE)).findFirst().orElseThrow();
+        Artifact miscounted = altered(dump, t -> t.replace(countLine, countLine.replace(DumpCommands.ROWS_LINE,
+                DumpCommands.ROWS_LINE + "9")));
+        Job mismatch = testRestore(instance, miscounted, server);
+        assertThat(mismatch.getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(results.latest(List.of(miscounted.getId())).get(miscounted.getId()).getResult())
+                .isEqualTo(TestRestore.Result.FAIL);
+        assertNothingInside(instance, container, mismatch.getId(), miscounted.getId());
+    }
+
+    /** Neither the dump's copy nor a scratch file left inside the container. */
+    private void assertNothingInside(Instance instance, String container, long jobId, String artifactId) throws Exception {
+        try (SshSession ssh = connections.openSsh(instance)) {
+            var listing = ssh.run("docker exec " + dev.migrationpanel.remote.ShellQuote.quote(container)
+                    + " ls -A /tmp/.migration-panel", Duration.ofSeconds(20));
+            assertThat(listing.ok()).as(listing.stderr()).isTrue();
+            assertThat(listing.stdout()).doesNotContain("test-restore-" + artifactId)
+                    .doesNotContain(TestRestoreFlow.scratchName(jobId, artifactId));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"mariadb"})
     void aScratchServerOfAnotherVendorOrAnotherInstancesDumpIsRefused(String vendor) throws Exception {

@@ -25,6 +25,7 @@ class TestRestorePlanTest {
         Instance i = new Instance();
         org.springframework.test.util.ReflectionTestUtils.setField(i, "id", 7L);
         i.setName("df-prod");
+        i.setDeploymentType(dev.migrationpanel.instance.DeploymentType.HOST);
         return i;
     }
 
@@ -43,6 +44,27 @@ class TestRestorePlanTest {
         Plan sqlite = TestRestoreFlow.build(instance(), "c3", "df-prod-backup-sqlite-dump.sql", DbVendor.SQLITE, null, null);
         assertThat(sqlite.options()).doesNotContainKey("scratch");
         assertThat(sqlite.steps().get(1).spec().display()).contains("SQLite file .migration-panel/panel_restore_<job id>_c3.sqlite");
+    }
+
+    @Test
+    void inAContainerTheDumpIsCopiedInsideWhereTheClientIsAndTheSqliteScratchFileIsMadeThere() {
+        Instance docker = instance();
+        docker.setDeploymentType(dev.migrationpanel.instance.DeploymentType.DOCKER);
+        docker.setContainerName("df-web");
+        StepSpec.Verify check = (StepSpec.Verify) TestRestoreFlow.build(docker, "c3", "df-prod-backup-sqlite-dump.sql",
+                DbVendor.SQLITE, null, null).steps().get(1).spec();
+        assertThat(check.args()).containsEntry("staged", ".migration-panel/test-restore-c3.sql")
+                .containsEntry("stagedInside", "/tmp/.migration-panel/test-restore-c3.sql");
+        assertThat(check.display()).contains("copy it in Docker container df-web to /tmp/.migration-panel/test-restore-c3.sql")
+                .contains("SQLite file /tmp/.migration-panel/panel_restore_<job id>_c3.sqlite in Docker container df-web")
+                .contains("remove the uploaded dump and its copy");
+        StepSpec.Verify networked = (StepSpec.Verify) TestRestoreFlow.build(docker, "a1", "df-prod-backup-mysql-dump.sql",
+                DbVendor.MYSQL, 3L, "scratch").steps().get(1).spec();
+        assertThat(networked.display()).contains("on the scratch server scratch (as the container reaches it)");
+        StepSpec.Verify onHost = (StepSpec.Verify) TestRestoreFlow.build(instance(), "a1", "df-prod-backup-mysql-dump.sql",
+                DbVendor.MYSQL, 3L, "scratch").steps().get(1).spec();
+        assertThat(onHost.args()).doesNotContainKey("stagedInside");
+        assertThat(onHost.display()).doesNotContain("container");
     }
 
     @Test
