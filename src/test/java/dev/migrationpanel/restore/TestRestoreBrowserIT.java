@@ -132,6 +132,7 @@ class TestRestoreBrowserIT {
                 + "'] a.test-restore-result"));
         assertThat(result.getText()).contains("PASS");
         result.click();
+        BrowserSupport.waiting(browser, Duration.ofSeconds(30)).until(d -> !d.findElements(By.id("test-restore-result")).isEmpty());
         assertThat(browser.findElement(By.id("test-restore-result")).getText()).isEqualTo("PASS");
         assertThat(browser.findElement(By.id("test-restore-reason")).getText()).contains("restored with the source's row counts");
         List<WebElement> tables = browser.findElements(By.cssSelector("#test-restore-tables tbody tr"));
