@@ -169,7 +169,8 @@ public final class TableFingerprints {
                 statement.execute("SET LOCAL extra_float_digits = 3");
             }
             String marked = marker == null || textColumns.isEmpty() ? null
-                    : markedRows(textColumns.stream().map(c -> quoted(quote, c)).toList(), marker, postgres);
+                    : "(" + String.join(" OR ", textColumns.stream()
+                            .map(c -> TextValues.holdsMarker(quoted(quote, c), marker, product)).toList()) + ")";
             String inServer = mysql ? mysqlChecksum(name, columns, marked) : postgres ? postgresChecksum(name, columns, marked) : null;
             if (inServer != null) {
                 try (ResultSet rs = statement.executeQuery(inServer)) {
@@ -212,12 +213,6 @@ public final class TableFingerprints {
         return "SELECT COUNT(*), CAST(COALESCE(SUM(CAST(CONV(LEFT(SHA1(" + row + "), 15), 16, 10) AS UNSIGNED)), 0) AS CHAR)"
                 + (markedRows == null ? "" : ", COALESCE(SUM(CASE WHEN " + markedRows + " THEN 1 ELSE 0 END), 0)")
                 + " FROM " + table;
-    }
-
-    /** The condition "one of these (quoted) text columns holds the marker"; PostgreSQL compares json's text. */
-    static String markedRows(List<String> quotedTextColumns, String marker, boolean postgres) {
-        return "(" + String.join(" OR ", quotedTextColumns.stream()
-                .map(c -> (postgres ? "CAST(" + c + " AS text)" : c) + " LIKE '%" + marker + "%'").toList()) + ")";
     }
 
     /**

@@ -57,8 +57,7 @@ public final class TextValues {
     public static long scan(Connection connection, String marker, Consumer<Found> visitor, Set<String> only)
             throws SQLException {
         requireMarker(marker);
-        String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-        boolean postgres = product.contains("postgresql");
+        String product = connection.getMetaData().getDatabaseProductName();
         String quote = connection.getMetaData().getIdentifierQuoteString().trim();
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false); // PostgreSQL streams only inside a transaction
@@ -72,7 +71,7 @@ public final class TextValues {
                 if (columns.text().isEmpty()) {
                     continue;
                 }
-                visited += scanTable(connection, columns, marker, quote, postgres, visitor);
+                visited += scanTable(connection, columns, marker, quote, product, visitor);
             }
             return visited;
         } finally {
@@ -88,6 +87,29 @@ public final class TextValues {
         if (marker == null || !MARKER.matcher(marker).matches()) {
             throw new IllegalArgumentException("A marker is 4 to 64 letters and digits");
         }
+    }
+
+    /**
+     * The condition "this (quoted) column's value holds the marker", as fast as each server runs it, byte for byte (a
+     * marker is case-sensitive): on MariaDB {@code LIKE BINARY} (a LIKE under a {@code _ci} collation compares
+     * characters by collation, three times slower on a large text table), on MySQL {@code CAST(… AS BINARY)} (its
+     * {@code BINARY} operator is deprecated since 8.0.27), on PostgreSQL over the text of json/jsonb (which have no
+     * LIKE).
+     *
+     * @param product the server's product name as its JDBC driver gives it
+     */
+    static String holdsMarker(String quotedColumn, String marker, String product) {
+        requireMarker(marker);
+        String lower = product.toLowerCase(Locale.ROOT);
+        String pattern = "'%" + marker + "%'";
+        if (lower.contains("mariadb")) {
+            return quotedColumn + " LIKE BINARY " + pattern;
+        } else if (lower.contains("mysql")) {
+            return "CAST(" + quotedColumn + " AS BINARY) LIKE " + pattern;
+        } else if (lower.contains("postgresql")) {
+            return "CAST(" + quotedColumn + " AS text) LIKE " + pattern;
+        }
+        return quotedColumn + " LIKE " + pattern;
     }
 
     static TextColumns textColumns(Connection connection, String table) throws SQLException {
@@ -118,15 +140,13 @@ public final class TextValues {
     }
 
     private static long scanTable(Connection connection, TextColumns columns, String marker, String quote,
-            boolean postgres, Consumer<Found> visitor) throws SQLException {
+            String product, Consumer<Found> visitor) throws SQLException {
         List<String> select = new ArrayList<>();
         columns.key().forEach(k -> select.add(TableFingerprints.quoted(quote, k)));
         List<String> where = new ArrayList<>();
         for (String column : columns.text()) {
             select.add(TableFingerprints.quoted(quote, column));
-            // PostgreSQL has no LIKE on json/jsonb: compare their text
-            where.add((postgres ? "CAST(" + TableFingerprints.quoted(quote, column) + " AS text)" : TableFingerprints.quoted(quote, column))
-                    + " LIKE '%" + marker + "%'");
+            where.add(holdsMarker(TableFingerprints.quoted(quote, column), marker, product));
         }
         String sql = "SELECT " + String.join(", ", select) + " FROM " + TableFingerprints.quoted(quote, columns.table()) + " WHERE "
                 + String.join(" OR ", where);
