@@ -260,4 +260,35 @@ class FiefDockerLabIT {
             FiefLab.reset(SQLITE, "none");
         }
     }
+
+    /** The lab's docker on its socket (the test's own hands), its output; fails the test on a non-zero exit. */
+    private String docker(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("docker", "-H", lab.property("docker.host")));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+        return out;
+    }
+
+    @Test
+    void sqliteInTheContainersOwnLayerIsRefused() throws Exception {
+        FiefLab.reset(SQLITE, "none");
+        try {
+            String container = FiefLab.property(lab, SQLITE, "container");
+            String image = docker("inspect", "-f", "{{.Config.Image}}", container).strip();
+            // the same container, its files in its own layer instead of the volume (created, not started: inspect suffices)
+            docker("rm", "-f", container);
+            docker("create", "--name", container, "--network", "host", "--label", "panel-lab=1", "--env-file",
+                    FiefLab.property(lab, SQLITE, "envfile"), image, "sleep", "3600");
+            docker("cp", FiefLab.property(lab, SQLITE, "db.location") + "/.", container + ":/data/db/");
+            Instance fief = FiefLab.registerDocker(instances, jdbc, lab, SQLITE, true);
+            assertThatThrownBy(() -> flows.review(FiefConsolidationFlow.ID, fief.getId(),
+                    Map.of("adminEmail", FiefLab.property(lab, SQLITE, "admin.email"))))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("/data/db is not on a volume or bind mount of container " + container);
+        } finally {
+            FiefLab.reset(SQLITE, "none");
+        }
+    }
 }
