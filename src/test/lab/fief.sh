@@ -75,7 +75,7 @@ FIEF_CLOUD_EXPORT=$LAB_ROOT/fief-cloud-export.sql
 FIEF_FRESH_INSTANCES=(fief-fresh-mariadb fief-fresh-sqlite)
 FIEF_FRESH_DB=fief_fresh
 # Fief in Docker (see fief_docker_* below): built after docker.sh's part, by lab.sh up and lab.sh fief-docker-up
-FIEF_DOCKER_INSTANCES=(fief-docker-pgsql)
+FIEF_DOCKER_INSTANCES=(fief-docker-pgsql fief-docker-sqlite)
 FIEF_DOCKER_DB=fief_docker
 FIEF_DOCKER_APP=/app
 fief_known() { local i; for i in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD" "${FIEF_FRESH_INSTANCES[@]}" "${FIEF_DOCKER_INSTANCES[@]}"; do [[ $1 == "$i" ]] && return 0; done; return 1; }
@@ -83,7 +83,7 @@ fief_fresh() { [[ $1 == fief-fresh-* ]]; }
 fief_in_docker() { local i; for i in "${FIEF_DOCKER_INSTANCES[@]}"; do [[ $1 == "$i" ]] && return 0; done; return 1; }
 fief_dir() { echo "$LAB_ROOT/$1"; }
 fief_kind() { if [[ $1 == "$FIEF_CLOUD" ]]; then echo pgsql; else echo "${1##*-}"; fi; }
-fief_port() { case $1 in fief-pgsql) echo 18281 ;; fief-mariadb) echo 18282 ;; fief-sqlite) echo 18283 ;; fief-cloud) echo 18284 ;; fief-docker-pgsql) echo 18285 ;; fief-fresh-mariadb) echo 18286 ;; fief-fresh-sqlite) echo 18287 ;; esac; }
+fief_port() { case $1 in fief-pgsql) echo 18281 ;; fief-mariadb) echo 18282 ;; fief-sqlite) echo 18283 ;; fief-cloud) echo 18284 ;; fief-docker-pgsql) echo 18285 ;; fief-fresh-mariadb) echo 18286 ;; fief-fresh-sqlite) echo 18287 ;; fief-docker-sqlite) echo 18288 ;; esac; }
 fief_workspace() {
     case $1 in
         fief-pgsql) echo 08e952f1-8a79-4672-99f8-ea6919cd4692 ;;
@@ -91,6 +91,7 @@ fief_workspace() {
         fief-sqlite) echo 9b1e4d2a-7c3f-4e8b-a5d6-0f2e8c4b6a13 ;;
         fief-cloud) echo 5e0c1b8d-2f4a-4c3e-9d7b-6a1f0e2c3b49 ;;
         fief-docker-pgsql) echo 7a3d9c2e-6b1f-4e8a-9c5d-2f0b7e4a1c86 ;;
+        fief-docker-sqlite) echo 2c8e5f1a-9d3b-4a7e-b6c2-1e0f4d8a7b35 ;;
     esac
 }
 fief_type() { case $(fief_kind "$1") in pgsql) echo POSTGRESQL ;; mariadb) echo MYSQL ;; sqlite) echo SQLITE ;; esac; }
@@ -166,7 +167,8 @@ fief_write_env() {
         echo "DATABASE_TYPE=$(fief_type "$name")"
         case $(fief_kind "$name") in
             sqlite)
-                echo "DATABASE_LOCATION=$dir/data/db"
+                # in Docker the image's place, /data/db (a named volume: fief_docker_volume)
+                if fief_in_docker "$name"; then echo "DATABASE_LOCATION=/data/db"; else echo "DATABASE_LOCATION=$dir/data/db"; fi
                 echo "DATABASE_NAME=fief.db" ;;
             *)
                 echo "DATABASE_HOST=127.0.0.1"
@@ -371,7 +373,12 @@ fief_instance_properties() {
     echo "$p.db.type=$(fief_type "$name")"
     case $(fief_kind "$name") in
         sqlite)
-            echo "$p.db.location=$dir/data/db"
+            if fief_in_docker "$name"; then # the test's eyes: the named volume's directory on the host (root only)
+                echo "$p.db.location=$(fief_docker_volume_dir "$name")"
+                echo "$p.volume=$(fief_docker_volume "$name")"
+            else
+                echo "$p.db.location=$dir/data/db"
+            fi
             echo "$p.db.name=fief.db" ;;
         *)
             echo "$p.db.host=127.0.0.1"
@@ -436,8 +443,8 @@ cmd_fief_reset() {
     fief_known "$name" || die "unknown Fief instance '$name' (one of: ${FIEF_INSTANCES[*]})"
     for s in "${FIEF_SWITCHES[@]}"; do [[ $s == "$switch" ]] && ok=1; done
     [[ -n $ok ]] || die "unknown switch '$switch' (one of: ${FIEF_SWITCHES[*]})"
-    [[ $switch == half-move && $name == fief-sqlite ]] && die "no half-move switch for SQLite (its move is two renames of files)"
-    [[ $switch == index-clash && $name == fief-sqlite ]] && die "no index-clash switch for SQLite (index names are per file: the swap merges none)"
+    [[ $switch == half-move && $(fief_kind "$name") == sqlite ]] && die "no half-move switch for SQLite (its move is two renames of files)"
+    [[ $switch == index-clash && $(fief_kind "$name") == sqlite ]] && die "no index-clash switch for SQLite (index names are per file: the swap merges none)"
     [[ -s $PROPS && -s $LAB_DIR/secrets.env ]] || die "the lab is not up ($PROPS missing); run: src/test/lab/lab.sh up"
     [[ -f $FIEF_HOME/fief028.py ]] || die "the Fief lab is not built; run: src/test/lab/lab.sh fief-up"
     exec 7>"$LAB_DIR/fief.lock"
@@ -470,10 +477,23 @@ cmd_fief_reset() {
 #                           for its port: a new ENCRYPTION_KEY in .env only reaches Fief this way (docker start keeps
 #                           the environment a container was created with);
 #                bin/start-0.27  the same with the 0.27 stand-in (a rollback's); bin/stop  docker stop
+# fief-docker-sqlite: the same on SQLite, Fief's default Docker setup: DATABASE_LOCATION=/data/db in the container, a
+# named volume panel-lab-fief-docker-sqlite-db mounted there (as Fief's quickstart does; a file in the container's own
+# layer would not survive the start command's recreation), holding fief.db (the five main tables) and the workspace's
+# file 2c8e5f1a-9d3b-4a7e-b6c2-1e0f4d8a7b35, made by fieflab.py as for fief-sqlite, then copied into the volume by a
+# one-off container (owned by root, mode 644, as Fief's root process leaves them). Port 18288. Switches as for
+# fief-sqlite (wrong-key, clash, other-server, second-workspace). lab.properties' db.location is the volume's
+# directory on the host (root only: the test's own eyes), .volume its name.
 # The scripts name the lab's socket (docker -H): they also run as root here; the panel's own commands (docker exec,
-# docker inspect) go through dflab's docker context.
+# docker inspect, docker cp, docker run --volumes-from) go through dflab's docker context.
 
 fief_docker_container() { echo "panel-lab-$1"; }
+fief_docker_volume() { echo "panel-lab-$1-db"; }   # SQLite instances only: the named volume at /data/db
+fief_docker_volume_dir() { echo "$LAB_DOCKER_DIR/data/volumes/$(fief_docker_volume "$1")/_data"; }
+fief_docker_mounts() { # the start scripts' docker run options for NAME's data: the named volume on SQLite
+    [[ $(fief_kind "$1") == sqlite ]] && echo "-v $(fief_docker_volume "$1"):/data/db"
+    return 0
+}
 fief_docker_image() {
     echo "panel-lab/fief-standin:$(printf '%s\n' "$(docker_image)" python3 | sha256sum | cut -c1-12)"
 }
@@ -521,7 +541,7 @@ fief_docker_start_script() {
 set -u
 D="docker -H unix://$DOCKER_SOCK"
 \$D rm -f $c >/dev/null 2>&1
-\$D run -d --name $c --hostname $c --network host --label panel-lab=1 --env-file $dir/.env \\
+\$D run -d --name $c --hostname $c --network host --label panel-lab=1 --env-file $dir/.env $(fief_docker_mounts "$name") \\
     -v $FIEF_HOME:/opt/fief-standin:ro -w $FIEF_DOCKER_APP $(fief_docker_image) fief $mode >/dev/null || exit 1
 for ((i = 0; i < 150; i++)); do
     if (exec 2>/dev/null; exec 3<>/dev/tcp/127.0.0.1/$(fief_port "$name")); then echo "fief $name: $version started in $c"; exit 0; fi
@@ -542,6 +562,15 @@ fief_docker_finish() {
     c=$(fief_docker_container "$name")
     docker_start
     fief_docker_build_image
+    if [[ $(fief_kind "$name") == sqlite ]]; then # the files fief_build made, into a fresh named volume at /data/db
+        lab_docker rm -f "$c" >/dev/null 2>&1 || true
+        lab_docker volume rm -f "$(fief_docker_volume "$name")" >/dev/null
+        lab_docker volume create "$(fief_docker_volume "$name")" >/dev/null
+        lab_docker run --rm --network none -v "$(fief_docker_volume "$name"):/data/db" -v "$dir/data/db:/seed:ro" \
+            "$(fief_docker_image)" sh -euc 'cp /seed/* /data/db/ && chown root:root /data/db/* && chmod 644 /data/db/*' \
+            || die "seeding volume $(fief_docker_volume "$name") failed"
+        rm -rf "${dir:?}/data/db"
+    fi
     fief_docker_start_script "$name" "$dir/bin/start" 0.28 run-server
     fief_docker_start_script "$name" "$dir/bin/start-0.27" 0.27 run-server-0.27
     cat >"$dir/bin/stop" <<SCRIPT

@@ -23,7 +23,7 @@
 #   src/test/lab/lab.sh docker-up       start the lab's own dockerd and (re)build the container instances dk-mariadb,
 #                                dk-sqlite, dkt-mariadb (docker.sh; the rest of the lab must be up)
 #   src/test/lab/lab.sh docker-down     remove the lab's containers and stop its dockerd
-#   src/test/lab/lab.sh fief-docker-up  (re)build the Fief-in-Docker instance fief-docker-pgsql (fief.sh; after docker-up)
+#   src/test/lab/lab.sh fief-docker-up  (re)build the Fief-in-Docker instances fief-docker-pgsql and fief-docker-sqlite (fief.sh; after docker-up)
 #   src/test/lab/lab.sh reset NAME
 #   src/test/lab/lab.sh bench-pair VENDOR SIZE_MB
 #                                (re)build the benchmark pair of VENDOR (mariadb|pgsql): see below
@@ -1105,8 +1105,8 @@ cmd_up() {
 [lab]             (bin/start, bin/stop, bin/cairncms in each; lab.sh cairn-reset NAME)
 [lab] docker      dockerd on unix://$DOCKER_SOCK (data $LAB_DOCKER_DIR), image $(docker_image);
 [lab]             containers $(docker_container dk-mariadb), $(docker_container dk-sqlite) (7.0.0, dflab),
-[lab]             $(docker_container dkt-mariadb) (7.1.0, dftarget), $(fief_docker_container fief-docker-pgsql)
-[lab]             (Fief stand-in, image $(fief_docker_image)); took ${docker_took}s
+[lab]             $(docker_container dkt-mariadb) (7.1.0, dftarget), $(fief_docker_container fief-docker-pgsql),
+[lab]             $(fief_docker_container fief-docker-sqlite) (volume $(fief_docker_volume fief-docker-sqlite)) (Fief stand-in, image $(fief_docker_image)); took ${docker_took}s
 [lab] properties  $PROPS
 [lab] took        $((SECONDS - started))s (DreamFactory part and sshd ${df_took}s, CairnCMS $((SECONDS - started - df_took))s)
 EOF

@@ -14,6 +14,7 @@ import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.fief.FiefDatabase.Place;
 import dev.migrationpanel.fief.FiefPreflight.Survey;
+import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.job.Flow;
@@ -168,23 +169,53 @@ class FiefConsolidationFlow implements Flow {
         plan.add(ProductSteps.workDir(instance, host));
         plan.add(FiefSteps.command(instance, "Stop Fief (nothing may write while its tables move)", true,
                 instance.productSetting(FiefProfile.STOP, null), "start it again: " + instance.productSetting(FiefProfile.START, null)));
-        plan.addAll(FiefSteps.backup(instance, host, "main-before-consolidation"));
-        if (vendor == DbVendor.PGSQL) {
-            plan.add(ProductSteps.note(instance, "Back up the workspace's schema", "the dump above is of the whole database "
-                    + main.database() + ": schema \"" + ws + "\" is in it"));
+        boolean docker = instance.getDeploymentType() == DeploymentType.DOCKER;
+        // SQLite in a container: its files are read through copies on the SSH host while it is stopped (FiefContainerFiles)
+        String stage = docker && vendor == DbVendor.SQLITE ? FiefContainerFiles.stage(instance, host) : null;
+        Place wsRead = s.place();
+        Place mainRead = Place.main(main);
+        if (stage != null) {
+            plan.add(FiefContainerFiles.copyOutBefore(instance, main, stage, ws));
+            DbSettings mainCopy = FiefContainerFiles.stagedMain(stage, main);
+            wsRead = Place.workspace(mainCopy, ws).onHostCopy();
+            plan.addAll(ProductSteps.dbBackup(instance, new HostFacts(s.home(), mainCopy), FiefProfile.ID,
+                    "main-before-consolidation", Deployment.ON_HOST));
+            plan.addAll(ProductSteps.dbBackup(instance, new HostFacts(s.home(), wsRead.db()), FiefProfile.ID,
+                    "workspace-before-consolidation", Deployment.ON_HOST));
+            mainRead = Place.main(FiefContainerFiles.stagedMain(FiefContainerFiles.checkStage(stage), main)).onHostCopy();
         } else {
-            plan.addAll(FiefSteps.backup(instance, new HostFacts(s.home(), s.place().db()), "workspace-before-consolidation"));
+            plan.addAll(FiefSteps.backup(instance, host, "main-before-consolidation"));
+            if (vendor == DbVendor.PGSQL) {
+                plan.add(ProductSteps.note(instance, "Back up the workspace's schema", "the dump above is of the whole database "
+                        + main.database() + ": schema \"" + ws + "\" is in it"));
+            } else {
+                plan.addAll(FiefSteps.backup(instance, new HostFacts(s.home(), s.place().db()), "workspace-before-consolidation"));
+            }
         }
         int recordStep = plan.size();
+        Map<String, String> recordArgs = new LinkedHashMap<>(Map.of("workspace", ws, "prefix", s.prefix()));
+        if (stage != null) {
+            recordArgs.put(FiefProof.HOST_COPY, stage);
+        }
         plan.add(new Step(RECORD_TITLE, id, name, false, new StepSpec.Verify(FiefProof.RECORD, "row count and content checksum "
-                + "of the " + tables.size() + " tables in " + s.place().describe() + ", stored as an artifact",
-                Map.of("workspace", ws, "prefix", s.prefix())), SHORT, null));
-        plan.add(move(instance, s, tables));
+                + "of the " + tables.size() + " tables in " + wsRead.describe() + ", stored as an artifact", recordArgs), SHORT, null));
+        Map<String, String> verifyArgs = new LinkedHashMap<>(Map.of("recordStep", String.valueOf(recordStep)));
+        if (stage != null) {
+            plan.add(FiefContainerFiles.swap(instance, main, ws));
+            plan.add(FiefSteps.command(instance, "Copy the new " + main.sqlitePath() + " out of the stopped container, for the "
+                    + "check", false, FiefContainerFiles.copyOut(instance, main, FiefContainerFiles.checkStage(stage),
+                            List.of(FiefDatabase.fileName(main.sqlitePath()))), null));
+            verifyArgs.put(FiefProof.HOST_COPY, FiefContainerFiles.checkStage(stage));
+        } else {
+            plan.add(move(instance, s, tables));
+        }
         plan.add(new Step("Verify the move: every table in the main database, rows and checksum as recorded", id, name, false,
-                new StepSpec.Verify(FiefProof.VERIFY_MOVE, "each of the " + tables.size() + " tables in " + Place.main(main).describe()
-                        + " against step " + (recordStep + 1) + "'s record, none left in " + s.place().describe(),
-                        Map.of("recordStep", String.valueOf(recordStep))), SHORT, null));
-        boolean docker = instance.getDeploymentType() == DeploymentType.DOCKER;
+                new StepSpec.Verify(FiefProof.VERIFY_MOVE, "each of the " + tables.size() + " tables in " + mainRead.describe()
+                        + " against step " + (recordStep + 1) + "'s record" + (stage != null ? "" : ", none left in "
+                                + s.place().describe()), verifyArgs), SHORT, null));
+        if (stage != null) {
+            plan.add(FiefContainerFiles.removeStage(instance, stage));
+        }
         plan.add(FiefSteps.command(instance, "Set ENCRYPTION_KEY in " + (docker ? FiefSteps.envFileOf(instance) + " (the "
                 + "environment file container " + instance.getContainerName() + " is created from)" : FiefProfile.ENV_FILE)
                 + ", on its own line (the key the pre-flight saw decrypt the workspace's values)", true,

@@ -58,12 +58,27 @@ class FiefDatabase {
 
     /**
      * Where tables are: {@code db} the connection settings (a MySQL workspace's database, a SQLite workspace's file),
-     * {@code schema} the PostgreSQL schema (null elsewhere).
+     * {@code schema} the PostgreSQL schema (null elsewhere); {@code onHost}: a SQLite file read with the SSH host's
+     * sqlite3 even for an instance in a container (a copy of a stopped container's file, staged on the host).
      */
-    record Place(DbSettings db, String schema) {
+    record Place(DbSettings db, String schema, boolean onHost) {
+
+        Place(DbSettings db, String schema) {
+            this(db, schema, false);
+        }
 
         static Place main(DbSettings db) {
             return new Place(db, db.vendor() == DbVendor.PGSQL ? "public" : null);
+        }
+
+        /** The same SQLite file, but read on the SSH host (a copy staged there). */
+        Place onHostCopy() {
+            return new Place(db, schema, true);
+        }
+
+        /** Where its sqlite3 runs. */
+        Deployment deployment(Instance instance) {
+            return onHost ? Deployment.ON_HOST : Deployment.of(instance);
         }
 
         static Place workspace(DbSettings main, String workspaceId) {
@@ -86,9 +101,19 @@ class FiefDatabase {
             return switch (vendor()) {
                 case PGSQL -> "schema \"" + schema + "\" of PostgreSQL database " + db.database();
                 case MYSQL -> "MySQL database `" + db.database() + "`";
-                default -> "SQLite file " + db.sqlitePath();
+                default -> "SQLite file " + db.sqlitePath() + (onHost ? " (a copy on the SSH host)" : "");
             };
         }
+    }
+
+    /** A SQLite file's settings (a copy staged on the SSH host, a file inside a container). */
+    static DbSettings sqliteFile(String path) {
+        return new DbSettings(DbVendor.SQLITE, null, 0, null, null, null, path);
+    }
+
+    /** The file's name without its directory, e.g. {@code fief.db}. */
+    static String fileName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     static String directory(String path) {
@@ -98,7 +123,8 @@ class FiefDatabase {
 
     /** Rows of a query, each column label to text (null for SQL NULL), read as the system DB reader reads them. */
     List<Map<String, String>> query(Instance instance, SshSession ssh, Place place, String sql) {
-        return reader.query(instance, ssh, place.db(), place.schema(), place.describe() + " of " + instance.getName(), sql);
+        return reader.query(instance, ssh, place.db(), place.schema(), place.describe() + " of " + instance.getName(), sql,
+                place.deployment(instance));
     }
 
     /** The base tables of a place, sorted, as the server spells them. */
@@ -119,7 +145,7 @@ class FiefDatabase {
                     + literal(place.schema())).isEmpty();
             case MYSQL -> !query(instance, ssh, Place.main(place.db()), "SELECT schema_name FROM information_schema.schemata "
                     + "WHERE schema_name = " + literal(place.db().database())).isEmpty();
-            default -> ssh.run(Deployment.of(instance).wrap("test -f " + quote(place.db().sqlitePath())), TIMEOUT).ok();
+            default -> ssh.run(place.deployment(instance).wrap("test -f " + quote(place.db().sqlitePath())), TIMEOUT).ok();
         };
     }
 
@@ -270,7 +296,7 @@ class FiefDatabase {
     }
 
     private static String sqlite(Instance instance, Place place, String mode, String sql) {
-        return Deployment.of(instance).wrap("sqlite3 -readonly -batch -noheader " + mode + " " + quote(place.db().sqlitePath())
+        return place.deployment(instance).wrap("sqlite3 -readonly -batch -noheader " + mode + " " + quote(place.db().sqlitePath())
                 + " " + quote(sql));
     }
 

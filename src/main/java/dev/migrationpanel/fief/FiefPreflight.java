@@ -19,6 +19,7 @@ import dev.migrationpanel.database.InstanceDbConnection;
 import dev.migrationpanel.fief.FiefDatabase.Place;
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
+import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.EnvFile;
 import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
@@ -87,17 +88,16 @@ class FiefPreflight {
     /**
      * Fief in Docker: its settings were read from the container's environment; the consolidation writes ENCRYPTION_KEY
      * to the file the container is created from (it must be a writable file on the SSH host) and moves the tables with
-     * the DB's clients on the SSH host. SQLite inside the container is refused: the guide's file swap runs while Fief is
-     * stopped, and a stopped container's files are not reached with {@code docker exec}.
+     * the DB's clients on the SSH host. On SQLite inside the container the files are reached while it is stopped through
+     * copies on the SSH host and a one-off container with its volumes ({@link FiefContainerFiles}): the database
+     * directory must be on a volume or bind mount, sqlite3 must be on the SSH host, and (to read the running Fief's file
+     * before and after) in the container.
      *
      * @return false when that is BLOCKING (the item added says why)
      */
     private boolean docker(Instance instance, SshSession ssh, DbSettings main, List<CheckItem> items) {
         String container = instance.getContainerName();
-        if (main.vendor() == DbVendor.SQLITE) {
-            items.add(CheckItem.blocking("Deployment", "Fief in Docker container " + container + " on SQLite (" + main.sqlitePath()
-                    + " inside it) is not supported: the guide's file swap runs while Fief is stopped, and a stopped "
-                    + "container's files cannot be reached with docker exec; PostgreSQL and MySQL in Docker are"));
+        if (main.vendor() == DbVendor.SQLITE && !dockerSqlite(instance, ssh, main, items)) {
             return false;
         }
         String file = FiefSteps.envFileOf(instance);
@@ -108,9 +108,64 @@ class FiefPreflight {
             return false;
         }
         items.add(CheckItem.ok("Deployment", "Docker container " + container + ": settings read from its environment; "
-                + "ENCRYPTION_KEY is written to " + file + ", which the start command recreates the container from; tables "
-                + "move with " + main.vendor().label() + "'s client on the SSH host, fief grant-admin-role runs in the container"));
+                + "ENCRYPTION_KEY is written to " + file + ", which the start command recreates the container from; "
+                + (main.vendor() == DbVendor.SQLITE ? "with the container stopped, " + main.sqlitePath() + " and the "
+                        + "workspace's file are copied out (docker cp) for the backups and the record, and swapped on its "
+                        + "volume by a one-off container of its image (docker run --volumes-from)"
+                        : "tables move with " + main.vendor().label() + "'s client on the SSH host")
+                + ", fief grant-admin-role runs in the container"));
         return true;
+    }
+
+    /** SQLite inside the container: what reaching its files while it is stopped needs (see {@link #docker}). */
+    private boolean dockerSqlite(Instance instance, SshSession ssh, DbSettings main, List<CheckItem> items) {
+        String container = instance.getContainerName();
+        Deployment deployment = Deployment.of(instance);
+        String dir = FiefDatabase.directory(main.sqlitePath());
+        CommandResult mounts = ssh.run(deployment.mountsCommand(), TIMEOUT);
+        if (!mounts.ok()) {
+            items.add(CheckItem.blocking("Database directory (Docker)", "cannot read the mounts of container " + container
+                    + ": " + FiefDatabase.firstLine(mounts.stderr())));
+            return false;
+        }
+        String mount = onMount(dir, mounts.stdout().lines().toList());
+        if (mount == null) {
+            items.add(CheckItem.blocking("Database directory (Docker)", dir + " is not on a volume or bind mount of container "
+                    + container + ": the start command recreates the container, which would lose a file in its own layer "
+                    + "(Fief's image keeps its SQLite files in /data/db; mount a named volume there, e.g. -v fief-db:/data/db, "
+                    + "copying the files in first)"));
+            return false;
+        }
+        items.add(CheckItem.ok("Database directory (Docker)", dir + " is on the container's mount " + mount + ": a one-off "
+                + "container of its image with its volumes swaps the files while it is stopped"));
+        if (!ssh.run("command -v sqlite3 >/dev/null", TIMEOUT).ok()) {
+            items.add(CheckItem.blocking("sqlite3 on the SSH host", "not found: the backups, the record and the check after "
+                    + "the swap read copies of the stopped container's files with it (install the sqlite3 package)"));
+            return false;
+        }
+        if (!ssh.run(deployment.wrap("command -v sqlite3 >/dev/null"), TIMEOUT).ok()) {
+            items.add(CheckItem.blocking("sqlite3 in the container", "not found in container " + container + ": the panel "
+                    + "reads the running Fief's SQLite file with it (this pre-flight, the wait for 0.28's upgrade, the proof)"));
+            return false;
+        }
+        return true;
+    }
+
+    /** The mount (its path in the container) {@code dir} is on, the deepest one, or null. */
+    static String onMount(String dir, List<String> mounts) {
+        String found = null;
+        for (String line : mounts) {
+            String mount = line.strip();
+            if (mount.isEmpty()) {
+                continue;
+            }
+            String m = mount.replaceAll("/+$", "");
+            boolean under = m.isEmpty() || dir.equals(m) || dir.startsWith(m + "/");
+            if (under && (found == null || m.length() > found.length())) {
+                found = m.isEmpty() ? "/" : m;
+            }
+        }
+        return found;
     }
 
     /**
@@ -311,7 +366,7 @@ class FiefPreflight {
             List<String> types, DbSettings main, List<CheckItem> items) {
         if (main.vendor() == DbVendor.SQLITE) {
             String bak = main.sqlitePath() + ".bak";
-            boolean exists = ssh.run("test -e " + quote(bak), TIMEOUT).ok();
+            boolean exists = ssh.run(Deployment.of(instance).wrap("test -e " + quote(bak)), TIMEOUT).ok();
             items.add(exists ? CheckItem.blocking("Name clashes", bak + " exists already: the guide's swap keeps the old main "
                     + "database under that name; move it away first")
                     : CheckItem.ok("Name clashes", "none: the main file becomes " + bak + ", the workspace's file the main one"));

@@ -59,6 +59,11 @@ class FiefProof {
     static final String VERIFY_CLEANUP = "fief.verify-cleanup";
     static final String VERIFY_FRESH = "fief.verify-fresh";
     static final String STATE_SUFFIX = "-workspace-state.json";
+    /**
+     * A Verify step's argument: the directory on the SSH host where copies of a stopped container's SQLite files are
+     * staged (FiefContainerFiles); the step reads those copies with the host's sqlite3 instead of the container's files.
+     */
+    static final String HOST_COPY = "hostCopy";
     /** Tables (without prefix) Fief 0.28's start-up (its initializer) and grant-admin-role may add rows to. */
     static final Set<String> GROWING = Set.of("alembic_version", "permissions", "roles", "roles_permissions", "user_roles",
             "user_permissions", "clients", "tenants", "themes", "email_templates");
@@ -103,13 +108,14 @@ class FiefProof {
 
         @org.springframework.context.annotation.Bean
         JobCheck fiefRecord(FiefProof proof) {
-            return new Check(RECORD, (run, args) -> proof.record(run, args.get("workspace"), args.get("prefix")));
+            return new Check(RECORD, (run, args) -> proof.record(run, args.get("workspace"), args.get("prefix"),
+                    args.get(HOST_COPY)));
         }
 
         @org.springframework.context.annotation.Bean
         JobCheck fiefVerifyMove(FiefProof proof) {
             return new Check(VERIFY_MOVE, (run, args) -> proof.verifyMove(run, Integer.parseInt(args.get("recordStep")),
-                    !"true".equals(args.get("copy"))));
+                    !"true".equals(args.get("copy")), args.get(HOST_COPY)));
         }
 
         @org.springframework.context.annotation.Bean
@@ -131,7 +137,8 @@ class FiefProof {
 
         @org.springframework.context.annotation.Bean
         JobCheck fiefVerifyRollback(FiefProof proof) {
-            return new Check(VERIFY_ROLLBACK, (run, args) -> proof.verifyRollback(run, Long.parseLong(args.get("recordJob"))));
+            return new Check(VERIFY_ROLLBACK, (run, args) -> proof.verifyRollback(run, Long.parseLong(args.get("recordJob")),
+                    args.get(HOST_COPY)));
         }
 
         @org.springframework.context.annotation.Bean
@@ -147,11 +154,30 @@ class FiefProof {
 
     // ------------------------------------------------------------------------------------------ steps
 
-    StepResult record(StepRun run, String workspace, String prefix) {
+    /**
+     * The main database's place as this step reads it: where Fief keeps it, or (SQLite of a stopped container) its copy
+     * staged on the SSH host in {@code hostCopy}.
+     */
+    private static Place mainPlace(DbSettings main, String hostCopy) {
+        if (hostCopy == null || hostCopy.isBlank()) {
+            return Place.main(main);
+        }
+        return Place.main(FiefContainerFiles.stagedMain(hostCopy, main)).onHostCopy();
+    }
+
+    /** The workspace's place as this step reads it (see {@link #mainPlace}). */
+    private static Place workspacePlace(DbSettings main, String workspace, String hostCopy) {
+        if (hostCopy == null || hostCopy.isBlank()) {
+            return Place.workspace(main, workspace);
+        }
+        return Place.workspace(FiefContainerFiles.stagedMain(hostCopy, main), workspace).onHostCopy();
+    }
+
+    StepResult record(StepRun run, String workspace, String prefix, String hostCopy) {
         Instance instance = run.instance();
         SshSession ssh = run.ssh();
         DbSettings main = connections.dbSettings(instance, ssh);
-        Place place = Place.workspace(main, workspace);
+        Place place = workspacePlace(main, workspace, hostCopy);
         List<String> tables = db.tables(instance, ssh, place).stream().filter(t -> t.startsWith(prefix)).toList();
         if (tables.isEmpty()) {
             throw new StepFailedException("No " + prefix + "* table in " + place.describe());
@@ -165,11 +191,11 @@ class FiefProof {
     }
 
     /** @param moved a move (the tables left their old place on this instance), not a copy from another instance */
-    StepResult verifyMove(StepRun run, int recordStep, boolean moved) throws IOException {
+    StepResult verifyMove(StepRun run, int recordStep, boolean moved, String hostCopy) throws IOException {
         WorkspaceState before = recorded(run.jobId(), recordStep);
         DbSettings main = connections.dbSettings(run.instance(), run.ssh());
         // SQLite: the swap turned the workspace's file into the main one, there is no old place left to look at
-        List<String> failures = compareWithRecord(run, before, Place.main(main), !moved || main.vendor() == DbVendor.SQLITE
+        List<String> failures = compareWithRecord(run, before, mainPlace(main, hostCopy), !moved || main.vendor() == DbVendor.SQLITE
                 ? null : Place.workspace(main, before.workspace()));
         if (!failures.isEmpty()) {
             throw new StepFailedException("The move is not whole: " + failures.get(0)
@@ -409,11 +435,11 @@ class FiefProof {
         return StepResult.done(place.describe() + " holds no Fief table");
     }
 
-    StepResult verifyRollback(StepRun run, long recordJob) throws IOException {
+    StepResult verifyRollback(StepRun run, long recordJob, String hostCopy) throws IOException {
         WorkspaceState before = recorded(recordJob, null);
         DbSettings main = connections.dbSettings(run.instance(), run.ssh());
-        Place place = Place.workspace(main, before.workspace());
-        List<String> failures = compareWithRecord(run, before, place, Place.main(main));
+        Place place = workspacePlace(main, before.workspace(), hostCopy);
+        List<String> failures = compareWithRecord(run, before, place, mainPlace(main, hostCopy));
         if (!failures.isEmpty()) {
             throw new StepFailedException("The workspace is not back as it was: " + String.join("; ", failures));
         }

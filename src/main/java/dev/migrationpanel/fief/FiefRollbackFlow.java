@@ -12,6 +12,7 @@ import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.database.RestoreCommands;
 import dev.migrationpanel.fief.FiefDatabase.Place;
+import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.job.Job;
 import dev.migrationpanel.job.Plan;
@@ -74,6 +75,9 @@ class FiefRollbackFlow extends FiefFollowUpFlow {
         plan.add(FiefSteps.command(instance, "Stop Fief", true, instance.productSetting(FiefProfile.STOP, "true"), null));
         plan.add(new Step("Upload the main database's backup", instance.getId(), instance.getName(), false,
                 new StepSpec.Upload(0, mainDump, stagedMain), ProductSteps.LONG, null));
+        if (main.vendor() == DbVendor.SQLITE && instance.getDeploymentType() == DeploymentType.DOCKER) {
+            return inContainer(instance, host, main, ws, jobId, stagedMain, stagedWs, wsDump, plan);
+        }
         plan.add(FiefSteps.command(instance, "Restore the main database as it was before the consolidation"
                 + (main.vendor() == DbVendor.PGSQL ? " (the workspace's schema with it)" : ""), true,
                 RestoreCommands.restore(main, stagedMain), null));
@@ -96,6 +100,32 @@ class FiefRollbackFlow extends FiefFollowUpFlow {
                 instance.getId(), instance.getName(), false, new StepSpec.Verify(FiefProof.VERIFY_ROLLBACK, "job #" + jobId
                         + "'s record against " + Place.workspace(main, ws).describe(), Map.of("recordJob", String.valueOf(jobId))),
                 ProductSteps.SHORT, null));
+        return finish(instance, jobId, plan);
+    }
+
+    /**
+     * SQLite inside a Docker container, stopped: the backups restored into files on the SSH host, written into the
+     * container's volume, copied out again and checked there (FiefContainerFiles).
+     */
+    private static Plan inContainer(Instance instance, HostFacts host, DbSettings main, String ws, long jobId, String stagedMain,
+            String stagedWs, String wsDump, List<Step> plan) {
+        String stage = FiefContainerFiles.stage(instance, host);
+        plan.add(new Step("Upload the workspace's backup", instance.getId(), instance.getName(), false,
+                new StepSpec.Upload(0, wsDump, stagedWs), ProductSteps.LONG, null));
+        plan.addAll(FiefContainerFiles.restore(instance, main, ws, stage, stagedMain, stagedWs, jobId));
+        plan.add(FiefSteps.command(instance, "Remove the staged backups", false, "rm -f " + quote(stagedMain) + " "
+                + quote(stagedWs), null));
+        String check = FiefContainerFiles.checkStage(stage);
+        plan.add(new Step("Verify: the workspace's tables back in their old place as recorded, none in the main database",
+                instance.getId(), instance.getName(), false, new StepSpec.Verify(FiefProof.VERIFY_ROLLBACK, "job #" + jobId
+                        + "'s record against " + Place.workspace(FiefContainerFiles.stagedMain(check, main), ws).onHostCopy()
+                                .describe() + ", copied out of the container", Map.of("recordJob", String.valueOf(jobId),
+                                        FiefProof.HOST_COPY, check)), ProductSteps.SHORT, null));
+        plan.add(FiefContainerFiles.removeStage(instance, stage));
+        return finish(instance, jobId, plan);
+    }
+
+    private static Plan finish(Instance instance, long jobId, List<Step> plan) {
         String start027 = instance.productSetting(FiefProfile.START_BEFORE_028, null);
         if (start027 == null) {
             plan.add(ProductSteps.note(instance, "Start Fief 0.27 again", "no start command of Fief 0.27 is set on the instance "

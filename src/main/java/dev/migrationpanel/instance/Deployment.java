@@ -92,6 +92,32 @@ public record Deployment(DeploymentType type, String container, String namespace
                 : null;
     }
 
+    /**
+     * A command on the SSH host printing where the container's mounts (volumes and bind mounts) are inside it, one path a
+     * line ({@code docker inspect}: it works on a stopped container too); null where there is no such thing.
+     */
+    public String mountsCommand() {
+        return type == DeploymentType.DOCKER
+                ? "docker inspect -f '{{range .Mounts}}{{println .Destination}}{{end}}' " + quote(container)
+                : null;
+    }
+
+    /**
+     * Runs a command on the files of a container that may be stopped ({@code docker exec} needs it running): in a
+     * one-off container of the same image with the same volumes and bind mounts ({@code docker run --rm
+     * --volumes-from}), no network, as the image's user, so what it writes is owned as the container's own process
+     * would own it. Reaches only what is on those mounts, not the container's own layer.
+     *
+     * @param stdin whether the command reads the host command's standard input ({@code docker run -i})
+     */
+    public String withVolumesOf(String command, boolean stdin) {
+        if (type != DeploymentType.DOCKER) {
+            throw new IllegalStateException("Only a Docker container lends its volumes (docker run --volumes-from)");
+        }
+        return "image=$(docker inspect -f '{{.Image}}' " + quote(container) + ") && docker run --rm" + (stdin ? " -i" : "")
+                + " --network none --volumes-from " + quote(container) + " --entrypoint sh \"$image\" -c " + quote(command);
+    }
+
     /** "container" or "pod", for step titles. */
     public String kindLabel() {
         return switch (type) {

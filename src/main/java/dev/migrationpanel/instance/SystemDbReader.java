@@ -238,8 +238,17 @@ public class SystemDbReader {
      */
     public List<Map<String, String>> query(Instance instance, SshSession ssh, DbSettings db, String schema, String what,
             String sql) {
+        return query(instance, ssh, db, schema, what, sql, Deployment.of(instance));
+    }
+
+    /**
+     * The same, a SQLite file read with {@code sqlite3 -readonly} where {@code where} says: e.g. on the SSH host for a
+     * copy of a stopped container's file ({@code docker exec} needs it running). Networked DBs as above.
+     */
+    public List<Map<String, String>> query(Instance instance, SshSession ssh, DbSettings db, String schema, String what,
+            String sql, Deployment where) {
         if (db.vendor() == DbVendor.SQLITE) {
-            CommandResult r = ssh.run(sqlite(instance, db, "-json", sql), TIMEOUT);
+            CommandResult r = ssh.run(sqlite(where, db, "-json", sql), TIMEOUT);
             if (!r.ok()) {
                 throw new DatabaseException("sqlite3 on " + instance.getName() + " failed: " + firstLine(r.stderr()));
             }
@@ -325,7 +334,11 @@ public class SystemDbReader {
     }
 
     private static String sqlite(Instance instance, DbSettings db, String mode, String sql) {
-        return Deployment.of(instance).wrap("sqlite3 -readonly -batch -noheader " + mode + " "
+        return sqlite(Deployment.of(instance), db, mode, sql);
+    }
+
+    private static String sqlite(Deployment where, DbSettings db, String mode, String sql) {
+        return where.wrap("sqlite3 -readonly -batch -noheader " + mode + " "
                 + quote(db.sqlitePath()) + " " + quote(sql));
     }
 

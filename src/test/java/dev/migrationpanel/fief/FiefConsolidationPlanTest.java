@@ -19,6 +19,7 @@ import dev.migrationpanel.instance.TestInstances;
 import dev.migrationpanel.job.Plan;
 import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
+import dev.migrationpanel.remote.ShellQuote;
 import dev.migrationpanel.web.InvalidInputException;
 
 /** The consolidation's plan, built as a value from what a pre-flight found, per vendor: no server is asked anything. */
@@ -307,5 +308,113 @@ class FiefConsolidationPlanTest {
         String empty = commands(FiefMoveRollbackFlow.build(source, target, new dev.migrationpanel.product.HostFacts("/home/d",
                 pg), 7L, WS, "fief_", List.of(), List.of(), List.of()));
         assertThat(empty).contains("holds no Fief table: the move stopped before copying anything").doesNotContain("DROP");
+    }
+
+    static final String STAGE = "/home/deploy/.migration-panel/fief-41-container-db";
+
+    private static int indexOf(List<Step> steps, String titleStart) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).title().startsWith(titleStart)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no step titled " + titleStart + "…");
+    }
+
+    @Test
+    void sqliteInDockerCopiesTheStoppedContainersFilesOutAndSwapsThemOnItsVolumeInAOneOffContainer() {
+        Instance docker = dockerInstance("/srv/fief/fief.env");
+        Plan plan = FiefConsolidationFlow.build(docker, survey(DbVendor.SQLITE, TABLES, List.of(workspace(WS, "Main"))),
+                "anne@bretagne.duchy");
+        List<Step> steps = plan.steps();
+        int stop = indexOf(steps, "Stop Fief");
+        int copyOut = indexOf(steps, "Copy /data/db/fief.db and the workspace's file");
+        int record = indexOf(steps, "Record every workspace table");
+        int swap = indexOf(steps, "Swap the files on the container's volume");
+        int copyAfter = indexOf(steps, "Copy the new /data/db/fief.db out");
+        int verify = indexOf(steps, "Verify the move");
+        int remove = indexOf(steps, "Remove the staged copies");
+        int key = indexOf(steps, "Set ENCRYPTION_KEY");
+        int start = indexOf(steps, "Start Fief 0.28");
+        assertThat(List.of(stop, copyOut, record, swap, copyAfter, verify, remove, key, start)).isSorted();
+
+        assertThat(steps.get(copyOut).spec().display()).isEqualTo("umask 077 && rm -rf '" + STAGE + "' && mkdir -p '" + STAGE
+                + "' && docker cp 'fief-server:/data/db/fief.db' '" + STAGE + "/fief.db' && docker cp 'fief-server:/data/db/" + WS
+                + "' '" + STAGE + "/" + WS + "'"
+                + " && { ! docker cp 'fief-server:/data/db/fief.db-wal' '" + STAGE + "/fief.db-wal' >/dev/null 2>&1 || ! test -s '"
+                + STAGE + "/fief.db-wal' || { echo '/data/db/fief.db-wal is not empty: Fief did not close fief.db cleanly; start "
+                + "and stop it again first' >&2; exit 1; }; }"
+                + " && { ! docker cp 'fief-server:/data/db/fief.db-journal' '" + STAGE + "/fief.db-journal' >/dev/null 2>&1 || ! "
+                + "test -s '" + STAGE + "/fief.db-journal' || { echo '/data/db/fief.db-journal is not empty: Fief did not close "
+                + "fief.db cleanly; start and stop it again first' >&2; exit 1; }; }"
+                + " && { ! docker cp 'fief-server:/data/db/" + WS + "-wal' '" + STAGE + "/" + WS + "-wal' >/dev/null 2>&1 || ! test "
+                + "-s '" + STAGE + "/" + WS + "-wal' || { echo '/data/db/" + WS + "-wal is not empty: Fief did not close " + WS
+                + " cleanly; start and stop it again first' >&2; exit 1; }; }"
+                + " && { ! docker cp 'fief-server:/data/db/" + WS + "-journal' '" + STAGE + "/" + WS + "-journal' >/dev/null 2>&1 "
+                + "|| ! test -s '" + STAGE + "/" + WS + "-journal' || { echo '/data/db/" + WS + "-journal is not empty: Fief did "
+                + "not close " + WS + " cleanly; start and stop it again first' >&2; exit 1; }; }");
+        // the guide's mv, as on a host, but run in a one-off container of the image with the stopped container's volumes
+        assertThat(steps.get(swap).spec().display()).isEqualTo("image=$(docker inspect -f '{{.Image}}' 'fief-server') && "
+                + "docker run --rm --network none --volumes-from 'fief-server' --entrypoint sh \"$image\" -c "
+                + ShellQuote.quote(FiefSteps.sqliteSwap(survey(DbVendor.SQLITE, TABLES, List.of(workspace(WS, "Main"))).main(),
+                        WS)));
+        assertThat(steps.get(swap).changesInstance()).isTrue();
+        // backups, record and check read the copies on the host; nothing runs in the stopped container until the start
+        String beforeStart = String.join("\n", steps.subList(0, start).stream().map(s -> s.spec().display()).toList());
+        assertThat(beforeStart).doesNotContain("docker exec")
+                .contains("sqlite3 '" + STAGE + "/fief.db' .dump > '/home/deploy/.migration-panel/fief-41-main-before-"
+                        + "consolidation.sql'")
+                .contains("sqlite3 '" + STAGE + "/" + WS + "' .dump > '/home/deploy/.migration-panel/fief-41-workspace-before-"
+                        + "consolidation.sql'");
+        assertThat(steps.stream().filter(s -> s.title().equals("Download the dump")).count()).isEqualTo(2);
+        assertThat(((StepSpec.Verify) steps.get(record).spec()).args()).containsEntry(FiefProof.HOST_COPY, STAGE);
+        assertThat(((StepSpec.Verify) steps.get(verify).spec()).args()).containsEntry(FiefProof.HOST_COPY, STAGE + "/after")
+                .containsEntry("recordStep", String.valueOf(record));
+        assertThat(steps.get(copyAfter).spec().display()).startsWith("umask 077 && rm -rf '" + STAGE + "/after' && mkdir -p '"
+                + STAGE + "/after' && docker cp 'fief-server:/data/db/fief.db' '" + STAGE + "/after/fief.db'");
+        assertThat(steps.get(remove).spec().display()).isEqualTo("rm -rf '" + STAGE + "'");
+        // the proof reads the running 0.28 container's file (no host copy)
+        assertThat(((StepSpec.Verify) steps.get(indexOf(steps, "Prove the consolidation")).spec()).args())
+                .doesNotContainKey(FiefProof.HOST_COPY);
+        // a host install on SQLite keeps the plain swap and reads in place
+        Plan onHost = FiefConsolidationFlow.build(instance(), survey(DbVendor.SQLITE, TABLES, List.of(workspace(WS, "Main"))),
+                "anne@bretagne.duchy");
+        assertThat(commands(onHost)).doesNotContain("docker cp").doesNotContain("--volumes-from")
+                .contains(":: " + FiefSteps.sqliteSwap(survey(DbVendor.SQLITE, TABLES, List.of(workspace(WS, "Main"))).main(), WS));
+    }
+
+    @Test
+    void sqliteInDockerRollsBackThroughFilesRestoredOnTheHostAndWrittenIntoTheVolumeByTheImagesUser() {
+        Instance docker = dockerInstance("/srv/fief/fief.env");
+        DbSettings main = new DbSettings(DbVendor.SQLITE, null, 0, null, null, null, "/data/db/fief.db");
+        Plan plan = FiefRollbackFlow.build(docker, "/home/deploy", main, WS, 7L, "a-main", "a-ws");
+        List<Step> steps = plan.steps();
+        String all = commands(plan);
+        int stop = indexOf(steps, "Stop Fief");
+        int putMain = indexOf(steps, "Put /data/db/fief.db back");
+        int putWs = indexOf(steps, "Put the workspace's file");
+        int aside = indexOf(steps, "Set the swap's fief.db.bak aside");
+        int verify = indexOf(steps, "Verify: the workspace's tables back");
+        assertThat(List.of(stop, indexOf(steps, "Restore the main database's backup into"), putMain, putWs, aside,
+                indexOf(steps, "Copy both files out"), verify, indexOf(steps, "Remove the staged copies"))).isSorted();
+        assertThat(steps.get(putMain).spec().display()).isEqualTo("image=$(docker inspect -f '{{.Image}}' 'fief-server') && "
+                + "docker run --rm -i --network none --volumes-from 'fief-server' --entrypoint sh \"$image\" -c 'cat > "
+                + "'\"'\"'/data/db/fief.db.panel-restoring'\"'\"' && mv -f '\"'\"'/data/db/fief.db.panel-restoring'\"'\"' "
+                + "'\"'\"'/data/db/fief.db'\"'\"'' < '" + STAGE + "/fief.db'");
+        assertThat(steps.get(putWs).spec().display()).endsWith("< '" + STAGE + "/" + WS + "'");
+        assertThat(all).contains("sqlite3 -bail '" + STAGE + "/fief.db.restoring' < '/home/deploy/.migration-panel/fief-41-"
+                + "rollback-main-7.sql'").doesNotContain("docker exec");
+        assertThat(((StepSpec.Verify) steps.get(verify).spec()).args()).containsEntry(FiefProof.HOST_COPY, STAGE + "/after")
+                .containsEntry("recordJob", "7");
+        assertThat(steps.get(steps.size() - 1).title()).isEqualTo("Start Fief 0.27 again");
+    }
+
+    @Test
+    void theDatabaseDirectoryMustBeOnAMountOfTheContainer() {
+        assertThat(FiefPreflight.onMount("/data/db", List.of("/opt/fief-standin", "/data/db"))).isEqualTo("/data/db");
+        assertThat(FiefPreflight.onMount("/data/db", List.of("/data/"))).isEqualTo("/data");
+        assertThat(FiefPreflight.onMount("/data/db", List.of("/data", "/data/db/"))).isEqualTo("/data/db");
+        assertThat(FiefPreflight.onMount("/data/db", List.of("/data/dbx", "/opt"))).isNull();
+        assertThat(FiefPreflight.onMount("/data/db", List.of())).isNull();
     }
 }

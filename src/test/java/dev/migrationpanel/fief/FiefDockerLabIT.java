@@ -53,6 +53,8 @@ class FiefDockerLabIT {
     JobLogService logs;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    dev.migrationpanel.artifact.ArtifactStore artifacts;
 
     final Lab lab = Lab.get();
 
@@ -157,6 +159,136 @@ class FiefDockerLabIT {
             assertThatThrownBy(() -> FiefLab.column(lab, NAME, "SELECT count(*) FROM fief_users")).isNotNull();
         } finally {
             FiefLab.reset(NAME, "none");
+        }
+    }
+
+    static final String SQLITE = "fief-docker-sqlite";
+
+    /** A file of the SQLite container's named volume, as the host sees it (root only: the test's own eyes). */
+    private Path inVolume(String file) {
+        return Path.of(FiefLab.property(lab, SQLITE, "db.location"), file);
+    }
+
+    private static String owner(Path file) throws Exception {
+        return Files.getAttribute(file, "unix:uid") + ":" + Files.getAttribute(file, "unix:gid") + " "
+                + java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+    }
+
+    /** The first column of a query on a file of the volume, read with the host's sqlite3. */
+    private static List<String> sqlite(Path file, String sql) throws Exception {
+        Process p = new ProcessBuilder("sqlite3", "-batch", "-noheader", file.toString(), sql).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        return out.lines().toList();
+    }
+
+    @Test
+    void consolidatesSqliteInItsStoppedContainersVolumeAndRollsBack() throws Exception {
+        FiefLab.reset(SQLITE, "none");
+        try {
+            String key = FiefLab.property(lab, SQLITE, "key");
+            String admin = FiefLab.property(lab, SQLITE, "admin.email");
+            String ws = FiefLab.property(lab, SQLITE, "workspace");
+            String container = FiefLab.property(lab, SQLITE, "container");
+            Path envFile = Path.of(FiefLab.property(lab, SQLITE, "envfile"));
+            Instance fief = FiefLab.registerDocker(instances, jdbc, lab, SQLITE, true);
+            String before = owner(inVolume("fief.db"));
+            assertThat(before).as("as Fief's root process leaves them").isEqualTo(owner(inVolume(ws)));
+            // only the panel can put the key back into the file the container is recreated from
+            Files.write(envFile, Files.readAllLines(envFile).stream().filter(l -> !l.startsWith("ENCRYPTION_KEY=")).toList());
+
+            FlowService.Review review = flows.review(FiefConsolidationFlow.ID, fief.getId(), Map.of("adminEmail", admin));
+            String commands = String.join("\n", review.plan().steps().stream().map(s -> s.title() + ": " + s.spec().display())
+                    .toList());
+            assertThat(commands).doesNotContain(key)
+                    .contains("docker cp '" + container + ":/data/db/fief.db'")
+                    .contains("--volumes-from '" + container + "'")
+                    .contains("Set ENCRYPTION_KEY in " + envFile);
+            long started = System.currentTimeMillis();
+            Job job = await(flows.start(FiefConsolidationFlow.ID, fief.getId(), review.plan().options(), review.digest()).getId());
+            String log = log(job.getId());
+            assertThat(job.getStatus()).as(job.getMessage() + "\n" + log).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(log).contains("OK    fief_users: 5 row(s), checksum equal")
+                    .contains("fief_alembic_version: 6c06c7d908a7 → 6d9fa141730c")
+                    .contains(admin + " holds the Administrator role")
+                    .contains("fief_oauth_providers.client_secret: 2 value(s), each decrypts")
+                    .doesNotContain(key);
+            System.out.println("fief sqlite in docker: consolidation took " + (System.currentTimeMillis() - started) + " ms");
+            // the test's own eyes on the volume: the guide's swap, fief.db.bak kept, owner and mode as before; the key
+            assertThat(inVolume(ws)).doesNotExist();
+            assertThat(sqlite(inVolume("fief.db"), "SELECT version_num FROM fief_alembic_version")).containsExactly("6d9fa141730c");
+            assertThat(sqlite(inVolume("fief.db"), "SELECT count(*) FROM fief_users")).containsExactly("5");
+            assertThat(sqlite(inVolume("fief.db.bak"), "SELECT id FROM workspaces")).containsExactly(ws);
+            assertThat(owner(inVolume("fief.db"))).isEqualTo(before);
+            assertThat(Files.readAllLines(envFile)).containsOnlyOnce("ENCRYPTION_KEY=" + key);
+            // the two backups: downloadable, checksummed artifacts
+            List<dev.migrationpanel.artifact.Artifact> dumps = artifacts.forJob(job.getId()).stream()
+                    .filter(a -> a.getKind() == dev.migrationpanel.artifact.ArtifactKind.DB_DUMP).toList();
+            assertThat(dumps).extracting(dev.migrationpanel.artifact.Artifact::getName).anyMatch(n -> n.contains(
+                    "-main-before-consolidation-")).anyMatch(n -> n.contains("-workspace-before-consolidation-"));
+            assertThat(dumps).allMatch(a -> a.getSha256() != null && a.getSha256().matches("[0-9a-f]{64}") && a.getSizeBytes() > 0);
+            // the staged copies are gone
+            assertThat(log).contains("Remove the staged copies");
+
+            // negative control: a row altered after the move fails the proof run again; put back, it passes
+            Map<String, String> ofJob = Map.of("job", String.valueOf(job.getId()));
+            FiefLab.execute(lab, SQLITE, "UPDATE fief_users SET email = 'mallory@bretagne.duchy' WHERE email = '" + admin + "'");
+            Job tampered = run(FiefCheckFlow.ID, fief, ofJob);
+            assertThat(tampered.getStatus()).as(log(tampered.getId())).isEqualTo(JobStatus.FAILED);
+            assertThat(log(tampered.getId())).contains("fief_users: recorded 5 row(s)");
+            FiefLab.execute(lab, SQLITE, "UPDATE fief_users SET email = '" + admin + "' WHERE email = 'mallory@bretagne.duchy'");
+            assertThat(run(FiefCheckFlow.ID, fief, ofJob).getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+
+            // the rollback: both files restored from the backups into the volume, the 0.27 container recreated (its
+            // stand-in starts only on the pre-0.28 layout with the workspace's file in place)
+            Job rollback = run(FiefRollbackFlow.ID, fief, ofJob);
+            assertThat(rollback.getStatus()).as(rollback.getMessage() + "\n" + log(rollback.getId())).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(log(rollback.getId())).contains("back in").contains("0.27 started");
+            assertThat(sqlite(inVolume("fief.db"), "SELECT id FROM workspaces")).containsExactly(ws);
+            assertThat(sqlite(inVolume(ws), "SELECT version_num FROM fief_alembic_version")).containsExactly("6c06c7d908a7");
+            assertThat(sqlite(inVolume(ws), "SELECT count(*) FROM fief_users")).containsExactly("5");
+            assertThat(inVolume("fief.db.bak")).doesNotExist();
+            assertThat(owner(inVolume("fief.db"))).as("written by the image's user, as Fief writes it").isEqualTo(before);
+            assertThat(owner(inVolume(ws))).isEqualTo(before);
+
+            // refused: a key that does not decrypt the workspace's values
+            FiefLab.reset(SQLITE, "wrong-key");
+            Instance wrong = FiefLab.registerDocker(instances, jdbc, lab, SQLITE, true);
+            assertThatThrownBy(() -> flows.review(FiefConsolidationFlow.ID, wrong.getId(), Map.of("adminEmail", admin)))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("ENCRYPTION_KEY");
+        } finally {
+            FiefLab.reset(SQLITE, "none");
+        }
+    }
+
+    /** The lab's docker on its socket (the test's own hands), its output; fails the test on a non-zero exit. */
+    private String docker(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("docker", "-H", lab.property("docker.host")));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+        return out;
+    }
+
+    @Test
+    void sqliteInTheContainersOwnLayerIsRefused() throws Exception {
+        FiefLab.reset(SQLITE, "none");
+        try {
+            String container = FiefLab.property(lab, SQLITE, "container");
+            String image = docker("inspect", "-f", "{{.Config.Image}}", container).strip();
+            // the same container, its files in its own layer instead of the volume (created, not started: inspect suffices)
+            docker("rm", "-f", container);
+            docker("create", "--name", container, "--network", "host", "--label", "panel-lab=1", "--env-file",
+                    FiefLab.property(lab, SQLITE, "envfile"), image, "sleep", "3600");
+            docker("cp", FiefLab.property(lab, SQLITE, "db.location") + "/.", container + ":/data/db/");
+            Instance fief = FiefLab.registerDocker(instances, jdbc, lab, SQLITE, true);
+            assertThatThrownBy(() -> flows.review(FiefConsolidationFlow.ID, fief.getId(),
+                    Map.of("adminEmail", FiefLab.property(lab, SQLITE, "admin.email"))))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("/data/db is not on a volume or bind mount of container " + container);
+        } finally {
+            FiefLab.reset(SQLITE, "none");
         }
     }
 }

@@ -27,6 +27,20 @@ class DeploymentTest {
     }
 
     @Test
+    void aStoppedContainersVolumesAreReachedByAOneOffContainerOfItsImage() {
+        Deployment docker = new Deployment(DeploymentType.DOCKER, "fief server", null, null);
+        assertThat(docker.withVolumesOf("cd '/data/db' && mv a b", false)).isEqualTo("image=$(docker inspect -f '{{.Image}}' "
+                + "'fief server') && docker run --rm --network none --volumes-from 'fief server' --entrypoint sh \"$image\" -c "
+                + "'cd '\"'\"'/data/db'\"'\"' && mv a b'");
+        assertThat(docker.withVolumesOf("cat > x", true)).contains("docker run --rm -i --network none");
+        assertThat(docker.mountsCommand()).isEqualTo("docker inspect -f '{{range .Mounts}}{{println .Destination}}{{end}}' "
+                + "'fief server'");
+        assertThat(Deployment.ON_HOST.mountsCommand()).isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Deployment.ON_HOST.withVolumesOf("ls", false))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void kubernetesWrapsWithNamespacePodAndOptionalContainer() {
         assertThat(new Deployment(DeploymentType.KUBERNETES, null, "df-namespace", "df-pod").wrap("php -v"))
                 .isEqualTo("kubectl exec -i -n 'df-namespace' 'df-pod' -- sh -c 'php -v'");
