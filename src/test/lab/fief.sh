@@ -494,14 +494,45 @@ fief_docker_mounts() { # the start scripts' docker run options for NAME's data: 
     [[ $(fief_kind "$1") == sqlite ]] && echo "-v $(fief_docker_volume "$1"):/data/db"
     return 0
 }
-fief_docker_image() {
+fief_docker_python_image() { # the base plus Debian's python3 (a step towards fief_docker_image)
     echo "panel-lab/fief-standin:$(printf '%s\n' "$(docker_image)" python3 | sha256sum | cut -c1-12)"
 }
+fief_docker_image() { # the stand-in's image: fief_docker_python_image without a sqlite3 command, as Fief's own image
+    echo "panel-lab/fief-standin-nocli:$(printf '%s\n' "$(fief_docker_python_image)" no-sqlite3-command | sha256sum | cut -c1-12)"
+}
 
-# fief_docker_build_image: the stand-in's image, from the daemon, else the cached tarball, else built from the base
+# fief_docker_build_image: the stand-in's image, from the daemon, else the cached tarball, else made from
+# fief_docker_python_image by removing /usr/bin/sqlite3 (Fief's image, python:3.x-slim plus pip, has no sqlite3 command:
+# the panel must read a running Fief's SQLite files with the image's Python, whose sqlite3 module stays)
 fief_docker_build_image() {
     local image tarball c
     image=$(fief_docker_image)
+    lab_docker image inspect "$image" >/dev/null 2>&1 && return 0
+    tarball=$DOCKER_CACHE/fief-standin-nocli-${image##*:}.tar.gz
+    if [[ ! -s $tarball ]]; then
+        fief_docker_build_python_image
+        c=panel-lab-fief-nocli-build
+        log "making $image: $(fief_docker_python_image) without /usr/bin/sqlite3 (once; cached in $DOCKER_CACHE)"
+        lab_docker rm -f "$c" >/dev/null 2>&1 || true
+        lab_docker run --name "$c" --network none "$(fief_docker_python_image)" sh -euc '
+            rm -f /usr/bin/sqlite3
+            if command -v sqlite3 >/dev/null 2>&1; then echo "a sqlite3 command is left: $(command -v sqlite3)" >&2; exit 1; fi
+            python3 -c "import sqlite3; sqlite3.Connection.backup"' >"$LAB_DOCKER_DIR/fief-image.log" 2>&1 \
+            || { lab_docker rm -f "$c" >/dev/null 2>&1; die "making $image failed: $(tail -n 5 "$LAB_DOCKER_DIR/fief-image.log")"; }
+        install -d -m 755 "$DOCKER_CACHE"
+        lab_docker export "$c" | gzip -1 >"$tarball.tmp"
+        mv "$tarball.tmp" "$tarball"
+        lab_docker rm -f "$c" >/dev/null
+    fi
+    log "importing $tarball as $image"
+    lab_docker import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+        --change 'ENV LANG=C.UTF-8' --change "WORKDIR $FIEF_DOCKER_APP" "$tarball" "$image" >/dev/null
+}
+
+# fief_docker_build_python_image: the base plus python3, from the daemon, else the cached tarball, else built from the base
+fief_docker_build_python_image() {
+    local image tarball c
+    image=$(fief_docker_python_image)
     lab_docker image inspect "$image" >/dev/null 2>&1 && return 0
     tarball=$DOCKER_CACHE/fief-standin-${image##*:}.tar.gz
     if [[ ! -s $tarball ]]; then

@@ -24,7 +24,8 @@ no more:
 
 Not simulated: a fresh install (no <prefix>alembic_version: the stand-in refuses to start), the default client, theme
 and e-mail templates the real initializer refreshes, the worker, the admin UI. It reaches the DB through the vendor's
-command-line client (psql, mariadb, sqlite3). Settings are read from the .env file given with --env, with Fief's names,
+command-line client (psql, mariadb, sqlite3); SQLite through Python's sqlite3 module where there is no sqlite3 command
+(the lab's Docker image has none, as Fief's own image: python:3.x-slim plus pip). Settings are read from the .env file given with --env, with Fief's names,
 else from ./.env, else (in a container, as Fief's Docker image does) from the process environment.
 """
 import base64
@@ -32,7 +33,9 @@ import binascii
 import datetime
 import json
 import os
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -80,12 +83,33 @@ class Db:
             env["MYSQL_PWD"] = e.get("DATABASE_PASSWORD", "")
             cmd = ["mariadb", "-N", "-B", "-h", e.get("DATABASE_HOST", "127.0.0.1"), "-P", e.get("DATABASE_PORT", "3306"),
                    "-u", e.get("DATABASE_USERNAME", ""), e.get("DATABASE_NAME", "")]
+        elif shutil.which("sqlite3") is None:
+            return self.run_module(sql)
         else:
             cmd = ["sqlite3", "-batch", "-noheader", "-separator", "\t", "-bail", self.path]
         r = subprocess.run(cmd, input=sql, capture_output=True, text=True, env=env)
         if r.returncode != 0:
             raise SystemExit("fief: database error: " + r.stderr.strip())
         return [line.split("\t") for line in r.stdout.splitlines() if line != ""]
+
+    def run_module(self, sql):
+        """SQLite with Python's module, as the sqlite3 command would: statement by statement (the script's own BEGIN and
+        COMMIT), stopping at the first error (an open transaction rolled back), each row's values as text, NULL empty."""
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        rows, statement = [], ""
+        try:
+            for ch in sql + ";":
+                statement += ch
+                if ch == ";" and sqlite3.complete_statement(statement):
+                    if statement.strip(" \t\r\n;"):
+                        for row in conn.execute(statement):
+                            rows.append(["" if v is None else str(v) for v in row])
+                    statement = ""
+        except sqlite3.Error as e:
+            raise SystemExit("fief: database error: " + str(e))
+        finally:
+            conn.close()
+        return rows
 
     def tables(self):
         if self.type == "POSTGRESQL":

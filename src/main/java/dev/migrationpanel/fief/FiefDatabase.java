@@ -59,12 +59,14 @@ class FiefDatabase {
     /**
      * Where tables are: {@code db} the connection settings (a MySQL workspace's database, a SQLite workspace's file),
      * {@code schema} the PostgreSQL schema (null elsewhere); {@code onHost}: a SQLite file read with the SSH host's
-     * sqlite3 even for an instance in a container (a copy of a stopped container's file, staged on the host).
+     * sqlite3 even for an instance in a container (a copy of a stopped container's file, staged on the host, or a
+     * snapshot of a running one's: {@link FiefSnapshot}); {@code copyOf}: the file in the container such a copy is of, for
+     * the messages (null: the copy is named as it is).
      */
-    record Place(DbSettings db, String schema, boolean onHost) {
+    record Place(DbSettings db, String schema, boolean onHost, String copyOf) {
 
         Place(DbSettings db, String schema) {
-            this(db, schema, false);
+            this(db, schema, false, null);
         }
 
         static Place main(DbSettings db) {
@@ -73,7 +75,7 @@ class FiefDatabase {
 
         /** The same SQLite file, but read on the SSH host (a copy staged there). */
         Place onHostCopy() {
-            return new Place(db, schema, true);
+            return new Place(db, schema, true, null);
         }
 
         /** Where its sqlite3 runs. */
@@ -101,7 +103,8 @@ class FiefDatabase {
             return switch (vendor()) {
                 case PGSQL -> "schema \"" + schema + "\" of PostgreSQL database " + db.database();
                 case MYSQL -> "MySQL database `" + db.database() + "`";
-                default -> "SQLite file " + db.sqlitePath() + (onHost ? " (a copy on the SSH host)" : "");
+                default -> copyOf != null ? "SQLite file " + copyOf + " (a snapshot read on the SSH host)"
+                        : "SQLite file " + db.sqlitePath() + (onHost ? " (a copy on the SSH host)" : "");
             };
         }
     }

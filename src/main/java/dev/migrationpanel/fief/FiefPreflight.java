@@ -90,8 +90,8 @@ class FiefPreflight {
      * to the file the container is created from (it must be a writable file on the SSH host) and moves the tables with
      * the DB's clients on the SSH host. On SQLite inside the container the files are reached while it is stopped through
      * copies on the SSH host and a one-off container with its volumes ({@link FiefContainerFiles}): the database
-     * directory must be on a volume or bind mount, sqlite3 must be on the SSH host, and (to read the running Fief's file
-     * before and after) in the container.
+     * directory must be on a volume or bind mount, sqlite3 must be on the SSH host, and (to read the running Fief's files
+     * before and after, through snapshots: {@link FiefSnapshot}) Python with its sqlite3 module in the container.
      *
      * @return false when that is BLOCKING (the item added says why)
      */
@@ -140,14 +140,21 @@ class FiefPreflight {
                 + "container of its image with its volumes swaps the files while it is stopped"));
         if (!ssh.run("command -v sqlite3 >/dev/null", TIMEOUT).ok()) {
             items.add(CheckItem.blocking("sqlite3 on the SSH host", "not found: the backups, the record and the check after "
-                    + "the swap read copies of the stopped container's files with it (install the sqlite3 package)"));
+                    + "the swap read copies of the stopped container's files with it, the other reads snapshots of the running "
+                    + "one's (install the sqlite3 package)"));
             return false;
         }
-        if (!ssh.run(deployment.wrap("command -v sqlite3 >/dev/null"), TIMEOUT).ok()) {
-            items.add(CheckItem.blocking("sqlite3 in the container", "not found in container " + container + ": the panel "
-                    + "reads the running Fief's SQLite file with it (this pre-flight, the wait for 0.28's upgrade, the proof)"));
+        // Fief's image has no sqlite3 command: the running Fief's files are read through snapshots its Python takes
+        CommandResult python = ssh.run(deployment.wrap(FiefSnapshot.PROBE), TIMEOUT);
+        if (!python.ok()) {
+            items.add(CheckItem.blocking("Python's sqlite3 in the container", FiefSnapshot.PYTHON + " with its sqlite3 module "
+                    + "is not usable in container " + container + " (" + FiefDatabase.firstLine(python.stderr()) + "): the "
+                    + "panel reads the running Fief's SQLite files through snapshots it takes there (SQLite's online backup, "
+                    + "copied out with docker cp), in this pre-flight, the wait for 0.28's upgrade and the proof"));
             return false;
         }
+        items.add(CheckItem.ok("Python's sqlite3 in the container", "Python and SQLite " + python.stdout().strip() + ": the "
+                + "running Fief's files are read through snapshots taken with it (no sqlite3 command needed inside)"));
         return true;
     }
 
@@ -198,90 +205,101 @@ class FiefPreflight {
             if (instance.getDeploymentType() == DeploymentType.DOCKER && !docker(instance, ssh, main, items)) {
                 return empty(items);
             }
-            Place mainPlace = Place.main(main);
-            List<String> mainTables;
-            try {
-                mainTables = db.tables(instance, ssh, mainPlace);
-                items.add(CheckItem.ok("Main database", main.describe() + " reachable" + version(instance, ssh, main)));
-            } catch (RuntimeException e) {
-                items.add(CheckItem.blocking("Main database", main.describe() + " cannot be read: " + e.getMessage()));
-                return empty(items);
-            }
-            if (!mainTables.contains("workspaces")) {
-                items.add(CheckItem.blocking("Fief version", mainTables.contains(prefix + "alembic_version")
-                        ? "the main database already has the 0.28 layout (" + prefix + "alembic_version, no workspaces table): "
-                                + "nothing to consolidate"
-                        : "no workspaces table in the main database: not a Fief instance from before 0.28"));
-                return empty(items);
-            }
-            List<Map<String, String>> versionRows = db.query(instance, ssh, mainPlace, "SELECT version_num FROM alembic_version");
-            items.add(CheckItem.ok("Fief version", "before 0.28: the main database has workspaces, its alembic revision "
-                    + (versionRows.isEmpty() ? "(none)" : versionRows.get(0).get("version_num"))));
-            List<Workspace> workspaces = workspaces(instance, ssh, mainPlace);
-            for (Workspace w : workspaces) {
-                items.add(CheckItem.ok("Workspace " + w.name(), "id " + w.id() + ", domain " + w.domain() + ", database_type "
-                        + (w.databaseType() == null ? "NULL (the main server)" : w.databaseType()) + ", alembic_revision "
-                        + w.alembicRevision() + ", users_count " + w.usersCount() + ", database_use_schema " + w.useSchema()
-                        + ", database_table_prefix " + w.tablePrefix()));
-            }
-            List<String> apiKeys = mainTables.contains("admin_api_key") ? db.query(instance, ssh, mainPlace,
-                    "SELECT name FROM admin_api_key ORDER BY name").stream().map(r -> r.get("name")).toList() : List.of();
-            Workspace chosen = choose(workspaces, workspaceId, items);
-            if (chosen == null) {
-                return new Survey(home, main, prefix, workspaces, null, null, Map.of(), List.of(), List.of(),
-                        apiKeys, items);
-            }
-            Place place = Place.workspace(main, chosen.id());
-            Map<String, Long> tables = new TreeMap<>();
-            List<String> types = List.of();
-            List<String> sequences = List.of();
-            if (chosen.databaseType() != null) {
-                items.add(CheckItem.blocking("Workspace tables", chosen.name() + " keeps its data on its own " + chosen.databaseType()
-                        + " server (its connection settings are in the workspaces row): the guide's moves work inside one "
-                        + "server only; dump it there and import it into the main database first"));
-            } else if (!db.exists(instance, ssh, place)) {
-                items.add(CheckItem.blocking("Workspace tables", place.describe() + " does not exist: the workspace's tables are "
-                        + "not where Fief 0.27 keeps them"));
-            } else {
-                List<String> all = db.tables(instance, ssh, place);
-                List<String> moving = all.stream().filter(t -> t.startsWith(prefix)).toList();
+            // SQLite in a running container: read through snapshots staged on the SSH host (FiefSnapshot), removed at the end
+            try (FiefSnapshot snap = FiefSnapshot.open(instance, ssh, main, host.workDir())) {
+                Place mainPlace;
+                List<String> mainTables;
                 try {
-                    tables.putAll(db.counts(instance, ssh, place, moving));
+                    mainPlace = snap.read(Place.main(main));
+                    mainTables = db.tables(instance, ssh, mainPlace);
+                    items.add(CheckItem.ok("Main database", main.describe() + " reachable" + version(instance, ssh, main)));
                 } catch (RuntimeException e) {
-                    items.add(CheckItem.blocking("Workspace tables", "the tables of " + place.describe() + " cannot all be read "
-                            + "as " + main.username() + ": " + e.getMessage()));
-                    commands(instance, items);
-                    return new Survey(home, main, prefix, workspaces, chosen, place, tables, types, sequences,
+                    items.add(CheckItem.blocking("Main database", main.describe() + " cannot be read: " + e.getMessage()));
+                    return empty(items);
+                }
+                if (!mainTables.contains("workspaces")) {
+                    items.add(CheckItem.blocking("Fief version", mainTables.contains(prefix + "alembic_version")
+                            ? "the main database already has the 0.28 layout (" + prefix + "alembic_version, no workspaces table): "
+                                    + "nothing to consolidate"
+                            : "no workspaces table in the main database: not a Fief instance from before 0.28"));
+                    return empty(items);
+                }
+                List<Map<String, String>> versionRows = db.query(instance, ssh, mainPlace, "SELECT version_num FROM alembic_version");
+                items.add(CheckItem.ok("Fief version", "before 0.28: the main database has workspaces, its alembic revision "
+                        + (versionRows.isEmpty() ? "(none)" : versionRows.get(0).get("version_num"))));
+                List<Workspace> workspaces = workspaces(instance, ssh, mainPlace);
+                for (Workspace w : workspaces) {
+                    items.add(CheckItem.ok("Workspace " + w.name(), "id " + w.id() + ", domain " + w.domain() + ", database_type "
+                            + (w.databaseType() == null ? "NULL (the main server)" : w.databaseType()) + ", alembic_revision "
+                            + w.alembicRevision() + ", users_count " + w.usersCount() + ", database_use_schema " + w.useSchema()
+                            + ", database_table_prefix " + w.tablePrefix()));
+                }
+                List<String> apiKeys = mainTables.contains("admin_api_key") ? db.query(instance, ssh, mainPlace,
+                        "SELECT name FROM admin_api_key ORDER BY name").stream().map(r -> r.get("name")).toList() : List.of();
+                Workspace chosen = choose(workspaces, workspaceId, items);
+                if (chosen == null) {
+                    return new Survey(home, main, prefix, workspaces, null, null, Map.of(), List.of(), List.of(),
                             apiKeys, items);
                 }
-                if (moving.isEmpty()) {
-                    items.add(CheckItem.blocking("Workspace tables", place.describe() + " holds no " + prefix + "* table"));
+                Place wsPlace = Place.workspace(main, chosen.id());
+                Place place;
+                try {
+                    place = snap.read(wsPlace);
+                } catch (RuntimeException e) {
+                    items.add(CheckItem.blocking("Workspace tables", wsPlace.describe() + " cannot be read: " + e.getMessage()));
+                    return new Survey(home, main, prefix, workspaces, chosen, wsPlace, Map.of(), List.of(), List.of(), apiKeys, items);
+                }
+                Map<String, Long> tables = new TreeMap<>();
+                List<String> types = List.of();
+                List<String> sequences = List.of();
+                if (chosen.databaseType() != null) {
+                    items.add(CheckItem.blocking("Workspace tables", chosen.name() + " keeps its data on its own " + chosen.databaseType()
+                            + " server (its connection settings are in the workspaces row): the guide's moves work inside one "
+                            + "server only; dump it there and import it into the main database first"));
+                } else if (!db.exists(instance, ssh, place)) {
+                    items.add(CheckItem.blocking("Workspace tables", place.describe() + " does not exist: the workspace's tables are "
+                            + "not where Fief 0.27 keeps them"));
                 } else {
-                    long rows = tables.values().stream().mapToLong(Long::longValue).sum();
-                    items.add(CheckItem.ok("Workspace tables", place.describe() + ": " + moving.size() + " " + prefix + "* tables, "
-                            + rows + " rows (" + String.join(", ", tables.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-                                    .toList()) + ")"));
+                    List<String> all = db.tables(instance, ssh, place);
+                    List<String> moving = all.stream().filter(t -> t.startsWith(prefix)).toList();
+                    try {
+                        tables.putAll(db.counts(instance, ssh, place, moving));
+                    } catch (RuntimeException e) {
+                        items.add(CheckItem.blocking("Workspace tables", "the tables of " + place.describe() + " cannot all be read "
+                                + "as " + main.username() + ": " + e.getMessage()));
+                        commands(instance, items);
+                        return new Survey(home, main, prefix, workspaces, chosen, wsPlace, tables, types, sequences,
+                                apiKeys, items);
+                    }
+                    if (moving.isEmpty()) {
+                        items.add(CheckItem.blocking("Workspace tables", place.describe() + " holds no " + prefix + "* table"));
+                    } else {
+                        long rows = tables.values().stream().mapToLong(Long::longValue).sum();
+                        items.add(CheckItem.ok("Workspace tables", place.describe() + ": " + moving.size() + " " + prefix + "* tables, "
+                                + rows + " rows (" + String.join(", ", tables.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                                        .toList()) + ")"));
+                    }
+                    List<String> others = all.stream().filter(t -> !t.startsWith(prefix)).toList();
+                    if (!others.isEmpty()) {
+                        items.add(CheckItem.warning("Other tables", place.describe() + " also holds " + String.join(", ", others)
+                                + ": not Fief's, they stay where they are"));
+                    }
+                    revision(instance, ssh, place, prefix, items);
+                    if (main.vendor() == DbVendor.PGSQL) {
+                        types = db.pgTypes(instance, ssh, place);
+                        sequences = db.pgFreeSequences(instance, ssh, place);
+                    }
+                    clashes(instance, ssh, mainPlace, mainTables, moving, types, main, items);
+                    movingNames(instance, ssh, place, mainPlace, items);
+                    encrypted(instance, ssh, place, mainPlace, prefix, key, tables, items);
+                    if (adminEmail != null) {
+                        adminEmail(instance, ssh, place, prefix, adminEmail, items);
+                    }
+                    room(instance, ssh, mainPlace, place, home, items);
                 }
-                List<String> others = all.stream().filter(t -> !t.startsWith(prefix)).toList();
-                if (!others.isEmpty()) {
-                    items.add(CheckItem.warning("Other tables", place.describe() + " also holds " + String.join(", ", others)
-                            + ": not Fief's, they stay where they are"));
-                }
-                revision(instance, ssh, place, prefix, items);
-                if (main.vendor() == DbVendor.PGSQL) {
-                    types = db.pgTypes(instance, ssh, place);
-                    sequences = db.pgFreeSequences(instance, ssh, place);
-                }
-                clashes(instance, ssh, mainPlace, mainTables, moving, types, main, items);
-                movingNames(instance, ssh, place, mainPlace, items);
-                encrypted(instance, ssh, place, mainPlace, prefix, key, tables, items);
-                if (adminEmail != null) {
-                    adminEmail(instance, ssh, place, prefix, adminEmail, items);
-                }
-                room(instance, ssh, mainPlace, place, home, items);
+                commands(instance, items);
+                return new Survey(home, main, prefix, workspaces, chosen, wsPlace, tables, types, sequences, apiKeys, items);
             }
-            commands(instance, items);
-            return new Survey(home, main, prefix, workspaces, chosen, place, tables, types, sequences, apiKeys, items);
         }
     }
 

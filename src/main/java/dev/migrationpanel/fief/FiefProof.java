@@ -37,6 +37,7 @@ import dev.migrationpanel.job.JobCheck;
 import dev.migrationpanel.job.StepFailedException;
 import dev.migrationpanel.job.StepResult;
 import dev.migrationpanel.job.StepRun;
+import dev.migrationpanel.product.HostFacts;
 import dev.migrationpanel.remote.SshSession;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -260,11 +261,17 @@ class FiefProof {
         }
     }
 
+    /** The main database's revision, read from a snapshot of its own for SQLite in a container. */
     private String revision(Instance instance, SshSession ssh, String prefix) {
         DbSettings main = connections.dbSettings(instance, ssh);
-        Place mainPlace = Place.main(main);
+        try (FiefSnapshot snap = snapshot(instance, ssh, main)) {
+            return revision(instance, ssh, snap.read(Place.main(main)), prefix);
+        }
+    }
+
+    private String revision(Instance instance, SshSession ssh, Place mainPlace, String prefix) {
         List<Map<String, String>> rows = db.query(instance, ssh, mainPlace, "SELECT version_num FROM "
-                + main.vendor().quoteName(prefix + "alembic_version"));
+                + mainPlace.vendor().quoteName(prefix + "alembic_version"));
         return rows.isEmpty() ? null : rows.get(0).get("version_num");
     }
 
@@ -287,10 +294,26 @@ class FiefProof {
     }
 
     StepResult prove(StepRun run, Long recordJob, Integer recordStep, String adminEmail) throws IOException {
+        DbSettings main = connections.dbSettings(run.instance(), run.ssh());
+        try (FiefSnapshot snap = snapshot(run.instance(), run.ssh(), main)) {
+            return prove(run, main, snap.read(Place.main(main)), recordJob, recordStep, adminEmail);
+        }
+    }
+
+    /**
+     * A snapshot session for the running instance's files ({@link FiefSnapshot}: SQLite in a container, read without a
+     * sqlite3 command inside), staged in the panel's work directory; elsewhere one that reads the places as they are.
+     */
+    private FiefSnapshot snapshot(Instance instance, SshSession ssh, DbSettings main) {
+        String workDir = FiefSnapshot.needed(instance, main) ? HostFacts.read(instance, ssh, connections).workDir() : null;
+        return FiefSnapshot.open(instance, ssh, main, workDir);
+    }
+
+    /** The proof, {@code mainPlace} the main database as read (a snapshot's copy for SQLite in a container). */
+    private StepResult prove(StepRun run, DbSettings main, Place mainPlace, Long recordJob, Integer recordStep,
+            String adminEmail) throws IOException {
         Instance instance = run.instance();
         SshSession ssh = run.ssh();
-        DbSettings main = connections.dbSettings(instance, ssh);
-        Place mainPlace = Place.main(main);
         ProofReport report = new ProofReport();
         WorkspaceState before;
         if (recordJob == null) { // an import: what the export brought, counted
@@ -337,7 +360,7 @@ class FiefProof {
         }
 
         report.section("Alembic revision");
-        String revision = revision(instance, ssh, p);
+        String revision = revision(instance, ssh, mainPlace, p);
         if (revision == null || revision.equals(FiefPreflight.WORKSPACE_REVISION)) {
             report.fail(p + "alembic_version: " + revision + ", not advanced past " + FiefPreflight.WORKSPACE_REVISION
                     + ": Fief 0.28's upgrade did not run");
@@ -410,8 +433,11 @@ class FiefProof {
     StepResult verifyCleanup(StepRun run) {
         Instance instance = run.instance();
         DbSettings main = connections.dbSettings(instance, run.ssh());
-        List<String> left = db.tables(instance, run.ssh(), Place.main(main)).stream()
-                .filter(FiefPreflight.OLD_MAIN_TABLES::contains).toList();
+        List<String> left;
+        try (FiefSnapshot snap = snapshot(instance, run.ssh(), main)) {
+            left = db.tables(instance, run.ssh(), snap.read(Place.main(main))).stream()
+                    .filter(FiefPreflight.OLD_MAIN_TABLES::contains).toList();
+        }
         if (!left.isEmpty()) {
             throw new StepFailedException("Still in the main database: " + String.join(", ", left));
         }
@@ -422,11 +448,16 @@ class FiefProof {
     StepResult verifyFresh(StepRun run, String prefix) {
         Instance instance = run.instance();
         DbSettings main = connections.dbSettings(instance, run.ssh());
-        Place place = Place.main(main);
-        if (main.vendor() == DbVendor.SQLITE && !db.exists(instance, run.ssh(), place)) {
+        try (FiefSnapshot snap = snapshot(instance, run.ssh(), main)) {
+            return verifyFresh(instance, run.ssh(), snap.read(Place.main(main)), prefix);
+        }
+    }
+
+    private StepResult verifyFresh(Instance instance, SshSession ssh, Place place, String prefix) {
+        if (place.vendor() == DbVendor.SQLITE && !db.exists(instance, ssh, place)) {
             return StepResult.done(place.describe() + " does not exist: no Fief table");
         }
-        List<String> left = db.tables(instance, run.ssh(), place).stream()
+        List<String> left = db.tables(instance, ssh, place).stream()
                 .filter(t -> t.startsWith(prefix) || FiefPreflight.OLD_MAIN_TABLES.contains(t)).toList();
         if (!left.isEmpty()) {
             throw new StepFailedException("Still in " + place.describe() + ": " + left.size() + " Fief table(s), e.g. "

@@ -132,9 +132,22 @@ final class FiefSteps {
 
     /**
      * The backup of a database of the instance: in Docker a networked database is dumped from the SSH host (the
-     * container is stopped while tables move, and Fief's image has no dump tools); a SQLite file inside the container.
+     * container is stopped while tables move, and Fief's image has no dump tools); a SQLite file inside the running
+     * container through a snapshot its Python takes ({@link FiefSnapshot}: the image has no sqlite3 command either),
+     * dumped on the SSH host with its sqlite3, the snapshot's copies removed after.
      */
     static List<Step> backup(Instance instance, dev.migrationpanel.product.HostFacts facts, String label) {
+        if (FiefSnapshot.needed(instance, facts.db())) {
+            String file = facts.db().sqlitePath();
+            List<Step> steps = new java.util.ArrayList<>();
+            steps.add(ProductSteps.workDir(instance, facts));
+            steps.add(FiefSnapshot.takeStep(instance, file, facts.workDir(), label));
+            steps.addAll(ProductSteps.dbBackup(instance, new dev.migrationpanel.product.HostFacts(facts.home(),
+                    FiefDatabase.sqliteFile(FiefSnapshot.staged(instance, file, facts.workDir(), label))), FiefProfile.ID, label,
+                    Deployment.ON_HOST));
+            steps.add(FiefSnapshot.removeStep(instance, facts.workDir(), label));
+            return steps;
+        }
         Deployment where = facts.db().vendor() == DbVendor.SQLITE ? Deployment.of(instance) : Deployment.ON_HOST;
         return ProductSteps.dbBackup(instance, facts, FiefProfile.ID, label, where);
     }
