@@ -192,6 +192,9 @@ class FiefDockerLabIT {
             String container = FiefLab.property(lab, SQLITE, "container");
             Path envFile = Path.of(FiefLab.property(lab, SQLITE, "envfile"));
             Instance fief = FiefLab.registerDocker(instances, jdbc, lab, SQLITE, true);
+            // as Fief's image (python:3.x-slim plus pip): no sqlite3 command inside, Python's sqlite3 module there
+            assertThat(docker("exec", container, "sh", "-c", "command -v sqlite3 || echo no-sqlite3-command")).contains(
+                    "no-sqlite3-command");
             String before = owner(inVolume("fief.db"));
             assertThat(before).as("as Fief's root process leaves them").isEqualTo(owner(inVolume(ws)));
             // only the panel can put the key back into the file the container is recreated from
@@ -236,8 +239,10 @@ class FiefDockerLabIT {
             Job tampered = run(FiefCheckFlow.ID, fief, ofJob);
             assertThat(tampered.getStatus()).as(log(tampered.getId())).isEqualTo(JobStatus.FAILED);
             assertThat(log(tampered.getId())).contains("fief_users: recorded 5 row(s)");
+            assertNoSnapshotLeft(container); // removed also when the proof failed
             FiefLab.execute(lab, SQLITE, "UPDATE fief_users SET email = '" + admin + "' WHERE email = 'mallory@bretagne.duchy'");
             assertThat(run(FiefCheckFlow.ID, fief, ofJob).getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+            assertNoSnapshotLeft(container);
 
             // the rollback: both files restored from the backups into the volume, the 0.27 container recreated (its
             // stand-in starts only on the pre-0.28 layout with the workspace's file in place)
@@ -258,6 +263,15 @@ class FiefDockerLabIT {
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("ENCRYPTION_KEY");
         } finally {
             FiefLab.reset(SQLITE, "none");
+        }
+    }
+
+    /** The running Fief's file is read through snapshots (FiefSnapshot): none left inside or in the work directory. */
+    private void assertNoSnapshotLeft(String container) throws Exception {
+        assertThat(docker("exec", container, "sh", "-c", "ls -a /tmp")).doesNotContain("panel-fief-snapshot-");
+        Path work = Path.of(lab.property("ssh.dflab.home"), ".migration-panel");
+        try (java.util.stream.Stream<Path> files = Files.list(work)) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).noneMatch(n -> n.contains("-snapshot-"));
         }
     }
 
