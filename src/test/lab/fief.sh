@@ -466,9 +466,11 @@ cmd_fief_reset() {
 # 7a3d9c2e-6b1f-4e8a-9c5d-2f0b7e4a1c86 in the schema of that name, the rows as for fief-pgsql). On the lab's own
 # dockerd (docker.sh), network host, port 18285. Built after docker.sh's part (lab.sh up; lab.sh fief-docker-up;
 # lab.sh fief-reset fief-docker-pgsql [SWITCH]).
-#   the image    panel-lab/fief-standin:<tag>: docker.sh's base image plus Debian's python3 (apt-get in a
-#                container of the base image, then exported and imported flat); its root file system cached in
-#                /var/cache/panel-lab like the base's; /usr/local/bin/fief runs the stand-in (fief028.py, bind-mounted
+#   the image    panel-lab/fief-standin-nocli:<tag>: docker.sh's base image plus Debian's python3 (apt-get in a
+#                container of the base image, then exported and imported flat: panel-lab/fief-standin:<tag>), then
+#                without /usr/bin/sqlite3 as Fief's own image (python:3.x plus pip: Python's sqlite3 module, no SQLite
+#                CLI; the stand-in falls back on the module); both root file systems cached in /var/cache/panel-lab
+#                like the base's; /usr/local/bin/fief runs the stand-in (fief028.py, bind-mounted
 #                read-only from $FIEF_HOME at /opt/fief-standin), which reads its settings from the process
 #                environment as Fief does in its image; working directory /app (the image's WORKDIR)
 #   the container  panel-lab-fief-docker-pgsql, running the stand-in 0.27 server once built
