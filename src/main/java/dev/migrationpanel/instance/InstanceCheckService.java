@@ -199,11 +199,22 @@ public class InstanceCheckService {
             String source = DbSettingsMerge.describeSource(instance, discovered);
             if (settings.vendor() == DbVendor.SQLITE) {
                 items.add(CheckItem.ok("Database", settings.describe() + " (" + source + ")"));
-                CommandResult r = inside(session, "test -f " + quote(settings.sqlitePath()) + " && sqlite3 "
-                        + quote(settings.sqlitePath()) + " 'select sqlite_version();'");
-                items.add(r.ok() ? CheckItem.ok("DB reachable", "SQLite " + r.stdout().trim())
-                        : CheckItem.blocking("DB reachable", "Cannot open " + settings.sqlitePath()
-                                + " with sqlite3: " + firstLine(r)));
+                CommandResult file = inside(session, "test -f " + quote(settings.sqlitePath()) + " && { command -v sqlite3"
+                        + " >/dev/null || echo no-sqlite3; }");
+                if (!file.ok()) {
+                    items.add(CheckItem.blocking("DB reachable", "No file " + settings.sqlitePath() + " "
+                            + deployment.describe()));
+                } else if (file.stdout().contains("no-sqlite3") && deployment.type() != DeploymentType.HOST) {
+                    // an image need not carry the sqlite3 command (Fief's has Python only): a product's flows may read
+                    // the file through a copy, and say in their own pre-flight what they need
+                    items.add(CheckItem.warning("DB reachable", settings.sqlitePath() + " is there; the "
+                            + deployment.kindLabel() + " has no sqlite3 command to open it with"));
+                } else {
+                    CommandResult r = inside(session, "sqlite3 " + quote(settings.sqlitePath()) + " 'select sqlite_version();'");
+                    items.add(r.ok() ? CheckItem.ok("DB reachable", "SQLite " + r.stdout().trim())
+                            : CheckItem.blocking("DB reachable", "Cannot open " + settings.sqlitePath()
+                                    + " with sqlite3: " + firstLine(r)));
+                }
                 return;
             }
             Optional<String> incomplete = DbSettingsMerge.incomplete(settings);

@@ -55,6 +55,8 @@ class FiefDockerLabIT {
     JdbcTemplate jdbc;
     @Autowired
     dev.migrationpanel.artifact.ArtifactStore artifacts;
+    @Autowired
+    dev.migrationpanel.instance.InstanceCheckService checks;
 
     final Lab lab = Lab.get();
 
@@ -195,6 +197,11 @@ class FiefDockerLabIT {
             // as Fief's image (python:3.x-slim plus pip): no sqlite3 command inside, Python's sqlite3 module there
             assertThat(docker("exec", container, "sh", "-c", "command -v sqlite3 || echo no-sqlite3-command")).contains(
                     "no-sqlite3-command");
+            // the instance check says so as a warning, not as an unreachable DB
+            dev.migrationpanel.instance.CheckItem reachable = checks.check(fief.getId()).getItems().stream()
+                    .filter(i -> i.getName().equals("DB reachable")).findFirst().orElseThrow();
+            assertThat(reachable.getStatus()).as(reachable.getMessage()).isEqualTo(dev.migrationpanel.instance.CheckStatus.WARNING);
+            assertThat(reachable.getMessage()).contains("is there; the container has no sqlite3 command");
             String before = owner(inVolume("fief.db"));
             assertThat(before).as("as Fief's root process leaves them").isEqualTo(owner(inVolume(ws)));
             // only the panel can put the key back into the file the container is recreated from
