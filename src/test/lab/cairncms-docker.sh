@@ -21,6 +21,7 @@
 # .path the working directory inside the container (/cairncms). cd-pgsql is not in cairn.sources (tests on the host
 # sources are unchanged).
 #   lab.sh cairn-docker-up   (re)build it (the lab, its dockerd and the CairnCMS part must be up); also run by up
+#   lab.sh reset cd-pgsql    the same
 # Time: ~25-35 s on 2 cores (bootstrap in the container ~10 s, populate ~5 s); no image is built.
 
 CAIRN_DOCKER_INSTANCES=(cd-pgsql)

@@ -1110,7 +1110,8 @@ cmd_up() {
 [lab] docker      dockerd on unix://$DOCKER_SOCK (data $LAB_DOCKER_DIR), image $(docker_image);
 [lab]             containers $(docker_container dk-mariadb), $(docker_container dk-sqlite) (7.0.0, dflab),
 [lab]             $(docker_container dkt-mariadb) (7.1.0, dftarget), $(fief_docker_container fief-docker-pgsql)
-[lab]             (Fief stand-in, image $(fief_docker_image)); took ${docker_took}s
+[lab]             (Fief stand-in, image $(fief_docker_image)), $(cairn_docker_container cd-pgsql) (CairnCMS source,
+[lab]             dflab, http://127.0.0.1:$(cairn_docker_port cd-pgsql), env file $(cairn_dir cd-pgsql)/.env); took ${docker_took}s
 [lab] properties  $PROPS
 [lab] took        $((SECONDS - started))s (DreamFactory part and sshd ${df_took}s, CairnCMS $((SECONDS - started - df_took))s)
 EOF
@@ -1122,6 +1123,7 @@ cmd_reset() {
     local name=${1:-}
     [[ $(id -u) -eq 0 ]] || die "run as root"
     if cairn_known "$name"; then cmd_cairn_reset "$name"; return; fi
+    if cairn_docker_known "$name"; then cmd_cairn_docker_up; return; fi   # cairncms-docker.sh
     if docker_known "$name"; then cmd_docker_reset "$name"; return; fi
     [[ $name == df-* && $name != df-noenv ]] && name=${name#df-}
     [[ $name == df-noenv ]] && name=noenv

@@ -121,7 +121,7 @@ public class CairnCmsProfile implements ProductProfile {
     /**
      * CairnCMS in Docker: the file on the SSH host the container is created from ({@code docker run --env-file}). A
      * container's environment cannot change in place: what is written there reaches CairnCMS when the start command
-     * recreates the container from it.
+     * recreates the container from it. Recorded only for now: no CairnCMS flow writes to a container target yet.
      */
     public static final String DOCKER_ENV_FILE = "dockerEnvFile";
 
@@ -136,8 +136,9 @@ public class CairnCmsProfile implements ProductProfile {
                 new dev.migrationpanel.instance.ProductSetting(STOP, "Stop command", "stops it, e.g. sudo -n systemctl "
                         + "stop cairncms, or docker stop cairncms", ""),
                 new dev.migrationpanel.instance.ProductSetting(DOCKER_ENV_FILE, "Environment file (Docker)", "CairnCMS in "
-                        + "Docker: the file on the SSH host the container is created from (docker run --env-file); the "
-                        + "start command must recreate the container from it (docker rm -f, docker run --env-file)", ""));
+                        + "Docker: the file on the SSH host the container is created from (docker run --env-file), for a "
+                        + "start command that recreates the container from it; recorded only for now: no CairnCMS flow "
+                        + "writes to it yet (a clone's or promotion's target in a container is not supported)", ""));
     }
 
     @Override
