@@ -511,6 +511,8 @@ cairn_properties() { # the cairn.* lines of lab.properties
     for name in "${CAIRN_INSTANCES[@]}"; do
         cairn_instance_properties "$name"
     done
+    # CairnCMS in Docker (cairncms-docker.sh): its cairn.cd-*.* lines
+    if declare -F cairn_docker_properties >/dev/null; then cairn_docker_properties; fi
 }
 
 # cairn_replace_properties: the cairn.* lines of lab.properties replaced by the current ones

@@ -24,6 +24,7 @@
 #                                dk-sqlite, dkt-mariadb (docker.sh; the rest of the lab must be up)
 #   src/test/lab/lab.sh docker-down     remove the lab's containers and stop its dockerd
 #   src/test/lab/lab.sh fief-docker-up  (re)build the Fief-in-Docker instances fief-docker-pgsql and fief-docker-sqlite (fief.sh; after docker-up)
+#   src/test/lab/lab.sh cairn-docker-up (re)build the CairnCMS-in-Docker instance cd-pgsql (cairncms-docker.sh; after docker-up)
 #   src/test/lab/lab.sh reset NAME
 #   src/test/lab/lab.sh bench-pair VENDOR SIZE_MB
 #                                (re)build the benchmark pair of VENDOR (mariadb|pgsql): see below
@@ -1047,6 +1048,8 @@ source "$ASSETS/fief.sh"
 source "$ASSETS/smtp.sh"
 # shellcheck source=src/test/lab/docker.sh
 source "$ASSETS/docker.sh"
+# shellcheck source=src/test/lab/cairncms-docker.sh
+source "$ASSETS/cairncms-docker.sh"
 
 # ---------------------------------------------------------------------------------- commands
 
@@ -1086,6 +1089,7 @@ cmd_up() {
     local docker_started=$SECONDS
     docker_up
     fief_docker_up
+    cairn_docker_up
     local docker_took=$((SECONDS - docker_started))
     write_properties
     chmod -R go-rwx "$LAB_DIR"
@@ -1106,7 +1110,9 @@ cmd_up() {
 [lab] docker      dockerd on unix://$DOCKER_SOCK (data $LAB_DOCKER_DIR), image $(docker_image);
 [lab]             containers $(docker_container dk-mariadb), $(docker_container dk-sqlite) (7.0.0, dflab),
 [lab]             $(docker_container dkt-mariadb) (7.1.0, dftarget), $(fief_docker_container fief-docker-pgsql),
-[lab]             $(fief_docker_container fief-docker-sqlite) (volume $(fief_docker_volume fief-docker-sqlite)) (Fief stand-in, image $(fief_docker_image)); took ${docker_took}s
+[lab]             $(fief_docker_container fief-docker-sqlite) (volume $(fief_docker_volume fief-docker-sqlite)) (Fief stand-in, image $(fief_docker_image)),
+[lab]             $(cairn_docker_container cd-pgsql) (CairnCMS source, dflab, http://127.0.0.1:$(cairn_docker_port cd-pgsql),
+[lab]             env file $(cairn_dir cd-pgsql)/.env); took ${docker_took}s
 [lab] properties  $PROPS
 [lab] took        $((SECONDS - started))s (DreamFactory part and sshd ${df_took}s, CairnCMS $((SECONDS - started - df_took))s)
 EOF
@@ -1118,6 +1124,7 @@ cmd_reset() {
     local name=${1:-}
     [[ $(id -u) -eq 0 ]] || die "run as root"
     if cairn_known "$name"; then cmd_cairn_reset "$name"; return; fi
+    if cairn_docker_known "$name"; then cmd_cairn_docker_up; return; fi   # cairncms-docker.sh
     if docker_known "$name"; then cmd_docker_reset "$name"; return; fi
     [[ $name == df-* && $name != df-noenv ]] && name=${name#df-}
     [[ $name == df-noenv ]] && name=noenv
@@ -1244,7 +1251,8 @@ case ${1:-up} in
     fief-reset) cmd_fief_reset "${2:-}" "${3:-none}" ;;
     docker-up) cmd_docker_up ;;
     fief-docker-up) cmd_fief_docker_up ;;
+    cairn-docker-up) cmd_cairn_docker_up ;;
     docker-down) cmd_docker_down ;;
     scratch-up) cmd_scratch_up ;;
-    *) echo "usage: $0 [up|down|status|reset NAME|web|bench-pair mariadb|pgsql SIZE_MB|cairn-up|cairn-reset NAME|cairn-web|fief-up|fief-reset NAME [SWITCH]|fief-docker-up|smtp-up|docker-up|docker-down|scratch-up]" >&2; exit 2 ;;
+    *) echo "usage: $0 [up|down|status|reset NAME|web|bench-pair mariadb|pgsql SIZE_MB|cairn-up|cairn-reset NAME|cairn-web|fief-up|fief-reset NAME [SWITCH]|fief-docker-up|cairn-docker-up|smtp-up|docker-up|docker-down|scratch-up]" >&2; exit 2 ;;
 esac

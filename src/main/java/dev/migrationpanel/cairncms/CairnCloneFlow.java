@@ -23,6 +23,7 @@ import dev.migrationpanel.database.DumpCommands;
 import dev.migrationpanel.database.RestoreCommands;
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
+import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.EnvFile;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
@@ -127,12 +128,12 @@ class CairnCloneFlow implements CairnPairFlow {
 
     @Override
     public boolean appliesTo(Instance instance) {
-        return CairnPairFlow.super.appliesTo(instance) && CairnCmsProfile.onHost(instance);
+        return CairnPairFlow.super.appliesTo(instance) && CairnCmsProfile.reachable(instance);
     }
 
     @Override
     public String whyNotApplicable(Instance instance) {
-        return CairnCmsProfile.whyNotOnHost(instance);
+        return CairnCmsProfile.whyNotReachable(instance);
     }
 
     /** Keeps the source admin's sign-in encrypted in the artifact store; returns the artifact id for {@code adminCredentials}. */
@@ -254,9 +255,21 @@ class CairnCloneFlow implements CairnPairFlow {
         if (!CairnCmsProfile.ID.equals(target.getProduct())) {
             return List.of(CheckItem.blocking("Target", target.getName() + " is not a CairnCMS instance"));
         }
-        if (!CairnCmsProfile.onHost(target) || !CairnCmsProfile.onHost(source)) {
-            Instance inContainer = CairnCmsProfile.onHost(source) ? target : source;
-            return List.of(CheckItem.blocking("Target", inContainer.getName() + " " + CairnCmsProfile.whyNotOnHost(inContainer)));
+        if (!CairnCmsProfile.reachable(source)) {
+            return List.of(CheckItem.blocking("Source", source.getName() + " " + CairnCmsProfile.whyNotReachable(source)));
+        }
+        if (!CairnCmsProfile.onHost(target)) {
+            return List.of(CheckItem.blocking("Target", target.getName() + " is " + Deployment.of(target).describe()
+                    + ": a clone's target is a CairnCMS install on a plain host (its .env rewritten, its CLI and DB client "
+                    + "run there); a source may be in a Docker container"));
+        }
+        if (CairnCommands.inDocker(source)) {
+            return List.of(CheckItem.ok("Target", target.getName() + " is another CairnCMS install"),
+                    CheckItem.ok("Source in Docker", source.getName() + " is " + Deployment.of(source).describe()
+                            + ": its settings read from the container's environment (docker inspect), its CLI run inside "
+                            + "(docker exec), its local storage copied out with docker cp, a networked DB dumped on the SSH "
+                            + "host at the DB_HOST the container names (the host the panel reads it through), a SQLite "
+                            + "file dumped inside"));
         }
         return List.of(CheckItem.ok("Target", target.getName() + " is another CairnCMS install"));
     }
@@ -295,6 +308,11 @@ class CairnCloneFlow implements CairnPairFlow {
         if (!CairnCommands.hasServiceCommands(target)) {
             items.add(CheckItem.blocking("Target service", "No start and stop commands are set on " + target.getName()
                     + ": the clone stops it while its DB is replaced and starts it on the clone (an ADMIN sets them)"));
+        }
+        if (STOP_SOURCE.equals(o.get("pause")) && CairnCommands.inDocker(source) && sv == DbVendor.SQLITE) {
+            items.add(CheckItem.blocking("Pause", source.getName() + " keeps its SQLite file inside its container, where "
+                    + "the dump runs (docker exec), which a stopped container refuses: accept the inconsistency, or pause "
+                    + "writes another way"));
         }
         if (STOP_SOURCE.equals(o.get("pause")) && !CairnCommands.hasServiceCommands(source)) {
             items.add(CheckItem.blocking("Pause", "No start and stop commands are set on " + source.getName()
@@ -362,7 +380,8 @@ class CairnCloneFlow implements CairnPairFlow {
                 items.add(CheckItem.blocking(title, "local driver without STORAGE_" + upper(location.name()) + "_ROOT on the source"));
             } else {
                 Placement placement = place(location, source, s, target, t);
-                if (placement.targetRoot().equals(location.root()) && sameHost(source, target)) {
+                if (placement.targetRoot().equals(location.root()) && sameHost(source, target)
+                        && !CairnCommands.inDocker(source)) {
                     items.add(CheckItem.blocking(title, "its bytes would land in the source's own directory " + location.root()
                             + " (same host): declare STORAGE_" + upper(location.name()) + "_ROOT on the target first"));
                 } else {
@@ -476,7 +495,7 @@ class CairnCloneFlow implements CairnPairFlow {
             Placement placement = place(location, source, s, target, t);
             plan.add(new Step("Copy the file bytes of location " + location.name() + " (" + location.root() + " → "
                     + placement.targetRoot() + ", stored on the way)", tid, tname, true, new StepSpec.Stream(sid, sname,
-                    "tar -C " + quote(location.root()) + " -cf - .",
+                    CairnCommands.tarOf(source, location.root()),
                     // tar stops at the archive's end marker: the padding after it is read too, so the stream ends whole;
                     // the root directory's own mode and owner stay the target's
                     "mkdir -p " + quote(placement.targetRoot()) + " && tar -C " + quote(placement.targetRoot())
@@ -568,7 +587,10 @@ class CairnCloneFlow implements CairnPairFlow {
      * {@code .backup} writes a file, not a stream).
      */
     static Step dbStream(Instance source, DbSettings sdb, Instance target, DbSettings tdb) {
-        String from = DumpCommands.dumpToStdout(sdb, sdb.vendor() == DbVendor.MYSQL);
+        String dump = DumpCommands.dumpToStdout(sdb, sdb.vendor() == DbVendor.MYSQL);
+        // a SQLite file is where the install is (inside its container); a networked DB is dumped on the SSH host, at the
+        // DB_HOST the settings name (the panel reads it through that host too)
+        String from = sdb.vendor() == DbVendor.SQLITE ? Deployment.of(source).wrap(dump) : dump;
         String to = switch (tdb.vendor()) {
             case PGSQL -> "sed -e " + quote("1s/^BEGIN;$/BEGIN; SET LOCAL client_min_messages = warning; "
                     + "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;/") + " | " + RestoreCommands.importStream(tdb);

@@ -483,7 +483,9 @@ class CairnCloneProof {
     private Map<String, String> sums(StepRun run, Instance instance, SshSession ssh, String root) {
         Map<String, String> sums = new TreeMap<>();
         StringBuilder error = new StringBuilder();
-        int exit = ssh.streamInProcessGroup("cd " + quote(root) + " && find . -type f -print0 | xargs -0 -r sha256sum",
+        // where the install is: on the SSH host, or inside its Docker container (a clone's source)
+        int exit = ssh.streamInProcessGroup(dev.migrationpanel.instance.Deployment.of(instance).wrap("cd " + quote(root)
+                + " && find . -type f -print0 | xargs -0 -r sha256sum"),
                 TIMEOUT, (stream, line) -> {
                     if (stream == LineListener.Stream.STDERR) {
                         if (error.isEmpty()) {

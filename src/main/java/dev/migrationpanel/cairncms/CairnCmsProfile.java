@@ -56,6 +56,15 @@ public class CairnCmsProfile implements ProductProfile {
         return ".env";
     }
 
+    /**
+     * In Docker, CairnCMS's settings are its container's environment (as the vendor's image is configured: {@code docker
+     * run --env-file} or compose's {@code environment:}, no {@code .env} in the image), read with {@code docker inspect}.
+     */
+    @Override
+    public boolean settingsInContainerEnvironment() {
+        return true;
+    }
+
     @Override
     public boolean isSecretEnvKey(String key) {
         return SECRET_KEYS.contains(key) || SECRET_NAME.matcher(key.toUpperCase(Locale.ROOT)).matches();
@@ -109,16 +118,36 @@ public class CairnCmsProfile implements ProductProfile {
     /** The service's start and stop, for a clone's pause of writes and the target's restart. */
     public static final String START = "startCommand";
     public static final String STOP = "stopCommand";
+    /**
+     * CairnCMS in Docker: the file on the SSH host the container is created from ({@code docker run --env-file}). A
+     * container's environment cannot change in place: what is written there reaches CairnCMS when the start command
+     * recreates the container from it. Recorded only for now: no CairnCMS flow writes to a container target yet.
+     */
+    public static final String DOCKER_ENV_FILE = "dockerEnvFile";
 
     @Override
     public List<dev.migrationpanel.instance.ProductSetting> settings() {
         return List.of(
                 new dev.migrationpanel.instance.ProductSetting(CLI, "CLI", "how the cairncms command is run in the "
-                        + "install directory", "npx cairncms"),
+                        + "install directory (in a Docker instance: inside its container, through docker exec, in its "
+                        + "working directory, e.g. /directus)", "npx cairncms"),
                 new dev.migrationpanel.instance.ProductSetting(START, "Start command", "starts the CairnCMS service, "
                         + "e.g. sudo -n systemctl start cairncms", ""),
                 new dev.migrationpanel.instance.ProductSetting(STOP, "Stop command", "stops it, e.g. sudo -n systemctl "
-                        + "stop cairncms", ""));
+                        + "stop cairncms, or docker stop cairncms", ""),
+                new dev.migrationpanel.instance.ProductSetting(DOCKER_ENV_FILE, "Environment file (Docker)", "CairnCMS in "
+                        + "Docker: the file on the SSH host the container is created from (docker run --env-file), for a "
+                        + "start command that recreates the container from it; recorded only for now: no CairnCMS flow "
+                        + "writes to it yet (a clone's or promotion's target in a container is not supported)", ""));
+    }
+
+    @Override
+    public java.util.Map<String, String> settingProblems(java.util.Map<String, String> values) {
+        String file = values.getOrDefault(DOCKER_ENV_FILE, "");
+        if (file != null && !file.isBlank() && !file.strip().matches("/[^\\x00-\\x1f]*[^/]")) {
+            return java.util.Map.of(DOCKER_ENV_FILE, "The environment file is an absolute path of a file on the SSH host");
+        }
+        return java.util.Map.of();
     }
 
     /** Also the CLI's own version ({@code cairncms --version}, run in the install as the ADMIN set it). */
@@ -147,15 +176,22 @@ public class CairnCmsProfile implements ProductProfile {
     }
 
     /**
-     * Why the CairnCMS flows are not offered for an install in a container or pod: they run the CLI, the DB client and
-     * the storage copies on the SSH host, in the install's directory, and none of those is built to reach into a
-     * container yet.
+     * Why the CairnCMS content move is not offered for an install in a container or pod: it runs the CLI, the DB client
+     * and the storage copies on the SSH host, in the install's directory.
      */
-    static final String NOT_IN_A_CONTAINER = "the panel's CairnCMS flows run the cairncms CLI, the DB client and the "
-            + "storage copies on the SSH host in the install directory; they do not reach into a container or pod yet. "
+    static final String NOT_IN_A_CONTAINER = "the panel's CairnCMS content move runs the cairncms CLI, the DB client and "
+            + "the storage copies on the SSH host in the install directory; it does not reach into a container or pod yet. "
             + "Register the install on its host, or follow the guide by hand with docker exec / kubectl exec";
 
-    /** Whether the CairnCMS flows can act on this install (a plain host install). */
+    /**
+     * Why the structure promotion and the clone are not offered for an install in a Kubernetes pod: they reach into a
+     * Docker container (docker inspect, docker exec, docker cp) but not into a pod.
+     */
+    static final String NOT_IN_A_POD = "the panel's CairnCMS promotion and clone reach into a Docker container (its "
+            + "environment read with docker inspect, the CLI run with docker exec, files copied with docker cp), not into a "
+            + "Kubernetes pod yet: follow the guide by hand with kubectl exec / kubectl cp";
+
+    /** Whether the content move can act on this install (a plain host install). */
     static boolean onHost(Instance instance) {
         return instance.getDeploymentType() == DeploymentType.HOST;
     }
@@ -164,5 +200,16 @@ public class CairnCmsProfile implements ProductProfile {
     static String whyNotOnHost(Instance instance) {
         return ID.equals(instance.getProduct()) && !onHost(instance)
                 ? "it is " + Deployment.of(instance).describe() + ": " + NOT_IN_A_CONTAINER : null;
+    }
+
+    /** Whether the promotion and the clone can act on this install: on its host or in a Docker container. */
+    static boolean reachable(Instance instance) {
+        return instance.getDeploymentType() == DeploymentType.HOST || instance.getDeploymentType() == DeploymentType.DOCKER;
+    }
+
+    /** For {@link dev.migrationpanel.job.Flow#whyNotApplicable}: the reason for a CairnCMS install in a pod, else null. */
+    static String whyNotReachable(Instance instance) {
+        return ID.equals(instance.getProduct()) && !reachable(instance)
+                ? "it is " + Deployment.of(instance).describe() + ": " + NOT_IN_A_POD : null;
     }
 }

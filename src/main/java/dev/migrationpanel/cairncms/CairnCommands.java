@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import dev.migrationpanel.instance.Deployment;
+import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
@@ -34,8 +36,7 @@ final class CairnCommands {
 
     /** The install's CairnCMS version as its CLI reports it (the CLI as the ADMIN set it), read and never changed. */
     static Version version(Instance instance, SshSession ssh) {
-        CommandResult v = ssh.run("cd " + quote(instance.getInstallPath()) + " && " + cli(instance) + " --version",
-                Duration.ofMinutes(2));
+        CommandResult v = ssh.run(inInstall(instance, cli(instance) + " --version"), Duration.ofMinutes(2));
         String version = null;
         for (String line : v.stdout().split("\n")) {
             if (VERSION.matcher(line.trim()).matches()) {
@@ -47,6 +48,34 @@ final class CairnCommands {
         }
         String err = v.stderr().strip();
         return new Version(null, "exit " + v.exitCode() + (err.isEmpty() ? "" : ": " + err.lines().reduce((a, b) -> b).orElse("")));
+    }
+
+    /**
+     * A command run in the install directory where the install lives: on the SSH host, or inside its container
+     * ({@code docker exec}; secrets it refers to travel on standard input, see {@link Deployment#wrap}).
+     */
+    static String inInstall(Instance instance, String command) {
+        return Deployment.of(instance).wrap("cd " + quote(instance.getInstallPath()) + " && " + command);
+    }
+
+    /** Whether the install lives in a Docker container (its files reached with docker exec and docker cp). */
+    static boolean inDocker(Instance instance) {
+        return instance.getDeploymentType() == DeploymentType.DOCKER;
+    }
+
+    /**
+     * A command on the SSH host writing a tar of a directory of the install to standard output, entries {@code ./NAME}
+     * as {@code tar -C ROOT -cf - .} writes them: in a Docker container {@code docker cp CONTAINER:ROOT/. -}, which also
+     * works while the container is stopped (a clone that pauses the source stops it).
+     */
+    static String tarOf(Instance instance, String root) {
+        if (inDocker(instance)) {
+            return "docker cp " + quote(instance.getContainerName() + ":" + root.replaceAll("/+$", "") + "/.") + " -";
+        }
+        if (instance.getDeploymentType() != DeploymentType.HOST) {
+            throw new IllegalArgumentException("CairnCMS flows do not reach into " + Deployment.of(instance).describe());
+        }
+        return "tar -C " + quote(root) + " -cf - .";
     }
 
     /** The CLI as the instance's ADMIN set it (default the guide's {@code npx cairncms}). */

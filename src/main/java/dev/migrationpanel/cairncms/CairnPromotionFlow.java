@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
+import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
 import dev.migrationpanel.instance.InstanceService;
@@ -94,12 +95,22 @@ class CairnPromotionFlow implements CairnPairFlow {
 
     @Override
     public boolean appliesTo(Instance instance) {
-        return CairnPairFlow.super.appliesTo(instance) && CairnCmsProfile.onHost(instance);
+        return CairnPairFlow.super.appliesTo(instance) && CairnCmsProfile.reachable(instance);
     }
 
     @Override
     public String whyNotApplicable(Instance instance) {
-        return CairnCmsProfile.whyNotOnHost(instance);
+        return CairnCmsProfile.whyNotReachable(instance);
+    }
+
+    /** Why this instance cannot be the promotion's target, or null: the snapshots are applied on a plain host only. */
+    static String whyNotTarget(Instance target) {
+        if (!CairnCmsProfile.ID.equals(target.getProduct())) {
+            return target.getName() + " is not a CairnCMS instance";
+        }
+        return CairnCmsProfile.onHost(target) ? null : target.getName() + " is " + Deployment.of(target).describe()
+                + ": a promotion's target is a CairnCMS install on a plain host (the snapshots are applied with the CLI in "
+                + "its install directory there); a source may be in a Docker container";
     }
 
     @Override
@@ -121,8 +132,8 @@ class CairnPromotionFlow implements CairnPairFlow {
         Instance target = instances.get(Long.parseLong(targetId));
         if (target.getId().equals(source.getId())) {
             errors.put("target", "The target must be another instance than the source");
-        } else if (!appliesTo(target)) {
-            errors.put("target", target.getName() + " is not a CairnCMS install on a plain host");
+        } else if (whyNotTarget(target) != null) {
+            errors.put("target", whyNotTarget(target));
         }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
@@ -133,9 +144,8 @@ class CairnPromotionFlow implements CairnPairFlow {
 
     @Override
     public List<CheckItem> pairChecks(Instance source, Instance target, Map<String, String> options) {
-        if (!appliesTo(target)) {
-            return List.of(CheckItem.blocking("Deployment", target.getName() + " is not a CairnCMS install on a plain "
-                    + "host: the CLI is run in its install directory"));
+        if (whyNotTarget(target) != null) {
+            return List.of(CheckItem.blocking("Deployment", whyNotTarget(target)));
         }
         return List.of(stamp(read(source), read(target), "true".equals(options.get(ACCEPT_MISMATCH))),
                 "true".equals(options.get("destructive"))
@@ -223,7 +233,6 @@ class CairnPromotionFlow implements CairnPairFlow {
         HostFacts t = ts.host();
         String sdir = s.workDir() + "/promotion-" + source.getId() + "-" + target.getId();
         String tdir = t.workDir() + "/promotion-" + source.getId() + "-" + target.getId();
-        String scd = "cd " + quote(source.getInstallPath()) + " && ";
         String tcd = "cd " + quote(target.getInstallPath()) + " && ";
         String scli = CairnCommands.cli(source);
         String tcli = CairnCommands.cli(target);
@@ -231,13 +240,25 @@ class CairnPromotionFlow implements CairnPairFlow {
         Long tid = target.getId();
         String sname = source.getName();
         String tname = target.getName();
+        // in a Docker container the CLI writes the snapshots inside it (docker exec), and they are copied out (docker cp)
+        boolean sourceInDocker = CairnCommands.inDocker(source);
+        String sin = sourceInDocker ? "/tmp/panel-promotion-" + sid + "-" + tid : sdir;
+        String where = sourceInDocker ? ", in container " + source.getContainerName() : "";
         List<Step> plan = new ArrayList<>();
         plan.add(ProductSteps.workDir(source, s));
-        plan.add(new Step("Snapshot the source's schema (schema snapshot)", sid, sname, false, new StepSpec.RemoteCommand(
-                "rm -rf " + quote(sdir) + " && mkdir -p " + quote(sdir) + " && " + scd + scli + " schema snapshot -y "
-                        + quote(sdir + "/schema.yaml")), LONG, null));
-        plan.add(new Step("Snapshot the source's roles and permissions (config snapshot)", sid, sname, false,
-                new StepSpec.RemoteCommand(scd + scli + " config snapshot -y " + quote(sdir + "/config")), LONG, null));
+        plan.add(new Step("Snapshot the source's schema (schema snapshot" + where + ")", sid, sname, false,
+                new StepSpec.RemoteCommand(Deployment.of(source).wrap("rm -rf " + quote(sin) + " && mkdir -p " + quote(sin)
+                        + " && cd " + quote(source.getInstallPath()) + " && " + scli + " schema snapshot -y "
+                        + quote(sin + "/schema.yaml"))), LONG, null));
+        plan.add(new Step("Snapshot the source's roles and permissions (config snapshot" + where + ")", sid, sname, false,
+                new StepSpec.RemoteCommand(CairnCommands.inInstall(source, scli + " config snapshot -y "
+                        + quote(sin + "/config"))), LONG, null));
+        if (sourceInDocker) {
+            Deployment d = Deployment.of(source);
+            plan.add(new Step("Copy the snapshots out of the container (docker cp)", sid, sname, false,
+                    new StepSpec.RemoteCommand("rm -rf " + quote(sdir) + " && " + d.copyOut(sin, sdir) + " && "
+                            + d.wrap("rm -rf " + quote(sin))), SHORT, null));
+        }
         plan.addAll(ProductSteps.dbBackup(target, t, CairnCmsProfile.ID, "before-promotion"));
         plan.add(new Step("Carry both snapshots to the target (stored on the way)", tid, tname, false,
                 new StepSpec.Stream(sid, sname, "tar -C " + quote(sdir) + " -cf - schema.yaml config",

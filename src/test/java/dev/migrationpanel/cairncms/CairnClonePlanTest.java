@@ -377,4 +377,79 @@ class CairnClonePlanTest {
         }
         assertThat(Files.exists(dir.resolve(".env.panel-new"))).isFalse();
     }
+
+    private static Instance inDocker(Instance instance, String container, String install) {
+        instance.setDeploymentType(DeploymentType.DOCKER);
+        instance.setContainerName(container);
+        instance.setInstallPath(install);
+        return instance;
+    }
+
+    private static final String DOCKER_SOURCE_ENV = """
+            KEY=source-key-uuid
+            SECRET=source-secret-value
+            DB_CLIENT=pg
+            STORAGE_LOCATIONS=local
+            STORAGE_LOCAL_DRIVER=local
+            STORAGE_LOCAL_ROOT=./uploads
+            """;
+
+    @Test
+    void aSourceInDockerIsDumpedFromTheHostAndItsFilesCopiedOutWithDockerCp() {
+        Instance src = inDocker(instance(1, "src", true), "cms-src", "/directus");
+        CairnCloneSide ds = side(DbVendor.PGSQL, "/directus", DOCKER_SOURCE_ENV, "1.0.0-beta.4", MIGRATIONS, List.of());
+        Map<String, String> o = CairnCloneFlow.options(src, opts("target", "2", "pause", "stop-source"));
+        List<CheckItem> checks = CairnCloneFlow.checks(src, ds, target, t, o);
+        assertThat(checks).filteredOn(c -> c.getStatus() == CheckStatus.BLOCKING).isEmpty();
+        assertThat(checks).anyMatch(c -> c.getName().equals("Source in Docker") && c.getMessage().contains("docker cp"));
+        Plan plan = CairnCloneFlow.build(src, ds, target, t, o);
+        Step files = plan.steps().stream().filter(x -> x.title().startsWith("Copy the file bytes of location local"))
+                .findFirst().orElseThrow();
+        assertThat(files.title()).contains("/directus/uploads → /data/uploads");
+        StepSpec.Stream copy = (StepSpec.Stream) files.spec();
+        assertThat(copy.fromCommand()).isEqualTo("docker cp 'cms-src:/directus/uploads/.' -");
+        StepSpec.Stream db = (StepSpec.Stream) plan.steps().stream()
+                .filter(x -> x.title().startsWith(CairnCloneFlow.DB_STREAM_TITLE)).findFirst().orElseThrow().spec();
+        assertThat(db.fromCommand()).as("a networked DB: dumped on the SSH host").doesNotContain("docker")
+                .contains("pg_dump");
+        assertThat(plan.steps()).filteredOn(Step::changesInstance).extracting(Step::instanceName)
+                .as("the source is only stopped and started").allMatch(n -> n.equals("dst") || n.equals("src"));
+        assertThat(plan.steps()).filteredOn(x -> x.changesInstance() && x.instanceName().equals("src"))
+                .extracting(Step::title).containsExactly("Pause writes: stop the source's service for the copy",
+                        "Start the source's service again");
+
+        // a SQLite file inside the container is dumped there, and that needs it running: stop-source refused
+        CairnCloneSide sqlite = side(DbVendor.SQLITE, "/directus", DOCKER_SOURCE_ENV.replace("pg", "sqlite3"), "1.0.0-beta.4",
+                MIGRATIONS, List.of());
+        CairnCloneSide sqliteTarget = side(DbVendor.SQLITE, "/srv/dst", TARGET_ENV, "1.0.0-beta.4", MIGRATIONS, List.of());
+        assertThat(CairnCloneFlow.checks(src, sqlite, target, sqliteTarget, o))
+                .anyMatch(c -> c.getStatus() == CheckStatus.BLOCKING && c.getName().equals("Pause"));
+        Map<String, String> running = CairnCloneFlow.options(src, opts("target", "2", "pause", "accept-inconsistency"));
+        assertThat(CairnCloneFlow.checks(src, sqlite, target, sqliteTarget, running))
+                .noneMatch(c -> c.getStatus() == CheckStatus.BLOCKING);
+        StepSpec.Stream sqliteDump = (StepSpec.Stream) CairnCloneFlow.build(src, sqlite, target, sqliteTarget, running)
+                .steps().stream().filter(x -> x.title().startsWith(CairnCloneFlow.DB_STREAM_TITLE)).findFirst()
+                .orElseThrow().spec();
+        assertThat(sqliteDump.fromCommand()).startsWith("docker exec -i 'cms-src' sh -c ").contains("/directus/data.db");
+    }
+
+    @Test
+    void aTargetInAContainerOrASourceInAPodIsRefused() {
+        Instance dst = inDocker(instance(2, "dst", true), "cms-dst", "/directus");
+        assertThat(CairnCloneFlow.identity(source, dst)).singleElement().satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo(CheckStatus.BLOCKING);
+            assertThat(c.getMessage()).contains("in Docker container cms-dst").contains("a clone's target is a CairnCMS "
+                    + "install on a plain host");
+        });
+        Instance pod = instance(1, "src", true);
+        pod.setDeploymentType(DeploymentType.KUBERNETES);
+        pod.setK8sNamespace("cms");
+        pod.setK8sPod("cms-0");
+        assertThat(CairnCloneFlow.identity(pod, target)).singleElement().satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo(CheckStatus.BLOCKING);
+            assertThat(c.getMessage()).contains("not into a Kubernetes pod yet");
+        });
+        // the control: both on their hosts
+        assertThat(CairnCloneFlow.identity(source, target)).allMatch(c -> c.getStatus() == CheckStatus.OK);
+    }
 }

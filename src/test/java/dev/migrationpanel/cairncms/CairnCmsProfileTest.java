@@ -49,22 +49,71 @@ class CairnCmsProfileTest {
     }
 
     @Test
-    void anInstallInAContainerIsOfferedNoFlowAndToldWhy() {
-        dev.migrationpanel.instance.Instance docker = dev.migrationpanel.instance.TestInstances.entity("cms-in-docker");
-        docker.setProduct(CairnCmsProfile.ID);
-        docker.setDeploymentType(dev.migrationpanel.instance.DeploymentType.DOCKER);
-        docker.setContainerName("cairncms-app");
-        dev.migrationpanel.instance.Instance host = dev.migrationpanel.instance.TestInstances.entity("cms-on-host");
-        host.setProduct(CairnCmsProfile.ID);
+    void inDockerItsSettingsAreTheContainersEnvironmentAndTheEnvironmentFileIsAnAbsolutePath() {
+        assertThat(profile.settingsInContainerEnvironment()).isTrue();
+        assertThat(profile.settings()).extracting(dev.migrationpanel.instance.ProductSetting::name)
+                .contains(CairnCmsProfile.DOCKER_ENV_FILE);
+        assertThat(profile.settingProblems(java.util.Map.of(CairnCmsProfile.DOCKER_ENV_FILE, "/srv/cms/cms.env"))).isEmpty();
+        assertThat(profile.settingProblems(java.util.Map.of(CairnCmsProfile.DOCKER_ENV_FILE, ""))).isEmpty();
+        assertThat(profile.settingProblems(java.util.Map.of(CairnCmsProfile.DOCKER_ENV_FILE, "cms.env")))
+                .containsKey(CairnCmsProfile.DOCKER_ENV_FILE);
+        assertThat(profile.settingProblems(java.util.Map.of(CairnCmsProfile.DOCKER_ENV_FILE, "/srv/cms/")))
+                .containsKey(CairnCmsProfile.DOCKER_ENV_FILE);
+    }
+
+    private static dev.migrationpanel.instance.Instance cms(String name, dev.migrationpanel.instance.DeploymentType type) {
+        dev.migrationpanel.instance.Instance instance = dev.migrationpanel.instance.TestInstances.entity(name);
+        instance.setProduct(CairnCmsProfile.ID);
+        instance.setDeploymentType(type);
+        if (type == dev.migrationpanel.instance.DeploymentType.DOCKER) {
+            instance.setContainerName("cairncms-app");
+        } else if (type == dev.migrationpanel.instance.DeploymentType.KUBERNETES) {
+            instance.setK8sNamespace("cms");
+            instance.setK8sPod("cairncms-0");
+        }
+        return instance;
+    }
+
+    @Test
+    void promotionAndCloneReachIntoADockerContainerNotAPodAndTheContentMoveStaysOnTheHost() {
+        dev.migrationpanel.instance.Instance docker = cms("cms-in-docker", dev.migrationpanel.instance.DeploymentType.DOCKER);
+        dev.migrationpanel.instance.Instance pod = cms("cms-in-pod", dev.migrationpanel.instance.DeploymentType.KUBERNETES);
+        dev.migrationpanel.instance.Instance host = cms("cms-on-host", dev.migrationpanel.instance.DeploymentType.HOST);
         for (dev.migrationpanel.job.Flow flow : java.util.List.<dev.migrationpanel.job.Flow>of(
-                new CairnCloneFlow(null, null, null, null, null, null), new CairnContentMoveFlow(null, null, null, null),
-                new CairnPromotionFlow(null, null), new CairnMoveRollbackFlow(null, null, null))) {
-            assertThat(flow.appliesTo(docker)).as(flow.id()).isFalse();
-            assertThat(flow.whyNotApplicable(docker)).as(flow.id()).contains("cairncms-app")
-                    .contains("do not reach into a container or pod yet");
+                new CairnCloneFlow(null, null, null, null, null, null), new CairnPromotionFlow(null, null))) {
+            assertThat(flow.appliesTo(docker)).as(flow.id()).isTrue();
+            assertThat(flow.whyNotApplicable(docker)).as(flow.id()).isNull();
+            assertThat(flow.appliesTo(pod)).as(flow.id()).isFalse();
+            assertThat(flow.whyNotApplicable(pod)).as(flow.id()).contains("cms/cairncms-0").contains("not into a "
+                    + "Kubernetes pod yet");
+            assertThat(flow.appliesTo(host)).as(flow.id()).isTrue();
+            assertThat(flow.whyNotApplicable(host)).as(flow.id()).isNull();
+        }
+        for (dev.migrationpanel.job.Flow flow : java.util.List.<dev.migrationpanel.job.Flow>of(
+                new CairnContentMoveFlow(null, null, null, null), new CairnMoveRollbackFlow(null, null, null))) {
+            for (dev.migrationpanel.instance.Instance inside : java.util.List.of(docker, pod)) {
+                assertThat(flow.appliesTo(inside)).as(flow.id()).isFalse();
+                assertThat(flow.whyNotApplicable(inside)).as(flow.id()).contains("does not reach into a container or pod yet");
+            }
             // the control: the same install on its host is offered the flow, with nothing to explain
             assertThat(flow.appliesTo(host)).as(flow.id()).isTrue();
             assertThat(flow.whyNotApplicable(host)).as(flow.id()).isNull();
         }
+    }
+
+    @Test
+    void commandsRunInsideTheContainerAndItsStorageIsCopiedOutWithDockerCp() {
+        dev.migrationpanel.instance.Instance docker = cms("cms-in-docker", dev.migrationpanel.instance.DeploymentType.DOCKER);
+        docker.setInstallPath("/directus");
+        dev.migrationpanel.instance.Instance host = cms("cms-on-host", dev.migrationpanel.instance.DeploymentType.HOST);
+        host.setInstallPath("/srv/cms");
+        assertThat(CairnCommands.inInstall(docker, "npx cairncms --version"))
+                .isEqualTo("docker exec -i 'cairncms-app' sh -c 'cd '\"'\"'/directus'\"'\"' && npx cairncms --version'");
+        assertThat(CairnCommands.inInstall(host, "npx cairncms --version")).isEqualTo("cd '/srv/cms' && npx cairncms --version");
+        assertThat(CairnCommands.tarOf(docker, "/directus/uploads/")).isEqualTo("docker cp 'cairncms-app:/directus/uploads/.' -");
+        assertThat(CairnCommands.tarOf(host, "/srv/cms/uploads")).isEqualTo("tar -C '/srv/cms/uploads' -cf - .");
+        dev.migrationpanel.instance.Instance pod = cms("cms-in-pod", dev.migrationpanel.instance.DeploymentType.KUBERNETES);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CairnCommands.tarOf(pod, "/directus/uploads"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -106,4 +106,43 @@ class CairnPromotionPlanTest {
         assertThat(verify).contains("grep -qE '^ *- (Create|Delete) '").doesNotContain("No changes to apply")
                 .contains("config apply --dry-run -y");
     }
+
+    @Test
+    void aSourceInDockerSnapshotsInsideItsContainerAndTheSnapshotsAreCopiedOut() {
+        Instance source = instance(1, "dev", "cairncms");
+        source.setDeploymentType(DeploymentType.DOCKER);
+        source.setContainerName("cms-dev");
+        source.setInstallPath("/directus");
+        Plan plan = CairnPromotionFlow.build(source, instance(2, "prod", null), SIDE, SIDE, false, false);
+        List<String> titles = plan.steps().stream().map(Step::title).toList();
+        assertThat(titles).containsSubsequence("Snapshot the source's schema (schema snapshot, in container cms-dev)",
+                "Snapshot the source's roles and permissions (config snapshot, in container cms-dev)",
+                "Copy the snapshots out of the container (docker cp)", "Carry both snapshots to the target (stored on the way)");
+        List<String> commands = plan.steps().stream().map(x -> x.spec().display()).toList();
+        assertThat(commands).anyMatch(c -> c.startsWith("docker exec -i 'cms-dev' sh -c ") && c.contains("/directus")
+                && c.contains("cairncms schema snapshot -y") && c.contains("/tmp/panel-promotion-1-2/schema.yaml"));
+        assertThat(commands).anyMatch(c -> c.startsWith("docker exec -i 'cms-dev' sh -c ")
+                && c.contains("cairncms config snapshot -y") && c.contains("/tmp/panel-promotion-1-2/config"));
+        assertThat(commands).anyMatch(c -> c.equals("rm -rf '/home/deploy/.migration-panel/promotion-1-2' && docker cp "
+                + "'cms-dev:/tmp/panel-promotion-1-2' '/home/deploy/.migration-panel/promotion-1-2' && docker exec -i "
+                + "'cms-dev' sh -c 'rm -rf '\"'\"'/tmp/panel-promotion-1-2'\"'\"''"));
+        // the target's side is as for a host source
+        assertThat(commands).anyMatch(c -> c.contains("cd '/srv/prod' && npx cairncms schema apply -y "
+                + "'/home/deploy/.migration-panel/promotion-1-2/schema.yaml'"));
+        assertThat(plan.steps().stream().filter(Step::changesInstance).map(Step::instanceName).distinct().toList())
+                .as("the source is only read").containsExactly("prod");
+        // the control: a source on its host has no copy out
+        assertThat(CairnPromotionFlow.build(instance(1, "dev", null), instance(2, "prod", null), SIDE, SIDE, false, false)
+                .steps()).extracting(Step::title).doesNotContain("Copy the snapshots out of the container (docker cp)");
+    }
+
+    @Test
+    void aTargetInAContainerIsRefusedWithItsReason() {
+        Instance target = instance(2, "prod", null);
+        target.setDeploymentType(DeploymentType.DOCKER);
+        target.setContainerName("cms-prod");
+        assertThat(CairnPromotionFlow.whyNotTarget(target)).contains("in Docker container cms-prod")
+                .contains("a promotion's target is a CairnCMS install on a plain host");
+        assertThat(CairnPromotionFlow.whyNotTarget(instance(2, "prod", null))).isNull();
+    }
 }
