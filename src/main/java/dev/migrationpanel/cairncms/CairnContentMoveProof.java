@@ -83,7 +83,8 @@ class CairnContentMoveProof {
 
     /** What the plan said of the move, from the step's args. */
     record Move(long source, long target, List<String> tables, Map<String, String> keys, List<String> fileFields,
-                Map<String, Set<String>> systemColumns, List<String> systemRefs, String conflict) {
+                Map<String, Set<String>> systemColumns, List<String> systemRefs, String conflict,
+                Map<String, List<String>> selfRefs) {
 
         static Move of(Map<String, String> args) {
             Map<String, Set<String>> system = new HashMap<>();
@@ -96,8 +97,13 @@ class CairnContentMoveProof {
                 String[] parts = pair.split("=", 2);
                 keys.put(parts[0], parts[1]);
             }
+            Map<String, List<String>> self = new HashMap<>();
+            for (String ref : list(args.get("selfRefs"))) {
+                String[] parts = ref.split("\\.", 2);
+                self.computeIfAbsent(parts[0], t -> new ArrayList<>()).add(parts[1]);
+            }
             return new Move(Long.parseLong(args.get("source")), Long.parseLong(args.get("target")), list(args.get("tables")), keys, list(args.get("fileFields")),
-                    system, list(args.get("systemRefs")), args.getOrDefault("conflict", "refuse"));
+                    system, list(args.get("systemRefs")), args.getOrDefault("conflict", "refuse"), self);
         }
 
         private static List<String> list(String value) {
@@ -297,7 +303,7 @@ class CairnContentMoveProof {
             }
             rowsProved += rowByRow(report, source, sssh, target, tssh, compare, table, scope.get(key),
                     move.keys().getOrDefault(table, "id"),
-                    before.targetRows().getOrDefault(table, Map.of()), skip, notCompared);
+                    before.targetRows().getOrDefault(table, Map.of()), move.conflict(), notCompared);
         }
 
         report.section("Files the moved rows reference: their rows and bytes (SHA-256)");
@@ -372,8 +378,9 @@ class CairnContentMoveProof {
 
     /** A moved table compared by key; returns how many source rows hold. */
     private long rowByRow(ProofReport report, Instance source, SshSession sssh, Instance target, SshSession tssh,
-            Compare compare, String table, List<String> columns, String key, Map<String, String> targetBefore, boolean skip,
+            Compare compare, String table, List<String> columns, String key, Map<String, String> targetBefore, String conflict,
             String notCompared) {
+        boolean skip = conflict.equals("skip");
         List<String> compared = compare.columns(table, columns);
         Map<String, String> s = rowHashes(source, sssh, compare.source(), table, compared, key, compare.kinds(table));
         Map<String, String> t = rowHashes(target, tssh, compare.target(), table, compared, key, compare.kinds(table));
@@ -409,6 +416,22 @@ class CairnContentMoveProof {
         if (!kept.isEmpty()) {
             report.info(table + ": " + kept.size() + " row(s) skipped, kept as the target had them (key(s) "
                     + String.join(", ", kept.stream().sorted().limit(10).toList()) + (kept.size() > 10 ? ", …" : "") + ")");
+        }
+        // the source's rows whose key the target had before the move: what the conflict policy was about
+        List<String> had = s.keySet().stream().filter(targetBefore::containsKey).sorted().toList();
+        if (!had.isEmpty() && skip) {
+            report.info(table + ": " + had.size() + " row(s) whose key the target had, skipped (key(s) " + keys(had)
+                    + "): " + (had.size() - kept.size()) + " of them as the source has them, " + kept.size()
+                    + " as the target had them");
+        } else if (!had.isEmpty() && conflict.equals("overwrite")) {
+            List<String> bad = had.stream().filter(k -> missing.contains(k) || differ.contains(k)).toList();
+            if (bad.isEmpty()) {
+                report.ok(table + ": " + had.size() + " row(s) whose key the target had, overwritten: each as the source "
+                        + "has it (key(s) " + keys(had) + ")");
+            } else {
+                report.fail(table + ": " + bad.size() + " of the " + had.size() + " row(s) whose key the target had not "
+                        + "overwritten with the source's (key(s) " + keys(bad) + ")");
+            }
         }
         if (own > 0) {
             report.info(table + ": " + own + " row(s) of the target's own, not on the source");
@@ -612,6 +635,11 @@ class CairnContentMoveProof {
         try (InputStream in = artifacts.open(artifact.get().getId())) {
             return Optional.of(JSON.readValue(in, State.class));
         }
+    }
+
+    /** Up to ten keys, sorted, "…" after. */
+    static String keys(List<String> keys) {
+        return String.join(", ", keys.stream().sorted().limit(10).toList()) + (keys.size() > 10 ? ", …" : "");
     }
 
     private static String first(List<String> keys) {

@@ -88,6 +88,57 @@ class CairnReplayValuesTest {
         assertThat(CairnReplayValues.toApi("string", null)).isNull();
     }
 
+    private static Map<String, Object> category(int id, Integer parent) {
+        Map<String, Object> row = new java.util.LinkedHashMap<>();
+        row.put("id", BigInteger.valueOf(id));
+        row.put("name", "c" + id);
+        row.put("parent", parent == null ? null : BigInteger.valueOf(parent));
+        return row;
+    }
+
+    private static List<Object> ids(List<Map<String, Object>> rows) {
+        return rows.stream().map(r -> (Object) ((BigInteger) r.get("id")).intValue()).toList();
+    }
+
+    @Test
+    void aTableThatPointsAtItselfIsCreatedParentsFirstAndACycleIsSetAfter() {
+        // 1 and 2 under 3, 3 under 4 (parents later in key order), 5 alone, 6 under 3 (an earlier parent)
+        List<Map<String, Object>> rows = List.of(category(1, 3), category(2, 3), category(3, 4), category(4, null),
+                category(5, null), category(6, 3));
+        CairnContentReplay.TreeOrder tree = CairnContentReplay.treeOrder(rows, "id", List.of("parent"), java.util.Set.of());
+        assertThat(ids(tree.rows())).containsExactly(4, 3, 1, 2, 5, 6);
+        assertThat(tree.later()).as("a tree needs no second write").isEmpty();
+        assertThat(tree.rows()).allSatisfy(r -> assertThat(r).containsKeys("id", "name", "parent"));
+        assertThat(tree.rows().get(1)).containsEntry("parent", BigInteger.valueOf(4));
+        // every row after the one it points at: the check a foreign key makes on each insert
+        java.util.Set<Object> created = new java.util.HashSet<>();
+        for (Map<String, Object> row : tree.rows()) {
+            assertThat(row.get("parent") == null || created.contains(row.get("parent"))).as(row.toString()).isTrue();
+            created.add(row.get("id"));
+        }
+
+        // negative control: without the self reference named, the key order stays (and 1 would come before 3)
+        assertThat(ids(CairnContentReplay.treeOrder(rows, "id", List.of(), java.util.Set.of()).rows()))
+                .containsExactly(1, 2, 3, 4, 5, 6);
+
+        // a parent the target already has is no reason to wait
+        CairnContentReplay.TreeOrder present = CairnContentReplay.treeOrder(List.of(category(1, 9), category(2, 1)), "id",
+                List.of("parent"), java.util.Set.of("9"));
+        assertThat(ids(present.rows())).containsExactly(1, 2);
+        assertThat(present.later()).isEmpty();
+
+        // a cycle (7 → 8 → 7) and a row pointing at itself: created without it, set after by the key
+        CairnContentReplay.TreeOrder cycle = CairnContentReplay.treeOrder(List.of(category(7, 8), category(8, 7),
+                category(9, 9)), "id", List.of("parent"), java.util.Set.of());
+        assertThat(ids(cycle.rows())).containsExactly(9, 7, 8);
+        assertThat(cycle.rows().get(0)).containsEntry("parent", null);
+        assertThat(cycle.rows().get(1)).containsEntry("parent", null);
+        assertThat(cycle.rows().get(2)).containsEntry("parent", BigInteger.valueOf(7));
+        assertThat(cycle.later()).containsExactly(Map.of("id", BigInteger.valueOf(9), "parent", BigInteger.valueOf(9)),
+                Map.of("id", BigInteger.valueOf(7), "parent", BigInteger.valueOf(8)));
+        assertThat(rows.get(0)).as("the rows given are not changed").containsEntry("parent", BigInteger.valueOf(3));
+    }
+
     @Test
     void batchesCutAListInOrder() {
         assertThat(CairnContentReplay.batches(List.of(1, 2, 3, 4, 5), 2)).containsExactly(List.of(1, 2), List.of(3, 4), List.of(5));
