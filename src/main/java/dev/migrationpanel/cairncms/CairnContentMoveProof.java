@@ -137,7 +137,15 @@ class CairnContentMoveProof {
                     there.columns().forEach(c -> targetTypes.put(c.name(), c.type()));
                 }
                 Map<String, CairnReplayValues.Kind> byColumn = new HashMap<>();
-                table.columns().forEach(c -> byColumn.put(c.name(), CairnReplayValues.kind(c.type(), targetTypes.get(c.name()))));
+                table.columns().forEach(c -> {
+                    String targetType = targetTypes.get(c.name());
+                    CairnReplayValues.Kind kind = CairnReplayValues.kind(c.type(), targetType);
+                    if (kind == CairnReplayValues.Kind.INSTANT && (CairnReplayValues.wholeSeconds(source, c.type())
+                            || CairnReplayValues.wholeSeconds(target, targetType))) {
+                        kind = CairnReplayValues.Kind.INSTANT_SECONDS;
+                    }
+                    byColumn.put(c.name(), kind);
+                });
                 kinds.put(name, byColumn);
             });
             return new Compare(source, target, kinds, apiSet);
@@ -158,8 +166,12 @@ class CairnContentMoveProof {
 
         String notCompared(String table) {
             List<String> skipped = apiSet.getOrDefault(table, List.of());
-            return skipped.isEmpty() ? "" : " (" + String.join(", ", skipped) + " not compared: the target's API sets "
-                    + (skipped.size() == 1 ? "it" : "them") + " itself on create)";
+            List<String> seconds = kinds(table).entrySet().stream().filter(e -> e.getValue() == CairnReplayValues.Kind
+                    .INSTANT_SECONDS && !skipped.contains(e.getKey())).map(Map.Entry::getKey).sorted().toList();
+            return (skipped.isEmpty() ? "" : " (" + String.join(", ", skipped) + " not compared: the target's API sets "
+                    + (skipped.size() == 1 ? "it" : "them") + " itself on create)")
+                    + (seconds.isEmpty() ? "" : " (" + String.join(", ", seconds) + " compared to the second: MariaDB's "
+                    + "timestamp keeps no finer)");
         }
     }
 
@@ -478,7 +490,8 @@ class CairnContentMoveProof {
             boolean wasThere = before.targetFiles().containsKey(id);
             if (!(wasThere && move.conflict().equals("skip"))
                     && !rowHash(row, columns, kinds).equals(rowHash(there, columns, kinds))) {
-                report.fail(label + ": its directus_files row differs from the source's");
+                report.fail(label + ": its directus_files row differs from the source's (in " + String.join(", ",
+                        differing(row, there, columns, kinds)) + ")");
                 continue;
             }
             String path = row.get("storage") + "/" + row.get("filename_disk");
@@ -566,6 +579,16 @@ class CairnContentMoveProof {
 
     private static String rowHash(Map<String, String> row, List<String> columns) {
         return rowHash(row, columns, Map.of());
+    }
+
+    /** The columns whose values differ between two rows, each compared as its kind's canonical text when one is given. */
+    static List<String> differing(Map<String, String> a, Map<String, String> b, List<String> columns,
+            Map<String, CairnReplayValues.Kind> kinds) {
+        return columns.stream().filter(c -> {
+            CairnReplayValues.Kind kind = kinds.get(c);
+            return kind == null ? !Objects.equals(a.get(c), b.get(c))
+                    : !Objects.equals(CairnReplayValues.normal(kind, a.get(c)), CairnReplayValues.normal(kind, b.get(c)));
+        }).toList();
     }
 
     /** A SHA-256 of a row's values over the columns, each as its kind's canonical text when a kind is given. */

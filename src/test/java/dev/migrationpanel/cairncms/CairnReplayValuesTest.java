@@ -56,6 +56,47 @@ class CairnReplayValuesTest {
     }
 
     @Test
+    void anInstantIsComparedToTheSecondWhereMariadbKeepsNoFiner() {
+        assertThat(CairnReplayValues.wholeSeconds(dev.migrationpanel.database.DbVendor.MYSQL, "timestamp")).isTrue();
+        assertThat(CairnReplayValues.wholeSeconds(dev.migrationpanel.database.DbVendor.MYSQL, "datetime")).isTrue();
+        assertThat(CairnReplayValues.wholeSeconds(dev.migrationpanel.database.DbVendor.MYSQL, "timestamp(3)")).isFalse();
+        assertThat(CairnReplayValues.wholeSeconds(dev.migrationpanel.database.DbVendor.SQLITE, "datetime")).isFalse();
+        assertThat(CairnReplayValues.wholeSeconds(dev.migrationpanel.database.DbVendor.PGSQL, "timestamp with time zone")).isFalse();
+        // PostgreSQL's microseconds against MariaDB's truncated second: equal; another second: not
+        assertThat(CairnReplayValues.normal(Kind.INSTANT_SECONDS, "2026-12-06 18:12:01.987654+00"))
+                .isEqualTo(CairnReplayValues.normal(Kind.INSTANT_SECONDS, "2026-12-06 18:12:01")).isEqualTo("2026-12-06T18:12:01Z");
+        assertThat(CairnReplayValues.normal(Kind.INSTANT_SECONDS, "2026-12-06 18:12:02"))
+                .isNotEqualTo(CairnReplayValues.normal(Kind.INSTANT_SECONDS, "2026-12-06 18:12:01.987654+00"));
+        assertThat(CairnReplayValues.normal(Kind.INSTANT, "2026-12-06 18:12:01.987654+00")).as("elsewhere to the millisecond")
+                .isNotEqualTo(CairnReplayValues.normal(Kind.INSTANT, "2026-12-06 18:12:01"));
+
+        CairnMoveSchema.Shape pg = new CairnMoveSchema.Shape(Map.of("directus_files", new CairnMoveSchema.Table("directus_files",
+                List.of(new CairnMoveSchema.Column("id", "uuid"), new CairnMoveSchema.Column("uploaded_on", "timestamp with time zone")),
+                "id")), List.of());
+        CairnMoveSchema.Shape maria = new CairnMoveSchema.Shape(Map.of("directus_files", new CairnMoveSchema.Table("directus_files",
+                List.of(new CairnMoveSchema.Column("id", "char(36)"), new CairnMoveSchema.Column("uploaded_on", "timestamp")),
+                "id")), List.of());
+        CairnMoveSchema.Shape lite = new CairnMoveSchema.Shape(Map.of("directus_files", new CairnMoveSchema.Table("directus_files",
+                List.of(new CairnMoveSchema.Column("id", "char(36)"), new CairnMoveSchema.Column("uploaded_on", "datetime")),
+                "id")), List.of());
+        CairnContentMoveProof.Compare toMaria = CairnContentMoveProof.Compare.of(dev.migrationpanel.database.DbVendor.PGSQL,
+                dev.migrationpanel.database.DbVendor.MYSQL, pg, maria, Map.of());
+        assertThat(toMaria.kinds("directus_files")).containsEntry("uploaded_on", Kind.INSTANT_SECONDS);
+        assertThat(toMaria.notCompared("directus_files")).contains("uploaded_on compared to the second");
+        CairnContentMoveProof.Compare toLite = CairnContentMoveProof.Compare.of(dev.migrationpanel.database.DbVendor.PGSQL,
+                dev.migrationpanel.database.DbVendor.SQLITE, pg, lite, Map.of());
+        assertThat(toLite.kinds("directus_files")).containsEntry("uploaded_on", Kind.INSTANT);
+        assertThat(toLite.notCompared("directus_files")).isEmpty();
+        // the proof names the columns a row differs in
+        assertThat(CairnContentMoveProof.differing(Map.of("id", "1", "uploaded_on", "2026-12-06 18:12:01.5+00"),
+                Map.of("id", "1", "uploaded_on", "2026-12-06 18:12:01"), List.of("id", "uploaded_on"),
+                toMaria.kinds("directus_files"))).isEmpty();
+        assertThat(CairnContentMoveProof.differing(Map.of("id", "1", "uploaded_on", "2026-12-06 18:12:01.5+00"),
+                Map.of("id", "1", "uploaded_on", "2026-12-06 18:12:01"), List.of("id", "uploaded_on"),
+                toLite.kinds("directus_files"))).containsExactly("uploaded_on");
+    }
+
+    @Test
     void rowHashesOfTheSameRowFromTwoVendorsAreEqualAndDifferOnAnyValue() {
         List<String> columns = List.of("id", "published", "metadata", "published_at");
         Map<String, Kind> kinds = Map.of("id", Kind.INTEGER, "published", Kind.BOOLEAN, "metadata", Kind.JSON,
