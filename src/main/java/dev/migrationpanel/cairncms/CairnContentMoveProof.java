@@ -169,7 +169,7 @@ class CairnContentMoveProof {
             List<String> seconds = kinds(table).entrySet().stream().filter(e -> e.getValue() == CairnReplayValues.Kind
                     .INSTANT_SECONDS && !skipped.contains(e.getKey())).map(Map.Entry::getKey).sorted().toList();
             return (skipped.isEmpty() ? "" : " (" + String.join(", ", skipped) + " not compared: the target's API sets "
-                    + (skipped.size() == 1 ? "it" : "them") + " itself on create)")
+                    + (skipped.size() == 1 ? "it" : "them") + " itself on create or update)")
                     + (seconds.isEmpty() ? "" : " (" + String.join(", ", seconds) + " compared to the second: MariaDB's "
                     + "timestamp keeps no finer)");
         }
@@ -194,8 +194,15 @@ class CairnContentMoveProof {
                 }
             }
         }
+        // directus_files' own fields are CairnCMS's system fields: their specials are in its code, not in
+        // directus_fields (its /fields says modified_on is date-updated; uploaded_by and modified_by are not compared
+        // anyway, see FILE_SYSTEM_REFERENCES)
+        result.put(CairnMoveSchema.FILES, FILES_API_SET);
         return result;
     }
+
+    /** directus_files' columns the target's API sets itself on create or update (a PATCH sets modified_on to now). */
+    static final List<String> FILES_API_SET = List.of("modified_on");
 
     /** Per moved table, the columns compared: the source's, but those pointing at CairnCMS's own tables. */
     private Map<String, List<String>> scope(Instance source, SshSession ssh, Move move) {

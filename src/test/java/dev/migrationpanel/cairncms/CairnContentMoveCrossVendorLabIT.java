@@ -269,7 +269,7 @@ class CairnContentMoveCrossVendorLabIT {
                     JobStatus.SUCCEEDED);
             assertThat(job.getStatus()).as(describe(job)).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(stepMessage(job, CairnContentMoveFlow.REPLAY)).as(describe(job)).contains("21 row(s) created",
-                    "PostgreSQL → MariaDB");
+                    "PostgreSQL → MySQL / MariaDB");
             assertThat(stepMessage(job, CairnContentMoveFlow.VERIFY)).as(describe(job)).contains("5 table(s) with 20 "
                     + "row(s) as the source has them, 1 file(s) with their bytes, nothing else changed, source unchanged");
             assertThat(logs.after(job.getId(), 0, JobLogService.MAX_PAGE)).noneMatch(l -> l.line().contains(token))
