@@ -114,7 +114,7 @@ class CairnContentMoveCrossVendorLabIT {
     }
 
     /** A static token set on the target's admin through its API (as an admin does in the app's user page). */
-    private static String staticToken(Lab.CairnInstance cairn) throws Exception {
+    static String staticToken(Lab.CairnInstance cairn) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(cairn.appUrl() + "/auth/login"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(
