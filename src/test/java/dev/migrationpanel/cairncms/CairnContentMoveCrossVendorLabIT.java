@@ -52,6 +52,8 @@ import tools.jackson.databind.json.JsonMapper;
  * items API and pass the proof (type-tolerant row comparison, the file's bytes, nothing else changed but the API's own
  * log, the source unchanged); the token never shows in the job's log or plan. Negative control: the proof alone, run
  * again on the moved pair, passes, fails with a moved row changed on the target, and passes once it is put back.
+ * Then PostgreSQL → MariaDB ({@code ct-mariadb}) with the sources' {@code categories} tree and each conflict policy
+ * (see {@link #postgresToMariadbCarriesATreeAndEachConflictPolicyProves}).
  */
 @SpringBootTest
 class CairnContentMoveCrossVendorLabIT {
