@@ -1,6 +1,7 @@
 // Gives a freshly bootstrapped, running CairnCMS instance the content an admin builds over time, through its
-// real REST API, as that admin: four collections with fields of several types and relations (many-to-one,
-// files, and a many-to-many articles.tags through the junction collection articles_tags), items, a
+// real REST API, as that admin: five collections with fields of several types and relations (many-to-one,
+// files, a many-to-many articles.tags through the junction collection articles_tags, and categories.parent, a
+// many-to-one to its own collection with rows filed under a later one), items, a
 // folder, uploaded files (their directus_files rows and their bytes on disk), a thumbnail the server caches
 // beside its original, a custom role with permissions and a second user. Run by src/test/lab/cairncms.sh
 // with the lab's Node 22 (global fetch, FormData, Blob); settings come from the environment (no secret on a
@@ -129,7 +130,19 @@ await api('POST', '/relations', { collection: 'articles_tags', field: 'tags_id',
 	meta: { one_field: null, sort_field: null, one_deselect_action: 'nullify', junction_field: 'articles_id' }, schema: { on_delete: 'SET NULL' } });
 await api('POST', '/relations', { collection: 'articles_tags', field: 'articles_id', related_collection: 'articles',
 	meta: { one_field: 'tags', sort_field: null, one_deselect_action: 'nullify', junction_field: 'tags_id' }, schema: { on_delete: 'SET NULL' } });
-say('collections authors, articles, comments, tags, the junction articles_tags and 5 relations created');
+// a tree: categories.parent, a many-to-one to its own collection (as the app makes one: the field, then the relation)
+await api('POST', '/collections', {
+	collection: 'categories',
+	meta: { icon: 'account_tree', display_template: '{{name}}' },
+	schema: {},
+	fields: [
+		field('id', 'integer', { hidden: true, readonly: true }, { is_primary_key: true, has_auto_increment: true }),
+		field('name', 'string', { required: true }, { is_nullable: false }),
+		field('parent', 'integer', { interface: 'select-dropdown-m2o', special: ['m2o'] }),
+	],
+});
+await api('POST', '/relations', { collection: 'categories', field: 'parent', related_collection: 'categories', schema: { on_delete: 'SET NULL' } });
+say('collections authors, articles, comments, tags, categories, the junction articles_tags and 6 relations created');
 
 // ---- files: uploaded as the admin app does (multipart, fields before the file)
 function png(width, height) {
@@ -254,7 +267,18 @@ await api('POST', '/items/comments', [
 	{ article: article['computable-numbers'], body: 'spam spam spam', approved: false, posted_at: '2024-04-14T03:12:00Z' },
 	{ article: article['compilers'], body: 'Looking forward to it.', approved: false, posted_at: null },
 ]);
-say('3 authors, 4 articles (2 with 2 tags each: 4 junction rows), 3 tags, 5 comments created');
+// categories made before the one they are filed under, then moved under it, as an editor reorganises a tree:
+// Quicksort and Mergesort (1, 2) under Sorting (3), Sorting under Algorithms (4): three rows point at a later key
+const categories = await api('POST', '/items/categories', [{ name: 'Quicksort' }, { name: 'Mergesort' }, { name: 'Sorting' },
+	{ name: 'Algorithms' }, { name: 'History of computing' }]);
+const category = Object.fromEntries(categories.map((c) => [c.name, c.id]));
+await api('PATCH', `/items/categories/${category.Quicksort}`, { parent: category.Sorting });
+await api('PATCH', `/items/categories/${category.Mergesort}`, { parent: category.Sorting });
+await api('PATCH', `/items/categories/${category.Sorting}`, { parent: category.Algorithms });
+await api('POST', '/items/categories', { name: 'Sorting networks', parent: category.Sorting });
+const later = await api('GET', '/items/categories?fields=id,parent&filter[parent][_nnull]=true&limit=-1');
+if (later.filter((c) => Number(c.parent) > Number(c.id)).length !== 3) throw new Error(`categories: ${JSON.stringify(later)}`);
+say('3 authors, 4 articles (2 with 2 tags each: 4 junction rows), 3 tags, 5 comments, 6 categories (3 under a later one) created');
 
 // ---- a custom role, its permissions and a second user
 const role = await api('POST', '/roles', { name: 'Editor', icon: 'edit', description: 'Writes and edits articles', admin_access: false, app_access: true });
@@ -282,12 +306,13 @@ say(`role Editor (${stored.length} permissions stored) and user ${editor.email} 
 
 const p = `cairn.${name}.content`;
 const lines = [
-	`${p}.collections=authors,articles,comments,tags,articles_tags`,
+	`${p}.collections=authors,articles,comments,tags,articles_tags,categories`,
 	`${p}.items.authors=${authors.length}`,
 	`${p}.items.articles=${articles.length}`,
 	`${p}.items.comments=5`,
 	`${p}.items.tags=${tags.length}`,
 	`${p}.items.articles_tags=${junction.length}`,
+	`${p}.items.categories=${categories.length + 1}`,
 	`${p}.role.editor.id=${role.id}`,
 	`${p}.role.editor.permissions=${stored.length}`,
 	`${p}.user.editor.id=${editor.id}`,

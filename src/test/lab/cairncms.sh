@@ -14,7 +14,8 @@
 #                                    content through the REST API (cairncms-populate.mjs): collections
 #                                    authors, articles, comments, tags (string, text, integer, boolean, json,
 #                                    timestamp, uuid, many-to-one and file fields; articles.tags a many-to-many
-#                                    through the junction articles_tags), items, a folder, role
+#                                    through the junction articles_tags), categories (parent: a many-to-one to
+#                                    itself, three rows under a later key), items, a folder, role
 #                                    Editor with 7 permissions, user editor@example.com, five uploaded files
 #                                    (PNG with a cached thumbnail beside it, PDF, UTF-8 text, 256 KiB binary)
 #                                    and one directus_files row whose bytes were removed from disk

@@ -467,6 +467,10 @@ class CairnContentMoveFlow implements CairnPairFlow {
         proofArgs.put("fileFields", String.join(",", fileFields));
         proofArgs.put("systemRefs", String.join(",", systemRefs));
         proofArgs.put("conflict", conflict.option());
+        List<String> selfRefs = CairnMoveSchema.selfReferences(ss, moved);
+        if (!selfRefs.isEmpty()) {
+            proofArgs.put("selfRefs", String.join(",", selfRefs));
+        }
         // run on the source (the job then holds both instances' connections), reading both
         plan.add(new Step(RECORD, sid, sname, false, new StepSpec.Verify(CairnContentMoveProof.RECORD, "the source's "
                 + "tables (rows and checksums) and the target's, to prove afterwards that only the moved ones changed",
@@ -519,7 +523,9 @@ class CairnContentMoveFlow implements CairnPairFlow {
                         case REFUSE -> "checked first: none may be there (nothing is written otherwise)";
                         case SKIP -> "left as the target has them (skip)";
                         case OVERWRITE -> "sent by PATCH /items/<collection>/<key> (overwrite)";
-                    } + "; the admin's static token in the Authorization header only, masked", replayArgs), LONG,
+                    } + (selfRefs.isEmpty() ? "" : "; " + String.join(", ", selfRefs) + " point(s) at its own table: "
+                            + "its rows created parents first, a parent that cannot come first (a cycle) set by PATCH "
+                            + "after") + "; the admin's static token in the Authorization header only, masked", replayArgs), LONG,
                     "restore the target's DB backup taken above (the API's writes are not one transaction)"));
             List<String> resets = tv == DbVendor.PGSQL ? CairnMoveCommands.sequenceResets(tables) : List.of();
             if (resets.isEmpty()) {

@@ -83,7 +83,8 @@ class CairnContentMoveProof {
 
     /** What the plan said of the move, from the step's args. */
     record Move(long source, long target, List<String> tables, Map<String, String> keys, List<String> fileFields,
-                Map<String, Set<String>> systemColumns, List<String> systemRefs, String conflict) {
+                Map<String, Set<String>> systemColumns, List<String> systemRefs, String conflict,
+                Map<String, List<String>> selfRefs) {
 
         static Move of(Map<String, String> args) {
             Map<String, Set<String>> system = new HashMap<>();
@@ -96,8 +97,13 @@ class CairnContentMoveProof {
                 String[] parts = pair.split("=", 2);
                 keys.put(parts[0], parts[1]);
             }
+            Map<String, List<String>> self = new HashMap<>();
+            for (String ref : list(args.get("selfRefs"))) {
+                String[] parts = ref.split("\\.", 2);
+                self.computeIfAbsent(parts[0], t -> new ArrayList<>()).add(parts[1]);
+            }
             return new Move(Long.parseLong(args.get("source")), Long.parseLong(args.get("target")), list(args.get("tables")), keys, list(args.get("fileFields")),
-                    system, list(args.get("systemRefs")), args.getOrDefault("conflict", "refuse"));
+                    system, list(args.get("systemRefs")), args.getOrDefault("conflict", "refuse"), self);
         }
 
         private static List<String> list(String value) {
@@ -131,7 +137,15 @@ class CairnContentMoveProof {
                     there.columns().forEach(c -> targetTypes.put(c.name(), c.type()));
                 }
                 Map<String, CairnReplayValues.Kind> byColumn = new HashMap<>();
-                table.columns().forEach(c -> byColumn.put(c.name(), CairnReplayValues.kind(c.type(), targetTypes.get(c.name()))));
+                table.columns().forEach(c -> {
+                    String targetType = targetTypes.get(c.name());
+                    CairnReplayValues.Kind kind = CairnReplayValues.kind(c.type(), targetType);
+                    if (kind == CairnReplayValues.Kind.INSTANT && (CairnReplayValues.wholeSeconds(source, c.type())
+                            || CairnReplayValues.wholeSeconds(target, targetType))) {
+                        kind = CairnReplayValues.Kind.INSTANT_SECONDS;
+                    }
+                    byColumn.put(c.name(), kind);
+                });
                 kinds.put(name, byColumn);
             });
             return new Compare(source, target, kinds, apiSet);
@@ -152,8 +166,12 @@ class CairnContentMoveProof {
 
         String notCompared(String table) {
             List<String> skipped = apiSet.getOrDefault(table, List.of());
-            return skipped.isEmpty() ? "" : " (" + String.join(", ", skipped) + " not compared: the target's API sets "
-                    + (skipped.size() == 1 ? "it" : "them") + " itself on create)";
+            List<String> seconds = kinds(table).entrySet().stream().filter(e -> e.getValue() == CairnReplayValues.Kind
+                    .INSTANT_SECONDS && !skipped.contains(e.getKey())).map(Map.Entry::getKey).sorted().toList();
+            return (skipped.isEmpty() ? "" : " (" + String.join(", ", skipped) + " not compared: the target's API sets "
+                    + (skipped.size() == 1 ? "it" : "them") + " itself on create or update)")
+                    + (seconds.isEmpty() ? "" : " (" + String.join(", ", seconds) + " compared to the second: MariaDB's "
+                    + "timestamp keeps no finer)");
         }
     }
 
@@ -176,8 +194,15 @@ class CairnContentMoveProof {
                 }
             }
         }
+        // directus_files' own fields are CairnCMS's system fields: their specials are in its code, not in
+        // directus_fields (its /fields says modified_on is date-updated; uploaded_by and modified_by are not compared
+        // anyway, see FILE_SYSTEM_REFERENCES)
+        result.put(CairnMoveSchema.FILES, FILES_API_SET);
         return result;
     }
+
+    /** directus_files' columns the target's API sets itself on create or update (a PATCH sets modified_on to now). */
+    static final List<String> FILES_API_SET = List.of("modified_on");
 
     /** Per moved table, the columns compared: the source's, but those pointing at CairnCMS's own tables. */
     private Map<String, List<String>> scope(Instance source, SshSession ssh, Move move) {
@@ -297,7 +322,7 @@ class CairnContentMoveProof {
             }
             rowsProved += rowByRow(report, source, sssh, target, tssh, compare, table, scope.get(key),
                     move.keys().getOrDefault(table, "id"),
-                    before.targetRows().getOrDefault(table, Map.of()), skip, notCompared);
+                    before.targetRows().getOrDefault(table, Map.of()), move.conflict(), notCompared);
         }
 
         report.section("Files the moved rows reference: their rows and bytes (SHA-256)");
@@ -372,8 +397,9 @@ class CairnContentMoveProof {
 
     /** A moved table compared by key; returns how many source rows hold. */
     private long rowByRow(ProofReport report, Instance source, SshSession sssh, Instance target, SshSession tssh,
-            Compare compare, String table, List<String> columns, String key, Map<String, String> targetBefore, boolean skip,
+            Compare compare, String table, List<String> columns, String key, Map<String, String> targetBefore, String conflict,
             String notCompared) {
+        boolean skip = conflict.equals("skip");
         List<String> compared = compare.columns(table, columns);
         Map<String, String> s = rowHashes(source, sssh, compare.source(), table, compared, key, compare.kinds(table));
         Map<String, String> t = rowHashes(target, tssh, compare.target(), table, compared, key, compare.kinds(table));
@@ -409,6 +435,22 @@ class CairnContentMoveProof {
         if (!kept.isEmpty()) {
             report.info(table + ": " + kept.size() + " row(s) skipped, kept as the target had them (key(s) "
                     + String.join(", ", kept.stream().sorted().limit(10).toList()) + (kept.size() > 10 ? ", …" : "") + ")");
+        }
+        // the source's rows whose key the target had before the move: what the conflict policy was about
+        List<String> had = s.keySet().stream().filter(targetBefore::containsKey).sorted().toList();
+        if (!had.isEmpty() && skip) {
+            report.info(table + ": " + had.size() + " row(s) whose key the target had, skipped (key(s) " + keys(had)
+                    + "): " + (had.size() - kept.size()) + " of them as the source has them, " + kept.size()
+                    + " as the target had them");
+        } else if (!had.isEmpty() && conflict.equals("overwrite")) {
+            List<String> bad = had.stream().filter(k -> missing.contains(k) || differ.contains(k)).toList();
+            if (bad.isEmpty()) {
+                report.ok(table + ": " + had.size() + " row(s) whose key the target had, overwritten: each as the source "
+                        + "has it (key(s) " + keys(had) + ")");
+            } else {
+                report.fail(table + ": " + bad.size() + " of the " + had.size() + " row(s) whose key the target had not "
+                        + "overwritten with the source's (key(s) " + keys(bad) + ")");
+            }
         }
         if (own > 0) {
             report.info(table + ": " + own + " row(s) of the target's own, not on the source");
@@ -455,7 +497,8 @@ class CairnContentMoveProof {
             boolean wasThere = before.targetFiles().containsKey(id);
             if (!(wasThere && move.conflict().equals("skip"))
                     && !rowHash(row, columns, kinds).equals(rowHash(there, columns, kinds))) {
-                report.fail(label + ": its directus_files row differs from the source's");
+                report.fail(label + ": its directus_files row differs from the source's (in " + String.join(", ",
+                        differing(row, there, columns, kinds)) + ")");
                 continue;
             }
             String path = row.get("storage") + "/" + row.get("filename_disk");
@@ -545,6 +588,16 @@ class CairnContentMoveProof {
         return rowHash(row, columns, Map.of());
     }
 
+    /** The columns whose values differ between two rows, each compared as its kind's canonical text when one is given. */
+    static List<String> differing(Map<String, String> a, Map<String, String> b, List<String> columns,
+            Map<String, CairnReplayValues.Kind> kinds) {
+        return columns.stream().filter(c -> {
+            CairnReplayValues.Kind kind = kinds.get(c);
+            return kind == null ? !Objects.equals(a.get(c), b.get(c))
+                    : !Objects.equals(CairnReplayValues.normal(kind, a.get(c)), CairnReplayValues.normal(kind, b.get(c)));
+        }).toList();
+    }
+
     /** A SHA-256 of a row's values over the columns, each as its kind's canonical text when a kind is given. */
     static String rowHash(Map<String, String> row, List<String> columns, Map<String, CairnReplayValues.Kind> kinds) {
         MessageDigest digest = sha256();
@@ -612,6 +665,11 @@ class CairnContentMoveProof {
         try (InputStream in = artifacts.open(artifact.get().getId())) {
             return Optional.of(JSON.readValue(in, State.class));
         }
+    }
+
+    /** Up to ten keys, sorted, "…" after. */
+    static String keys(List<String> keys) {
+        return String.join(", ", keys.stream().sorted().limit(10).toList()) + (keys.size() > 10 ? ", …" : "");
     }
 
     private static String first(List<String> keys) {

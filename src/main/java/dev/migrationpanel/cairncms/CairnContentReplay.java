@@ -11,10 +11,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -145,9 +147,101 @@ class CairnContentReplay implements JobCheck {
         }
     }
 
-    /** One table's writes, prepared before anything is written. */
+    /**
+     * One table's writes, prepared before anything is written: the rows to create (parents first when the table points
+     * at itself), the rows the target has the keys of, and the self references set after the creates (each a key and
+     * the fields to set).
+     */
     record Writes(String table, String key, List<Map<String, Object>> create, List<Map<String, Object>> update,
-                  List<String> apiSet) {
+                  List<String> apiSet, List<Map<String, Object>> later) {
+    }
+
+    /** A table's rows to create in a tree's order, and the self references to set after them by PATCH. */
+    record TreeOrder(List<Map<String, Object>> rows, List<Map<String, Object>> later) {
+    }
+
+    /**
+     * The rows to create ordered so that a row comes after the row its self reference ({@code selfFields}, e.g.
+     * {@code parent}) points at, else in their order (the source's key order); a value pointing at a row that is
+     * neither on the target ({@code present}) nor created before it — a cycle, or the row itself — is left out of the
+     * create (null) and set afterwards: those are in {@link TreeOrder#later()}, each with the key. A value pointing at
+     * a row neither moved nor on the target is sent as it is (the target then refuses it, and says so).
+     */
+    static TreeOrder treeOrder(List<Map<String, Object>> rows, String key, List<String> selfFields, Set<String> present) {
+        if (selfFields.isEmpty() || rows.isEmpty()) {
+            return new TreeOrder(rows, List.of());
+        }
+        int n = rows.size();
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            index.put(String.valueOf(rows.get(i).get(key)), i);
+        }
+        int[] waiting = new int[n];
+        List<List<Integer>> children = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            children.add(new ArrayList<>());
+        }
+        for (int i = 0; i < n; i++) {
+            for (String field : selfFields) {
+                Object value = rows.get(i).get(field);
+                Integer parent = value == null || present.contains(String.valueOf(value)) ? null : index.get(String.valueOf(value));
+                if (parent != null && parent != i) {
+                    waiting[i]++;
+                    children.get(parent).add(i);
+                }
+            }
+        }
+        PriorityQueue<Integer> ready = new PriorityQueue<>();
+        for (int i = 0; i < n; i++) {
+            if (waiting[i] == 0) {
+                ready.add(i);
+            }
+        }
+        boolean[] placed = new boolean[n];
+        List<Map<String, Object>> ordered = new ArrayList<>();
+        List<Map<String, Object>> later = new ArrayList<>();
+        int next = 0;
+        while (ordered.size() < n) {
+            int i;
+            if (ready.isEmpty()) {
+                while (placed[next]) {
+                    next++;
+                }
+                i = next; // a cycle: its first row in key order goes first, its parent set after
+            } else {
+                i = ready.poll();
+                if (placed[i]) {
+                    continue;
+                }
+            }
+            Map<String, Object> row = new LinkedHashMap<>(rows.get(i));
+            Map<String, Object> patch = new LinkedHashMap<>();
+            for (String field : selfFields) {
+                Object value = row.get(field);
+                if (value == null || present.contains(String.valueOf(value))) {
+                    continue;
+                }
+                Integer parent = index.get(String.valueOf(value));
+                if (parent != null && (parent == i || !placed[parent])) {
+                    row.put(field, null);
+                    patch.put(field, value);
+                }
+            }
+            ordered.add(row);
+            placed[i] = true;
+            if (!patch.isEmpty()) {
+                Map<String, Object> withKey = new LinkedHashMap<>();
+                withKey.put(key, row.get(key));
+                withKey.putAll(patch);
+                later.add(withKey);
+            }
+            for (int child : children.get(i)) {
+                if (--waiting[child] == 0 && !placed[child]) {
+                    ready.add(child);
+                }
+            }
+        }
+        return new TreeOrder(ordered, later);
     }
 
     @Override
@@ -215,6 +309,15 @@ class CairnContentReplay implements JobCheck {
                 }
             }
             created += w.create().size();
+            for (Map<String, Object> row : w.later()) {
+                String id = String.valueOf(row.get(w.key()));
+                Map<String, Object> values = new LinkedHashMap<>(row);
+                values.remove(w.key());
+                send(run, "PATCH", base + path + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8), token, values,
+                        "PATCH " + path + "/" + id + " (" + String.join(", ", values.keySet()) + ": a row of its own table "
+                        + "created after it)");
+                requests++;
+            }
             if (move.conflict().equals("overwrite")) {
                 for (Map<String, Object> row : w.update()) {
                     String id = String.valueOf(row.get(w.key()));
@@ -312,7 +415,14 @@ class CairnContentReplay implements JobCheck {
         }
         run.out(table + ": " + rows.size() + " row(s) read from " + source.getName() + " (" + sv.label() + "), "
                 + update.size() + " of them with a key " + target.getName() + " already has");
-        return new Writes(table, key, create, update, apiSet);
+        List<String> self = move.selfRefs().getOrDefault(table, List.of()).stream().filter(columns::contains).toList();
+        TreeOrder tree = treeOrder(create, key, self, targetKeys);
+        if (!self.isEmpty()) {
+            run.out(table + ": " + String.join(", ", self) + " point(s) at " + table + " itself: rows created parents "
+                    + "first" + (tree.later().isEmpty() ? "" : ", " + tree.later().size() + " row(s) created without it "
+                    + "and set after (a cycle)"));
+        }
+        return new Writes(table, key, tree.rows(), update, apiSet, tree.later());
     }
 
     /**

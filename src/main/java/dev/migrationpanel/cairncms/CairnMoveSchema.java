@@ -278,6 +278,17 @@ final class CairnMoveSchema {
                 .map(r -> r.manyCollection() + "." + r.manyField() + " → " + r.oneCollection()).distinct().sorted().toList();
     }
 
+    /**
+     * Many-to-one fields of the moved tables to their own table (a {@code categories.parent}), as {@code table.field}: a
+     * row may point at one that comes after it in key order, so a replay inserts the rows parents first and sets a
+     * parent it cannot insert first (a cycle) by a second write.
+     */
+    static List<String> selfReferences(Shape shape, List<String> moved) {
+        return shape.relations().stream().filter(r -> moved.contains(r.manyCollection()) && r.manyField() != null
+                && r.manyCollection().equals(r.oneCollection())).map(r -> r.manyCollection() + "." + r.manyField())
+                .distinct().sorted().toList();
+    }
+
     /** directus_files' own columns that point at other system tables: cleared where the target lacks the row. */
     static final Map<String, String> FILE_SYSTEM_REFERENCES = Map.of("uploaded_by", "directus_users",
             "modified_by", "directus_users", "folder", "directus_folders");

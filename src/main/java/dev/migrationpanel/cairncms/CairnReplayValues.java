@@ -43,9 +43,21 @@ final class CairnReplayValues {
     private CairnReplayValues() {
     }
 
-    /** How a column's values compare across vendors. */
+    /**
+     * How a column's values compare across vendors ({@code INSTANT_SECONDS}: an instant where one side keeps whole
+     * seconds only, MariaDB's {@code timestamp} and {@code datetime} without a fractional precision).
+     */
     enum Kind {
-        BOOLEAN, INTEGER, NUMBER, JSON, INSTANT, TEXT
+        BOOLEAN, INTEGER, NUMBER, JSON, INSTANT, INSTANT_SECONDS, TEXT
+    }
+
+    /**
+     * Whether a column of that declared type on that vendor keeps whole seconds only: MariaDB's (and MySQL's)
+     * {@code timestamp} and {@code datetime} without {@code (n)} drop a written value's fraction.
+     */
+    static boolean wholeSeconds(dev.migrationpanel.database.DbVendor vendor, String type) {
+        return vendor == dev.migrationpanel.database.DbVendor.MYSQL && type != null
+                && type.trim().toLowerCase(Locale.ROOT).matches("timestamp|datetime");
     }
 
     /**
@@ -99,6 +111,7 @@ final class CairnReplayValues {
                 }
                 case JSON -> JSON.writeValueAsString(JSON.readValue(value, Object.class));
                 case INSTANT -> instant(value).toString();
+                case INSTANT_SECONDS -> instant(value).truncatedTo(ChronoUnit.SECONDS).toString();
                 case TEXT -> value;
             };
         } catch (RuntimeException e) {

@@ -89,6 +89,8 @@ class CairnWizardController {
             errors.putAll(e.fieldErrors());
             return page(source, flow, form.options(), errors, null, null, model);
         }
+        // a content move's token: kept for the target first, so that the pair's check asks its API with it
+        form = forms.keepToken(flow, form);
         // a choice still missing is the form's error: the pair is checked as on the first pre-flight meanwhile
         InstancePairing.Report report = wizard.preflight(source, target, flow, errors.isEmpty() ? form.options()
                 : forms.forFirstPreflight(form.options(), flow));

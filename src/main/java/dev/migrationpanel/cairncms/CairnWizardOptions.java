@@ -136,6 +136,21 @@ class CairnWizardOptions {
         return new Form(options, errors, password);
     }
 
+    /**
+     * A content move's API token typed in the form, kept encrypted for the chosen target before the pair is checked
+     * (the check asks the target's API with it, and a form shown again must not ask for it anew): the options then
+     * name its artifact, and the form holds the secret no more. Any other form as it is.
+     */
+    Form keepToken(CairnPairFlow flow, Form form) {
+        if (!flow.id().equals(CairnContentMoveFlow.ID) || form.adminPassword() == null
+                || !form.options().getOrDefault("target", "").matches("\\d{1,18}")) {
+            return form;
+        }
+        Map<String, String> options = new LinkedHashMap<>(form.options());
+        options.put("apiCredentials", move.storeApiToken(Long.parseLong(options.get("target")), form.adminPassword()));
+        return new Form(options, form.errors(), null);
+    }
+
     /** The options the review plans with, once the form is good: a clone's new sign-in stored encrypted first. */
     Map<String, String> keep(Instance source, CairnPairFlow flow, Form form) {
         Map<String, String> options = new LinkedHashMap<>(form.options());

@@ -52,6 +52,8 @@ import tools.jackson.databind.json.JsonMapper;
  * items API and pass the proof (type-tolerant row comparison, the file's bytes, nothing else changed but the API's own
  * log, the source unchanged); the token never shows in the job's log or plan. Negative control: the proof alone, run
  * again on the moved pair, passes, fails with a moved row changed on the target, and passes once it is put back.
+ * Then PostgreSQL → MariaDB ({@code ct-mariadb}) with the sources' {@code categories} tree and each conflict policy
+ * (see {@link #postgresToMariadbCarriesATreeAndEachConflictPolicyProves}).
  */
 @SpringBootTest
 class CairnContentMoveCrossVendorLabIT {
@@ -114,7 +116,7 @@ class CairnContentMoveCrossVendorLabIT {
     }
 
     /** A static token set on the target's admin through its API (as an admin does in the app's user page). */
-    private static String staticToken(Lab.CairnInstance cairn) throws Exception {
+    static String staticToken(Lab.CairnInstance cairn) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(cairn.appUrl() + "/auth/login"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(
@@ -203,5 +205,173 @@ class CairnContentMoveCrossVendorLabIT {
         } finally {
             Lab.reset(t.name());
         }
+    }
+
+    private Job move(Instance source, Instance target, String collections, String conflict, String credentials)
+            throws InterruptedException {
+        FlowService.Review review = flows.review(CairnContentMoveFlow.ID, source.getId(), Map.of("target",
+                String.valueOf(target.getId()), "collections", collections, "conflict", conflict, "apiCredentials", credentials));
+        return await(flows.start(CairnContentMoveFlow.ID, source.getId(), review.plan().options(), review.digest()).getId(),
+                JobStatus.SUCCEEDED);
+    }
+
+    private static String stepMessage(Job job, String title) {
+        return job.getSteps().stream().filter(st -> st.getTitle().equals(title)).findFirst().orElseThrow().getMessage();
+    }
+
+    /** The record and the proof of a move's plan, with steps of the caller's between them. */
+    private static Plan proofWith(Plan plan, String title, Step... between) {
+        List<Step> steps = new java.util.ArrayList<>();
+        steps.add(plan.steps().stream().filter(x -> x.title().equals(CairnContentMoveFlow.RECORD)).findFirst().orElseThrow());
+        steps.addAll(List.of(between));
+        steps.add(plan.steps().stream().filter(x -> x.title().equals(CairnContentMoveFlow.VERIFY)).findFirst().orElseThrow());
+        return new Plan(plan.flow(), title, plan.instanceId(), plan.instanceName(), steps, plan.options());
+    }
+
+    /** Each category as "name<parent's name", on either vendor. */
+    private static List<String> tree(Lab.CairnInstance cairn) throws Exception {
+        return CairnContentMoveLabIT.column(cairn, "SELECT " + (cairn.dbClient().equals("mysql")
+                ? "concat(k.name, '<', coalesce(p.name, '-'))" : "k.name || '<' || coalesce(p.name, '-')")
+                + " FROM categories k LEFT JOIN categories p ON p.id = k.parent ORDER BY k.id");
+    }
+
+    /**
+     * PostgreSQL → MariaDB through the panel: authors, articles, tags (the junction and the cover file with them) and
+     * categories, a tree whose rows point at a later key, replayed and proved (the tree created parents first, MariaDB's
+     * auto_increment past the explicit keys); then the conflict policies on the moved pair: refuse refused at review
+     * and, for a plan reviewed before the target had the rows, by the replay before it writes anything; skip with rows
+     * the target changed and lost (the lost ones created, the changed one kept, the skipped ones listed); overwrite
+     * (the target's rows the source's again). Negative controls: a category's parent changed on the target fails the
+     * proof (passes once put back), a skipped row changed during the move fails it, an overwritten row changed fails it.
+     */
+    @Test
+    void postgresToMariadbCarriesATreeAndEachConflictPolicyProves() throws Exception {
+        Lab.CairnInstance s = lab.cairn("cs-pgsql");
+        Lab.CairnInstance t = lab.cairn("ct-mariadb");
+        assertThat(lab.cairnContent(s.name(), "items.categories")).as("cs-pgsql has the categories tree (a lab built "
+                + "before it: src/test/lab/lab.sh cairn-reset cs-pgsql)").isEqualTo("6");
+        Lab.reset(t.name());
+        try {
+            CairnContentMoveLabIT.promoteByCli(s, t);
+            Instance source = CairnLabInstances.register(instances, jdbc, lab, s, true);
+            Instance target = CairnLabInstances.register(instances, jdbc, lab, t, true);
+            String token = staticToken(t);
+            String credentials = moveFlow.storeApiToken(target, token);
+            String collections = "authors,articles,tags,categories";
+            // reviewed now, started once the target has the rows: the replay itself must refuse
+            FlowService.Review authorsEarly = flows.review(CairnContentMoveFlow.ID, source.getId(), Map.of("target",
+                    String.valueOf(target.getId()), "collections", "authors", "apiCredentials", credentials));
+
+            FlowService.Review review = flows.review(CairnContentMoveFlow.ID, source.getId(), Map.of("target",
+                    String.valueOf(target.getId()), "collections", collections, "apiCredentials", credentials));
+            Plan plan = review.plan();
+            assertThat(plan.steps().stream().filter(st -> st.title().equals(CairnContentMoveFlow.REPLAY)).findFirst()
+                    .orElseThrow().spec().display()).contains("categories.parent point(s) at its own table");
+            Job job = await(flows.start(CairnContentMoveFlow.ID, source.getId(), plan.options(), review.digest()).getId(),
+                    JobStatus.SUCCEEDED);
+            assertThat(job.getStatus()).as(describe(job)).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(stepMessage(job, CairnContentMoveFlow.REPLAY)).as(describe(job)).contains("21 row(s) created",
+                    "PostgreSQL → MySQL / MariaDB");
+            assertThat(stepMessage(job, CairnContentMoveFlow.VERIFY)).as(describe(job)).contains("5 table(s) with 20 "
+                    + "row(s) as the source has them, 1 file(s) with their bytes, nothing else changed, source unchanged");
+            assertThat(logs.after(job.getId(), 0, JobLogService.MAX_PAGE)).noneMatch(l -> l.line().contains(token))
+                    .anyMatch(l -> l.line().contains("categories: parent point(s) at categories itself: rows created parents first"));
+            assertThat(proofReport(job)).contains("categories: all 6 of the source's row(s) on the target",
+                    "articles: all 4 of the source's row(s) on the target", "OK    1 of 1 referenced file(s)");
+            assertThat(tree(t)).containsExactlyElementsOf(tree(s)).contains("Quicksort<Sorting", "Sorting<Algorithms");
+            assertThat(CairnContentMoveLabIT.column(t, "SELECT published + 0 FROM articles ORDER BY slug"))
+                    .as("booleans as MariaDB's tinyint").containsExactly("0", "1", "1", "0");
+            // MariaDB has no sequence: its auto_increment went past the explicit keys, an editor's next author is 4
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> added = http.send(HttpRequest.newBuilder(URI.create(t.appUrl() + "/items/authors"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Added on the target\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+            assertThat(JSON.readTree(added.body()).get("data").get("id").asInt()).isEqualTo(4);
+            CairnContentMoveLabIT.update(t, "DELETE FROM authors WHERE id = 4");
+
+            // negative control of the tree: a parent changed on the target fails the proof, passes once put back
+            CairnContentMoveLabIT.update(t, "UPDATE categories SET parent = NULL WHERE name = 'Quicksort'");
+            Job failed = await(jobs.start(proofWith(plan, "Prove again")).getId(), JobStatus.FAILED);
+            assertThat(failed.getStatus()).as(describe(failed)).isEqualTo(JobStatus.FAILED);
+            assertThat(proofReport(failed)).contains("FAIL  categories: 1 row(s) differ from the source's");
+            CairnContentMoveLabIT.update(t, "UPDATE categories SET parent = (SELECT id FROM (SELECT id FROM categories "
+                    + "WHERE name = 'Sorting') p) WHERE name = 'Quicksort'");
+            Job passes = await(jobs.start(proofWith(plan, "Prove again")).getId(), JobStatus.SUCCEEDED);
+            assertThat(passes.getStatus()).as(describe(passes)).isEqualTo(JobStatus.SUCCEEDED);
+
+            // refuse: at review, naming the rows; and by the replay, for a plan reviewed before, writing nothing
+            assertThatThrownBy(() -> flows.review(CairnContentMoveFlow.ID, source.getId(), Map.of("target",
+                    String.valueOf(target.getId()), "collections", collections, "apiCredentials", credentials)))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("row(s) whose key the target already has")
+                    .hasMessageContaining("6 in categories").hasMessageContaining("3 in authors");
+            CairnContentMoveLabIT.update(t, "UPDATE authors SET name = 'Renamed on the target' WHERE id = 1");
+            String activity = CairnContentMoveLabIT.column(t, "SELECT count(*) FROM directus_activity").get(0);
+            Job refused = await(jobs.start(authorsEarly.plan()).getId(), JobStatus.FAILED);
+            assertThat(refused.getStatus()).as(describe(refused)).isEqualTo(JobStatus.FAILED);
+            assertThat(stepMessage(refused, CairnContentMoveFlow.REPLAY)).as(describe(refused))
+                    .contains("The target already has row(s) the move would write (3 in authors): nothing written");
+            assertThat(CairnContentMoveLabIT.column(t, "SELECT name FROM authors ORDER BY id"))
+                    .containsExactly("Renamed on the target", "Alan Turing", "Grace Hopper");
+            assertThat(CairnContentMoveLabIT.column(t, "SELECT count(*) FROM directus_activity"))
+                    .as("no write reached the API").containsExactly(activity);
+
+            // skip: the target lost a category and a junction row and changed an author: the lost created, the rest kept
+            CairnContentMoveLabIT.update(t, "DELETE FROM categories WHERE name = 'Sorting networks'");
+            String junction = CairnContentMoveLabIT.column(t, "SELECT min(id) FROM articles_tags").get(0);
+            CairnContentMoveLabIT.update(t, "DELETE FROM articles_tags WHERE id = " + junction);
+            Job skipped = move(source, target, collections, "skip", credentials);
+            assertThat(skipped.getStatus()).as(describe(skipped)).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(stepMessage(skipped, CairnContentMoveFlow.REPLAY)).as(describe(skipped))
+                    .contains("2 row(s) created, 19 skipped");
+            assertThat(CairnContentMoveLabIT.column(t, "SELECT name FROM authors WHERE id = 1")).containsExactly("Renamed on the target");
+            assertThat(tree(t)).containsExactlyElementsOf(tree(s));
+            assertThat(proofReport(skipped)).contains("INFO  authors: 1 row(s) skipped, kept as the target had them (key(s) 1)",
+                    "INFO  authors: 3 row(s) whose key the target had, skipped (key(s) 1, 2, 3): 2 of them as the source has "
+                    + "them, 1 as the target had them", "INFO  categories: 5 row(s) whose key the target had, skipped",
+                    "categories: all 6 of the source's row(s) on the target", "articles_tags: all 4 of the source's row(s)");
+            // negative control of skip: a kept row changed while the move runs fails the proof
+            Plan skipPlan = proofWith(skippedPlan(source, target, collections, credentials), "Prove with a kept row changed",
+                    new Step("Change the kept author", target.getId(), target.getName(), true, new StepSpec.Sql(
+                            "UPDATE authors SET name = 'Changed while moving' WHERE id = 1", false),
+                            java.time.Duration.ofMinutes(1), null));
+            Job skipFails = await(jobs.start(skipPlan).getId(), JobStatus.FAILED);
+            assertThat(skipFails.getStatus()).as(describe(skipFails)).isEqualTo(JobStatus.FAILED);
+            assertThat(proofReport(skipFails)).contains("FAIL  authors: 1 row(s) differ from the source's (first key 1)");
+
+            // overwrite: the target's changed rows the source's again
+            CairnContentMoveLabIT.update(t, "UPDATE categories SET parent = NULL WHERE name = 'Mergesort'");
+            Job overwritten = move(source, target, collections, "overwrite", credentials);
+            assertThat(overwritten.getStatus()).as(describe(overwritten)).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(stepMessage(overwritten, CairnContentMoveFlow.REPLAY)).as(describe(overwritten))
+                    .contains("0 row(s) created, 21 overwritten");
+            assertThat(CairnContentMoveLabIT.column(t, "SELECT name FROM authors WHERE id = 1")).containsExactly("Ada Lovelace");
+            assertThat(tree(t)).containsExactlyElementsOf(tree(s));
+            String proof = proofReport(overwritten);
+            assertThat(proof).contains("OK    authors: 3 row(s) whose key the target had, overwritten: each as the source has "
+                    + "it (key(s) 1, 2, 3)", "OK    categories: 6 row(s) whose key the target had, overwritten");
+            // negative control of overwrite: an overwritten row changed after fails the proof
+            Plan overwritePlan = overwrittenPlan(source, target, collections, credentials);
+            CairnContentMoveLabIT.update(t, "UPDATE categories SET name = 'Renamed after' WHERE name = 'Mergesort'");
+            Job overwriteFails = await(jobs.start(proofWith(overwritePlan, "Prove again")).getId(), JobStatus.FAILED);
+            assertThat(overwriteFails.getStatus()).as(describe(overwriteFails)).isEqualTo(JobStatus.FAILED);
+            assertThat(proofReport(overwriteFails)).contains("FAIL  categories: 1 row(s) differ from the source's",
+                    "FAIL  categories: 1 of the 6 row(s) whose key the target had not overwritten with the source's");
+            assertThat(logs.after(overwritten.getId(), 0, JobLogService.MAX_PAGE)).noneMatch(l -> l.line().contains(token));
+        } finally {
+            Lab.reset(t.name());
+        }
+    }
+
+    /** A plan of the move under skip, as the panel makes it now (the target has the rows). */
+    private Plan skippedPlan(Instance source, Instance target, String collections, String credentials) {
+        return flows.review(CairnContentMoveFlow.ID, source.getId(), Map.of("target", String.valueOf(target.getId()),
+                "collections", collections, "conflict", "skip", "apiCredentials", credentials)).plan();
+    }
+
+    private Plan overwrittenPlan(Instance source, Instance target, String collections, String credentials) {
+        return flows.review(CairnContentMoveFlow.ID, source.getId(), Map.of("target", String.valueOf(target.getId()),
+                "collections", collections, "conflict", "overwrite", "apiCredentials", credentials)).plan();
     }
 }

@@ -214,7 +214,7 @@ class CairnContentMoveLabIT {
             Instance source = register(s);
             Instance target = register(t);
             assertThat(moveFlow.collections(source)).as("the wizard's choices (the junction moves with its sides)")
-                    .containsExactly("articles", "authors", "comments", "tags");
+                    .containsExactly("articles", "authors", "categories", "comments", "tags");
             // articles without tags would cut the many-to-many articles.tags: refused, naming the side to add
             assertThatThrownBy(() -> move(source, target, "authors,articles", "refuse")).isInstanceOf(InvalidInputException.class)
                     .hasMessageContaining("articles_tags (joins articles with tags)").hasMessageContaining("Choose every side it joins");

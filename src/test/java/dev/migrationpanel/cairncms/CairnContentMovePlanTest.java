@@ -327,6 +327,39 @@ class CairnContentMovePlanTest {
     }
 
     @Test
+    void acrossVendorsASelfReferenceIsNamedToTheReplayAndTheProof() {
+        CairnMoveSchema.Shape base = shape();
+        Map<String, CairnMoveSchema.Table> tables = new LinkedHashMap<>(base.tables());
+        tables.put("categories", table("categories", "id", "id", "integer", "name", "text", "parent", "integer"));
+        List<CairnMoveSchema.Relation> relations = new ArrayList<>(base.relations());
+        relations.add(new CairnMoveSchema.Relation("categories", "parent", "categories", null));
+        CairnMoveSchema.Shape shape = new CairnMoveSchema.Shape(tables, relations);
+        assertThat(CairnMoveSchema.selfReferences(shape, List.of("authors", "categories"))).containsExactly("categories.parent");
+        assertThat(CairnMoveSchema.selfReferences(shape, List.of("authors"))).as("not moved: not named").isEmpty();
+        assertThat(CairnMoveSchema.moved(shape, List.of("categories", "authors"))).containsExactly("categories", "authors");
+        CairnContentMoveFlow.Facts cross = crossFacts(DbVendor.MYSQL);
+        Plan plan = CairnContentMoveFlow.build(instance(1, "dev", false), instance(2, "prod", true),
+                new CairnContentMoveFlow.Facts(cross.source(), cross.target(), shape, shape, cross.sourceLocations(),
+                        cross.targetLocations()), List.of("categories", "authors"), CairnMoveCommands.Conflict.OVERWRITE,
+                "0b6e1f6a-token-artifact");
+        StepSpec.Verify replay = (StepSpec.Verify) step(plan, CairnContentMoveFlow.REPLAY).spec();
+        assertThat(replay.args()).containsEntry("selfRefs", "categories.parent");
+        assertThat(replay.display()).contains("categories.parent point(s) at its own table: its rows created parents first");
+        assertThat(CairnContentMoveProof.Move.of(replay.args()).selfRefs()).containsEntry("categories", List.of("parent"));
+        assertThat(((StepSpec.Verify) step(plan, CairnContentMoveFlow.VERIFY).spec()).args()).containsEntry("selfRefs",
+                "categories.parent");
+        assertThat(step(plan, "Advance the key sequences").spec()).as("MariaDB's auto_increment follows explicit keys")
+                .isInstanceOf(StepSpec.Note.class);
+        // negative control: without one, no such arg and nothing said
+        StepSpec.Verify plain = (StepSpec.Verify) step(CairnContentMoveFlow.build(instance(1, "dev", false),
+                instance(2, "prod", true), cross, List.of("authors"), CairnMoveCommands.Conflict.OVERWRITE, "0b6e1f6a-token-artifact"),
+                CairnContentMoveFlow.REPLAY).spec();
+        assertThat(plain.args()).doesNotContainKey("selfRefs");
+        assertThat(plain.display()).doesNotContain("own table");
+        assertThat(CairnContentMoveProof.Move.of(plain.args()).selfRefs()).isEmpty();
+    }
+
+    @Test
     void acrossVendorsOnlyNamesAndKeysMustMatchAndATokenIsAnOption() {
         CairnMoveSchema.Table pg = table("articles", "id", "id", "uuid", "published", "boolean");
         assertThat(CairnMoveSchema.crossVendorDifferences(pg, table("articles", "id", "id", "char(36)", "published", "tinyint(1)")))

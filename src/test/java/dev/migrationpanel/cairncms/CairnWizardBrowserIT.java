@@ -246,4 +246,71 @@ class CairnWizardBrowserIT {
         assertThat(browser.findElement(By.id("collection-comments")).isSelected()).isFalse();
         assertThat(browser.findElement(By.id("collection-authors")).isSelected()).isTrue();
     }
+
+    /**
+     * Across DB vendors in the wizard: cs-pgsql → ct-mariadb (its structure promoted by the real CLI), the pre-flight
+     * asking for the target's API token, the token typed into the wizard's token field, kept encrypted (the review
+     * names its artifact, never the token), and the job replaying authors and the categories tree to its passing proof.
+     */
+    @Test
+    void contentMoveAcrossVendorsTakesTheTargetsTokenToItsProof() throws Exception {
+        Lab.CairnInstance s = lab.cairn("cs-pgsql");
+        Lab.CairnInstance t = lab.cairn("ct-mariadb");
+        Lab.reset(t.name());
+        try {
+            CairnContentMoveLabIT.promoteByCli(s, t);
+            SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("setup", null,
+                    AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+            Instance pg = CairnLabInstances.register(instances, jdbc, lab, s, true);
+            Instance maria = CairnLabInstances.register(instances, jdbc, lab, t, true);
+            SecurityContextHolder.clearContext();
+            String token = CairnContentMoveCrossVendorLabIT.staticToken(t);
+
+            BrowserSupport.signInAsAdmin(browser, port);
+            browser.get("http://localhost:" + port + "/instances/" + pg.getId() + "/cairncms/content-move");
+            waiting(60).until(d -> d.findElements(By.id("choose-target")).size() == 1);
+            preflight(maria);
+            assertThat(browser.findElement(By.id("preflight")).getText()).as("no token yet: refused with what to give")
+                    .contains("Give a static API token of an admin of " + maria.getName());
+            assertThat(browser.findElements(By.id("blocked"))).hasSize(1);
+            for (WebElement box : browser.findElements(By.cssSelector("#collections-choice input[type=checkbox]"))) {
+                boolean wanted = List.of("authors", "categories").contains(box.getAttribute("value"));
+                if (box.isSelected() != wanted) {
+                    box.click();
+                }
+            }
+            browser.findElement(By.id("apiToken")).sendKeys(token);
+            WebElement stale = browser.findElement(By.id("to-review"));
+            stale.click();
+            waiting(180).until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(stale));
+            waiting(180).until(d -> d.findElements(By.id("plan-steps")).size() == 1
+                    || d.findElements(By.id("acknowledged")).size() == 1
+                    || d.findElements(By.cssSelector("#wizard-options .field-error")).size() > 0);
+            if (!browser.findElements(By.id("acknowledged")).isEmpty()) {
+                browser.findElement(By.id("acknowledged")).click();
+                browser.findElement(By.id("to-review")).click();
+                waiting(180).until(d -> d.findElements(By.id("plan-steps")).size() == 1
+                        || d.findElements(By.cssSelector("#wizard-options .field-error")).size() > 0);
+            }
+            assertThat(browser.findElements(By.id("plan-steps"))).as(browser.findElement(By.tagName("body")).getText()).hasSize(1);
+            assertThat(browser.findElement(By.cssSelector("input[name='option.apiCredentials']")).getAttribute("value"))
+                    .as("the token kept as an artifact of the target, its id the option").matches("[0-9a-f-]{36}");
+            assertThat(browser.findElement(By.id("plan-steps")).getText()).contains("Replay the rows through the target's items API")
+                    .contains("categories.parent point(s) at its own table");
+            assertThat(browser.getPageSource()).doesNotContain(token);
+
+            browser.findElement(By.id("start-job")).click();
+            waiting(60).until(d -> d.findElements(By.id("job-page")).size() == 1);
+            waiting(900).until(d -> "false".equals(d.findElement(By.id("job-page")).getAttribute("data-active")));
+            assertThat(browser.findElement(By.cssSelector("h1 .status")).getText())
+                    .as(browser.findElement(By.tagName("body")).getText()).isEqualTo("SUCCEEDED");
+            WebElement proof = browser.findElements(By.cssSelector("#steps tbody tr")).stream()
+                    .filter(r -> r.getText().contains(CairnContentMoveFlow.VERIFY)).findFirst().orElseThrow();
+            assertThat(proof.getAttribute("data-status")).isEqualTo("SUCCEEDED");
+            assertThat(proof.getText()).contains("2 table(s) with 9 row(s) as the source has them");
+            assertThat(browser.getPageSource()).doesNotContain(token);
+        } finally {
+            Lab.reset(t.name());
+        }
+    }
 }

@@ -169,11 +169,12 @@ class CairnLabIT {
             assertThat(tables(c)).contains("authors", "articles", "comments", "tags", "articles_tags", "directus_files",
                     "directus_migrations");
             assertThat(column(c, "SELECT collection FROM directus_collections ORDER BY collection"))
-                    .containsExactly("articles", "articles_tags", "authors", "comments", "tags");
+                    .containsExactly("articles", "articles_tags", "authors", "categories", "comments", "tags");
             assertThat(column(c, "SELECT " + concat(c, "many_collection", "'.'", "many_field", "' -> '", "one_collection")
                     + " FROM directus_relations ORDER BY many_collection, many_field"))
                     .containsExactly("articles.author -> authors", "articles.cover -> directus_files",
-                            "articles_tags.articles_id -> articles", "articles_tags.tags_id -> tags", "comments.article -> articles");
+                            "articles_tags.articles_id -> articles", "articles_tags.tags_id -> tags",
+                            "categories.parent -> categories", "comments.article -> articles");
             // the many-to-many as the admin app makes it: each junction relation names the other side's field
             assertThat(column(c, "SELECT " + concat(c, "many_field", "':'", "junction_field") + " FROM directus_relations "
                     + "WHERE many_collection = 'articles_tags' ORDER BY many_field")).containsExactly("articles_id:tags_id",
@@ -186,6 +187,11 @@ class CairnLabIT {
             assertThat(count(c, "authors")).isEqualTo(3);
             assertThat(count(c, "articles")).isEqualTo(4);
             assertThat(count(c, "comments")).isEqualTo(5);
+            // a tree whose rows point at their own table, three of them at a later key
+            assertThat(count(c, "categories")).isEqualTo(6);
+            assertThat(lab.cairnContent(name, "items.categories")).isEqualTo("6");
+            assertThat(column(c, "SELECT k.name FROM categories k JOIN categories p ON p.id = k.parent WHERE p.id > k.id "
+                    + "ORDER BY k.id")).containsExactly("Quicksort", "Mergesort", "Sorting");
             assertThat(lab.cairnContent(name, "items.articles")).isEqualTo("4");
             assertThat(column(c, "SELECT name FROM authors ORDER BY id")).containsExactly("Ada Lovelace", "Alan Turing", "Grace Hopper");
             assertThat(column(c, "SELECT a.name FROM articles r JOIN authors a ON a.id = r.author WHERE r.slug = 'computable-numbers'"))
