@@ -118,12 +118,6 @@ public class CairnCmsProfile implements ProductProfile {
     /** The service's start and stop, for a clone's pause of writes and the target's restart. */
     public static final String START = "startCommand";
     public static final String STOP = "stopCommand";
-    /**
-     * CairnCMS in Docker: the file on the SSH host the container is created from ({@code docker run --env-file}). A
-     * container's environment cannot change in place: what is written there reaches CairnCMS when the start command
-     * recreates the container from it. Recorded only for now: no CairnCMS flow writes to a container target yet.
-     */
-    public static final String DOCKER_ENV_FILE = "dockerEnvFile";
 
     @Override
     public List<dev.migrationpanel.instance.ProductSetting> settings() {
@@ -134,20 +128,7 @@ public class CairnCmsProfile implements ProductProfile {
                 new dev.migrationpanel.instance.ProductSetting(START, "Start command", "starts the CairnCMS service, "
                         + "e.g. sudo -n systemctl start cairncms", ""),
                 new dev.migrationpanel.instance.ProductSetting(STOP, "Stop command", "stops it, e.g. sudo -n systemctl "
-                        + "stop cairncms, or docker stop cairncms", ""),
-                new dev.migrationpanel.instance.ProductSetting(DOCKER_ENV_FILE, "Environment file (Docker)", "CairnCMS in "
-                        + "Docker: the file on the SSH host the container is created from (docker run --env-file), for a "
-                        + "start command that recreates the container from it; recorded only for now: no CairnCMS flow "
-                        + "writes to it yet (a clone's or promotion's target in a container is not supported)", ""));
-    }
-
-    @Override
-    public java.util.Map<String, String> settingProblems(java.util.Map<String, String> values) {
-        String file = values.getOrDefault(DOCKER_ENV_FILE, "");
-        if (file != null && !file.isBlank() && !file.strip().matches("/[^\\x00-\\x1f]*[^/]")) {
-            return java.util.Map.of(DOCKER_ENV_FILE, "The environment file is an absolute path of a file on the SSH host");
-        }
-        return java.util.Map.of();
+                        + "stop cairncms, or docker stop cairncms", ""));
     }
 
     /** Also the CLI's own version ({@code cairncms --version}, run in the install as the ADMIN set it). */

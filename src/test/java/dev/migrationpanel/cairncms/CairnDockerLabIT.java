@@ -119,7 +119,7 @@ class CairnDockerLabIT {
         form.setInstallPath(p("path"));
         form.setAppUrl(p("app.url"));
         form.setProductSettings(Map.of(CairnCmsProfile.CLI, p("cli"), CairnCmsProfile.START, p("start"),
-                CairnCmsProfile.STOP, p("stop"), CairnCmsProfile.DOCKER_ENV_FILE, p("envfile")));
+                CairnCmsProfile.STOP, p("stop")));
         Instance instance = instances.create(form);
         TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
         return instances.get(instance.getId());
