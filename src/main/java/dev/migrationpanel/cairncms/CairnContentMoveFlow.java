@@ -431,6 +431,7 @@ class CairnContentMoveFlow implements CairnPairFlow {
         List<String> moved = CairnMoveSchema.moved(ss, chosen);
         List<String> fileFields = CairnMoveSchema.fileFields(ss, moved);
         List<String> systemRefs = CairnMoveSchema.systemReferences(ss, moved);
+        List<String> selfRefs = CairnMoveSchema.selfReferences(ss, moved);
         String fileIds = fileFields.isEmpty() ? null : CairnMoveCommands.fileIdsQuery(v, fileFields);
 
         List<CairnMoveCommands.MoveTable> tables = new ArrayList<>();
@@ -442,7 +443,8 @@ class CairnContentMoveFlow implements CairnPairFlow {
                     refs.put(parts[1], new String[] {parts[2], ts.tables().get(parts[2]).key()});
                 }
             }
-            tables.add(new CairnMoveCommands.MoveTable(ss.tables().get(table), refs));
+            tables.add(new CairnMoveCommands.MoveTable(ss.tables().get(table), refs, selfRefs.stream()
+                    .filter(r -> r.startsWith(table + ".")).map(r -> r.substring(table.length() + 1)).toList()));
         }
         CairnMoveCommands.MoveTable files = null;
         if (fileIds != null) {
@@ -467,7 +469,6 @@ class CairnContentMoveFlow implements CairnPairFlow {
         proofArgs.put("fileFields", String.join(",", fileFields));
         proofArgs.put("systemRefs", String.join(",", systemRefs));
         proofArgs.put("conflict", conflict.option());
-        List<String> selfRefs = CairnMoveSchema.selfReferences(ss, moved);
         if (!selfRefs.isEmpty()) {
             proofArgs.put("selfRefs", String.join(",", selfRefs));
         }

@@ -59,7 +59,12 @@ final class CairnMoveCommands {
      * One table to move: its columns as the source has them (the target's are the same: checked before), its key,
      * and its columns pointing at CairnCMS's own tables (column → the system table and that table's key).
      */
-    record MoveTable(CairnMoveSchema.Table table, Map<String, String[]> systemReferences) {
+    record MoveTable(CairnMoveSchema.Table table, Map<String, String[]> systemReferences, List<String> selfReferences) {
+
+        /** A table with no column pointing at its own rows. */
+        MoveTable(CairnMoveSchema.Table table, Map<String, String[]> systemReferences) {
+            this(table, systemReferences, List.of());
+        }
     }
 
     /**
@@ -273,6 +278,10 @@ final class CairnMoveCommands {
         String sCols = String.join(", ", t.columnNames().stream().map(c -> "s." + name(v, c)).toList());
         String missing = key == null ? "" : " WHERE NOT EXISTS (SELECT 1 FROM " + target + " AS x WHERE x." + key
                 + " = s." + key + ")";
+        if (v == DbVendor.MYSQL && key != null && !move.selfReferences().isEmpty()) {
+            sql.addAll(mysqlSelfReferencingMerge(move, s, stageName, target, key, conflict));
+            return sql;
+        }
         if (conflict == Conflict.OVERWRITE && key != null) {
             List<String> others = t.columnNames().stream().filter(c -> !c.equals(t.key())).toList();
             if (!others.isEmpty()) {
@@ -290,6 +299,43 @@ final class CairnMoveCommands {
         }
         sql.add("INSERT INTO " + target + " (" + cols + ") SELECT " + sCols + " FROM " + s + " AS s"
                 + (conflict == Conflict.REFUSE ? "" : missing) + ";");
+        return sql;
+    }
+
+    /**
+     * MySQL/MariaDB's merge of a table whose rows point at one another (a {@code categories.parent}): InnoDB checks a
+     * foreign key as each row is written — PostgreSQL and SQLite at the statement's end —, so a row whose parent comes
+     * later in key order would be refused. The new rows' keys are noted first (a temporary table: a temporary table
+     * may be named once a statement), the rows are inserted with those columns empty, then the columns are set from
+     * the staged rows once every row is there: the new rows', and under {@code overwrite} the overwritten ones' too;
+     * under {@code skip} the target's own rows are left as they are.
+     */
+    private static List<String> mysqlSelfReferencingMerge(MoveTable move, String s, String stageName, String target,
+            String key, Conflict conflict) {
+        DbVendor v = DbVendor.MYSQL;
+        CairnMoveSchema.Table t = move.table();
+        List<String> self = move.selfReferences();
+        String fresh = name(v, stageName + "_new");
+        List<String> sql = new ArrayList<>();
+        sql.add("CREATE TEMPORARY TABLE " + fresh + " AS SELECT s." + key + " FROM " + s + " AS s"
+                + (conflict == Conflict.REFUSE ? "" : " WHERE NOT EXISTS (SELECT 1 FROM " + target + " AS x WHERE x."
+                        + key + " = s." + key + ")") + ";");
+        if (conflict == Conflict.OVERWRITE) {
+            List<String> others = t.columnNames().stream().filter(c -> !c.equals(t.key()) && !self.contains(c)).toList();
+            if (!others.isEmpty()) {
+                sql.add("UPDATE " + target + " AS t JOIN " + s + " AS s ON t." + key + " = s." + key + " SET "
+                        + String.join(", ", others.stream().map(c -> "t." + name(v, c) + " = s." + name(v, c)).toList()) + ";");
+            }
+        }
+        String values = String.join(", ", t.columnNames().stream().map(c -> self.contains(c) ? "NULL" : "s." + name(v, c))
+                .toList());
+        sql.add("INSERT INTO " + target + " (" + columns(v, t.columnNames()) + ") SELECT " + values + " FROM " + s
+                + " AS s JOIN " + fresh + " AS n ON n." + key + " = s." + key + ";");
+        String set = String.join(", ", self.stream().map(c -> "t." + name(v, c) + " = s." + name(v, c)).toList());
+        sql.add("UPDATE " + target + " AS t JOIN " + s + " AS s ON t." + key + " = s." + key
+                + (conflict == Conflict.OVERWRITE ? "" : " JOIN " + fresh + " AS n ON n." + key + " = s." + key)
+                + " SET " + set + ";");
+        sql.add("DROP TEMPORARY TABLE " + fresh + ";");
         return sql;
     }
 

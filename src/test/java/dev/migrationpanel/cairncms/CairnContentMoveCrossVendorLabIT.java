@@ -229,7 +229,7 @@ class CairnContentMoveCrossVendorLabIT {
     }
 
     /** Each category as "name<parent's name", on either vendor. */
-    private static List<String> tree(Lab.CairnInstance cairn) throws Exception {
+    static List<String> tree(Lab.CairnInstance cairn) throws Exception {
         return CairnContentMoveLabIT.column(cairn, "SELECT " + (cairn.dbClient().equals("mysql")
                 ? "concat(k.name, '<', coalesce(p.name, '-'))" : "k.name || '<' || coalesce(p.name, '-')")
                 + " FROM categories k LEFT JOIN categories p ON p.id = k.parent ORDER BY k.id");

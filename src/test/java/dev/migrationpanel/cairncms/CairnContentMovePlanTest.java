@@ -182,6 +182,44 @@ class CairnContentMovePlanTest {
         assertThat(skipBytes.toCommand()).contains("-xf - --skip-old-files");
     }
 
+    /** A same-vendor move of a tree: MariaDB checks each row's foreign key as it is written. */
+    @Test
+    void onMysqlATreeIsInsertedWithoutItsParentsThenTheyAreSetOnceEveryRowIsThere() {
+        CairnMoveSchema.Shape base = shape();
+        Map<String, CairnMoveSchema.Table> tables = new LinkedHashMap<>(base.tables());
+        tables.put("categories", table("categories", "id", "id", "integer", "name", "text", "parent", "integer"));
+        List<CairnMoveSchema.Relation> relations = new ArrayList<>(base.relations());
+        relations.add(new CairnMoveSchema.Relation("categories", "parent", "categories", null));
+        CairnMoveSchema.Shape shape = new CairnMoveSchema.Shape(tables, relations);
+        java.util.function.BiFunction<DbVendor, CairnMoveCommands.Conflict, String> load = (vendor, conflict) -> {
+            CairnContentMoveFlow.Facts f = facts(vendor);
+            Plan plan = CairnContentMoveFlow.build(instance(1, "dev", false), instance(2, "prod", true),
+                    new CairnContentMoveFlow.Facts(f.source(), f.target(), shape, shape, f.sourceLocations(),
+                            f.targetLocations()), List.of("categories"), conflict);
+            return ((StepSpec.Stream) step(plan, CairnContentMoveFlow.LOAD).spec()).fromCommand();
+        };
+        String skip = load.apply(DbVendor.MYSQL, CairnMoveCommands.Conflict.SKIP);
+        String fresh = "CREATE TEMPORARY TABLE `panel_move_0_new` AS SELECT s.`id` FROM `panel_move_0` AS s WHERE NOT "
+                + "EXISTS (SELECT 1 FROM `categories` AS x WHERE x.`id` = s.`id`);";
+        String insert = "INSERT INTO `categories` (`id`, `name`, `parent`) SELECT s.`id`, s.`name`, NULL FROM "
+                + "`panel_move_0` AS s JOIN `panel_move_0_new` AS n ON n.`id` = s.`id`;";
+        String parents = "UPDATE `categories` AS t JOIN `panel_move_0` AS s ON t.`id` = s.`id` JOIN `panel_move_0_new` AS n "
+                + "ON n.`id` = s.`id` SET t.`parent` = s.`parent`;";
+        assertThat(skip).contains(fresh, insert, parents, "DROP TEMPORARY TABLE `panel_move_0_new`;");
+        assertThat(skip.indexOf(fresh)).isLessThan(skip.indexOf(insert));
+        assertThat(skip.indexOf(insert)).isLessThan(skip.indexOf(parents));
+        assertThat(skip).as("the target's own rows are not written under skip").doesNotContain("SET t.`name`");
+        String overwrite = load.apply(DbVendor.MYSQL, CairnMoveCommands.Conflict.OVERWRITE);
+        assertThat(overwrite).contains("UPDATE `categories` AS t JOIN `panel_move_0` AS s ON t.`id` = s.`id` SET t.`name` = "
+                + "s.`name`;", "UPDATE `categories` AS t JOIN `panel_move_0` AS s ON t.`id` = s.`id` SET t.`parent` = s.`parent`;");
+        assertThat(overwrite.indexOf("SET t.`name`")).isLessThan(overwrite.indexOf("SELECT s.`id`, s.`name`, NULL"));
+        String refuse = load.apply(DbVendor.MYSQL, CairnMoveCommands.Conflict.REFUSE);
+        assertThat(refuse).contains("CREATE TEMPORARY TABLE `panel_move_0_new` AS SELECT s.`id` FROM `panel_move_0` AS s;");
+        // negative control: PostgreSQL checks at the statement's end, one INSERT as for any table
+        assertThat(load.apply(DbVendor.PGSQL, CairnMoveCommands.Conflict.SKIP)).contains("INSERT INTO public.\"categories\" "
+                + "(\"id\", \"name\", \"parent\") SELECT s.\"id\", s.\"name\", s.\"parent\"").doesNotContain("_new");
+    }
+
     @Test
     void mysqlAndSqliteUseTheirOwnDataOnlyDumps() {
         Plan mysql = plan(DbVendor.MYSQL, CairnMoveCommands.Conflict.REFUSE, "authors", "articles");
