@@ -55,9 +55,11 @@ class CairnWizardBrowserIT {
     Instance target;
     Instance otherVendor;
 
+    /** Set by a test that writes to ct-sqlite: it is rebuilt after that test (each test finds the lab's targets fresh). */
+    boolean changesSqliteTarget;
+
     @BeforeEach
     void setUp() {
-        Lab.reset("ct-sqlite");
         SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("setup", null,
                 AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
         source = CairnLabInstances.register(instances, jdbc, lab, lab.cairn("cs-sqlite"), true);
@@ -72,7 +74,9 @@ class CairnWizardBrowserIT {
         if (browser != null) {
             browser.quit();
         }
-        Lab.reset("ct-sqlite");
+        if (changesSqliteTarget) {
+            Lab.reset("ct-sqlite");
+        }
     }
 
     private WebDriverWait waiting(int seconds) {
@@ -92,6 +96,7 @@ class CairnWizardBrowserIT {
 
     @Test
     void structurePromotionFromTheFlowListToItsProof() {
+        changesSqliteTarget = true;
         BrowserSupport.signInAsAdmin(browser, port);
         browser.get("http://localhost:" + port + "/instances/" + source.getId() + "/flows");
         browser.findElement(By.id("flow-cairncms-structure-promotion")).click();
@@ -163,6 +168,7 @@ class CairnWizardBrowserIT {
 
     @Test
     void fullCloneWithItsOptionsToItsProofReport() throws Exception {
+        changesSqliteTarget = true;
         Lab.CairnInstance labSource = lab.cairn("cs-sqlite");
         BrowserSupport.signInAsAdmin(browser, port);
         browser.get("http://localhost:" + port + "/instances/" + source.getId() + "/flows");
