@@ -182,7 +182,7 @@ class CairnCloneLabIT {
     }
 
     /** The target rebuilt unless it is as the lab built it already (its own KEY, no collection, no file, serving). */
-    private static void freshTarget(Lab.CairnInstance t) throws Exception {
+    static void freshTarget(Lab.CairnInstance t) throws Exception {
         boolean fresh = Files.readString(t.path().resolve(".env")).contains("KEY=" + t.key() + "\n")
                 && column(t, "SELECT count(*) FROM directus_collections").equals(List.of("0"))
                 && column(t, "SELECT count(*) FROM directus_files").equals(List.of("0")) && pings(t.appUrl());

@@ -208,7 +208,7 @@ class CairnContentMoveLabIT {
     private void movesAuthorsAndArticlesWithTheirFile(String vendor) throws Exception {
         Lab.CairnInstance s = lab.cairn("cs-" + vendor);
         Lab.CairnInstance t = lab.cairn("ct-" + vendor);
-        Lab.reset(t.name());
+        CairnCloneLabIT.freshTarget(t); // rebuilt only if a test left it changed (each rebuilds it after itself)
         try {
             promoteByCli(s, t);
             Instance source = register(s);
@@ -270,7 +270,7 @@ class CairnContentMoveLabIT {
     void postgresRefusalsRollbackMoveProofControlsSkipAndOverwrite() throws Exception {
         Lab.CairnInstance s = lab.cairn("cs-pgsql");
         Lab.CairnInstance t = lab.cairn("ct-pgsql");
-        Lab.reset(t.name());
+        CairnCloneLabIT.freshTarget(t); // rebuilt only if a test left it changed (each rebuilds it after itself)
         try {
             Instance source = register(s);
             Instance target = register(t);

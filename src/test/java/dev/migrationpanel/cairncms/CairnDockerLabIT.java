@@ -211,7 +211,7 @@ class CairnDockerLabIT {
     @Test
     void aSourceInDockerPromotesItsStructureToAHostTarget() throws Exception {
         Lab.CairnInstance t = lab.cairn("ct-pgsql");
-        Lab.reset(t.name());
+        CairnCloneLabIT.freshTarget(t); // rebuilt only if a test left it changed (each rebuilds it after itself)
         try {
             Instance source = registerDocker(p("container"));
             Instance target = register(t.name());
@@ -254,7 +254,7 @@ class CairnDockerLabIT {
     @Test
     void aSourceInDockerIsClonedToAHostTargetAndTheProofPassesThenFailsOnAChangedByte() throws Exception {
         Lab.CairnInstance t = lab.cairn("ct-pgsql");
-        Lab.reset(t.name());
+        CairnCloneLabIT.freshTarget(t); // rebuilt only if a test left it changed (each rebuilds it after itself)
         try {
             Instance source = registerDocker(p("container"));
             Instance target = register(t.name());

@@ -98,7 +98,7 @@ class CairnPromotionLabIT {
     private void promotes(String vendor, String otherVendor) throws Exception {
         Lab.CairnInstance s = lab.cairn("cs-" + vendor);
         Lab.CairnInstance t = lab.cairn("ct-" + vendor);
-        Lab.reset(t.name());
+        CairnCloneLabIT.freshTarget(t); // rebuilt only if a test left it changed (each rebuilds it after itself)
         try {
             Instance source = register(s);
             Instance target = register(t);
@@ -142,7 +142,7 @@ class CairnPromotionLabIT {
     void aSnapshotOfAnotherVendorIsAppliedOnlyWithTheExplicitChoiceAndItsWarning() throws Exception {
         Lab.CairnInstance s = lab.cairn("cs-sqlite");
         Lab.CairnInstance t = lab.cairn("ct-pgsql");
-        Lab.reset(t.name());
+        CairnCloneLabIT.freshTarget(t); // rebuilt only if a test left it changed (each rebuilds it after itself)
         try {
             Instance source = register(s);
             Instance target = register(t);
@@ -184,7 +184,7 @@ class CairnPromotionLabIT {
     void anApplyFailingHalfWayFailsTheJobAndTheOfferedRollbackRestoresTheTarget() throws Exception {
         Lab.CairnInstance s = lab.cairn("cs-pgsql");
         Lab.CairnInstance t = lab.cairn("ct-pgsql");
-        Lab.reset(t.name());
+        CairnCloneLabIT.freshTarget(t); // rebuilt only if a test left it changed (each rebuilds it after itself)
         try {
             Instance source = register(s);
             Instance target = register(t);
