@@ -1,7 +1,6 @@
 package dev.migrationpanel.fief;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -81,8 +80,10 @@ class FiefSnapshotTest {
         return r.out().strip();
     }
 
-    private void assumePython() throws Exception {
-        assumeThat(sh("python3 -c 'import sqlite3'").exit()).as("python3 with sqlite3 on this machine").isZero();
+    /** Fails, never skips, without the machine's python3 and its sqlite3 module (Debian's python3; the lab installs it). */
+    private void requirePython() throws Exception {
+        assertThat(sh("python3 -c 'import sqlite3'").exit()).as("this test needs python3 with its sqlite3 module on this "
+                + "machine: install it with src/test/lab/lab.sh up (as root; see README)").isZero();
     }
 
     @Test
@@ -104,7 +105,7 @@ class FiefSnapshotTest {
 
     @Test
     void aSnapshotIsTakenCopiedOutAndTheTemporaryDirectoryRemoved() throws Exception {
-        assumePython();
+        requirePython();
         Path db = dir.resolve("fief.db");
         python("import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nc.execute('CREATE TABLE fief_users (email TEXT)')\n"
                 + "c.executemany('INSERT INTO fief_users VALUES (?)', [('a@x',), ('b@x',)])\nc.commit()", db.toString());
@@ -129,7 +130,7 @@ class FiefSnapshotTest {
 
     @Test
     void aFailedCopyOutFailsAndStillRemovesTheTemporaryDirectory() throws Exception {
-        assumePython();
+        requirePython();
         python("import sqlite3, sys\nsqlite3.connect(sys.argv[1]).execute('CREATE TABLE t (a)')", dir.resolve("fief.db").toString());
         Path inside = tmp.resolve("inside");
         Path stage = tmp.resolve("stage");
@@ -145,7 +146,7 @@ class FiefSnapshotTest {
 
     @Test
     void aPlantedTemporaryDirectoryIsRefused() throws Exception {
-        assumePython();
+        requirePython();
         python("import sqlite3, sys\nsqlite3.connect(sys.argv[1]).execute('CREATE TABLE t (a)')", dir.resolve("fief.db").toString());
         Path inside = Files.createDirectories(tmp.resolve("planted"));
         Result r = sh(FiefSnapshot.takeCommand(CONTAINER, dir.toString(), inside.toString(), tmp.resolve("stage").toString(),
