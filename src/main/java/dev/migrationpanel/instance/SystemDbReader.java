@@ -76,7 +76,8 @@ public class SystemDbReader {
     }
 
     /**
-     * {@link #fingerprints(Instance, SshSession, Map)} and {@link #scanTexts} in one read where the server can: it
+     * {@link #fingerprints(Instance, SshSession, Map)} and every text value holding {@code marker} (letters and
+     * digits; see {@link TextValues}), to the visitor, in one read where the server can: it
      * counts the rows holding the marker while it sums the checksums, and only the tables holding some are read
      * again for their values. A proof that does both so reads a large DB once, not twice. SQLite does both in turn.
      */
@@ -86,7 +87,7 @@ public class SystemDbReader {
         DbSettings db = connections.dbSettings(instance, ssh);
         if (db.vendor() == DbVendor.SQLITE) {
             Map<String, Fingerprint> result = fingerprints(instance, ssh, scope);
-            scanTexts(instance, ssh, marker, visitor);
+            sqliteScanTexts(instance, ssh, db, marker, visitor);
             return result;
         }
         try (InstanceDbConnection c = connections.openDb(instance, ssh, db)) {
@@ -112,25 +113,14 @@ public class SystemDbReader {
     }
 
     /**
-     * Streams every value of a text-like column that contains {@code marker} (letters and digits), from every
-     * table, to the visitor (see {@link TextValues}); returns how many were visited. SQLite's values come
+     * Every value of a text-like column of a SQLite DB that contains {@code marker}, to the visitor: the values come
      * hex-encoded from its {@code sqlite3}, one row a line, so any text survives the way.
      */
-    public long scanTexts(Instance instance, SshSession ssh, String marker, Consumer<TextValues.Found> visitor) {
-        TextValues.requireMarker(marker);
-        DbSettings db = connections.dbSettings(instance, ssh);
-        if (db.vendor() != DbVendor.SQLITE) {
-            try (InstanceDbConnection c = connections.openDb(instance, ssh, db)) {
-                return TextValues.scan(c.connection(), marker, visitor);
-            } catch (SQLException e) {
-                throw new DatabaseException("Reading the values of " + instance.getName() + " failed: " + firstLine(e));
-            }
-        }
-        long visited = 0;
+    private void sqliteScanTexts(Instance instance, SshSession ssh, DbSettings db, String marker,
+            Consumer<TextValues.Found> visitor) {
         for (TextValues.TextColumns table : sqliteTextColumns(instance, ssh)) {
-            visited += sqliteScan(instance, ssh, db, table, marker, visitor);
+            sqliteScan(instance, ssh, db, table, marker, visitor);
         }
-        return visited;
     }
 
     private Map<String, List<String>> sqliteColumns(Instance instance, SshSession ssh) {
