@@ -104,6 +104,12 @@ class CairnContentMoveFlow implements CairnPairFlow {
     }
 
     @Override
+    public String changes() {
+        return "the target's rows of the chosen collections (merged under your conflict policy) and the files they "
+                + "reference, after a backup of its DB; the source is only read";
+    }
+
+    @Override
     public String product() {
         return CairnCmsProfile.ID;
     }

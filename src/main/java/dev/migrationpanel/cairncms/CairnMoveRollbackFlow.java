@@ -67,6 +67,18 @@ class CairnMoveRollbackFlow implements Flow {
                 + "took before changing anything, and restarts its service.";
     }
 
+    /** It acts on one move's or promotion's backup: that job's page offers it, the flow list does not. */
+    @Override
+    public Purpose purpose() {
+        return Purpose.RECOVER;
+    }
+
+    @Override
+    public String changes() {
+        return "the target's DB put back from the job's backup, its service stopped and started around it; files a "
+                + "content move carried stay on disk";
+    }
+
     @Override
     public String product() {
         return CairnCmsProfile.ID;

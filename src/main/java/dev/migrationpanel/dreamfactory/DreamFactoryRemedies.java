@@ -22,7 +22,8 @@ import dev.migrationpanel.web.InvalidInputException;
 
 /**
  * The remediations of the vendor guide's troubleshooting, each one click and one job: Composer reset,
- * compiled-cache purge, permissions reset; and {@code git stash pop} for the changes an upgrade stashed.
+ * compiled-cache purge, permissions reset; and {@code git stash pop} for the changes an upgrade stashed (a recovery:
+ * it needs that upgrade, so its page offers it).
  */
 @Configuration(proxyBeanMethods = false)
 class DreamFactoryRemedies {
@@ -37,7 +38,9 @@ class DreamFactoryRemedies {
     Flow composerReset() {
         return flow(COMPOSER_RESET, "Remedy: reset Composer",
                 "Composer install errors: clears Composer's cache, removes vendor/ and installs again (vendor guide, "
-                        + "Troubleshooting).", (i, o, resolved) -> List.of(
+                        + "Troubleshooting).", Flow.Purpose.REMEDY,
+                "the install's vendor/ (removed and installed again) and Composer's cache; not the DB nor .env",
+                (i, o, resolved) -> List.of(
                         command(i, "Clear Composer's cache", "composer clear-cache"),
                         command(i, "Remove vendor/", "rm -rf vendor/"),
                         command(i, "Install the dependencies again", COMPOSER_INSTALL)));
@@ -47,7 +50,9 @@ class DreamFactoryRemedies {
     Flow compiledCachePurge() {
         return flow(CACHE_PURGE, "Remedy: purge the compiled cache",
                 "\"Migration command not found\": removes bootstrap/cache/compiled.php and storage/framework/cache/*, "
-                        + "then runs composer install again (vendor guide, Troubleshooting).", (i, o, resolved) -> List.of(
+                        + "then runs composer install again (vendor guide, Troubleshooting).", Flow.Purpose.REMEDY,
+                "the compiled cache files removed and vendor/ installed again; not the DB nor .env",
+                (i, o, resolved) -> List.of(
                         command(i, "Remove the compiled cache files", "rm -rf bootstrap/cache/compiled.php storage/framework/cache/*"),
                         command(i, "Install the dependencies again", COMPOSER_INSTALL)));
     }
@@ -56,7 +61,9 @@ class DreamFactoryRemedies {
     Flow permissionsReset() {
         return flow(PERMISSIONS_RESET, "Remedy: reset permissions",
                 "Permission errors: gives storage/ and bootstrap/cache/ to the web user and group, mode 2775 "
-                        + "(vendor guide, Troubleshooting).", (i, o, resolved) -> {
+                        + "(vendor guide, Troubleshooting).", Flow.Purpose.REMEDY,
+                "the owner and mode of storage/ and bootstrap/cache/; no file's content",
+                (i, o, resolved) -> {
                     WebSettings web = WebSettings.of(i);
                     String user = o.getOrDefault("webUser", web.user() == null ? "" : web.user()).trim();
                     String group = o.getOrDefault("webGroup", web.group() == null ? "" : web.group()).trim();
@@ -77,7 +84,10 @@ class DreamFactoryRemedies {
     @Bean
     Flow stashPop(JobService jobs) {
         return flow(STASH_POP, "Restore the stashed local changes (git stash pop)",
-                "Puts back the local changes a minor upgrade stashed (option job: the upgrade's number).", (i, o, resolved) -> {
+                "Puts back the local changes a minor upgrade stashed (option job: the upgrade's number).",
+                // it acts on what one upgrade stashed: offered from that upgrade's page, never from the flow list
+                Flow.Purpose.RECOVER, "the install's working tree: the local changes the upgrade stashed put back",
+                (i, o, resolved) -> {
                     String job = o.getOrDefault("job", "").trim();
                     if (!job.matches("\\d{1,18}")) {
                         throw InvalidInputException.of("job", "Name the upgrade job whose stash to restore");
@@ -107,7 +117,8 @@ class DreamFactoryRemedies {
         List<Step> build(Instance instance, Map<String, String> given, Map<String, String> resolved);
     }
 
-    private static Flow flow(String id, String title, String description, RemedySteps steps) {
+    private static Flow flow(String id, String title, String description, Flow.Purpose purpose, String changes,
+            RemedySteps steps) {
         return new Flow() {
             @Override
             public String id() {
@@ -131,7 +142,12 @@ class DreamFactoryRemedies {
 
             @Override
             public Purpose purpose() {
-                return Purpose.REMEDY;
+                return purpose;
+            }
+
+            @Override
+            public String changes() {
+                return changes;
             }
 
             @Override

@@ -116,11 +116,36 @@ class FlowPagesTest {
         assertThat(operator).contains("id=\"flows-migrate\"").contains("id=\"flows-backup\"").contains("id=\"flows-remedy\"")
                 .contains("Upgrade &amp; migrate").contains("Changes:").contains("nothing on the instance")
                 .doesNotContain("id=\"flows-recover\"").doesNotContain("id=\"flow-dreamfactory-rollback\"")
-                .doesNotContain("id=\"flow-dreamfactory-restore-target\"").contains("id=\"recover-hint\"");
+                .doesNotContain("id=\"flow-dreamfactory-restore-target\"").contains("id=\"recover-hint\"")
+                .as("stash pop acts on one upgrade's stash: from that job's page only")
+                .doesNotContain("id=\"flow-dreamfactory-stash-pop\"");
+        String offered = operator.substring(operator.indexOf("id=\"flows-migrate\""), operator.indexOf("<h2>Recent jobs</h2>"));
+        assertThat(offered.split("<div class=\"card\"", -1).length - 1).as("every card says what it changes")
+                .isEqualTo(offered.split("<span class=\"muted\">Changes:</span>", -1).length - 1).isGreaterThan(5);
         assertThat(operator.indexOf("id=\"flow-dreamfactory-backup\"")).isGreaterThan(operator.indexOf("id=\"flows-backup\""));
         assertThat(operator.indexOf("id=\"flow-dreamfactory-major-migration\"")).isGreaterThan(operator.indexOf("id=\"flows-migrate\""))
                 .isLessThan(operator.indexOf("id=\"flows-backup\""));
         assertThat(server.sessionsOpened()).isZero();
+    }
+
+    /**
+     * Whatever a finished job offers to run next on its own backup or target (option {@code job}) is a recovery, which
+     * the flow list leaves to that job's page; every other flow is on the list, and its card says what it changes.
+     */
+    @Test
+    void aJobsFollowUpOnItsOwnWorkIsARecoveryAndEveryListedFlowSaysWhatItChanges(
+            @Autowired List<Flow> all, @Autowired FlowService flowService) {
+        JobView finished = new JobView(7, "any", "Any", instance.getId(), instance.getName(), JobStatus.SUCCEEDED, "o",
+                null, null, null, null, 0, 1, false, null, 0, 0, null, List.of());
+        Map<String, String> options = Map.of("target", "8", "stash", "true", "stamp", "20261206-2141");
+        List<String> followUpsOnTheJob = all.stream().flatMap(f -> f.followUps(finished, options).stream())
+                .filter(up -> up.options().containsKey("job")).map(Flow.FollowUp::flowId).distinct().toList();
+        assertThat(followUpsOnTheJob).contains("dreamfactory.rollback", "dreamfactory.stash-pop",
+                "dreamfactory.restore-target", "cairncms.restore-target", "cairncms.clone-rollback");
+        assertThat(followUpsOnTheJob).allSatisfy(id -> assertThat(flowService.flow(id).purpose()).as(id)
+                .isEqualTo(Flow.Purpose.RECOVER));
+        assertThat(all.stream().filter(f -> f.purpose() != Flow.Purpose.RECOVER))
+                .allSatisfy(f -> assertThat(f.changes()).as(f.id()).isNotBlank());
     }
 
     @Test
