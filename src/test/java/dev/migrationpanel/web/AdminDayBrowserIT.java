@@ -154,6 +154,10 @@ class AdminDayBrowserIT {
         submitSignIn("admin", generated);
         BrowserSupport.waiting(browser, Duration.ofSeconds(30)).until(d -> onTheRequiredPasswordForm());
         assertThat(browser.findElement(By.id("password-change-required")).getText()).contains("choose your own");
+        // the page is the password form alone: no token or session form to wonder about first
+        assertThat(h1()).isEqualTo("Change your password");
+        assertThat(browser.findElements(By.id("name"))).as("the token form").isEmpty();
+        assertThat(browser.findElements(By.id("sign-out-everywhere"))).isEmpty();
         // every other page, typed or clicked, comes back to the form
         for (String path : new String[] {"/", "/instances", "/jobs/1", "/admin/users"}) {
             browser.get(url(path));
