@@ -16,6 +16,7 @@ import dev.migrationpanel.database.DatabaseException;
 import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
+import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.EnvFile;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
@@ -48,6 +49,11 @@ import dev.migrationpanel.web.InvalidInputException;
  * not carried: CairnCMS makes them again on the first request. A target on another DB vendor gets the guide's way
  * across vendors (a native dump is vendor-specific): the rows replayed through the target's items API with a static
  * token of its admin ({@link CairnContentReplay}), the proof comparing values type-tolerantly. The source is only read.
+ *
+ * <p>The source may be in a Docker container: its settings are the container's environment (docker inspect), a
+ * networked DB is dumped and read on the SSH host at the DB_HOST the container names, a SQLite file inside
+ * ({@code docker exec}), the referenced files' bytes copied out with {@code docker cp} (a stopped container too). The
+ * target is a plain host install: the rows are loaded by its DB client there and the bytes unpacked in its storage root.
  */
 @Component
 class CairnContentMoveFlow implements CairnPairFlow {
@@ -114,14 +120,32 @@ class CairnContentMoveFlow implements CairnPairFlow {
         return CairnCmsProfile.ID;
     }
 
+    /** As a source: an install on its host or in a Docker container (a target: {@link #whyNotTarget}). */
     @Override
     public boolean appliesTo(Instance instance) {
-        return CairnPairFlow.super.appliesTo(instance) && CairnCmsProfile.onHost(instance);
+        return CairnPairFlow.super.appliesTo(instance) && CairnCmsProfile.reachable(instance);
     }
 
     @Override
     public String whyNotApplicable(Instance instance) {
-        return CairnCmsProfile.whyNotOnHost(instance);
+        return CairnCmsProfile.ID.equals(instance.getProduct()) && !CairnCmsProfile.reachable(instance)
+                ? "it is " + Deployment.of(instance).describe() + ": " + SOURCE_IN_A_POD : null;
+    }
+
+    /** Why a pod is no source: the move reaches into a Docker container, not into a pod. */
+    static final String SOURCE_IN_A_POD = "the panel's content move reads a source on its host or in a Docker container "
+            + "(its environment with docker inspect, its files with docker cp), not in a Kubernetes pod yet: follow the "
+            + "guide by hand with kubectl exec / kubectl cp";
+
+    /** Why this instance cannot be the move's target, or null: the rows and bytes are written on a plain host only. */
+    static String whyNotTarget(Instance target) {
+        if (!CairnCmsProfile.ID.equals(target.getProduct())) {
+            return target.getName() + " is not a CairnCMS instance";
+        }
+        return CairnCmsProfile.onHost(target) ? null : target.getName() + " is " + Deployment.of(target).describe()
+                + ": a content move's target is a CairnCMS install on a plain host (its DB backed up and loaded with the DB "
+                + "client there, the file bytes unpacked in its storage root, its service restarted there); a source may be "
+                + "in a Docker container";
     }
 
     /** The source's user collections that are tables (folders and aliases have none), for the wizard to offer. */
@@ -224,10 +248,11 @@ class CairnContentMoveFlow implements CairnPairFlow {
         if (target.getId() != null && target.getId().equals(source.getId())) {
             return "The target must be another instance than the source";
         }
-        if (!appliesTo(target)) {
-            return target.getName() + " is not a CairnCMS install on a plain host";
+        if (!appliesTo(source)) {
+            String why = whyNotApplicable(source);
+            return source.getName() + (why == null ? " is not a CairnCMS instance" : " cannot be the source: " + why);
         }
-        return null;
+        return whyNotTarget(target);
     }
 
     /** The pair's checks on what was read: the plan refuses what one of them blocks. */
@@ -239,6 +264,13 @@ class CairnContentMoveFlow implements CairnPairFlow {
             items.add(CheckItem.blocking("DB vendor", "The DB of " + (sv == null ? source.getName() : target.getName())
                     + " cannot be told from its .env"));
             return items;
+        }
+        if (CairnCommands.inDocker(source)) {
+            items.add(CheckItem.ok("Source in Docker", source.getName() + " is " + Deployment.of(source).describe()
+                    + ": its settings read from the container's environment (docker inspect), "
+                    + (sv == DbVendor.SQLITE ? "its SQLite file read inside (docker exec)"
+                            : "its DB dumped and read on the SSH host at the DB_HOST the container names")
+                    + ", the referenced files' bytes copied out with docker cp; nothing in it is changed"));
         }
         boolean cross = sv != tv;
         if (cross) {
@@ -501,8 +533,10 @@ class CairnContentMoveFlow implements CairnPairFlow {
                     continue;
                 }
                 plan.add(new Step("Carry the referenced files' bytes of location " + location.name()
-                        + " (stored on the way)", tid, tname, true, new StepSpec.Stream(sid, sname,
-                        CairnMoveCommands.filesSender(v, facts.source().db(), fileIds, location.name(), location.root()),
+                        + (CairnCommands.inDocker(source) ? " (copied out of its container with docker cp, stored on the way)"
+                                : " (stored on the way)"), tid, tname, true, new StepSpec.Stream(sid, sname,
+                        CairnMoveCommands.filesSender(v, facts.source().db(), fileIds, location.name(), location.root(),
+                                Deployment.of(source)),
                         CairnMoveCommands.filesReceiver(there.get().root(), conflict),
                         sname + "-content-files-" + location.name() + ".tar", "FILE_ARCHIVE", false), LONG,
                         "restore the target's DB backup taken above; the carried files stay, unreferenced"));
@@ -544,7 +578,7 @@ class CairnContentMoveFlow implements CairnPairFlow {
             }
         } else {
             plan.add(new Step(LOAD, tid, tname, true, new StepSpec.Stream(sid, sname, CairnMoveCommands.sender(load,
-                    facts.source().db()), CairnMoveCommands.receiver(load, facts.target().db()),
+                    facts.source().db(), Deployment.of(source)), CairnMoveCommands.receiver(load, facts.target().db()),
                     sname + "-content-" + v.code() + ".sql", "DB_DUMP", true), LONG, "restore the target's DB backup taken above"));
         }
         if (tv == v && v != DbVendor.PGSQL) {

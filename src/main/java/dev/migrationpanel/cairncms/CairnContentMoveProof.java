@@ -1,7 +1,5 @@
 package dev.migrationpanel.cairncms;
 
-import static dev.migrationpanel.remote.ShellQuote.quote;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +30,7 @@ import dev.migrationpanel.artifact.ArtifactSpec;
 import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.database.TableFingerprints.Fingerprint;
+import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.EnvFile;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
@@ -626,7 +625,10 @@ class CairnContentMoveProof {
         return roots;
     }
 
-    /** SHA-256 of each file's bytes, by {@code storage/filename_disk}; a file that is not there is left out. */
+    /**
+     * SHA-256 of each file's bytes, by {@code storage/filename_disk}, read where the install keeps them (a source may be
+     * in a Docker container); a file that is not there is left out.
+     */
     private Map<String, String> sums(Instance instance, SshSession ssh, Map<String, String> roots,
             java.util.Collection<Map<String, String>> rows) {
         Map<String, List<String>> byLocation = new TreeMap<>();
@@ -640,10 +642,9 @@ class CairnContentMoveProof {
         byLocation.forEach((location, names) -> {
             for (int from = 0; from < names.size(); from += 200) {
                 List<String> chunk = names.subList(from, Math.min(names.size(), from + 200));
-                StringBuilder command = new StringBuilder("cd " + quote(roots.get(location)) + " && for f in");
-                chunk.forEach(n -> command.append(' ').append(quote(n)));
-                command.append("; do [ -f \"$f\" ] && sha256sum -- \"$f\"; done; true");
-                CommandResult r = ssh.run(command.toString(), TIMEOUT);
+                // where the bytes are: on the host, or in the source's Docker container (docker cp)
+                CommandResult r = ssh.run(CairnMoveCommands.fileSums(Deployment.of(instance), roots.get(location), chunk),
+                        TIMEOUT);
                 for (String line : r.stdout().split("\n")) {
                     int space = line.indexOf("  ");
                     if (space == 64) {

@@ -10,6 +10,8 @@ import java.util.Map;
 import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.database.DumpCommands;
+import dev.migrationpanel.instance.Deployment;
+import dev.migrationpanel.instance.DeploymentType;
 
 /**
  * The commands of a content move, per vendor, as values (built without a server). The chosen tables' rows travel as
@@ -29,6 +31,11 @@ import dev.migrationpanel.database.DumpCommands;
  * inserts the others. A row is never deleted (a delete would cascade into tables that are not moved). On PostgreSQL
  * each integer key's sequence is then set to the table's largest key; MySQL/MariaDB and SQLite advance their own
  * counters when rows are inserted with their keys.
+ *
+ * <p>A source in a Docker container ({@link Deployment}) is read where its data is: a networked DB dumped on the SSH
+ * host at the DB_HOST the container's environment names (as the panel reads it), a SQLite file inside the container
+ * ({@code docker exec}), the referenced files' bytes copied out one by one with {@code docker cp}, which also works
+ * while the container is stopped. Only a source may be in a container: the receiving side runs on the target's host.
  */
 final class CairnMoveCommands {
 
@@ -118,8 +125,16 @@ final class CairnMoveCommands {
 
     // ------------------------------------------------------------------------------------------ the rows
 
-    /** The sending side: runs on the source, only reads it. */
+    /** The sending side of a source on its host: runs on the source, only reads it. */
     static String sender(Load load, DbSettings source) {
+        return sender(load, source, Deployment.ON_HOST);
+    }
+
+    /**
+     * The sending side: runs on the source's SSH host, only reads it; a SQLite file is read where the install is (inside
+     * its container), a networked DB from the SSH host.
+     */
+    static String sender(Load load, DbSettings source, Deployment sourceAt) {
         DbVendor v = load.vendor();
         List<String> opening = new ArrayList<>();
         opening.add(v == DbVendor.MYSQL ? "START TRANSACTION;" : "BEGIN;");
@@ -170,7 +185,8 @@ final class CairnMoveCommands {
                     script.add(".mode insert " + FILES_STAGE);
                     script.add(fileRows(load) + ";");
                 }
-                yield open + " && " + printf(script) + " | sqlite3 -readonly " + quote(source.sqlitePath()) + " && " + close;
+                yield open + " && " + printf(script) + " | " + at(sourceAt, "sqlite3 -readonly " + quote(source.sqlitePath()))
+                        + " && " + close;
             }
             case SQLSRV -> throw new IllegalArgumentException("SQL Server is not a CairnCMS vendor");
         };
@@ -341,23 +357,72 @@ final class CairnMoveCommands {
 
     // ------------------------------------------------------------------------------------------ the file bytes
 
+    /** The sending side of one location's bytes, for a source on its host. */
+    static String filesSender(DbVendor vendor, DbSettings source, String fileIds, String location, String root) {
+        return filesSender(vendor, source, fileIds, location, root, Deployment.ON_HOST);
+    }
+
     /**
      * The sending side of one location's bytes: the names of the referenced files in that location, read from the
      * source's DB, packed by tar from the location's root (names verbatim, never as options; a file whose bytes are
-     * missing on the source is said on stderr and left out: the proof names it).
+     * missing on the source is said on stderr and left out: the proof names it). From a Docker container each file is
+     * copied out with {@code docker cp} (a stopped container too; the image needs no tar) into a private directory on
+     * the SSH host, removed on exit, and packed there: {@code docker cp} copies one path, and the whole root would carry
+     * every file of the location.
      */
-    static String filesSender(DbVendor vendor, DbSettings source, String fileIds, String location, String root) {
+    static String filesSender(DbVendor vendor, DbSettings source, String fileIds, String location, String root,
+            Deployment sourceAt) {
         String sql = "SELECT filename_disk FROM " + name(vendor, CairnMoveSchema.FILES) + " WHERE storage = "
                 + sqlString(location) + " AND " + name(vendor, "id") + " IN (" + fileIds + ") AND filename_disk NOT LIKE '%..%'";
         String list = switch (vendor) {
             case PGSQL -> psql(source, "-At -c " + quote(sql));
             case MYSQL -> "MYSQL_PWD=" + DumpCommands.DB_PASSWORD + " mysql -N -B -h " + quote(source.host()) + " -P "
                     + source.port() + " -u " + quote(source.username()) + " " + quote(source.database()) + " -e " + quote(sql);
-            case SQLITE -> "sqlite3 -readonly " + quote(source.sqlitePath()) + " " + quote(sql);
+            case SQLITE -> at(sourceAt, "sqlite3 -readonly " + quote(source.sqlitePath()) + " " + quote(sql));
             case SQLSRV -> throw new IllegalArgumentException("SQL Server is not a CairnCMS vendor");
         };
+        if (sourceAt.type() == DeploymentType.DOCKER) {
+            return "tmp=$(umask 077 && mktemp -d) && trap 'rm -rf \"$tmp\"' EXIT && files=$(" + list + ") && "
+                    + "printf '%s\\n' \"$files\" | while IFS= read -r f; do [ -n \"$f\" ] || continue; "
+                    + "mkdir -p \"$tmp/b/$(dirname -- \"$f\")\" && if docker cp " + inContainer(sourceAt, root)
+                    + "\"$f\" \"$tmp/b/$f\" < /dev/null; then printf '%s\\n' \"$f\" >> \"$tmp/list\"; else printf "
+                    + "'%s: not in the container, left out\\n' \"$f\" >&2; fi; done && touch \"$tmp/list\" && tar -C "
+                    + "\"$tmp/b\" --verbatim-files-from -cf - -T \"$tmp/list\"";
+        }
         return "files=$(" + list + ") && if [ -n \"$files\" ]; then printf '%s\\n' \"$files\" | tar -C " + quote(root)
                 + " --ignore-failed-read --verbatim-files-from -cf - -T -; else tar -cf - -T /dev/null; fi";
+    }
+
+    /**
+     * A command printing the SHA-256 of each named file under a root as {@code sha256sum} does ({@code <sum>  <name>}),
+     * a file that is not there left out: on the host, or in a Docker container through {@code docker cp} (a stopped
+     * container too), never unpacked on the host.
+     */
+    static String fileSums(Deployment at, String root, List<String> names) {
+        StringBuilder list = new StringBuilder();
+        names.forEach(n -> list.append(' ').append(quote(n)));
+        if (at.type() == DeploymentType.DOCKER) {
+            // tar runs its command once per regular file it holds: a file docker cp did not find prints nothing
+            return "for f in" + list + "; do h=$(docker cp " + inContainer(at, root) + "\"$f\" - 2> /dev/null | tar -xf - "
+                    + "--to-command=sha256sum 2> /dev/null); [ -n \"$h\" ] && printf '%s  %s\\n' \"${h%% *}\" \"$f\"; done; true";
+        }
+        if (at.type() != DeploymentType.HOST) {
+            throw new IllegalArgumentException("The content move does not reach into " + at.describe());
+        }
+        return "cd " + quote(root) + " && for f in" + list + "; do [ -f \"$f\" ] && sha256sum -- \"$f\"; done; true";
+    }
+
+    /** {@code CONTAINER:ROOT/} quoted, for a file name to follow as {@code "$f"}. */
+    private static String inContainer(Deployment at, String root) {
+        return quote(at.container() + ":" + root.replaceAll("/+$", "") + "/");
+    }
+
+    /** A command run where the source's files are: on the host, or inside its container. */
+    private static String at(Deployment at, String command) {
+        if (at.type() == DeploymentType.KUBERNETES) {
+            throw new IllegalArgumentException("The content move does not reach into " + at.describe());
+        }
+        return at.wrap(command);
     }
 
     /** The receiving side: unpacked into the same-named location's root of the target, names kept. */

@@ -1,0 +1,250 @@
+package dev.migrationpanel.cairncms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+import dev.migrationpanel.artifact.ArtifactKind;
+import dev.migrationpanel.artifact.ArtifactStore;
+import dev.migrationpanel.database.TableFingerprints;
+import dev.migrationpanel.instance.CheckItem;
+import dev.migrationpanel.instance.CheckStatus;
+import dev.migrationpanel.instance.DeploymentType;
+import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceForm;
+import dev.migrationpanel.instance.InstanceService;
+import dev.migrationpanel.instance.SshAuthMethod;
+import dev.migrationpanel.instance.TestInstances;
+import dev.migrationpanel.job.FlowService;
+import dev.migrationpanel.job.Job;
+import dev.migrationpanel.job.JobService;
+import dev.migrationpanel.job.JobStatus;
+import dev.migrationpanel.job.Plan;
+import dev.migrationpanel.job.Step;
+import dev.migrationpanel.job.StepSpec;
+import dev.migrationpanel.job.log.JobLogService;
+import dev.migrationpanel.job.log.LogLine;
+import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.web.InvalidInputException;
+
+/**
+ * The content move with its SOURCE in a Docker container, through the panel, on the lab's cd-pgsql (a CairnCMS
+ * container of the lab's dockerd, settings in its environment, uploads on a volume, its DB on the host's PostgreSQL;
+ * src/test/lab/cairncms-docker.sh) into the host target ct-pgsql: {@code authors,articles,tags} with the junction
+ * articles_tags and the cover file their rows reference, by the native data-only dump taken on the SSH host at the
+ * DB_HOST the container names and the bytes copied out with docker cp, to the proof, the source left as it was. A
+ * target in a container is refused with its reason. Negative control: the proof alone fails once a moved row is
+ * changed on the target, and passes once it is put back. Runs under {@code flock /var/tmp/panel-lab/cairn-it.lock}.
+ */
+@SpringBootTest
+class CairnDockerMoveLabIT {
+
+    static final String NAME = "cd-pgsql";
+
+    @Autowired
+    InstanceService instances;
+    @Autowired
+    FlowService flows;
+    @Autowired
+    JobService jobs;
+    @Autowired
+    JobLogService logs;
+    @Autowired
+    ArtifactStore artifacts;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    CairnContentMoveFlow moveFlow;
+
+    final Lab lab = Lab.get();
+
+    @BeforeEach
+    void signIn() {
+        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken("lab-admin", null,
+                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+    }
+
+    @AfterEach
+    void signOut() {
+        SecurityContextHolder.clearContext();
+    }
+
+    private String p(String key) {
+        return lab.property("cairn." + NAME + "." + key);
+    }
+
+    /** cd-pgsql registered as an admin would: Docker, its container, the CLI as the image runs it, start and stop. */
+    private Instance registerDocker() {
+        InstanceForm form = new InstanceForm();
+        form.setProduct(CairnCmsProfile.ID);
+        form.setName(NAME + "-" + System.nanoTime());
+        form.setSshHost(lab.sshHost());
+        form.setSshPort(lab.sshPort());
+        form.setSshUser(p("owner"));
+        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
+        form.setSshPrivateKey(lab.privateKeyText(p("owner"), "ed25519"));
+        form.setSshPassphrase(lab.passphrase(p("owner"), "ed25519"));
+        form.setDeploymentType(DeploymentType.DOCKER);
+        form.setContainerName(p("container"));
+        form.setInstallPath(p("path"));
+        form.setAppUrl(p("app.url"));
+        form.setProductSettings(Map.of(CairnCmsProfile.CLI, p("cli"), CairnCmsProfile.START, p("start"),
+                CairnCmsProfile.STOP, p("stop")));
+        Instance instance = instances.create(form);
+        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
+        return instances.get(instance.getId());
+    }
+
+    /** Every table of cd-pgsql's DB (rows and checksum), read by the test itself. */
+    private Map<String, TableFingerprints.Fingerprint> sourceFingerprints() throws Exception {
+        String url = "jdbc:postgresql://" + p("db.host") + ":" + p("db.port") + "/" + p("db.database");
+        try (Connection c = DriverManager.getConnection(url, p("db.user"), p("db.password"))) {
+            return TableFingerprints.of(c);
+        }
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", command) + ": " + out).isZero();
+        return out.strip();
+    }
+
+    /** The container's uploads with their SHA-256 (the test's own eyes, through the lab's socket). */
+    private String sourceSums() throws Exception {
+        return run("docker", "-H", lab.property("docker.host"), "exec", p("container"), "sh", "-c",
+                "cd /cairncms/uploads && find . -type f | sort | xargs sha256sum");
+    }
+
+    private Job await(long jobId) throws InterruptedException {
+        long until = System.currentTimeMillis() + 300_000L;
+        Job job = jobs.get(jobId);
+        while (job.getStatus().isActive() && System.currentTimeMillis() < until) {
+            Thread.sleep(200);
+            job = jobs.get(jobId);
+        }
+        return job;
+    }
+
+    private String describe(Job job) {
+        StringBuilder text = new StringBuilder("job " + job.getId() + " " + job.getStatus() + ": " + job.getMessage());
+        job.getSteps().forEach(s -> text.append("\n  ").append(s.getTitle()).append(": ").append(s.getStatus())
+                .append(s.getMessage() == null ? "" : " " + s.getMessage()));
+        List<LogLine> lines = logs.after(job.getId(), 0, JobLogService.MAX_PAGE);
+        lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> text.append("\n  | ").append(l.line()));
+        return text.toString();
+    }
+
+    private String proofReport(Job job) throws Exception {
+        var report = artifacts.forJob(job.getId()).stream().filter(a -> a.getKind() == ArtifactKind.LOG
+                && a.getName().endsWith("-content-move-proof.txt")).reduce((a, b) -> b).orElseThrow();
+        try (InputStream in = artifacts.open(report.getId())) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aSourceInDockerMovesItsChosenCollectionsWithTheirFileToAHostTargetAndTheProofCatchesAChangedRow()
+            throws Exception {
+        Lab.CairnInstance t = lab.cairn("ct-pgsql");
+        CairnCloneLabIT.freshTarget(t); // rebuilt only if a test left it changed (each rebuilds it after itself)
+        try {
+            // the target's structure first, with the real CLI: cd-pgsql holds cs-pgsql's content model (the move's own
+            // schema check compares cd-pgsql's tables with the target's, so a difference would refuse it below)
+            CairnContentMoveLabIT.promoteByCli(lab.cairn("cs-pgsql"), t);
+            Instance source = registerDocker();
+            Instance target = CairnLabInstances.register(instances, jdbc, lab, t, true);
+            Map<String, String> options = Map.of("target", String.valueOf(target.getId()), "collections",
+                    "authors,articles,tags", "conflict", "refuse");
+
+            // a target in a container: refused with its reason, naming what works
+            Instance dockerTarget = registerDocker();
+            assertThatThrownBy(() -> flows.review(CairnContentMoveFlow.ID, target.getId(), Map.of("target",
+                    String.valueOf(dockerTarget.getId()), "collections", "authors,articles,tags")))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("a content move's target is a CairnCMS install on a plain host")
+                    .hasMessageContaining("a source may be in a Docker container");
+
+            List<CheckItem> pair = moveFlow.pairChecks(source, target, options);
+            assertThat(pair).as(pair.toString()).noneMatch(i -> i.getStatus() == CheckStatus.BLOCKING)
+                    .anyMatch(i -> i.getName().equals("Source in Docker"));
+            assertThat(moveFlow.collections(source)).as("the wizard's choices, read from the container's DB")
+                    .containsExactly("articles", "authors", "categories", "comments", "tags");
+
+            FlowService.Review review = flows.review(CairnContentMoveFlow.ID, source.getId(), options);
+            StepSpec.Stream rows = (StepSpec.Stream) review.plan().steps().stream()
+                    .filter(s -> s.title().equals(CairnContentMoveFlow.LOAD)).findFirst().orElseThrow().spec();
+            assertThat(rows.fromCommand()).as("dumped on the SSH host at the DB_HOST the container names")
+                    .contains("pg_dump -h '" + p("db.host") + "' -p " + p("db.port") + " -U '" + p("db.user") + "' -d '"
+                            + p("db.database") + "' --data-only").doesNotContain("docker exec");
+            StepSpec.Stream bytes = (StepSpec.Stream) review.plan().steps().stream()
+                    .filter(s -> s.title().startsWith("Carry the referenced files' bytes of location local")).findFirst()
+                    .orElseThrow().spec();
+            assertThat(bytes.fromCommand()).contains("docker cp '" + p("container") + ":/cairncms/uploads/'\"$f\"");
+
+            Map<String, TableFingerprints.Fingerprint> sourceBefore = sourceFingerprints();
+            String sumsBefore = sourceSums();
+            Job job = await(flows.start(CairnContentMoveFlow.ID, source.getId(), review.plan().options(),
+                    review.digest()).getId());
+            assertThat(job.getStatus()).as(describe(job)).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(job.getSteps().stream().filter(s -> s.getTitle().equals(CairnContentMoveFlow.VERIFY)).findFirst()
+                    .orElseThrow().getMessage()).contains("4 table(s) with 14 row(s) as the source has them, 1 file(s) "
+                    + "with their bytes, nothing else changed, source unchanged");
+            String proof = proofReport(job);
+            assertThat(proof).contains("OK    authors: 3 row(s), checksums equal", "OK    articles: 4 row(s), checksums equal",
+                    "OK    tags: 3 row(s), checksums equal", "OK    articles_tags: 4 row(s), checksums equal",
+                    "OK    1 of 1 referenced file(s): row and bytes (SHA-256) as the source's", "OK    The source's")
+                    .doesNotContain("FAIL ");
+            assertThat(CairnContentMoveLabIT.column(t, "SELECT count(*) FROM comments")).as("not chosen").containsExactly("0");
+            // the cover's bytes on the target are the container's (the test's own reading of both)
+            String cover = lab.cairnContent(NAME, "files.thumbnail.of");
+            String disk = CairnContentMoveLabIT.column(t, "SELECT filename_disk FROM directus_files WHERE id = '" + cover
+                    + "'").get(0);
+            assertThat(run("sha256sum", t.storageRoot("local").resolve(disk).toString()).substring(0, 64))
+                    .isEqualTo(run("docker", "-H", lab.property("docker.host"), "exec", p("container"), "sha256sum",
+                            "/cairncms/uploads/" + disk).substring(0, 64));
+            for (String secret : List.of(p("db.password"), p("secret"), t.dbPassword())) {
+                assertThat(describe(job)).as("no secret in the log").doesNotContain(secret);
+            }
+            assertThat(sourceFingerprints()).as("the source's DB as it was").isEqualTo(sourceBefore);
+            assertThat(sourceSums()).as("the source's files as they were").isEqualTo(sumsBefore);
+
+            // negative control: the record and the proof alone fail once a moved row is changed on the target, and pass
+            // once it is put back
+            Step record = review.plan().steps().stream().filter(s -> s.title().equals(CairnContentMoveFlow.RECORD))
+                    .findFirst().orElseThrow();
+            Step prove = review.plan().steps().stream().filter(s -> s.title().equals(CairnContentMoveFlow.VERIFY))
+                    .findFirst().orElseThrow();
+            Plan proofOnly = new Plan(review.plan().flow(), "Prove again", review.plan().instanceId(),
+                    review.plan().instanceName(), List.of(record, prove), review.plan().options());
+            CairnContentMoveLabIT.update(t, "UPDATE articles SET word_count = word_count + 1 WHERE slug = 'compilers'");
+            Job tampered = await(jobs.start(proofOnly).getId());
+            assertThat(tampered.getStatus()).as(describe(tampered)).isEqualTo(JobStatus.FAILED);
+            assertThat(proofReport(tampered)).contains("FAIL  articles: 1 row(s) differ from the source's");
+            CairnContentMoveLabIT.update(t, "UPDATE articles SET word_count = word_count - 1 WHERE slug = 'compilers'");
+            Job putBack = await(jobs.start(proofOnly).getId());
+            assertThat(putBack.getStatus()).as(describe(putBack) + "\n" + proofReport(putBack)).isEqualTo(JobStatus.SUCCEEDED);
+        } finally {
+            Lab.reset(t.name());
+        }
+    }
+}
