@@ -372,6 +372,9 @@ final class CairnMoveCommands {
      */
     static String filesSender(DbVendor vendor, DbSettings source, String fileIds, String location, String root,
             Deployment sourceAt) {
+        if (sourceAt.type() == DeploymentType.KUBERNETES) {
+            throw new IllegalArgumentException("The content move does not reach into " + sourceAt.describe());
+        }
         String sql = "SELECT filename_disk FROM " + name(vendor, CairnMoveSchema.FILES) + " WHERE storage = "
                 + sqlString(location) + " AND " + name(vendor, "id") + " IN (" + fileIds + ") AND filename_disk NOT LIKE '%..%'";
         String list = switch (vendor) {

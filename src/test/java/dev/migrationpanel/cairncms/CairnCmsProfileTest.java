@@ -67,7 +67,7 @@ class CairnCmsProfileTest {
     }
 
     @Test
-    void promotionAndCloneReachIntoADockerContainerNotAPodAndTheContentMoveStaysOnTheHost() {
+    void promotionCloneAndTheMovesSourceReachIntoADockerContainerNotAPodAndTheMoveRollbackStaysOnTheHost() {
         dev.migrationpanel.instance.Instance docker = cms("cms-in-docker", dev.migrationpanel.instance.DeploymentType.DOCKER);
         dev.migrationpanel.instance.Instance pod = cms("cms-in-pod", dev.migrationpanel.instance.DeploymentType.KUBERNETES);
         dev.migrationpanel.instance.Instance host = cms("cms-on-host", dev.migrationpanel.instance.DeploymentType.HOST);
@@ -81,8 +81,14 @@ class CairnCmsProfileTest {
             assertThat(flow.appliesTo(host)).as(flow.id()).isTrue();
             assertThat(flow.whyNotApplicable(host)).as(flow.id()).isNull();
         }
+        // the content move's source may be in a Docker container (CairnDockerMovePlanTest), not in a pod
+        CairnContentMoveFlow move = new CairnContentMoveFlow(null, null, null, null);
+        assertThat(move.appliesTo(docker)).isTrue();
+        assertThat(move.appliesTo(pod)).isFalse();
+        assertThat(move.whyNotApplicable(pod)).contains("cms/cairncms-0").contains("not in a Kubernetes pod yet");
+        // its rollback acts on the move's target, a plain host install
         for (dev.migrationpanel.job.Flow flow : java.util.List.<dev.migrationpanel.job.Flow>of(
-                new CairnContentMoveFlow(null, null, null, null), new CairnMoveRollbackFlow(null, null, null))) {
+                new CairnMoveRollbackFlow(null, null, null))) {
             for (dev.migrationpanel.instance.Instance inside : java.util.List.of(docker, pod)) {
                 assertThat(flow.appliesTo(inside)).as(flow.id()).isFalse();
                 assertThat(flow.whyNotApplicable(inside)).as(flow.id()).contains("does not reach into a container or pod yet");
