@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.List;
@@ -135,6 +138,27 @@ class CairnDockerMoveLabIT {
                 "cd /cairncms/uploads && find . -type f | sort | xargs sha256sum");
     }
 
+    /**
+     * The SSH user's directories in the SSH host's /tmp laid out as the move's copy out of a container stages them
+     * ({@code mktemp -d} holding {@code b/} and {@code list}); the lab's SSH host is this machine.
+     */
+    private static List<String> stagedInTmp(String user) throws Exception {
+        try (var entries = Files.list(Path.of("/tmp"))) {
+            List<String> staged = new java.util.ArrayList<>();
+            for (Path entry : entries.toList()) {
+                try {
+                    if (entry.getFileName().toString().startsWith("tmp.") && Files.isDirectory(entry.resolve("b"))
+                            && Files.getOwner(entry, LinkOption.NOFOLLOW_LINKS).getName().equals(user)) {
+                        staged.add(entry.toString());
+                    }
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // removed while listed
+                }
+            }
+            return staged;
+        }
+    }
+
     private Job await(long jobId) throws InterruptedException {
         long until = System.currentTimeMillis() + 300_000L;
         Job job = jobs.get(jobId);
@@ -227,6 +251,8 @@ class CairnDockerMoveLabIT {
             }
             assertThat(sourceFingerprints()).as("the source's DB as it was").isEqualTo(sourceBefore);
             assertThat(sourceSums()).as("the source's files as they were").isEqualTo(sumsBefore);
+            assertThat(stagedInTmp(p("owner"))).as("the files copied out of the container: staged on the SSH host, then "
+                    + "removed").isEmpty();
 
             // negative control: the record and the proof alone fail once a moved row is changed on the target, and pass
             // once it is put back

@@ -75,7 +75,7 @@ class CairnDockerMovePlanTest {
         assertThat(files.title()).contains("copied out of its container with docker cp");
         StepSpec.Stream bytes = (StepSpec.Stream) files.spec();
         assertThat(bytes.fromCommand())
-                .startsWith("tmp=$(umask 077 && mktemp -d) && trap 'rm -rf \"$tmp\"' EXIT && files=$(PGPASSWORD="
+                .startsWith("tmp=$(umask 077 && mktemp -d) && trap 'rm -rf \"$tmp\"' EXIT && trap 'exit 1' HUP INT TERM && files=$(PGPASSWORD="
                         + "{{secret:db.password}} psql")
                 .contains("WHERE storage = '\"'\"'local'\"'\"' AND \"id\" IN (SELECT \"cover\" FROM \"articles\"")
                 .contains("if docker cp 'cms-dev:/directus/uploads/'\"$f\" \"$tmp/b/$f\" < /dev/null; then")
