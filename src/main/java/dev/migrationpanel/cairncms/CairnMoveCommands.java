@@ -385,7 +385,9 @@ final class CairnMoveCommands {
             case SQLSRV -> throw new IllegalArgumentException("SQL Server is not a CairnCMS vendor");
         };
         if (sourceAt.type() == DeploymentType.DOCKER) {
-            return "tmp=$(umask 077 && mktemp -d) && trap 'rm -rf \"$tmp\"' EXIT && trap 'exit 1' HUP INT TERM && files=$(" + list + ") && "
+            // the staged copy goes when the command ends, also when the step is stopped
+            return "tmp=$(umask 077 && mktemp -d) && trap 'rm -rf \"$tmp\"' EXIT && trap 'exit 1' HUP INT TERM && "
+                    + "files=$(" + list + ") && "
                     + "printf '%s\\n' \"$files\" | while IFS= read -r f; do [ -n \"$f\" ] || continue; "
                     + "mkdir -p \"$tmp/b/$(dirname -- \"$f\")\" && if docker cp " + inContainer(sourceAt, root)
                     + "\"$f\" \"$tmp/b/$f\" < /dev/null; then printf '%s\\n' \"$f\" >> \"$tmp/list\"; else printf "
