@@ -45,13 +45,15 @@ import dev.migrationpanel.web.InvalidInputException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The content move across DB vendors on the lab's real CairnCMS: PostgreSQL source {@code cs-pgsql}, SQLite target
- * {@code ct-sqlite} (the cheapest pair: no second DB server), the target's structure made the source's with the real
- * CLI first. Without an API token the move is refused with the reason; with a static token of the target's admin,
- * {@code authors,articles,tags} (with the junction articles_tags and the cover file) are replayed through the target's
- * items API and pass the proof (type-tolerant row comparison, the file's bytes, nothing else changed but the API's own
- * log, the source unchanged); the token never shows in the job's log or plan. Negative control: the proof alone, run
- * again on the moved pair, passes, fails with a moved row changed on the target, and passes once it is put back.
+ * The content move across DB vendors on the lab's real CairnCMS: SQLite source {@code cs-sqlite} (a development
+ * install, the usual way across: SQLite values are untyped text, dates epoch milliseconds, booleans 0/1), PostgreSQL
+ * target {@code ct-pgsql}, the target's structure made the source's with the real CLI first. Without an API token the
+ * move is refused with the reason; with a static token of the target's admin, {@code authors,articles,tags} (with the
+ * junction articles_tags and the cover file) are replayed through the target's items API and pass the proof
+ * (type-tolerant row comparison, the file's bytes, nothing else changed but the API's own log, the source unchanged);
+ * the token never shows in the job's log or plan; the target's key sequences are past the replayed keys (an item
+ * created afterwards without a key gets a new one). Negative control: the proof alone, run again on the moved pair,
+ * passes, fails with a moved row changed on the target, and passes once it is put back.
  * Then PostgreSQL → MariaDB ({@code ct-mariadb}) with the sources' {@code categories} tree and each conflict policy
  * (see {@link #postgresToMariadbCarriesATreeAndEachConflictPolicyProves}).
  */
@@ -135,14 +137,25 @@ class CairnContentMoveCrossVendorLabIT {
         return token;
     }
 
+    /** An item created through the instance's items API without a key; the key it was given. */
+    private static String createdKey(Lab.CairnInstance cairn, String token, String collection, Map<String, Object> item)
+            throws Exception {
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(cairn.appUrl()
+                + "/items/" + collection)).header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(item))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        return JSON.readTree(created.body()).get("data").get("id").asText();
+    }
+
     private static String sha256(java.nio.file.Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(java.nio.file.Files.readAllBytes(file)));
     }
 
     @Test
-    void postgresToSqliteReplaysThroughTheItemsApiAndProves() throws Exception {
-        Lab.CairnInstance s = lab.cairn("cs-pgsql");
-        Lab.CairnInstance t = lab.cairn("ct-sqlite");
+    void sqliteToPostgresReplaysThroughTheItemsApiAndProves() throws Exception {
+        Lab.CairnInstance s = lab.cairn("cs-sqlite");
+        Lab.CairnInstance t = lab.cairn("ct-pgsql");
         CairnCloneLabIT.freshTarget(t); // rebuilt only if a test left it changed (each rebuilds it after itself)
         try {
             CairnContentMoveLabIT.promoteByCli(s, t);
@@ -151,7 +164,7 @@ class CairnContentMoveCrossVendorLabIT {
             Map<String, String> noToken = Map.of("target", String.valueOf(target.getId()), "collections", "authors,articles,tags");
             // refused without a token, with the reason and what to give
             assertThatThrownBy(() -> flows.review(CairnContentMoveFlow.ID, source.getId(), noToken))
-                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("runs on PostgreSQL")
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("runs on SQLite")
                     .hasMessageContaining("Give a static API token of an admin of " + target.getName());
 
             // a token the target does not know: refused before any plan
@@ -185,6 +198,11 @@ class CairnContentMoveCrossVendorLabIT {
             assertThat(CairnContentMoveLabIT.column(t, "SELECT filename_disk FROM directus_files WHERE id = '" + cover + "'"))
                     .as("the bytes' name kept verbatim").containsExactly(disk);
             assertThat(sha256(t.storageRoot("local").resolve(disk))).isEqualTo(sha256(s.storageRoot("local").resolve(disk)));
+            // the replay sent each row with its key: PostgreSQL's sequences were advanced past them after it
+            String next = createdKey(t, token, "authors", Map.of("name", "Created after the move"));
+            assertThat(Long.parseLong(next)).as("a new author's key").isGreaterThan(Long.parseLong(
+                    CairnContentMoveLabIT.column(s, "SELECT max(id) FROM authors").get(0)));
+            CairnContentMoveLabIT.update(t, "DELETE FROM authors WHERE id = " + Long.parseLong(next));
 
             // negative control: the proof alone on the moved pair passes, fails on a changed row, passes once put back
             Step record = plan.steps().stream().filter(x -> x.title().equals(CairnContentMoveFlow.RECORD)).findFirst().orElseThrow();
@@ -193,15 +211,43 @@ class CairnContentMoveCrossVendorLabIT {
                     plan.options());
             Job again = await(jobs.start(proofOnly).getId(), JobStatus.SUCCEEDED);
             assertThat(again.getStatus()).as(describe(again)).isEqualTo(JobStatus.SUCCEEDED);
-            CairnContentMoveLabIT.run(t.owner(), "sqlite3 " + t.dbFilename()
-                    + " \"UPDATE articles SET word_count = word_count + 1 WHERE slug = 'compilers'\"");
+            CairnContentMoveLabIT.update(t, "UPDATE articles SET word_count = word_count + 1 WHERE slug = 'compilers'");
             Job failed = await(jobs.start(proofOnly).getId(), JobStatus.FAILED);
             assertThat(failed.getStatus()).as(describe(failed)).isEqualTo(JobStatus.FAILED);
             assertThat(proofReport(failed)).contains("FAIL  articles: 1 row(s) differ from the source's");
-            CairnContentMoveLabIT.run(t.owner(), "sqlite3 " + t.dbFilename()
-                    + " \"UPDATE articles SET word_count = word_count - 1 WHERE slug = 'compilers'\"");
+            CairnContentMoveLabIT.update(t, "UPDATE articles SET word_count = word_count - 1 WHERE slug = 'compilers'");
             Job passes = await(jobs.start(proofOnly).getId(), JobStatus.SUCCEEDED);
             assertThat(passes.getStatus()).as(describe(passes)).isEqualTo(JobStatus.SUCCEEDED);
+        } finally {
+            Lab.reset(t.name());
+        }
+    }
+
+    /**
+     * MariaDB → SQLite, the third side of the triangle (with SQLite → PostgreSQL and PostgreSQL → MariaDB every vendor is
+     * a source and a target once): MariaDB's values as its driver gives them (tinyint booleans, DATETIME text, JSON in a
+     * longtext) replayed into SQLite and proved, the booleans and the JSON as the source has them.
+     */
+    @Test
+    void mariadbToSqliteReplaysAndProves() throws Exception {
+        Lab.CairnInstance s = lab.cairn("cs-mariadb");
+        Lab.CairnInstance t = lab.cairn("ct-sqlite");
+        CairnCloneLabIT.freshTarget(t); // rebuilt only if a test left it changed (each rebuilds it after itself)
+        try {
+            CairnContentMoveLabIT.promoteByCli(s, t);
+            Instance source = CairnLabInstances.register(instances, jdbc, lab, s, true);
+            Instance target = CairnLabInstances.register(instances, jdbc, lab, t, true);
+            String token = staticToken(t);
+            Job job = move(source, target, "authors,articles,tags", "refuse", moveFlow.storeApiToken(target, token));
+            assertThat(job.getStatus()).as(describe(job)).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(stepMessage(job, CairnContentMoveFlow.REPLAY)).as(describe(job)).contains("MySQL / MariaDB → SQLite");
+            assertThat(stepMessage(job, CairnContentMoveFlow.VERIFY)).as(describe(job)).contains("4 table(s) with 14 "
+                    + "row(s) as the source has them, 1 file(s) with their bytes, nothing else changed, source unchanged");
+            assertThat(logs.after(job.getId(), 0, JobLogService.MAX_PAGE)).noneMatch(l -> l.line().contains(token));
+            assertThat(CairnContentMoveLabIT.column(t, "SELECT active FROM authors ORDER BY id")).as("booleans")
+                    .containsExactlyElementsOf(CairnContentMoveLabIT.column(s, "SELECT active + 0 FROM authors ORDER BY id"))
+                    .contains("0", "1");
+            assertThat(CairnContentMoveLabIT.column(t, "SELECT count(*) FROM articles_tags")).containsExactly("4");
         } finally {
             Lab.reset(t.name());
         }
