@@ -588,9 +588,7 @@ class CairnCloneFlow implements CairnPairFlow {
      */
     static Step dbStream(Instance source, DbSettings sdb, Instance target, DbSettings tdb) {
         String dump = DumpCommands.dumpToStdout(sdb, sdb.vendor() == DbVendor.MYSQL);
-        // a SQLite file is where the install is (inside its container); a networked DB is dumped on the SSH host, at the
-        // DB_HOST the settings name (the panel reads it through that host too)
-        String from = sdb.vendor() == DbVendor.SQLITE ? Deployment.of(source).wrap(dump) : dump;
+        String from = CairnCommands.dbClientAt(source, sdb).wrap(dump);
         String to = switch (tdb.vendor()) {
             case PGSQL -> "sed -e " + quote("1s/^BEGIN;$/BEGIN; SET LOCAL client_min_messages = warning; "
                     + "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;/") + " | " + RestoreCommands.importStream(tdb);

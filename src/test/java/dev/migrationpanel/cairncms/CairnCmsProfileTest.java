@@ -72,7 +72,9 @@ class CairnCmsProfileTest {
         dev.migrationpanel.instance.Instance pod = cms("cms-in-pod", dev.migrationpanel.instance.DeploymentType.KUBERNETES);
         dev.migrationpanel.instance.Instance host = cms("cms-on-host", dev.migrationpanel.instance.DeploymentType.HOST);
         for (dev.migrationpanel.job.Flow flow : java.util.List.<dev.migrationpanel.job.Flow>of(
-                new CairnCloneFlow(null, null, null, null, null, null), new CairnPromotionFlow(null, null))) {
+                new CairnCloneFlow(null, null, null, null, null, null), new CairnPromotionFlow(null, null),
+                // a promotion's target may be in a container: its restore reaches in as the promotion does
+                new CairnMoveRollbackFlow(null, null, null))) {
             assertThat(flow.appliesTo(docker)).as(flow.id()).isTrue();
             assertThat(flow.whyNotApplicable(docker)).as(flow.id()).isNull();
             assertThat(flow.appliesTo(pod)).as(flow.id()).isFalse();
@@ -82,7 +84,7 @@ class CairnCmsProfileTest {
             assertThat(flow.whyNotApplicable(host)).as(flow.id()).isNull();
         }
         for (dev.migrationpanel.job.Flow flow : java.util.List.<dev.migrationpanel.job.Flow>of(
-                new CairnContentMoveFlow(null, null, null, null), new CairnMoveRollbackFlow(null, null, null))) {
+                new CairnContentMoveFlow(null, null, null, null))) {
             for (dev.migrationpanel.instance.Instance inside : java.util.List.of(docker, pod)) {
                 assertThat(flow.appliesTo(inside)).as(flow.id()).isFalse();
                 assertThat(flow.whyNotApplicable(inside)).as(flow.id()).contains("does not reach into a container or pod yet");
