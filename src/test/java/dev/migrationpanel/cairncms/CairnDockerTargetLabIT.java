@@ -1,6 +1,7 @@
 package dev.migrationpanel.cairncms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -22,7 +23,12 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 
+import dev.migrationpanel.artifact.ArtifactKind;
+import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.database.TableFingerprints;
+import dev.migrationpanel.instance.CheckItem;
+import dev.migrationpanel.instance.CheckStatus;
+import dev.migrationpanel.instance.InstanceCheckService;
 import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceForm;
@@ -42,6 +48,7 @@ import dev.migrationpanel.job.StepStatus;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.web.InvalidInputException;
 
 /**
  * CairnCMS in a Docker container as a TARGET, on the lab's cdt-pgsql (src/test/lab/cairncms-docker.sh: a bootstrapped-only
@@ -49,6 +56,9 @@ import dev.migrationpanel.lab.Lab;
  * an env file by its bin/start), with cd-pgsql (the same content as cs-pgsql, in its own container) as the source: a
  * structure promotion copies the snapshots into the target's container, runs the dry runs, the apply and the proof with
  * the CLI inside, and its restore puts the target back; negative control: the same proof on the restored target fails.
+ * A full clone into it is blocked while the container's KEY and SECRET are its own (named by short hashes, never
+ * shown); once its environment carries the source's (its env file changed, the container recreated by its bin/start, as
+ * an admin would), the clone passes its proof and its rollback puts the target's DB and storage back.
  * Each test leaves cdt-pgsql as the lab built it (a lab reset when it could not). Runs under
  * {@code flock /var/tmp/panel-lab/cairn-it.lock}.
  */
@@ -238,6 +248,107 @@ class CairnDockerTargetLabIT {
             if (!asBuilt) {
                 Lab.reset(TARGET);
             }
+        }
+    }
+
+    @Autowired
+    CairnCloneFlow cloneFlow;
+    @Autowired
+    ArtifactStore artifacts;
+
+    private static Map<String, CheckItem> byName(List<CheckItem> items) {
+        Map<String, CheckItem> result = new java.util.LinkedHashMap<>();
+        items.forEach(i -> result.put(i.getName(), i));
+        return result;
+    }
+
+    @Test
+    void aCloneIntoAContainerWhoseKeyAndSecretDifferFromTheSourcesIsBlockedSayingWhatToSetWithoutShowingThem() {
+        Instance source = registerDocker(SOURCE);
+        Instance target = registerDocker(TARGET);
+        Map<String, String> options = Map.of("target", String.valueOf(target.getId()), "pause", "accept-inconsistency");
+        Map<String, CheckItem> pair = byName(cloneFlow.pairChecks(source, target, options));
+        CheckItem env = pair.get("Container environment");
+        assertThat(env.getStatus()).as(pair.toString()).isEqualTo(CheckStatus.BLOCKING);
+        assertThat(env.getMessage()).contains("KEY (the source's sha256:" + InstanceCheckService.shortHash(p(SOURCE, "key")),
+                "the target's sha256:" + InstanceCheckService.shortHash(p(TARGET, "key")), "SECRET (the source's sha256:",
+                "recreate the container").doesNotContain("STORAGE_");
+        assertThat(pair.get("Target in Docker").getStatus()).isEqualTo(CheckStatus.OK);
+        assertThat(pair.get("Fresh target").getStatus()).as("the lab's target is a bootstrap only").isEqualTo(CheckStatus.OK);
+        assertThat(pair.get("Storage local in the container").getMessage()).isEqualTo("/cairncms/uploads is on its mount "
+                + "/cairncms/uploads");
+        assertThatThrownBy(() -> flows.review(CairnCloneFlow.ID, source.getId(), options))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("Container environment: The environment of "
+                        + "container " + p(TARGET, "container") + " differs from the source's");
+        for (String secret : List.of(p(SOURCE, "key"), p(SOURCE, "secret"), p(TARGET, "key"), p(TARGET, "secret"))) {
+            assertThat(pair.toString()).as("no KEY or SECRET shown").doesNotContain(secret);
+        }
+    }
+
+    @Test
+    void aCloneIntoAContainerCarryingTheSourcesKeyAndSecretPassesItsProofAndItsRollbackPutsTheTargetBack() throws Exception {
+        String owner = p(TARGET, "owner");
+        String envFile = p(TARGET, "envfile");
+        try {
+            // what the admin does for the blocked check: the source's KEY and SECRET in the container's environment, the
+            // container recreated from it (the lab's bin/start: docker rm, docker run --env-file)
+            run("runuser", "-u", owner, "--", "sed", "-i", "-e", "s|^KEY=.*|KEY=" + p(SOURCE, "key") + "|", "-e",
+                    "s|^SECRET=.*|SECRET=" + p(SOURCE, "secret") + "|", envFile);
+            run("runuser", "-u", owner, "--", p(TARGET, "start"));
+            Instance source = registerDocker(SOURCE);
+            Instance target = registerDocker(TARGET);
+            Map<String, TableFingerprints.Fingerprint> before = fingerprints(TARGET);
+            List<String> articles = column(SOURCE, "SELECT title FROM articles ORDER BY id");
+            String credentials = cloneFlow.storeCredentials(source, p(SOURCE, "admin.email"), p(SOURCE, "admin.password"));
+            Map<String, String> options = Map.of("target", String.valueOf(target.getId()), "pause", "stop-source",
+                    "adminCredentials", credentials);
+            List<CheckItem> pair = cloneFlow.pairChecks(source, target, options);
+            assertThat(pair).as(pair.toString()).noneMatch(i -> i.getStatus() == CheckStatus.BLOCKING);
+            assertThat(byName(pair).get("Container environment").getStatus()).isEqualTo(CheckStatus.OK);
+
+            FlowService.Review review = flows.review(CairnCloneFlow.ID, source.getId(), options);
+            Job job = await(flows.start(CairnCloneFlow.ID, source.getId(), review.plan().options(), review.digest()).getId(),
+                    600);
+            String log = log(job.getId());
+            assertThat(job.getStatus()).as(job.getMessage() + "\n" + log).isEqualTo(JobStatus.SUCCEEDED);
+            String report = proofReport(job);
+            assertThat(report).doesNotContain("FAIL ").contains("OK    KEY: the target's equals the source's",
+                    "OK    SECRET: the target's equals the source's", "OK    articles: 4 row(s), checksums equal",
+                    "OK    location local: all 5 file(s) of /cairncms/uploads on the target",
+                    "OK    POST /auth/login: the source's admin " + p(SOURCE, "admin.email") + " signs in on the target",
+                    "INFO  lost-scan.pdf");
+            assertThat(report).containsPattern("OK    GET /assets/\\S+ \\(.*\\): \\d+ bytes, SHA-256 equal to the source's file");
+            for (String secret : List.of(p(SOURCE, "key"), p(SOURCE, "secret"), p(SOURCE, "admin.password"),
+                    p(TARGET, "db.password"))) {
+                assertThat(log).as("no secret in the log").doesNotContain(secret);
+                assertThat(report).doesNotContain(secret);
+            }
+            assertThat(column(TARGET, "SELECT title FROM articles ORDER BY id")).isEqualTo(articles);
+            assertThat(inContainer(TARGET, "cd /cairncms/uploads && find . -type f ! -user \"$(id -u)\" | wc -l"))
+                    .as("the bytes owned as the container's user owns its own").isEqualTo("0");
+            assertThat(run("curl", "-fsS", p(SOURCE, "app.url") + "/server/ping")).as("the source serving again")
+                    .isEqualTo("pong");
+
+            // the clone's rollback: the DB restored from the SSH host, the storage root emptied and put back on the volume
+            List<Flow.FollowUp> followUps = flows.flow(CairnCloneFlow.ID).followUps(JobView.of(job), jobs.options(job.getId()));
+            assertThat(followUps).singleElement().satisfies(f -> assertThat(f.flowId()).isEqualTo(CairnCloneRollbackFlow.ID));
+            FlowService.Review rollback = flows.review(CairnCloneRollbackFlow.ID, target.getId(), followUps.get(0).options());
+            Job back = await(flows.start(CairnCloneRollbackFlow.ID, target.getId(), rollback.plan().options(),
+                    rollback.digest()).getId(), 300);
+            assertThat(back.getStatus()).as(back.getMessage() + "\n" + log(back.getId())).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(fingerprints(TARGET)).as("the target's DB as the clone found it").isEqualTo(before);
+            assertThat(inContainer(TARGET, "find /cairncms/uploads -type f | wc -l")).as("the copied bytes gone")
+                    .isEqualTo("0");
+        } finally {
+            Lab.reset(TARGET); // its environment was changed
+        }
+    }
+
+    private String proofReport(Job job) throws Exception {
+        var report = artifacts.forJob(job.getId()).stream().filter(a -> a.getKind() == ArtifactKind.LOG
+                && a.getName().endsWith("-clone-proof.txt")).reduce((a, b) -> b).orElseThrow();
+        try (java.io.InputStream in = artifacts.open(report.getId())) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }
