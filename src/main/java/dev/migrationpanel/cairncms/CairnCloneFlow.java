@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -26,6 +27,7 @@ import dev.migrationpanel.instance.CheckStatus;
 import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.EnvFile;
 import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceCheckService;
 import dev.migrationpanel.instance.InstanceConnections;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.instance.SystemDbReader;
@@ -397,26 +399,28 @@ class CairnCloneFlow implements CairnPairFlow {
      * hashes: a secret is never shown, only its hash; a plain storage setting is shown as it is.
      */
     static CheckItem containerSettings(Instance source, CairnCloneSide s, Instance target, CairnCloneSide t) {
+        // a local root the target does not declare itself: the value the clone writes into a host target's .env
+        Map<String, String> placedRoots = new TreeMap<>();
+        for (StorageLocation location : s.locations()) {
+            if (location.local() && location.root() != null) {
+                String value = place(location, source, s, target, t).rootValue();
+                if (value != null) {
+                    placedRoots.put("STORAGE_" + upper(location.name()) + "_ROOT", value);
+                }
+            }
+        }
         Map<String, String> wanted = new LinkedHashMap<>();
         Map<String, String> shownAs = new LinkedHashMap<>();
         for (EnvLine line : envLines(source, s, target, t)) {
             String key = line.key();
-            String value = s.storage().get(key);
-            if (isPlacedRoot(line, s)) {
-                // a local root the target does not declare: the value the clone would write on a host target
-                String root = unquoteLiteral(line.valueExpression());
-                wanted.put(key, dev.migrationpanel.instance.InstanceCheckService.shortHash(root));
-                shownAs.put(key, "\"" + root + "\"");
-                continue;
-            }
-            wanted.put(key, s.settingHashes().get(key));
-            shownAs.put(key, line.secret() || value == null ? hashOrUnset(s.settingHashes().get(key))
-                    : "\"" + value + "\"");
+            String value = placedRoots.containsKey(key) ? placedRoots.get(key) : s.storage().get(key);
+            wanted.put(key, placedRoots.containsKey(key) ? InstanceCheckService.shortHash(value) : s.settingHashes().get(key));
+            shownAs.put(key, line.secret() || value == null ? hashOrUnset(wanted.get(key)) : "\"" + value + "\"");
         }
         List<String> differ = new ArrayList<>();
         wanted.forEach((key, hash) -> {
             String has = t.settingHashes().get(key);
-            if (!java.util.Objects.equals(hash, has)) {
+            if (!Objects.equals(hash, has)) {
                 String theirs = t.storage().get(key);
                 differ.add(key + " (the source's " + shownAs.get(key) + ", the target's "
                         + (theirs == null || key.equals("KEY") || key.equals("SECRET") ? hashOrUnset(has) : "\"" + theirs
@@ -436,17 +440,6 @@ class CairnCloneFlow implements CairnPairFlow {
                 + "PUBLIC_URL and DB_* stay the target's own");
     }
 
-    private static boolean isPlacedRoot(EnvLine line, CairnCloneSide s) {
-        return line.key().startsWith("STORAGE_") && line.key().endsWith("_ROOT") && !line.secret()
-                && s.locations().stream().anyMatch(l -> l.local() && ("STORAGE_" + upper(l.name()) + "_ROOT").equals(line.key()));
-    }
-
-    /** A value {@link #envLines} wrote as a quoted literal, back as it is. */
-    private static String unquoteLiteral(String quoted) {
-        String inner = quoted.substring(1, quoted.length() - 1);
-        return inner.replace("'\"'\"'", "'");
-    }
-
     private static String hashOrUnset(String hash) {
         return hash == null ? "unset" : "sha256:" + hash;
     }
@@ -457,7 +450,7 @@ class CairnCloneFlow implements CairnPairFlow {
         for (String key : env.keys()) {
             if (key.equals("KEY") || key.equals("SECRET") || key.startsWith("STORAGE_")) {
                 env.get(key).filter(v -> !v.isEmpty())
-                        .ifPresent(v -> hashes.put(key, dev.migrationpanel.instance.InstanceCheckService.shortHash(v)));
+                        .ifPresent(v -> hashes.put(key, InstanceCheckService.shortHash(v)));
             }
         }
         return hashes;
