@@ -48,7 +48,8 @@ import dev.migrationpanel.web.NotFoundException;
  * ({@code KEY}, {@code SECRET}, {@code STORAGE_*}) carried to a fresh target of the same vendor and version, which is
  * then bootstrapped, started and proven. The source is only read (its service optionally stopped for the copy and
  * started again: the guide's "pause writes"); the target's DB and {@code .env} are backed up before anything changes,
- * and a failed clone offers their restore.
+ * and a failed clone offers their restore. Either side may be in a Docker container (a pod is refused); a target
+ * there must already carry the source's KEY, SECRET and STORAGE_* in its environment, which the panel does not edit.
  *
  * <p>Options: {@code target} (instance id); {@code pause} {@code stop-source} or {@code accept-inconsistency} (no
  * default: the guide leaves the choice to the admin); {@code sessions} {@code keep} (default: the guide keeps
@@ -119,8 +120,9 @@ class CairnCloneFlow implements CairnPairFlow {
     @Override
     public String changes() {
         return "the target only: its DB replaced by the source's, the file bytes copied, KEY, SECRET and STORAGE_* set in "
-                + "its .env, after a backup of its DB and .env; the source is only read (its service stopped for the copy "
-                + "if you choose)";
+                + "its .env (a target in a Docker container: its environment must already hold them, it is not edited), "
+                + "after a backup of its DB and .env; the source is only read (its service stopped for the copy if you "
+                + "choose)";
     }
 
     @Override
