@@ -17,21 +17,29 @@
 #   on the host    $LAB_ROOT/cd-pgsql (dflab, 750): .env (600), the file the container is created from (--env-file);
 #                  package.json; bin/start recreates the container from .env and waits for /server/ping (a changed
 #                  .env only reaches CairnCMS this way); bin/stop docker stop
-# Properties: cairn.cd-pgsql.* as for the host instances, with .deployment=docker, .container, .envfile, .volume,
+# cdt-pgsql: a CairnCMS TARGET in a container, made the same way beside cd-pgsql (same image, same bind mounts, the
+# container's command `bootstrap && start`) but only bootstrapped (no content): its own database and role cdt_lab on the
+# host's PostgreSQL, its own volume panel-lab-cdt-pgsql-uploads, port 18194, owner dftarget (the host targets' user: its
+# work directory is not the source's), its own KEY and SECRET. A test that needs it to carry cd-pgsql's KEY and SECRET
+# writes them into its .env and runs its bin/start (which recreates the container from it); a reset rebuilds it.
+# Properties: cairn.cd-pgsql.* (and cairn.cdt-pgsql.*, role target, no content lines) as for the host instances, with .deployment=docker, .container, .envfile, .volume,
 # .path the working directory inside the container (/cairncms). cd-pgsql is not in cairn.sources (tests on the host
 # sources are unchanged).
-#   lab.sh cairn-docker-up   (re)build it (the lab, its dockerd and the CairnCMS part must be up); also run by up
-#   lab.sh reset cd-pgsql    the same
-# Time: ~25-35 s on 2 cores (bootstrap in the container ~10 s, populate ~5 s); no image is built.
+#   lab.sh cairn-docker-up   (re)build both (the lab, its dockerd and the CairnCMS part must be up); also run by up
+#   lab.sh reset cd-pgsql    rebuild cd-pgsql alone; lab.sh reset cdt-pgsql: cdt-pgsql alone
+# Time: ~25-35 s on 2 cores for cd-pgsql (bootstrap in the container ~10 s, populate ~5 s), ~15 s for cdt-pgsql
+# (bootstrap only); no image is built.
 
-CAIRN_DOCKER_INSTANCES=(cd-pgsql)
+CAIRN_DOCKER_INSTANCES=(cd-pgsql cdt-pgsql)
 CAIRN_DOCKER_APP=/cairncms
-CAIRN_DOCKER_DB=cd_lab
 
 cairn_docker_known() { local i; for i in "${CAIRN_DOCKER_INSTANCES[@]}"; do [[ $1 == "$i" ]] && return 0; done; return 1; }
 cairn_docker_container() { echo "panel-lab-$1"; }
 cairn_docker_volume() { echo "panel-lab-$1-uploads"; }
-cairn_docker_port() { case $1 in cd-pgsql) echo 18184 ;; esac; }
+cairn_docker_port() { case $1 in cd-pgsql) echo 18184 ;; cdt-pgsql) echo 18194 ;; esac; }
+cairn_docker_db() { local n=${1%-pgsql}; echo "${n//-/_}_lab"; }     # cd_lab, cdt_lab: database and role
+cairn_docker_is_source() { [[ $1 == cd-* ]]; }
+cairn_docker_owner() { if cairn_docker_is_source "$1"; then echo dflab; else echo dftarget; fi; }
 cairn_docker_url() { echo "http://127.0.0.1:$(cairn_docker_port "$1")"; }
 
 # cairn_docker_secrets: its secrets appended to secrets.env once
@@ -64,8 +72,8 @@ cairn_docker_write_env() { # the environment file the container is created from
         echo "DB_CLIENT=pg"
         echo "DB_HOST=127.0.0.1"
         echo "DB_PORT=$PG_PORT"
-        echo "DB_DATABASE=$CAIRN_DOCKER_DB"
-        echo "DB_USER=$CAIRN_DOCKER_DB"
+        echo "DB_DATABASE=$(cairn_docker_db "$name")"
+        echo "DB_USER=$(cairn_docker_db "$name")"
         echo "DB_PASSWORD=$(cairn_var "$name" DB_PASSWORD)"
         echo "ADMIN_EMAIL=$CAIRN_ADMIN_EMAIL"
         echo "ADMIN_PASSWORD=$(cairn_var "$name" ADMIN_PASSWORD)"
@@ -117,27 +125,33 @@ SCRIPT
     chmod 755 "$dir/bin/start" "$dir/bin/stop"
 }
 
-# cairn_docker_build NAME: container, volume, database and host directory anew; started; populated
+# cairn_docker_build NAME: container, volume, database and host directory anew; started; a source populated
 cairn_docker_build() {
-    local name=$1 dir c out content missing started=$SECONDS
+    local name=$1 dir c out content missing owner db started=$SECONDS
     dir=$(cairn_dir "$name")
     c=$(cairn_docker_container "$name")
+    owner=$(cairn_docker_owner "$name")
+    db=$(cairn_docker_db "$name")
     log "cairncms instance $name in container $c (pg, port $(cairn_docker_port "$name"), env file $dir/.env)"
     lab_docker rm -f "$c" >/dev/null 2>&1 || true
     lab_docker volume rm -f "$(cairn_docker_volume "$name")" >/dev/null 2>&1 || true
-    create_pg_database "$CAIRN_DOCKER_DB" "$CAIRN_DOCKER_DB" "$(cairn_var "$name" DB_PASSWORD)"
-    pg_super -c "REVOKE CONNECT, TEMPORARY ON DATABASE $CAIRN_DOCKER_DB FROM PUBLIC"
+    create_pg_database "$db" "$db" "$(cairn_var "$name" DB_PASSWORD)"
+    pg_super -c "REVOKE CONNECT, TEMPORARY ON DATABASE $db FROM PUBLIC"
     rm -rf "$dir"
-    install -d -o dflab -g dflab -m 750 "$dir"
-    install -d -o dflab -g dflab -m 755 "$dir/bin"
+    install -d -o "$owner" -g "$owner" -m 750 "$dir"
+    install -d -o "$owner" -g "$owner" -m 755 "$dir/bin"
     echo '{"name":"site","private":true}' >"$dir/package.json"
     chmod 644 "$dir/package.json"
     cairn_docker_write_env "$name"
     cairn_docker_write_scripts "$name"
-    chown dflab:dflab "$dir/package.json" "$dir/.env" "$dir/bin/start" "$dir/bin/stop"
+    chown "$owner:$owner" "$dir/package.json" "$dir/.env" "$dir/bin/start" "$dir/bin/stop"
     chmod 600 "$dir/.env"
     lab_docker volume create "$(cairn_docker_volume "$name")" >/dev/null
-    as_user dflab "$dir/bin/start" >&2 || die "the CairnCMS container of $name does not start"
+    as_user "$owner" "$dir/bin/start" >&2 || die "the CairnCMS container of $name does not start"
+    if ! cairn_docker_is_source "$name"; then
+        log "cairncms: $name built and started (bootstrapped only) in $((SECONDS - started))s"
+        return 0
+    fi
     out=$LAB_DIR/cairn/populate-$name.log
     content=$LAB_DIR/cairn/$name.content
     CAIRN_NAME=$name CAIRN_URL=$(cairn_docker_url "$name") CAIRN_ADMIN_EMAIL=$CAIRN_ADMIN_EMAIL \
@@ -152,14 +166,17 @@ cairn_docker_build() {
     log "cairncms: $name built, started and populated in $((SECONDS - started))s"
 }
 
-cairn_docker_up() {
+cairn_docker_up() { # cairn_docker_up [NAME]: every instance, or the one named
     local name
     docker_start
     docker_build_image
     [[ -f $CAIRN_HOME/cli.js && -x $CAIRN_NODE ]] || die "CairnCMS is not installed in $CAIRN_HOME (the CairnCMS part first)"
     install -d -m 700 "$LAB_DIR/cairn"
     cairn_docker_secrets
-    for name in "${CAIRN_DOCKER_INSTANCES[@]}"; do cairn_docker_build "$name"; done
+    for name in "${CAIRN_DOCKER_INSTANCES[@]}"; do
+        [[ -z ${1:-} || $1 == "$name" ]] && cairn_docker_build "$name"
+    done
+    return 0
 }
 
 cairn_docker_properties() { # the cairn.cd-*.* lines (called by cairn_properties)
@@ -169,8 +186,8 @@ cairn_docker_properties() { # the cairn.cd-*.* lines (called by cairn_properties
         dir=$(cairn_dir "$name")
         [[ -f $dir/.env ]] || continue
         echo "$p.path=$CAIRN_DOCKER_APP"
-        echo "$p.owner=dflab"
-        echo "$p.role=source"
+        echo "$p.owner=$(cairn_docker_owner "$name")"
+        if cairn_docker_is_source "$name"; then echo "$p.role=source"; else echo "$p.role=target"; fi
         echo "$p.version=$CAIRN_VERSION"
         echo "$p.deployment=docker"
         echo "$p.container=$(cairn_docker_container "$name")"
@@ -179,8 +196,8 @@ cairn_docker_properties() { # the cairn.cd-*.* lines (called by cairn_properties
         echo "$p.db.client=pg"
         echo "$p.db.host=127.0.0.1"
         echo "$p.db.port=$PG_PORT"
-        echo "$p.db.database=$CAIRN_DOCKER_DB"
-        echo "$p.db.user=$CAIRN_DOCKER_DB"
+        echo "$p.db.database=$(cairn_docker_db "$name")"
+        echo "$p.db.user=$(cairn_docker_db "$name")"
         echo "$p.db.password=$(cairn_var "$name" DB_PASSWORD)"
         echo "$p.key=$(cairn_var "$name" KEY)"
         echo "$p.secret=$(cairn_var "$name" SECRET)"
@@ -201,7 +218,7 @@ cairn_docker_properties() { # the cairn.cd-*.* lines (called by cairn_properties
     return 0
 }
 
-cmd_cairn_docker_up() {
+cmd_cairn_docker_up() { # cmd_cairn_docker_up [NAME]: every CairnCMS container, or the one named (lab.sh reset NAME)
     [[ $(id -u) -eq 0 ]] || die "run as root"
     [[ -s $PROPS && -s $LAB_DIR/secrets.env ]] || die "the lab is not up ($PROPS missing); run: src/test/lab/lab.sh up"
     exec 8>"$LAB_DIR/cairn-docker.lock"
@@ -209,7 +226,7 @@ cmd_cairn_docker_up() {
     start_databases
     load_secrets
     cairn_secrets
-    cairn_docker_up
+    cairn_docker_up "${1:-}"
     cairn_replace_properties
     echo "cairncms docker lab up"
 }

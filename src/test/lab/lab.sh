@@ -24,7 +24,7 @@
 #                                dk-sqlite, dkt-mariadb (docker.sh; the rest of the lab must be up)
 #   src/test/lab/lab.sh docker-down     remove the lab's containers and stop its dockerd
 #   src/test/lab/lab.sh fief-docker-up  (re)build the Fief-in-Docker instances fief-docker-pgsql and fief-docker-sqlite (fief.sh; after docker-up)
-#   src/test/lab/lab.sh cairn-docker-up (re)build the CairnCMS-in-Docker instance cd-pgsql (cairncms-docker.sh; after docker-up)
+#   src/test/lab/lab.sh cairn-docker-up (re)build the CairnCMS-in-Docker instances cd-pgsql and cdt-pgsql (cairncms-docker.sh; after docker-up)
 #   src/test/lab/lab.sh reset NAME
 #   src/test/lab/lab.sh bench-pair VENDOR SIZE_MB
 #                                (re)build the benchmark pair of VENDOR (mariadb|pgsql): see below
@@ -1112,7 +1112,8 @@ cmd_up() {
 [lab]             $(docker_container dkt-mariadb) (7.1.0, dftarget), $(fief_docker_container fief-docker-pgsql),
 [lab]             $(fief_docker_container fief-docker-sqlite) (volume $(fief_docker_volume fief-docker-sqlite)) (Fief stand-in, image $(fief_docker_image)),
 [lab]             $(cairn_docker_container cd-pgsql) (CairnCMS source, dflab, http://127.0.0.1:$(cairn_docker_port cd-pgsql),
-[lab]             env file $(cairn_dir cd-pgsql)/.env); took ${docker_took}s
+[lab]             env file $(cairn_dir cd-pgsql)/.env), $(cairn_docker_container cdt-pgsql) (CairnCMS target, bootstrapped only,
+[lab]             dftarget, http://127.0.0.1:$(cairn_docker_port cdt-pgsql)); took ${docker_took}s
 [lab] properties  $PROPS
 [lab] took        $((SECONDS - started))s (DreamFactory part and sshd ${df_took}s, CairnCMS $((SECONDS - started - df_took))s)
 EOF
@@ -1124,7 +1125,7 @@ cmd_reset() {
     local name=${1:-}
     [[ $(id -u) -eq 0 ]] || die "run as root"
     if cairn_known "$name"; then cmd_cairn_reset "$name"; return; fi
-    if cairn_docker_known "$name"; then cmd_cairn_docker_up; return; fi   # cairncms-docker.sh
+    if cairn_docker_known "$name"; then cmd_cairn_docker_up "$name"; return; fi   # cairncms-docker.sh
     if docker_known "$name"; then cmd_docker_reset "$name"; return; fi
     [[ $name == df-* && $name != df-noenv ]] && name=${name#df-}
     [[ $name == df-noenv ]] && name=noenv

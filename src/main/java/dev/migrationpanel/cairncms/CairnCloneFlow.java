@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -26,6 +27,7 @@ import dev.migrationpanel.instance.CheckStatus;
 import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.EnvFile;
 import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.instance.InstanceCheckService;
 import dev.migrationpanel.instance.InstanceConnections;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.instance.SystemDbReader;
@@ -46,7 +48,8 @@ import dev.migrationpanel.web.NotFoundException;
  * ({@code KEY}, {@code SECRET}, {@code STORAGE_*}) carried to a fresh target of the same vendor and version, which is
  * then bootstrapped, started and proven. The source is only read (its service optionally stopped for the copy and
  * started again: the guide's "pause writes"); the target's DB and {@code .env} are backed up before anything changes,
- * and a failed clone offers their restore.
+ * and a failed clone offers their restore. Either side may be in a Docker container (a pod is refused); a target
+ * there must already carry the source's KEY, SECRET and STORAGE_* in its environment, which the panel does not edit.
  *
  * <p>Options: {@code target} (instance id); {@code pause} {@code stop-source} or {@code accept-inconsistency} (no
  * default: the guide leaves the choice to the admin); {@code sessions} {@code keep} (default: the guide keeps
@@ -117,8 +120,9 @@ class CairnCloneFlow implements CairnPairFlow {
     @Override
     public String changes() {
         return "the target only: its DB replaced by the source's, the file bytes copied, KEY, SECRET and STORAGE_* set in "
-                + "its .env, after a backup of its DB and .env; the source is only read (its service stopped for the copy "
-                + "if you choose)";
+                + "its .env (a target in a Docker container: its environment must already hold them, it is not edited), "
+                + "after a backup of its DB and .env; the source is only read (its service stopped for the copy if you "
+                + "choose)";
     }
 
     @Override
@@ -258,20 +262,26 @@ class CairnCloneFlow implements CairnPairFlow {
         if (!CairnCmsProfile.reachable(source)) {
             return List.of(CheckItem.blocking("Source", source.getName() + " " + CairnCmsProfile.whyNotReachable(source)));
         }
-        if (!CairnCmsProfile.onHost(target)) {
-            return List.of(CheckItem.blocking("Target", target.getName() + " is " + Deployment.of(target).describe()
-                    + ": a clone's target is a CairnCMS install on a plain host (its .env rewritten, its CLI and DB client "
-                    + "run there); a source may be in a Docker container"));
+        if (!CairnCmsProfile.reachable(target)) {
+            return List.of(CheckItem.blocking("Target", target.getName() + " " + CairnCmsProfile.whyNotReachable(target)));
         }
+        List<CheckItem> items = new ArrayList<>();
+        items.add(CheckItem.ok("Target", target.getName() + " is another CairnCMS install"));
         if (CairnCommands.inDocker(source)) {
-            return List.of(CheckItem.ok("Target", target.getName() + " is another CairnCMS install"),
-                    CheckItem.ok("Source in Docker", source.getName() + " is " + Deployment.of(source).describe()
-                            + ": its settings read from the container's environment (docker inspect), its CLI run inside "
-                            + "(docker exec), its local storage copied out with docker cp, a networked DB dumped on the SSH "
-                            + "host at the DB_HOST the container names (the host the panel reads it through), a SQLite "
-                            + "file dumped inside"));
+            items.add(CheckItem.ok("Source in Docker", source.getName() + " is " + Deployment.of(source).describe()
+                    + ": its settings read from the container's environment (docker inspect), its CLI run inside "
+                    + "(docker exec), its local storage copied out with docker cp, a networked DB dumped on the SSH "
+                    + "host at the DB_HOST the container names (the host the panel reads it through), a SQLite "
+                    + "file dumped inside"));
         }
-        return List.of(CheckItem.ok("Target", target.getName() + " is another CairnCMS install"));
+        if (CairnCommands.inDocker(target)) {
+            items.add(CheckItem.ok("Target in Docker", target.getName() + " is " + Deployment.of(target).describe()
+                    + ": its settings are the container's environment, which the panel does not edit (KEY, SECRET and "
+                    + "STORAGE_* must already be the source's); its networked DB restored from the SSH host, the file bytes "
+                    + "unpacked on its volumes by a one-off container of its image (docker run --volumes-from, as the "
+                    + "image's user), cairncms bootstrap run inside once it is started"));
+        }
+        return items;
     }
 
     /**
@@ -305,6 +315,9 @@ class CairnCloneFlow implements CairnPairFlow {
         if (!s.hasKeyAndSecret()) {
             items.add(CheckItem.blocking("KEY and SECRET", "The source's .env lacks KEY or SECRET, which the clone carries"));
         }
+        if (CairnCommands.inDocker(target)) {
+            items.addAll(containerTarget(source, s, target, t));
+        }
         if (!CairnCommands.hasServiceCommands(target)) {
             items.add(CheckItem.blocking("Target service", "No start and stop commands are set on " + target.getName()
                     + ": the clone stops it while its DB is replaced and starts it on the clone (an ADMIN sets them)"));
@@ -331,6 +344,118 @@ class CairnCloneFlow implements CairnPairFlow {
         items.addAll(storage(source, s, target, t));
         items.addAll(s.fileChecks());
         return items;
+    }
+
+    /**
+     * What a target in a Docker container needs beyond a host target's: a networked DB (a SQLite file inside would be
+     * replaced while the container is stopped, which docker exec refuses), its environment already carrying the
+     * source's KEY, SECRET and STORAGE_* (the panel does not own the compose file or the docker run line it comes from),
+     * and each local storage root on a volume or bind mount (what the one-off container unpacks reaches the target there,
+     * and a recreated container keeps it).
+     */
+    static List<CheckItem> containerTarget(Instance source, CairnCloneSide s, Instance target, CairnCloneSide t) {
+        List<CheckItem> items = new ArrayList<>();
+        String container = target.getContainerName();
+        if (t.host().db() != null && t.host().db().vendor() == DbVendor.SQLITE) {
+            items.add(CheckItem.blocking("Target in Docker", target.getName() + " keeps its SQLite file inside container "
+                    + container + ", which the clone would replace while the container is stopped (docker exec refuses a "
+                    + "stopped container): not done by the panel yet. Clone to a container on a networked DB (PostgreSQL, "
+                    + "MySQL/MariaDB) or to an install on its host"));
+        }
+        items.add(containerSettings(source, s, target, t));
+        for (StorageLocation location : s.locations()) {
+            if (!location.local() || location.root() == null || !LOCATION_NAME.matcher(location.name()).matches()) {
+                continue;
+            }
+            String root = place(location, source, s, target, t).targetRoot();
+            String mount = onMount(root, t.mounts());
+            items.add(mount == null
+                    ? CheckItem.blocking("Storage " + location.name() + " in the container", root + " is not on a volume or "
+                            + "bind mount of container " + container + ": the bytes are unpacked on its mounts (it is "
+                            + "stopped meanwhile), and a file in the container's own layer is lost when it is recreated. "
+                            + "Mount a volume there (e.g. -v uploads:" + root + ") and recreate the container")
+                    : CheckItem.ok("Storage " + location.name() + " in the container", root + " is on its mount " + mount));
+        }
+        return items;
+    }
+
+    /** The longest of the mounts that is the directory or holds it, or null. */
+    static String onMount(String dir, List<String> mounts) {
+        String path = dir.replaceAll("/+$", "");
+        String found = null;
+        for (String line : mounts) {
+            String mount = line.strip().replaceAll("/+$", "");
+            if (mount.isEmpty()) {
+                continue;
+            }
+            if ((path.equals(mount) || path.startsWith(mount + "/")) && (found == null || mount.length() > found.length())) {
+                found = mount;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Whether the target container's environment already holds what the guide's step 3 sets (KEY, SECRET,
+     * STORAGE_LOCATIONS and each location's STORAGE_* but a local root the target declares itself), compared by short
+     * hashes: a secret is never shown, only its hash; a plain storage setting is shown as it is.
+     */
+    static CheckItem containerSettings(Instance source, CairnCloneSide s, Instance target, CairnCloneSide t) {
+        // a local root the target does not declare itself: the value the clone writes into a host target's .env
+        Map<String, String> placedRoots = new TreeMap<>();
+        for (StorageLocation location : s.locations()) {
+            if (location.local() && location.root() != null) {
+                String value = place(location, source, s, target, t).rootValue();
+                if (value != null) {
+                    placedRoots.put("STORAGE_" + upper(location.name()) + "_ROOT", value);
+                }
+            }
+        }
+        Map<String, String> wanted = new LinkedHashMap<>();
+        Map<String, String> shownAs = new LinkedHashMap<>();
+        for (EnvLine line : envLines(source, s, target, t)) {
+            String key = line.key();
+            String value = placedRoots.containsKey(key) ? placedRoots.get(key) : s.storage().get(key);
+            wanted.put(key, placedRoots.containsKey(key) ? InstanceCheckService.shortHash(value) : s.settingHashes().get(key));
+            shownAs.put(key, line.secret() || value == null ? hashOrUnset(wanted.get(key)) : "\"" + value + "\"");
+        }
+        List<String> differ = new ArrayList<>();
+        wanted.forEach((key, hash) -> {
+            String has = t.settingHashes().get(key);
+            if (!Objects.equals(hash, has)) {
+                String theirs = t.storage().get(key);
+                differ.add(key + " (the source's " + shownAs.get(key) + ", the target's "
+                        + (theirs == null || key.equals("KEY") || key.equals("SECRET") ? hashOrUnset(has) : "\"" + theirs
+                                + "\"") + ")");
+            }
+        });
+        if (differ.isEmpty()) {
+            return CheckItem.ok("Container environment", "KEY, SECRET and the STORAGE_* settings of " + target.getName()
+                    + "'s environment equal the source's (" + String.join(", ", wanted.keySet()) + "; compared by hash, never "
+                    + "shown); PUBLIC_URL and DB_* are its own");
+        }
+        return CheckItem.blocking("Container environment", "The environment of container " + target.getContainerName()
+                + " differs from the source's where a clone needs them equal: " + String.join("; ", differ) + ". The panel "
+                + "does not edit a container's environment (its compose file or docker run line is yours): set these "
+                + "variables to the source's values there (KEY and SECRET as the source's environment or .env holds them), "
+                + "recreate the container (docker compose up -d, or docker rm and docker run again) and check again. "
+                + "PUBLIC_URL and DB_* stay the target's own");
+    }
+
+    private static String hashOrUnset(String hash) {
+        return hash == null ? "unset" : "sha256:" + hash;
+    }
+
+    /** KEY, SECRET and every STORAGE_* setting with a value, each as a short hash of it (never the value). */
+    static Map<String, String> settingHashes(EnvFile env) {
+        Map<String, String> hashes = new TreeMap<>();
+        for (String key : env.keys()) {
+            if (key.equals("KEY") || key.equals("SECRET") || key.startsWith("STORAGE_")) {
+                env.get(key).filter(v -> !v.isEmpty())
+                        .ifPresent(v -> hashes.put(key, InstanceCheckService.shortHash(v)));
+            }
+        }
+        return hashes;
     }
 
     private static CheckItem version(CairnCloneSide s, CairnCloneSide t) {
@@ -381,7 +506,7 @@ class CairnCloneFlow implements CairnPairFlow {
             } else {
                 Placement placement = place(location, source, s, target, t);
                 if (placement.targetRoot().equals(location.root()) && sameHost(source, target)
-                        && !CairnCommands.inDocker(source)) {
+                        && !CairnCommands.inDocker(source) && !CairnCommands.inDocker(target)) {
                     items.add(CheckItem.blocking(title, "its bytes would land in the source's own directory " + location.root()
                             + " (same host): declare STORAGE_" + upper(location.name()) + "_ROOT on the target first"));
                 } else {
@@ -459,11 +584,20 @@ class CairnCloneFlow implements CairnPairFlow {
         DbSettings tdb = t.host().db();
         boolean stopSource = STOP_SOURCE.equals(o.get("pause"));
         String tcd = "cd " + quote(target.getInstallPath()) + " && ";
+        // in a Docker container the target's settings are its environment (checked equal where they must be, not edited),
+        // its networked DB is reached from the SSH host, its storage on its mounts through a one-off container of its image
+        boolean targetInDocker = CairnCommands.inDocker(target);
         List<Step> plan = new ArrayList<>();
 
         // the target, backed up before anything changes: its DB (downloadable) and its .env
-        plan.addAll(ProductSteps.dbBackup(target, t.host(), CairnCmsProfile.ID, BACKUP_LABEL));
-        plan.addAll(ProductSteps.captureFile(target, t.host(), ".env", "ENV_FILE"));
+        plan.addAll(ProductSteps.dbBackup(target, t.host(), CairnCmsProfile.ID, BACKUP_LABEL,
+                CairnCommands.dbClientAt(target, tdb)));
+        if (targetInDocker) {
+            plan.add(ProductSteps.note(target, "The target's settings", "its container's environment, which the clone does "
+                    + "not change: KEY, SECRET and STORAGE_* were checked equal to the source's before planning"));
+        } else {
+            plan.addAll(ProductSteps.captureFile(target, t.host(), ".env", "ENV_FILE"));
+        }
         Map<String, String> roots = new TreeMap<>();
         for (StorageLocation location : s.locations()) {
             if (location.local()) {
@@ -498,8 +632,7 @@ class CairnCloneFlow implements CairnPairFlow {
                     CairnCommands.tarOf(source, location.root()),
                     // tar stops at the archive's end marker: the padding after it is read too, so the stream ends whole;
                     // the root directory's own mode and owner stay the target's
-                    "mkdir -p " + quote(placement.targetRoot()) + " && tar -C " + quote(placement.targetRoot())
-                            + " --no-overwrite-dir -xf - && cat > /dev/null",
+                    unpackInto(target, placement.targetRoot()),
                     sname + "-files-" + location.name() + ".tar", "FILE_ARCHIVE", true), LONG,
                     "the clone's rollback puts " + placement.targetRoot() + " back from its archive captured above"));
         }
@@ -508,7 +641,9 @@ class CairnCloneFlow implements CairnPairFlow {
         }
 
         // the guide's step 3: the target's .env matches the source where it must
-        plan.add(new Step("Set KEY, SECRET, STORAGE_LOCATIONS and the STORAGE_* settings in the target's .env to the "
+        plan.add(targetInDocker ? ProductSteps.note(target, "KEY, SECRET, STORAGE_LOCATIONS and the STORAGE_* settings of "
+                + "the target", "already the source's in its container's environment (checked before planning): nothing "
+                + "to set") : new Step("Set KEY, SECRET, STORAGE_LOCATIONS and the STORAGE_* settings in the target's .env to the "
                 + "source's (those lines only; the .env kept beside it)", tid, tname, true,
                 new StepSpec.RemoteCommand(tcd + setEnv(envLines(source, s, target, t))), SHORT,
                 "the target's .env captured above, or .env.before-clone-* beside it"));
@@ -521,12 +656,19 @@ class CairnCloneFlow implements CairnPairFlow {
                         + "sessions and refresh tokens stay valid on the target"));
         plan.add(ProductSteps.note(target, "Apply config-as-code", "not needed: roles and permissions came with the dump"));
         // bootstrap takes no -y (it asks nothing): on a restored DB it installs nothing and runs pending migrations
-        plan.add(new Step("Verify the migrations are at the expected version (cairncms bootstrap)", tid, tname, true,
-                new StepSpec.RemoteCommand(tcd + "out=$(" + CairnCommands.cli(target) + " bootstrap 2>&1); rc=$?; "
-                        + "printf '%s\\n' \"$out\"; [ $rc -eq 0 ] && printf '%s\\n' \"$out\" | grep -q "
-                        + quote("Database already initialized")), LONG,
-                "restore the target's DB backup taken above"));
-        plan.add(CairnCommands.startStep(target, "Start the target's service"));
+        String bootstrap = "out=$(" + CairnCommands.cli(target) + " bootstrap 2>&1); rc=$?; printf '%s\\n' \"$out\"; "
+                + "[ $rc -eq 0 ] && printf '%s\\n' \"$out\" | grep -q " + quote("Database already initialized");
+        if (targetInDocker) {
+            // the CLI runs inside the container (docker exec), which needs it started
+            plan.add(CairnCommands.startStep(target, "Start the target's service"));
+            plan.add(new Step("Verify the migrations are at the expected version (cairncms bootstrap, in container "
+                    + target.getContainerName() + ")", tid, tname, true, new StepSpec.RemoteCommand(
+                            CairnCommands.inInstall(target, bootstrap)), LONG, "restore the target's DB backup taken above"));
+        } else {
+            plan.add(new Step("Verify the migrations are at the expected version (cairncms bootstrap)", tid, tname, true,
+                    new StepSpec.RemoteCommand(tcd + bootstrap), LONG, "restore the target's DB backup taken above"));
+            plan.add(CairnCommands.startStep(target, "Start the target's service"));
+        }
 
         // the guide's validation (sequencing step 7), with the source's record
         Map<String, String> args = new TreeMap<>();
@@ -566,17 +708,32 @@ class CairnCloneFlow implements CairnPairFlow {
      */
     static List<Step> storageBackup(Instance target, HostFacts facts, String location, String root) {
         String staged = facts.workDir() + "/" + target.getId() + "-storage-" + location + "-" + BACKUP_LABEL + ".tar";
-        // the work directory is made by the DB backup before it
+        // the work directory is made by the DB backup before it; in a container the root is read on its mounts by a
+        // one-off container of its image, writing the archive to standard output
+        String archive = CairnCommands.inDocker(target)
+                ? Deployment.of(target).withVolumesOf("if [ -d " + quote(root) + " ]; then tar -C " + quote(root)
+                        + " -cf - .; else tar -cf - -T /dev/null; fi", false) + " > " + quote(staged)
+                : "if [ -d " + quote(root) + " ]; then tar -C " + quote(root) + " -cf " + quote(staged) + " .; else tar -cf "
+                        + quote(staged) + " -T /dev/null; fi";
         return List.of(
                 new Step("Archive the target's storage root of location " + location + " (" + root + ")", target.getId(),
-                        target.getName(), false, new StepSpec.RemoteCommand("umask 077 && if [ -d " + quote(root) + " ]; then "
-                                + "tar -C " + quote(root) + " -cf " + quote(staged) + " .; else tar -cf " + quote(staged)
-                                + " -T /dev/null; fi"), LONG, "rm -f " + staged),
+                        target.getName(), false, new StepSpec.RemoteCommand("umask 077 && " + archive), LONG, "rm -f " + staged),
                 new Step("Capture the target's storage root of location " + location, target.getId(), target.getName(),
                         false, new StepSpec.Download(staged, storageBackupName(target.getName(), location), "FILE_ARCHIVE",
                                 true), LONG, null),
                 new Step("Remove the staged archive of location " + location, target.getId(), target.getName(), false,
                         new StepSpec.RemoteCommand("rm -f " + quote(staged)), SHORT, null));
+    }
+
+    /**
+     * A command on the target's SSH host unpacking a tar from standard input into a storage root, the root's own mode and
+     * owner kept, then reading the padding after the archive's end marker so the stream ends whole. In a Docker container
+     * (stopped meanwhile) it runs in a one-off container of its image with its volumes, as the image's user: the files
+     * are owned as the container's own process would own them.
+     */
+    static String unpackInto(Instance target, String root) {
+        String unpack = "mkdir -p " + quote(root) + " && tar -C " + quote(root) + " --no-overwrite-dir -xf - && cat > /dev/null";
+        return CairnCommands.inDocker(target) ? Deployment.of(target).withVolumesOf(unpack, true) : unpack;
     }
 
     /**
@@ -588,9 +745,7 @@ class CairnCloneFlow implements CairnPairFlow {
      */
     static Step dbStream(Instance source, DbSettings sdb, Instance target, DbSettings tdb) {
         String dump = DumpCommands.dumpToStdout(sdb, sdb.vendor() == DbVendor.MYSQL);
-        // a SQLite file is where the install is (inside its container); a networked DB is dumped on the SSH host, at the
-        // DB_HOST the settings name (the panel reads it through that host too)
-        String from = sdb.vendor() == DbVendor.SQLITE ? Deployment.of(source).wrap(dump) : dump;
+        String from = CairnCommands.dbClientAt(source, sdb).wrap(dump);
         String to = switch (tdb.vendor()) {
             case PGSQL -> "sed -e " + quote("1s/^BEGIN;$/BEGIN; SET LOCAL client_min_messages = warning; "
                     + "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;/") + " | " + RestoreCommands.importStream(tdb);
@@ -711,8 +866,17 @@ class CairnCloneFlow implements CairnPairFlow {
             String versionError = v.error();
             Set<String> migrations = new TreeSet<>();
             reader.query(instance, ssh, "SELECT version FROM directus_migrations").forEach(r -> migrations.add(r.get("version")));
+            List<String> mounts = List.of();
+            if (CairnCommands.inDocker(instance)) {
+                CommandResult m = ssh.run(Deployment.of(instance).mountsCommand(), SHORT);
+                if (!m.ok()) {
+                    throw new IllegalStateException("cannot read the mounts of container " + instance.getContainerName()
+                            + ": " + m.stderr().strip());
+                }
+                mounts = m.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+            }
             side = new CairnCloneSide(host, version, versionError, migrations, locations, storage, rawRoots, keys,
-                    source ? List.of() : beyondFresh(instance, ssh), List.of());
+                    source ? List.of() : beyondFresh(instance, ssh), List.of(), settingHashes(env), mounts);
         }
         if (!source) {
             return side;
@@ -720,7 +884,8 @@ class CairnCloneFlow implements CairnPairFlow {
         List<CheckItem> files = preflight.run(instance).stream()
                 .filter(i -> i.getName().equals("File bytes") && i.getStatus() != CheckStatus.OK).toList();
         return new CairnCloneSide(side.host(), side.version(), side.versionError(), side.migrations(), side.locations(),
-                side.storage(), side.rawRoots(), side.hasKeyAndSecret(), side.beyondFresh(), files);
+                side.storage(), side.rawRoots(), side.hasKeyAndSecret(), side.beyondFresh(), files, side.settingHashes(),
+                side.mounts());
     }
 
     /** What a target holds beyond what {@code cairncms bootstrap} makes: tables, collections, files, folders, users… */

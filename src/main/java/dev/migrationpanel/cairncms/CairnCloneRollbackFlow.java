@@ -13,6 +13,7 @@ import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.database.RestoreCommands;
+import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
 import dev.migrationpanel.instance.InstanceService;
@@ -107,7 +108,9 @@ class CairnCloneRollbackFlow implements Flow {
         }
         List<Artifact> taken = artifacts.forJob(cloneId).stream()
                 .filter(a -> !a.isDeleted() && target.getId().equals(a.getInstanceId())).toList();
-        Artifact env = taken.stream().filter(a -> a.getKind() == ArtifactKind.ENV_FILE).findFirst()
+        // a target in a Docker container has no .env: its settings are its container's environment, which a clone leaves
+        Artifact env = CairnCommands.inDocker(target) ? null : taken.stream()
+                .filter(a -> a.getKind() == ArtifactKind.ENV_FILE).findFirst()
                 .orElseThrow(() -> InvalidInputException.of("job", "Job #" + cloneId + " holds no .env backup of "
                         + target.getName() + " (it failed before taking it, or the artifact was deleted)"));
         Artifact dump = taken.stream().filter(a -> a.getKind() == ArtifactKind.DB_DUMP).findFirst()
@@ -137,7 +140,12 @@ class CairnCloneRollbackFlow implements Flow {
                 source = null; // deleted since: nothing to start
             }
         }
-        return build(target, read(target), source, cloneId, env.getId(), dump.getId(), storage);
+        HostFacts facts = read(target);
+        if (CairnCommands.inDocker(target) && facts.db().vendor() == DbVendor.SQLITE) {
+            throw InvalidInputException.of("job", target.getName() + " keeps its SQLite file inside its container, which a "
+                    + "clone never replaced: put it back by hand from the DB backup of job #" + cloneId);
+        }
+        return build(target, facts, source, cloneId, env == null ? null : env.getId(), dump.getId(), storage);
     }
 
     /**
@@ -148,7 +156,10 @@ class CairnCloneRollbackFlow implements Flow {
     record StorageBackup(String location, String root, String artifactId) {
     }
 
-    /** The plan, as a value. {@code source}: the clone's source when it had its service stopped, else null. */
+    /**
+     * The plan, as a value. {@code source}: the clone's source when it had its service stopped, else null;
+     * {@code envArtifact} null for a target in a Docker container (no .env: its environment is not changed by a clone).
+     */
     static Plan build(Instance target, HostFacts facts, Instance source, long cloneId, String envArtifact,
             String dumpArtifact, List<StorageBackup> storage) {
         Long id = target.getId();
@@ -167,11 +178,16 @@ class CairnCloneRollbackFlow implements Flow {
             plan.add(ProductSteps.note(target, "Stop the target's service", "no start and stop commands are set: stop it "
                     + "yourself while its DB is put back"));
         }
-        plan.add(new Step("Upload the .env backup taken by job #" + cloneId, id, name, false,
-                new StepSpec.Upload(0, envArtifact, stagedEnv), ProductSteps.SHORT, null));
-        plan.add(new Step("Put the .env back (same file: owner and mode kept)", id, name, true,
-                new StepSpec.RemoteCommand("cat " + quote(stagedEnv) + " > " + quote(target.getInstallPath() + "/.env")
-                        + " && rm -f " + quote(stagedEnv)), ProductSteps.SHORT, null));
+        if (envArtifact == null) {
+            plan.add(ProductSteps.note(target, "The target's settings", "its container's environment, which the clone did "
+                    + "not change: nothing to put back"));
+        } else {
+            plan.add(new Step("Upload the .env backup taken by job #" + cloneId, id, name, false,
+                    new StepSpec.Upload(0, envArtifact, stagedEnv), ProductSteps.SHORT, null));
+            plan.add(new Step("Put the .env back (same file: owner and mode kept)", id, name, true,
+                    new StepSpec.RemoteCommand("cat " + quote(stagedEnv) + " > " + quote(target.getInstallPath() + "/.env")
+                            + " && rm -f " + quote(stagedEnv)), ProductSteps.SHORT, null));
+        }
         plan.add(new Step("Upload the DB backup taken by job #" + cloneId, id, name, false,
                 new StepSpec.Upload(0, dumpArtifact, stagedDump), ProductSteps.LONG, null));
         String restore = RestoreCommands.restore(facts.db(), stagedDump);
@@ -198,11 +214,15 @@ class CairnCloneRollbackFlow implements Flow {
             String staged = facts.workDir() + "/" + id + "-clone-rollback-storage-" + backup.location() + ".tar";
             plan.add(new Step("Upload the archive of storage root " + backup.location() + " taken by job #" + cloneId, id,
                     name, false, new StepSpec.Upload(0, backup.artifactId(), staged), ProductSteps.LONG, null));
+            String putBack = "mkdir -p " + quote(backup.root()) + " && find " + quote(backup.root()) + " -mindepth 1 -delete "
+                    + "&& tar -C " + quote(backup.root()) + " --no-overwrite-dir -xf ";
+            // in a Docker container (stopped meanwhile) on its mounts, by a one-off container of its image, as its user
+            String command = CairnCommands.inDocker(target)
+                    ? Deployment.of(target).withVolumesOf(putBack + "- && cat > /dev/null", true) + " < " + quote(staged)
+                    : putBack + quote(staged);
             plan.add(new Step("Put the storage root of location " + backup.location() + " back (" + backup.root()
-                    + ": emptied, then its archive unpacked)", id, name, true, new StepSpec.RemoteCommand("mkdir -p "
-                    + quote(backup.root()) + " && find " + quote(backup.root()) + " -mindepth 1 -delete && tar -C "
-                    + quote(backup.root()) + " --no-overwrite-dir -xf " + quote(staged) + " && rm -f " + quote(staged)),
-                    ProductSteps.LONG, null));
+                    + ": emptied, then its archive unpacked)", id, name, true, new StepSpec.RemoteCommand(command + " && rm -f "
+                    + quote(staged)), ProductSteps.LONG, null));
         }
         if (CairnCommands.hasServiceCommands(target)) {
             plan.add(CairnCommands.startStep(target, "Start the target's service"));

@@ -21,8 +21,12 @@ import dev.migrationpanel.product.HostFacts;
  * @param hasKeyAndSecret whether {@code KEY} and {@code SECRET} both have a value
  * @param beyondFresh    what the side holds beyond a fresh bootstrap (user tables, collections, files, users…)
  * @param fileChecks     the pre-flight's storage and file-byte items (a source's missing bytes)
+ * @param settingHashes  {@code KEY}, {@code SECRET} and every {@code STORAGE_*} setting that has a value, as a short hash
+ *                       of it ({@link CairnCloneFlow#settingHashes}): what a container target's environment is compared by
+ * @param mounts         in a Docker container, where its volumes and bind mounts are inside it; else empty
  */
 record CairnCloneSide(HostFacts host, String version, String versionError, Set<String> migrations,
         List<StorageLocation> locations, Map<String, String> storage, Map<String, String> rawRoots,
-        boolean hasKeyAndSecret, List<String> beyondFresh, List<CheckItem> fileChecks) {
+        boolean hasKeyAndSecret, List<String> beyondFresh, List<CheckItem> fileChecks, Map<String, String> settingHashes,
+        List<String> mounts) {
 }

@@ -157,14 +157,6 @@ public class CairnCmsProfile implements ProductProfile {
     }
 
     /**
-     * Why the CairnCMS content move is not offered for an install in a container or pod: it runs the CLI, the DB client
-     * and the storage copies on the SSH host, in the install's directory.
-     */
-    static final String NOT_IN_A_CONTAINER = "the panel's CairnCMS content move runs the cairncms CLI, the DB client and "
-            + "the storage copies on the SSH host in the install directory; it does not reach into a container or pod yet. "
-            + "Register the install on its host, or follow the guide by hand with docker exec / kubectl exec";
-
-    /**
      * Why the structure promotion and the clone are not offered for an install in a Kubernetes pod: they reach into a
      * Docker container (docker inspect, docker exec, docker cp) but not into a pod.
      */
@@ -172,15 +164,9 @@ public class CairnCmsProfile implements ProductProfile {
             + "environment read with docker inspect, the CLI run with docker exec, files copied with docker cp), not into a "
             + "Kubernetes pod yet: follow the guide by hand with kubectl exec / kubectl cp";
 
-    /** Whether the content move can act on this install (a plain host install). */
+    /** Whether the install runs on its host (not in a container or pod). */
     static boolean onHost(Instance instance) {
         return instance.getDeploymentType() == DeploymentType.HOST;
-    }
-
-    /** For {@link dev.migrationpanel.job.Flow#whyNotApplicable}: the reason for a CairnCMS install in a container, else null. */
-    static String whyNotOnHost(Instance instance) {
-        return ID.equals(instance.getProduct()) && !onHost(instance)
-                ? "it is " + Deployment.of(instance).describe() + ": " + NOT_IN_A_CONTAINER : null;
     }
 
     /** Whether the promotion and the clone can act on this install: on its host or in a Docker container. */

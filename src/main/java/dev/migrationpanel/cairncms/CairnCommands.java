@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import dev.migrationpanel.database.DbSettings;
+import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
@@ -64,6 +66,15 @@ final class CairnCommands {
     }
 
     /**
+     * Where the DB client runs for this install's DB: a SQLite file is where the install is (inside its container); a
+     * networked DB is reached from the SSH host, at the DB_HOST the settings name (the host the panel reads it through,
+     * and the container's image need not carry a DB client).
+     */
+    static Deployment dbClientAt(Instance instance, DbSettings db) {
+        return db.vendor() == DbVendor.SQLITE ? Deployment.of(instance) : Deployment.ON_HOST;
+    }
+
+    /**
      * A command on the SSH host writing a tar of a directory of the install to standard output, entries {@code ./NAME}
      * as {@code tar -C ROOT -cf - .} writes them: in a Docker container {@code docker cp CONTAINER:ROOT/. -}, which also
      * works while the container is stopped (a clone that pauses the source stops it).
@@ -106,8 +117,16 @@ final class CairnCommands {
                 ProductSteps.SHORT, null);
     }
 
-    /** The target's service restarted so it reads the new schema: with its ADMIN-set commands, else said. */
+    /**
+     * The target's service restarted so it reads the new schema: with its ADMIN-set commands; without them, a target in a
+     * Docker container is restarted as a container ({@code docker restart}, its environment kept); else said.
+     */
     static List<Step> restart(Instance target) {
+        if (!hasServiceCommands(target) && inDocker(target)) {
+            return List.of(new Step("Restart the target's container (docker restart)", target.getId(), target.getName(),
+                    true, new StepSpec.RemoteCommand("docker restart " + quote(target.getContainerName())),
+                    ProductSteps.SHORT, null));
+        }
         if (!hasServiceCommands(target)) {
             return List.of(ProductSteps.note(target, "Restart the target's service", "no start and stop commands are "
                     + "set on the instance: restart it yourself so it serves the new schema"));

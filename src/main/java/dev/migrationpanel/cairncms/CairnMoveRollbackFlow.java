@@ -13,7 +13,9 @@ import org.springframework.stereotype.Component;
 import dev.migrationpanel.artifact.Artifact;
 import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactStore;
+import dev.migrationpanel.database.DbVendor;
 import dev.migrationpanel.database.RestoreCommands;
+import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
 import dev.migrationpanel.job.Flow;
@@ -86,12 +88,13 @@ class CairnMoveRollbackFlow implements Flow {
 
     @Override
     public boolean appliesTo(Instance instance) {
-        return Flow.super.appliesTo(instance) && CairnCmsProfile.onHost(instance);
+        return Flow.super.appliesTo(instance) && CairnCmsProfile.reachable(instance);
     }
 
+    /** A promotion's target may be in a Docker container (a content move's never is); a pod is not reached. */
     @Override
     public String whyNotApplicable(Instance instance) {
-        return CairnCmsProfile.whyNotOnHost(instance);
+        return CairnCmsProfile.whyNotReachable(instance);
     }
 
     @Override
@@ -126,20 +129,41 @@ class CairnMoveRollbackFlow implements Flow {
         plan.add(ProductSteps.workDir(target, facts));
         plan.add(new Step("Upload the DB backup taken by job #" + jobId, id, name, false,
                 new StepSpec.Upload(0, dumpArtifact, staged), ProductSteps.LONG, null));
-        if (stop != null && start != null) {
+        boolean commands = stop != null && start != null;
+        boolean inDocker = CairnCommands.inDocker(target);
+        if (inDocker && facts.db().vendor() == DbVendor.SQLITE) {
+            // the SQLite file is inside the container, where the restore runs (docker exec: the container must run), the
+            // dump streamed in so it is the container user's; the new file is moved over the old one, which the server
+            // keeps reading until it is restarted below
+            String inside = "/tmp/panel-restore-" + id + "-" + jobId + ".sql";
+            plan.add(new Step(RESTORE + " (" + facts.db().vendor().label() + ", in container " + target.getContainerName()
+                    + ")", id, name, true, new StepSpec.RemoteCommand("cat " + quote(staged) + " | "
+                            + Deployment.of(target).wrap("umask 077 && cat > " + quote(inside) + " && ( "
+                                    + RestoreCommands.restore(facts.db(), inside) + " ); rc=$?; rm -f " + quote(inside)
+                                    + "; exit $rc")), ProductSteps.LONG, null));
+            plan.add(new Step("Remove the staged dump", id, name, false, new StepSpec.RemoteCommand("rm -f "
+                    + quote(staged)), ProductSteps.SHORT, null));
+            plan.addAll(CairnCommands.restart(target));
+            return new Plan(ID, "Restore " + name + " as before job #" + jobId, id, name, plan,
+                    Map.of("job", String.valueOf(jobId)));
+        }
+        if (commands) {
             plan.add(new Step("Stop the target's service", id, name, true, new StepSpec.RemoteCommand(stop),
                     ProductSteps.SHORT, null));
-        } else {
+        } else if (!inDocker) {
             plan.add(ProductSteps.note(target, "Stop the target's service", "no start and stop commands are set on the "
                     + "instance: stop it yourself before this restore and start it after"));
         }
+        // a networked DB is restored from the SSH host, where its container's DB_HOST is reached (as it was dumped)
         plan.add(new Step(RESTORE + " (" + facts.db().vendor().label() + ")", id, name, true,
                 new StepSpec.RemoteCommand(RestoreCommands.restore(facts.db(), staged)), ProductSteps.LONG, null));
         plan.add(new Step("Remove the staged dump", id, name, false, new StepSpec.RemoteCommand("rm -f " + quote(staged)),
                 ProductSteps.SHORT, null));
-        if (stop != null && start != null) {
+        if (commands) {
             plan.add(new Step("Start the target's service", id, name, true, new StepSpec.RemoteCommand(start),
                     ProductSteps.SHORT, null));
+        } else if (inDocker) {
+            plan.addAll(CairnCommands.restart(target)); // its container restarted so its caches drop
         } else {
             plan.add(ProductSteps.note(target, "Start the target's service", "no start command is set on the instance: "
                     + "start it yourself so it serves the restored DB"));

@@ -103,14 +103,15 @@ class CairnPromotionFlow implements CairnPairFlow {
         return CairnCmsProfile.whyNotReachable(instance);
     }
 
-    /** Why this instance cannot be the promotion's target, or null: the snapshots are applied on a plain host only. */
+    /**
+     * Why this instance cannot be the promotion's target, or null: a CairnCMS install on a plain host or in a Docker
+     * container (the snapshots copied in, the CLI run inside), not in a pod.
+     */
     static String whyNotTarget(Instance target) {
         if (!CairnCmsProfile.ID.equals(target.getProduct())) {
             return target.getName() + " is not a CairnCMS instance";
         }
-        return CairnCmsProfile.onHost(target) ? null : target.getName() + " is " + Deployment.of(target).describe()
-                + ": a promotion's target is a CairnCMS install on a plain host (the snapshots are applied with the CLI in "
-                + "its install directory there); a source may be in a Docker container";
+        return CairnCmsProfile.reachable(target) ? null : target.getName() + " " + CairnCmsProfile.whyNotReachable(target);
     }
 
     @Override
@@ -233,7 +234,6 @@ class CairnPromotionFlow implements CairnPairFlow {
         HostFacts t = ts.host();
         String sdir = s.workDir() + "/promotion-" + source.getId() + "-" + target.getId();
         String tdir = t.workDir() + "/promotion-" + source.getId() + "-" + target.getId();
-        String tcd = "cd " + quote(target.getInstallPath()) + " && ";
         String scli = CairnCommands.cli(source);
         String tcli = CairnCommands.cli(target);
         Long sid = source.getId();
@@ -259,42 +259,61 @@ class CairnPromotionFlow implements CairnPairFlow {
                     new StepSpec.RemoteCommand("rm -rf " + quote(sdir) + " && " + d.copyOut(sin, sdir) + " && "
                             + d.wrap("rm -rf " + quote(sin))), SHORT, null));
         }
-        plan.addAll(ProductSteps.dbBackup(target, t, CairnCmsProfile.ID, "before-promotion"));
+        // in a Docker container the target's CLI reads the snapshots inside it: copied in from the target's work directory
+        boolean targetInDocker = CairnCommands.inDocker(target);
+        String tin = targetInDocker ? "/tmp/panel-promotion-" + sid + "-" + tid : tdir;
+        String twhere = targetInDocker ? ", in container " + target.getContainerName() : "";
+        plan.addAll(ProductSteps.dbBackup(target, t, CairnCmsProfile.ID, "before-promotion",
+                CairnCommands.dbClientAt(target, t.db())));
         plan.add(new Step("Carry both snapshots to the target (stored on the way)", tid, tname, false,
                 new StepSpec.Stream(sid, sname, "tar -C " + quote(sdir) + " -cf - schema.yaml config",
                         // tar stops at the archive's end marker: the padding after it is read too, so the stream ends whole
                         "rm -rf " + quote(tdir) + " && mkdir -p " + quote(tdir) + " && tar -C " + quote(tdir)
                                 + " -xf - && cat > /dev/null",
                         sname + "-structure.tar", "FILE_ARCHIVE", false), LONG, null));
-        plan.add(new Step("Dry run: the schema changes on the target (schema apply --dry-run)", tid, tname, false,
-                new StepSpec.RemoteCommand(tcd + tcli + " schema apply --dry-run -y " + quote(tdir + "/schema.yaml")),
-                LONG, null));
+        if (targetInDocker) {
+            plan.add(copyIn(target, tdir, tin, "Copy the snapshots into the container"));
+        }
+        plan.add(new Step("Dry run: the schema changes on the target (schema apply --dry-run" + twhere + ")", tid, tname,
+                false, new StepSpec.RemoteCommand(CairnCommands.inInstall(target, tcli + " schema apply --dry-run -y "
+                        + quote(tin + "/schema.yaml"))), LONG, null));
         // config apply --dry-run exits 1 when it has changes to show, 0 when none: both are a good dry run
-        plan.add(new Step("Dry run: the roles and permissions changes on the target (config apply --dry-run)", tid, tname,
-                false, new StepSpec.RemoteCommand(tcd + tcli + " config apply --dry-run -y " + destructiveFlag(destructive)
-                        + quote(tdir + "/config") + "; rc=$?; [ $rc -le 1 ]"), LONG, null));
+        plan.add(new Step("Dry run: the roles and permissions changes on the target (config apply --dry-run" + twhere + ")",
+                tid, tname, false, new StepSpec.RemoteCommand(CairnCommands.inInstall(target, tcli + " config apply "
+                        + "--dry-run -y " + destructiveFlag(destructive) + quote(tin + "/config") + "; rc=$?; [ $rc -le 1 ]")),
+                LONG, null));
         if (mismatched) {
             plan.add(ProductSteps.note(target, "Applied across a mismatch, as chosen: " + String.join("; ",
                     mismatches(ss, ts)), warning(ss, ts)));
         }
         plan.add(new Step("Confirm", null, null, false, new StepSpec.Gate(GATE), Duration.ofDays(7), null));
-        plan.add(new Step("Apply the schema (schema apply)", tid, tname, true, new StepSpec.RemoteCommand(
-                tcd + tcli + " schema apply -y " + quote(tdir + "/schema.yaml")), LONG,
+        plan.add(new Step("Apply the schema (schema apply" + twhere + ")", tid, tname, true, new StepSpec.RemoteCommand(
+                CairnCommands.inInstall(target, tcli + " schema apply -y " + quote(tin + "/schema.yaml"))), LONG,
                 "restore the target's DB backup taken above"));
-        plan.add(new Step("Apply the roles and permissions (config apply" + (destructive ? " --destructive" : "") + ")",
-                tid, tname, true, new StepSpec.RemoteCommand(tcd + tcli + " config apply -y " + destructiveFlag(destructive)
-                        + quote(tdir + "/config")), LONG, "restore the target's DB backup taken above"));
+        plan.add(new Step("Apply the roles and permissions (config apply" + (destructive ? " --destructive" : "") + twhere
+                + ")", tid, tname, true, new StepSpec.RemoteCommand(CairnCommands.inInstall(target, tcli + " config apply -y "
+                        + destructiveFlag(destructive) + quote(tin + "/config"))), LONG,
+                "restore the target's DB backup taken above"));
         plan.addAll(CairnCommands.restart(target));
+        if (targetInDocker) {
+            // a start command may recreate the container (a changed environment reaches it only so), which empties its /tmp
+            plan.add(copyIn(target, tdir, tin, "Copy the snapshots into the container again for the proof (its restart "
+                    + "may have recreated it)"));
+        }
         // across vendors the snapshot's types never settle (the guide's type drift): the dry run keeps listing them,
         // so the proof there is that nothing is left to create or delete
         String settled = mismatched
                 ? "if printf '%s\\n' \"$out\" | grep -qE '^ *- (Create|Delete) '; then echo 'collections, fields or "
                         + "relations are still to create or delete' >&2; exit 1; fi"
                 : "printf '%s\\n' \"$out\" | grep -q 'No changes to apply'";
-        plan.add(new Step(mismatched ? VERIFY_MISMATCHED : VERIFY, tid, tname, false, new StepSpec.RemoteCommand(tcd
-                + "out=$(" + tcli + " schema apply --dry-run -y " + quote(tdir + "/schema.yaml") + ") && printf '%s\\n' "
-                + "\"$out\" && " + settled + " && " + tcli + " config apply --dry-run -y " + destructiveFlag(destructive)
-                + quote(tdir + "/config")), LONG, null));
+        plan.add(new Step(mismatched ? VERIFY_MISMATCHED : VERIFY, tid, tname, false, new StepSpec.RemoteCommand(
+                CairnCommands.inInstall(target, "out=$(" + tcli + " schema apply --dry-run -y " + quote(tin + "/schema.yaml")
+                        + ") && printf '%s\\n' \"$out\" && " + settled + " && " + tcli + " config apply --dry-run -y "
+                        + destructiveFlag(destructive) + quote(tin + "/config"))), LONG, null));
+        if (targetInDocker) {
+            plan.add(new Step("Remove the snapshots from the target's container", tid, tname, false,
+                    new StepSpec.RemoteCommand(Deployment.of(target).wrap("rm -rf " + quote(tin))), SHORT, null));
+        }
         plan.add(new Step("Remove the snapshots from the target's work directory", tid, tname, false,
                 new StepSpec.RemoteCommand("rm -rf " + quote(tdir)), SHORT, null));
         plan.add(new Step("Remove the snapshots from the source's work directory", sid, sname, false,
@@ -304,6 +323,18 @@ class CairnPromotionFlow implements CairnPairFlow {
         options.put("destructive", String.valueOf(destructive));
         options.put(ACCEPT_MISMATCH, String.valueOf(acceptMismatch));
         return new Plan(ID, "Promote the structure of " + sname + " to " + tname, sid, sname, plan, options);
+    }
+
+    /**
+     * The snapshots from the target's work directory into a directory inside its container, made anew: a tar stream
+     * unpacked by {@code docker exec}, so the files belong to the user the container runs as (who reads them and removes
+     * them after); {@code docker cp} would make them root's, which a non-root container user could not remove.
+     */
+    private static Step copyIn(Instance target, String onHost, String inside, String title) {
+        return new Step(title + " (" + inside + ")", target.getId(), target.getName(), false, new StepSpec.RemoteCommand(
+                "tar -C " + quote(onHost) + " -cf - schema.yaml config | " + Deployment.of(target).wrap("rm -rf "
+                        + quote(inside) + " && mkdir -p " + quote(inside) + " && tar -C " + quote(inside) + " -xf -")),
+                SHORT, null);
     }
 
     private static String destructiveFlag(boolean destructive) {

@@ -315,7 +315,7 @@ public class InstanceCheckService {
     }
 
     /** Enough to tell two keys apart, nothing to recover one from. */
-    static String shortHash(String value) {
+    public static String shortHash(String value) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 6);

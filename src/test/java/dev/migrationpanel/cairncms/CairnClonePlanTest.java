@@ -70,7 +70,7 @@ class CairnClonePlanTest {
             default -> new DbSettings(vendor, "127.0.0.1", vendor.defaultPort(), "cms", "cms", "db-pass", null);
         };
         return new CairnCloneSide(new HostFacts("/home/deploy", db), version, null, migrations, locations, storage, roots,
-                true, beyondFresh, List.of());
+                true, beyondFresh, List.of(), CairnCloneFlow.settingHashes(file), List.of(install + "/uploads"));
     }
 
     private static final String SOURCE_ENV = """
@@ -434,13 +434,7 @@ class CairnClonePlanTest {
     }
 
     @Test
-    void aTargetInAContainerOrASourceInAPodIsRefused() {
-        Instance dst = inDocker(instance(2, "dst", true), "cms-dst", "/directus");
-        assertThat(CairnCloneFlow.identity(source, dst)).singleElement().satisfies(c -> {
-            assertThat(c.getStatus()).isEqualTo(CheckStatus.BLOCKING);
-            assertThat(c.getMessage()).contains("in Docker container cms-dst").contains("a clone's target is a CairnCMS "
-                    + "install on a plain host");
-        });
+    void aSourceOrTargetInAPodIsRefusedAndATargetInAContainerIsOffered() {
         Instance pod = instance(1, "src", true);
         pod.setDeploymentType(DeploymentType.KUBERNETES);
         pod.setK8sNamespace("cms");
@@ -449,7 +443,130 @@ class CairnClonePlanTest {
             assertThat(c.getStatus()).isEqualTo(CheckStatus.BLOCKING);
             assertThat(c.getMessage()).contains("not into a Kubernetes pod yet");
         });
+        Instance podTarget = instance(2, "dst", true);
+        podTarget.setDeploymentType(DeploymentType.KUBERNETES);
+        podTarget.setK8sNamespace("cms");
+        podTarget.setK8sPod("cms-1");
+        assertThat(CairnCloneFlow.identity(source, podTarget)).singleElement().satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo(CheckStatus.BLOCKING);
+            assertThat(c.getMessage()).contains("cms/cms-1").contains("not into a Kubernetes pod yet");
+        });
+        Instance dst = inDocker(instance(2, "dst", true), "cms-dst", "/directus");
+        assertThat(CairnCloneFlow.identity(source, dst)).allMatch(c -> c.getStatus() == CheckStatus.OK)
+                .anyMatch(c -> c.getName().equals("Target in Docker") && c.getMessage().contains("does not edit"));
         // the control: both on their hosts
-        assertThat(CairnCloneFlow.identity(source, target)).allMatch(c -> c.getStatus() == CheckStatus.OK);
+        assertThat(CairnCloneFlow.identity(source, target)).allMatch(c -> c.getStatus() == CheckStatus.OK)
+                .noneMatch(c -> c.getName().equals("Target in Docker"));
+    }
+
+    /** A fresh target in container cms-dst whose environment carries the given KEY and SECRET and one local location. */
+    private static final String DOCKER_TARGET_ENV = """
+            KEY=%s
+            SECRET=%s
+            DB_CLIENT=pg
+            PUBLIC_URL=https://dst.example.org
+            STORAGE_LOCATIONS=local
+            STORAGE_LOCAL_DRIVER=local
+            STORAGE_LOCAL_ROOT=./uploads
+            """;
+
+    @Test
+    void aContainerTargetIsBlockedUntilItsEnvironmentCarriesTheSourcesKeySecretAndStorageNeverShowingThem() {
+        Instance src = inDocker(instance(1, "src", true), "cms-src", "/directus");
+        CairnCloneSide ds = side(DbVendor.PGSQL, "/directus", DOCKER_SOURCE_ENV, "1.0.0-beta.4", MIGRATIONS, List.of());
+        Instance dst = inDocker(instance(2, "dst", true), "cms-dst", "/directus");
+        Map<String, String> o = CairnCloneFlow.options(src, opts("target", "2", "pause", "accept-inconsistency"));
+
+        CairnCloneSide own = side(DbVendor.PGSQL, "/directus", DOCKER_TARGET_ENV.formatted("target-key", "target-secret"),
+                "1.0.0-beta.4", MIGRATIONS, List.of());
+        CheckItem differs = CairnCloneFlow.checks(src, ds, dst, own, o).stream()
+                .filter(c -> c.getName().equals("Container environment")).findFirst().orElseThrow();
+        assertThat(differs.getStatus()).isEqualTo(CheckStatus.BLOCKING);
+        assertThat(differs.getMessage()).contains("KEY (the source's sha256:", "SECRET (the source's sha256:",
+                "container cms-dst", "recreate the container", "PUBLIC_URL and DB_* stay the target's own")
+                .doesNotContain("source-key-uuid", "source-secret-value", "target-key", "target-secret")
+                .doesNotContain("STORAGE_LOCATIONS (").doesNotContain("STORAGE_LOCAL_ROOT");
+        assertThat(differs.getMessage()).contains("the target's sha256:"
+                + dev.migrationpanel.instance.InstanceCheckService.shortHash("target-secret"));
+
+        // a storage setting that differs is named with its plain value
+        CairnCloneSide moreStorage = side(DbVendor.PGSQL, "/directus", DOCKER_TARGET_ENV.formatted("source-key-uuid",
+                "source-secret-value").replace("STORAGE_LOCATIONS=local", "STORAGE_LOCATIONS=local,s3"), "1.0.0-beta.4",
+                MIGRATIONS, List.of());
+        assertThat(CairnCloneFlow.containerSettings(src, ds, dst, moreStorage).getMessage())
+                .contains("STORAGE_LOCATIONS (the source's \"local\", the target's \"local,s3\")")
+                .doesNotContain("KEY (").doesNotContain("SECRET (");
+
+        // carried: the check passes, naming what was compared, never a value
+        CairnCloneSide carried = side(DbVendor.PGSQL, "/directus", DOCKER_TARGET_ENV.formatted("source-key-uuid",
+                "source-secret-value"), "1.0.0-beta.4", MIGRATIONS, List.of());
+        List<CheckItem> items = CairnCloneFlow.checks(src, ds, dst, carried, o);
+        assertThat(items).as(items.toString()).noneMatch(c -> c.getStatus() == CheckStatus.BLOCKING);
+        assertThat(items).filteredOn(c -> c.getName().equals("Container environment")).singleElement()
+                .satisfies(c -> assertThat(c.getMessage()).contains("KEY, SECRET, STORAGE_LOCATIONS, STORAGE_LOCAL_DRIVER")
+                        .doesNotContain("source-key-uuid"));
+        assertThat(items).anyMatch(c -> c.getName().equals("Storage local in the container")
+                && c.getMessage().equals("/directus/uploads is on its mount /directus/uploads"));
+
+        // a storage root off the container's mounts, or a SQLite file inside it: blocked with the reason
+        CairnCloneSide noMount = new CairnCloneSide(carried.host(), carried.version(), null, carried.migrations(),
+                carried.locations(), carried.storage(), carried.rawRoots(), true, List.of(), List.of(),
+                carried.settingHashes(), List.of("/var/log"));
+        assertThat(CairnCloneFlow.checks(src, ds, dst, noMount, o)).anyMatch(c -> c.getStatus() == CheckStatus.BLOCKING
+                && c.getMessage().startsWith("/directus/uploads is not on a volume or bind mount of container cms-dst"));
+        CairnCloneSide sqliteInside = new CairnCloneSide(new HostFacts("/home/deploy", new DbSettings(DbVendor.SQLITE, null,
+                0, null, null, null, "/directus/data.db")), carried.version(), null, carried.migrations(), carried.locations(),
+                carried.storage(), carried.rawRoots(), true, List.of(), List.of(), carried.settingHashes(), carried.mounts());
+        assertThat(CairnCloneFlow.containerTarget(src, ds, dst, sqliteInside)).anyMatch(c -> c.getStatus() == CheckStatus.BLOCKING
+                && c.getMessage().contains("SQLite file inside container cms-dst"));
+    }
+
+    @Test
+    void aContainerTargetIsRestoredFromTheHostItsBytesUnpackedOnItsVolumesAndBootstrappedInsideOnceStarted() {
+        Instance src = inDocker(instance(1, "src", true), "cms-src", "/directus");
+        CairnCloneSide ds = side(DbVendor.PGSQL, "/directus", DOCKER_SOURCE_ENV, "1.0.0-beta.4", MIGRATIONS, List.of());
+        Instance dst = inDocker(instance(2, "dst", true), "cms-dst", "/directus");
+        CairnCloneSide carried = side(DbVendor.PGSQL, "/directus", DOCKER_TARGET_ENV.formatted("source-key-uuid",
+                "source-secret-value"), "1.0.0-beta.4", MIGRATIONS, List.of());
+        Plan plan = CairnCloneFlow.build(src, ds, dst, carried, CairnCloneFlow.options(src, opts("target", "2", "pause",
+                "stop-source", "adminCredentials", "0a1b2c3d-4e5f")));
+        List<String> titles = plan.steps().stream().map(Step::title).toList();
+        assertThat(titles).containsSubsequence("Dump the system DB (PostgreSQL)", "Download the dump",
+                "The target's settings", "Archive the target's storage root of location local (/directus/uploads)",
+                "Stop the target's service (its DB is replaced)", "Pause writes: stop the source's service for the copy",
+                CairnCloneFlow.RECORD_TITLE, CairnCloneFlow.DB_STREAM_TITLE + " (PostgreSQL)",
+                "Copy the file bytes of location local (/directus/uploads → /directus/uploads, stored on the way)",
+                "Start the source's service again", "KEY, SECRET, STORAGE_LOCATIONS and the STORAGE_* settings of the target",
+                "PUBLIC_URL and DB_* of the target", "Sessions", "Start the target's service",
+                "Verify the migrations are at the expected version (cairncms bootstrap, in container cms-dst)",
+                CairnCloneFlow.PROOF_TITLE).doesNotContain("Capture .env")
+                .noneMatch(t -> t.startsWith("Set KEY, SECRET"));
+        Map<String, String> byTitle = new LinkedHashMap<>();
+        plan.steps().forEach(st -> byTitle.put(st.title(), st.spec().display()));
+        assertThat(byTitle.get("Dump the system DB (PostgreSQL)")).doesNotContain("docker");
+        assertThat(byTitle.get("Archive the target's storage root of location local (/directus/uploads)"))
+                .startsWith("umask 077 && image=$(docker inspect -f '{{.Image}}' 'cms-dst') && docker run --rm --network none "
+                        + "--volumes-from 'cms-dst' --entrypoint sh \"$image\" -c ")
+                .endsWith(" > '/home/deploy/.migration-panel/2-storage-local-before-clone.tar'");
+        StepSpec.Stream files = (StepSpec.Stream) plan.steps().get(titles.indexOf(
+                "Copy the file bytes of location local (/directus/uploads → /directus/uploads, stored on the way)")).spec();
+        assertThat(files.fromCommand()).isEqualTo("docker cp 'cms-src:/directus/uploads/.' -");
+        assertThat(files.toCommand()).startsWith("image=$(docker inspect -f '{{.Image}}' 'cms-dst') && docker run --rm -i "
+                + "--network none --volumes-from 'cms-dst' --entrypoint sh \"$image\" -c ").contains("--no-overwrite-dir -xf -");
+        assertThat(byTitle.get("Verify the migrations are at the expected version (cairncms bootstrap, in container cms-dst)"))
+                .startsWith("docker exec -i 'cms-dst' sh -c ").contains("Database already initialized");
+        assertThat(byTitle.values()).noneMatch(c -> c.contains("source-key-uuid") || c.contains("source-secret-value"));
+
+        // its rollback: no .env to put back, the DB restored from the host, the storage root on its volumes
+        Plan rollback = CairnCloneRollbackFlow.build(dst, carried.host(), null, 7, null, "dump-1", List.of(
+                new CairnCloneRollbackFlow.StorageBackup("local", "/directus/uploads", "tar-1")));
+        List<String> steps = rollback.steps().stream().map(st -> st.title() + ": " + st.spec().display()).toList();
+        assertThat(steps).noneMatch(c -> c.contains(".env"));
+        assertThat(steps).anyMatch(c -> c.startsWith("Restore the DB (PostgreSQL): set -e; PGPASSWORD=")
+                && !c.contains("docker"));
+        assertThat(steps).anyMatch(c -> c.startsWith("Put the storage root of location local back (/directus/uploads: emptied, "
+                + "then its archive unpacked): image=$(docker inspect -f '{{.Image}}' 'cms-dst') && docker run --rm -i ")
+                && c.endsWith(" < '/home/deploy/.migration-panel/2-clone-rollback-storage-local.tar' && rm -f "
+                        + "'/home/deploy/.migration-panel/2-clone-rollback-storage-local.tar'"));
     }
 }

@@ -136,13 +136,103 @@ class CairnPromotionPlanTest {
                 .steps()).extracting(Step::title).doesNotContain("Copy the snapshots out of the container (docker cp)");
     }
 
+    private static Instance inContainer(Instance instance, String container) {
+        instance.setDeploymentType(DeploymentType.DOCKER);
+        instance.setContainerName(container);
+        instance.setInstallPath("/directus");
+        return instance;
+    }
+
     @Test
-    void aTargetInAContainerIsRefusedWithItsReason() {
+    void aTargetInAContainerGetsTheSnapshotsCopiedInAndRunsItsCliInside() {
+        Instance target = inContainer(instance(2, "prod", "cairncms"), "cms-prod");
+        assertThat(CairnPromotionFlow.whyNotTarget(target)).isNull();
+        Plan plan = CairnPromotionFlow.build(instance(1, "dev", null), target, SIDE, SIDE, false, false);
+        List<String> titles = plan.steps().stream().map(Step::title).toList();
+        String in = "/tmp/panel-promotion-1-2";
+        assertThat(titles).containsSubsequence("Dump the system DB (PostgreSQL)", "Download the dump",
+                "Carry both snapshots to the target (stored on the way)",
+                "Copy the snapshots into the container (" + in + ")",
+                "Dry run: the schema changes on the target (schema apply --dry-run, in container cms-prod)",
+                "Dry run: the roles and permissions changes on the target (config apply --dry-run, in container cms-prod)",
+                "Confirm", "Apply the schema (schema apply, in container cms-prod)",
+                "Apply the roles and permissions (config apply, in container cms-prod)", "Stop the target's service",
+                "Start the target's service",
+                "Copy the snapshots into the container again for the proof (its restart may have recreated it) (" + in + ")",
+                CairnPromotionFlow.VERIFY, "Remove the snapshots from the target's container",
+                "Remove the snapshots from the target's work directory");
+        Map<String, String> byTitle = new java.util.LinkedHashMap<>();
+        plan.steps().forEach(st -> byTitle.put(st.title(), st.spec().display()));
+        // a networked DB is dumped on the SSH host at the DB_HOST the container names, not inside the container
+        assertThat(byTitle.get("Dump the system DB (PostgreSQL)")).startsWith("umask 077 && ").doesNotContain("docker exec");
+        assertThat(titles).doesNotContain("Copy the dump out of the container");
+        assertThat(byTitle.get("Copy the snapshots into the container (" + in + ")")).isEqualTo("tar -C "
+                + "'/home/deploy/.migration-panel/promotion-1-2' -cf - schema.yaml config | docker exec -i 'cms-prod' sh -c "
+                + "'rm -rf '\"'\"'" + in + "'\"'\"' && mkdir -p '\"'\"'" + in + "'\"'\"' && tar -C '\"'\"'" + in
+                + "'\"'\"' -xf -'");
+        for (String title : List.of("Dry run: the schema changes on the target (schema apply --dry-run, in container cms-prod)",
+                "Apply the schema (schema apply, in container cms-prod)",
+                "Apply the roles and permissions (config apply, in container cms-prod)", CairnPromotionFlow.VERIFY)) {
+            assertThat(byTitle.get(title)).as(title).startsWith("docker exec -i 'cms-prod' sh -c ")
+                    .contains("/directus").contains("cairncms ").contains(in + "/");
+        }
+        assertThat(byTitle.get(CairnPromotionFlow.VERIFY)).contains("No changes to apply");
+        assertThat(byTitle.get("Remove the snapshots from the target's container"))
+                .isEqualTo("docker exec -i 'cms-prod' sh -c 'rm -rf '\"'\"'" + in + "'\"'\"''");
+        assertThat(plan.steps().stream().filter(Step::changesInstance).map(Step::instanceName).distinct().toList())
+                .as("the source is only read").containsExactly("prod");
+
+        // without start and stop commands the container itself is restarted, its environment kept
+        Instance bare = inContainer(instance(2, "prod", null), "cms-prod");
+        assertThat(CairnPromotionFlow.build(instance(1, "dev", null), bare, SIDE, SIDE, false, false).steps())
+                .filteredOn(st -> st.title().equals("Restart the target's container (docker restart)"))
+                .extracting(st -> st.spec().display()).containsExactly("docker restart 'cms-prod'");
+    }
+
+    @Test
+    void aSqliteTargetInAContainerIsDumpedInsideAndCopiedOut() {
+        CairnPromotionFlow.Side sqlite = new CairnPromotionFlow.Side(new HostFacts("/home/deploy",
+                new DbSettings(DbVendor.SQLITE, null, 0, null, null, null, "/directus/database/data.db")), "1.0.0-beta.4", null);
+        Plan plan = CairnPromotionFlow.build(instance(1, "dev", null), inContainer(instance(2, "prod", null), "cms-prod"),
+                SQLITE, sqlite, false, false);
+        List<String> commands = plan.steps().stream().map(st -> st.title() + ": " + st.spec().display()).toList();
+        assertThat(commands).anyMatch(c -> c.startsWith("Dump the system DB (SQLite): docker exec -i 'cms-prod' sh -c ")
+                && c.contains("/directus/database/data.db"));
+        assertThat(commands).anyMatch(c -> c.startsWith("Copy the dump out of the container: umask 077 && docker cp "
+                + "'cms-prod:/tmp/panel-dump-2-before-promotion.sql'"));
+    }
+
+    @Test
+    void aTargetInAPodIsRefusedWithItsReason() {
         Instance target = instance(2, "prod", null);
-        target.setDeploymentType(DeploymentType.DOCKER);
-        target.setContainerName("cms-prod");
-        assertThat(CairnPromotionFlow.whyNotTarget(target)).contains("in Docker container cms-prod")
-                .contains("a promotion's target is a CairnCMS install on a plain host");
+        target.setDeploymentType(DeploymentType.KUBERNETES);
+        target.setK8sNamespace("cms");
+        target.setK8sPod("cms-0");
+        assertThat(CairnPromotionFlow.whyNotTarget(target)).contains("in pod cms/cms-0")
+                .contains("not into a Kubernetes pod yet");
         assertThat(CairnPromotionFlow.whyNotTarget(instance(2, "prod", null))).isNull();
+    }
+
+    @Test
+    void theRestoreOfAContainerTargetRestoresANetworkedDbFromTheHostAndASqliteFileInside() {
+        Instance target = inContainer(instance(2, "prod", "cairncms"), "cms-prod");
+        Plan pg = CairnMoveRollbackFlow.build(target, FACTS, 41, "artifact-1");
+        List<String> pgSteps = pg.steps().stream().map(st -> st.title() + ": " + st.spec().display()).toList();
+        assertThat(pgSteps).containsSubsequence("Stop the target's service: sudo -n systemctl stop cms",
+                "Remove the staged dump: rm -f '/home/deploy/.migration-panel/cairncms-2-restore-41.sql'",
+                "Start the target's service: sudo -n systemctl start cms");
+        assertThat(pgSteps).filteredOn(c -> c.startsWith("Restore")).singleElement().asString()
+                .startsWith("Restore the target's DB (PostgreSQL): set -e; PGPASSWORD=").doesNotContain("docker");
+
+        Plan sqlite = CairnMoveRollbackFlow.build(inContainer(instance(2, "prod", null), "cms-prod"), new HostFacts(
+                "/home/deploy", new DbSettings(DbVendor.SQLITE, null, 0, null, null, null, "/directus/database/data.db")), 41,
+                "artifact-1");
+        List<String> steps = sqlite.steps().stream().map(st -> st.title() + ": " + st.spec().display()).toList();
+        assertThat(sqlite.steps()).extracting(Step::title).containsSubsequence("Upload the DB backup taken by job #41",
+                "Restore the target's DB (SQLite, in container cms-prod)", "Remove the staged dump",
+                "Restart the target's container (docker restart)").doesNotContain("Stop the target's service");
+        assertThat(steps).filteredOn(c -> c.startsWith("Restore")).singleElement().asString()
+                .contains(": cat '/home/deploy/.migration-panel/cairncms-2-restore-41.sql' | docker exec -i 'cms-prod' sh -c ")
+                .contains("/tmp/panel-restore-2-41.sql").contains("/directus/database/data.db.restoring");
     }
 }
