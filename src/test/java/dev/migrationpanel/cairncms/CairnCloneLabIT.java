@@ -49,6 +49,7 @@ import dev.migrationpanel.job.StepSpec;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabJobs;
 import dev.migrationpanel.web.InvalidInputException;
 
 /**
@@ -96,13 +97,7 @@ class CairnCloneLabIT {
     }
 
     private Job await(long jobId) throws InterruptedException {
-        long until = System.currentTimeMillis() + Duration.ofMinutes(6).toMillis();
-        Job job = jobs.get(jobId);
-        while (job.getStatus().isActive() && job.getStatus() != JobStatus.WAITING && System.currentTimeMillis() < until) {
-            Thread.sleep(300);
-            job = jobs.get(jobId);
-        }
-        return job;
+        return LabJobs.settled(jobs, jobId, Duration.ofMinutes(6));
     }
 
     private Job clone(Instance source, Instance target, Map<String, String> extra) throws InterruptedException {

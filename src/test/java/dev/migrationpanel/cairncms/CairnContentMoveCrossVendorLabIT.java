@@ -3,6 +3,7 @@ package dev.migrationpanel.cairncms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -39,8 +40,8 @@ import dev.migrationpanel.job.Plan;
 import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
 import dev.migrationpanel.job.log.JobLogService;
-import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabJobs;
 import dev.migrationpanel.web.InvalidInputException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -91,22 +92,11 @@ class CairnContentMoveCrossVendorLabIT {
     }
 
     private Job await(long jobId, JobStatus wanted) throws InterruptedException {
-        long until = System.currentTimeMillis() + 600_000L;
-        Job job = jobs.get(jobId);
-        while (job.getStatus() != wanted && job.getStatus().isActive() && System.currentTimeMillis() < until) {
-            Thread.sleep(200);
-            job = jobs.get(jobId);
-        }
-        return job;
+        return LabJobs.settled(jobs, jobId, Duration.ofMinutes(10));
     }
 
     private String describe(Job job) {
-        StringBuilder text = new StringBuilder("job " + job.getId() + " " + job.getStatus() + ": " + job.getMessage());
-        job.getSteps().forEach(s -> text.append("\n  ").append(s.getTitle()).append(": ").append(s.getStatus())
-                .append(s.getMessage() == null ? "" : " " + s.getMessage()));
-        List<LogLine> lines = logs.after(job.getId(), 0, JobLogService.MAX_PAGE);
-        lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(l -> text.append("\n  | ").append(l.line()));
-        return text.toString();
+        return LabJobs.describe(job, logs);
     }
 
     private String proofReport(Job job) throws IOException {

@@ -3,6 +3,7 @@ package dev.migrationpanel.cairncms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +50,8 @@ import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
 import dev.migrationpanel.job.StepStatus;
 import dev.migrationpanel.job.log.JobLogService;
-import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabJobs;
 import dev.migrationpanel.web.InvalidInputException;
 
 /**
@@ -100,13 +101,7 @@ class CairnContentMoveLabIT {
     }
 
     private Job await(long jobId, JobStatus wanted) throws InterruptedException {
-        long until = System.currentTimeMillis() + 600_000L;
-        Job job = jobs.get(jobId);
-        while (job.getStatus() != wanted && job.getStatus().isActive() && System.currentTimeMillis() < until) {
-            Thread.sleep(200);
-            job = jobs.get(jobId);
-        }
-        return job;
+        return LabJobs.settled(jobs, jobId, Duration.ofMinutes(10));
     }
 
     private Job move(Instance source, Instance target, String collections, String conflict) throws InterruptedException {
@@ -118,12 +113,7 @@ class CairnContentMoveLabIT {
 
     /** Each step's outcome and the job's last log lines, for a failing assertion to show. */
     private String describe(Job job) {
-        StringBuilder text = new StringBuilder("job " + job.getId() + " " + job.getStatus() + ": " + job.getMessage());
-        job.getSteps().forEach(s -> text.append("\n  ").append(s.getTitle()).append(": ").append(s.getStatus())
-                .append(s.getMessage() == null ? "" : " " + s.getMessage()));
-        List<LogLine> lines = logs.after(job.getId(), 0, JobLogService.MAX_PAGE);
-        lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> text.append("\n  | ").append(l.line()));
-        return text.toString();
+        return LabJobs.describe(job, logs);
     }
 
     private static JobStep step(Job job, String title) {

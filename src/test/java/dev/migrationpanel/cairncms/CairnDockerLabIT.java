@@ -2,6 +2,7 @@ package dev.migrationpanel.cairncms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,6 +50,7 @@ import dev.migrationpanel.job.StepSpec;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabJobs;
 
 /**
  * CairnCMS in a Docker container through the panel, on the lab's cd-pgsql (src/test/lab/cairncms-docker.sh): a container
@@ -147,13 +149,7 @@ class CairnDockerLabIT {
     }
 
     private Job await(long jobId, int seconds) throws InterruptedException {
-        long until = System.currentTimeMillis() + seconds * 1000L;
-        Job job = jobs.get(jobId);
-        while (job.getStatus().isActive() && job.getStatus() != JobStatus.WAITING && System.currentTimeMillis() < until) {
-            Thread.sleep(300);
-            job = jobs.get(jobId);
-        }
-        return job;
+        return LabJobs.settled(jobs, jobId, Duration.ofSeconds(seconds));
     }
 
     private String log(long jobId) {

@@ -3,6 +3,7 @@ package dev.migrationpanel.cairncms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -48,6 +49,7 @@ import dev.migrationpanel.job.StepStatus;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabJobs;
 import dev.migrationpanel.web.InvalidInputException;
 
 /**
@@ -141,13 +143,7 @@ class CairnDockerTargetLabIT {
     }
 
     private Job await(long jobId, int seconds) throws InterruptedException {
-        long until = System.currentTimeMillis() + seconds * 1000L;
-        Job job = jobs.get(jobId);
-        while (job.getStatus().isActive() && job.getStatus() != JobStatus.WAITING && System.currentTimeMillis() < until) {
-            Thread.sleep(300);
-            job = jobs.get(jobId);
-        }
-        return job;
+        return LabJobs.settled(jobs, jobId, Duration.ofSeconds(seconds));
     }
 
     private String log(long jobId) {
