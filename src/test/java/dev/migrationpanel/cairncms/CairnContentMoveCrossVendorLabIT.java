@@ -91,7 +91,7 @@ class CairnContentMoveCrossVendorLabIT {
         SecurityContextHolder.clearContext();
     }
 
-    private Job await(long jobId, JobStatus wanted) throws InterruptedException {
+    private Job await(long jobId) throws InterruptedException {
         return LabJobs.settled(jobs, jobId, Duration.ofMinutes(10));
     }
 
@@ -171,8 +171,7 @@ class CairnContentMoveCrossVendorLabIT {
             assertThat(plan.steps()).extracting(Step::title).contains(CairnContentMoveFlow.REPLAY, CairnContentMoveFlow.VERIFY)
                     .doesNotContain(CairnContentMoveFlow.LOAD);
             assertThat(plan.steps()).allSatisfy(st -> assertThat(st.spec().display()).doesNotContain(token));
-            Job job = await(flows.start(CairnContentMoveFlow.ID, source.getId(), plan.options(), review.digest()).getId(),
-                    JobStatus.SUCCEEDED);
+            Job job = await(flows.start(CairnContentMoveFlow.ID, source.getId(), plan.options(), review.digest()).getId());
             assertThat(job.getStatus()).as(describe(job)).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(job.getSteps().stream().filter(st -> st.getTitle().equals(CairnContentMoveFlow.VERIFY)).findFirst()
                     .orElseThrow().getMessage()).as(describe(job)).contains("4 table(s) with 14 row(s) as the source has them, "
@@ -199,14 +198,14 @@ class CairnContentMoveCrossVendorLabIT {
             Step prove = plan.steps().stream().filter(x -> x.title().equals(CairnContentMoveFlow.VERIFY)).findFirst().orElseThrow();
             Plan proofOnly = new Plan(plan.flow(), "Prove again", plan.instanceId(), plan.instanceName(), List.of(record, prove),
                     plan.options());
-            Job again = await(jobs.start(proofOnly).getId(), JobStatus.SUCCEEDED);
+            Job again = await(jobs.start(proofOnly).getId());
             assertThat(again.getStatus()).as(describe(again)).isEqualTo(JobStatus.SUCCEEDED);
             CairnContentMoveLabIT.update(t, "UPDATE articles SET word_count = word_count + 1 WHERE slug = 'compilers'");
-            Job failed = await(jobs.start(proofOnly).getId(), JobStatus.FAILED);
+            Job failed = await(jobs.start(proofOnly).getId());
             assertThat(failed.getStatus()).as(describe(failed)).isEqualTo(JobStatus.FAILED);
             assertThat(proofReport(failed)).contains("FAIL  articles: 1 row(s) differ from the source's");
             CairnContentMoveLabIT.update(t, "UPDATE articles SET word_count = word_count - 1 WHERE slug = 'compilers'");
-            Job passes = await(jobs.start(proofOnly).getId(), JobStatus.SUCCEEDED);
+            Job passes = await(jobs.start(proofOnly).getId());
             assertThat(passes.getStatus()).as(describe(passes)).isEqualTo(JobStatus.SUCCEEDED);
         } finally {
             Lab.reset(t.name());
@@ -247,8 +246,7 @@ class CairnContentMoveCrossVendorLabIT {
             throws InterruptedException {
         FlowService.Review review = flows.review(CairnContentMoveFlow.ID, source.getId(), Map.of("target",
                 String.valueOf(target.getId()), "collections", collections, "conflict", conflict, "apiCredentials", credentials));
-        return await(flows.start(CairnContentMoveFlow.ID, source.getId(), review.plan().options(), review.digest()).getId(),
-                JobStatus.SUCCEEDED);
+        return await(flows.start(CairnContentMoveFlow.ID, source.getId(), review.plan().options(), review.digest()).getId());
     }
 
     private static String stepMessage(Job job, String title) {
@@ -303,8 +301,7 @@ class CairnContentMoveCrossVendorLabIT {
             Plan plan = review.plan();
             assertThat(plan.steps().stream().filter(st -> st.title().equals(CairnContentMoveFlow.REPLAY)).findFirst()
                     .orElseThrow().spec().display()).contains("categories.parent point(s) at its own table");
-            Job job = await(flows.start(CairnContentMoveFlow.ID, source.getId(), plan.options(), review.digest()).getId(),
-                    JobStatus.SUCCEEDED);
+            Job job = await(flows.start(CairnContentMoveFlow.ID, source.getId(), plan.options(), review.digest()).getId());
             assertThat(job.getStatus()).as(describe(job)).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(stepMessage(job, CairnContentMoveFlow.REPLAY)).as(describe(job)).contains("21 row(s) created",
                     "PostgreSQL → MySQL / MariaDB");
@@ -329,12 +326,12 @@ class CairnContentMoveCrossVendorLabIT {
 
             // negative control of the tree: a parent changed on the target fails the proof, passes once put back
             CairnContentMoveLabIT.update(t, "UPDATE categories SET parent = NULL WHERE name = 'Quicksort'");
-            Job failed = await(jobs.start(proofWith(plan, "Prove again")).getId(), JobStatus.FAILED);
+            Job failed = await(jobs.start(proofWith(plan, "Prove again")).getId());
             assertThat(failed.getStatus()).as(describe(failed)).isEqualTo(JobStatus.FAILED);
             assertThat(proofReport(failed)).contains("FAIL  categories: 1 row(s) differ from the source's");
             CairnContentMoveLabIT.update(t, "UPDATE categories SET parent = (SELECT id FROM (SELECT id FROM categories "
                     + "WHERE name = 'Sorting') p) WHERE name = 'Quicksort'");
-            Job passes = await(jobs.start(proofWith(plan, "Prove again")).getId(), JobStatus.SUCCEEDED);
+            Job passes = await(jobs.start(proofWith(plan, "Prove again")).getId());
             assertThat(passes.getStatus()).as(describe(passes)).isEqualTo(JobStatus.SUCCEEDED);
 
             // refuse: at review, naming the rows; and by the replay, for a plan reviewed before, writing nothing
@@ -344,7 +341,7 @@ class CairnContentMoveCrossVendorLabIT {
                     .hasMessageContaining("6 in categories").hasMessageContaining("3 in authors");
             CairnContentMoveLabIT.update(t, "UPDATE authors SET name = 'Renamed on the target' WHERE id = 1");
             String activity = CairnContentMoveLabIT.column(t, "SELECT count(*) FROM directus_activity").get(0);
-            Job refused = await(jobs.start(authorsEarly.plan()).getId(), JobStatus.FAILED);
+            Job refused = await(jobs.start(authorsEarly.plan()).getId());
             assertThat(refused.getStatus()).as(describe(refused)).isEqualTo(JobStatus.FAILED);
             assertThat(stepMessage(refused, CairnContentMoveFlow.REPLAY)).as(describe(refused))
                     .contains("The target already has row(s) the move would write (3 in authors): nothing written");
@@ -372,7 +369,7 @@ class CairnContentMoveCrossVendorLabIT {
                     new Step("Change the kept author", target.getId(), target.getName(), true, new StepSpec.Sql(
                             "UPDATE authors SET name = 'Changed while moving' WHERE id = 1", false),
                             java.time.Duration.ofMinutes(1), null));
-            Job skipFails = await(jobs.start(skipPlan).getId(), JobStatus.FAILED);
+            Job skipFails = await(jobs.start(skipPlan).getId());
             assertThat(skipFails.getStatus()).as(describe(skipFails)).isEqualTo(JobStatus.FAILED);
             assertThat(proofReport(skipFails)).contains("FAIL  authors: 1 row(s) differ from the source's (first key 1)");
 
@@ -390,7 +387,7 @@ class CairnContentMoveCrossVendorLabIT {
             // negative control of overwrite: an overwritten row changed after fails the proof
             Plan overwritePlan = overwrittenPlan(source, target, collections, credentials);
             CairnContentMoveLabIT.update(t, "UPDATE categories SET name = 'Renamed after' WHERE name = 'Mergesort'");
-            Job overwriteFails = await(jobs.start(proofWith(overwritePlan, "Prove again")).getId(), JobStatus.FAILED);
+            Job overwriteFails = await(jobs.start(proofWith(overwritePlan, "Prove again")).getId());
             assertThat(overwriteFails.getStatus()).as(describe(overwriteFails)).isEqualTo(JobStatus.FAILED);
             assertThat(proofReport(overwriteFails)).contains("FAIL  categories: 1 row(s) differ from the source's",
                     "FAIL  categories: 1 of the 6 row(s) whose key the target had not overwritten with the source's");

@@ -100,7 +100,7 @@ class CairnContentMoveLabIT {
         return CairnLabInstances.register(instances, jdbc, lab, cairn, true);
     }
 
-    private Job await(long jobId, JobStatus wanted) throws InterruptedException {
+    private Job await(long jobId) throws InterruptedException {
         return LabJobs.settled(jobs, jobId, Duration.ofMinutes(10));
     }
 
@@ -108,7 +108,7 @@ class CairnContentMoveLabIT {
         FlowService.Review review = flows.review(CairnContentMoveFlow.ID, source.getId(), Map.of("target",
                 String.valueOf(target.getId()), "collections", collections, "conflict", conflict));
         Job job = flows.start(CairnContentMoveFlow.ID, source.getId(), review.plan().options(), review.digest());
-        return await(job.getId(), JobStatus.SUCCEEDED);
+        return await(job.getId());
     }
 
     /** Each step's outcome and the job's last log lines, for a failing assertion to show. */
@@ -299,7 +299,7 @@ class CairnContentMoveLabIT {
             update(t, "INSERT INTO authors (id, name) VALUES (99, 'Written after the backup')");
             FlowService.Review rollback = flows.review(CairnMoveRollbackFlow.ID, target.getId(), followUps.get(0).options());
             Job restored = await(flows.start(CairnMoveRollbackFlow.ID, target.getId(), rollback.plan().options(),
-                    rollback.digest()).getId(), JobStatus.SUCCEEDED);
+                    rollback.digest()).getId());
             assertThat(restored.getStatus()).as(describe(restored)).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(fingerprints(t)).as("the target's DB as the move found it").isEqualTo(beforeFailing);
 
@@ -378,13 +378,13 @@ class CairnContentMoveLabIT {
 
     private Job proveAgain(Plan proofOnly, Change whileWaiting) throws Exception {
         Job job = jobs.start(proofOnly);
-        Job waiting = await(job.getId(), JobStatus.WAITING);
+        Job waiting = await(job.getId());
         assertThat(waiting.getStatus()).as(waiting.getMessage()).isEqualTo(JobStatus.WAITING);
         if (whileWaiting != null) {
             whileWaiting.apply();
         }
         jobs.continueAtGate(job.getId());
-        return await(job.getId(), JobStatus.SUCCEEDED);
+        return await(job.getId());
     }
 
     private String failedProof(Plan proofOnly, Change whileWaiting) throws Exception {
