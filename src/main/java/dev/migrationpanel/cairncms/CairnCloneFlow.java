@@ -866,15 +866,7 @@ class CairnCloneFlow implements CairnPairFlow {
             String versionError = v.error();
             Set<String> migrations = new TreeSet<>();
             reader.query(instance, ssh, "SELECT version FROM directus_migrations").forEach(r -> migrations.add(r.get("version")));
-            List<String> mounts = List.of();
-            if (CairnCommands.inDocker(instance)) {
-                CommandResult m = ssh.run(Deployment.of(instance).mountsCommand(), SHORT);
-                if (!m.ok()) {
-                    throw new IllegalStateException("cannot read the mounts of container " + instance.getContainerName()
-                            + ": " + m.stderr().strip());
-                }
-                mounts = m.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-            }
+            List<String> mounts = CairnCommands.mounts(instance, ssh);
             side = new CairnCloneSide(host, version, versionError, migrations, locations, storage, rawRoots, keys,
                     source ? List.of() : beyondFresh(instance, ssh), List.of(), settingHashes(env), mounts);
         }
