@@ -733,7 +733,9 @@ class CairnCloneFlow implements CairnPairFlow {
      */
     static String unpackInto(Instance target, String root) {
         String unpack = "mkdir -p " + quote(root) + " && tar -C " + quote(root) + " --no-overwrite-dir -xf - && cat > /dev/null";
-        return CairnCommands.inDocker(target) ? Deployment.of(target).withVolumesOf(unpack, true) : unpack;
+        // the one-off container's tar may run as root, which would keep the source host's owner ids: the image's user owns them
+        return CairnCommands.inDocker(target) ? Deployment.of(target).withVolumesOf(unpack.replace(" --no-overwrite-dir",
+                " --no-same-owner --no-overwrite-dir"), true) : unpack;
     }
 
     /**

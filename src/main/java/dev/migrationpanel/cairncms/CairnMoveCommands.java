@@ -445,9 +445,11 @@ final class CairnMoveCommands {
      * whether the container runs or not.
      */
     static String filesReceiver(String root, Conflict conflict, Deployment targetAt) {
-        // tar stops at the archive's end marker: the padding after it is read too, so the stream ends whole
-        String unpack = "mkdir -p " + quote(root) + " && tar -C " + quote(root) + " -xf -" + (conflict == Conflict.SKIP
-                ? " --skip-old-files" : "") + " && cat > /dev/null";
+        // tar stops at the archive's end marker: the padding after it is read too, so the stream ends whole. In the
+        // one-off container tar may run as root, which would keep the source host's owner ids: the image's user owns them
+        String unpack = "mkdir -p " + quote(root) + " && tar -C " + quote(root)
+                + (targetAt.type() == DeploymentType.DOCKER ? " --no-same-owner" : "") + " -xf -"
+                + (conflict == Conflict.SKIP ? " --skip-old-files" : "") + " && cat > /dev/null";
         return switch (targetAt.type()) {
             case HOST -> unpack;
             case DOCKER -> targetAt.withVolumesOf(unpack, true);

@@ -174,7 +174,7 @@ class CairnDockerMovePlanTest {
         assertThat(files.title()).endsWith("(stored on the way, unpacked on the target container's volumes)");
         assertThat(((StepSpec.Stream) files.spec()).toCommand()).isEqualTo("image=$(docker inspect -f '{{.Image}}' "
                 + "'cms-box') && docker run --rm -i --network none --volumes-from 'cms-box' --entrypoint sh \"$image\" -c "
-                + "'mkdir -p '\"'\"'/directus/uploads'\"'\"' && tar -C '\"'\"'/directus/uploads'\"'\"' -xf - && cat > "
+                + "'mkdir -p '\"'\"'/directus/uploads'\"'\"' && tar -C '\"'\"'/directus/uploads'\"'\"' --no-same-owner -xf - && cat > "
                 + "/dev/null'");
         assertThat(((StepSpec.Stream) stream(planIntoContainer(inDocker(2, "box"), CairnMoveCommands.Conflict.SKIP),
                 "Carry the referenced files' bytes of location local")).toCommand()).contains("-xf - --skip-old-files");
