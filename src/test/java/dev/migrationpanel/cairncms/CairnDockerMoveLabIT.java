@@ -194,6 +194,26 @@ class CairnDockerMoveLabIT {
         }
     }
 
+    /** The reviewed move started and awaited: it succeeds, its proof naming the lab's 4 tables, 14 rows and 1 file. */
+    private Job moveToItsProof(Instance source, FlowService.Review review) throws InterruptedException {
+        Job job = await(flows.start(CairnContentMoveFlow.ID, source.getId(), review.plan().options(), review.digest())
+                .getId());
+        assertThat(job.getStatus()).as(describe(job)).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.getSteps().stream().filter(s -> s.getTitle().equals(CairnContentMoveFlow.VERIFY)).findFirst()
+                .orElseThrow().getMessage()).contains("4 table(s) with 14 row(s) as the source has them, 1 file(s) "
+                + "with their bytes, nothing else changed, source unchanged");
+        return job;
+    }
+
+    /** The reviewed move's record and proof alone, for a negative control (they only read). */
+    private static Plan proofOnly(FlowService.Review review) {
+        List<Step> steps = review.plan().steps().stream().filter(s -> s.title().equals(CairnContentMoveFlow.RECORD)
+                || s.title().equals(CairnContentMoveFlow.VERIFY)).toList();
+        assertThat(steps).hasSize(2);
+        return new Plan(review.plan().flow(), "Prove again", review.plan().instanceId(), review.plan().instanceName(),
+                steps, review.plan().options());
+    }
+
     @Test
     void aSourceInDockerMovesItsChosenCollectionsWithTheirFileToAHostTargetAndTheProofCatchesAChangedRow()
             throws Exception {
@@ -227,12 +247,7 @@ class CairnDockerMoveLabIT {
 
             Map<String, TableFingerprints.Fingerprint> sourceBefore = sourceFingerprints();
             String sumsBefore = sourceSums();
-            Job job = await(flows.start(CairnContentMoveFlow.ID, source.getId(), review.plan().options(),
-                    review.digest()).getId());
-            assertThat(job.getStatus()).as(describe(job)).isEqualTo(JobStatus.SUCCEEDED);
-            assertThat(job.getSteps().stream().filter(s -> s.getTitle().equals(CairnContentMoveFlow.VERIFY)).findFirst()
-                    .orElseThrow().getMessage()).contains("4 table(s) with 14 row(s) as the source has them, 1 file(s) "
-                    + "with their bytes, nothing else changed, source unchanged");
+            Job job = moveToItsProof(source, review);
             String proof = proofReport(job);
             assertThat(proof).contains("OK    authors: 3 row(s), checksums equal", "OK    articles: 4 row(s), checksums equal",
                     "OK    tags: 3 row(s), checksums equal", "OK    articles_tags: 4 row(s), checksums equal",
@@ -256,12 +271,7 @@ class CairnDockerMoveLabIT {
 
             // negative control: the record and the proof alone fail once a moved row is changed on the target, and pass
             // once it is put back
-            Step record = review.plan().steps().stream().filter(s -> s.title().equals(CairnContentMoveFlow.RECORD))
-                    .findFirst().orElseThrow();
-            Step prove = review.plan().steps().stream().filter(s -> s.title().equals(CairnContentMoveFlow.VERIFY))
-                    .findFirst().orElseThrow();
-            Plan proofOnly = new Plan(review.plan().flow(), "Prove again", review.plan().instanceId(),
-                    review.plan().instanceName(), List.of(record, prove), review.plan().options());
+            Plan proofOnly = proofOnly(review);
             CairnContentMoveLabIT.update(t, "UPDATE articles SET word_count = word_count + 1 WHERE slug = 'compilers'");
             Job tampered = await(jobs.start(proofOnly).getId());
             assertThat(tampered.getStatus()).as(describe(tampered)).isEqualTo(JobStatus.FAILED);
@@ -363,12 +373,7 @@ class CairnDockerMoveLabIT {
                     .contains("--volumes-from '" + q("container") + "'");
 
             Map<String, TableFingerprints.Fingerprint> before = containerTargetFingerprints();
-            Job job = await(flows.start(CairnContentMoveFlow.ID, source.getId(), review.plan().options(),
-                    review.digest()).getId());
-            assertThat(job.getStatus()).as(describe(job)).isEqualTo(JobStatus.SUCCEEDED);
-            assertThat(job.getSteps().stream().filter(st -> st.getTitle().equals(CairnContentMoveFlow.VERIFY)).findFirst()
-                    .orElseThrow().getMessage()).contains("4 table(s) with 14 row(s) as the source has them, 1 file(s) "
-                    + "with their bytes, nothing else changed, source unchanged");
+            Job job = moveToItsProof(source, review);
             assertThat(proofReport(job)).contains("OK    articles_tags: 4 row(s), checksums equal",
                     "OK    1 of 1 referenced file(s): row and bytes (SHA-256) as the source's").doesNotContain("FAIL ");
             assertThat(onContainerTarget("SELECT count(*) FROM comments")).as("not chosen").containsExactly("0");
@@ -387,12 +392,7 @@ class CairnDockerMoveLabIT {
             }
 
             // negative control: the record and the proof alone fail once a moved row is changed in the container's DB
-            Step record = review.plan().steps().stream().filter(st -> st.title().equals(CairnContentMoveFlow.RECORD))
-                    .findFirst().orElseThrow();
-            Step prove = review.plan().steps().stream().filter(st -> st.title().equals(CairnContentMoveFlow.VERIFY))
-                    .findFirst().orElseThrow();
-            Plan proofOnly = new Plan(review.plan().flow(), "Prove again", review.plan().instanceId(),
-                    review.plan().instanceName(), List.of(record, prove), review.plan().options());
+            Plan proofOnly = proofOnly(review);
             onContainerTarget("UPDATE articles SET word_count = word_count + 1 WHERE slug = 'compilers'");
             Job tampered = await(jobs.start(proofOnly).getId());
             assertThat(tampered.getStatus()).as(describe(tampered)).isEqualTo(JobStatus.FAILED);
