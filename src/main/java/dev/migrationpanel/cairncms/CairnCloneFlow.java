@@ -733,7 +733,9 @@ class CairnCloneFlow implements CairnPairFlow {
      */
     static String unpackInto(Instance target, String root) {
         String unpack = "mkdir -p " + quote(root) + " && tar -C " + quote(root) + " --no-overwrite-dir -xf - && cat > /dev/null";
-        return CairnCommands.inDocker(target) ? Deployment.of(target).withVolumesOf(unpack, true) : unpack;
+        // the one-off container's tar may run as root, which would keep the source host's owner ids: the image's user owns them
+        return CairnCommands.inDocker(target) ? Deployment.of(target).withVolumesOf(unpack.replace(" --no-overwrite-dir",
+                " --no-same-owner --no-overwrite-dir"), true) : unpack;
     }
 
     /**
@@ -866,15 +868,7 @@ class CairnCloneFlow implements CairnPairFlow {
             String versionError = v.error();
             Set<String> migrations = new TreeSet<>();
             reader.query(instance, ssh, "SELECT version FROM directus_migrations").forEach(r -> migrations.add(r.get("version")));
-            List<String> mounts = List.of();
-            if (CairnCommands.inDocker(instance)) {
-                CommandResult m = ssh.run(Deployment.of(instance).mountsCommand(), SHORT);
-                if (!m.ok()) {
-                    throw new IllegalStateException("cannot read the mounts of container " + instance.getContainerName()
-                            + ": " + m.stderr().strip());
-                }
-                mounts = m.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-            }
+            List<String> mounts = CairnCommands.mounts(instance, ssh);
             side = new CairnCloneSide(host, version, versionError, migrations, locations, storage, rawRoots, keys,
                     source ? List.of() : beyondFresh(instance, ssh), List.of(), settingHashes(env), mounts);
         }

@@ -164,12 +164,7 @@ public class CairnCmsProfile implements ProductProfile {
             + "environment read with docker inspect, the CLI run with docker exec, files copied with docker cp), not into a "
             + "Kubernetes pod yet: follow the guide by hand with kubectl exec / kubectl cp";
 
-    /** Whether the install runs on its host (not in a container or pod). */
-    static boolean onHost(Instance instance) {
-        return instance.getDeploymentType() == DeploymentType.HOST;
-    }
-
-    /** Whether the promotion and the clone can act on this install: on its host or in a Docker container. */
+    /** Whether the promotion, the clone and the content move act on this install: on its host or in a Docker container. */
     static boolean reachable(Instance instance) {
         return instance.getDeploymentType() == DeploymentType.HOST || instance.getDeploymentType() == DeploymentType.DOCKER;
     }

@@ -60,6 +60,22 @@ final class CairnCommands {
         return Deployment.of(instance).wrap("cd " + quote(instance.getInstallPath()) + " && " + command);
     }
 
+    /**
+     * Where a Docker container's volumes and bind mounts are inside it, one path each (what a one-off container of its
+     * image with {@code --volumes-from} reaches); none for an install on its host.
+     */
+    static List<String> mounts(Instance instance, SshSession ssh) {
+        if (!inDocker(instance)) {
+            return List.of();
+        }
+        CommandResult m = ssh.run(Deployment.of(instance).mountsCommand(), ProductSteps.SHORT);
+        if (!m.ok()) {
+            throw new IllegalStateException("cannot read the mounts of container " + instance.getContainerName() + ": "
+                    + m.stderr().strip());
+        }
+        return m.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
     /** Whether the install lives in a Docker container (its files reached with docker exec and docker cp). */
     static boolean inDocker(Instance instance) {
         return instance.getDeploymentType() == DeploymentType.DOCKER;

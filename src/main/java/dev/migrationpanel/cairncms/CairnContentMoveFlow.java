@@ -53,7 +53,11 @@ import dev.migrationpanel.web.InvalidInputException;
  * <p>The source may be in a Docker container: its settings are the container's environment (docker inspect), a
  * networked DB is dumped and read on the SSH host at the DB_HOST the container names, a SQLite file inside
  * ({@code docker exec}), the referenced files' bytes copied out with {@code docker cp} (a stopped container too). The
- * target is a plain host install: the rows are loaded by its DB client there and the bytes unpacked in its storage root.
+ * target may be in a Docker container too, on a networked DB (same vendor: the native load): its settings are the
+ * container's environment, its DB backed up and the rows merged by the DB client on the SSH host at the DB_HOST the
+ * container names, the bytes unpacked on its volumes by a one-off container of its image (as the full clone unpacks
+ * them), the container restarted as the promotion and the clone restart it, the proof's sums read through docker. A
+ * SQLite file inside a target container, a move across vendors into one, and a pod on either side are refused.
  */
 @Component
 class CairnContentMoveFlow implements CairnPairFlow {
@@ -137,15 +141,44 @@ class CairnContentMoveFlow implements CairnPairFlow {
             + "(its environment with docker inspect, its files with docker cp), not in a Kubernetes pod yet: follow the "
             + "guide by hand with kubectl exec / kubectl cp";
 
-    /** Why this instance cannot be the move's target, or null: the rows and bytes are written on a plain host only. */
+    /**
+     * Why this instance cannot be the move's target, or null: an install on its host or in a Docker container (what its
+     * DB vendor allows there is checked once it is read: {@link #containerTarget}), not in a pod.
+     */
     static String whyNotTarget(Instance target) {
         if (!CairnCmsProfile.ID.equals(target.getProduct())) {
             return target.getName() + " is not a CairnCMS instance";
         }
-        return CairnCmsProfile.onHost(target) ? null : target.getName() + " is " + Deployment.of(target).describe()
-                + ": a content move's target is a CairnCMS install on a plain host (its DB backed up and loaded with the DB "
-                + "client there, the file bytes unpacked in its storage root, its service restarted there); a source may be "
-                + "in a Docker container";
+        return CairnCmsProfile.reachable(target) ? null : target.getName() + " is " + Deployment.of(target).describe()
+                + ": a content move's target is a CairnCMS install on its host or in a Docker container (its DB loaded from "
+                + "the SSH host, the file bytes unpacked on its volumes), not in a Kubernetes pod yet: follow the guide by "
+                + "hand with kubectl exec / kubectl cp";
+    }
+
+    /**
+     * What a target in a Docker container needs beyond a host target's, as check items (a value): a networked DB on the
+     * source's vendor (a SQLite file inside is not written by the panel, as the clone refuses it; the replay across
+     * vendors is not done into a container yet).
+     */
+    static List<CheckItem> containerTarget(Instance target, DbVendor sourceVendor, DbVendor targetVendor) {
+        String container = target.getContainerName();
+        if (targetVendor == DbVendor.SQLITE) {
+            return List.of(CheckItem.blocking("Target in Docker", target.getName() + " keeps its SQLite file inside "
+                    + "container " + container + ": the panel does not load rows into a SQLite file inside a container yet "
+                    + "(as the clone, it writes a container target's DB from the SSH host). Move to a container on a "
+                    + "networked DB (PostgreSQL, MySQL/MariaDB) or to an install on its host"));
+        }
+        if (sourceVendor != targetVendor) {
+            return List.of(CheckItem.blocking("Target in Docker", target.getName() + " is in container " + container
+                    + " on " + targetVendor.label() + ", the source on " + sourceVendor.label() + ": the replay through the "
+                    + "items API is not done into a container yet. Move between the same vendor (the native data-only "
+                    + "load), or into an install on its host"));
+        }
+        return List.of(CheckItem.ok("Target in Docker", target.getName() + " is " + Deployment.of(target).describe()
+                + ": its settings read from the container's environment, its " + targetVendor.label() + " DB backed up and "
+                + "the rows merged from the SSH host at the DB_HOST the container names, the referenced files' bytes "
+                + "unpacked on its volumes by a one-off container of its image (docker run --volumes-from), the container "
+                + "restarted after"));
     }
 
     /** The source's user collections that are tables (folders and aliases have none), for the wizard to offer. */
@@ -215,7 +248,13 @@ class CairnContentMoveFlow implements CairnPairFlow {
 
     /** What the plan is built from, read from both sides (nothing changed). */
     record Facts(HostFacts source, HostFacts target, CairnMoveSchema.Shape sourceShape, CairnMoveSchema.Shape targetShape,
-                 List<StorageLocation> sourceLocations, List<StorageLocation> targetLocations) {
+                 List<StorageLocation> sourceLocations, List<StorageLocation> targetLocations, List<String> targetMounts) {
+
+        /** A target on its host: no container mounts. */
+        Facts(HostFacts source, HostFacts target, CairnMoveSchema.Shape sourceShape, CairnMoveSchema.Shape targetShape,
+                List<StorageLocation> sourceLocations, List<StorageLocation> targetLocations) {
+            this(source, target, sourceShape, targetShape, sourceLocations, targetLocations, List.of());
+        }
     }
 
     @Override
@@ -271,6 +310,13 @@ class CairnContentMoveFlow implements CairnPairFlow {
                     + (sv == DbVendor.SQLITE ? "its SQLite file read inside (docker exec)"
                             : "its DB dumped and read on the SSH host at the DB_HOST the container names")
                     + ", the referenced files' bytes copied out with docker cp; nothing in it is changed"));
+        }
+        if (CairnCommands.inDocker(target)) {
+            List<CheckItem> container = containerTarget(target, sv, tv);
+            items.addAll(container);
+            if (container.stream().anyMatch(i -> i.getStatus() == CheckStatus.BLOCKING)) {
+                return items;
+            }
         }
         boolean cross = sv != tv;
         if (cross) {
@@ -348,7 +394,7 @@ class CairnContentMoveFlow implements CairnPairFlow {
         try (SshSession sssh = connections.openSsh(source); SshSession tssh = connections.openSsh(target)) {
             items.addAll(conflicts(source, sssh, target, tssh, facts, moved, fileFields, options.conflict()));
             if (!fileFields.isEmpty()) {
-                items.add(fileLocations(source, sssh, facts, fileFields));
+                items.add(fileLocations(source, sssh, target, facts, fileFields));
             }
         } catch (DatabaseException e) {
             items.add(CheckItem.blocking("Read", "Cannot read the rows' keys: " + e.getMessage()));
@@ -398,8 +444,12 @@ class CairnContentMoveFlow implements CairnPairFlow {
         return keys;
     }
 
-    /** The referenced files' locations: each a local location on both sides (same name), or refused. */
-    private CheckItem fileLocations(Instance source, SshSession sssh, Facts facts, List<String> fileFields) {
+    /**
+     * The referenced files' locations: each a local location on both sides (same name), in a target container on one
+     * of its volumes or bind mounts (where the one-off container unpacks them, and a recreated container keeps them),
+     * or refused.
+     */
+    private CheckItem fileLocations(Instance source, SshSession sssh, Instance target, Facts facts, List<String> fileFields) {
         DbVendor v = facts.source().db().vendor();
         List<String> problems = new ArrayList<>();
         long files = 0;
@@ -415,6 +465,10 @@ class CairnContentMoveFlow implements CairnPairFlow {
             } else if (t.isEmpty() || !t.get().local() || t.get().root() == null) {
                 problems.add(storage + " is not a local location of the target: declare it in its STORAGE_LOCATIONS (the "
                         + "guide: directus_files.storage must name a location the target has)");
+            } else if (CairnCommands.inDocker(target) && CairnCloneFlow.onMount(t.get().root(), facts.targetMounts()) == null) {
+                problems.add(storage + "'s root " + t.get().root() + " is not on a volume or bind mount of container "
+                        + target.getContainerName() + ": the bytes are unpacked on its mounts, and a file in the "
+                        + "container's own layer is lost when it is recreated. Mount a volume there and recreate the container");
             }
         }
         if (!problems.isEmpty()) {
@@ -514,7 +568,9 @@ class CairnContentMoveFlow implements CairnPairFlow {
         plan.add(new Step(RECORD, sid, sname, false, new StepSpec.Verify(CairnContentMoveProof.RECORD, "the source's "
                 + "tables (rows and checksums) and the target's, to prove afterwards that only the moved ones changed",
                 proofArgs), LONG, null));
-        plan.addAll(ProductSteps.dbBackup(target, facts.target(), CairnCmsProfile.ID, "before-content-move"));
+        // a container target's networked DB is dumped from the SSH host (its image need not carry pg_dump)
+        plan.addAll(ProductSteps.dbBackup(target, facts.target(), CairnCmsProfile.ID, "before-content-move",
+                CairnCommands.dbClientAt(target, facts.target().db())));
 
         // the guide's file bytes: each referenced file verbatim under its location's root, before the rows name them
         if (fileIds == null) {
@@ -533,11 +589,13 @@ class CairnContentMoveFlow implements CairnPairFlow {
                     continue;
                 }
                 plan.add(new Step("Carry the referenced files' bytes of location " + location.name()
-                        + (CairnCommands.inDocker(source) ? " (copied out of its container with docker cp, stored on the way)"
-                                : " (stored on the way)"), tid, tname, true, new StepSpec.Stream(sid, sname,
+                        + (CairnCommands.inDocker(source) ? " (copied out of its container with docker cp, stored on the way"
+                                : " (stored on the way")
+                        + (CairnCommands.inDocker(target) ? ", unpacked on the target container's volumes)" : ")"), tid, tname,
+                        true, new StepSpec.Stream(sid, sname,
                         CairnMoveCommands.filesSender(v, facts.source().db(), fileIds, location.name(), location.root(),
                                 Deployment.of(source)),
-                        CairnMoveCommands.filesReceiver(there.get().root(), conflict),
+                        CairnMoveCommands.filesReceiver(there.get().root(), conflict, Deployment.of(target)),
                         sname + "-content-files-" + location.name() + ".tar", "FILE_ARCHIVE", false), LONG,
                         "restore the target's DB backup taken above; the carried files stay, unreferenced"));
             }
@@ -603,6 +661,7 @@ class CairnContentMoveFlow implements CairnPairFlow {
         HostFacts[] hosts = new HostFacts[2];
         CairnMoveSchema.Shape[] shapes = new CairnMoveSchema.Shape[2];
         List<List<StorageLocation>> locations = new ArrayList<>();
+        List<String> targetMounts = List.of();
         Instance[] both = {source, target};
         for (int i = 0; i < 2; i++) {
             Instance instance = both[i];
@@ -614,9 +673,12 @@ class CairnContentMoveFlow implements CairnPairFlow {
                 if (hosts[i].db() != null && hosts[i].db().vendor() != DbVendor.SQLSRV) {
                     shapes[i] = CairnMoveSchema.read(instance, ssh, reader, hosts[i].db().vendor());
                 }
+                if (instance == target) {
+                    targetMounts = CairnCommands.mounts(target, ssh);
+                }
             }
         }
-        return new Facts(hosts[0], hosts[1], shapes[0], shapes[1], locations.get(0), locations.get(1));
+        return new Facts(hosts[0], hosts[1], shapes[0], shapes[1], locations.get(0), locations.get(1), targetMounts);
     }
 
     // ------------------------------------------------------------------------------------------ afterwards

@@ -626,8 +626,8 @@ class CairnContentMoveProof {
     }
 
     /**
-     * SHA-256 of each file's bytes, by {@code storage/filename_disk}, read where the install keeps them (a source may be
-     * in a Docker container); a file that is not there is left out.
+     * SHA-256 of each file's bytes, by {@code storage/filename_disk}, read where the install keeps them (either side may
+     * be in a Docker container); a file that is not there is left out.
      */
     private Map<String, String> sums(Instance instance, SshSession ssh, Map<String, String> roots,
             java.util.Collection<Map<String, String>> rows) {
@@ -642,7 +642,7 @@ class CairnContentMoveProof {
         byLocation.forEach((location, names) -> {
             for (int from = 0; from < names.size(); from += 200) {
                 List<String> chunk = names.subList(from, Math.min(names.size(), from + 200));
-                // where the bytes are: on the host, or in the source's Docker container (docker cp)
+                // where the bytes are: on the host, or in the instance's Docker container (docker cp; source or target)
                 CommandResult r = ssh.run(CairnMoveCommands.fileSums(Deployment.of(instance), roots.get(location), chunk),
                         TIMEOUT);
                 for (String line : r.stdout().split("\n")) {

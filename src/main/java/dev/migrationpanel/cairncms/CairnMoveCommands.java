@@ -35,7 +35,10 @@ import dev.migrationpanel.instance.DeploymentType;
  * <p>A source in a Docker container ({@link Deployment}) is read where its data is: a networked DB dumped on the SSH
  * host at the DB_HOST the container's environment names (as the panel reads it), a SQLite file inside the container
  * ({@code docker exec}), the referenced files' bytes copied out one by one with {@code docker cp}, which also works
- * while the container is stopped. Only a source may be in a container: the receiving side runs on the target's host.
+ * while the container is stopped. A target in a Docker container is written the same way round: its networked DB
+ * loaded by the client on its SSH host at the DB_HOST its container names, the bytes unpacked on its volumes by a
+ * one-off container of its image ({@link #filesReceiver(String, Conflict, Deployment)}); a SQLite file inside a target
+ * container is refused before planning. Neither side may be in a pod.
  */
 final class CairnMoveCommands {
 
@@ -430,11 +433,28 @@ final class CairnMoveCommands {
         return at.wrap(command);
     }
 
-    /** The receiving side: unpacked into the same-named location's root of the target, names kept. */
+    /** The receiving side on a target on its host: unpacked into the same-named location's root, names kept. */
     static String filesReceiver(String root, Conflict conflict) {
-        // tar stops at the archive's end marker: the padding after it is read too, so the stream ends whole
-        return "mkdir -p " + quote(root) + " && tar -C " + quote(root) + " -xf -" + (conflict == Conflict.SKIP
-                ? " --skip-old-files" : "") + " && cat > /dev/null";
+        return filesReceiver(root, conflict, Deployment.ON_HOST);
+    }
+
+    /**
+     * The receiving side: unpacked into the same-named location's root of the target, names kept. In a Docker container
+     * the tar runs in a one-off container of its image with its volumes ({@link Deployment#withVolumesOf}, as the
+     * full clone unpacks there): the files are owned as the container's own process would own them, and it works
+     * whether the container runs or not.
+     */
+    static String filesReceiver(String root, Conflict conflict, Deployment targetAt) {
+        // tar stops at the archive's end marker: the padding after it is read too, so the stream ends whole. In the
+        // one-off container tar may run as root, which would keep the source host's owner ids: the image's user owns them
+        String unpack = "mkdir -p " + quote(root) + " && tar -C " + quote(root)
+                + (targetAt.type() == DeploymentType.DOCKER ? " --no-same-owner" : "") + " -xf -"
+                + (conflict == Conflict.SKIP ? " --skip-old-files" : "") + " && cat > /dev/null";
+        return switch (targetAt.type()) {
+            case HOST -> unpack;
+            case DOCKER -> targetAt.withVolumesOf(unpack, true);
+            default -> throw new IllegalArgumentException("The content move does not reach into " + targetAt.describe());
+        };
     }
 
     // ------------------------------------------------------------------------------------------ helpers

@@ -91,7 +91,7 @@ class CairnMoveRollbackFlow implements Flow {
         return Flow.super.appliesTo(instance) && CairnCmsProfile.reachable(instance);
     }
 
-    /** A promotion's target may be in a Docker container (a content move's never is); a pod is not reached. */
+    /** A promotion's or a content move's target may be in a Docker container; a pod is not reached. */
     @Override
     public String whyNotApplicable(Instance instance) {
         return CairnCmsProfile.whyNotReachable(instance);

@@ -552,7 +552,7 @@ class CairnClonePlanTest {
                 "Copy the file bytes of location local (/directus/uploads → /directus/uploads, stored on the way)")).spec();
         assertThat(files.fromCommand()).isEqualTo("docker cp 'cms-src:/directus/uploads/.' -");
         assertThat(files.toCommand()).startsWith("image=$(docker inspect -f '{{.Image}}' 'cms-dst') && docker run --rm -i "
-                + "--network none --volumes-from 'cms-dst' --entrypoint sh \"$image\" -c ").contains("--no-overwrite-dir -xf -");
+                + "--network none --volumes-from 'cms-dst' --entrypoint sh \"$image\" -c ").contains("--no-same-owner --no-overwrite-dir -xf -");
         assertThat(byTitle.get("Verify the migrations are at the expected version (cairncms bootstrap, in container cms-dst)"))
                 .startsWith("docker exec -i 'cms-dst' sh -c ").contains("Database already initialized");
         assertThat(byTitle.values()).noneMatch(c -> c.contains("source-key-uuid") || c.contains("source-secret-value"));

@@ -1,7 +1,6 @@
 package dev.migrationpanel.cairncms;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -45,16 +44,19 @@ import dev.migrationpanel.job.StepSpec;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
-import dev.migrationpanel.web.InvalidInputException;
 
 /**
  * The content move with its SOURCE in a Docker container, through the panel, on the lab's cd-pgsql (a CairnCMS
  * container of the lab's dockerd, settings in its environment, uploads on a volume, its DB on the host's PostgreSQL;
  * src/test/lab/cairncms-docker.sh) into the host target ct-pgsql: {@code authors,articles,tags} with the junction
  * articles_tags and the cover file their rows reference, by the native data-only dump taken on the SSH host at the
- * DB_HOST the container names and the bytes copied out with docker cp, to the proof, the source left as it was. A
- * target in a container is refused with its reason. Negative control: the proof alone fails once a moved row is
- * changed on the target, and passes once it is put back. Runs under {@code flock /var/tmp/panel-lab/cairn-it.lock}.
+ * DB_HOST the container names and the bytes copied out with docker cp, to the proof, the source left as it was.
+ * Negative control: the proof alone fails once a moved row is
+ * changed on the target, and passes once it is put back. And with its TARGET in a container: the host source
+ * cs-pgsql into cdt-pgsql (a bootstrapped-only container on the host's PostgreSQL, uploads on a named volume), the rows
+ * merged from the SSH host, the cover's bytes unpacked on the volume by a one-off container of its image, the container
+ * restarted, the proof reading the target's files through docker; negative control as above; the "Restore the target"
+ * it offers puts the target's DB back as the move found it. Runs under {@code flock /var/tmp/panel-lab/cairn-it.lock}.
  */
 @SpringBootTest
 class CairnDockerMoveLabIT {
@@ -95,21 +97,27 @@ class CairnDockerMoveLabIT {
 
     /** cd-pgsql registered as an admin would: Docker, its container, the CLI as the image runs it, start and stop. */
     private Instance registerDocker() {
+        return registerDocker(NAME);
+    }
+
+    /** A lab container instance registered as an admin would. */
+    private Instance registerDocker(String name) {
+        java.util.function.Function<String, String> setting = key -> lab.property("cairn." + name + "." + key);
         InstanceForm form = new InstanceForm();
         form.setProduct(CairnCmsProfile.ID);
-        form.setName(NAME + "-" + System.nanoTime());
+        form.setName(name + "-" + System.nanoTime());
         form.setSshHost(lab.sshHost());
         form.setSshPort(lab.sshPort());
-        form.setSshUser(p("owner"));
+        form.setSshUser(setting.apply("owner"));
         form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
-        form.setSshPrivateKey(lab.privateKeyText(p("owner"), "ed25519"));
-        form.setSshPassphrase(lab.passphrase(p("owner"), "ed25519"));
+        form.setSshPrivateKey(lab.privateKeyText(setting.apply("owner"), "ed25519"));
+        form.setSshPassphrase(lab.passphrase(setting.apply("owner"), "ed25519"));
         form.setDeploymentType(DeploymentType.DOCKER);
-        form.setContainerName(p("container"));
-        form.setInstallPath(p("path"));
-        form.setAppUrl(p("app.url"));
-        form.setProductSettings(Map.of(CairnCmsProfile.CLI, p("cli"), CairnCmsProfile.START, p("start"),
-                CairnCmsProfile.STOP, p("stop")));
+        form.setContainerName(setting.apply("container"));
+        form.setInstallPath(setting.apply("path"));
+        form.setAppUrl(setting.apply("app.url"));
+        form.setProductSettings(Map.of(CairnCmsProfile.CLI, setting.apply("cli"), CairnCmsProfile.START, setting.apply("start"),
+                CairnCmsProfile.STOP, setting.apply("stop")));
         Instance instance = instances.create(form);
         TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
         return instances.get(instance.getId());
@@ -186,6 +194,26 @@ class CairnDockerMoveLabIT {
         }
     }
 
+    /** The reviewed move started and awaited: it succeeds, its proof naming the lab's 4 tables, 14 rows and 1 file. */
+    private Job moveToItsProof(Instance source, FlowService.Review review) throws InterruptedException {
+        Job job = await(flows.start(CairnContentMoveFlow.ID, source.getId(), review.plan().options(), review.digest())
+                .getId());
+        assertThat(job.getStatus()).as(describe(job)).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.getSteps().stream().filter(s -> s.getTitle().equals(CairnContentMoveFlow.VERIFY)).findFirst()
+                .orElseThrow().getMessage()).contains("4 table(s) with 14 row(s) as the source has them, 1 file(s) "
+                + "with their bytes, nothing else changed, source unchanged");
+        return job;
+    }
+
+    /** The reviewed move's record and proof alone, for a negative control (they only read). */
+    private static Plan proofOnly(FlowService.Review review) {
+        List<Step> steps = review.plan().steps().stream().filter(s -> s.title().equals(CairnContentMoveFlow.RECORD)
+                || s.title().equals(CairnContentMoveFlow.VERIFY)).toList();
+        assertThat(steps).hasSize(2);
+        return new Plan(review.plan().flow(), "Prove again", review.plan().instanceId(), review.plan().instanceName(),
+                steps, review.plan().options());
+    }
+
     @Test
     void aSourceInDockerMovesItsChosenCollectionsWithTheirFileToAHostTargetAndTheProofCatchesAChangedRow()
             throws Exception {
@@ -199,14 +227,6 @@ class CairnDockerMoveLabIT {
             Instance target = CairnLabInstances.register(instances, jdbc, lab, t, true);
             Map<String, String> options = Map.of("target", String.valueOf(target.getId()), "collections",
                     "authors,articles,tags", "conflict", "refuse");
-
-            // a target in a container: refused with its reason, naming what works
-            Instance dockerTarget = registerDocker();
-            assertThatThrownBy(() -> flows.review(CairnContentMoveFlow.ID, target.getId(), Map.of("target",
-                    String.valueOf(dockerTarget.getId()), "collections", "authors,articles,tags")))
-                    .isInstanceOf(InvalidInputException.class)
-                    .hasMessageContaining("a content move's target is a CairnCMS install on a plain host")
-                    .hasMessageContaining("a source may be in a Docker container");
 
             List<CheckItem> pair = moveFlow.pairChecks(source, target, options);
             assertThat(pair).as(pair.toString()).noneMatch(i -> i.getStatus() == CheckStatus.BLOCKING)
@@ -227,12 +247,7 @@ class CairnDockerMoveLabIT {
 
             Map<String, TableFingerprints.Fingerprint> sourceBefore = sourceFingerprints();
             String sumsBefore = sourceSums();
-            Job job = await(flows.start(CairnContentMoveFlow.ID, source.getId(), review.plan().options(),
-                    review.digest()).getId());
-            assertThat(job.getStatus()).as(describe(job)).isEqualTo(JobStatus.SUCCEEDED);
-            assertThat(job.getSteps().stream().filter(s -> s.getTitle().equals(CairnContentMoveFlow.VERIFY)).findFirst()
-                    .orElseThrow().getMessage()).contains("4 table(s) with 14 row(s) as the source has them, 1 file(s) "
-                    + "with their bytes, nothing else changed, source unchanged");
+            Job job = moveToItsProof(source, review);
             String proof = proofReport(job);
             assertThat(proof).contains("OK    authors: 3 row(s), checksums equal", "OK    articles: 4 row(s), checksums equal",
                     "OK    tags: 3 row(s), checksums equal", "OK    articles_tags: 4 row(s), checksums equal",
@@ -256,12 +271,7 @@ class CairnDockerMoveLabIT {
 
             // negative control: the record and the proof alone fail once a moved row is changed on the target, and pass
             // once it is put back
-            Step record = review.plan().steps().stream().filter(s -> s.title().equals(CairnContentMoveFlow.RECORD))
-                    .findFirst().orElseThrow();
-            Step prove = review.plan().steps().stream().filter(s -> s.title().equals(CairnContentMoveFlow.VERIFY))
-                    .findFirst().orElseThrow();
-            Plan proofOnly = new Plan(review.plan().flow(), "Prove again", review.plan().instanceId(),
-                    review.plan().instanceName(), List.of(record, prove), review.plan().options());
+            Plan proofOnly = proofOnly(review);
             CairnContentMoveLabIT.update(t, "UPDATE articles SET word_count = word_count + 1 WHERE slug = 'compilers'");
             Job tampered = await(jobs.start(proofOnly).getId());
             assertThat(tampered.getStatus()).as(describe(tampered)).isEqualTo(JobStatus.FAILED);
@@ -271,6 +281,139 @@ class CairnDockerMoveLabIT {
             assertThat(putBack.getStatus()).as(describe(putBack) + "\n" + proofReport(putBack)).isEqualTo(JobStatus.SUCCEEDED);
         } finally {
             Lab.reset(t.name());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ a target in a container
+
+    static final String CONTAINER_TARGET = "cdt-pgsql";
+
+    @Autowired
+    CairnMoveRollbackFlow restoreFlow;
+
+    private String q(String key) {
+        return lab.property("cairn." + CONTAINER_TARGET + "." + key);
+    }
+
+    private Connection containerTargetDb() throws Exception {
+        return DriverManager.getConnection("jdbc:postgresql://" + q("db.host") + ":" + q("db.port") + "/" + q("db.database"),
+                q("db.user"), q("db.password"));
+    }
+
+    /** The first column of a query on cdt-pgsql's DB (the test's own eyes). */
+    private List<String> onContainerTarget(String sql) throws Exception {
+        List<String> values = new java.util.ArrayList<>();
+        try (Connection c = containerTargetDb(); java.sql.Statement st = c.createStatement()) {
+            if (!sql.startsWith("SELECT")) {
+                st.executeUpdate(sql);
+                return values;
+            }
+            try (java.sql.ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+        }
+        return values;
+    }
+
+    private Map<String, TableFingerprints.Fingerprint> containerTargetFingerprints() throws Exception {
+        try (Connection c = containerTargetDb()) {
+            return TableFingerprints.of(c);
+        }
+    }
+
+    private String inTargetContainer(String command) throws Exception {
+        return run("docker", "-H", lab.property("docker.host"), "exec", "-w", q("path"), q("container"), "sh", "-c", command);
+    }
+
+    /** cdt-pgsql as the lab builds it (bootstrapped only), else rebuilt (a lab reset of that container alone). */
+    private void freshContainerTarget() throws Exception {
+        boolean fresh = onContainerTarget("SELECT (SELECT count(*) FROM directus_collections) + (SELECT count(*) FROM "
+                + "directus_files) + (SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND "
+                + "table_name NOT LIKE 'directus\\_%')").equals(List.of("0"));
+        if (!fresh) {
+            Lab.reset(CONTAINER_TARGET);
+        }
+    }
+
+    /** cs-pgsql's schema applied in cdt-pgsql's container by the real CLI there (the move's schema check needs it). */
+    private void promoteIntoContainerByCli(Lab.CairnInstance source) throws Exception {
+        Path snapshot = Path.of("/tmp/panel-move-" + source.name() + "-" + System.nanoTime() + ".yaml");
+        String inside = "/tmp/" + snapshot.getFileName();
+        try {
+            CairnContentMoveLabIT.run(source.owner(), source.cliWrapper() + " schema snapshot -y " + snapshot);
+            run("docker", "-H", lab.property("docker.host"), "cp", snapshot.toString(), q("container") + ":" + inside);
+            inTargetContainer(q("cli") + " schema apply -y " + inside + " && rm -f " + inside);
+        } finally {
+            Files.deleteIfExists(snapshot);
+        }
+    }
+
+    @Test
+    void aHostSourceMovesItsChosenCollectionsWithTheirFileIntoAContainerTargetAndItsRestorePutsTheTargetBack()
+            throws Exception {
+        Lab.CairnInstance s = lab.cairn("cs-pgsql");
+        freshContainerTarget();
+        try {
+            promoteIntoContainerByCli(s);
+            Instance source = CairnLabInstances.register(instances, jdbc, lab, s, true);
+            Instance target = registerDocker(CONTAINER_TARGET);
+            Map<String, String> options = Map.of("target", String.valueOf(target.getId()), "collections",
+                    "authors,articles,tags", "conflict", "refuse");
+            List<CheckItem> pair = moveFlow.pairChecks(source, target, options);
+            assertThat(pair).as(pair.toString()).noneMatch(i -> i.getStatus() == CheckStatus.BLOCKING)
+                    .anyMatch(i -> i.getName().equals("Target in Docker"));
+
+            FlowService.Review review = flows.review(CairnContentMoveFlow.ID, source.getId(), options);
+            StepSpec.Stream bytes = (StepSpec.Stream) review.plan().steps().stream()
+                    .filter(st -> st.title().startsWith("Carry the referenced files' bytes of location local")).findFirst()
+                    .orElseThrow().spec();
+            assertThat(bytes.toCommand()).as("unpacked on the container's volume by a one-off container of its image")
+                    .contains("--volumes-from '" + q("container") + "'");
+
+            Map<String, TableFingerprints.Fingerprint> before = containerTargetFingerprints();
+            Job job = moveToItsProof(source, review);
+            assertThat(proofReport(job)).contains("OK    articles_tags: 4 row(s), checksums equal",
+                    "OK    1 of 1 referenced file(s): row and bytes (SHA-256) as the source's").doesNotContain("FAIL ");
+            assertThat(onContainerTarget("SELECT count(*) FROM comments")).as("not chosen").containsExactly("0");
+            assertThat(onContainerTarget("SELECT last_value FROM authors_id_seq")).as("the sequence advanced")
+                    .containsExactly("3");
+            // the cover's bytes in the container are the source's, owned as the container's uploads are
+            String cover = lab.cairnContent("cs-pgsql", "files.thumbnail.of");
+            String disk = onContainerTarget("SELECT filename_disk FROM directus_files WHERE id = '" + cover + "'").get(0);
+            String root = q("storage.local.root");
+            assertThat(inTargetContainer("sha256sum " + root + "/" + disk).substring(0, 64))
+                    .isEqualTo(run("sha256sum", s.storageRoot("local").resolve(disk).toString()).substring(0, 64));
+            assertThat(inTargetContainer("stat -c %U:%G " + root + "/" + disk)).isEqualTo(inTargetContainer("stat -c %U:%G "
+                    + root));
+            for (String secret : List.of(q("db.password"), s.dbPassword(), s.secret())) {
+                assertThat(describe(job)).as("no secret in the log").doesNotContain(secret);
+            }
+
+            // negative control: the record and the proof alone fail once a moved row is changed in the container's DB
+            Plan proofOnly = proofOnly(review);
+            onContainerTarget("UPDATE articles SET word_count = word_count + 1 WHERE slug = 'compilers'");
+            Job tampered = await(jobs.start(proofOnly).getId());
+            assertThat(tampered.getStatus()).as(describe(tampered)).isEqualTo(JobStatus.FAILED);
+            assertThat(proofReport(tampered)).contains("FAIL  articles: 1 row(s) differ from the source's");
+
+            // the restore it offers puts the container's DB back as the move found it
+            List<dev.migrationpanel.job.Flow.FollowUp> followUps = moveFlow.followUps(dev.migrationpanel.job.JobView.of(job),
+                    jobs.options(job.getId()));
+            assertThat(followUps).singleElement().satisfies(f -> {
+                assertThat(f.flowId()).isEqualTo(CairnMoveRollbackFlow.ID);
+                assertThat(f.instanceId()).isEqualTo(target.getId());
+            });
+            assertThat(restoreFlow.appliesTo(target)).isTrue();
+            FlowService.Review restore = flows.review(CairnMoveRollbackFlow.ID, target.getId(), followUps.get(0).options());
+            Job restored = await(flows.start(CairnMoveRollbackFlow.ID, target.getId(), restore.plan().options(),
+                    restore.digest()).getId());
+            assertThat(restored.getStatus()).as(describe(restored)).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(containerTargetFingerprints()).as("the target's DB as the move found it").isEqualTo(before);
+            assertThat(onContainerTarget("SELECT count(*) FROM articles")).containsExactly("0");
+        } finally {
+            Lab.reset(CONTAINER_TARGET);
         }
     }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.database.DbVendor;
+import dev.migrationpanel.instance.CheckStatus;
 import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
@@ -20,8 +21,9 @@ import dev.migrationpanel.product.HostFacts;
 /**
  * The content move with its source in a Docker container, as a plan value (no server): a networked DB dumped on the SSH
  * host, a SQLite file read inside the container, the referenced files copied out with docker cp and summed there for
- * the proof, the target's side as for a host source; a target in a container or a source in a pod refused with their
- * reasons.
+ * the proof, the target's side as for a host source; and with its TARGET in a container: the DB backed up and loaded
+ * from the SSH host, the bytes unpacked on the container's volumes by a one-off container of its image, the container
+ * restarted; a SQLite or cross-vendor container target and a pod refused with their reasons.
  */
 class CairnDockerMovePlanTest {
 
@@ -121,7 +123,7 @@ class CairnDockerMovePlanTest {
     }
 
     @Test
-    void aSourceInDockerIsOfferedATargetInAContainerAndASourceInAPodAreRefusedWithTheirReasons() {
+    void aSourceInDockerIsOfferedAndASourceOrTargetInAPodIsRefusedWithItsReason() {
         CairnContentMoveFlow flow = new CairnContentMoveFlow(null, null, null, null);
         assertThat(flow.appliesTo(inDocker(1, "dev"))).isTrue();
         assertThat(flow.whyNotApplicable(inDocker(1, "dev"))).isNull();
@@ -130,10 +132,93 @@ class CairnDockerMovePlanTest {
                 .contains("not in a Kubernetes pod yet");
 
         assertThat(CairnContentMoveFlow.whyNotTarget(CairnContentMovePlanTest.instance(2, "prod", true))).isNull();
-        assertThat(CairnContentMoveFlow.whyNotTarget(inDocker(4, "box"))).isEqualTo("box is in Docker container cms-box: a "
-                + "content move's target is a CairnCMS install on a plain host (its DB backed up and loaded with the DB "
-                + "client there, the file bytes unpacked in its storage root, its service restarted there); a source may "
-                + "be in a Docker container");
-        assertThat(CairnContentMoveFlow.whyNotTarget(inPod(5, "k"))).startsWith("k is in pod cms/k-0: a content move's target");
+        assertThat(CairnContentMoveFlow.whyNotTarget(inDocker(4, "box"))).isNull();
+        assertThat(CairnContentMoveFlow.whyNotTarget(inPod(5, "k"))).isEqualTo("k is in pod cms/k-0: a content move's "
+                + "target is a CairnCMS install on its host or in a Docker container (its DB loaded from the SSH host, the "
+                + "file bytes unpacked on its volumes), not in a Kubernetes pod yet: follow the guide by hand with kubectl "
+                + "exec / kubectl cp");
+    }
+
+    // ------------------------------------------------------------------------------------------ a target in a container
+
+    /** The lab's content model from a host source into a container target: its storage root on its volume. */
+    private static CairnContentMoveFlow.Facts intoContainer(DbVendor vendor, List<String> mounts) {
+        CairnContentMoveFlow.Facts f = CairnContentMovePlanTest.facts(vendor);
+        return new CairnContentMoveFlow.Facts(f.source(), f.target(), f.sourceShape(), f.targetShape(), f.sourceLocations(),
+                List.of(new StorageLocation("local", "local", "/directus/uploads")), mounts);
+    }
+
+    private static Plan planIntoContainer(Instance target, CairnMoveCommands.Conflict conflict) {
+        return CairnContentMoveFlow.build(CairnContentMovePlanTest.instance(1, "dev", false), target,
+                intoContainer(DbVendor.PGSQL, List.of("/directus/uploads")), List.of("authors", "articles"), conflict);
+    }
+
+    @Test
+    void intoAContainerTheDbIsBackedUpAndLoadedFromTheSshHostAndTheBytesUnpackedOnItsVolumes() {
+        Plan plan = planIntoContainer(inDocker(2, "box"), CairnMoveCommands.Conflict.REFUSE);
+        Step dump = plan.steps().stream().filter(s -> s.title().equals("Dump the system DB (PostgreSQL)")).findFirst()
+                .orElseThrow();
+        assertThat(((StepSpec.RemoteCommand) dump.spec()).command()).as("pg_dump on the SSH host, not in the image")
+                .contains("pg_dump").contains("-h 'db.internal'").doesNotContain("docker");
+        assertThat(plan.steps()).noneMatch(s -> s.title().startsWith("Copy the dump out of the"));
+
+        StepSpec.Stream rows = stream(plan, CairnContentMoveFlow.LOAD);
+        assertThat(rows.toCommand()).as("the container's DB_HOST, from the SSH host")
+                .endsWith("psql -X -q -v ON_ERROR_STOP=1 -h 'db.internal' -p 5432 -U 'cms' -d 'cms_prod'")
+                .doesNotContain("docker");
+        assertThat(rows.fromCommand()).as("PostgreSQL's sequences set in the load, as for a host target")
+                .contains("pg_catalog.setval(");
+
+        Step files = plan.steps().stream().filter(s -> s.title().startsWith("Carry the referenced files' bytes of location local"))
+                .findFirst().orElseThrow();
+        assertThat(files.title()).endsWith("(stored on the way, unpacked on the target container's volumes)");
+        assertThat(((StepSpec.Stream) files.spec()).toCommand()).isEqualTo("image=$(docker inspect -f '{{.Image}}' "
+                + "'cms-box') && docker run --rm -i --network none --volumes-from 'cms-box' --entrypoint sh \"$image\" -c "
+                + "'mkdir -p '\"'\"'/directus/uploads'\"'\"' && tar -C '\"'\"'/directus/uploads'\"'\"' --no-same-owner -xf - && cat > "
+                + "/dev/null'");
+        assertThat(((StepSpec.Stream) stream(planIntoContainer(inDocker(2, "box"), CairnMoveCommands.Conflict.SKIP),
+                "Carry the referenced files' bytes of location local")).toCommand()).contains("-xf - --skip-old-files");
+
+        // no start and stop commands set: the container restarted as the promotion and the clone restart it
+        assertThat(plan.steps().stream().filter(s -> s.title().equals("Restart the target's container (docker restart)"))
+                .map(s -> ((StepSpec.RemoteCommand) s.spec()).command()).toList()).containsExactly("docker restart 'cms-box'");
+        List<String> titles = plan.steps().stream().map(Step::title).toList();
+        assertThat(titles.indexOf("Restart the target's container (docker restart)"))
+                .isGreaterThan(titles.indexOf(CairnContentMoveFlow.LOAD)).isLessThan(titles.indexOf(CairnContentMoveFlow.VERIFY));
+        assertThat(plan.steps().stream().filter(Step::changesInstance).map(Step::instanceName).distinct().toList())
+                .as("the source is only read").containsExactly("box");
+        for (Step step : plan.steps()) {
+            assertThat(step.spec().display()).as("no secret in " + step.title()).doesNotContain("s3cret");
+        }
+    }
+
+    @Test
+    void aContainerTargetsStartAndStopCommandsRestartIt() {
+        Instance box = inDocker(2, "box");
+        box.setProductSettings("{\"startCommand\":\"/opt/box/bin/start\",\"stopCommand\":\"/opt/box/bin/stop\"}");
+        List<String> titles = planIntoContainer(box, CairnMoveCommands.Conflict.REFUSE).steps().stream().map(Step::title)
+                .toList();
+        assertThat(titles).contains("Stop the target's service", "Start the target's service")
+                .doesNotContain("Restart the target's container (docker restart)");
+    }
+
+    @Test
+    void aContainerTargetOnSqliteOrOnAnotherVendorIsRefusedWithItsReason() {
+        Instance box = inDocker(2, "box");
+        assertThat(CairnContentMoveFlow.containerTarget(box, DbVendor.SQLITE, DbVendor.SQLITE))
+                .singleElement().satisfies(i -> {
+                    assertThat(i.getStatus()).isEqualTo(CheckStatus.BLOCKING);
+                    assertThat(i.getMessage()).startsWith("box keeps its SQLite file inside container cms-box: ")
+                            .contains("networked DB");
+                });
+        assertThat(CairnContentMoveFlow.containerTarget(box, DbVendor.SQLITE, DbVendor.PGSQL))
+                .singleElement().satisfies(i -> {
+                    assertThat(i.getStatus()).isEqualTo(CheckStatus.BLOCKING);
+                    assertThat(i.getMessage()).contains("the replay through the items API is not done into a container yet");
+                });
+        assertThat(CairnContentMoveFlow.containerTarget(box, DbVendor.PGSQL, DbVendor.PGSQL))
+                .singleElement().satisfies(i -> assertThat(i.getStatus()).isEqualTo(CheckStatus.OK));
+        assertThatThrownBy(() -> CairnMoveCommands.filesReceiver("/x", CairnMoveCommands.Conflict.REFUSE,
+                Deployment.of(inPod(5, "k")))).isInstanceOf(IllegalArgumentException.class);
     }
 }
