@@ -53,11 +53,12 @@ import dev.migrationpanel.web.InvalidInputException;
  * <p>The source may be in a Docker container: its settings are the container's environment (docker inspect), a
  * networked DB is dumped and read on the SSH host at the DB_HOST the container names, a SQLite file inside
  * ({@code docker exec}), the referenced files' bytes copied out with {@code docker cp} (a stopped container too). The
- * target may be in a Docker container too, on a networked DB (same vendor: the native load): its settings are the
- * container's environment, its DB backed up and the rows merged by the DB client on the SSH host at the DB_HOST the
- * container names, the bytes unpacked on its volumes by a one-off container of its image (as the full clone unpacks
- * them), the container restarted as the promotion and the clone restart it, the proof's sums read through docker. A
- * SQLite file inside a target container, a move across vendors into one, and a pod on either side are refused.
+ * target may be in a Docker container too, on a networked DB: its settings are the container's environment, its DB
+ * backed up from the SSH host at the DB_HOST the container names, the rows merged there by the DB client (same vendor)
+ * or replayed through its items API (across vendors, the API reached at its app URL), the bytes unpacked on its
+ * volumes by a one-off container of its image (as the full clone unpacks them), the container restarted as the
+ * promotion and the clone restart it, the proof's sums read through docker. A SQLite file inside a target container
+ * and a pod on either side are refused.
  */
 @Component
 class CairnContentMoveFlow implements CairnPairFlow {
@@ -156,9 +157,9 @@ class CairnContentMoveFlow implements CairnPairFlow {
     }
 
     /**
-     * What a target in a Docker container needs beyond a host target's, as check items (a value): a networked DB on the
-     * source's vendor (a SQLite file inside is not written by the panel, as the clone refuses it; the replay across
-     * vendors is not done into a container yet).
+     * What a target in a Docker container needs beyond a host target's, as check items (a value): a networked DB (a
+     * SQLite file inside is not written by the panel, as the clone refuses it). The same vendor's rows are merged by the
+     * DB client on the SSH host; another vendor's are replayed through its items API, as into a host target.
      */
     static List<CheckItem> containerTarget(Instance target, DbVendor sourceVendor, DbVendor targetVendor) {
         String container = target.getContainerName();
@@ -168,17 +169,14 @@ class CairnContentMoveFlow implements CairnPairFlow {
                     + "(as the clone, it writes a container target's DB from the SSH host). Move to a container on a "
                     + "networked DB (PostgreSQL, MySQL/MariaDB) or to an install on its host"));
         }
-        if (sourceVendor != targetVendor) {
-            return List.of(CheckItem.blocking("Target in Docker", target.getName() + " is in container " + container
-                    + " on " + targetVendor.label() + ", the source on " + sourceVendor.label() + ": the replay through the "
-                    + "items API is not done into a container yet. Move between the same vendor (the native data-only "
-                    + "load), or into an install on its host"));
-        }
+        String rows = sourceVendor == targetVendor
+                ? "the rows merged from the SSH host at the DB_HOST the container names"
+                : "the rows replayed through its items API at its app URL (" + sourceVendor.label() + " → "
+                        + targetVendor.label() + ")";
         return List.of(CheckItem.ok("Target in Docker", target.getName() + " is " + Deployment.of(target).describe()
-                + ": its settings read from the container's environment, its " + targetVendor.label() + " DB backed up and "
-                + "the rows merged from the SSH host at the DB_HOST the container names, the referenced files' bytes "
-                + "unpacked on its volumes by a one-off container of its image (docker run --volumes-from), the container "
-                + "restarted after"));
+                + ": its settings read from the container's environment, its " + targetVendor.label() + " DB backed up "
+                + "from the SSH host, " + rows + ", the referenced files' bytes unpacked on its volumes by a one-off "
+                + "container of its image (docker run --volumes-from), the container restarted"));
     }
 
     /** The source's user collections that are tables (folders and aliases have none), for the wizard to offer. */
@@ -607,6 +605,8 @@ class CairnContentMoveFlow implements CairnPairFlow {
             if (CairnCommands.hasServiceCommands(target)) {
                 plan.add(CairnCommands.stopStep(target, REPLAY_STOP, null));
                 plan.add(CairnCommands.startStep(target, REPLAY_START));
+            } else if (CairnCommands.inDocker(target)) {
+                plan.addAll(CairnCommands.restart(target)); // docker restart; the replay waits until the API answers
             } else {
                 plan.add(ProductSteps.note(target, REPLAY_STOP, "no start and stop commands are set on the instance: "
                         + "restart it yourself before the move so its API serves its current structure"));

@@ -109,17 +109,21 @@ class CairnContentMoveCrossVendorLabIT {
 
     /** A static token set on the target's admin through its API (as an admin does in the app's user page). */
     static String staticToken(Lab.CairnInstance cairn) throws Exception {
+        return staticToken(cairn.appUrl(), cairn.adminEmail(), cairn.adminPassword());
+    }
+
+    static String staticToken(String appUrl, String adminEmail, String adminPassword) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(cairn.appUrl() + "/auth/login"))
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(appUrl + "/auth/login"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(
-                        Map.of("email", cairn.adminEmail(), "password", cairn.adminPassword())))).build(),
+                        Map.of("email", adminEmail, "password", adminPassword)))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
         String access = JSON.readTree(login.body()).get("data").get("access_token").asText();
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
         String token = "panel-it-" + HexFormat.of().formatHex(random);
-        HttpResponse<String> set = http.send(HttpRequest.newBuilder(URI.create(cairn.appUrl() + "/users/me"))
+        HttpResponse<String> set = http.send(HttpRequest.newBuilder(URI.create(appUrl + "/users/me"))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + access)
                 .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(Map.of("token", token))))
                 .build(), HttpResponse.BodyHandlers.ofString());

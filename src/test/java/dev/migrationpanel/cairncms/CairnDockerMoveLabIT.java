@@ -42,8 +42,8 @@ import dev.migrationpanel.job.Plan;
 import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
 import dev.migrationpanel.job.log.JobLogService;
-import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabJobs;
 
 /**
  * The content move with its SOURCE in a Docker container, through the panel, on the lab's cd-pgsql (a CairnCMS
@@ -168,22 +168,11 @@ class CairnDockerMoveLabIT {
     }
 
     private Job await(long jobId) throws InterruptedException {
-        long until = System.currentTimeMillis() + 300_000L;
-        Job job = jobs.get(jobId);
-        while (job.getStatus().isActive() && System.currentTimeMillis() < until) {
-            Thread.sleep(200);
-            job = jobs.get(jobId);
-        }
-        return job;
+        return LabJobs.settled(jobs, jobId, java.time.Duration.ofMinutes(5));
     }
 
     private String describe(Job job) {
-        StringBuilder text = new StringBuilder("job " + job.getId() + " " + job.getStatus() + ": " + job.getMessage());
-        job.getSteps().forEach(s -> text.append("\n  ").append(s.getTitle()).append(": ").append(s.getStatus())
-                .append(s.getMessage() == null ? "" : " " + s.getMessage()));
-        List<LogLine> lines = logs.after(job.getId(), 0, JobLogService.MAX_PAGE);
-        lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> text.append("\n  | ").append(l.line()));
-        return text.toString();
+        return LabJobs.describe(job, logs);
     }
 
     private String proofReport(Job job) throws Exception {
@@ -412,6 +401,37 @@ class CairnDockerMoveLabIT {
             assertThat(restored.getStatus()).as(describe(restored)).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(containerTargetFingerprints()).as("the target's DB as the move found it").isEqualTo(before);
             assertThat(onContainerTarget("SELECT count(*) FROM articles")).containsExactly("0");
+        } finally {
+            Lab.reset(CONTAINER_TARGET);
+        }
+    }
+
+    /**
+     * Across vendors into a container: cs-sqlite's rows replayed through cdt-pgsql's items API (its app URL, a static
+     * token of its admin), the cover's bytes unpacked on its volume, its sequences advanced, and the proof passing.
+     */
+    @Test
+    void aSqliteSourceIsReplayedThroughTheItemsApiIntoAContainerTargetOnPostgres() throws Exception {
+        Lab.CairnInstance s = lab.cairn("cs-sqlite");
+        freshContainerTarget();
+        try {
+            promoteIntoContainerByCli(s);
+            Instance source = CairnLabInstances.register(instances, jdbc, lab, s, true);
+            Instance target = registerDocker(CONTAINER_TARGET);
+            String token = CairnContentMoveCrossVendorLabIT.staticToken(q("app.url"), q("admin.email"), q("admin.password"));
+            FlowService.Review review = flows.review(CairnContentMoveFlow.ID, source.getId(), Map.of("target",
+                    String.valueOf(target.getId()), "collections", "authors,articles,tags", "apiCredentials",
+                    moveFlow.storeApiToken(target, token)));
+            assertThat(review.plan().steps()).extracting(Step::title).contains(CairnContentMoveFlow.REPLAY)
+                    .doesNotContain(CairnContentMoveFlow.LOAD);
+            Job job = moveToItsProof(source, review);
+            assertThat(describe(job)).contains("SQLite → PostgreSQL").doesNotContain(token);
+            assertThat(onContainerTarget("SELECT last_value FROM authors_id_seq")).as("the sequence advanced")
+                    .containsExactly("3");
+            String cover = lab.cairnContent("cs-sqlite", "files.thumbnail.of");
+            String disk = onContainerTarget("SELECT filename_disk FROM directus_files WHERE id = '" + cover + "'").get(0);
+            assertThat(inTargetContainer("sha256sum " + q("storage.local.root") + "/" + disk).substring(0, 64))
+                    .isEqualTo(run("sha256sum", s.storageRoot("local").resolve(disk).toString()).substring(0, 64));
         } finally {
             Lab.reset(CONTAINER_TARGET);
         }

@@ -193,6 +193,25 @@ class CairnDockerMovePlanTest {
     }
 
     @Test
+    void acrossVendorsIntoAContainerTheRowsAreReplayedAfterADockerRestartAndTheBytesUnpackedOnItsVolumes() {
+        CairnContentMoveFlow.Facts cross = CairnContentMovePlanTest.crossFacts(DbVendor.MYSQL);
+        CairnContentMoveFlow.Facts facts = new CairnContentMoveFlow.Facts(cross.source(), cross.target(), cross.sourceShape(),
+                cross.targetShape(), cross.sourceLocations(), List.of(new StorageLocation("local", "local", "/directus/uploads")),
+                List.of("/directus/uploads"));
+        Plan plan = CairnContentMoveFlow.build(CairnContentMovePlanTest.instance(1, "dev", false), inDocker(2, "box"), facts,
+                List.of("authors", "articles"), CairnMoveCommands.Conflict.REFUSE, "token-artifact");
+        List<String> titles = plan.steps().stream().map(Step::title).toList();
+        // the API must serve the promoted structure: the container restarted (no commands set), the replay waits for it
+        assertThat(titles).containsSubsequence("Carry the referenced files' bytes of location local (stored on the way, "
+                + "unpacked on the target container's volumes)", "Restart the target's container (docker restart)",
+                CairnContentMoveFlow.REPLAY, CairnContentMoveFlow.VERIFY).doesNotContain(CairnContentMoveFlow.LOAD,
+                CairnContentMoveFlow.REPLAY_STOP);
+        assertThat(stream(plan, "Carry the referenced files' bytes of location local").toCommand())
+                .contains("--volumes-from 'cms-box'");
+        assertThat(plan.steps()).allSatisfy(st -> assertThat(st.spec().display()).doesNotContain("s3cret-prod"));
+    }
+
+    @Test
     void aContainerTargetsStartAndStopCommandsRestartIt() {
         Instance box = inDocker(2, "box");
         box.setProductSettings("{\"startCommand\":\"/opt/box/bin/start\",\"stopCommand\":\"/opt/box/bin/stop\"}");
@@ -203,7 +222,7 @@ class CairnDockerMovePlanTest {
     }
 
     @Test
-    void aContainerTargetOnSqliteOrOnAnotherVendorIsRefusedWithItsReason() {
+    void aContainerTargetOnSqliteIsRefusedWithItsReasonAnotherVendorIsReplayedThroughItsApi() {
         Instance box = inDocker(2, "box");
         assertThat(CairnContentMoveFlow.containerTarget(box, DbVendor.SQLITE, DbVendor.SQLITE))
                 .singleElement().satisfies(i -> {
@@ -213,11 +232,15 @@ class CairnDockerMovePlanTest {
                 });
         assertThat(CairnContentMoveFlow.containerTarget(box, DbVendor.SQLITE, DbVendor.PGSQL))
                 .singleElement().satisfies(i -> {
-                    assertThat(i.getStatus()).isEqualTo(CheckStatus.BLOCKING);
-                    assertThat(i.getMessage()).contains("the replay through the items API is not done into a container yet");
+                    assertThat(i.getStatus()).isEqualTo(CheckStatus.OK);
+                    assertThat(i.getMessage()).contains("the rows replayed through its items API at its app URL (SQLite → "
+                            + "PostgreSQL)");
                 });
         assertThat(CairnContentMoveFlow.containerTarget(box, DbVendor.PGSQL, DbVendor.PGSQL))
-                .singleElement().satisfies(i -> assertThat(i.getStatus()).isEqualTo(CheckStatus.OK));
+                .singleElement().satisfies(i -> {
+                    assertThat(i.getStatus()).isEqualTo(CheckStatus.OK);
+                    assertThat(i.getMessage()).contains("the rows merged from the SSH host");
+                });
         assertThatThrownBy(() -> CairnMoveCommands.filesReceiver("/x", CairnMoveCommands.Conflict.REFUSE,
                 Deployment.of(inPod(5, "k")))).isInstanceOf(IllegalArgumentException.class);
     }
