@@ -32,14 +32,10 @@ import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
-import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceCheck;
 import dev.migrationpanel.instance.InstanceCheckService;
-import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
-import dev.migrationpanel.instance.SshAuthMethod;
-import dev.migrationpanel.instance.TestInstances;
 import dev.migrationpanel.job.FlowService;
 import dev.migrationpanel.job.Job;
 import dev.migrationpanel.job.JobService;
@@ -103,26 +99,8 @@ class CairnDockerLabIT {
         return lab.property("cairn." + NAME + "." + key);
     }
 
-    /** cd-pgsql registered as an admin would: Docker, its container, the CLI as the image runs it, start and stop. */
     private Instance registerDocker(String container) {
-        InstanceForm form = new InstanceForm();
-        form.setProduct(CairnCmsProfile.ID);
-        form.setName(NAME + "-" + System.nanoTime());
-        form.setSshHost(lab.sshHost());
-        form.setSshPort(lab.sshPort());
-        form.setSshUser(p("owner"));
-        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
-        form.setSshPrivateKey(lab.privateKeyText(p("owner"), "ed25519"));
-        form.setSshPassphrase(lab.passphrase(p("owner"), "ed25519"));
-        form.setDeploymentType(DeploymentType.DOCKER);
-        form.setContainerName(container);
-        form.setInstallPath(p("path"));
-        form.setAppUrl(p("app.url"));
-        form.setProductSettings(Map.of(CairnCmsProfile.CLI, p("cli"), CairnCmsProfile.START, p("start"),
-                CairnCmsProfile.STOP, p("stop")));
-        Instance instance = instances.create(form);
-        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
-        return instances.get(instance.getId());
+        return CairnLabInstances.registerDocker(instances, jdbc, lab, NAME, container);
     }
 
     private Instance register(String name) {

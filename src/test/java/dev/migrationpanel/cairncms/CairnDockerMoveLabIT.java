@@ -28,12 +28,8 @@ import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.database.TableFingerprints;
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
-import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
-import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
-import dev.migrationpanel.instance.SshAuthMethod;
-import dev.migrationpanel.instance.TestInstances;
 import dev.migrationpanel.job.FlowService;
 import dev.migrationpanel.job.Job;
 import dev.migrationpanel.job.JobService;
@@ -100,27 +96,8 @@ class CairnDockerMoveLabIT {
         return registerDocker(NAME);
     }
 
-    /** A lab container instance registered as an admin would. */
     private Instance registerDocker(String name) {
-        java.util.function.Function<String, String> setting = key -> lab.property("cairn." + name + "." + key);
-        InstanceForm form = new InstanceForm();
-        form.setProduct(CairnCmsProfile.ID);
-        form.setName(name + "-" + System.nanoTime());
-        form.setSshHost(lab.sshHost());
-        form.setSshPort(lab.sshPort());
-        form.setSshUser(setting.apply("owner"));
-        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
-        form.setSshPrivateKey(lab.privateKeyText(setting.apply("owner"), "ed25519"));
-        form.setSshPassphrase(lab.passphrase(setting.apply("owner"), "ed25519"));
-        form.setDeploymentType(DeploymentType.DOCKER);
-        form.setContainerName(setting.apply("container"));
-        form.setInstallPath(setting.apply("path"));
-        form.setAppUrl(setting.apply("app.url"));
-        form.setProductSettings(Map.of(CairnCmsProfile.CLI, setting.apply("cli"), CairnCmsProfile.START, setting.apply("start"),
-                CairnCmsProfile.STOP, setting.apply("stop")));
-        Instance instance = instances.create(form);
-        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
-        return instances.get(instance.getId());
+        return CairnLabInstances.registerDocker(instances, jdbc, lab, name);
     }
 
     /** Every table of cd-pgsql's DB (rows and checksum), read by the test itself. */

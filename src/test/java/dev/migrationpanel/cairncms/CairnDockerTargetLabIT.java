@@ -30,12 +30,8 @@ import dev.migrationpanel.database.TableFingerprints;
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
 import dev.migrationpanel.instance.InstanceCheckService;
-import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
-import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
-import dev.migrationpanel.instance.SshAuthMethod;
-import dev.migrationpanel.instance.TestInstances;
 import dev.migrationpanel.job.Flow;
 import dev.migrationpanel.job.FlowService;
 import dev.migrationpanel.job.Job;
@@ -98,26 +94,8 @@ class CairnDockerTargetLabIT {
         return lab.property("cairn." + name + "." + key);
     }
 
-    /** A lab container instance registered as an admin would: Docker, its container, its CLI, start and stop. */
     private Instance registerDocker(String name) {
-        InstanceForm form = new InstanceForm();
-        form.setProduct(CairnCmsProfile.ID);
-        form.setName(name + "-" + System.nanoTime());
-        form.setSshHost(lab.sshHost());
-        form.setSshPort(lab.sshPort());
-        form.setSshUser(p(name, "owner"));
-        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
-        form.setSshPrivateKey(lab.privateKeyText(p(name, "owner"), "ed25519"));
-        form.setSshPassphrase(lab.passphrase(p(name, "owner"), "ed25519"));
-        form.setDeploymentType(DeploymentType.DOCKER);
-        form.setContainerName(p(name, "container"));
-        form.setInstallPath(p(name, "path"));
-        form.setAppUrl(p(name, "app.url"));
-        form.setProductSettings(Map.of(CairnCmsProfile.CLI, p(name, "cli"), CairnCmsProfile.START, p(name, "start"),
-                CairnCmsProfile.STOP, p(name, "stop")));
-        Instance instance = instances.create(form);
-        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
-        return instances.get(instance.getId());
+        return CairnLabInstances.registerDocker(instances, jdbc, lab, name);
     }
 
     private Connection db(String name) throws Exception {

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.migrationpanel.instance.DeploymentType;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
@@ -41,5 +42,36 @@ final class CairnLabInstances {
         Instance instance = instances.create(form);
         TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
         return instances.get(instance.getId());
+    }
+
+    /**
+     * A lab CairnCMS in a Docker container ({@code cd-pgsql}, {@code cdt-pgsql}) registered as an admin would: Docker,
+     * the container {@code container} names (another name for a container that does not exist), the CLI as the image
+     * runs it, the lab's start and stop commands.
+     */
+    static Instance registerDocker(InstanceService instances, JdbcTemplate jdbc, Lab lab, String name, String container) {
+        java.util.function.Function<String, String> setting = key -> lab.property("cairn." + name + "." + key);
+        InstanceForm form = new InstanceForm();
+        form.setProduct(CairnCmsProfile.ID);
+        form.setName(name + "-" + System.nanoTime());
+        form.setSshHost(lab.sshHost());
+        form.setSshPort(lab.sshPort());
+        form.setSshUser(setting.apply("owner"));
+        form.setSshAuth(SshAuthMethod.PRIVATE_KEY);
+        form.setSshPrivateKey(lab.privateKeyText(setting.apply("owner"), "ed25519"));
+        form.setSshPassphrase(lab.passphrase(setting.apply("owner"), "ed25519"));
+        form.setDeploymentType(DeploymentType.DOCKER);
+        form.setContainerName(container);
+        form.setInstallPath(setting.apply("path"));
+        form.setAppUrl(setting.apply("app.url"));
+        form.setProductSettings(Map.of(CairnCmsProfile.CLI, setting.apply("cli"), CairnCmsProfile.START,
+                setting.apply("start"), CairnCmsProfile.STOP, setting.apply("stop")));
+        Instance instance = instances.create(form);
+        TestInstances.pinLabHostKey(jdbc, instance.getId(), lab);
+        return instances.get(instance.getId());
+    }
+
+    static Instance registerDocker(InstanceService instances, JdbcTemplate jdbc, Lab lab, String name) {
+        return registerDocker(instances, jdbc, lab, name, lab.property("cairn." + name + ".container"));
     }
 }
