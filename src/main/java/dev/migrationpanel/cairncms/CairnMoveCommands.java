@@ -37,7 +37,7 @@ import dev.migrationpanel.instance.DeploymentType;
  * ({@code docker exec}), the referenced files' bytes copied out one by one with {@code docker cp}, which also works
  * while the container is stopped. A target in a Docker container is written the same way round: its networked DB
  * loaded by the client on its SSH host at the DB_HOST its container names, the bytes unpacked on its volumes by a
- * one-off container of its image ({@link #filesReceiver(String, Conflict, Deployment)}); a SQLite file inside a target
+ * one-off container of its image ({@link #filesReceiver}); a SQLite file inside a target
  * container is refused before planning. Neither side may be in a pod.
  */
 final class CairnMoveCommands {
@@ -127,11 +127,6 @@ final class CairnMoveCommands {
     }
 
     // ------------------------------------------------------------------------------------------ the rows
-
-    /** The sending side of a source on its host: runs on the source, only reads it. */
-    static String sender(Load load, DbSettings source) {
-        return sender(load, source, Deployment.ON_HOST);
-    }
 
     /**
      * The sending side: runs on the source's SSH host, only reads it; a SQLite file is read where the install is (inside
@@ -360,11 +355,6 @@ final class CairnMoveCommands {
 
     // ------------------------------------------------------------------------------------------ the file bytes
 
-    /** The sending side of one location's bytes, for a source on its host. */
-    static String filesSender(DbVendor vendor, DbSettings source, String fileIds, String location, String root) {
-        return filesSender(vendor, source, fileIds, location, root, Deployment.ON_HOST);
-    }
-
     /**
      * The sending side of one location's bytes: the names of the referenced files in that location, read from the
      * source's DB, packed by tar from the location's root (names verbatim, never as options; a file whose bytes are
@@ -375,9 +365,7 @@ final class CairnMoveCommands {
      */
     static String filesSender(DbVendor vendor, DbSettings source, String fileIds, String location, String root,
             Deployment sourceAt) {
-        if (sourceAt.type() == DeploymentType.KUBERNETES) {
-            throw new IllegalArgumentException("The content move does not reach into " + sourceAt.describe());
-        }
+        reachable(sourceAt);
         String sql = "SELECT filename_disk FROM " + name(vendor, CairnMoveSchema.FILES) + " WHERE storage = "
                 + sqlString(location) + " AND " + name(vendor, "id") + " IN (" + fileIds + ") AND filename_disk NOT LIKE '%..%'";
         String list = switch (vendor) {
@@ -409,13 +397,10 @@ final class CairnMoveCommands {
     static String fileSums(Deployment at, String root, List<String> names) {
         StringBuilder list = new StringBuilder();
         names.forEach(n -> list.append(' ').append(quote(n)));
-        if (at.type() == DeploymentType.DOCKER) {
+        if (reachable(at) == DeploymentType.DOCKER) {
             // tar runs its command once per regular file it holds: a file docker cp did not find prints nothing
             return "for f in" + list + "; do h=$(docker cp " + inContainer(at, root) + "\"$f\" - 2> /dev/null | tar -xf - "
                     + "--to-command=sha256sum 2> /dev/null); [ -n \"$h\" ] && printf '%s  %s\\n' \"${h%% *}\" \"$f\"; done; true";
-        }
-        if (at.type() != DeploymentType.HOST) {
-            throw new IllegalArgumentException("The content move does not reach into " + at.describe());
         }
         return "cd " + quote(root) + " && for f in" + list + "; do [ -f \"$f\" ] && sha256sum -- \"$f\"; done; true";
     }
@@ -427,15 +412,16 @@ final class CairnMoveCommands {
 
     /** A command run where the source's files are: on the host, or inside its container. */
     private static String at(Deployment at, String command) {
-        if (at.type() == DeploymentType.KUBERNETES) {
-            throw new IllegalArgumentException("The content move does not reach into " + at.describe());
-        }
+        reachable(at);
         return at.wrap(command);
     }
 
-    /** The receiving side on a target on its host: unpacked into the same-named location's root, names kept. */
-    static String filesReceiver(String root, Conflict conflict) {
-        return filesReceiver(root, conflict, Deployment.ON_HOST);
+    /** Where the content move reaches: the host or a Docker container; a pod is refused. */
+    private static DeploymentType reachable(Deployment at) {
+        if (at.type() != DeploymentType.HOST && at.type() != DeploymentType.DOCKER) {
+            throw new IllegalArgumentException("The content move does not reach into " + at.describe());
+        }
+        return at.type();
     }
 
     /**
@@ -450,11 +436,7 @@ final class CairnMoveCommands {
         String unpack = "mkdir -p " + quote(root) + " && tar -C " + quote(root)
                 + (targetAt.type() == DeploymentType.DOCKER ? " --no-same-owner" : "") + " -xf -"
                 + (conflict == Conflict.SKIP ? " --skip-old-files" : "") + " && cat > /dev/null";
-        return switch (targetAt.type()) {
-            case HOST -> unpack;
-            case DOCKER -> targetAt.withVolumesOf(unpack, true);
-            default -> throw new IllegalArgumentException("The content move does not reach into " + targetAt.describe());
-        };
+        return reachable(targetAt) == DeploymentType.DOCKER ? targetAt.withVolumesOf(unpack, true) : unpack;
     }
 
     // ------------------------------------------------------------------------------------------ helpers
