@@ -368,7 +368,7 @@ class CairnCloneFlow implements CairnPairFlow {
                 continue;
             }
             String root = place(location, source, s, target, t).targetRoot();
-            String mount = onMount(root, t.mounts());
+            String mount = Deployment.mountHolding(root, t.mounts());
             items.add(mount == null
                     ? CheckItem.blocking("Storage " + location.name() + " in the container", root + " is not on a volume or "
                             + "bind mount of container " + container + ": the bytes are unpacked on its mounts (it is "
@@ -377,22 +377,6 @@ class CairnCloneFlow implements CairnPairFlow {
                     : CheckItem.ok("Storage " + location.name() + " in the container", root + " is on its mount " + mount));
         }
         return items;
-    }
-
-    /** The longest of the mounts that is the directory or holds it, or null. */
-    static String onMount(String dir, List<String> mounts) {
-        String path = dir.replaceAll("/+$", "");
-        String found = null;
-        for (String line : mounts) {
-            String mount = line.strip().replaceAll("/+$", "");
-            if (mount.isEmpty()) {
-                continue;
-            }
-            if ((path.equals(mount) || path.startsWith(mount + "/")) && (found == null || mount.length() > found.length())) {
-                found = mount;
-            }
-        }
-        return found;
     }
 
     /**

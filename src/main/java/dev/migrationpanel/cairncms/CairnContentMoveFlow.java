@@ -463,7 +463,7 @@ class CairnContentMoveFlow implements CairnPairFlow {
             } else if (t.isEmpty() || !t.get().local() || t.get().root() == null) {
                 problems.add(storage + " is not a local location of the target: declare it in its STORAGE_LOCATIONS (the "
                         + "guide: directus_files.storage must name a location the target has)");
-            } else if (CairnCommands.inDocker(target) && CairnCloneFlow.onMount(t.get().root(), facts.targetMounts()) == null) {
+            } else if (CairnCommands.inDocker(target) && Deployment.mountHolding(t.get().root(), facts.targetMounts()) == null) {
                 problems.add(storage + "'s root " + t.get().root() + " is not on a volume or bind mount of container "
                         + target.getContainerName() + ": the bytes are unpacked on its mounts, and a file in the "
                         + "container's own layer is lost when it is recreated. Mount a volume there and recreate the container");

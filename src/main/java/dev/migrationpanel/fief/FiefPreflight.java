@@ -128,7 +128,7 @@ class FiefPreflight {
                     + ": " + FiefDatabase.firstLine(mounts.stderr())));
             return false;
         }
-        String mount = onMount(dir, mounts.stdout().lines().toList());
+        String mount = Deployment.mountHolding(dir, mounts.stdout().lines().toList());
         if (mount == null) {
             items.add(CheckItem.blocking("Database directory (Docker)", dir + " is not on a volume or bind mount of container "
                     + container + ": the start command recreates the container, which would lose a file in its own layer "
@@ -156,23 +156,6 @@ class FiefPreflight {
         items.add(CheckItem.ok("Python's sqlite3 in the container", "Python and SQLite " + python.stdout().strip() + ": the "
                 + "running Fief's files are read through snapshots taken with it (no sqlite3 command needed inside)"));
         return true;
-    }
-
-    /** The mount (its path in the container) {@code dir} is on, the deepest one, or null. */
-    static String onMount(String dir, List<String> mounts) {
-        String found = null;
-        for (String line : mounts) {
-            String mount = line.strip();
-            if (mount.isEmpty()) {
-                continue;
-            }
-            String m = mount.replaceAll("/+$", "");
-            boolean under = m.isEmpty() || dir.equals(m) || dir.startsWith(m + "/");
-            if (under && (found == null || m.length() > found.length())) {
-                found = m.isEmpty() ? "/" : m;
-            }
-        }
-        return found;
     }
 
     /**

@@ -93,6 +93,28 @@ public record Deployment(DeploymentType type, String container, String namespace
     }
 
     /**
+     * Which of a container's mounts (paths inside it, as {@link #mountsCommand()} prints them) holds {@code dir}: the
+     * deepest that is the directory or one of its parents, or null when it is in the container's own layer (lost when
+     * the container is recreated, and out of reach of a one-off container with its volumes).
+     */
+    public static String mountHolding(String dir, List<String> mounts) {
+        String path = dir.replaceAll("/+$", "");
+        String found = null;
+        for (String line : mounts) {
+            String mount = line.strip();
+            if (mount.isEmpty()) {
+                continue;
+            }
+            String m = mount.replaceAll("/+$", "");
+            boolean under = m.isEmpty() || path.equals(m) || path.startsWith(m + "/");
+            if (under && (found == null || m.length() > found.length())) {
+                found = m.isEmpty() ? "/" : m;
+            }
+        }
+        return found;
+    }
+
+    /**
      * A command on the SSH host printing where the container's mounts (volumes and bind mounts) are inside it, one path a
      * line ({@code docker inspect}: it works on a stopped container too); null where there is no such thing.
      */

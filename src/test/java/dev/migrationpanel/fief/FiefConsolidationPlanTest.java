@@ -408,13 +408,4 @@ class FiefConsolidationPlanTest {
                 .containsEntry("recordJob", "7");
         assertThat(steps.get(steps.size() - 1).title()).isEqualTo("Start Fief 0.27 again");
     }
-
-    @Test
-    void theDatabaseDirectoryMustBeOnAMountOfTheContainer() {
-        assertThat(FiefPreflight.onMount("/data/db", List.of("/opt/fief-standin", "/data/db"))).isEqualTo("/data/db");
-        assertThat(FiefPreflight.onMount("/data/db", List.of("/data/"))).isEqualTo("/data");
-        assertThat(FiefPreflight.onMount("/data/db", List.of("/data", "/data/db/"))).isEqualTo("/data/db");
-        assertThat(FiefPreflight.onMount("/data/db", List.of("/data/dbx", "/opt"))).isNull();
-        assertThat(FiefPreflight.onMount("/data/db", List.of())).isNull();
-    }
 }

@@ -3,6 +3,7 @@ package dev.migrationpanel.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -103,5 +104,16 @@ class DeploymentTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).isZero();
         assertThat(out).isEqualTo("[pa ss'$(id)][base64:k+/=]");
+    }
+
+    @Test
+    void aDirectoryIsOnTheDeepestMountHoldingItOrOnNone() {
+        assertThat(Deployment.mountHolding("/data/db", List.of("/opt/fief-standin", "/data/db"))).isEqualTo("/data/db");
+        assertThat(Deployment.mountHolding("/data/db", List.of("/data/"))).isEqualTo("/data");
+        assertThat(Deployment.mountHolding("/data/db", List.of("/data", "/data/db/"))).isEqualTo("/data/db");
+        assertThat(Deployment.mountHolding("/data/db", List.of("/data/dbx", "/opt"))).isNull();
+        assertThat(Deployment.mountHolding("/data/db", List.of())).isNull();
+        assertThat(Deployment.mountHolding("/directus/uploads/", List.of("/directus/uploads"))).isEqualTo("/directus/uploads");
+        assertThat(Deployment.mountHolding("/directus/uploads", List.of("/"))).isEqualTo("/");
     }
 }
