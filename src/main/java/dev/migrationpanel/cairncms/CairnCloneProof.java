@@ -84,9 +84,10 @@ class CairnCloneProof {
     record SourceState(Map<String, Fingerprint> tables, Map<String, List<String>> columns) {
     }
 
-    SourceState read(Instance instance, SshSession ssh) {
+    /** The source's state; {@code recorded}: an earlier record it is compared with (see {@link SystemDbReader}), or none. */
+    SourceState read(Instance instance, SshSession ssh, Map<String, Fingerprint> recorded) {
         Map<String, List<String>> columns = ColumnScope.lowerCased(reader.columns(instance, ssh));
-        return new SourceState(reader.fingerprints(instance, ssh, columns), columns);
+        return new SourceState(reader.fingerprints(instance, ssh, columns, recorded), columns);
     }
 
     /** Keeps the sign-in encrypted in the artifact store, tied to the source; returns its artifact id. */
@@ -115,7 +116,7 @@ class CairnCloneProof {
         @Override
         public StepResult run(StepRun run, Map<String, String> args) {
             Instance source = run.instance();
-            SourceState state = proof.read(source, run.ssh());
+            SourceState state = proof.read(source, run.ssh(), Map.of());
             state.tables().forEach((table, f) -> run.out(table + ": " + f.rows() + " row(s), checksum " + f.checksum()));
             proof.artifacts.write(new ArtifactSpec(run.jobId(), source.getId(), run.position(), source.getName()
                     + STATE_SUFFIX, ArtifactKind.OTHER, "application/json", false),
@@ -159,7 +160,7 @@ class CairnCloneProof {
         report.section("Tables: the target " + target.getName() + " against the source " + source.getName()
                 + " as recorded, over the source's columns");
         ColumnScope columns = ColumnScope.of(before.columns(), reader.columns(target, targetSsh));
-        Map<String, Fingerprint> after = reader.fingerprints(target, targetSsh, columns.compared());
+        Map<String, Fingerprint> after = reader.fingerprints(target, targetSsh, columns.compared(), before.tables());
         Set<String> names = new TreeSet<>(before.tables().keySet());
         names.addAll(after.keySet());
         int identical = 0;
@@ -315,7 +316,7 @@ class CairnCloneProof {
         }
 
         report.section("Source unchanged since step " + (recordStep + 1));
-        SourceState now = read(source, sourceSsh);
+        SourceState now = read(source, sourceSsh, before.tables());
         boolean unchanged = true;
         Set<String> sourceTables = new TreeSet<>(before.tables().keySet());
         sourceTables.addAll(now.tables().keySet());

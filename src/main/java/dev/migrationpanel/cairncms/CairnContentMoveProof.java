@@ -263,8 +263,10 @@ class CairnContentMoveProof {
         SshSession tssh = run.ssh(target);
         Map<String, List<String>> scope = scope(source, sssh, move);
         Map<String, Fingerprint> s = reader.fingerprints(source, sssh, scope);
-        Map<String, Fingerprint> t = reader.fingerprints(target, tssh, scope);
         DbVendor vendor = connections.dbSettings(target, tssh).vendor();
+        // the same vendor's two sides compare with each other, so the target is summed as the source was
+        Map<String, Fingerprint> t = reader.fingerprints(target, tssh, scope,
+                connections.dbSettings(source, sssh).vendor() == vendor ? s : Map.of());
         Map<String, Map<String, String>> rows = new TreeMap<>();
         for (String table : move.tables()) {
             rows.put(table, rowHashes(target, tssh, vendor, table, scope.get(table.toLowerCase(java.util.Locale.ROOT)),
@@ -290,8 +292,8 @@ class CairnContentMoveProof {
         DbVendor vendor = connections.dbSettings(target, tssh).vendor();
         DbVendor sourceVendor = connections.dbSettings(source, sssh).vendor();
         Map<String, List<String>> scope = scope(source, sssh, move);
-        Map<String, Fingerprint> sourceNow = reader.fingerprints(source, sssh, scope);
-        Map<String, Fingerprint> targetNow = reader.fingerprints(target, tssh, scope);
+        Map<String, Fingerprint> sourceNow = reader.fingerprints(source, sssh, scope, before.source());
+        Map<String, Fingerprint> targetNow = reader.fingerprints(target, tssh, scope, before.target());
         ProofReport report = new ProofReport();
         boolean skip = move.conflict().equals("skip");
         // across vendors: each value compared as its kind (a boolean, a number, JSON, an instant), the columns the

@@ -17,11 +17,11 @@ import java.util.TreeMap;
 /**
  * Per-table row count and content checksum of a DB, to prove two states equal (before and after a
  * rollback, source and target of a migration). On MySQL/MariaDB and PostgreSQL the DB server computes it
- * (the sum of 60 bits of each row's hash, over its columns as the server prints them: SHA-1 on MySQL/MariaDB,
- * where CPUs hash it fastest, MD5 on PostgreSQL, the one hash every version has): only two numbers per table
- * cross the network, and row order does not matter. Elsewhere rows are read in a stable order and
- * streamed into SHA-256 here, so a large table is never held in memory. Both sides of a comparison are
- * always read the same way (the same vendor).
+ * (the sum of each row's hash, over its columns as the server prints them; see {@link PostgresSum} for
+ * PostgreSQL's, SHA-1 on MySQL/MariaDB, where CPUs hash it fastest): only two numbers per table cross the
+ * network, and row order does not matter. Elsewhere rows are read in a stable order and streamed into SHA-256
+ * here, so a large table is never held in memory. Both sides of a comparison are always read the same way (the
+ * same vendor; on PostgreSQL the same sum, see {@link #of(Connection, Map, Map)}).
  */
 public final class TableFingerprints {
 
@@ -30,6 +30,64 @@ public final class TableFingerprints {
 
     /** @param checksum the table's content checksum; equal content, equal checksum (read the same way) */
     public record Fingerprint(long rows, @com.fasterxml.jackson.annotation.JsonAlias("sha256") String checksum) {
+    }
+
+    /**
+     * How PostgreSQL sums a table. Both print every value as the server prints it (with the settings fixed for
+     * the read, see {@link #of(Connection, String, List)}), so NULL and '' differ, and add one hash per row, so row
+     * order does not matter.
+     */
+    enum PostgresSum {
+        /**
+         * The 64-bit hash of the row's values (an array of them, each as text in the "C" collation, so no
+         * case-insensitive collation makes two spellings alike), hashed once more because an array's hash is a
+         * linear mix of its elements' (two rows swapping a value would otherwise sum alike). PostgreSQL 11+. On a
+         * 1 GB table about an eighth of {@link #ROW_MD5}'s time: PostgreSQL's MD5 and its printing of a whole
+         * row were most of a migration proof's wait.
+         */
+        VALUE_HASH("h64:", 11),
+        /**
+         * 60 bits of the MD5 of the row as printed ({@code (1,"a b",,t)}): every version has it, and the panel
+         * recorded sums this way before {@link #VALUE_HASH}; its checksums carry no prefix.
+         */
+        ROW_MD5("", 0);
+
+        final String prefix;
+        final int sinceMajorVersion;
+
+        PostgresSum(String prefix, int sinceMajorVersion) {
+            this.prefix = prefix;
+            this.sinceMajorVersion = sinceMajorVersion;
+        }
+
+        /** How {@code recorded} was summed; null when nothing is recorded (or it is not PostgreSQL's). */
+        static PostgresSum of(Map<String, Fingerprint> recorded) {
+            return recorded.values().stream().findFirst()
+                    .map(f -> f.checksum().startsWith(VALUE_HASH.prefix) ? VALUE_HASH : ROW_MD5).orElse(null);
+        }
+
+        /** The sum of this server, or the one {@code recorded} used so the two compare. */
+        static PostgresSum choose(Connection connection, Map<String, Fingerprint> recorded) throws SQLException {
+            int major = connection.getMetaData().getDatabaseMajorVersion();
+            PostgresSum wanted = of(recorded);
+            if (wanted == null) {
+                return major >= VALUE_HASH.sinceMajorVersion ? VALUE_HASH : ROW_MD5;
+            }
+            if (major < wanted.sinceMajorVersion) {
+                throw new SQLException("the other side was summed with the hash functions of PostgreSQL "
+                        + wanted.sinceMajorVersion + "+, and this server is PostgreSQL " + major);
+            }
+            return wanted;
+        }
+
+        String query(String table, List<String> columns, String markedRows) {
+            String row = this == VALUE_HASH
+                    ? "hashint8extended(hash_array_extended(ARRAY[" + String.join(", ", columns.stream()
+                            .map(c -> c + "::text COLLATE \"C\"").toList()) + "], 0), 0)::numeric"
+                    : "('x' || substr(md5(ROW(" + String.join(", ", columns) + ")::text), 1, 15))::bit(60)::bigint";
+            return "SELECT count(*), '" + prefix + "' || coalesce(sum(" + row + "), 0)::text"
+                    + (markedRows == null ? "" : ", count(*) FILTER (WHERE " + markedRows + ")") + " FROM " + table;
+        }
     }
 
     /** Every base table of the connection's current schema/database, by lower-cased name, over all its columns. */
@@ -43,10 +101,21 @@ public final class TableFingerprints {
      * over the columns its source had: a newer release may add columns to a table, which hold no source data.
      */
     public static Map<String, Fingerprint> of(Connection connection, Map<String, List<String>> scope) throws SQLException {
+        return of(connection, scope, Map.of());
+    }
+
+    /**
+     * As {@link #of(Connection, Map)}, read to compare with {@code recorded} (fingerprints read earlier, maybe on
+     * another server or by an older panel): summed the way they were, so equal content compares equal. A
+     * PostgreSQL server too old for that way fails with why.
+     */
+    public static Map<String, Fingerprint> of(Connection connection, Map<String, List<String>> scope,
+            Map<String, Fingerprint> recorded) throws SQLException {
         Map<String, Fingerprint> result = new TreeMap<>();
         for (Map.Entry<String, List<String>> table : columns(connection).entrySet()) {
             List<String> columns = scope.getOrDefault(table.getKey().toLowerCase(java.util.Locale.ROOT), table.getValue());
-            result.put(table.getKey().toLowerCase(java.util.Locale.ROOT), of(connection, table.getKey(), columns));
+            result.put(table.getKey().toLowerCase(java.util.Locale.ROOT),
+                    read(connection, table.getKey(), columns, List.of(), null, recorded).fingerprint());
         }
         return result;
     }
@@ -63,13 +132,20 @@ public final class TableFingerprints {
 
     /** As {@link #of(Connection, Map)}, with the tables holding {@code marker} (4 to 64 letters and digits). */
     public static Marked of(Connection connection, Map<String, List<String>> scope, String marker) throws SQLException {
+        return of(connection, scope, Map.of(), marker);
+    }
+
+    /** As {@link #of(Connection, Map, Map)}, with the tables holding {@code marker} (4 to 64 letters and digits). */
+    public static Marked of(Connection connection, Map<String, List<String>> scope, Map<String, Fingerprint> recorded,
+            String marker) throws SQLException {
         TextValues.requireMarker(marker);
         Map<String, Fingerprint> tables = new TreeMap<>();
         java.util.Set<String> holding = new java.util.TreeSet<>();
         for (Map.Entry<String, List<String>> table : columns(connection).entrySet()) {
             String lower = table.getKey().toLowerCase(java.util.Locale.ROOT);
             List<String> text = TextValues.textColumns(connection, table.getKey()).text();
-            Counted counted = read(connection, table.getKey(), scope.getOrDefault(lower, table.getValue()), text, marker);
+            Counted counted = read(connection, table.getKey(), scope.getOrDefault(lower, table.getValue()), text, marker,
+                    recorded);
             tables.put(lower, counted.fingerprint());
             if (counted.marked() != 0) {
                 holding.add(table.getKey());
@@ -132,7 +208,13 @@ public final class TableFingerprints {
      * reads run in one, which is rolled back, when the connection was in autocommit.
      */
     public static Fingerprint of(Connection connection, String table, List<String> columnNames) throws SQLException {
-        return read(connection, table, columnNames, List.of(), null).fingerprint();
+        return read(connection, table, columnNames, List.of(), null, Map.of()).fingerprint();
+    }
+
+    /** As {@link #of(Connection, String, List)}, summed as {@code recorded} was (see {@link #of(Connection, Map, Map)}). */
+    public static Fingerprint of(Connection connection, String table, List<String> columnNames,
+            Map<String, Fingerprint> recorded) throws SQLException {
+        return read(connection, table, columnNames, List.of(), null, recorded).fingerprint();
     }
 
     /**
@@ -140,7 +222,7 @@ public final class TableFingerprints {
      * (counted by the server in the same pass; -1 when read streamed and {@code textColumns} is not empty).
      */
     private static Counted read(Connection connection, String table, List<String> columnNames, List<String> textColumns,
-            String marker) throws SQLException {
+            String marker, Map<String, Fingerprint> recorded) throws SQLException {
         if (columnNames.isEmpty()) {
             throw new IllegalArgumentException("A fingerprint needs at least one column of " + table);
         }
@@ -171,7 +253,8 @@ public final class TableFingerprints {
             String marked = marker == null || textColumns.isEmpty() ? null
                     : "(" + String.join(" OR ", textColumns.stream()
                             .map(c -> TextValues.holdsMarker(quoted(quote, c), marker, product)).toList()) + ")";
-            String inServer = mysql ? mysqlChecksum(name, columns, marked) : postgres ? postgresChecksum(name, columns, marked) : null;
+            String inServer = mysql ? mysqlChecksum(name, columns, marked)
+                    : postgres ? PostgresSum.choose(connection, recorded).query(name, columns, marked) : null;
             if (inServer != null) {
                 try (ResultSet rs = statement.executeQuery(inServer)) {
                     rs.next();
@@ -213,20 +296,6 @@ public final class TableFingerprints {
         return "SELECT COUNT(*), CAST(COALESCE(SUM(CAST(CONV(LEFT(SHA1(" + row + "), 15), 16, 10) AS UNSIGNED)), 0) AS CHAR)"
                 + (markedRows == null ? "" : ", COALESCE(SUM(CASE WHEN " + markedRows + " THEN 1 ELSE 0 END), 0)")
                 + " FROM " + table;
-    }
-
-    /**
-     * The row as PostgreSQL prints a row of the given columns ({@code (1,"a b",,t)}: NULL and '' differ, booleans
-     * print as t/f, JSON as stored); the sum is numeric.
-     */
-    static String postgresChecksum(String table, List<String> columns) {
-        return postgresChecksum(table, columns, null);
-    }
-
-    static String postgresChecksum(String table, List<String> columns, String markedRows) {
-        return "SELECT count(*), coalesce(sum(('x' || substr(md5(ROW(" + String.join(", ", columns)
-                + ")::text), 1, 15))::bit(60)::bigint), 0)::text"
-                + (markedRows == null ? "" : ", count(*) FILTER (WHERE " + markedRows + ")") + " FROM " + table;
     }
 
     private static Fingerprint streamed(Connection connection, Statement statement, String table, String name,

@@ -69,14 +69,16 @@ class MigrationProof {
     record SourceState(String envSha256, Map<String, Fingerprint> tables, Map<String, List<String>> columns) {
     }
 
-    SourceState read(Instance instance, SshSession ssh) {
+    /** The source's state; {@code recorded}: an earlier record it is compared with (see {@link SystemDbReader}), or none. */
+    SourceState read(Instance instance, SshSession ssh, Map<String, Fingerprint> recorded) {
         CommandResult env = ssh.run(Deployment.of(instance).wrap("cd " + dev.migrationpanel.remote.ShellQuote.quote(
                 instance.getInstallPath()) + " && sha256sum .env"), TIMEOUT);
         if (!env.ok()) {
             throw new StepFailedException("Cannot read the .env of " + instance.getName() + ": " + env.stderr().strip());
         }
         Map<String, List<String>> columns = ColumnScope.lowerCased(reader.columns(instance, ssh));
-        return new SourceState(env.stdout().trim().split("\\s+")[0], reader.fingerprints(instance, ssh, columns), columns);
+        return new SourceState(env.stdout().trim().split("\\s+")[0], reader.fingerprints(instance, ssh, columns, recorded),
+                columns);
     }
 
     @Component
@@ -95,7 +97,7 @@ class MigrationProof {
         @Override
         public StepResult run(StepRun run, Map<String, String> args) throws IOException {
             Instance source = run.instance();
-            SourceState state = proof.read(source, run.ssh());
+            SourceState state = proof.read(source, run.ssh(), Map.of());
             state.tables().forEach((table, f) -> run.out(table + ": " + f.rows() + " row(s), checksum " + f.checksum()));
             run.out(".env: sha256 " + state.envSha256());
             byte[] json = JSON.writeValueAsBytes(state);
@@ -136,7 +138,7 @@ class MigrationProof {
 
         // the source is read again while the target is read: two servers, two connections, half the wait
         java.util.concurrent.CompletableFuture<SourceState> sourceNow = java.util.concurrent.CompletableFuture
-                .supplyAsync(() -> read(source, sourceSsh));
+                .supplyAsync(() -> read(source, sourceSsh, before.tables()));
         String sourceKey;
         String targetKey;
         ColumnScope columns;
@@ -156,8 +158,9 @@ class MigrationProof {
             // a record made before columns were recorded compares whole rows
             columns = ColumnScope.of(before.columns() == null ? Map.of() : before.columns(), reader.columns(target, targetSsh));
             // the payloads are looked for in the same read as the checksums: the target's 1 GB is read once
-            after = scan == null ? reader.fingerprints(target, targetSsh, columns.compared())
-                    : reader.fingerprintsAndScan(target, targetSsh, columns.compared(), EncryptedValueScan.MARKER, scan);
+            after = scan == null ? reader.fingerprints(target, targetSsh, columns.compared(), before.tables())
+                    : reader.fingerprintsAndScan(target, targetSsh, columns.compared(), before.tables(),
+                            EncryptedValueScan.MARKER, scan);
         } catch (RuntimeException e) {
             sourceNow.cancel(true);
             throw e;

@@ -169,8 +169,12 @@ class FiefDatabase {
         return counts;
     }
 
-    /** Count and content checksum of each named table, read the same way wherever the table is (to compare places). */
-    Map<String, Fingerprint> fingerprints(Instance instance, SshSession ssh, Place place, Collection<String> tables) {
+    /**
+     * Count and content checksum of each named table, read the same way wherever the table is (to compare places):
+     * as {@code recorded} was, when it is given (see {@link TableFingerprints#of(Connection, Map, Map)}).
+     */
+    Map<String, Fingerprint> fingerprints(Instance instance, SshSession ssh, Place place, Collection<String> tables,
+            Map<String, Fingerprint> recorded) {
         Map<String, Fingerprint> result = new TreeMap<>();
         if (place.vendor() == DbVendor.SQLITE) {
             for (String table : tables) {
@@ -189,7 +193,7 @@ class FiefDatabase {
                 if (cols == null) {
                     throw new DatabaseException("Table " + table + " is not in " + place.describe());
                 }
-                result.put(table, TableFingerprints.of(connection, table, cols));
+                result.put(table, TableFingerprints.of(connection, table, cols, recorded));
             }
             return result;
         } catch (SQLException e) {

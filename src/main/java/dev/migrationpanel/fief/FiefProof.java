@@ -183,7 +183,7 @@ class FiefProof {
         if (tables.isEmpty()) {
             throw new StepFailedException("No " + prefix + "* table in " + place.describe());
         }
-        Map<String, Fingerprint> prints = db.fingerprints(instance, ssh, place, tables);
+        Map<String, Fingerprint> prints = db.fingerprints(instance, ssh, place, tables, Map.of());
         prints.forEach((t, f) -> run.out(t + ": " + f.rows() + " row(s), checksum " + ProofReport.abbreviated(f.checksum())));
         WorkspaceState state = new WorkspaceState(workspace, prefix, main.vendor().code(), prints);
         artifacts.write(new ArtifactSpec(run.jobId(), instance.getId(), run.position(), instance.getName() + STATE_SUFFIX,
@@ -216,7 +216,7 @@ class FiefProof {
         List<String> failures = new ArrayList<>(before.tables().keySet().stream().filter(t -> !here.contains(t))
                 .map(t -> t + " is not in " + at.describe()).toList());
         if (failures.isEmpty()) {
-            Map<String, Fingerprint> now = db.fingerprints(instance, ssh, at, before.tables().keySet());
+            Map<String, Fingerprint> now = db.fingerprints(instance, ssh, at, before.tables().keySet(), before.tables());
             for (Map.Entry<String, Fingerprint> e : before.tables().entrySet()) {
                 Fingerprint after = now.get(e.getKey());
                 if (e.getValue().equals(after)) {
@@ -337,7 +337,7 @@ class FiefProof {
         }
         List<String> here = db.tables(instance, ssh, mainPlace);
         List<String> present = before.tables().keySet().stream().filter(here::contains).toList();
-        Map<String, Fingerprint> now = db.fingerprints(instance, ssh, mainPlace, present);
+        Map<String, Fingerprint> now = db.fingerprints(instance, ssh, mainPlace, present, before.tables());
         int equal = 0;
         for (Map.Entry<String, Fingerprint> e : before.tables().entrySet()) {
             String t = e.getKey();

@@ -59,10 +59,19 @@ public class SystemDbReader {
      * {@link TableFingerprints#of(java.sql.Connection, Map)}).
      */
     public Map<String, Fingerprint> fingerprints(Instance instance, SshSession ssh, Map<String, List<String>> scope) {
+        return fingerprints(instance, ssh, scope, Map.of());
+    }
+
+    /**
+     * As above, read to compare with {@code recorded} (fingerprints read earlier, of this DB or another of its
+     * vendor): summed the way they were (see {@link TableFingerprints#of(java.sql.Connection, Map, Map)}).
+     */
+    public Map<String, Fingerprint> fingerprints(Instance instance, SshSession ssh, Map<String, List<String>> scope,
+            Map<String, Fingerprint> recorded) {
         DbSettings db = connections.dbSettings(instance, ssh);
         if (db.vendor() != DbVendor.SQLITE) {
             try (InstanceDbConnection c = connections.openDb(instance, ssh, db)) {
-                return TableFingerprints.of(c.connection(), scope);
+                return TableFingerprints.of(c.connection(), scope, recorded);
             } catch (SQLException e) {
                 throw new DatabaseException("Reading the tables of " + instance.getName() + " failed: " + firstLine(e));
             }
@@ -76,22 +85,22 @@ public class SystemDbReader {
     }
 
     /**
-     * {@link #fingerprints(Instance, SshSession, Map)} and every text value holding {@code marker} (letters and
+     * {@link #fingerprints(Instance, SshSession, Map, Map)} and every text value holding {@code marker} (letters and
      * digits; see {@link TextValues}), to the visitor, in one read where the server can: it
      * counts the rows holding the marker while it sums the checksums, and only the tables holding some are read
      * again for their values. A proof that does both so reads a large DB once, not twice. SQLite does both in turn.
      */
     public Map<String, Fingerprint> fingerprintsAndScan(Instance instance, SshSession ssh, Map<String, List<String>> scope,
-            String marker, Consumer<TextValues.Found> visitor) {
+            Map<String, Fingerprint> recorded, String marker, Consumer<TextValues.Found> visitor) {
         TextValues.requireMarker(marker);
         DbSettings db = connections.dbSettings(instance, ssh);
         if (db.vendor() == DbVendor.SQLITE) {
-            Map<String, Fingerprint> result = fingerprints(instance, ssh, scope);
+            Map<String, Fingerprint> result = fingerprints(instance, ssh, scope, recorded);
             sqliteScanTexts(instance, ssh, db, marker, visitor);
             return result;
         }
         try (InstanceDbConnection c = connections.openDb(instance, ssh, db)) {
-            TableFingerprints.Marked marked = TableFingerprints.of(c.connection(), scope, marker);
+            TableFingerprints.Marked marked = TableFingerprints.of(c.connection(), scope, recorded, marker);
             TextValues.scan(c.connection(), marker, visitor, marked.holdingMarker());
             return marked.tables();
         } catch (SQLException e) {

@@ -103,14 +103,17 @@ class TableFingerprintsTest {
             if (vendor.equals("h2")) {
                 assertThat(all.get("a").checksum()).as("streamed into SHA-256").hasSize(64);
             } else {
-                assertThat(all.get("a").checksum()).as("summed by the server").matches("\\d+");
+                assertThat(all.get("a").checksum()).as("summed by the server")
+                        .matches(vendor.equals("pgsql") ? "h64:-?\\d+" : "\\d+");
             }
 
             String a = vendor.equals("h2") ? "A" : "a"; // H2 keeps unquoted names in upper case
             String b = vendor.equals("h2") ? "B" : "b";
             for (String change : new String[] {"UPDATE b SET name = 'admin2' WHERE id = 1",
                     "UPDATE b SET note = '' WHERE id = 2", "UPDATE b SET data = " + binary(vendor, "00ff11") + " WHERE id = 1",
-                    "UPDATE b SET amount = 10.51 WHERE id = 1", "DELETE FROM b WHERE id = 3"}) {
+                    "UPDATE b SET amount = 10.51 WHERE id = 1", "DELETE FROM b WHERE id = 3",
+                    // the two rows trade names: every column's values are still there, in other rows
+                    "UPDATE b SET name = CASE id WHEN 1 THEN 'ünïcödé' ELSE 'admin' END WHERE id IN (1, 3)"}) {
                 sql(c, change);
                 assertThat(TableFingerprints.of(c, b)).as(change).isNotEqualTo(TableFingerprints.of(c, a));
                 sql(c, "DELETE FROM b", "INSERT INTO b SELECT * FROM a");
@@ -119,7 +122,7 @@ class TableFingerprintsTest {
             sql(c, "DELETE FROM b");
             assertThat(TableFingerprints.of(c, b)).isEqualTo(new TableFingerprints.Fingerprint(0, vendor.equals("h2")
                     ? "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" // SHA-256 of nothing
-                    : "0"));
+                    : vendor.equals("pgsql") ? "h64:0" : "0"));
         }
     }
 
@@ -199,6 +202,70 @@ class TableFingerprintsTest {
             }
             sql(c, "UPDATE stamped SET at = '2025-01-02 03:04:06'");
             assertThat(TableFingerprints.of(c, "stamped")).isNotEqualTo(utc);
+        }
+    }
+
+    /**
+     * PostgreSQL's sum of value hashes: a value moved to another column of its row, or a case change in a column
+     * whose collation finds the two spellings equal, each give another checksum.
+     */
+    @org.junit.jupiter.api.Test
+    void postgresValueHashesSeeWhatEqualityWouldNot() throws Exception {
+        try (Connection c = db("pgsql")) {
+            sql(c, "DROP TABLE IF EXISTS cased", "DROP COLLATION IF EXISTS panel_ci",
+                    "CREATE COLLATION panel_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
+                    "CREATE TABLE cased (id integer primary key, first text, second text, email varchar(80) COLLATE panel_ci)",
+                    "INSERT INTO cased VALUES (1, 'x', 'y', 'Admin@Example.com'), (2, NULL, '', 'b@example.com')");
+            try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+                    "SELECT count(*) FROM cased WHERE email = 'admin@example.com'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("the collation finds the spellings equal").isEqualTo(1);
+            }
+            TableFingerprints.Fingerprint was = TableFingerprints.of(c, "cased");
+            sql(c, "UPDATE cased SET email = 'admin@example.com' WHERE id = 1");
+            assertThat(TableFingerprints.of(c, "cased")).as("lower-cased e-mail").isNotEqualTo(was);
+            sql(c, "UPDATE cased SET email = 'Admin@Example.com' WHERE id = 1");
+            assertThat(TableFingerprints.of(c, "cased")).as("put back").isEqualTo(was);
+            sql(c, "UPDATE cased SET first = 'y', second = 'x' WHERE id = 1");
+            assertThat(TableFingerprints.of(c, "cased")).as("two columns trade values").isNotEqualTo(was);
+            sql(c, "UPDATE cased SET first = 'x', second = 'y' WHERE id = 1", "UPDATE cased SET first = '', second = NULL WHERE id = 2");
+            assertThat(TableFingerprints.of(c, "cased")).as("NULL and '' trade places").isNotEqualTo(was);
+        }
+    }
+
+    /**
+     * A record summed the older way (MD5 of the printed row, what the panel recorded before, and all a server before
+     * PostgreSQL 11 has) is compared by reading the other side the same way: equal content, equal checksums; a
+     * change still shows.
+     */
+    @org.junit.jupiter.api.Test
+    void postgresReadsTheWayTheRecordWasSummed() throws Exception {
+        try (Connection c = db("pgsql")) {
+            sql(c, "DROP TABLE IF EXISTS rec", "DROP TABLE IF EXISTS cur",
+                    "CREATE TABLE rec (id integer primary key, name text, at timestamptz)",
+                    "INSERT INTO rec VALUES (1, 'a b', '2026-01-02 03:04:05+00'), (2, NULL, NULL)",
+                    "CREATE TABLE cur AS SELECT * FROM rec");
+            java.util.List<String> columns = java.util.List.of("id", "name", "at");
+            String legacy;
+            try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+                    "SELECT coalesce(sum(('x' || substr(md5(ROW(id, name, at)::text), 1, 15))::bit(60)::bigint), 0)::text "
+                            + "FROM rec")) {
+                rs.next();
+                legacy = rs.getString(1);
+            }
+            Map<String, TableFingerprints.Fingerprint> recorded = Map.of("rec", new TableFingerprints.Fingerprint(2, legacy));
+
+            assertThat(TableFingerprints.of(c, "cur", columns, recorded)).as("read as the record was summed")
+                    .isEqualTo(new TableFingerprints.Fingerprint(2, legacy));
+            assertThat(TableFingerprints.of(c, Map.of(), recorded).get("cur")).isEqualTo(recorded.get("rec"));
+            assertThat(TableFingerprints.of(c, "cur", columns).checksum()).as("this server's own way")
+                    .startsWith("h64:").isNotEqualTo(legacy);
+            assertThat(TableFingerprints.of(c, "cur", columns, TableFingerprints.of(c, Map.of())))
+                    .isEqualTo(TableFingerprints.of(c, "rec", columns));
+
+            sql(c, "UPDATE cur SET name = 'a  b' WHERE id = 1");
+            assertThat(TableFingerprints.of(c, "cur", columns, recorded)).as("a change, read the older way")
+                    .isNotEqualTo(recorded.get("rec"));
         }
     }
 }
