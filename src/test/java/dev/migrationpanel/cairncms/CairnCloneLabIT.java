@@ -387,7 +387,8 @@ class CairnCloneLabIT {
                     .doesNotContain(s.secret());
             asOwner(t, "cd " + t.path() + " && sed -i 's/^SECRET=changed-/SECRET=/' .env");
 
-            assertThat(proveAgain(proofOnly).getStatus()).as("all put back").isEqualTo(JobStatus.SUCCEEDED);
+            Job again = proveAgain(proofOnly);
+            assertThat(again.getStatus()).as("all put back: " + proofReport(again)).isEqualTo(JobStatus.SUCCEEDED);
         } finally {
             Lab.reset("ct-sqlite");
         }
