@@ -63,6 +63,12 @@ class CairnCloneProof {
     static final String PROVE = "cairncms.clone-proof";
     static final String STATE_SUFFIX = "-state-before-clone.json";
     static final String SESSIONS = "directus_sessions";
+    static final String SIGN_IN_SUFFIX = "-after-proof-sign-in.json";
+    /**
+     * What CairnCMS writes when someone signs in (its authentication service): a session (expired ones deleted), a
+     * login in the activity, the user's last access.
+     */
+    static final Set<String> SIGN_IN_WRITES = Set.of(SESSIONS, "directus_activity", "directus_users");
 
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
@@ -82,6 +88,14 @@ class CairnCloneProof {
 
     /** What was recorded of the source: per lower-cased table its rows and checksum, and its columns in table order. */
     record SourceState(Map<String, Fingerprint> tables, Map<String, List<String>> columns) {
+    }
+
+    /**
+     * The target's tables a sign-in writes, as a run of the proof left them right after its own sign-in: only those
+     * that had compared as they should just before it. A run of the proof again (a resume) accepts a table as
+     * this, and nothing else that changed.
+     */
+    record SignInTrace(Map<String, Fingerprint> tables) {
     }
 
     /** The source's state; {@code recorded}: an earlier record it is compared with (see {@link SystemDbReader}), or none. */
@@ -161,28 +175,38 @@ class CairnCloneProof {
                 + " as recorded, over the source's columns");
         ColumnScope columns = ColumnScope.of(before.columns(), reader.columns(target, targetSsh));
         Map<String, Fingerprint> after = reader.fingerprints(target, targetSsh, columns.compared(), before.tables());
+        // an earlier run of this step signed in: what that wrote is not the clone's
+        Map<String, Fingerprint> signedIn = latest(run.jobId(), run.position(), SIGN_IN_SUFFIX, SignInTrace.class)
+                .map(SignInTrace::tables).orElse(Map.of());
+        Set<String> beforeSignIn = new TreeSet<>(); // the sign-in's tables that compare as they should
         Set<String> names = new TreeSet<>(before.tables().keySet());
         names.addAll(after.keySet());
         int identical = 0;
         for (String table : names) {
             Fingerprint s = before.tables().get(table);
             Fingerprint t = after.get(table);
+            boolean emptied = table.equals(SESSIONS) && purged;
             if (s == null) {
                 report.fail(table + ": on the target only (" + t.rows() + " row(s)): the clone left it behind");
             } else if (t == null) {
                 report.fail(table + ": missing on the target (" + s.rows() + " row(s) on the source)");
             } else if (columns.missing().containsKey(table)) {
                 report.fail(table + ": the target lacks the source's column(s) " + String.join(", ", columns.missing().get(table)));
-            } else if (table.equals(SESSIONS) && purged) {
-                if (t.rows() == 0) {
-                    identical++;
-                    report.ok(table + ": emptied as chosen (" + s.rows() + " session(s) on the source end there)");
-                } else {
-                    report.fail(table + ": " + t.rows() + " row(s) left though the sessions were to be purged");
-                }
-            } else if (s.equals(t)) {
+            } else if (emptied && t.rows() == 0) {
                 identical++;
+                beforeSignIn.add(table);
+                report.ok(table + ": emptied as chosen (" + s.rows() + " session(s) on the source end there)");
+            } else if (!emptied && s.equals(t)) {
+                identical++;
+                beforeSignIn.add(table);
                 report.ok(table + ": " + t.rows() + " row(s), checksums equal");
+            } else if (t.equals(signedIn.get(table))) {
+                identical++;
+                beforeSignIn.add(table);
+                report.ok(table + ": " + t.rows() + " row(s), as an earlier run of this proof left it right after its own "
+                        + "sign-in (it compared as it should just before)");
+            } else if (emptied) {
+                report.fail(table + ": " + t.rows() + " row(s) left though the sessions were to be purged");
             } else {
                 report.fail(table + ": source " + s.rows() + " row(s) checksum " + ProofReport.abbreviated(s.checksum()) + ", target "
                         + t.rows() + " row(s) checksum " + ProofReport.abbreviated(t.checksum()));
@@ -312,7 +336,9 @@ class CairnCloneProof {
         if (base == null || base.isBlank()) {
             report.fail("no app URL is set on " + target.getName() + ": its API cannot be asked");
         } else {
-            api(run, report, base, source, sourceSsh, args.get("credentials"), knownAsset);
+            if (api(run, report, base, source, sourceSsh, args.get("credentials"), knownAsset)) {
+                traceSignIn(run, target, targetSsh, columns, before, beforeSignIn);
+            }
         }
 
         report.section("Source unchanged since step " + (recordStep + 1));
@@ -343,8 +369,29 @@ class CairnCloneProof {
                         : "") + ", source unchanged");
     }
 
-    /** /server/ping, /server/health, then with the sign-in: a login, a known item, a known asset. */
-    private void api(StepRun run, ProofReport report, String base, Instance source, SshSession sourceSsh, String credentialsId,
+    /**
+     * Keeps, as an artifact of this step, the target's tables this proof's sign-in wrote, read right after it: a
+     * run of the step again (a resume) finds them so, not as the source had them.
+     */
+    private void traceSignIn(StepRun run, Instance target, SshSession targetSsh, ColumnScope columns, SourceState before,
+            Set<String> beforeSignIn) {
+        Map<String, List<String>> tables = new TreeMap<>();
+        for (String table : SIGN_IN_WRITES) {
+            if (beforeSignIn.contains(table)) {
+                tables.put(table, columns.compared().get(table));
+            }
+        }
+        if (tables.isEmpty()) {
+            return;
+        }
+        Map<String, Fingerprint> now = reader.fingerprintsOf(target, targetSsh, tables, before.tables());
+        artifacts.write(new ArtifactSpec(run.jobId(), target.getId(), run.position(), target.getName() + SIGN_IN_SUFFIX,
+                ArtifactKind.OTHER, "application/json", false),
+                new ByteArrayInputStream(JSON.writeValueAsBytes(new SignInTrace(now))));
+    }
+
+    /** /server/ping, /server/health, then with the sign-in: a login, a known item, a known asset; whether it signed in. */
+    private boolean api(StepRun run, ProofReport report, String base, Instance source, SshSession sourceSsh, String credentialsId,
             Map<String, String> knownAsset) throws IOException, InterruptedException {
         HttpResponse<String> ping = get(base + "/server/ping", null);
         if (ping != null && ping.statusCode() == 200 && ping.body().strip().equals("pong")) {
@@ -361,7 +408,7 @@ class CairnCloneProof {
         }
         if (credentialsId == null) {
             report.info("No admin sign-in was given (option): the sign-in, the known item and the known asset are not checked");
-            return;
+            return false;
         }
         Map<?, ?> credentials = credentials(source, credentialsId);
         String email = String.valueOf(credentials.get("email"));
@@ -378,14 +425,14 @@ class CairnCloneProof {
         }
         if (token == null) {
             report.fail("POST /auth/login as " + email + " (the source's admin): " + shown(login));
-            return;
+            return false;
         }
         run.addSecret(token);
         report.ok("POST /auth/login: the source's admin " + email + " signs in on the target");
         knownItem(report, base, token, source, sourceSsh);
         if (knownAsset == null) {
             report.info("No file with bytes on the source: no asset to fetch");
-            return;
+            return true;
         }
         HttpResponse<byte[]> asset = send(HttpRequest.newBuilder(URI.create(base + "/assets/"
                 + URLEncoder.encode(knownAsset.get("id"), StandardCharsets.UTF_8))).header("Authorization", "Bearer " + token)
@@ -398,6 +445,7 @@ class CairnCloneProof {
         } else {
             report.fail(what + ": the body's SHA-256 differs from the source's file");
         }
+        return true;
     }
 
     /**
@@ -554,14 +602,19 @@ class CairnCloneProof {
     }
 
     private Optional<SourceState> recorded(long jobId, int step) throws IOException {
+        return latest(jobId, step, STATE_SUFFIX, SourceState.class);
+    }
+
+    /** The newest artifact of the job's step whose name ends so, read as {@code type}. */
+    private <T> Optional<T> latest(long jobId, int step, String suffix, Class<T> type) throws IOException {
         Optional<Artifact> artifact = artifacts.forJob(jobId).stream()
-                .filter(a -> !a.isDeleted() && Integer.valueOf(step).equals(a.getStep()) && a.getName().endsWith(STATE_SUFFIX))
+                .filter(a -> !a.isDeleted() && Integer.valueOf(step).equals(a.getStep()) && a.getName().endsWith(suffix))
                 .max(Comparator.comparing(Artifact::getCreatedAt));
         if (artifact.isEmpty()) {
             return Optional.empty();
         }
         try (InputStream in = artifacts.open(artifact.get().getId())) {
-            return Optional.of(JSON.readValue(in, SourceState.class));
+            return Optional.of(JSON.readValue(in, type));
         }
     }
 

@@ -85,6 +85,39 @@ public class SystemDbReader {
     }
 
     /**
+     * The named tables only (by lower-cased name, each over the given columns in that order, all of its columns when
+     * null), read to compare with {@code recorded} as {@link #fingerprints(Instance, SshSession, Map, Map)} does; a
+     * named table the DB lacks is left out.
+     */
+    public Map<String, Fingerprint> fingerprintsOf(Instance instance, SshSession ssh, Map<String, List<String>> tables,
+            Map<String, Fingerprint> recorded) {
+        DbSettings db = connections.dbSettings(instance, ssh);
+        Map<String, Fingerprint> result = new TreeMap<>();
+        if (db.vendor() == DbVendor.SQLITE) {
+            for (Map.Entry<String, List<String>> table : sqliteColumns(instance, ssh).entrySet()) {
+                String lower = table.getKey().toLowerCase(java.util.Locale.ROOT);
+                if (tables.containsKey(lower)) {
+                    List<String> columns = tables.get(lower) == null ? table.getValue() : tables.get(lower);
+                    result.put(lower, sqliteFingerprint(instance, ssh, db, table.getKey(), columns));
+                }
+            }
+            return result;
+        }
+        try (InstanceDbConnection c = connections.openDb(instance, ssh, db)) {
+            for (Map.Entry<String, List<String>> table : TableFingerprints.columns(c.connection()).entrySet()) {
+                String lower = table.getKey().toLowerCase(java.util.Locale.ROOT);
+                if (tables.containsKey(lower)) {
+                    List<String> columns = tables.get(lower) == null ? table.getValue() : tables.get(lower);
+                    result.put(lower, TableFingerprints.of(c.connection(), table.getKey(), columns, recorded));
+                }
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new DatabaseException("Reading the tables of " + instance.getName() + " failed: " + firstLine(e));
+        }
+    }
+
+    /**
      * {@link #fingerprints(Instance, SshSession, Map, Map)} and every text value holding {@code marker} (letters and
      * digits; see {@link TextValues}), to the visitor, in one read where the server can: it
      * counts the rows holding the marker while it sums the checksums, and only the tables holding some are read

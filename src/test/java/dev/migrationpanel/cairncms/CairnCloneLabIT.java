@@ -46,6 +46,7 @@ import dev.migrationpanel.job.JobStep;
 import dev.migrationpanel.job.Plan;
 import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
+import dev.migrationpanel.job.StepStatus;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
@@ -327,8 +328,13 @@ class CairnCloneLabIT {
         }
     }
 
+    /**
+     * MariaDB, the source left running and its sessions purged on the target; the job stops after the proof (a step
+     * added after it fails) and is resumed from the proof twice: it passes on the tables its own earlier sign-in
+     * wrote, and fails once the test wrote one of them as well.
+     */
     @Test
-    void mariadbCloneWithTheInconsistencyAcceptedAndTheSessionsPurged() throws Exception {
+    void mariadbCloneWithTheSessionsPurgedThenResumedFromItsProofAfterItsSignIn() throws Exception {
         Lab.CairnInstance s = lab.cairn("cs-mariadb");
         Lab.CairnInstance t = lab.cairn("ct-mariadb");
         freshTarget(t);
@@ -336,12 +342,41 @@ class CairnCloneLabIT {
             Instance source = register("cs-mariadb");
             Instance target = register("ct-mariadb");
             String credentials = cloneFlow.storeCredentials(source, s.adminEmail(), s.adminPassword());
-            Job job = clone(source, target, Map.of("pause", "accept-inconsistency", "sessions", "purge",
-                    "adminCredentials", credentials));
-            assertCloned(job, s, t, true);
-            assertThat(proofReport(job)).contains("OK    directus_sessions: emptied as chosen");
+            Map<String, String> options = new HashMap<>(Map.of("target", String.valueOf(target.getId()), "pause",
+                    "accept-inconsistency", "sessions", "purge", "adminCredentials", credentials));
+            // the clone's plan with one more step after it, which fails: the job stops after its proof signed in
+            Plan plan = flows.review(CairnCloneFlow.ID, source.getId(), options).plan();
+            List<Step> steps = new java.util.ArrayList<>(plan.steps());
+            steps.add(new Step("A step after the proof that fails", target.getId(), target.getName(), false,
+                    new StepSpec.RemoteCommand("exit 3"), Duration.ofSeconds(30), null));
+            Job job = await(jobs.start(new Plan(plan.flow(), plan.title(), plan.instanceId(), plan.instanceName(), steps,
+                    plan.options())).getId());
+            assertThat(job.getStatus()).as(job.getMessage()).isEqualTo(JobStatus.FAILED);
+            assertThat(job.getMessage()).contains("A step after the proof that fails");
+            JobStep proof = step(job, CairnCloneFlow.PROOF_TITLE);
+            assertThat(proof.getStatus()).isEqualTo(StepStatus.SUCCEEDED);
+            assertThat(proofReport(job)).contains("OK    directus_sessions: emptied as chosen",
+                    "OK    POST /auth/login: the source's admin");
             assertThat(job.getSteps().stream().filter(st -> st.getTitle().startsWith("Pause writes")).findFirst()
                     .orElseThrow().getKind()).isEqualTo(StepSpec.NOTE);
+
+            // resumed from the proof: what its own sign-in wrote (a session, a login, the last access) is not the clone's
+            jobs.resume(job.getId(), proof.getPosition());
+            Job resumed = await(job.getId());
+            String again = proofReport(resumed);
+            assertThat(step(resumed, CairnCloneFlow.PROOF_TITLE).getStatus()).as(again).isEqualTo(StepStatus.SUCCEEDED);
+            for (String table : List.of("directus_sessions", "directus_activity", "directus_users")) {
+                assertThat(again).containsPattern("OK    " + table + ": \\d+ row\\(s\\), as an earlier run of this proof left it "
+                        + "right after its own sign-in");
+            }
+            assertThat(again).doesNotContain("FAIL ").contains("OK    POST /auth/login: the source's admin");
+            // negative control: a write the sign-in did not make
+            sql(t, "UPDATE directus_users SET last_access = '2020-01-02 03:04:05'");
+            jobs.resume(job.getId(), proof.getPosition());
+            Job third = await(job.getId());
+            assertThat(step(third, CairnCloneFlow.PROOF_TITLE).getStatus()).isEqualTo(StepStatus.FAILED);
+            assertThat(proofReport(third)).containsPattern("FAIL  directus_users: source \\d+ row\\(s\\) checksum")
+                    .containsPattern("OK    directus_sessions: \\d+ row\\(s\\), as an earlier run of this proof left it");
         } finally {
             Lab.reset("ct-mariadb");
         }
