@@ -154,6 +154,37 @@ public final class TableFingerprints {
         return new Marked(tables, holding);
     }
 
+    /**
+     * Per table (by lower-cased name) its row versions on PostgreSQL 11+: the count and the sum of a hash of each row's
+     * {@code xmin} (the transaction that wrote it, kept when the row is frozen) and {@code ctid} (where it lies). Any
+     * INSERT, UPDATE or DELETE that leaves a row visible changes them, even one writing the same value again; reading,
+     * locking and VACUUM do not (VACUUM FULL and CLUSTER move rows, so they count as writes). Cheaper than a
+     * fingerprint by far (no value is printed): it proves a table not written since it was read. Empty on another
+     * server, where only the fingerprint can say so.
+     */
+    public static Map<String, String> rowVersions(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+        if (!product.contains("postgresql")
+                || connection.getMetaData().getDatabaseMajorVersion() < PostgresSum.VALUE_HASH.sinceMajorVersion) {
+            return Map.of();
+        }
+        String quote = connection.getMetaData().getIdentifierQuoteString().trim();
+        return withLongReads(connection, () -> {
+            Map<String, String> result = new TreeMap<>();
+            try (Statement statement = connection.createStatement()) {
+                for (String table : tables(connection)) {
+                    try (ResultSet rs = statement.executeQuery("SELECT count(*) || ':' || coalesce(sum(hashint8extended("
+                            + "hash_array_extended(ARRAY[xmin::text, ctid::text], 0), 0)::numeric), 0) FROM "
+                            + quoted(quote, table))) {
+                        rs.next();
+                        result.put(table.toLowerCase(java.util.Locale.ROOT), rs.getString(1));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
     /** A fingerprint and how many rows hold the marker (-1: not counted, the table must be scanned if it has text). */
     private record Counted(Fingerprint fingerprint, long marked) {
     }
@@ -230,12 +261,16 @@ public final class TableFingerprints {
         String name = quoted(quote, table);
         List<String> columns = columnNames.stream().map(c -> quoted(quote, c)).toList();
         String product = connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+        return withLongReads(connection, () -> read(connection, table, name, columns, textColumns, marker, recorded,
+                quote, product));
+    }
+
+    private static Counted read(Connection connection, String table, String name, List<String> columns,
+            List<String> textColumns, String marker, Map<String, Fingerprint> recorded, String quote, String product)
+            throws SQLException {
         boolean mysql = product.contains("mysql") || product.contains("mariadb");
         boolean postgres = product.contains("postgresql");
         boolean autoCommit = connection.getAutoCommit();
-        int networkTimeout = connection.getNetworkTimeout();
-        java.util.concurrent.ExecutorService timeoutExecutor = java.util.concurrent.Executors.newSingleThreadExecutor();
-        connection.setNetworkTimeout(timeoutExecutor, READ_TIMEOUT_MILLIS);
         connection.setAutoCommit(false);
         String mysqlZone = null;
         try (Statement statement = connection.createStatement()) {
@@ -272,9 +307,24 @@ public final class TableFingerprints {
                 connection.rollback();
                 connection.setAutoCommit(true);
             }
+        }
+    }
+
+    /** A read that may take long (a large table), the connection's network timeout raised for it, then put back. */
+    private static <T> T withLongReads(Connection connection, SqlRead<T> read) throws SQLException {
+        int networkTimeout = connection.getNetworkTimeout();
+        java.util.concurrent.ExecutorService timeoutExecutor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        connection.setNetworkTimeout(timeoutExecutor, READ_TIMEOUT_MILLIS);
+        try {
+            return read.run();
+        } finally {
             connection.setNetworkTimeout(timeoutExecutor, networkTimeout);
             timeoutExecutor.shutdown();
         }
+    }
+
+    private interface SqlRead<T> {
+        T run() throws SQLException;
     }
 
     static String quoted(String quote, String name) {

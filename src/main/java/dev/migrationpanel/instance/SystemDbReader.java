@@ -141,6 +141,19 @@ public class SystemDbReader {
         }
     }
 
+    /** The row versions of every table (see {@link TableFingerprints#rowVersions}); empty where the DB has none. */
+    public Map<String, String> rowVersions(Instance instance, SshSession ssh) {
+        DbSettings db = connections.dbSettings(instance, ssh);
+        if (db.vendor() == DbVendor.SQLITE) {
+            return Map.of();
+        }
+        try (InstanceDbConnection c = connections.openDb(instance, ssh, db)) {
+            return TableFingerprints.rowVersions(c.connection());
+        } catch (SQLException e) {
+            throw new DatabaseException("Reading the row versions of " + instance.getName() + " failed: " + firstLine(e));
+        }
+    }
+
     /** Every table (its name as the DB spells it) with its columns in their table order. */
     public Map<String, List<String>> columns(Instance instance, SshSession ssh) {
         DbSettings db = connections.dbSettings(instance, ssh);

@@ -268,4 +268,38 @@ class TableFingerprintsTest {
                     .isNotEqualTo(recorded.get("rec"));
         }
     }
+
+    /**
+     * PostgreSQL's row versions: unchanged by reads, a row lock, VACUUM and VACUUM FREEZE; changed by an UPDATE that
+     * writes the same value again (which the content checksum cannot see) and by an inserted row. Other servers have
+     * none.
+     */
+    @org.junit.jupiter.api.Test
+    void postgresRowVersionsChangeOnEveryWriteAndOnlyOnWrites() throws Exception {
+        try (Connection c = db("pgsql")) {
+            sql(c, "DROP TABLE IF EXISTS written", "CREATE TABLE written (id integer primary key, name text)",
+                    "INSERT INTO written VALUES (1, 'a'), (2, 'b')");
+            Map<String, String> was = TableFingerprints.rowVersions(c);
+            assertThat(was.get("written")).startsWith("2:");
+            TableFingerprints.Fingerprint content = TableFingerprints.of(c, "written");
+
+            c.setAutoCommit(false);
+            sql(c, "SELECT * FROM written WHERE id = 1 FOR UPDATE");
+            c.commit();
+            c.setAutoCommit(true);
+            sql(c, "VACUUM written", "VACUUM (FREEZE) written");
+            assertThat(TableFingerprints.rowVersions(c)).as("read, locked, vacuumed, frozen").isEqualTo(was);
+
+            sql(c, "UPDATE written SET name = name WHERE id = 2");
+            assertThat(TableFingerprints.of(c, "written")).as("the same content").isEqualTo(content);
+            Map<String, String> rewritten = TableFingerprints.rowVersions(c);
+            assertThat(rewritten.get("written")).as("written again").isNotEqualTo(was.get("written"));
+
+            sql(c, "INSERT INTO written VALUES (3, 'c')");
+            assertThat(TableFingerprints.rowVersions(c).get("written")).startsWith("3:").isNotEqualTo(rewritten.get("written"));
+        }
+        try (Connection c = db("mariadb")) {
+            assertThat(TableFingerprints.rowVersions(c)).as("MariaDB keeps no row versions to read").isEmpty();
+        }
+    }
 }

@@ -220,10 +220,12 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
      * The proof's negative controls on PostgreSQL, after a migration that passed: the source's recorded state and
      * the proof alone (the migration's first and proof steps) are run again on the migrated pair, once as it is
      * (passes), then with one value of a shared column changed, one table dropped, one encrypted value inside
-     * JSON altered: each fails the proof with its own line, and passes again once put back.
+     * JSON altered: each fails the proof with its own line, and passes again once put back. Then the source written
+     * between its record and the proof, once with a value it already had and once with another: each fails the
+     * source's check.
      */
     @Test
-    void theProofFailsOnAChangedValueAMissingTableAndAnAlteredEncryptedValue() throws Exception {
+    void theProofFailsOnAChangedValueAMissingTableAnAlteredEncryptedValueAndAWrittenSource() throws Exception {
         Instance source = register("ms-pgsql");
         Instance target = register("mt-pgsql");
         Lab.LabInstance t = lab.instance("mt-pgsql");
@@ -283,6 +285,22 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         sql(target, t, "UPDATE sql_db_config SET connection = '" + connection + "' WHERE connection = '" + alteredConnection + "'");
 
         assertThat(proveAgain(proofOnly).getStatus()).as("put back").isEqualTo(JobStatus.SUCCEEDED);
+
+        // the source written between its record and the proof: a row written with the value it had, which PostgreSQL's
+        // row versions show (its content checksum could not), and a real change
+        for (String write : List.of("UPDATE service SET label = label WHERE name = 'mysql_crm'",
+                "UPDATE service SET label = 'Changed on the source' WHERE name = 'mysql_crm'")) {
+            Plan written = new Plan(proofOnly.flow(), "Prove again, the source written", proofOnly.instanceId(),
+                    proofOnly.instanceName(), List.of(proofOnly.steps().get(0), new Step("Write the source", source.getId(),
+                            source.getName(), true, new StepSpec.Sql(write, false), java.time.Duration.ofSeconds(30), null),
+                            proofOnly.steps().get(1)), proofOnly.options());
+            String report = failedProof(written);
+            assertThat(report).as(write).contains("FAIL  service of the source was written during the migration");
+            if (write.contains("label = label")) {
+                assertThat(report).as("the target still equal to the source's content").contains("OK    service: 8 row(s)");
+            }
+        }
+        sql(source, lab.instance("ms-pgsql"), "UPDATE service SET label = 'CRM database' WHERE name = 'mysql_crm'");
     }
 
     private Job proveAgain(Plan proofOnly) throws InterruptedException {
