@@ -335,10 +335,8 @@ class CairnCloneProof {
         String base = target.getAppUrl() == null ? null : target.getAppUrl().replaceAll("/+$", "");
         if (base == null || base.isBlank()) {
             report.fail("no app URL is set on " + target.getName() + ": its API cannot be asked");
-        } else {
-            if (api(run, report, base, source, sourceSsh, args.get("credentials"), knownAsset)) {
-                traceSignIn(run, target, targetSsh, columns, before, beforeSignIn);
-            }
+        } else if (api(run, report, base, source, sourceSsh, args.get("credentials"), knownAsset)) {
+            traceSignIn(run, target, targetSsh, columns, before, beforeSignIn);
         }
 
         report.section("Source unchanged since step " + (recordStep + 1));
