@@ -66,9 +66,8 @@ public final class TableFingerprints {
                     .map(f -> f.checksum().startsWith(VALUE_HASH.prefix) ? VALUE_HASH : ROW_MD5).orElse(null);
         }
 
-        /** The sum of this server, or the one {@code recorded} used so the two compare. */
-        static PostgresSum choose(Connection connection, Map<String, Fingerprint> recorded) throws SQLException {
-            int major = connection.getMetaData().getDatabaseMajorVersion();
+        /** The sum of a server of this major version, or the one {@code recorded} used so the two compare. */
+        static PostgresSum choose(int major, Map<String, Fingerprint> recorded) throws SQLException {
             PostgresSum wanted = of(recorded);
             if (wanted == null) {
                 return major >= VALUE_HASH.sinceMajorVersion ? VALUE_HASH : ROW_MD5;
@@ -289,7 +288,8 @@ public final class TableFingerprints {
                     : "(" + String.join(" OR ", textColumns.stream()
                             .map(c -> TextValues.holdsMarker(quoted(quote, c), marker, product)).toList()) + ")";
             String inServer = mysql ? mysqlChecksum(name, columns, marked)
-                    : postgres ? PostgresSum.choose(connection, recorded).query(name, columns, marked) : null;
+                    : postgres ? PostgresSum.choose(connection.getMetaData().getDatabaseMajorVersion(), recorded)
+                            .query(name, columns, marked) : null;
             if (inServer != null) {
                 try (ResultSet rs = statement.executeQuery(inServer)) {
                     rs.next();

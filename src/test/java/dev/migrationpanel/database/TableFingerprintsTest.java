@@ -302,4 +302,21 @@ class TableFingerprintsTest {
             assertThat(TableFingerprints.rowVersions(c)).as("MariaDB keeps no row versions to read").isEmpty();
         }
     }
+
+    /**
+     * Which PostgreSQL sum a read uses: the server's best with nothing recorded (MD5 before PostgreSQL 11), else the
+     * record's; a record of value hashes cannot be matched by a server older than 11, and says why.
+     */
+    @org.junit.jupiter.api.Test
+    void postgresSumsFollowTheRecordAndRefuseWhatTheServerLacks() throws Exception {
+        Map<String, TableFingerprints.Fingerprint> md5 = Map.of("user", new TableFingerprints.Fingerprint(2, "123456789"));
+        Map<String, TableFingerprints.Fingerprint> hashed = Map.of("user", new TableFingerprints.Fingerprint(2, "h64:-42"));
+        assertThat(TableFingerprints.PostgresSum.choose(15, Map.of())).isEqualTo(TableFingerprints.PostgresSum.VALUE_HASH);
+        assertThat(TableFingerprints.PostgresSum.choose(10, Map.of())).isEqualTo(TableFingerprints.PostgresSum.ROW_MD5);
+        assertThat(TableFingerprints.PostgresSum.choose(15, md5)).isEqualTo(TableFingerprints.PostgresSum.ROW_MD5);
+        assertThat(TableFingerprints.PostgresSum.choose(11, hashed)).isEqualTo(TableFingerprints.PostgresSum.VALUE_HASH);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TableFingerprints.PostgresSum.choose(10, hashed))
+                .isInstanceOf(SQLException.class).hasMessage("the other side was summed with the hash functions of "
+                        + "PostgreSQL 11+, and this server is PostgreSQL 10");
+    }
 }
