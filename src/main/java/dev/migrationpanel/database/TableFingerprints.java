@@ -60,7 +60,7 @@ public final class TableFingerprints {
             this.sinceMajorVersion = sinceMajorVersion;
         }
 
-        /** How {@code recorded} was summed; null when nothing is recorded (or it is not PostgreSQL's). */
+        /** How {@code recorded} (PostgreSQL's: a comparison is one vendor's) was summed; null when nothing is recorded. */
         static PostgresSum of(Map<String, Fingerprint> recorded) {
             return recorded.values().stream().findFirst()
                     .map(f -> f.checksum().startsWith(VALUE_HASH.prefix) ? VALUE_HASH : ROW_MD5).orElse(null);
@@ -127,11 +127,6 @@ public final class TableFingerprints {
      * not compute fingerprints (streamed), every table with a text column is named.
      */
     public record Marked(Map<String, Fingerprint> tables, java.util.Set<String> holdingMarker) {
-    }
-
-    /** As {@link #of(Connection, Map)}, with the tables holding {@code marker} (4 to 64 letters and digits). */
-    public static Marked of(Connection connection, Map<String, List<String>> scope, String marker) throws SQLException {
-        return of(connection, scope, Map.of(), marker);
     }
 
     /** As {@link #of(Connection, Map, Map)}, with the tables holding {@code marker} (4 to 64 letters and digits). */

@@ -85,9 +85,9 @@ public class SystemDbReader {
     }
 
     /**
-     * The named tables only (by lower-cased name, each over the given columns in that order, all of its columns when
-     * null), read to compare with {@code recorded} as {@link #fingerprints(Instance, SshSession, Map, Map)} does; a
-     * named table the DB lacks is left out.
+     * The named tables only (by lower-cased name, each over the given columns in that order), read to compare with
+     * {@code recorded} as {@link #fingerprints(Instance, SshSession, Map, Map)} does; a named table the DB lacks is
+     * left out.
      */
     public Map<String, Fingerprint> fingerprintsOf(Instance instance, SshSession ssh, Map<String, List<String>> tables,
             Map<String, Fingerprint> recorded) {
@@ -97,8 +97,7 @@ public class SystemDbReader {
             for (Map.Entry<String, List<String>> table : sqliteColumns(instance, ssh).entrySet()) {
                 String lower = table.getKey().toLowerCase(java.util.Locale.ROOT);
                 if (tables.containsKey(lower)) {
-                    List<String> columns = tables.get(lower) == null ? table.getValue() : tables.get(lower);
-                    result.put(lower, sqliteFingerprint(instance, ssh, db, table.getKey(), columns));
+                    result.put(lower, sqliteFingerprint(instance, ssh, db, table.getKey(), tables.get(lower)));
                 }
             }
             return result;
@@ -107,8 +106,7 @@ public class SystemDbReader {
             for (Map.Entry<String, List<String>> table : TableFingerprints.columns(c.connection()).entrySet()) {
                 String lower = table.getKey().toLowerCase(java.util.Locale.ROOT);
                 if (tables.containsKey(lower)) {
-                    List<String> columns = tables.get(lower) == null ? table.getValue() : tables.get(lower);
-                    result.put(lower, TableFingerprints.of(c.connection(), table.getKey(), columns, recorded));
+                    result.put(lower, TableFingerprints.of(c.connection(), table.getKey(), tables.get(lower), recorded));
                 }
             }
             return result;

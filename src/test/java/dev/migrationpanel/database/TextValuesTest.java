@@ -87,7 +87,7 @@ class TextValuesTest {
                     // a marker is case-sensitive (base64): MariaDB's default collation would match "mark" too
                     "INSERT INTO plain VALUES (1, 'other mark'), (2, NULL)", "INSERT INTO numbers VALUES (1, 7)");
 
-            TableFingerprints.Marked marked = TableFingerprints.of(c, java.util.Map.of(), "MARK");
+            TableFingerprints.Marked marked = TableFingerprints.of(c, java.util.Map.of(), java.util.Map.of(), "MARK");
             assertThat(marked.tables()).isEqualTo(TableFingerprints.of(c));
             if (vendor.equals("h2")) { // streamed: every table with a text column is named for the scan
                 assertThat(marked.holdingMarker()).map(String::toLowerCase).containsExactlyInAnyOrder("conf", "plain");
@@ -101,7 +101,7 @@ class TextValuesTest {
             assertThat(some).isEqualTo(all).hasSize(1);
 
             sql(c, "UPDATE plain SET label = 'x MARK y' WHERE id = 2");
-            assertThat(TableFingerprints.of(c, java.util.Map.of(), "MARK").holdingMarker()).map(String::toLowerCase)
+            assertThat(TableFingerprints.of(c, java.util.Map.of(), java.util.Map.of(), "MARK").holdingMarker()).map(String::toLowerCase)
                     .contains("conf", "plain").doesNotContain("numbers");
             assertThat(c.getAutoCommit()).isTrue();
         }
