@@ -270,6 +270,12 @@ public class SshSession implements AutoCloseable {
                     throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address
                             + " was lost before a command could start", e);
                 }
+                // sent but not answered in time: the server may be running it, so it is never sent again
+                if (String.valueOf(e.getMessage()).contains("request: timeout")) {
+                    throw new RemoteException(Kind.CHANNEL_FAILED, "The SSH server at " + address + " did not answer a "
+                            + "command request within " + SshConnector.seconds(Duration.ofMillis(openMillis))
+                            + "; it may have started it, so it was not sent again", e);
+                }
                 // refused before the command started (no channel, or the exec request failed: a server that could
                 // not fork, or at its session limit for a moment), so stdin is untouched and a new try runs it once
                 if (attempt == CHANNEL_RETRY_MILLIS.length) {

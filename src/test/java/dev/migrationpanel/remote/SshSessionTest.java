@@ -75,6 +75,21 @@ class SshSessionTest {
     }
 
     @Test
+    void aCommandRequestLeftUnansweredIsNeverSentAgain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path ran = tmp.resolve("ran");
+        try (TestSshServer slow = TestSshServer.builder().user("deploy").password("pw")
+                .answerCommandsAfter(Duration.ofMillis(1500)).start();
+             SshSession s = new SshConnector(Duration.ofSeconds(10)).open(slow.passwordTarget(slow.hostKey()))) {
+            RemoteException e = catchThrowableOfType(RemoteException.class,
+                    () -> s.run("echo once >> " + ShellQuote.quote(ran.toString()), Duration.ofMillis(500)));
+            assertThat(e.kind()).isEqualTo(Kind.CHANNEL_FAILED);
+            assertThat(e.getMessage()).contains("did not answer a command request within").contains("not sent again");
+            Thread.sleep(2500);
+            assertThat(java.nio.file.Files.readAllLines(ran)).as("the server ran it, once").containsExactly("once");
+        }
+    }
+
+    @Test
     void exitCodesArePassedThrough() {
         assertThat(session.run("true", RUN).exitCode()).isZero();
         assertThat(session.run("false", RUN).exitCode()).isEqualTo(1);
