@@ -2,9 +2,6 @@ package dev.migrationpanel.fief;
 
 import static dev.migrationpanel.remote.ShellQuote.quote;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -13,7 +10,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +27,6 @@ import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceConnections;
 import dev.migrationpanel.instance.SystemDbReader;
-import dev.migrationpanel.remote.CommandResult;
-import dev.migrationpanel.remote.LineListener;
 import dev.migrationpanel.remote.SshSession;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -204,31 +198,7 @@ class FiefDatabase {
     private Fingerprint sqliteFingerprint(Instance instance, SshSession ssh, Place place, String table) {
         List<String> columns = query(instance, ssh, place, "SELECT name FROM pragma_table_info(" + literal(table) + ")")
                 .stream().map(r -> r.get("name")).toList();
-        StringBuilder order = new StringBuilder();
-        for (int c = 1; c <= columns.size(); c++) {
-            order.append(c == 1 ? " ORDER BY " : ", ").append(c);
-        }
-        String name = quoteName(DbVendor.SQLITE, table);
-        String sql = "SELECT count(*) FROM " + name + "; SELECT " + String.join(", ", columns.stream()
-                .map(c -> quoteName(DbVendor.SQLITE, c)).toList()) + " FROM " + name + order + ";";
-        MessageDigest digest = sha256();
-        long[] rows = {-1};
-        String[] error = {null};
-        int exit = ssh.streamInProcessGroup(sqlite(instance, place, "-quote", sql), TIMEOUT, (stream, line) -> {
-            if (stream == LineListener.Stream.STDERR) {
-                error[0] = line;
-            } else if (rows[0] < 0) {
-                rows[0] = Long.parseLong(line.trim());
-            } else {
-                digest.update(line.getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) '\n');
-            }
-        }, () -> false);
-        if (exit != 0 || rows[0] < 0) {
-            throw new DatabaseException("Reading table " + table + " of " + place.describe() + " failed"
-                    + (error[0] == null ? " (sqlite3 exit code " + exit + ")" : ": " + error[0]));
-        }
-        return new Fingerprint(rows[0], HexFormat.of().formatHex(digest.digest()));
+        return reader.sqliteFingerprint(ssh, place.deployment(instance), place.db(), place.describe(), table, columns);
     }
 
     /** PostgreSQL: the enum types and the sequences of a schema (what moves with its tables). */
@@ -300,19 +270,6 @@ class FiefDatabase {
 
     static String literal(String value) {
         return "'" + value.replace("'", "''") + "'";
-    }
-
-    private static String sqlite(Instance instance, Place place, String mode, String sql) {
-        return place.deployment(instance).wrap("sqlite3 -readonly -batch -noheader " + mode + " " + quote(place.db().sqlitePath())
-                + " " + quote(sql));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static String firstLine(String text) {

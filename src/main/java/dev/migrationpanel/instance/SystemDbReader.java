@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.migrationpanel.database.DatabaseException;
@@ -42,6 +44,8 @@ public class SystemDbReader {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int SQLITE_READS = 4;
+    private static final Logger log = LoggerFactory.getLogger(SystemDbReader.class);
 
     private final InstanceConnections connections;
 
@@ -348,6 +352,34 @@ public class SystemDbReader {
 
     private Fingerprint sqliteFingerprint(Instance instance, SshSession ssh, DbSettings db, String table,
             List<String> columns) {
+        return sqliteFingerprint(ssh, Deployment.of(instance), db, instance.getName(), table, columns);
+    }
+
+    /**
+     * Row count and checksum of one SQLite table over {@code columns} (in that order), read with {@code sqlite3
+     * -readonly} where {@code where} says; {@code what} names the file in errors. The file is read until two reads in
+     * a row agree (at most {@value #SQLITE_READS} reads): a proof fails on a checksum that differs from its record,
+     * so one read that went wrong must not be the one it compares (lab runs under load saw, rarely, one read of an
+     * unchanged file differ from the next). Reads that never agree fail: the table is being written.
+     */
+    public Fingerprint sqliteFingerprint(SshSession ssh, Deployment where, DbSettings db, String what, String table,
+            List<String> columns) {
+        Fingerprint last = sqliteReadOnce(ssh, where, db, what, table, columns);
+        for (int read = 2; read <= SQLITE_READS; read++) {
+            Fingerprint next = sqliteReadOnce(ssh, where, db, what, table, columns);
+            if (next.equals(last)) {
+                return next;
+            }
+            log.warn("Two reads in a row of SQLite table {} of {} differed ({} rows, checksum {}; then {} rows, {}): "
+                    + "reading it again", table, what, last.rows(), last.checksum(), next.rows(), next.checksum());
+            last = next;
+        }
+        throw new DatabaseException("Table " + table + " of " + what + " read " + SQLITE_READS
+                + " times gave no two alike in a row: something is writing it");
+    }
+
+    private Fingerprint sqliteReadOnce(SshSession ssh, Deployment where, DbSettings db, String what, String table,
+            List<String> columns) {
         String name = sqliteName(table);
         StringBuilder order = new StringBuilder();
         for (int c = 1; c <= columns.size(); c++) {
@@ -359,7 +391,7 @@ public class SystemDbReader {
         MessageDigest digest = sha256();
         long[] rows = {-1};
         String[] error = {null};
-        int exit = ssh.streamInProcessGroup(sqlite(instance, db, "-quote", sql), TIMEOUT, (stream, line) -> {
+        int exit = ssh.streamInProcessGroup(sqlite(where, db, "-quote", sql), TIMEOUT, (stream, line) -> {
             if (stream == LineListener.Stream.STDERR) {
                 error[0] = line;
             } else if (rows[0] < 0) {
@@ -370,7 +402,7 @@ public class SystemDbReader {
             }
         }, () -> false);
         if (exit != 0 || rows[0] < 0) {
-            throw new DatabaseException("Reading table " + table + " of " + instance.getName() + " failed"
+            throw new DatabaseException("Reading table " + table + " of " + what + " failed"
                     + (error[0] == null ? " (sqlite3 exit code " + exit + ")" : ": " + error[0]));
         }
         return new Fingerprint(rows[0], HexFormat.of().formatHex(digest.digest()));

@@ -25,6 +25,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -208,6 +209,8 @@ public final class TestSshServer implements AutoCloseable {
         private boolean keyboardInteractiveOnly;
         private int port;
         private int refusedCommands;
+        private Path pathFirst;
+        private Duration answerDelay = Duration.ZERO;
 
         private Builder() {
         }
@@ -265,6 +268,18 @@ public final class TestSshServer implements AutoCloseable {
             return this;
         }
 
+        /** Answers each command request only after {@code delay} (a server under load); the command runs anyway. */
+        public Builder answerCommandsAfter(Duration delay) {
+            this.answerDelay = delay;
+            return this;
+        }
+
+        /** Commands find programs in {@code dir} before the machine's PATH (a test's wrapper around a real program). */
+        public Builder pathFirst(Path dir) {
+            this.pathFirst = dir;
+            return this;
+        }
+
         public TestSshServer start() throws IOException {
             if (hostKeys.isEmpty()) {
                 hostKeyTypes(KeyType.ED25519);
@@ -306,7 +321,14 @@ public final class TestSshServer implements AutoCloseable {
                 if (refusals.getAndDecrement() > 0) {
                     throw new IOException("refused by the test server: " + command);
                 }
-                return new ShellCommand(command, server.processes);
+                if (!answerDelay.isZero()) {
+                    try {
+                        Thread.sleep(answerDelay.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return new ShellCommand(command, server.processes, pathFirst);
             });
             sshd.addSessionListener(new org.apache.sshd.common.session.SessionListener() {
                 @Override
@@ -327,11 +349,13 @@ public final class TestSshServer implements AutoCloseable {
         private OutputStream out;
         private OutputStream err;
         private ExitCallback exit;
+        private final Path pathFirst;
         private volatile Process process;
 
-        ShellCommand(String command, List<Process> processes) {
+        ShellCommand(String command, List<Process> processes, Path pathFirst) {
             this.command = command;
             this.processes = processes;
+            this.pathFirst = pathFirst;
         }
 
         @Override
@@ -357,6 +381,9 @@ public final class TestSshServer implements AutoCloseable {
         @Override
         public void start(ChannelSession channel, Environment env) throws IOException {
             ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command);
+            if (pathFirst != null) {
+                pb.environment().merge("PATH", pathFirst.toString(), (path, first) -> first + ":" + path);
+            }
             Process p = pb.start();
             process = p;
             processes.add(p);
