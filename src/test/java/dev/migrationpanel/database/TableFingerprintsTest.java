@@ -270,6 +270,31 @@ class TableFingerprintsTest {
     }
 
     /**
+     * The value-hash sum adds bigints (in 128-bit integers): exactly the sum of the same hashes as numeric, the form the
+     * first records of this sum were made with, also where it passes the 64-bit range (20,000 hashes of up to 2^63).
+     */
+    @org.junit.jupiter.api.Test
+    void postgresValueHashSumIsExactBeyondSixtyFourBits() throws Exception {
+        try (Connection c = db("pgsql")) {
+            sql(c, "DROP TABLE IF EXISTS many", "CREATE TABLE many (id integer primary key, name text)",
+                    "INSERT INTO many SELECT g, md5(g::text) FROM generate_series(1, 20000) g");
+            String asNumeric;
+            try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT 'h64:' || sum("
+                    + "hashint8extended(hash_array_extended(ARRAY[id::text COLLATE \"C\", name::text COLLATE \"C\"], 0), 0)"
+                    + "::numeric)::text, max(abs(hashint8extended(hash_array_extended(ARRAY[id::text COLLATE \"C\", "
+                    + "name::text COLLATE \"C\"], 0), 0)::numeric)) > 4e18 FROM many")) {
+                rs.next();
+                asNumeric = rs.getString(1);
+                assertThat(rs.getBoolean(2)).as("hashes near the 64-bit limit").isTrue();
+            }
+            assertThat(new java.math.BigInteger(asNumeric.substring(4)).abs())
+                    .as("a sum beyond 64 bits").isGreaterThan(java.math.BigInteger.valueOf(Long.MAX_VALUE));
+            assertThat(TableFingerprints.of(c, "many", java.util.List.of("id", "name")))
+                    .isEqualTo(new TableFingerprints.Fingerprint(20000, asNumeric));
+        }
+    }
+
+    /**
      * PostgreSQL's row versions: unchanged by reads, a row lock, VACUUM and VACUUM FREEZE; changed by an UPDATE that
      * writes the same value again (which the content checksum cannot see) and by an inserted row. Other servers have
      * none.
