@@ -170,7 +170,7 @@ public final class TableFingerprints {
             try (Statement statement = connection.createStatement()) {
                 for (String table : tables(connection)) {
                     try (ResultSet rs = statement.executeQuery("SELECT count(*) || ':' || coalesce(sum(hashint8extended("
-                            + "hash_array_extended(ARRAY[xmin::text, ctid::text], 0), 0)::numeric), 0) FROM "
+                            + "hash_array_extended(ARRAY[xmin::text, ctid::text], 0), 0)), 0) FROM "
                             + quoted(quote, table))) {
                         rs.next();
                         result.put(table.toLowerCase(java.util.Locale.ROOT), rs.getString(1));
