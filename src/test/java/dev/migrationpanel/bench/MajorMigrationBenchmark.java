@@ -227,6 +227,7 @@ public final class MajorMigrationBenchmark {
                 System.out.println("      " + st.getMessage());
             }
         }
+        System.out.println("  " + engineGaps(job));
         System.out.printf("panel: %.1f s end to end; of which the source dump, download, upload and import %.1f s "
                 + "(%.2f x raw); peak RSS (VmHWM during the job) %s%n", total, transfer, transfer / raw, mib(peakRss));
         System.out.printf("ratio panel / raw, end to end: %.2f (goal <= 1.3); the data's way alone: %.2f (goal <= 1.15)%n",
@@ -241,6 +242,30 @@ public final class MajorMigrationBenchmark {
         }
         return new Result(dumpBytes, raw, total, transfer, peakRss, job.getStatus()
                 + (job.getStatus() == JobStatus.SUCCEEDED ? "" : " (" + job.getMessage() + ")"));
+    }
+
+    /**
+     * Where the job's time went outside its steps: from its creation to its first step, between one step's end and the
+     * next one's start (a step beside the next is counted with it), and from its last step to its end.
+     */
+    private static String engineGaps(Job job) {
+        List<JobStep> ran = job.getSteps().stream().filter(st -> st.getStartedAt() != null && st.getFinishedAt() != null)
+                .sorted(Comparator.comparing(JobStep::getStartedAt)).toList();
+        if (ran.isEmpty() || job.getFinishedAt() == null) {
+            return "engine: no step ran";
+        }
+        long between = 0;
+        java.time.Instant lastEnd = ran.get(0).getFinishedAt();
+        for (JobStep st : ran.subList(1, ran.size())) {
+            if (st.getStartedAt().isAfter(lastEnd)) {
+                between += Duration.between(lastEnd, st.getStartedAt()).toMillis();
+            }
+            lastEnd = st.getFinishedAt().isAfter(lastEnd) ? st.getFinishedAt() : lastEnd;
+        }
+        return String.format("engine: %.2f s from the job's creation to its first step, %.2f s between its %d steps, "
+                + "%.2f s from its last step to its end", Duration.between(job.getCreatedAt(), ran.get(0).getStartedAt())
+                .toMillis() / 1000.0, between / 1000.0, ran.size(), Duration.between(lastEnd, job.getFinishedAt())
+                .toMillis() / 1000.0);
     }
 
     /**
