@@ -364,21 +364,68 @@ public class SystemDbReader {
      */
     public Fingerprint sqliteFingerprint(SshSession ssh, Deployment where, DbSettings db, String what, String table,
             List<String> columns) {
-        Fingerprint last = sqliteReadOnce(ssh, where, db, what, table, columns);
+        SqliteRead last = sqliteReadOnce(ssh, where, db, what, table, columns);
         for (int read = 2; read <= SQLITE_READS; read++) {
-            Fingerprint next = sqliteReadOnce(ssh, where, db, what, table, columns);
-            if (next.equals(last)) {
-                return next;
+            SqliteRead next = sqliteReadOnce(ssh, where, db, what, table, columns);
+            if (next.fingerprint().equals(last.fingerprint())) {
+                return next.fingerprint();
             }
-            log.warn("Two reads in a row of SQLite table {} of {} differed ({} rows, checksum {}; then {} rows, {}): "
-                    + "reading it again", table, what, last.rows(), last.checksum(), next.rows(), next.checksum());
+            log.warn("Two reads in a row of SQLite table {} of {} differed ({} rows, checksum {}; then {} rows, {}; {}): "
+                    + "reading it again", table, what, last.fingerprint().rows(), last.fingerprint().checksum(),
+                    next.fingerprint().rows(), next.fingerprint().checksum(), last.lines().difference(next.lines()));
             last = next;
         }
         throw new DatabaseException("Table " + table + " of " + what + " read " + SQLITE_READS
                 + " times gave no two alike in a row: something is writing it");
     }
 
-    private Fingerprint sqliteReadOnce(SshSession ssh, Deployment where, DbSettings db, String what, String table,
+    /** One read: the fingerprint, and its output lines summed up to say where two reads part (see {@link OutputLines}). */
+    private record SqliteRead(Fingerprint fingerprint, OutputLines lines) {
+    }
+
+    /**
+     * The length and a 64-bit hash of each output line of a read (the first {@value #MAX_LINES} lines), never the text:
+     * when two reads of an unchanged file differ, where and how they part (a line cut short, one more line, a changed
+     * line of the same length) is what tells the cause, and the values may be secrets.
+     */
+    static final class OutputLines {
+        static final int MAX_LINES = 100_000;
+        private long[] hashes = new long[64];
+        private int[] lengths = new int[64];
+        private long count;
+
+        void add(byte[] line) {
+            if (count < MAX_LINES) {
+                int i = (int) count;
+                if (i == hashes.length) {
+                    hashes = java.util.Arrays.copyOf(hashes, i * 2);
+                    lengths = java.util.Arrays.copyOf(lengths, i * 2);
+                }
+                long h = 0xcbf29ce484222325L; // FNV-1a: a summary for the log, not a checksum
+                for (byte b : line) {
+                    h = (h ^ (b & 0xff)) * 0x100000001b3L;
+                }
+                hashes[i] = h;
+                lengths[i] = line.length;
+            }
+            count++;
+        }
+
+        /** Where {@code other} first differs from these lines, in words for the log. */
+        String difference(OutputLines other) {
+            long kept = Math.min(Math.min(count, other.count), MAX_LINES);
+            for (int i = 0; i < kept; i++) {
+                if (hashes[i] != other.hashes[i] || lengths[i] != other.lengths[i]) {
+                    return "output line " + (i + 1) + " of " + count + " first differs: " + lengths[i] + " bytes, then "
+                            + other.lengths[i] + " bytes" + (other.count == count ? "" : "; then " + other.count + " lines");
+                }
+            }
+            return count == other.count ? "no difference in the first " + kept + " output lines"
+                    : "the same first " + kept + " output lines, then " + other.count + " lines instead of " + count;
+        }
+    }
+
+    private SqliteRead sqliteReadOnce(SshSession ssh, Deployment where, DbSettings db, String what, String table,
             List<String> columns) {
         String name = sqliteName(table);
         StringBuilder order = new StringBuilder();
@@ -389,15 +436,20 @@ public class SystemDbReader {
         String sql = "SELECT count(*) FROM " + name + "; SELECT " + String.join(", ", columns.stream()
                 .map(SystemDbReader::sqliteName).toList()) + " FROM " + name + order + ";";
         MessageDigest digest = sha256();
+        OutputLines lines = new OutputLines();
         long[] rows = {-1};
         String[] error = {null};
         int exit = ssh.streamInProcessGroup(sqlite(where, db, "-quote", sql), TIMEOUT, (stream, line) -> {
             if (stream == LineListener.Stream.STDERR) {
                 error[0] = line;
-            } else if (rows[0] < 0) {
+                return;
+            }
+            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            lines.add(bytes);
+            if (rows[0] < 0) {
                 rows[0] = Long.parseLong(line.trim());
             } else {
-                digest.update(line.getBytes(StandardCharsets.UTF_8));
+                digest.update(bytes);
                 digest.update((byte) '\n');
             }
         }, () -> false);
@@ -405,7 +457,7 @@ public class SystemDbReader {
             throw new DatabaseException("Reading table " + table + " of " + what + " failed"
                     + (error[0] == null ? " (sqlite3 exit code " + exit + ")" : ": " + error[0]));
         }
-        return new Fingerprint(rows[0], HexFormat.of().formatHex(digest.digest()));
+        return new SqliteRead(new Fingerprint(rows[0], HexFormat.of().formatHex(digest.digest())), lines);
     }
 
     private static String sqlite(Instance instance, DbSettings db, String mode, String sql) {

@@ -14,6 +14,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.migrationpanel.database.DatabaseException;
 import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.database.DbVendor;
@@ -83,11 +88,42 @@ class SqliteTableReadTest {
     void aWriteBetweenTwoReadsGivesTheStateAfterIt() throws Exception {
         Fingerprint before = read();
         Files.writeString(writes, "1");
-        Fingerprint read = read();
+        Logger logger = (Logger) LoggerFactory.getLogger(SystemDbReader.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        Fingerprint read;
+        try {
+            read = read();
+        } finally {
+            logger.detachAppender(logged);
+        }
         assertThat(read.rows()).isEqualTo(3);
         assertThat(read).as("the state after the write, not the first read's").isNotEqualTo(before);
+        // the warning says where the two reads parted (line 2 of the output: "1,'first'" then "1,'first!'"), never what
+        assertThat(logged.list).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                .contains("Two reads in a row of SQLite table note", "output line 2 of 5 first differs: 9 bytes, then 10 bytes")
+                .doesNotContain("first!");
         Files.writeString(writes, "0");
         assertThat(read()).isEqualTo(read);
+    }
+
+    @Test
+    void outputLinesSayWhereTwoReadsPart() {
+        SystemDbReader.OutputLines a = lines("3", "1,'a'", "2,'b'");
+        assertThat(a.difference(lines("3", "1,'a'", "2,'b'"))).isEqualTo("no difference in the first 3 output lines");
+        assertThat(a.difference(lines("3", "1,'a'", "2,'c'"))).isEqualTo("output line 3 of 3 first differs: 5 bytes, then 5 bytes");
+        assertThat(a.difference(lines("3", "1,'a'"))).isEqualTo("the same first 2 output lines, then 2 lines instead of 3");
+        assertThat(a.difference(lines("3", "1,'a", "'", "2,'b'"))).isEqualTo(
+                "output line 2 of 3 first differs: 5 bytes, then 4 bytes; then 4 lines");
+    }
+
+    private static SystemDbReader.OutputLines lines(String... text) {
+        SystemDbReader.OutputLines lines = new SystemDbReader.OutputLines();
+        for (String line : text) {
+            lines.add(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return lines;
     }
 
     @Test
