@@ -265,16 +265,25 @@ public class SshSession implements AutoCloseable {
                 channel.connect((int) openMillis);
                 return channel;
             } catch (JSchException e) {
+                FailedStart failed = FailedStart.of(e);
+                if (failed == FailedStart.AFTER_ACCEPTED && channel.getExitStatus() >= 0) {
+                    // the command ran and ended before JSch started its stdin thread (the close, handled on the
+                    // connection's thread, cleared it): its output and exit status are in, so this is its one run
+                    return channel;
+                }
                 channel.disconnect();
                 if (!stillConnected()) {
                     throw new RemoteException(Kind.DISCONNECTED, "The SSH connection to " + address
                             + " was lost before a command could start", e);
                 }
-                // sent but not answered in time: the server may be running it, so it is never sent again
-                if (String.valueOf(e.getMessage()).contains("request: timeout")) {
+                if (failed == FailedStart.UNANSWERED) {
                     throw new RemoteException(Kind.CHANNEL_FAILED, "The SSH server at " + address + " did not answer a "
                             + "command request within " + SshConnector.seconds(Duration.ofMillis(openMillis))
                             + "; it may have started it, so it was not sent again", e);
+                }
+                if (failed == FailedStart.AFTER_ACCEPTED) {
+                    throw new RemoteException(Kind.CHANNEL_FAILED, "The SSH client failed after the server at " + address
+                            + " accepted a command (" + e.getMessage() + "); it may be running, so it was not sent again", e);
                 }
                 // refused before the command started (no channel, or the exec request failed: a server that could
                 // not fork, or at its session limit for a moment), so stdin is untouched and a new try runs it once
@@ -284,6 +293,34 @@ public class SshSession implements AutoCloseable {
                 }
                 pause(CHANNEL_RETRY_MILLIS[attempt]);
             }
+        }
+    }
+
+    /**
+     * How starting a command failed, from JSch's exception: only a refusal (no channel, or the exec request
+     * answered with a failure) proves the command did not start and may be sent again. Lab runs under load met
+     * the third kind: JSch failing after the server accepted the request (its stdin thread cleared by the close of a
+     * command that had already ended), which a retry ran a second time, its output added to the first's.
+     */
+    enum FailedStart {
+        /** Refused before the command started: a new try runs it once. */
+        REFUSED,
+        /** The request was sent and not answered in time: the server may be running it. */
+        UNANSWERED,
+        /** Any other failure comes after the request was accepted: the command ran or is running. */
+        AFTER_ACCEPTED;
+
+        static FailedStart of(JSchException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("request: timeout")) {
+                return UNANSWERED;
+            }
+            // JSch's words for a channel the server did not open and for an exec request it answered with a failure
+            if (e.getCause() == null && (message.equals("channel is not opened.")
+                    || message.equals("failed to send channel request"))) {
+                return REFUSED;
+            }
+            return AFTER_ACCEPTED;
         }
     }
 

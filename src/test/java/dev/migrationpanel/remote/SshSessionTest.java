@@ -74,6 +74,26 @@ class SshSessionTest {
         }
     }
 
+    /**
+     * Only JSch's two refusals prove a command did not start. Anything else (lab runs under load met a
+     * NullPointerException from JSch's stdin thread, cleared by the close of a command that had already ended) comes
+     * after the server accepted it: sent again, it ran twice, and its output was added to the first run's.
+     */
+    @Test
+    void onlyARefusalLetsACommandBeSentAgain() {
+        assertThat(SshSession.FailedStart.of(new com.jcraft.jsch.JSchException("channel is not opened.")))
+                .isEqualTo(SshSession.FailedStart.REFUSED);
+        assertThat(SshSession.FailedStart.of(new com.jcraft.jsch.JSchException("failed to send channel request")))
+                .isEqualTo(SshSession.FailedStart.REFUSED);
+        assertThat(SshSession.FailedStart.of(new com.jcraft.jsch.JSchException("channel request: timeout")))
+                .isEqualTo(SshSession.FailedStart.UNANSWERED);
+        NullPointerException npe = new NullPointerException("Cannot invoke \"java.lang.Thread.start()\" because \"this.thread\" is null");
+        assertThat(SshSession.FailedStart.of(new com.jcraft.jsch.JSchException(npe.toString(), npe)))
+                .isEqualTo(SshSession.FailedStart.AFTER_ACCEPTED);
+        assertThat(SshSession.FailedStart.of(new com.jcraft.jsch.JSchException("something JSch did not say before")))
+                .isEqualTo(SshSession.FailedStart.AFTER_ACCEPTED);
+    }
+
     @Test
     void aCommandRequestLeftUnansweredIsNeverSentAgain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
         java.nio.file.Path ran = tmp.resolve("ran");
