@@ -359,8 +359,9 @@ public class SystemDbReader {
      * Row count and checksum of one SQLite table over {@code columns} (in that order), read with {@code sqlite3
      * -readonly} where {@code where} says; {@code what} names the file in errors. The file is read until two reads in
      * a row agree (at most {@value #SQLITE_READS} reads): a proof fails on a checksum that differs from its record,
-     * so one read that went wrong must not be the one it compares (lab runs under load saw, rarely, one read of an
-     * unchanged file differ from the next). Reads that never agree fail: the table is being written.
+     * so one read that went wrong must not be the one it compares (the reads lab runs under load saw differ were a
+     * command run twice over SSH, since fixed in {@code SshSession}; this stays as a guard). Reads that never agree
+     * fail: the table is being written.
      */
     public Fingerprint sqliteFingerprint(SshSession ssh, Deployment where, DbSettings db, String what, String table,
             List<String> columns) {
