@@ -201,17 +201,8 @@ class CairnCloneLabIT {
         return found;
     }
 
-    /** Each step's time, printed with the test's output: where a clone spends it. */
-    private static void printTimes(Job job) {
-        job.getSteps().forEach(st -> System.out.printf("clone job %d step %2d %6s %s%n", job.getId(), st.getPosition() + 1,
-                st.getStartedAt() == null || st.getFinishedAt() == null ? "-"
-                        : String.format("%.1fs", Duration.between(st.getStartedAt(), st.getFinishedAt()).toMillis() / 1000.0),
-                st.getTitle()));
-    }
-
     /** What every successful clone shows: its proof passed, the target serves the source's content, source unchanged. */
     private void assertCloned(Job job, Lab.CairnInstance s, Lab.CairnInstance t, boolean signedIn) throws Exception {
-        printTimes(job);
         assertThat(job.getStatus()).as(job.getMessage() + "\n" + log(job)).isEqualTo(JobStatus.SUCCEEDED);
         String report = proofReport(job);
         assertThat(report).doesNotContain("FAIL ").contains("OK    directus_migrations: the same 66 on both sides",

@@ -3,6 +3,7 @@ package dev.migrationpanel.cairncms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +27,7 @@ import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.web.InvalidInputException;
+import dev.migrationpanel.lab.LabJobs;
 
 /**
  * The structure promotion on the lab's real CairnCMS (PostgreSQL, MariaDB, SQLite): the source's collections and its
@@ -67,13 +69,7 @@ class CairnPromotionLabIT {
     }
 
     private Job awaitStatus(long jobId, JobStatus wanted, int seconds) throws InterruptedException {
-        long until = System.currentTimeMillis() + seconds * 1000L;
-        Job job = jobs.get(jobId);
-        while (job.getStatus() != wanted && (job.getStatus().isActive()) && System.currentTimeMillis() < until) {
-            Thread.sleep(200);
-            job = jobs.get(jobId);
-        }
-        return job;
+        return LabJobs.settled(jobs, jobId, Duration.ofSeconds(seconds));
     }
 
     private static List<String> column(Lab.CairnInstance cairn, String sql) throws Exception {

@@ -21,6 +21,7 @@ import dev.migrationpanel.job.Job;
 import dev.migrationpanel.job.JobService;
 import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.remote.SshSession;
+import dev.migrationpanel.lab.LabJobs;
 
 /**
  * What the DreamFactory flows' lab tests share: an admin signed in, lab instances registered with their
@@ -71,13 +72,7 @@ abstract class LabFlowTestSupport {
     }
 
     Job await(long jobId, Duration atMost) throws InterruptedException {
-        long until = System.currentTimeMillis() + atMost.toMillis();
-        Job current = jobs.get(jobId);
-        while (current.getStatus().isActive() && System.currentTimeMillis() < until) {
-            Thread.sleep(100);
-            current = jobs.get(jobId);
-        }
-        return current;
+        return LabJobs.settled(jobs, jobId, atMost);
     }
 
     Job run(String flow, long instanceId, Map<String, String> options) throws InterruptedException {

@@ -3,6 +3,7 @@ package dev.migrationpanel.fief;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +30,7 @@ import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.web.InvalidInputException;
+import dev.migrationpanel.lab.LabJobs;
 
 /**
  * The Fief 0.28 consolidation through the panel on the lab's Fief-0.27-shaped instances (real PostgreSQL, MariaDB,
@@ -72,13 +74,7 @@ class FiefConsolidationLabIT {
     }
 
     private Job await(long id) throws InterruptedException {
-        long until = System.currentTimeMillis() + 300_000;
-        Job job = jobs.get(id);
-        while (job.getStatus().isActive() && job.getStatus() != JobStatus.WAITING && System.currentTimeMillis() < until) {
-            Thread.sleep(250);
-            job = jobs.get(id);
-        }
-        return job;
+        return LabJobs.settled(jobs, id, Duration.ofMinutes(5));
     }
 
     private String log(long jobId) {

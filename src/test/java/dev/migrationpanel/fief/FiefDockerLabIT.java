@@ -3,6 +3,7 @@ package dev.migrationpanel.fief;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.web.InvalidInputException;
+import dev.migrationpanel.lab.LabJobs;
 
 /**
  * Fief in Docker through the panel, on the lab's fief-docker-pgsql (src/test/lab/fief.sh): a container of the lab's own
@@ -77,13 +79,7 @@ class FiefDockerLabIT {
     }
 
     private Job await(long id) throws InterruptedException {
-        long until = System.currentTimeMillis() + 300_000;
-        Job job = jobs.get(id);
-        while (job.getStatus().isActive() && job.getStatus() != JobStatus.WAITING && System.currentTimeMillis() < until) {
-            Thread.sleep(250);
-            job = jobs.get(id);
-        }
-        return job;
+        return LabJobs.settled(jobs, id, Duration.ofMinutes(5));
     }
 
     private String log(long jobId) {

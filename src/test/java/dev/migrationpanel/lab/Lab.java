@@ -235,6 +235,8 @@ public final class Lab {
             throw new IllegalStateException("Resetting lab instance " + name + " failed (" + RESET_SCRIPT + " exited "
                     + exit + "):\n" + output.strip());
         }
+        // the script's last lines (how long it took, whether from a snapshot) go with the test's output
+        output.lines().filter(l -> l.startsWith("[lab]")).forEach(System.out::println);
     }
 
     /**

@@ -26,7 +26,18 @@ public final class LabJobs {
             Thread.sleep(200);
             job = jobs.get(id);
         }
+        System.out.print(stepTimes(job));
         return job;
+    }
+
+    /** Each step's time, one line each: printed with a lab test's output, it says where a job spent its time. */
+    public static String stepTimes(Job job) {
+        StringBuilder text = new StringBuilder();
+        job.getSteps().forEach(s -> text.append(String.format("job %d %s step %2d %7s %s%n", job.getId(), job.getStatus(),
+                s.getPosition() + 1, s.getStartedAt() == null || s.getFinishedAt() == null ? "-"
+                        : String.format("%.1fs", Duration.between(s.getStartedAt(), s.getFinishedAt()).toMillis() / 1000.0),
+                s.getTitle())));
+        return text.toString();
     }
 
     /** The job's status and message, each step's, and the last 60 lines of its log. */

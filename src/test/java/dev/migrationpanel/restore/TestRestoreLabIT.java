@@ -43,6 +43,7 @@ import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.remote.SshSession;
 import dev.migrationpanel.web.InvalidInputException;
+import dev.migrationpanel.lab.LabJobs;
 
 /**
  * Test-restore on the lab, for each vendor, of a dump a real backup job took of df-mariadb, df-pgsql and df-sqlite
@@ -95,13 +96,7 @@ class TestRestoreLabIT {
     }
 
     static Job await(JobService jobs, long id) throws InterruptedException {
-        long until = System.currentTimeMillis() + Duration.ofMinutes(3).toMillis();
-        Job current = jobs.get(id);
-        while (current.getStatus().isActive() && System.currentTimeMillis() < until) {
-            Thread.sleep(100);
-            current = jobs.get(id);
-        }
-        return current;
+        return LabJobs.settled(jobs, id, Duration.ofMinutes(3));
     }
 
     /** The lab's scratch server of this vendor, added as an ADMIN adds it (null for SQLite). */
