@@ -12,8 +12,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
@@ -35,6 +33,7 @@ import dev.migrationpanel.job.JobView;
 import dev.migrationpanel.job.Plan;
 import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
+import dev.migrationpanel.product.BothSides;
 import dev.migrationpanel.product.HostFacts;
 import dev.migrationpanel.product.ProductSteps;
 import dev.migrationpanel.remote.CommandResult;
@@ -195,18 +194,34 @@ class CairnCloneFlow implements CairnPairFlow {
         if (identity.stream().anyMatch(i -> i.getStatus() == CheckStatus.BLOCKING)) {
             return identity;
         }
-        CompletableFuture<CairnCloneSide> t = CompletableFuture.supplyAsync(() -> read(target, false));
-        CairnCloneSide s;
+        BothSides.Read<CairnCloneSide, CairnCloneSide> sides;
         try {
-            s = read(source, true);
-        } catch (RuntimeException e) {
-            t.cancel(true);
-            return List.of(CheckItem.blocking("Source", "Cannot read " + source.getName() + ": " + e.getMessage()));
+            sides = BothSides.read(() -> readCheck(source, true), () -> readCheck(target, false));
+        } catch (UnreadableSide e) {
+            return List.of(CheckItem.blocking(e.side, e.getMessage()));
         }
         try {
-            return checks(source, s, target, joined(t), checked);
+            return checks(source, sides.source(), target, sides.target(), checked);
         } catch (RuntimeException e) {
             return List.of(CheckItem.blocking("Target", "Cannot read " + target.getName() + ": " + e.getMessage()));
+        }
+    }
+
+    /** A side the pair's checks could not read, named as the check item that says so. */
+    private static final class UnreadableSide extends RuntimeException {
+        final String side;
+
+        UnreadableSide(String side, String message) {
+            super(message);
+            this.side = side;
+        }
+    }
+
+    private CairnCloneSide readCheck(Instance instance, boolean source) {
+        try {
+            return read(instance, source);
+        } catch (RuntimeException e) {
+            throw new UnreadableSide(source ? "Source" : "Target", "Cannot read " + instance.getName() + ": " + e.getMessage());
         }
     }
 
@@ -220,26 +235,10 @@ class CairnCloneFlow implements CairnPairFlow {
             throw InvalidInputException.of("target", "The target instance " + o.get("target") + " is not registered");
         }
         refuse(identity(source, target));
-        // the two sides are read at once: each waits mostly on its CLI and its DB
-        CompletableFuture<CairnCloneSide> reading = CompletableFuture.supplyAsync(() -> read(target, false));
-        CairnCloneSide s;
-        try {
-            s = read(source, true);
-        } catch (RuntimeException e) {
-            reading.cancel(true);
-            throw e;
-        }
-        CairnCloneSide t = joined(reading);
-        refuse(checks(source, s, target, t, o));
-        return build(source, s, target, t, o);
-    }
-
-    private static CairnCloneSide joined(CompletableFuture<CairnCloneSide> side) {
-        try {
-            return side.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+        BothSides.Read<CairnCloneSide, CairnCloneSide> sides = BothSides.read(() -> read(source, true),
+                () -> read(target, false));
+        refuse(checks(source, sides.source(), target, sides.target(), o));
+        return build(source, sides.source(), target, sides.target(), o);
     }
 
     private static void refuse(List<CheckItem> items) {

@@ -26,6 +26,7 @@ import dev.migrationpanel.job.JobView;
 import dev.migrationpanel.job.Plan;
 import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
+import dev.migrationpanel.product.BothSides;
 import dev.migrationpanel.product.HostFacts;
 import dev.migrationpanel.product.ProductSteps;
 import dev.migrationpanel.remote.SshSession;
@@ -658,27 +659,26 @@ class CairnContentMoveFlow implements CairnPairFlow {
     }
 
     private Facts read(Instance source, Instance target) {
-        HostFacts[] hosts = new HostFacts[2];
-        CairnMoveSchema.Shape[] shapes = new CairnMoveSchema.Shape[2];
-        List<List<StorageLocation>> locations = new ArrayList<>();
-        List<String> targetMounts = List.of();
-        Instance[] both = {source, target};
-        for (int i = 0; i < 2; i++) {
-            Instance instance = both[i];
-            try (SshSession ssh = connections.openSsh(instance)) {
-                hosts[i] = HostFacts.read(instance, ssh, connections);
-                EnvFile env = connections.readEnv(instance, ssh).orElseThrow(() -> InvalidInputException.of("target",
-                        "The .env of " + instance.getName() + " cannot be read"));
-                locations.add(StorageLocation.of(env, instance.getInstallPath()));
-                if (hosts[i].db() != null && hosts[i].db().vendor() != DbVendor.SQLSRV) {
-                    shapes[i] = CairnMoveSchema.read(instance, ssh, reader, hosts[i].db().vendor());
-                }
-                if (instance == target) {
-                    targetMounts = CairnCommands.mounts(target, ssh);
-                }
-            }
+        BothSides.Read<Side, Side> sides = BothSides.read(() -> side(source, false), () -> side(target, true));
+        Side s = sides.source();
+        Side t = sides.target();
+        return new Facts(s.host(), t.host(), s.shape(), t.shape(), s.locations(), t.locations(), t.mounts());
+    }
+
+    /** One side's part of {@link Facts}; the container mounts are read of the target only. */
+    private record Side(HostFacts host, CairnMoveSchema.Shape shape, List<StorageLocation> locations, List<String> mounts) {
+    }
+
+    private Side side(Instance instance, boolean target) {
+        try (SshSession ssh = connections.openSsh(instance)) {
+            HostFacts host = HostFacts.read(instance, ssh, connections);
+            EnvFile env = connections.readEnv(instance, ssh).orElseThrow(() -> InvalidInputException.of("target",
+                    "The .env of " + instance.getName() + " cannot be read"));
+            CairnMoveSchema.Shape shape = host.db() != null && host.db().vendor() != DbVendor.SQLSRV
+                    ? CairnMoveSchema.read(instance, ssh, reader, host.db().vendor()) : null;
+            return new Side(host, shape, StorageLocation.of(env, instance.getInstallPath()),
+                    target ? CairnCommands.mounts(instance, ssh) : List.of());
         }
-        return new Facts(hosts[0], hosts[1], shapes[0], shapes[1], locations.get(0), locations.get(1), targetMounts);
     }
 
     // ------------------------------------------------------------------------------------------ afterwards

@@ -19,6 +19,7 @@ import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.job.Plan;
 import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
+import dev.migrationpanel.product.BothSides;
 import dev.migrationpanel.product.HostFacts;
 import dev.migrationpanel.product.ProductSteps;
 import dev.migrationpanel.remote.SshSession;
@@ -139,7 +140,8 @@ class CairnPromotionFlow implements CairnPairFlow {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
-        return build(source, target, read(source), read(target), Boolean.parseBoolean(destructive),
+        BothSides.Read<Side, Side> sides = readBoth(source, target);
+        return build(source, target, sides.source(), sides.target(), Boolean.parseBoolean(destructive),
                 Boolean.parseBoolean(acceptMismatch));
     }
 
@@ -148,7 +150,8 @@ class CairnPromotionFlow implements CairnPairFlow {
         if (whyNotTarget(target) != null) {
             return List.of(CheckItem.blocking("Deployment", whyNotTarget(target)));
         }
-        return List.of(stamp(read(source), read(target), "true".equals(options.get(ACCEPT_MISMATCH))),
+        BothSides.Read<Side, Side> sides = readBoth(source, target);
+        return List.of(stamp(sides.source(), sides.target(), "true".equals(options.get(ACCEPT_MISMATCH))),
                 "true".equals(options.get("destructive"))
                         ? CheckItem.warning("Destructive", "config apply --destructive also deletes the target's roles, "
                                 + "policies and permissions that the source does not have")
@@ -350,6 +353,10 @@ class CairnPromotionFlow implements CairnPairFlow {
         return List.of(new FollowUp(CairnMoveRollbackFlow.ID, "Restore the target",
                 "Put the target's DB back as this promotion found it (from the backup it took before applying)",
                 Map.of("job", String.valueOf(job.id())), Long.parseLong(options.get("target"))));
+    }
+
+    private BothSides.Read<Side, Side> readBoth(Instance source, Instance target) {
+        return BothSides.read(() -> read(source), () -> read(target));
     }
 
     private Side read(Instance instance) {

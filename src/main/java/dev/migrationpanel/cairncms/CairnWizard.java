@@ -11,6 +11,7 @@ import org.springframework.stereotype.Service;
 
 import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.product.BothSides;
 import dev.migrationpanel.product.InstancePairing;
 import dev.migrationpanel.web.InvalidInputException;
 import dev.migrationpanel.web.NotFoundException;
@@ -61,8 +62,10 @@ class CairnWizard {
 
     /** The pre-flight of the pair for the shape and its options as chosen so far. */
     InstancePairing.Report preflight(Instance source, Instance target, CairnPairFlow flow, Map<String, String> options) {
-        List<CheckItem> s = side(source, true);
-        List<CheckItem> t = side(target, false);
+        BothSides.Read<List<CheckItem>, List<CheckItem>> sides = BothSides.read(() -> side(source, true),
+                () -> side(target, false));
+        List<CheckItem> s = sides.source();
+        List<CheckItem> t = sides.target();
         List<CheckItem> pair = new ArrayList<>();
         try {
             pair.addAll(flow.pairChecks(source, target, options));

@@ -19,6 +19,7 @@ import dev.migrationpanel.instance.CheckItem;
 import dev.migrationpanel.instance.CheckStatus;
 import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.Instance;
+import dev.migrationpanel.product.BothSides;
 import dev.migrationpanel.product.InstancePairing;
 import dev.migrationpanel.product.DumpRoom;
 import dev.migrationpanel.instance.InstanceConnections;
@@ -58,8 +59,10 @@ class MigrationPreflight {
     }
 
     Pair facts(Instance source, Instance target) {
-        DreamFactorySteps.Facts s = steps.read(source);
-        DreamFactorySteps.Facts t = steps.read(target);
+        BothSides.Read<DreamFactorySteps.Facts, DreamFactorySteps.Facts> sides = BothSides.read(() -> steps.read(source),
+                () -> steps.read(target));
+        DreamFactorySteps.Facts s = sides.source();
+        DreamFactorySteps.Facts t = sides.target();
         List<String> content = List.of();
         if (s.db().vendor() != DbVendor.SQLSRV && t.db().vendor() != DbVendor.SQLSRV) {
             try (SshSession ssh = connections.openSsh(target)) {
@@ -159,8 +162,9 @@ class MigrationPreflight {
         List<CheckItem> s = new ArrayList<>();
         List<CheckItem> t = new ArrayList<>();
         List<CheckItem> p = new ArrayList<>();
-        Side from = side(source, s, true);
-        Side to = side(target, t, false);
+        BothSides.Read<Side, Side> sides = BothSides.read(() -> side(source, s, true), () -> side(target, t, false));
+        Side from = sides.source();
+        Side to = sides.target();
         boolean strict = false;
         boolean fresh = true;
         List<String> refusals = new ArrayList<>();
