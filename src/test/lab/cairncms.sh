@@ -57,6 +57,9 @@ CAIRN_NODE_DIR=$LAB_ROOT/node22
 CAIRN_NODE=$CAIRN_NODE_DIR/bin/node
 CAIRN_HOME=$LAB_ROOT/cairncms-$CAIRN_VERSION
 CAIRN_CLI="$CAIRN_NODE --no-node-snapshot --no-deprecation $CAIRN_HOME/cli.js"
+# where the instances' owners let Node keep the CLI's compiled code between runs (NODE_COMPILE_CACHE, relative to
+# their home): each CLI run then loads in ~1.9 s instead of ~3 s on 2 cores, and the CLI behaves the same
+CAIRN_COMPILE_CACHE=.cache/cairncms-node-compile
 CAIRN_SOURCES=(cs-mariadb cs-pgsql cs-sqlite)
 CAIRN_TARGETS=(ct-mariadb ct-pgsql ct-sqlite)
 CAIRN_INSTANCES=("${CAIRN_SOURCES[@]}" "${CAIRN_TARGETS[@]}")
@@ -270,6 +273,7 @@ PORT=$(cairn_port "$name")
 PIDFILE=\$DIR/run/cairncms.pid
 LOG=\$DIR/logs/cairncms.log
 cd "\$DIR" || exit 1
+export NODE_COMPILE_CACHE="\${HOME:-/tmp}/$CAIRN_COMPILE_CACHE"
 running() {
     [[ -s \$PIDFILE ]] || return 1
     pid=\$(<"\$PIDFILE")
@@ -341,6 +345,8 @@ EOF
     cat >"$dir/bin/cairncms" <<EOF
 #!/bin/sh
 # The CairnCMS CLI of lab instance $name: it reads the .env of its working directory, so it runs there.
+# Node keeps the CLI's compiled code between runs in its owner's ~/$CAIRN_COMPILE_CACHE (it loads in ~1.9 s, not ~3 s).
+export NODE_COMPILE_CACHE="\${HOME:-/tmp}/$CAIRN_COMPILE_CACHE"
 cd $dir && exec $CAIRN_CLI "\$@"
 EOF
     chmod 755 "$dir/bin/start" "$dir/bin/stop" "$dir/bin/cairncms"
