@@ -26,8 +26,8 @@ import dev.migrationpanel.job.JobStatus;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
-import dev.migrationpanel.web.InvalidInputException;
 import dev.migrationpanel.lab.LabJobs;
+import dev.migrationpanel.web.InvalidInputException;
 
 /**
  * The structure promotion on the lab's real CairnCMS (PostgreSQL, MariaDB, SQLite): the source's collections and its
@@ -68,7 +68,8 @@ class CairnPromotionLabIT {
         return CairnLabInstances.register(instances, jdbc, lab, cairn, true);
     }
 
-    private Job awaitStatus(long jobId, JobStatus wanted, int seconds) throws InterruptedException {
+    /** The job once it has ended or waits at its gate (the caller's assertion on its status says which). */
+    private Job settled(long jobId, int seconds) throws InterruptedException {
         return LabJobs.settled(jobs, jobId, Duration.ofSeconds(seconds));
     }
 
@@ -101,7 +102,7 @@ class CairnPromotionLabIT {
             FlowService.Review review = flows.review(CairnPromotionFlow.ID, source.getId(),
                     Map.of("target", String.valueOf(target.getId())));
             Job job = flows.start(CairnPromotionFlow.ID, source.getId(), review.plan().options(), review.digest());
-            Job waiting = awaitStatus(job.getId(), JobStatus.WAITING, 300);
+            Job waiting = settled(job.getId(), 300);
             assertThat(waiting.getStatus()).as(waiting.getMessage()).isEqualTo(JobStatus.WAITING);
             String log = String.join("\n", logs.after(job.getId(), 0, JobLogService.MAX_PAGE).stream()
                     .map(LogLine::line).toList());
@@ -110,7 +111,7 @@ class CairnPromotionLabIT {
                     .doesNotContain("articles");
 
             jobs.continueAtGate(job.getId());
-            Job done = awaitStatus(job.getId(), JobStatus.SUCCEEDED, 600);
+            Job done = settled(job.getId(), 600);
             assertThat(done.getStatus()).as(done.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(column(t, "SELECT collection FROM directus_collections"))
                     .contains("authors", "articles", "comments");
@@ -148,10 +149,10 @@ class CairnPromotionLabIT {
                     .contains("Applied across a mismatch, as chosen: DB vendor SQLite (snapshot) → PostgreSQL (target)",
                             CairnPromotionFlow.VERIFY_MISMATCHED);
             Job job = flows.start(CairnPromotionFlow.ID, source.getId(), review.plan().options(), review.digest());
-            Job waiting = awaitStatus(job.getId(), JobStatus.WAITING, 300);
+            Job waiting = settled(job.getId(), 300);
             assertThat(waiting.getStatus()).as(waiting.getMessage()).isEqualTo(JobStatus.WAITING);
             jobs.continueAtGate(job.getId());
-            Job done = awaitStatus(job.getId(), JobStatus.SUCCEEDED, 600);
+            Job done = settled(job.getId(), 600);
             assertThat(done.getStatus()).as(done.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(column(t, "SELECT collection FROM directus_collections")).contains("authors", "articles", "comments");
             assertThat(column(t, "SELECT name FROM directus_roles")).contains("Editor");
@@ -182,11 +183,11 @@ class CairnPromotionLabIT {
             FlowService.Review review = flows.review(CairnPromotionFlow.ID, source.getId(),
                     Map.of("target", String.valueOf(target.getId())));
             Job job = flows.start(CairnPromotionFlow.ID, source.getId(), review.plan().options(), review.digest());
-            Job waiting = awaitStatus(job.getId(), JobStatus.WAITING, 300);
+            Job waiting = settled(job.getId(), 300);
             assertThat(waiting.getStatus()).as(waiting.getMessage()).isEqualTo(JobStatus.WAITING);
             CairnContentMoveLabIT.update(t, "CREATE TABLE comments (obstacle integer)");
             jobs.continueAtGate(job.getId());
-            Job failed = awaitStatus(job.getId(), JobStatus.FAILED, 600);
+            Job failed = settled(job.getId(), 600);
             assertThat(failed.getStatus()).as(failed.getMessage()).isEqualTo(JobStatus.FAILED);
             assertThat(failed.getSteps().stream().filter(x -> x.getStatus() == dev.migrationpanel.job.StepStatus.FAILED)
                     .map(dev.migrationpanel.job.JobStep::getTitle).toList()).containsExactly("Apply the schema (schema apply)");
@@ -199,8 +200,8 @@ class CairnPromotionLabIT {
                 assertThat(f.instanceId()).isEqualTo(target.getId());
             });
             FlowService.Review rollback = flows.review(CairnMoveRollbackFlow.ID, target.getId(), followUps.get(0).options());
-            Job restored = awaitStatus(flows.start(CairnMoveRollbackFlow.ID, target.getId(), rollback.plan().options(),
-                    rollback.digest()).getId(), JobStatus.SUCCEEDED, 600);
+            Job restored = settled(flows.start(CairnMoveRollbackFlow.ID, target.getId(), rollback.plan().options(),
+                    rollback.digest()).getId(), 600);
             assertThat(restored.getStatus()).as(restored.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(CairnContentMoveLabIT.fingerprints(t)).as("the target's DB as the promotion found it").isEqualTo(before);
             assertThat(column(t, "SELECT collection FROM directus_collections")).doesNotContain("articles", "comments");

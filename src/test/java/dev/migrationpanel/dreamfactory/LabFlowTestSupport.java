@@ -20,8 +20,8 @@ import dev.migrationpanel.job.FlowService;
 import dev.migrationpanel.job.Job;
 import dev.migrationpanel.job.JobService;
 import dev.migrationpanel.lab.Lab;
-import dev.migrationpanel.remote.SshSession;
 import dev.migrationpanel.lab.LabJobs;
+import dev.migrationpanel.remote.SshSession;
 
 /**
  * What the DreamFactory flows' lab tests share: an admin signed in, lab instances registered with their

@@ -29,8 +29,8 @@ import dev.migrationpanel.job.JobStatus;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
-import dev.migrationpanel.web.InvalidInputException;
 import dev.migrationpanel.lab.LabJobs;
+import dev.migrationpanel.web.InvalidInputException;
 
 /**
  * The Fief 0.28 consolidation through the panel on the lab's Fief-0.27-shaped instances (real PostgreSQL, MariaDB,

@@ -3,10 +3,10 @@ package dev.migrationpanel.fief;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -29,8 +29,8 @@ import dev.migrationpanel.job.JobStatus;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
-import dev.migrationpanel.web.InvalidInputException;
 import dev.migrationpanel.lab.LabJobs;
+import dev.migrationpanel.web.InvalidInputException;
 
 /**
  * Fief in Docker through the panel, on the lab's fief-docker-pgsql (src/test/lab/fief.sh): a container of the lab's own

@@ -41,9 +41,9 @@ import dev.migrationpanel.job.JobService;
 import dev.migrationpanel.job.JobStatus;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabJobs;
 import dev.migrationpanel.remote.SshSession;
 import dev.migrationpanel.web.InvalidInputException;
-import dev.migrationpanel.lab.LabJobs;
 
 /**
  * Test-restore on the lab, for each vendor, of a dump a real backup job took of df-mariadb, df-pgsql and df-sqlite
