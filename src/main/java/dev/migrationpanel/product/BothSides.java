@@ -4,7 +4,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -21,17 +20,12 @@ public final class BothSides {
      * Its own threads, not the common pool (on a 2-core host that pool has a single thread that others share), each
      * read run as the admin who asked (a host key pinned on first contact is recorded as theirs).
      */
-    private static final Executor READERS = new DelegatingSecurityContextExecutor(Executors.newCachedThreadPool(
-            new ThreadFactory() {
-                private final AtomicInteger count = new AtomicInteger();
-
-                @Override
-                public Thread newThread(Runnable r) {
-                    Thread thread = new Thread(r, "side-read-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                }
-            }));
+    private static final AtomicInteger READER_COUNT = new AtomicInteger();
+    private static final Executor READERS = new DelegatingSecurityContextExecutor(Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "side-read-" + READER_COUNT.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    }));
 
     private BothSides() {
     }
