@@ -17,6 +17,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl \
 COPY --from=build /src/panel.jar /app/panel.jar
 USER panel
 ENV PANEL_DATA_DIR=/data
+# glibc gives each thread that allocates natively (SSH, JDBC, Zstandard) an arena of its own, up to 8 a core, and
+# keeps what each touched: a 1 GB migration benchmark's RSS grew 414 -> 518 MiB over five jobs without this cap,
+# and stayed at 402-436 MiB with it, the time the same
+ENV MALLOC_ARENA_MAX=2
 VOLUME ["/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
