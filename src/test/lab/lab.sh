@@ -76,7 +76,7 @@
 # All instances but mt-* are populated.
 #
 # Origin refs: master (= tag 7.1.0), tag 7.0.0, branch release/7.0.0, and two broken releases built on
-# 7.1.0 (tags; both say 7.1.0 in config/df.php), for upgrade-failure and rollback tests:
+# 7.1.0 (tags; both say 7.1.0 in config/app.php), for upgrade-failure and rollback tests:
 #   7.1.0-failing-migration   one more migration after 7.1.0's own, not in a transaction: its first
 #                             statement inserts lookup 'upgrade_marker', its second fails (missing
 #                             table), so `php artisan migrate` exits 1 leaving the database partly changed
@@ -548,8 +548,8 @@ build_origin() {
     "${gitc[@]}" branch "release/$OLD_VERSION"
 
     cp -a "$ASSETS/dreamfactory-$NEW_VERSION/." "$work/"
-    sed -i "s/'version' => '$OLD_VERSION'/'version' => '$NEW_VERSION'/" "$work/config/df.php"
-    grep -q "'version' => '$NEW_VERSION'," "$work/config/df.php" || die "could not bump the version in config/df.php"
+    sed -i "s/'version' => '$OLD_VERSION'/'version' => '$NEW_VERSION'/" "$work/config/app.php"
+    grep -q "'version' => '$NEW_VERSION'," "$work/config/app.php" || die "could not bump the version in config/app.php"
     "${gitc[@]}" add -A -f
     GIT_AUTHOR_DATE='2025-02-03T10:00:00Z' GIT_COMMITTER_DATE='2025-02-03T10:00:00Z' \
         "${gitc[@]}" commit -q -m "DreamFactory $NEW_VERSION: rate limits table"
@@ -561,7 +561,7 @@ build_origin() {
     for ref in "$FAILING_MIGRATION_REF" "$BROKEN_COMPOSER_REF"; do
         "${gitc[@]}" checkout -q --detach "$NEW_VERSION"
         cp -a "$ASSETS/dreamfactory-$ref/." "$work/"
-        grep -q "'version' => '$NEW_VERSION'," "$work/config/df.php" || die "$ref does not say $NEW_VERSION in config/df.php"
+        grep -q "'version' => '$NEW_VERSION'," "$work/config/app.php" || die "$ref does not say $NEW_VERSION in config/app.php"
         "${gitc[@]}" add -A -f
         GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date \
             "${gitc[@]}" commit -q -m "DreamFactory $ref (lab: a broken $NEW_VERSION release)"

@@ -6,7 +6,7 @@ final class Version
 {
     public static function current(string $base): string
     {
-        $config = require $base . '/config/df.php';
+        $config = require $base . '/config/app.php';
         return (string) $config['version'];
     }
 }

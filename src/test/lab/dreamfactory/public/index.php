@@ -5,7 +5,7 @@
 //   GET  /api/v2/system/{user|role|service|app|lookup}  with X-DreamFactory-Session-Token → {"resource": [...]}
 // Tokens are HMAC-SHA256 under the instance's APP_KEY, so a target whose key changed rejects old ones.
 $base = dirname(__DIR__);
-$config = require $base . '/config/df.php';
+$config = require $base . '/config/app.php';
 header('Content-Type: application/json');
 
 function reply(int $status, array $body): void

@@ -281,8 +281,8 @@ class DreamFactoryMinorUpgradeFlow implements Flow {
                     short_, null));
         }
         plan.add(new Step(VERIFY_VERSION + (facts.version() == null ? "" : " from " + facts.version()), id,
-                name, false, new StepSpec.RemoteCommand(cd + "v=$(sed -n " + quote("s/.*'version' *=> *'\\([^']*\\)'.*/\\1/p")
-                        + " config/df.php | head -n 1); echo \"version now: $v\"; [ -n \"$v\" ] && [ \"$v\" != "
+                name, false, new StepSpec.RemoteCommand(cd + "v=$(" + DreamFactoryProfile.VERSION_COMMAND
+                        + "); echo \"version now: $v\"; [ -n \"$v\" ] && [ \"$v\" != "
                         + quote(facts.version() == null ? "" : facts.version()) + " ]"), short_, null));
         plan.add(new Step("Verify: no migration is pending", id, name, false,
                 new StepSpec.RemoteCommand(cd + "php artisan migrate:status && ! php artisan migrate:status | grep -qi pending"),

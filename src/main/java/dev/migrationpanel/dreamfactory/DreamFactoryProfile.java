@@ -5,7 +5,6 @@ import static dev.migrationpanel.remote.ShellQuote.quote;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
@@ -33,12 +32,21 @@ public class DreamFactoryProfile implements ProductProfile {
     /** Laravel's migration history: the target's newer release adds rows to it. */
     static final String MIGRATIONS_TABLE = "migrations";
 
-    static final String DEFAULT_SQLITE = "storage/databases/database.sqlite";
+    /** config/app.php's cipher when the .env names none ({@code env('APP_CIPHER', 'AES-256-CBC')}). */
+    static final String DEFAULT_CIPHER = "AES-256-CBC";
+    /** Laravel's default when DB_DATABASE is blank: {@code database_path('database.sqlite')} in config/database.php. */
+    static final String DEFAULT_SQLITE = "database/database.sqlite";
 
     private static final Set<String> SECRET_KEYS = Set.of("APP_KEY", "DB_PASSWORD", "REDIS_PASSWORD",
             "MAIL_PASSWORD", "JWT_SECRET", "AWS_SECRET_ACCESS_KEY", "DF_LICENSE_KEY", "PUSHER_APP_SECRET");
     private static final Pattern SECRET_NAME = Pattern.compile(".*(PASSWORD|SECRET|_KEY|TOKEN|PASSPHRASE).*");
-    private static final Pattern VERSION = Pattern.compile("'version'\\s*=>\\s*'([^']+)'");
+    /**
+     * Prints the release's version, run in the install directory: DreamFactory keeps it in config/app.php since 2.14
+     * (7.x: {@code 'version' => '7.1.0',}), in config/df.php before. The first found is the release's; nothing
+     * when neither holds one.
+     */
+    static final String VERSION_COMMAND = "sed -n " + quote("s/^ *'version' *=> *'\\([^']*\\)'.*/\\1/p")
+            + " config/app.php config/df.php 2>/dev/null | head -n 1";
 
     @Override
     public String id() {
@@ -124,11 +132,9 @@ public class DreamFactoryProfile implements ProductProfile {
                         r -> r.ok() && !r.stdout().isBlank()
                                 ? CheckItem.ok("Composer", r.stdout().strip().lines().findFirst().orElse(""))
                                 : CheckItem.warning("Composer", "composer is not available: upgrades run composer install")),
-                new RemoteProbe("App version", cd + "cat config/df.php", r -> {
-                    Matcher m = VERSION.matcher(r.stdout());
-                    return r.ok() && m.find() ? CheckItem.ok("App version", "DreamFactory " + m.group(1))
-                            : CheckItem.warning("App version", "Could not read the version from config/df.php");
-                }));
+                new RemoteProbe("App version", cd + VERSION_COMMAND, r -> r.ok() && !r.stdout().isBlank()
+                        ? CheckItem.ok("App version", "DreamFactory " + r.stdout().strip())
+                        : CheckItem.warning("App version", "Could not read the version from config/app.php or config/df.php")));
     }
 
     /** Compares the leading numeric parts of a version such as {@code 8.2.7-1~deb12u1}. */

@@ -3,8 +3,6 @@ package dev.migrationpanel.dreamfactory;
 import static dev.migrationpanel.remote.ShellQuote.quote;
 
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 
@@ -27,7 +25,6 @@ import dev.migrationpanel.web.InvalidInputException;
 class DreamFactorySteps {
 
     static final String ENV_FILE = ".env";
-    private static final Pattern VERSION = Pattern.compile("'version'\\s*=>\\s*'([^']+)'");
 
     private final InstanceConnections connections;
 
@@ -35,8 +32,11 @@ class DreamFactorySteps {
         this.connections = connections;
     }
 
-    /** What a plan is built from; reading it changes nothing. */
-    record Facts(String home, DbSettings db, String version) {
+    /**
+     * What a plan is built from; reading it changes nothing. {@code cipher}: the .env's APP_CIPHER, upper-cased, or
+     * Laravel's default when it has none.
+     */
+    record Facts(String home, DbSettings db, String version, String cipher) {
         HostFacts host() {
             return new HostFacts(home, db);
         }
@@ -49,9 +49,13 @@ class DreamFactorySteps {
     Facts read(Instance instance) {
         try (SshSession ssh = connections.openSsh(instance)) {
             HostFacts host = HostFacts.read(instance, ssh, connections);
-            CommandResult config = ssh.run("cat " + quote(instance.getInstallPath() + "/config/df.php"), ProductSteps.SHORT);
-            Matcher m = VERSION.matcher(config.stdout());
-            return new Facts(host.home(), host.db(), config.ok() && m.find() ? m.group(1) : null);
+            CommandResult version = ssh.run("cd " + quote(instance.getInstallPath()) + " && "
+                    + DreamFactoryProfile.VERSION_COMMAND, ProductSteps.SHORT);
+            String cipher = connections.readEnv(instance, ssh).flatMap(env -> env.get("APP_CIPHER"))
+                    .filter(c -> !c.isBlank()).map(c -> c.strip().toUpperCase(java.util.Locale.ROOT))
+                    .orElse(DreamFactoryProfile.DEFAULT_CIPHER);
+            return new Facts(host.home(), host.db(), version.ok() && !version.stdout().isBlank()
+                    ? version.stdout().strip() : null, cipher);
         }
     }
 

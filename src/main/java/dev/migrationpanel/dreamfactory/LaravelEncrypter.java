@@ -12,16 +12,19 @@ import java.util.regex.Pattern;
 
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Laravel's encrypter, as DreamFactory stores encrypted values with its {@code APP_KEY}: AES-256-CBC, the
- * payload a base64 JSON object {@code {iv, value, mac}} where {@code mac} is HMAC-SHA256 (hex) over the
- * base64 iv and value. The migration proof decrypts values the source encrypted with the target's key.
- * An encrypter is not thread-safe.
+ * Laravel's encrypter, as DreamFactory stores encrypted values with its {@code APP_KEY}: the payload a base64 JSON
+ * object {@code {iv, value, mac, tag}}. The cipher is {@code APP_CIPHER}: AES-256-CBC by default, AES-128-CBC with a
+ * 16-byte key (older installs), {@code mac} then HMAC-SHA256 (hex) over the base64 iv and value; or AES-128/256-GCM,
+ * whose payloads carry the GCM {@code tag} and an empty {@code mac}. A payload says which by its tag, the key by its
+ * length which AES. The migration proof decrypts values the source encrypted with the target's key. An encrypter is
+ * not thread-safe.
  */
 public final class LaravelEncrypter {
 
@@ -32,14 +35,15 @@ public final class LaravelEncrypter {
     /** Made once per encrypter: a proof verifies a million MACs with one (so an encrypter is not thread-safe). */
     private Mac mac;
     private Cipher decryptCipher;
+    private Cipher gcmCipher;
 
-    /** @param appKey the {@code APP_KEY} value: {@code base64:…} or the 32 raw characters */
+    /** @param appKey the {@code APP_KEY} value: {@code base64:…} or the raw characters; 32 bytes (AES-256) or 16 (AES-128) */
     public LaravelEncrypter(String appKey) {
         byte[] bytes = appKey.startsWith("base64:")
                 ? Base64.getDecoder().decode(appKey.substring("base64:".length()))
                 : appKey.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length != 32) {
-            throw new IllegalArgumentException("APP_KEY must be 32 bytes for AES-256-CBC (it is " + bytes.length + ")");
+        if (bytes.length != 32 && bytes.length != 16) {
+            throw new IllegalArgumentException("APP_KEY must be 32 bytes (AES-256) or 16 (AES-128); it is " + bytes.length);
         }
         this.key = bytes;
     }
@@ -55,8 +59,15 @@ public final class LaravelEncrypter {
         Object iv = fields.get("iv");
         Object value = fields.get("value");
         Object mac = fields.get("mac");
-        if (!(iv instanceof String ivText) || !(value instanceof String valueText) || !(mac instanceof String macText)) {
-            throw new DecryptException("The payload lacks its iv, value or mac");
+        Object tag = fields.get("tag");
+        if (!(iv instanceof String ivText) || !(value instanceof String valueText)) {
+            throw new DecryptException("The payload lacks its iv or value");
+        }
+        if (tag instanceof String tagText && !tagText.isEmpty()) {
+            return decryptGcm(ivText, valueText, tagText);
+        }
+        if (!(mac instanceof String macText)) {
+            throw new DecryptException("The payload lacks its mac");
         }
         byte[] expected = hmac(ivText + valueText);
         byte[] given;
@@ -75,6 +86,36 @@ public final class LaravelEncrypter {
             decryptCipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
                     new IvParameterSpec(Base64.getDecoder().decode(ivText)));
             return new String(decryptCipher.doFinal(Base64.getDecoder().decode(valueText)), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new DecryptException("The value could not be decrypted");
+        }
+    }
+
+    /** An AES-GCM payload (APP_CIPHER AES-128-GCM or AES-256-GCM): the tag authenticates, there is no MAC. */
+    private String decryptGcm(String ivText, String valueText, String tagText) {
+        byte[] tag;
+        byte[] sealed;
+        byte[] iv;
+        try {
+            tag = Base64.getDecoder().decode(tagText);
+            iv = Base64.getDecoder().decode(ivText);
+            byte[] encrypted = Base64.getDecoder().decode(valueText);
+            sealed = java.util.Arrays.copyOf(encrypted, encrypted.length + tag.length);
+            System.arraycopy(tag, 0, sealed, encrypted.length, tag.length);
+        } catch (IllegalArgumentException e) {
+            throw new DecryptException("The payload's iv, value or tag is not base64");
+        }
+        if (tag.length != 16) {
+            throw new DecryptException("The GCM tag is invalid");
+        }
+        try {
+            if (gcmCipher == null) {
+                gcmCipher = Cipher.getInstance("AES/GCM/NoPadding");
+            }
+            gcmCipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
+            return new String(gcmCipher.doFinal(sealed), StandardCharsets.UTF_8);
+        } catch (javax.crypto.AEADBadTagException e) {
+            throw new DecryptException("The GCM tag is invalid: the value was encrypted with another APP_KEY, or changed");
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new DecryptException("The value could not be decrypted");
         }

@@ -90,6 +90,11 @@ class MigrationPreflight {
             refusals.add("The source's system DB is " + from.label() + ", the target's is " + to.label()
                     + ": a native dump does not cross vendors; install the target on " + from.label());
         }
+        if (!pair.source().cipher().equals(pair.target().cipher())) {
+            refusals.add("The source encrypts with APP_CIPHER=" + pair.source().cipher() + ", the target with "
+                    + pair.target().cipher() + ": with the source's APP_KEY the target could neither start nor decrypt "
+                    + "the source's values; set APP_CIPHER=" + pair.source().cipher() + " in the target's .env and plan again");
+        }
         if (!pair.targetContent().isEmpty() && !wipeConfirmed) {
             refusals.add("The target is not a fresh install (" + String.join(", ", pair.targetContent())
                     + "): confirm that its system DB may be wiped");

@@ -2,7 +2,11 @@ package dev.migrationpanel.dreamfactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.migrationpanel.database.DbSettings;
 import dev.migrationpanel.database.DbVendor;
@@ -36,8 +40,9 @@ class DreamFactoryProfileTest {
                 .isEqualTo(5432);
         assertThat(profile.databaseFrom(EnvFile.parse("DB_CONNECTION=sqlite\nDB_DATABASE=storage/df.sqlite"), "/opt/df")
                 .sqlitePath()).isEqualTo("/opt/df/storage/df.sqlite");
+        // DB_DATABASE blank: Laravel's database_path('database.sqlite'), as DreamFactory's config/database.php says
         assertThat(profile.databaseFrom(EnvFile.parse("DB_CONNECTION=sqlite"), "/opt/df").sqlitePath())
-                .isEqualTo("/opt/df/storage/databases/database.sqlite");
+                .isEqualTo("/opt/df/database/database.sqlite");
         assertThat(profile.databaseFrom(EnvFile.parse("APP_KEY=x"), "/opt/df")).isNull();
     }
 
@@ -61,14 +66,46 @@ class DreamFactoryProfileTest {
         assertThat(php.interpret().apply(new CommandResult(127, "", "php: not found")).getStatus()).isEqualTo(CheckStatus.BLOCKING);
     }
 
+    /**
+     * The probe's command, run by the machine's sh and sed on each layout: DreamFactory 7.x keeps its version in
+     * config/app.php (config/df.php has none), 2.x in config/df.php.
+     */
     @Test
-    void readsTheAppVersionFromConfigDfPhp() {
+    void readsTheVersionFromConfigAppPhpAndFromConfigDfPhpOfOlderReleases(@TempDir Path install) throws Exception {
         RemoteProbe version = probe("App version");
-        assertThat(version.command()).isEqualTo("cd '/opt/df' && cat config/df.php");
-        var item = version.interpret().apply(new CommandResult(0, "<?php\nreturn [\n    'version' => '7.1.0',\n];", ""));
-        assertThat(item.getMessage()).isEqualTo("DreamFactory 7.1.0");
-        assertThat(version.interpret().apply(new CommandResult(1, "", "No such file")).getStatus())
-                .isEqualTo(CheckStatus.WARNING);
+        assertThat(version.command()).startsWith("cd '/opt/df' && ");
+        String command = version.command().substring("cd '/opt/df' && ".length());
+        Path config = Files.createDirectories(install.resolve("config"));
+        Files.writeString(config.resolve("app.php"), """
+                <?php
+
+                return [
+
+                    'version' => '7.1.0',
+
+                    'license_key' => env('DF_LICENSE_KEY', false),
+                ];
+                """);
+        Files.writeString(config.resolve("df.php"), "<?php\nreturn [\n    'api_version'                  => '2.0',\n];\n");
+        assertThat(interpret(version, install, command).getMessage()).isEqualTo("DreamFactory 7.1.0");
+
+        Files.delete(config.resolve("app.php"));
+        Files.writeString(config.resolve("df.php"), "<?php\nreturn [\n    'version'                      => '2.1.2',\n"
+                + "    'api_version'                  => '2.0',\n];\n");
+        assertThat(interpret(version, install, command).getMessage()).isEqualTo("DreamFactory 2.1.2");
+
+        Files.delete(config.resolve("df.php"));
+        var none = interpret(version, install, command);
+        assertThat(none.getStatus()).isEqualTo(CheckStatus.WARNING);
+        assertThat(none.getMessage()).isEqualTo("Could not read the version from config/app.php or config/df.php");
+    }
+
+    private static dev.migrationpanel.instance.CheckItem interpret(RemoteProbe probe, Path dir, String command)
+            throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", command).directory(dir.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return probe.interpret().apply(new CommandResult(p.waitFor(), out, err));
     }
 
     /** An in-place upgrade needs a git checkout: not one blocks, local changes warn (git stash keeps them). */

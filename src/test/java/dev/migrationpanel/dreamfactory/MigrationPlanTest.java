@@ -56,7 +56,7 @@ class MigrationPlanTest {
         DbSettings db = vendor == DbVendor.SQLITE
                 ? new DbSettings(vendor, null, 0, null, null, null, "/opt/dreamfactory/storage/databases/dreamfactory.sqlite")
                 : new DbSettings(vendor, "127.0.0.1", vendor.defaultPort(), "dreamfactory", "df_admin", "db-secret-pw", null);
-        return new DreamFactorySteps.Facts("/home/deploy", db, version);
+        return new DreamFactorySteps.Facts("/home/deploy", db, version, DreamFactoryProfile.DEFAULT_CIPHER);
     }
 
     private static List<String> commands(Plan plan) {
@@ -326,6 +326,14 @@ class MigrationPlanTest {
                 .contains("SQL Server system DBs are not supported yet");
         assertThat(MigrationPreflight.refusals(source, used, source, true)).singleElement().asString()
                 .contains("same instance");
+        // an older install's AES-128-CBC key carried into a target set to Laravel's AES-256-CBC would stop it
+        DreamFactorySteps.Facts legacy = facts(DbVendor.MYSQL, "2.0.3");
+        MigrationPreflight.Pair ciphers = new MigrationPreflight.Pair(new DreamFactorySteps.Facts(legacy.home(), legacy.db(),
+                legacy.version(), "AES-128-CBC"), facts(DbVendor.MYSQL, "7.1.0"), List.of());
+        assertThat(MigrationPreflight.refusals(source, ciphers, target, false)).singleElement().asString().isEqualTo(
+                "The source encrypts with APP_CIPHER=AES-128-CBC, the target with AES-256-CBC: with the source's APP_KEY the "
+                        + "target could neither start nor decrypt the source's values; set APP_CIPHER=AES-128-CBC in the "
+                        + "target's .env and plan again");
     }
 
     @Test

@@ -222,7 +222,7 @@ class MigrationWizardPagesTest {
     @Test
     void warningsMustBeAcknowledged() throws Exception {
         // a target of the next major release: the admin UI changed between them
-        Files.writeString(targetInstall.resolve("config/df.php"), "<?php\nreturn [\n    'version' => '8.0.0',\n];\n");
+        Files.writeString(targetInstall.resolve("config/app.php"), "<?php\nreturn [\n    'version' => '8.0.0',\n];\n");
         String page = wizard(String.valueOf(target.getId()));
         assertThat(row(page, "Admin UI")).contains(">WARNING<").contains("From 7.0.0 to 8.0.0 crosses a major version");
         assertThat(page).contains("id=\"acknowledged\"").doesNotContain("id=\"wipeTarget\"");

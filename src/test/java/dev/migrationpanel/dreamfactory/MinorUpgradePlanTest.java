@@ -40,7 +40,8 @@ class MinorUpgradePlanTest {
     }
 
     private static final DreamFactorySteps.Facts FACTS = new DreamFactorySteps.Facts("/home/deploy",
-            new DbSettings(DbVendor.MYSQL, "127.0.0.1", 3306, "dreamfactory", "df_admin", "secret-pw", null), "7.0.0");
+            new DbSettings(DbVendor.MYSQL, "127.0.0.1", 3306, "dreamfactory", "df_admin", "secret-pw", null), "7.0.0",
+            DreamFactoryProfile.DEFAULT_CIPHER);
 
     private static List<String> commands(Plan plan) {
         return plan.steps().stream().map(s -> s.spec().display()).toList();

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A small DreamFactory-shaped install in a temp directory for fast tests: a real git repository, a
- * {@code config/df.php}, a {@code .env}, and a real SQLite system DB made by the machine's sqlite3.
+ * {@code config/app.php} holding the version and a {@code config/df.php} without one (DreamFactory 7.x's layout), a
+ * {@code .env}, and a real SQLite system DB made by the machine's sqlite3.
  */
 public final class FakeInstall {
 
@@ -22,7 +23,8 @@ public final class FakeInstall {
         Files.createDirectories(dir.resolve("config"));
         Files.createDirectories(dir.resolve("storage/databases"));
         Files.createDirectories(dir.resolve("bootstrap/cache"));
-        Files.writeString(dir.resolve("config/df.php"), "<?php\nreturn [\n    'version' => '7.0.0',\n];\n");
+        Files.writeString(dir.resolve("config/app.php"), "<?php\nreturn [\n    'version' => '7.0.0',\n];\n");
+        Files.writeString(dir.resolve("config/df.php"), "<?php\nreturn [\n    'api_version' => '2.0',\n];\n");
         Files.writeString(dir.resolve(".gitignore"), ".env\nstorage/databases/\n");
         run(dir, "git", "init", "-q", "-b", "master");
         run(dir, "git", "add", "-A");

@@ -68,7 +68,7 @@ class LabIT {
             Lab.LabInstance instance = lab.instance(name);
             assertThat(instance.version()).isEqualTo("7.0.0");
             assertThat(instance.appKey()).startsWith("base64:");
-            assertThat(instance.path().resolve("config/df.php")).content().contains("'version' => '7.0.0',");
+            assertThat(instance.path().resolve("config/app.php")).content().contains("'version' => '7.0.0',");
             assertThat(instance.path().resolve(".env")).content()
                     .contains("DB_CONNECTION=" + instance.dbConnection(), "APP_KEY=" + instance.appKey());
         }
@@ -99,7 +99,7 @@ class LabIT {
         for (String key : List.of("failing-migration", "broken-composer")) {
             String ref = lab.ref(key);
             assertThat(rev(origin, ref + "^{commit}^")).as("%s is one commit on 7.1.0", ref).isEqualTo(rev(origin, "7.1.0^{commit}"));
-            assertThat(run(null, "git", "--git-dir", origin, "show", ref + ":config/df.php")).contains("'version' => '7.1.0',");
+            assertThat(run(null, "git", "--git-dir", origin, "show", ref + ":config/app.php")).contains("'version' => '7.1.0',");
         }
         String failing = lab.ref("failing-migration");
         String migrations = run(null, "git", "--git-dir", origin, "ls-tree", "--name-only", failing, "database/migrations/");
@@ -125,7 +125,7 @@ class LabIT {
             assertThat(up.webUser()).isEqualTo("dflab");
             assertThat(up.webGroup()).isEqualTo("dflab");
             assertThat(Files.getOwner(up.path().resolve("artisan")).getName()).isEqualTo("dflab");
-            assertThat(up.path().resolve("config/df.php")).content().contains("'version' => '7.0.0',");
+            assertThat(up.path().resolve("config/app.php")).content().contains("'version' => '7.0.0',");
             assertThat(up.path().resolve(".env")).content()
                     .contains("DB_CONNECTION=" + up.dbConnection(), "DB_DATABASE=" + up.dbDatabase(), "APP_KEY=" + up.appKey());
             assertThat(up.appKey()).startsWith("base64:").isNotEqualTo(lab.instance(name.substring(3)).appKey());
@@ -169,17 +169,17 @@ class LabIT {
     @Test
     void resetRestoresAChangedInstance() throws Exception {
         Lab.LabInstance up = lab.instance("up-sqlite");
-        Path dfPhp = up.path().resolve("config/df.php");
-        Files.writeString(dfPhp, Files.readString(dfPhp).replace("'version' => '7.0.0',", "'version' => '9.9.9',"));
+        Path appPhp = up.path().resolve("config/app.php");
+        Files.writeString(appPhp, Files.readString(appPhp).replace("'version' => '7.0.0',", "'version' => '9.9.9',"));
         Files.writeString(up.path().resolve("stray-file.txt"), "left by a test");
         run(null, "sqlite3", up.dbDatabase(), "DELETE FROM lookup; INSERT INTO migrations (migration, batch) VALUES ('x', 9)");
-        assertThat(dfPhp).content().contains("'version' => '9.9.9',");
+        assertThat(appPhp).content().contains("'version' => '9.9.9',");
 
         Lab.reset("up-sqlite");
 
-        assertThat(dfPhp).content().contains("'version' => '7.0.0',").doesNotContain("9.9.9");
+        assertThat(appPhp).content().contains("'version' => '7.0.0',").doesNotContain("9.9.9");
         assertThat(up.path().resolve("stray-file.txt")).doesNotExist();
-        assertThat(Files.getOwner(dfPhp).getName()).isEqualTo("dflab");
+        assertThat(Files.getOwner(appPhp).getName()).isEqualTo("dflab");
         assertThat(up.path().resolve(".env")).content().contains("APP_KEY=" + up.appKey());
         assertThat(run(null, "sqlite3", up.dbDatabase(), "SELECT COUNT(*) FROM migrations").trim()).isEqualTo("4");
         assertThat(run(null, "sqlite3", up.dbDatabase(), "SELECT name FROM lookup ORDER BY name").lines().toList())
@@ -225,7 +225,7 @@ class LabIT {
 
         Lab.reset("up-pgsql");
 
-        assertThat(up.path().resolve("config/df.php")).content().contains("'version' => '7.0.0',");
+        assertThat(up.path().resolve("config/app.php")).content().contains("'version' => '7.0.0',");
         assertThat(up.path().resolve("storage/logs/laravel.log")).doesNotExist();
         try (Connection c = DriverManager.getConnection(up.jdbcUrl(), up.dbUsername(), up.dbPassword())) {
             assertThat(count(c, "SELECT COUNT(*) FROM lookup WHERE name = 'upgrade_marker'")).isZero();
@@ -246,7 +246,7 @@ class LabIT {
             for (String file : List.of(".", "artisan", ".env", "storage/logs")) {
                 assertThat(Files.getOwner(ms.path().resolve(file)).getName()).as("%s %s owner", name, file).isEqualTo("dflab");
             }
-            assertThat(ms.path().resolve("config/df.php")).content().contains("'version' => '7.0.0',");
+            assertThat(ms.path().resolve("config/app.php")).content().contains("'version' => '7.0.0',");
             assertThat(ms.path().resolve(".env")).content()
                     .contains("DB_CONNECTION=" + ms.dbConnection(), "DB_DATABASE=" + ms.dbDatabase(), "APP_KEY=" + ms.appKey());
             if (ms.dbConnection().equals("sqlite")) {
@@ -325,7 +325,7 @@ class LabIT {
             }
             String[] writable = asOwner(mt, "test -w . && test -w .env && test -w storage/logs && test -w bootstrap/cache");
             assertThat(writable[0]).as("%s writable by dftarget: %s", name, writable[2]).isEqualTo("0");
-            assertThat(mt.path().resolve("config/df.php")).content().contains("'version' => '7.1.0',");
+            assertThat(mt.path().resolve("config/app.php")).content().contains("'version' => '7.1.0',");
             assertThat(mt.path().resolve("database/migrations/2025_01_15_120000_create_limits_table.php")).isRegularFile();
             assertThat(run(null, "git", "-C", mt.path().toString(), "-c", "safe.directory=*", "rev-parse", "HEAD").trim())
                     .isEqualTo(release710);
