@@ -239,12 +239,14 @@ SCRIPT
     chmod 755 "$dir/bin/start" "$dir/bin/start-0.27" "$dir/bin/stop" "$dir/bin/fief"
 }
 
-# fief_sql NAME PART [ARGS...]: the generator's SQL for the instance (main or workspace)
+# fief_sql NAME PART [ARGS...]: the generator's SQL for the instance (main or workspace); the first workspace (no
+# --seed) is the main one, holding the client FIEF_CLIENT_ID names, as 0.27's run-server made it
 fief_sql() {
-    local name=$1 part=$2
+    local name=$1 part=$2 client=()
     shift 2
+    [[ $part == workspace && " $* " != *" --seed "* ]] && client=(--client-id "lab-$name")
     "$FIEF_PY" "$ASSETS/fief/fieflab.py" "$part" "$(fief_kind "$name")" --key="$(fief_var "$name" KEY)" \
-        --admin "$FIEF_ADMIN_EMAIL" "$@"
+        --admin "$FIEF_ADMIN_EMAIL" "${client[@]}" "$@"
 }
 
 fief_pg() { fief_pg_of fief-pgsql "$@"; }

@@ -9,7 +9,7 @@ elsewhere; StringEncryptedType is TEXT holding a Fernet token made with the inst
 given (Fief's FernetEngine does not hash it); enums are prefixed PostgreSQL types (fief_clienttype, fief_acr,
 fief_userfieldtype), ENUM(...) on MySQL, VARCHAR on SQLite. Written for the lab, not copied from Fief.
 
-usage: fieflab.py main|workspace VENDOR --ws ID [--ws ID2] --key FERNET_KEY [--admin EMAIL] [--seed N]
+usage: fieflab.py main|workspace VENDOR --ws ID [--ws ID2] --key FERNET_KEY [--admin EMAIL] [--seed N] [--client-id ID]
        [--other-server]  (the first workspace's database_type POSTGRESQL: it lives on another server)
        fieflab.py newkey
 """
@@ -399,6 +399,9 @@ def main():
     p.add_argument("--admin", default="anne@bretagne.duchy")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--other-server", action="store_true")
+    # the workspace's first client gets this client_id: the one FIEF_CLIENT_ID names, as 0.27's run-server made it in
+    # the main workspace (the admin dashboard signs in through it)
+    p.add_argument("--client-id")
     a = p.parse_args()
     if a.part == "newkey":
         print(Fernet.generate_key().decode())
@@ -409,6 +412,8 @@ def main():
         out += ddl(d, WORKSPACE + [("alembic_version", [("version_num", "str:32", False)], [])], PREFIX,
                    {**PK, "alembic_version": ["version_num"]}, UNIQUE)
         rows, _ = workspace_rows(Data(a.seed, a.key), a.admin, 1 if a.seed == 1 else 0)
+        if a.client_id:
+            next(v for t, v in rows if t == "clients")["client_id"] = a.client_id
         rows = [(t, v) if t != "alembic_version" else (t, dict(version_num=WORKSPACE_REVISION)) for t, v in rows]
         tables = WORKSPACE + [("alembic_version", [("version_num", "str:32", False)], [])]
         out += inserts(d, tables, PREFIX, rows)

@@ -163,6 +163,18 @@ class FiefPreflight {
      * @param adminEmail  the account to make admin, or null (not checked then)
      */
     Survey run(Instance instance, String workspaceId, String adminEmail) {
+        return run(instance, workspaceId, adminEmail, null);
+    }
+
+    /**
+     * Whose settings Fief 0.28's admin dashboard will sign in with once the workspace is in place: the instance's own
+     * .env when it consolidates, a move's target's .env when the workspace goes there.
+     */
+    record SignIn(String owner, EnvFile env) {
+    }
+
+    /** As {@link #run(Instance, String, String)}, checking the admin client against {@code signIn} (null: the instance's own). */
+    Survey run(Instance instance, String workspaceId, String adminEmail, SignIn signIn) {
         List<CheckItem> items = new ArrayList<>();
         try (SshSession ssh = connections.openSsh(instance)) {
             EnvFile env = connections.readEnv(instance, ssh).orElse(null);
@@ -275,6 +287,8 @@ class FiefPreflight {
                     clashes(instance, ssh, mainPlace, mainTables, moving, types, main, items);
                     movingNames(instance, ssh, place, mainPlace, items);
                     encrypted(instance, ssh, place, mainPlace, prefix, key, tables, items);
+                    adminClient(instance, ssh, place, prefix, signIn != null ? signIn : new SignIn(instance.getName(), env),
+                            chosen, items);
                     if (adminEmail != null) {
                         adminEmail(instance, ssh, place, prefix, adminEmail, items);
                     }
@@ -466,6 +480,33 @@ class FiefPreflight {
             }
         }
         return n;
+    }
+
+    /**
+     * Fief 0.28's admin dashboard signs in through the client FIEF_CLIENT_ID names, looked up in the one workspace's
+     * clients. 0.27 made that client in its main workspace (the one whose domain is FIEF_DOMAIN), so consolidating
+     * another workspace leaves an instance whose dashboard cannot sign in. The client ids are compared here, never shown.
+     */
+    private void adminClient(Instance instance, SshSession ssh, Place place, String prefix, SignIn signIn, Workspace chosen,
+            List<CheckItem> items) {
+        EnvFile env = signIn.env();
+        String settings = "the " + FiefProfile.ENV_FILE + " of " + signIn.owner();
+        String clientId = env.get("FIEF_CLIENT_ID").map(String::strip).filter(v -> !v.isEmpty()).orElse(null);
+        if (clientId == null) {
+            items.add(CheckItem.warning("Admin client", "FIEF_CLIENT_ID is not set in " + settings + ": Fief 0.28's "
+                    + "admin dashboard signs in through the client it names"));
+            return;
+        }
+        boolean found = db.query(instance, ssh, place, "SELECT client_id FROM " + place.vendor().quoteName(prefix + "clients"))
+                .stream().anyMatch(r -> clientId.equals(r.get("client_id")));
+        String domain = env.get("FIEF_DOMAIN").map(String::strip).orElse("");
+        items.add(found ? CheckItem.ok("Admin client", chosen.name() + " holds the client FIEF_CLIENT_ID of " + settings
+                + " names: Fief 0.28's admin dashboard signs in through it")
+                : CheckItem.warning("Admin client", "no client of " + chosen.name() + " has the FIEF_CLIENT_ID of " + settings
+                        + ": after the move Fief 0.28's admin dashboard cannot sign in (0.27 made that "
+                        + "client in its main workspace, the one whose domain is FIEF_DOMAIN" + (domain.isEmpty() ? "" : ", "
+                        + domain) + "; this one's is " + chosen.domain() + "). Choose the main workspace, or set FIEF_CLIENT_ID "
+                        + "and FIEF_CLIENT_SECRET to one of this workspace's clients"));
     }
 
     private void adminEmail(Instance instance, SshSession ssh, Place place, String prefix, String email, List<CheckItem> items) {

@@ -140,7 +140,15 @@ class FiefWorkspaceMoveFlow implements Flow {
 
     /** Both sides' pre-flight: the workspace on the source (as the consolidation reads it), the target fresh and ready. */
     Pair check(Instance source, String workspace, Instance target, String adminEmail) {
-        Survey survey = preflight.run(source, workspace, adminEmail);
+        // the target's settings are the ones its 0.28 signs in with: the moved workspace must hold their client
+        EnvFile targetEnv;
+        try (SshSession ssh = connections.openSsh(target)) {
+            targetEnv = connections.readEnv(target, ssh).orElse(EnvFile.parse(""));
+        } catch (RuntimeException e) {
+            targetEnv = EnvFile.parse(""); // the target's own items below say why it cannot be read
+        }
+        FiefPreflight.SignIn signIn = new FiefPreflight.SignIn(target.getName(), targetEnv);
+        Survey survey = preflight.run(source, workspace, adminEmail, signIn);
         List<CheckItem> items = new ArrayList<>();
         // a BLOCKING "Workspaces" item says the workspace is not there: that one stays
         survey.items().stream().filter(i -> !SOURCE_ONLY_ITEMS.contains(i.getName())

@@ -20,6 +20,7 @@ import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 import dev.migrationpanel.artifact.ArtifactStore;
+import dev.migrationpanel.instance.CheckStatus;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.job.FlowService;
@@ -54,6 +55,8 @@ class FiefConsolidationLabIT {
     ArtifactStore artifacts;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    FiefPreflight preflight;
 
     final Lab lab = Lab.get();
 
@@ -94,6 +97,14 @@ class FiefConsolidationLabIT {
             String admin = FiefLab.property(lab, name, "admin.email");
             String ws = FiefLab.property(lab, name, "workspace");
             assertThat(FiefLab.column(lab, name, "SELECT name FROM workspaces")).containsExactly("My workspace");
+            // the main workspace holds the client FIEF_CLIENT_ID names (0.28's admin dashboard signs in through it);
+            // negative control: settings naming a client it does not hold get a warning, the id never shown
+            assertThat(item(preflight.run(fief, null, admin), "Admin client").getStatus()).isEqualTo(CheckStatus.OK);
+            var elsewhere = item(preflight.run(fief, null, admin, new FiefPreflight.SignIn("fief-other",
+                    dev.migrationpanel.instance.EnvFile.parse("FIEF_CLIENT_ID=client-of-another-workspace\n"))), "Admin client");
+            assertThat(elsewhere.getStatus()).isEqualTo(CheckStatus.WARNING);
+            assertThat(elsewhere.getMessage()).startsWith("no client of My workspace has the FIEF_CLIENT_ID of the .env of "
+                    + "fief-other").doesNotContain("client-of-another-workspace");
 
             Job job = run(FiefConsolidationFlow.ID, fief, Map.of("adminEmail", admin));
             String log = log(job.getId());
@@ -363,5 +374,10 @@ class FiefConsolidationLabIT {
                 FiefLab.reset(name, "none");
             }
         }
+    }
+
+    private static dev.migrationpanel.instance.CheckItem item(FiefPreflight.Survey survey, String name) {
+        return survey.items().stream().filter(i -> i.getName().equals(name)).findFirst().orElseThrow(
+                () -> new AssertionError("no pre-flight item " + name + " in " + survey.items()));
     }
 }

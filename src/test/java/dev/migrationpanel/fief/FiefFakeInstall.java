@@ -24,7 +24,8 @@ public final class FiefFakeInstall {
         String key = run(null, "/usr/bin/python3", GENERATOR.toString(), "newkey").trim();
         String main = run(null, "/usr/bin/python3", GENERATOR.toString(), "main", "sqlite", "--ws", WORKSPACE, "--key=" + key);
         run(main, "sqlite3", "-bail", db.resolve("fief.db").toString());
-        String ws = run(null, "/usr/bin/python3", GENERATOR.toString(), "workspace", "sqlite", "--key=" + key);
+        String ws = run(null, "/usr/bin/python3", GENERATOR.toString(), "workspace", "sqlite", "--key=" + key,
+                "--client-id=fake");
         run(ws, "sqlite3", "-bail", db.resolve(WORKSPACE).toString());
         Files.writeString(dir.resolve(".env"), "SECRET=fake-secret\nFIEF_CLIENT_ID=fake\nFIEF_CLIENT_SECRET=fake-client-secret\n"
                 + "ENCRYPTION_KEY=" + key + "\nDATABASE_TYPE=SQLITE\nDATABASE_LOCATION=" + db + "\nDATABASE_NAME=fief.db\n");
