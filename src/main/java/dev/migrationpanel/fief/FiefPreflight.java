@@ -289,6 +289,7 @@ class FiefPreflight {
                     encrypted(instance, ssh, place, mainPlace, prefix, key, tables, items);
                     adminClient(instance, ssh, place, prefix, signIn != null ? signIn : new SignIn(instance.getName(), env),
                             chosen, items);
+                    oauthAccounts(instance, ssh, place, prefix, tables, items);
                     if (adminEmail != null) {
                         adminEmail(instance, ssh, place, prefix, adminEmail, items);
                     }
@@ -497,7 +498,8 @@ class FiefPreflight {
                     + "admin dashboard signs in through the client it names"));
             return;
         }
-        boolean found = db.query(instance, ssh, place, "SELECT client_id FROM " + place.vendor().quoteName(prefix + "clients"))
+        boolean found = db.query(instance, ssh, place, "SELECT client_id FROM " + FiefDatabase.quoteName(place.vendor(),
+                prefix + "clients"))
                 .stream().anyMatch(r -> clientId.equals(r.get("client_id")));
         String domain = env.get("FIEF_DOMAIN").map(String::strip).orElse("");
         items.add(found ? CheckItem.ok("Admin client", chosen.name() + " holds the client FIEF_CLIENT_ID of " + settings
@@ -507,6 +509,41 @@ class FiefPreflight {
                         + "client in its main workspace, the one whose domain is FIEF_DOMAIN" + (domain.isEmpty() ? "" : ", "
                         + domain) + "; this one's is " + chosen.domain() + "). Choose the main workspace, or set FIEF_CLIENT_ID "
                         + "and FIEF_CLIENT_SECRET to one of this workspace's clients"));
+    }
+
+    /**
+     * Fief's releases after 0.28 change {@code oauth_accounts} when they first start (migration a736fe95ec4f): they
+     * delete the accounts no user holds (an OAuth sign-up left half way), then make (oauth_provider_id, account_id)
+     * unique. 0.28 itself keeps the table as it is; a later release changes the table the proof compares, or fails to
+     * start on a provider account held twice.
+     */
+    private void oauthAccounts(Instance instance, SshSession ssh, Place place, String prefix, Map<String, Long> tables,
+            List<CheckItem> items) {
+        String table = prefix + "oauth_accounts";
+        if (!tables.containsKey(table)) {
+            return;
+        }
+        String name = FiefDatabase.quoteName(place.vendor(), table);
+        long orphans = Long.parseLong(db.query(instance, ssh, place, "SELECT count(*) AS n FROM " + name
+                + " WHERE user_id IS NULL").get(0).get("n"));
+        long twice = Long.parseLong(db.query(instance, ssh, place, "SELECT count(*) AS n FROM (SELECT oauth_provider_id, "
+                + "account_id FROM " + name + " WHERE user_id IS NOT NULL GROUP BY oauth_provider_id, account_id "
+                + "HAVING count(*) > 1) held_twice").get(0).get("n"));
+        if (orphans == 0 && twice == 0) {
+            items.add(CheckItem.ok("OAuth accounts", "each belongs to a user, none held twice: Fief's releases after 0.28 keep "
+                    + "them all (their first start deletes accounts without a user and makes each provider account unique)"));
+            return;
+        }
+        List<String> found = new ArrayList<>();
+        if (orphans > 0) {
+            found.add(orphans + " belong to no user (an OAuth sign-up left half way): a later release deletes them, and the "
+                    + "proof then finds " + table + " changed");
+        }
+        if (twice > 0) {
+            found.add(twice + " provider account(s) are held twice: a later release fails to start on them");
+        }
+        items.add(CheckItem.warning("OAuth accounts", String.join("; ", found) + ". Fief 0.28 keeps the table as it is; its "
+                + "later releases change it when they first start (migration a736fe95ec4f): start 0.28 itself here"));
     }
 
     private void adminEmail(Instance instance, SshSession ssh, Place place, String prefix, String email, List<CheckItem> items) {

@@ -105,6 +105,20 @@ class FiefConsolidationLabIT {
             assertThat(elsewhere.getStatus()).isEqualTo(CheckStatus.WARNING);
             assertThat(elsewhere.getMessage()).startsWith("no client of My workspace has the FIEF_CLIENT_ID of the .env of "
                     + "fief-other").doesNotContain("client-of-another-workspace");
+            // every OAuth account has a user: later releases would keep them all. Negative control (on PostgreSQL,
+            // where the test reaches the workspace schema from the main database): one without a user is warned of
+            assertThat(item(preflight.run(fief, null, admin), "OAuth accounts").getStatus()).isEqualTo(CheckStatus.OK);
+            if (name.equals("fief-pgsql")) {
+                String accounts = "\"" + ws + "\".fief_oauth_accounts";
+                String account = FiefLab.column(lab, name, "SELECT id || ' ' || user_id FROM " + accounts + " LIMIT 1").get(0);
+                String[] idAndUser = account.split(" ");
+                FiefLab.execute(lab, name, "UPDATE " + accounts + " SET user_id = NULL WHERE id = '" + idAndUser[0] + "'");
+                var orphan = item(preflight.run(fief, null, admin), "OAuth accounts");
+                FiefLab.execute(lab, name, "UPDATE " + accounts + " SET user_id = '" + idAndUser[1] + "' WHERE id = '"
+                        + idAndUser[0] + "'");
+                assertThat(orphan.getStatus()).isEqualTo(CheckStatus.WARNING);
+                assertThat(orphan.getMessage()).startsWith("1 belong to no user").contains("a736fe95ec4f");
+            }
 
             Job job = run(FiefConsolidationFlow.ID, fief, Map.of("adminEmail", admin));
             String log = log(job.getId());
