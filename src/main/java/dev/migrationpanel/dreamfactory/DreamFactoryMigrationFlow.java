@@ -40,6 +40,7 @@ class DreamFactoryMigrationFlow implements Flow {
     static final String API_CHECK_NEEDS_URL = "The API check needs the app URL of the target: set it on the instance";
     static final String RECORD_TITLE = "Record the source's state for the proof (table checksums, .env checksum)";
     static final String PROOF_TITLE = "Prove the migration: tables, APP_KEY, encrypted values, source unchanged";
+    static final String IMPORT_CHECK_TITLE = "Verify: the import equals the source (every table's rows and checksum)";
     static final String STREAM = "stream";
     static final String STAGED = "staged";
     static final String STREAM_NEEDS_HOST = "The dump streams into a plain host only: a container or pod receives it "
@@ -261,6 +262,14 @@ class DreamFactoryMigrationFlow implements Flow {
                     new StepSpec.RemoteCommand(targetDeployment.wrap(RestoreCommands.importInto(targetFacts.db(), importFrom))),
                     long_, "restore the target's DB backup taken above"));
         }
+        // checked before the new release's migrate --seed writes to it (its seeders reset the default apps and bring
+        // back deleted defaults): what the proof then finds changed is the release's doing, not the copy's
+        int recordStep = streamed ? plan.indexOf(record.besideTheNext()) : plan.indexOf(record);
+        int importCheckStep = plan.size();
+        plan.add(new Step(IMPORT_CHECK_TITLE, tid, tname, false, new StepSpec.Verify(MigrationProof.CHECK_IMPORT,
+                "every system table of " + tname + " as imported against the source's record of step " + (recordStep + 1)
+                        + " (rows and content checksums, over the source's columns): any difference stops the job here",
+                Map.of("recordStep", String.valueOf(recordStep))), long_, null));
         plan.add(new Step("Apply the new release's schema (artisan migrate --seed)", tid, tname, true,
                 new StepSpec.RemoteCommand(targetDeployment.wrap(tcd + "php artisan migrate --seed --force")), long_,
                 "restore the target's DB backup taken above"));
@@ -279,12 +288,13 @@ class DreamFactoryMigrationFlow implements Flow {
         plan.add(DreamFactoryMinorUpgradeFlow.restart(target));
 
         // the proof
-        int recordStep = streamed ? plan.indexOf(record.besideTheNext()) : plan.indexOf(record);
         plan.add(new Step(PROOF_TITLE, tid, tname, false, new StepSpec.Verify(MigrationProof.PROVE,
-                "every system table of " + sname + " against " + tname + " (rows and content checksums; tables the newer release "
-                        + "added listed as such), APP_KEY equal, values encrypted by the source decrypt with the target's "
-                        + "key, the source's tables and .env unchanged since step " + (recordStep + 1),
-                Map.of("source", String.valueOf(sid), "recordStep", String.valueOf(recordStep))), long_, null));
+                "every system table of " + tname + " against itself as imported (step " + (importCheckStep + 1) + "; what the "
+                        + "newer release's migrations and seeders changed since listed as such), APP_KEY equal, values "
+                        + "encrypted by the source decrypt with the target's key, the source's tables and .env unchanged "
+                        + "since step " + (recordStep + 1),
+                Map.of("source", String.valueOf(sid), "recordStep", String.valueOf(recordStep), "importStep",
+                        String.valueOf(importCheckStep))), long_, null));
         plan.add(o.containsKey("apiCredentials")
                 ? new Step("Verify: sign in to the target's API and compare its lists with the source", tid, tname, false,
                         new StepSpec.Verify(MigrationApiCheck.ID, "sign in at " + target.getAppUrl() + "/api/v2/user/session "

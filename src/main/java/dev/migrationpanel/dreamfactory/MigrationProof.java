@@ -36,18 +36,23 @@ import dev.migrationpanel.remote.SshSession;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The migration's proof, in two checks: first (staged) or beside the stream of its dump (streamed), the source's
- * state is recorded (row count and checksum of every system table, SHA-256 of its {@code .env}) as an artifact;
- * at the end, the target is
- * compared with it table by table, its APP_KEY with the source's, values the source encrypted are decrypted
- * with the target's key, and the source is read again to prove it unchanged. The report is an artifact too.
+ * The migration's proof, in three checks. First (staged) or beside the stream of its dump (streamed), the source's
+ * state is recorded (row count and checksum of every system table, SHA-256 of its {@code .env}) as an artifact.
+ * Right after the import, before the new release's {@code migrate --seed} writes to it, the target is compared with
+ * that record table by table: the import must be exact. At the end the target is compared with what was imported
+ * (what the release's migrations and seeders changed since is listed, not failed: DreamFactory's seeders reset the
+ * default apps to the release's values and bring back a default service or app the admin deleted), its APP_KEY
+ * with the source's, values the source encrypted are decrypted with the target's key, and the source is read again
+ * to prove it unchanged. The reports are artifacts too.
  */
 @Component
 class MigrationProof {
 
     static final String RECORD_SOURCE = "dreamfactory.migration-record-source";
+    static final String CHECK_IMPORT = "dreamfactory.migration-import-check";
     static final String PROVE = "dreamfactory.migration-proof";
     static final String STATE_SUFFIX = "-state-before-migration.json";
+    static final String IMPORTED_SUFFIX = "-state-after-import.json";
 
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -70,6 +75,14 @@ class MigrationProof {
      */
     record SourceState(String envSha256, Map<String, Fingerprint> tables, Map<String, List<String>> columns,
             Map<String, String> versions) {
+    }
+
+    /**
+     * The target as imported, proven equal to the source's record: its tables over the source's columns, their row
+     * versions where the DB keeps them (read first, so a write between the two reads shows), and the tables (by
+     * lower-cased name) holding encrypted payloads.
+     */
+    record ImportedState(Map<String, Fingerprint> tables, Map<String, String> versions, Set<String> holdingPayloads) {
     }
 
     /** The source's state, recorded to be compared with later. */
@@ -130,6 +143,25 @@ class MigrationProof {
     }
 
     @Component
+    static class CheckImport implements JobCheck {
+        private final MigrationProof proof;
+
+        CheckImport(MigrationProof proof) {
+            this.proof = proof;
+        }
+
+        @Override
+        public String id() {
+            return CHECK_IMPORT;
+        }
+
+        @Override
+        public StepResult run(StepRun run, Map<String, String> args) throws IOException {
+            return proof.checkImport(run, Integer.parseInt(args.get("recordStep")));
+        }
+    }
+
+    @Component
     static class Prove implements JobCheck {
         private final MigrationProof proof;
 
@@ -144,16 +176,52 @@ class MigrationProof {
 
         @Override
         public StepResult run(StepRun run, Map<String, String> args) throws IOException {
-            return proof.prove(run, Long.parseLong(args.get("source")), Integer.parseInt(args.get("recordStep")));
+            // a plan made before the import was checked on its own has no importStep: its proof compares with the source
+            return proof.prove(run, Long.parseLong(args.get("source")), Integer.parseInt(args.get("recordStep")),
+                    args.containsKey("importStep") ? Integer.parseInt(args.get("importStep")) : null);
         }
     }
 
-    StepResult prove(StepRun run, long sourceId, int recordStep) throws IOException {
+    /**
+     * The target right after the import against the source's record: every table, over the source's columns, must be
+     * equal. Its state is stored for the proof, which so tells what the new release changed from what was imported.
+     */
+    StepResult checkImport(StepRun run, int recordStep) throws IOException {
+        Instance target = run.instance();
+        SourceState before = recorded(run.jobId(), recordStep, STATE_SUFFIX, SourceState.class).orElseThrow(() ->
+                recordMissing(recordStep));
+        SshSession ssh = run.ssh(target);
+        ColumnScope columns = ColumnScope.of(before.columns() == null ? Map.of() : before.columns(), reader.columns(target, ssh));
+        Map<String, String> versions = reader.rowVersions(target, ssh);
+        Set<String> holding = new TreeSet<>();
+        Map<String, Fingerprint> imported = reader.fingerprintsAndScan(target, ssh, columns.compared(), before.tables(),
+                EncryptedValueScan.MARKER, found -> holding.add(found.table().toLowerCase(java.util.Locale.ROOT)));
+        ProofReport report = new ProofReport();
+        report.section("Tables: the source (as recorded at step " + (recordStep + 1) + ") against " + target.getName()
+                + " as imported, over the source's columns");
+        int identical = compare(report, before.tables(), imported, columns, false, null);
+        report.lines.forEach(run::out);
+        artifacts.write(new ArtifactSpec(run.jobId(), target.getId(), run.position(), target.getName()
+                + "-import-check.txt", ArtifactKind.LOG, "text/plain", false), reportBytes(report));
+        if (!report.failures.isEmpty()) {
+            throw new StepFailedException("The import differs from the source on " + report.failures.size() + " point(s): "
+                    + report.failures.get(0) + (report.failures.size() > 1 ? " (and more in the report)" : ""));
+        }
+        artifacts.write(new ArtifactSpec(run.jobId(), target.getId(), run.position(), target.getName() + IMPORTED_SUFFIX,
+                ArtifactKind.OTHER, "application/json", false), new ByteArrayInputStream(JSON.writeValueAsBytes(
+                        new ImportedState(imported, versions, holding))));
+        return StepResult.done(identical + " tables imported exactly (rows and checksums equal to the source's)");
+    }
+
+    StepResult prove(StepRun run, long sourceId, int recordStep, Integer importStep) throws IOException {
         Instance target = run.instance();
         Instance source = run.planInstance(sourceId);
-        SourceState before = recorded(run.jobId(), recordStep).orElseThrow(() -> new StepFailedException(
-                "The source's recorded state is missing (step " + (recordStep + 1) + "'s artifact): run the job from "
-                        + "step " + (recordStep + 1) + " again"));
+        SourceState before = recorded(run.jobId(), recordStep, STATE_SUFFIX, SourceState.class).orElseThrow(() ->
+                recordMissing(recordStep));
+        ImportedState imported = importStep == null ? null : recorded(run.jobId(), importStep, IMPORTED_SUFFIX,
+                ImportedState.class).orElseThrow(() -> new StepFailedException("The target's state after the import is "
+                        + "missing (step " + (importStep + 1) + "'s artifact): run the job from step " + (importStep + 1)
+                        + " again"));
         ProofReport report = new ProofReport();
         SshSession targetSsh = run.ssh(target);
         SshSession sourceSsh = run.ssh(source);
@@ -178,42 +246,30 @@ class MigrationProof {
                 }
             }
             // a record made before columns were recorded compares whole rows
-            columns = ColumnScope.of(before.columns() == null ? Map.of() : before.columns(), reader.columns(target, targetSsh));
-            // the payloads are looked for in the same read as the checksums: the target's 1 GB is read once
-            after = scan == null ? reader.fingerprints(target, targetSsh, columns.compared(), before.tables())
+            Map<String, List<String>> targetColumns = reader.columns(target, targetSsh);
+            columns = ColumnScope.of(before.columns() == null ? Map.of() : before.columns(), targetColumns);
+            after = imported != null && !imported.versions().isEmpty()
+                    ? sinceImport(target, targetSsh, imported, columns, targetColumns, before.tables(), scan)
+                    // the payloads are looked for in the same read as the checksums: the target's 1 GB is read once
+                    : scan == null ? reader.fingerprints(target, targetSsh, columns.compared(), before.tables())
                     : reader.fingerprintsAndScan(target, targetSsh, columns.compared(), before.tables(),
                             EncryptedValueScan.MARKER, scan);
         } catch (RuntimeException e) {
             sourceNow.cancel(true);
             throw e;
         }
-        report.section("Tables: source " + source.getName() + " (as recorded) against target " + target.getName()
-                + ", over the source's columns");
-        Set<String> names = new TreeSet<>(before.tables().keySet());
-        names.addAll(after.keySet());
-        int identical = 0;
-        for (String table : names) {
-            Fingerprint s = before.tables().get(table);
-            Fingerprint t = after.get(table);
-            if (s == null) {
-                report.info(table + ": new in the target (" + t.rows() + " row(s)), added by its newer release");
-            } else if (t == null) {
-                report.fail(table + ": missing on the target (" + s.rows() + " row(s) on the source)");
-            } else if (columns.missing().containsKey(table)) {
-                report.fail(table + ": the target lacks the source's column(s) " + String.join(", ", columns.missing().get(table)));
-            } else if (table.equals(DreamFactoryProfile.MIGRATIONS_TABLE)) {
-                identical += migrations(report, source, sourceSsh, target, targetSsh) ? 1 : 0;
-            } else if (s.equals(t)) {
-                identical++;
-                report.ok(table + ": " + t.rows() + " row(s), checksums equal");
-            } else {
-                report.fail(table + ": source " + s.rows() + " row(s) checksum " + ProofReport.abbreviated(s.checksum()) + ", target "
-                        + t.rows() + " row(s) checksum " + ProofReport.abbreviated(t.checksum()));
-            }
-            if (s != null && t != null && columns.added().containsKey(table)) {
-                report.info(table + ": column(s) " + String.join(", ", columns.added().get(table))
-                        + " added by the target's newer release (not compared)");
-            }
+        int identical;
+        if (imported == null) {
+            report.section("Tables: source " + source.getName() + " (as recorded) against target " + target.getName()
+                    + ", over the source's columns");
+            identical = compare(report, before.tables(), after, columns, false,
+                    () -> migrations(report, source, sourceSsh, target, targetSsh));
+        } else {
+            report.section("Tables: " + target.getName() + " as imported (equal to the source, step " + (importStep + 1)
+                    + ") against " + target.getName() + " now, over the source's columns; what the new release's "
+                    + "migrations and seeders wrote since is listed");
+            identical = compare(report, imported.tables(), after, columns, true,
+                    () -> migrations(report, source, sourceSsh, target, targetSsh));
         }
 
         report.section("APP_KEY");
@@ -264,14 +320,107 @@ class MigrationProof {
 
         report.lines.forEach(run::out);
         artifacts.write(new ArtifactSpec(run.jobId(), target.getId(), run.position(), target.getName()
-                + "-migration-proof.txt", ArtifactKind.LOG, "text/plain", false),
-                new ByteArrayInputStream(String.join("\n", report.lines).concat("\n").getBytes(StandardCharsets.UTF_8)));
+                + "-migration-proof.txt", ArtifactKind.LOG, "text/plain", false), reportBytes(report));
         if (!report.failures.isEmpty()) {
             throw new StepFailedException("The proof failed on " + report.failures.size() + " point(s): "
                     + report.failures.get(0) + (report.failures.size() > 1 ? " (and more in the report)" : ""));
         }
-        return StepResult.done(identical + " tables identical over the source's columns, APP_KEY carried, "
-                + EncryptedValueScan.count(decrypted) + " encrypted value(s) decrypt, source unchanged");
+        return StepResult.done(identical + " tables " + (imported == null ? "identical" : "as imported") + " over the "
+                + "source's columns, APP_KEY carried, " + EncryptedValueScan.count(decrypted) + " encrypted value(s) "
+                + "decrypt, source unchanged");
+    }
+
+    /**
+     * The target's tables now, where its DB keeps row versions: a table whose rows are the versions the import check
+     * read holds what that check proved and is not read again; only the tables written since (by the new release's
+     * migrations and seeders: a few small ones) are, and the encrypted values are looked for in those and in the
+     * tables that held some when imported. A 1 GB import is so read once, not twice.
+     */
+    private Map<String, Fingerprint> sinceImport(Instance target, SshSession ssh, ImportedState imported,
+            ColumnScope columns, Map<String, List<String>> targetColumns, Map<String, Fingerprint> recorded,
+            EncryptedValueScan scan) {
+        Map<String, String> versions = reader.rowVersions(target, ssh);
+        Map<String, List<String>> byName = ColumnScope.lowerCased(targetColumns);
+        Map<String, Fingerprint> after = new TreeMap<>();
+        Map<String, List<String>> written = new TreeMap<>();
+        versions.forEach((table, version) -> {
+            if (version.equals(imported.versions().get(table)) && imported.tables().containsKey(table)) {
+                after.put(table, imported.tables().get(table));
+            } else if (byName.containsKey(table)) {
+                written.put(table, columns.compared().getOrDefault(table, byName.get(table)));
+            }
+        });
+        after.putAll(reader.fingerprintsOf(target, ssh, written, recorded));
+        if (scan != null) {
+            Set<String> scanned = new TreeSet<>();
+            targetColumns.keySet().stream().filter(t -> written.containsKey(t.toLowerCase(java.util.Locale.ROOT))
+                    || imported.holdingPayloads().contains(t.toLowerCase(java.util.Locale.ROOT))).forEach(scanned::add);
+            reader.scanTexts(target, ssh, EncryptedValueScan.MARKER, scan, scanned);
+        }
+        return after;
+    }
+
+    /**
+     * Each table of {@code is} against {@code was} (by lower-cased name); returns how many are the same. Without
+     * {@code sinceImport}, {@code was} is the source's record and every difference fails (the import check, and a
+     * proof planned without one). With it, {@code was} is the target as imported, proven equal to the source: what
+     * differs since was written by the new release's own migrations and seeders, and is listed as such. The
+     * migration history is checked by {@code migrations} (its source's rows in the target's) where given, else
+     * compared as any table (right after the import it is the source's).
+     */
+    private static int compare(ProofReport report, Map<String, Fingerprint> was, Map<String, Fingerprint> is,
+            ColumnScope columns, boolean sinceImport, java.util.function.BooleanSupplier migrations) {
+        Set<String> names = new TreeSet<>(was.keySet());
+        names.addAll(is.keySet());
+        int same = 0;
+        for (String table : names) {
+            Fingerprint s = was.get(table);
+            Fingerprint t = is.get(table);
+            if (s == null) {
+                report.info(table + (migrations == null ? ": on the target, not in the source's record (" + t.rows()
+                        + " row(s), left by its install)" : ": new in the target (" + t.rows() + " row(s)), added by its "
+                        + "newer release"));
+            } else if (t == null) {
+                if (!sinceImport) {
+                    report.fail(table + ": missing on the target (" + s.rows() + " row(s) on the source)");
+                } else {
+                    report.info(table + ": dropped since the import by the new release's migrations (" + s.rows()
+                            + " row(s) imported)");
+                }
+            } else if (columns.missing().containsKey(table)) {
+                String lacking = String.join(", ", columns.missing().get(table));
+                if (!sinceImport) {
+                    report.fail(table + ": the target lacks the source's column(s) " + lacking);
+                } else {
+                    report.info(table + ": column(s) " + lacking + " dropped since the import by the new release's migrations");
+                }
+            } else if (migrations != null && table.equals(DreamFactoryProfile.MIGRATIONS_TABLE)) {
+                same += migrations.getAsBoolean() ? 1 : 0;
+            } else if (s.equals(t)) {
+                same++;
+                report.ok(table + ": " + t.rows() + " row(s), checksums equal");
+            } else if (!sinceImport) {
+                report.fail(table + ": source " + s.rows() + " row(s) checksum " + ProofReport.abbreviated(s.checksum())
+                        + ", target " + t.rows() + " row(s) checksum " + ProofReport.abbreviated(t.checksum()));
+            } else {
+                report.info(table + ": written since the import by the new release's migrations or seeders (" + s.rows()
+                        + " row(s) imported, equal to the source's; " + t.rows() + " now)");
+            }
+            if (s != null && t != null && columns.added().containsKey(table)) {
+                report.info(table + ": column(s) " + String.join(", ", columns.added().get(table))
+                        + " added by the target's newer release (not compared)");
+            }
+        }
+        return same;
+    }
+
+    private static StepFailedException recordMissing(int recordStep) {
+        return new StepFailedException("The source's recorded state is missing (step " + (recordStep + 1) + "'s "
+                + "artifact): run the job from step " + (recordStep + 1) + " again");
+    }
+
+    private static ByteArrayInputStream reportBytes(ProofReport report) {
+        return new ByteArrayInputStream(String.join("\n", report.lines).concat("\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** The source's migration history must be in the target's; the target's newer release adds to it. */
@@ -316,15 +465,15 @@ class MigrationProof {
         return key;
     }
 
-    private Optional<SourceState> recorded(long jobId, int step) throws IOException {
+    private <T> Optional<T> recorded(long jobId, int step, String suffix, Class<T> type) throws IOException {
         Optional<Artifact> artifact = artifacts.forJob(jobId).stream()
-                .filter(a -> !a.isDeleted() && Integer.valueOf(step).equals(a.getStep()) && a.getName().endsWith(STATE_SUFFIX))
+                .filter(a -> !a.isDeleted() && Integer.valueOf(step).equals(a.getStep()) && a.getName().endsWith(suffix))
                 .max(Comparator.comparing(Artifact::getCreatedAt));
         if (artifact.isEmpty()) {
             return Optional.empty();
         }
         try (InputStream in = artifacts.open(artifact.get().getId())) {
-            return Optional.of(JSON.readValue(in, SourceState.class));
+            return Optional.of(JSON.readValue(in, type));
         }
     }
 }

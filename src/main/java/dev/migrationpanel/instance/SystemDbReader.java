@@ -143,6 +143,25 @@ public class SystemDbReader {
         }
     }
 
+    /**
+     * Every text value holding {@code marker} in the named tables (as the DB spells them), to the visitor: a scan
+     * of the few tables known to hold such values, without reading the others. SQLite's are all scanned.
+     */
+    public void scanTexts(Instance instance, SshSession ssh, String marker, Consumer<TextValues.Found> visitor,
+            java.util.Set<String> tables) {
+        TextValues.requireMarker(marker);
+        DbSettings db = connections.dbSettings(instance, ssh);
+        if (db.vendor() == DbVendor.SQLITE) {
+            sqliteScanTexts(instance, ssh, db, marker, visitor);
+            return;
+        }
+        try (InstanceDbConnection c = connections.openDb(instance, ssh, db)) {
+            TextValues.scan(c.connection(), marker, visitor, tables);
+        } catch (SQLException e) {
+            throw new DatabaseException("Reading the tables of " + instance.getName() + " failed: " + firstLine(e));
+        }
+    }
+
     /** The row versions of every table (see {@link TableFingerprints#rowVersions}); empty where the DB has none. */
     public Map<String, String> rowVersions(Instance instance, SshSession ssh) {
         DbSettings db = connections.dbSettings(instance, ssh);

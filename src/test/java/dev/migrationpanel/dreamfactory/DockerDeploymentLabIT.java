@@ -228,9 +228,9 @@ class DockerDeploymentLabIT extends LabFlowTestSupport {
 
         List<Artifact> stored = artifacts.forJob(job.getId());
         assertThat(stored).extracting(Artifact::getKind).containsExactlyInAnyOrder(ArtifactKind.OTHER, ArtifactKind.ENV_FILE,
-                ArtifactKind.DB_DUMP, ArtifactKind.ENV_FILE, ArtifactKind.DB_DUMP, ArtifactKind.LOG);
-        String report = read(artifacts.open(stored.stream().filter(a -> a.getKind() == ArtifactKind.LOG)
-                .findFirst().orElseThrow().getId()));
+                ArtifactKind.DB_DUMP, ArtifactKind.ENV_FILE, ArtifactKind.DB_DUMP, ArtifactKind.LOG, ArtifactKind.OTHER,
+                ArtifactKind.LOG);
+        String report = artifactText(job.getId(), PROOF_REPORT);
         assertThat(report).contains("OK    user: 2 row(s), checksums equal", "OK    APP_KEY: the target's equals the source's",
                 "OK    service: 8 row(s), checksums equal", "OK    lookup.value: 2 encrypted value(s), each decrypts",
                 "OK    sql_db_config.connection.password: 2 encrypted value(s), each decrypts")

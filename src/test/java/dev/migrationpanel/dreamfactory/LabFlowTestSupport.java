@@ -79,6 +79,22 @@ abstract class LabFlowTestSupport {
         return await(start(flow, instanceId, options).getId(), Duration.ofMinutes(3));
     }
 
+    /** How a migration's proof report is named: the target's name, then this. */
+    static final String PROOF_REPORT = "-migration-proof.txt";
+
+    /** The text of the job's newest artifact whose name ends with {@code suffix} (e.g. {@link #PROOF_REPORT}); null if none. */
+    String artifactText(long jobId, String suffix) throws java.io.IOException {
+        java.util.Optional<dev.migrationpanel.artifact.Artifact> artifact = artifacts.forJob(jobId).stream()
+                .filter(a -> a.getName().endsWith(suffix))
+                .max(java.util.Comparator.comparing(dev.migrationpanel.artifact.Artifact::getCreatedAt));
+        if (artifact.isEmpty()) {
+            return null;
+        }
+        try (java.io.InputStream in = artifacts.open(artifact.get().getId())) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     /**
      * The rows holding the lab's Laravel-encrypted values (lab:populate): private lookups' values (whole columns), the
      * JSON of sql_db_config.connection, email_config's username and password.

@@ -81,12 +81,6 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         return job.getSteps().stream().filter(s -> s.getTitle().startsWith(titleStart)).findFirst().orElseThrow();
     }
 
-    private String read(Artifact artifact) throws Exception {
-        try (InputStream in = artifacts.open(artifact.getId())) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
     /**
      * The lab's encrypted values on the target, read with the lab's own client: private lookups' values (whole
      * columns), the credentials inside sql_db_config.connection's JSON, email_config's username and password.
@@ -150,10 +144,15 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         // the artifacts: both .env files, both dumps, the recorded state and the report
         List<Artifact> stored = artifacts.forJob(job.getId());
         assertThat(stored).extracting(Artifact::getKind).containsExactlyInAnyOrder(ArtifactKind.OTHER, ArtifactKind.ENV_FILE,
-                ArtifactKind.DB_DUMP, ArtifactKind.ENV_FILE, ArtifactKind.DB_DUMP, ArtifactKind.LOG);
+                ArtifactKind.DB_DUMP, ArtifactKind.ENV_FILE, ArtifactKind.DB_DUMP, ArtifactKind.LOG, ArtifactKind.OTHER,
+                ArtifactKind.LOG);
         assertThat(stored).filteredOn(a -> a.getKind() == ArtifactKind.DB_DUMP || a.getKind() == ArtifactKind.ENV_FILE)
                 .allMatch(Artifact::isEncrypted).allMatch(a -> a.getSha256().matches("[0-9a-f]{64}"));
-        String report = read(stored.stream().filter(a -> a.getKind() == ArtifactKind.LOG).findFirst().orElseThrow());
+        String report = artifactText(job.getId(), PROOF_REPORT);
+        assertThat(step(job, DreamFactoryMigrationFlow.IMPORT_CHECK_TITLE).getMessage())
+                .matches("\\d+ tables imported exactly \\(rows and checksums equal to the source's\\)");
+        assertThat(artifactText(job.getId(), "-import-check.txt")).contains("OK    service: 8 row(s), checksums equal",
+                "OK    migrations: ").doesNotContain("FAIL", "INFO");
         assertThat(report).contains("OK    user: 2 row(s), checksums equal", "OK    APP_KEY: the target's equals the source's",
                 "INFO  limits: new in the target", "added by the target's newer release: 2025_01_15_120000_create_limits_table",
                 "OK    service: 8 row(s), checksums equal",
@@ -198,8 +197,7 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         JobStep proof = step(job, DreamFactoryMigrationFlow.PROOF_TITLE);
         assertThat(proof.getStatus()).isEqualTo(StepStatus.FAILED);
         assertThat(proof.getMessage()).contains("The proof failed", "APP_KEY: the target's differs from the source's");
-        String report = read(artifacts.forJob(job.getId()).stream().filter(a -> a.getKind() == ArtifactKind.LOG)
-                .findFirst().orElseThrow());
+        String report = artifactText(job.getId(), PROOF_REPORT);
         assertThat(report).contains("FAIL  lookup.value: 2 of 2 encrypted value(s) do not decrypt with the target's APP_KEY")
                 .contains("FAIL  sql_db_config.connection.password: 2 of 2 encrypted value(s) do not decrypt")
                 .contains("OK    user: 2 row(s), checksums equal");
@@ -217,12 +215,13 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
     }
 
     /**
-     * The proof's negative controls on PostgreSQL, after a migration that passed: the source's recorded state and
-     * the proof alone (the migration's first and proof steps) are run again on the migrated pair, once as it is
-     * (passes), then with one value of a shared column changed, one table dropped, one encrypted value inside
-     * JSON altered: each fails the proof with its own line, and passes again once put back. Then the source written
-     * between its record and the proof, once with a value it already had and once with another: each fails the
-     * source's check.
+     * The proof's negative controls on PostgreSQL, each in a whole migration with one write added to its plan. Before
+     * the import check, on the target, as a broken import would leave it: a value changed, a table missing; each
+     * fails the import check with its own line, and nothing after it runs. After the import check, as the new release's
+     * commands would write: an encrypted value's MAC altered fails the proof (the table written since is listed); the
+     * source written between its record and the proof, once with a value it already had and once with another, fails
+     * the proof. A proof planned without an import check (an older plan, run again on the migrated pair) compares with
+     * the source itself: it passes, then fails on a changed value.
      */
     @Test
     void theProofFailsOnAChangedValueAMissingTableAnAlteredEncryptedValueAndAWrittenSource() throws Exception {
@@ -237,41 +236,34 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
     }
 
     private void proofFailsOnEachDifference(Instance source, Instance target, Lab.LabInstance t) throws Exception {
+        // a target the first of these runs leaves used: the review asks to wipe it, as an admin would confirm
         Plan full = flows.review(DreamFactoryMigrationFlow.ID, source.getId(),
-                Map.of("target", String.valueOf(target.getId()))).plan();
-        Job migrated = await(jobs.start(full).getId());
-        assertThat(migrated.getStatus()).as(migrated.getMessage()).isEqualTo(JobStatus.SUCCEEDED);
-        // the record (streamed, it ran beside the stream) then the proof, which reads the record of the step before it
-        Step record = full.steps().stream().filter(s -> s.title().equals(DreamFactoryMigrationFlow.RECORD_TITLE))
-                .findFirst().orElseThrow();
-        Step proof = full.steps().stream().filter(s -> s.title().equals(DreamFactoryMigrationFlow.PROOF_TITLE))
-                .findFirst().orElseThrow();
-        Map<String, String> proofArgs = new java.util.HashMap<>(((StepSpec.Verify) proof.spec()).args());
-        proofArgs.put("recordStep", "0");
-        StepSpec.Verify proofSpec = (StepSpec.Verify) proof.spec();
-        Plan proofOnly = new Plan(full.flow(), "Prove again", full.instanceId(), full.instanceName(),
-                List.of(new Step(record.title(), record.instanceId(), record.instanceName(), false, record.spec(),
-                        record.timeout(), null), new Step(proof.title(), proof.instanceId(), proof.instanceName(), false,
-                        new StepSpec.Verify(proofSpec.check(), proofSpec.description(), proofArgs), proof.timeout(), null)),
-                full.options());
-        assertThat(proveAgain(proofOnly).getStatus()).as("the migrated pair as it is").isEqualTo(JobStatus.SUCCEEDED);
+                Map.of("target", String.valueOf(target.getId()), "wipeTarget", "true")).plan();
 
-        sql(target, t, "UPDATE service SET label = 'Changed on the target' WHERE name = 'mysql_crm'");
-        assertThat(failedProof(proofOnly)).contains("FAIL  service: source 8 row(s) checksum");
-        sql(target, t, "UPDATE service SET label = 'CRM database' WHERE name = 'mysql_crm'");
+        for (String[] broken : List.of(
+                new String[] {"UPDATE service SET label = 'Changed on the target' WHERE name = 'mysql_crm'",
+                        "FAIL  service: source 8 row(s) checksum"},
+                new String[] {"ALTER TABLE app RENAME TO app2", "FAIL  app: missing on the target (2 row(s) on the source)"})) {
+            Job job = await(jobs.start(withStepBefore(full, DreamFactoryMigrationFlow.IMPORT_CHECK_TITLE,
+                    write(target, broken[0]))).getId());
+            assertThat(job.getStatus()).as(broken[0]).isEqualTo(JobStatus.FAILED);
+            assertThat(step(job, DreamFactoryMigrationFlow.IMPORT_CHECK_TITLE).getMessage())
+                    .startsWith("The import differs from the source on 1 point(s): ");
+            assertThat(artifactText(job.getId(), "-import-check.txt")).as(broken[0]).contains(broken[1]);
+            assertThat(step(job, "Apply the new release's schema").getStatus()).as("nothing after it ran")
+                    .isEqualTo(StepStatus.PENDING);
+        }
 
-        sql(target, t, "ALTER TABLE app RENAME TO app2");
-        assertThat(failedProof(proofOnly)).contains("FAIL  app: missing on the target (2 row(s) on the source)");
-        sql(target, t, "ALTER TABLE app2 RENAME TO app");
-
+        // one byte of one encrypted password's MAC, inside the JSON document (as imported: the source's), written
+        // after the import check
         String connection;
-        try (Connection c = DriverManager.getConnection(t.jdbcUrl(), t.dbUsername(), t.dbPassword());
+        Lab.LabInstance s = lab.instance("ms-pgsql");
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.dbUsername(), s.dbPassword());
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT connection FROM sql_db_config ORDER BY service_id LIMIT 1")) {
             rs.next();
             connection = rs.getString(1);
         }
-        // one byte of one encrypted password's MAC, inside the JSON document
         int mac = connection.indexOf("\"password\":\"") + 12;
         String payload = connection.substring(mac, connection.indexOf('"', mac));
         String decoded = new String(java.util.Base64.getDecoder().decode(payload), StandardCharsets.UTF_8);
@@ -279,40 +271,123 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         String altered = decoded.substring(0, macAt) + (decoded.charAt(macAt) == 'a' ? 'b' : 'a') + decoded.substring(macAt + 1);
         String alteredConnection = connection.replace(payload, java.util.Base64.getEncoder().encodeToString(
                 altered.getBytes(StandardCharsets.UTF_8)));
-        sql(target, t, "UPDATE sql_db_config SET connection = '" + alteredConnection + "' WHERE connection = '" + connection + "'");
-        assertThat(failedProof(proofOnly)).contains("FAIL  sql_db_config.connection.password: 1 of 2 encrypted value(s) "
-                + "do not decrypt with the target's APP_KEY (first: row 6: The MAC is invalid");
-        sql(target, t, "UPDATE sql_db_config SET connection = '" + connection + "' WHERE connection = '" + alteredConnection + "'");
-
-        assertThat(proveAgain(proofOnly).getStatus()).as("put back").isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(failedProof(withStepBefore(full, DreamFactoryMigrationFlow.PROOF_TITLE, write(target,
+                "UPDATE sql_db_config SET connection = '" + alteredConnection + "' WHERE connection = '" + connection + "'"))))
+                .contains("FAIL  sql_db_config.connection.password: 1 of 2 encrypted value(s) do not decrypt with the "
+                        + "target's APP_KEY (first: row 6: The MAC is invalid")
+                .contains("INFO  sql_db_config: written since the import by the new release's migrations or seeders")
+                .contains("OK    service: 8 row(s), checksums equal");
 
         // the source written between its record and the proof: a row written with the value it had, which PostgreSQL's
         // row versions show (its content checksum could not), and a real change
-        for (String write : List.of("UPDATE service SET label = label WHERE name = 'mysql_crm'",
+        for (String sourceWrite : List.of("UPDATE service SET label = label WHERE name = 'mysql_crm'",
                 "UPDATE service SET label = 'Changed on the source' WHERE name = 'mysql_crm'")) {
-            Plan written = new Plan(proofOnly.flow(), "Prove again, the source written", proofOnly.instanceId(),
-                    proofOnly.instanceName(), List.of(proofOnly.steps().get(0), new Step("Write the source", source.getId(),
-                            source.getName(), true, new StepSpec.Sql(write, false), java.time.Duration.ofSeconds(30), null),
-                            proofOnly.steps().get(1)), proofOnly.options());
-            String report = failedProof(written);
-            assertThat(report).as(write).contains("FAIL  service of the source was written during the migration");
-            if (write.contains("label = label")) {
-                assertThat(report).as("the target still equal to the source's content").contains("OK    service: 8 row(s)");
-            }
+            String report = failedProof(withStepBefore(full, DreamFactoryMigrationFlow.PROOF_TITLE, write(source, sourceWrite)));
+            assertThat(report).as(sourceWrite).contains("FAIL  service of the source was written during the migration")
+                    .contains("OK    service: 8 row(s)");
+            sql(source, s, "UPDATE service SET label = 'CRM database' WHERE name = 'mysql_crm'");
         }
-        sql(source, lab.instance("ms-pgsql"), "UPDATE service SET label = 'CRM database' WHERE name = 'mysql_crm'");
+
+        // a plan made before the import check existed, run again on the migrated pair: its proof compares the target
+        // with the source's record itself
+        Step record = stepOf(full, DreamFactoryMigrationFlow.RECORD_TITLE);
+        Step proof = stepOf(full, DreamFactoryMigrationFlow.PROOF_TITLE);
+        Map<String, String> olderArgs = new java.util.HashMap<>(((StepSpec.Verify) proof.spec()).args());
+        olderArgs.remove("importStep");
+        olderArgs.put("recordStep", "0");
+        Plan older = new Plan(full.flow(), "Prove again, as an older plan", full.instanceId(), full.instanceName(), List.of(
+                new Step(record.title(), record.instanceId(), record.instanceName(), false, record.spec(), record.timeout(), null),
+                new Step(proof.title(), proof.instanceId(), proof.instanceName(), false, new StepSpec.Verify(
+                        MigrationProof.PROVE, ((StepSpec.Verify) proof.spec()).description(), olderArgs), proof.timeout(), null)),
+                full.options());
+        assertThat(await(jobs.start(older).getId()).getStatus()).as("the migrated pair as it is").isEqualTo(JobStatus.SUCCEEDED);
+        sql(target, t, "UPDATE service SET label = 'Changed on the target' WHERE name = 'mysql_crm'");
+        assertThat(failedProof(older)).contains("FAIL  service: source 8 row(s) checksum");
     }
 
-    private Job proveAgain(Plan proofOnly) throws InterruptedException {
-        return await(jobs.start(proofOnly).getId());
+    private static Step stepOf(Plan plan, String title) {
+        return plan.steps().stream().filter(s -> s.title().equals(title)).findFirst().orElseThrow();
+    }
+
+    /**
+     * The plan with {@code added} before the step titled {@code before}; the checks after it read the steps they read
+     * before (their step numbers moved on by one where they point at or past it).
+     */
+    private static Plan withStepBefore(Plan plan, String before, Step added) {
+        int at = plan.steps().indexOf(stepOf(plan, before));
+        List<Step> steps = new ArrayList<>(plan.steps().subList(0, at));
+        steps.add(added);
+        for (Step step : plan.steps().subList(at, plan.steps().size())) {
+            if (step.spec() instanceof StepSpec.Verify v) {
+                Map<String, String> args = new java.util.HashMap<>(v.args());
+                args.replaceAll((k, value) -> k.endsWith("Step") && Integer.parseInt(value) >= at
+                        ? String.valueOf(Integer.parseInt(value) + 1) : value);
+                step = new Step(step.title(), step.instanceId(), step.instanceName(), step.changesInstance(),
+                        new StepSpec.Verify(v.check(), v.description(), args), step.timeout(), step.undo());
+            }
+            steps.add(step);
+        }
+        return new Plan(plan.flow(), plan.title(), plan.instanceId(), plan.instanceName(), steps, plan.options());
+    }
+
+    private static Step write(Instance instance, String sql) {
+        return new Step("Write " + instance.getName(), instance.getId(), instance.getName(), true,
+                new StepSpec.Sql(sql, false), java.time.Duration.ofSeconds(30), null);
     }
 
     /** The report of a proof that failed. */
-    private String failedProof(Plan proofOnly) throws Exception {
-        Job job = proveAgain(proofOnly);
+    private String failedProof(Plan plan) throws Exception {
+        Job job = await(jobs.start(plan).getId());
         assertThat(job.getStatus()).isEqualTo(JobStatus.FAILED);
-        return read(artifacts.forJob(job.getId()).stream().filter(a -> a.getKind() == ArtifactKind.LOG)
-                .findFirst().orElseThrow());
+        assertThat(step(job, DreamFactoryMigrationFlow.PROOF_TITLE).getStatus()).isEqualTo(StepStatus.FAILED);
+        return artifactText(job.getId(), PROOF_REPORT);
+    }
+
+    /**
+     * What DreamFactory's own seeders write after the import is the new release's doing, listed by the proof, not
+     * failed: on the source the admin edited a default app's description (AppSeeder resets it to the release's) and
+     * renamed the default "db" service (the seeder creates a new "db"). The import is still proven exact, the API
+     * check accepts the service the seeders added, and the target holds what the real seeders leave.
+     */
+    @Test
+    void whatTheNewReleasesSeedersWriteAfterTheImportIsListedNotFailed() throws Exception {
+        Instance source = register("ms-pgsql");
+        Instance target = register("mt-pgsql");
+        Lab.LabInstance s = lab.instance("ms-pgsql");
+        sql(source, s, "UPDATE app SET description = 'Our admin console' WHERE name = 'admin'",
+                "UPDATE service SET name = 'local_sqlite' WHERE name = 'db'");
+        try {
+            String credentials = apiCheck.storeCredentials(source, "admin@lab.test", "lab-admin-password");
+            Job job = migrate(source, target, Map.of("apiCredentials", credentials));
+            String report = artifactText(job.getId(), PROOF_REPORT);
+            assertThat(job.getStatus()).as(job.getMessage() + "\n" + report).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(artifactText(job.getId(), "-import-check.txt")).contains("OK    app: 2 row(s), checksums equal",
+                    "OK    service: 8 row(s), checksums equal").doesNotContain("FAIL");
+            assertThat(report).contains(
+                    "INFO  app: written since the import by the new release's migrations or seeders (2 row(s) imported, "
+                            + "equal to the source's; 2 now)",
+                    "INFO  service: written since the import by the new release's migrations or seeders (8 row(s) "
+                            + "imported, equal to the source's; 9 now)",
+                    "OK    user: 2 row(s), checksums equal").doesNotContain("FAIL");
+            assertThat(ssh(target, "cd '" + target.getInstallPath() + "' && php artisan --version")).isEqualTo("DreamFactory 7.1.0");
+            try (Connection c = DriverManager.getConnection(lab.instance("mt-pgsql").jdbcUrl(),
+                    lab.instance("mt-pgsql").dbUsername(), lab.instance("mt-pgsql").dbPassword());
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT (SELECT description FROM app WHERE name = 'admin'), "
+                            + "(SELECT count(*) FROM service WHERE name IN ('db', 'local_sqlite'))")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("An application for administering this instance.");
+                assertThat(rs.getInt(2)).isEqualTo(2);
+            }
+            assertThat(step(job, "Verify: sign in to the target's API").getStatus()).isEqualTo(StepStatus.SUCCEEDED);
+            assertThat(logs.after(job.getId(), 0, JobLogService.MAX_PAGE).stream().map(LogLine::line).toList())
+                    .anyMatch(l -> l.contains("/api/v2/system/service lists the source's 8 service(s), and [db] the new "
+                            + "release's seeders added to its system DB"));
+        } finally {
+            sql(source, s, "UPDATE app SET description = 'An application for administering this instance.' WHERE name = 'admin'",
+                    "UPDATE service SET name = 'db' WHERE name = 'local_sqlite'");
+            Lab.reset("mt-pgsql");
+        }
     }
 
     @Test
@@ -364,9 +439,7 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         jobs.resume(failed.getId(), null);
         Job resumed = await(failed.getId());
 
-        java.util.Optional<Artifact> log = artifacts.forJob(failed.getId()).stream()
-                .filter(a -> a.getKind() == ArtifactKind.LOG).findFirst();
-        String report = log.isPresent() ? read(log.get()) : "(no proof report)";
+        String report = java.util.Objects.requireNonNullElse(artifactText(failed.getId(), PROOF_REPORT), "(no proof report)");
         assertThat(resumed.getStatus()).as(resumed.getMessage() + "\n" + report).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(step(resumed, DreamFactoryMigrationFlow.PROOF_TITLE).getMessage()).contains("source unchanged");
         assertThat(report).contains("OK    zz_extra: 1 row(s), checksums equal");

@@ -68,6 +68,23 @@ class MigrationPlanTest {
                 .map(s -> ((StepSpec.Verify) s.spec()).args()).findFirst().orElseThrow();
     }
 
+    /**
+     * The import is checked against the source's record right after it and before the new release's migrate --seed
+     * (whose seeders write to the default apps and services), and the proof compares with that check's state.
+     */
+    private static void importCheckedBeforeTheSeedersAndReadByTheProof(Plan plan, int recordStep) {
+        List<String> titles = plan.steps().stream().map(Step::title).toList();
+        int check = titles.indexOf(DreamFactoryMigrationFlow.IMPORT_CHECK_TITLE);
+        assertThat(titles.get(check - 1)).matches("Import the dump.*|Maintenance mode off.*");
+        assertThat(titles.get(check + 1)).isEqualTo("Apply the new release's schema (artisan migrate --seed)");
+        StepSpec.Verify spec = (StepSpec.Verify) plan.steps().get(check).spec();
+        assertThat(spec.check()).isEqualTo(MigrationProof.CHECK_IMPORT);
+        assertThat(spec.args()).containsExactly(Map.entry("recordStep", String.valueOf(recordStep)));
+        assertThat(plan.steps().get(check).changesInstance()).isFalse();
+        assertThat(proofArgs(plan)).containsEntry("recordStep", String.valueOf(recordStep))
+                .containsEntry("importStep", String.valueOf(check));
+    }
+
     private Plan plan(Instance source, Instance target, DbVendor vendor, Map<String, String> options) {
         return DreamFactoryMigrationFlow.build(source, facts(vendor, "5.4.1"), target, facts(vendor, "7.1.0"),
                 flow.options(source, options));
@@ -102,11 +119,14 @@ class MigrationPlanTest {
                 "test -r '/home/deploy/.migration-panel/migration-from-1-dump.sql' && sed -e '/^USE `[^`]*`;$/d' -e "
                         + "'s/DEFINER=`[^`]*`@`[^`]*`//g' '/home/deploy/.migration-panel/migration-from-1-dump.sql' | "
                         + "MYSQL_PWD=**** mysql -h '127.0.0.1' -P 3306 -u 'df_admin' 'dreamfactory'",
+                "(panel check) every system table of df-new as imported against the source's record of step 1 (rows "
+                        + "and content checksums, over the source's columns): any difference stops the job here",
                 "cd '/opt/dreamfactory' && php artisan migrate --seed --force",
                 "cd '/opt/dreamfactory' && " + DreamFactoryMigrationFlow.setAppKey("****"),
                 "cd '/opt/dreamfactory' && php artisan cache:clear",
                 "cd '/opt/dreamfactory' && php artisan config:clear",
                 "sudo -n systemctl restart nginx");
+        importCheckedBeforeTheSeedersAndReadByTheProof(plan, 0);
         assertThat(plan.steps().subList(plan.steps().size() - 3, plan.steps().size())).extracting(Step::title)
                 .containsExactly(DreamFactoryMigrationFlow.PROOF_TITLE, "Verify: sign in to the target's API",
                         "Verify: the target answers over HTTP");
@@ -143,6 +163,8 @@ class MigrationPlanTest {
                 "(panel check) row count and content checksum of every system table of df-old, and the SHA-256 of its .env, stored as an artifact",
                 stream,
                 "cd '/opt/dreamfactory' && php artisan up",
+                "(panel check) every system table of df-new as imported against the source's record of step 13 (rows "
+                        + "and content checksums, over the source's columns): any difference stops the job here",
                 "cd '/opt/dreamfactory' && php artisan migrate --seed --force",
                 "cd '/opt/dreamfactory' && " + DreamFactoryMigrationFlow.setAppKey("****"),
                 "cd '/opt/dreamfactory' && php artisan cache:clear");
@@ -159,7 +181,7 @@ class MigrationPlanTest {
         assertThat(plan.besideStep(streamAt)).isEqualTo(streamAt);
         assertThat(plan.steps().get(streamAt - 2).title()).startsWith("Maintenance mode on");
         assertThat(plan.steps().get(streamAt + 1).title()).startsWith("Maintenance mode off");
-        assertThat(proofArgs(plan)).containsEntry("recordStep", String.valueOf(streamAt - 1));
+        importCheckedBeforeTheSeedersAndReadByTheProof(plan, streamAt - 1);
         assertThat(plan.steps().stream().filter(s -> s.title().equals("Transfer the source's .env to the target"))
                 .findFirst().orElseThrow().spec().display()).contains("(step 1)");
         assertThat(streamStep.instanceId()).as("it changes the target").isEqualTo(2L);

@@ -1,5 +1,5 @@
 <?php
-// Seed rows, inserted by `php artisan migrate --seed` (or `db:seed`) when the table is empty: what a
+// Seed rows, written by `php artisan migrate --seed` (or `db:seed`) as DreamFactory's seeders do (see seed() in artisan): what a
 // fresh install has (the setup admin, the default services and apps). What an admin adds later (roles,
 // users, lookups, database services) is in LabContent.php, added by `php artisan lab:populate`.
 // The password is a bcrypt hash of "lab-admin-password".
