@@ -67,7 +67,8 @@
 #
 # Schema: the lab's migrations give each table the column types df-core's Laravel migrations give it per
 # vendor (boolean is BOOLEAN on PostgreSQL and TINYINT(1) elsewhere, foreign keys, timestamps, longtext);
-# 7.1.0 adds a table (limits) and alters one that holds the admin's data (service.health_check_url).
+# 7.1.0 adds a table (snowflake_marketplace_usage) and alters one that holds the admin's data (role.redirect_uri),
+# as df-core's migrations of those names do.
 # Data: `php artisan migrate --seed` writes what a fresh install has (admin@lab.test, the default
 # services and apps); `php artisan lab:populate` then adds what an admin builds over time (roles
 # admin-readonly and api-user, user@lab.test, lookups, two SQL services and a mail service), with
@@ -552,7 +553,7 @@ build_origin() {
     grep -q "'version' => '$NEW_VERSION'," "$work/config/app.php" || die "could not bump the version in config/app.php"
     "${gitc[@]}" add -A -f
     GIT_AUTHOR_DATE='2025-02-03T10:00:00Z' GIT_COMMITTER_DATE='2025-02-03T10:00:00Z' \
-        "${gitc[@]}" commit -q -m "DreamFactory $NEW_VERSION: rate limits table"
+        "${gitc[@]}" commit -q -m "DreamFactory $NEW_VERSION: role redirect_uri, Snowflake usage table"
     "${gitc[@]}" tag -a "$NEW_VERSION" -m "Release $NEW_VERSION"
 
     # broken releases for upgrade-failure tests: one commit each on top of NEW_VERSION, as tags only

@@ -154,9 +154,10 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         assertThat(artifactText(job.getId(), "-import-check.txt")).contains("OK    service: 8 row(s), checksums equal",
                 "OK    migrations: ").doesNotContain("FAIL", "INFO");
         assertThat(report).contains("OK    user: 2 row(s), checksums equal", "OK    APP_KEY: the target's equals the source's",
-                "INFO  limits: new in the target", "added by the target's newer release: 2025_01_15_120000_create_limits_table",
-                "OK    service: 8 row(s), checksums equal",
-                "INFO  service: column(s) health_check_url added by the target's newer release (not compared)",
+                "INFO  snowflake_marketplace_usage: new in the target", "added by the target's newer release: "
+                        + "2025_01_02_120000_add_redirect_uri_to_role_table, 2025_11_23_000000_create_snowflake_marketplace_usage_table",
+                "OK    service: 8 row(s), checksums equal", "OK    role: 2 row(s), checksums equal",
+                "INFO  role: column(s) redirect_uri added by the target's newer release (not compared)",
                 "OK    lookup.value: 2 encrypted value(s), each decrypts",
                 "OK    sql_db_config.connection.username: 2 encrypted value(s), each decrypts",
                 "OK    sql_db_config.connection.password: 2 encrypted value(s), each decrypts",

@@ -42,11 +42,11 @@ class LabIT {
     /** The 7.0.0 base's migrations, then 7.1.0's, in the order they run. */
     private static final List<String> MIGRATIONS = List.of("2015_01_27_190908_create_system_tables",
             "2015_02_03_161456_create_app_tables", "2015_03_11_143913_create_lookup_table",
-            "2015_03_20_120000_create_service_config_tables", "2025_01_15_120000_create_limits_table",
-            "2025_01_15_130000_add_health_check_url_to_service_table");
+            "2015_03_20_120000_create_service_config_tables", "2025_01_02_120000_add_redirect_uri_to_role_table",
+            "2025_11_23_000000_create_snowflake_marketplace_usage_table");
     /** A 7.1.0 install's tables. */
-    private static final List<String> TABLES_710 = List.of("app", "email_config", "limits", "lookup", "migrations", "role",
-            "service", "sql_db_config", "user");
+    private static final List<String> TABLES_710 = List.of("app", "email_config", "lookup", "migrations", "role",
+            "service", "snowflake_marketplace_usage", "sql_db_config", "user");
 
     private final Lab lab = Lab.get();
 
@@ -104,9 +104,9 @@ class LabIT {
         String failing = lab.ref("failing-migration");
         String migrations = run(null, "git", "--git-dir", origin, "ls-tree", "--name-only", failing, "database/migrations/");
         assertThat(migrations.lines().toList()).last().asString()
-                .isEqualTo("database/migrations/2025_01_20_100000_add_upgrade_marker.php");
-        assertThat(migrations).contains("2025_01_15_120000_create_limits_table.php");
-        assertThat(run(null, "git", "--git-dir", origin, "show", failing + ":database/migrations/2025_01_20_100000_add_upgrade_marker.php"))
+                .isEqualTo("database/migrations/2025_12_01_100000_add_upgrade_marker.php");
+        assertThat(migrations).contains("2025_11_23_000000_create_snowflake_marketplace_usage_table.php");
+        assertThat(run(null, "git", "--git-dir", origin, "show", failing + ":database/migrations/2025_12_01_100000_add_upgrade_marker.php"))
                 .contains("'withinTransaction' => false", "INSERT INTO `lookup`", "lab_missing_table");
         String composer = run(null, "git", "--git-dir", origin, "show", lab.ref("broken-composer") + ":composer.json");
         assertThatThrownBy(() -> new ObjectMapper().readTree(composer))
@@ -207,16 +207,16 @@ class LabIT {
         assertThat(steps[1]).contains("DreamFactory 7.1.0");
         String[] result = asOwner(up, "php artisan migrate --seed --force");
         assertThat(result[0]).as("exit code; stdout %s; stderr %s", result[1], result[2]).isEqualTo("1");
-        assertThat(result[1]).containsPattern("2025_01_15_120000_create_limits_table \\.+ \\d+ms DONE")
-                .containsPattern("2025_01_20_100000_add_upgrade_marker \\.+ FAIL");
+        assertThat(result[1]).containsPattern("2025_11_23_000000_create_snowflake_marketplace_usage_table \\.+ \\d+ms DONE")
+                .containsPattern("2025_12_01_100000_add_upgrade_marker \\.+ FAIL");
         assertThat(result[2].strip().lines().toList()).singleElement().asString()
-                .contains("ERROR", "2025_01_20_100000_add_upgrade_marker", "lab_missing_table");
+                .contains("ERROR", "2025_12_01_100000_add_upgrade_marker", "lab_missing_table");
         assertThat(up.path().resolve("storage/logs/laravel.log")).content()
-                .containsPattern("(?m)^\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\] production\\.ERROR: Migration 2025_01_20_100000_add_upgrade_marker failed: .*lab_missing_table");
+                .containsPattern("(?m)^\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\] production\\.ERROR: Migration 2025_12_01_100000_add_upgrade_marker failed: .*lab_missing_table");
         String[] status = asOwner(up, "php artisan migrate:status");
         assertThat(status[0]).isEqualTo("0");
-        assertThat(status[1]).containsPattern("2025_01_15_120000_create_limits_table \\.+ \\[2\\] Ran")
-                .containsPattern("2025_01_20_100000_add_upgrade_marker \\.+ Pending");
+        assertThat(status[1]).containsPattern("2025_11_23_000000_create_snowflake_marketplace_usage_table \\.+ \\[2\\] Ran")
+                .containsPattern("2025_12_01_100000_add_upgrade_marker \\.+ Pending");
         try (Connection c = DriverManager.getConnection(up.jdbcUrl(), up.dbUsername(), up.dbPassword())) {
             // the first statement stayed: the database is partly upgraded
             assertThat(count(c, "SELECT COUNT(*) FROM lookup WHERE name = 'upgrade_marker'")).isEqualTo(1);
@@ -275,7 +275,7 @@ class LabIT {
             assertThat(column(ms, "SELECT type FROM service WHERE name = 'mysql_crm'")).containsExactly("mysql");
             assertThat(column(ms, "SELECT label FROM service WHERE name = 'mysql_crm'")).containsExactly("CRM database");
             assertThat(column(ms, "SELECT migration FROM migrations ORDER BY id")).containsExactlyElementsOf(MIGRATIONS.subList(0, 4));
-            assertThat(tables(ms)).contains("sql_db_config").doesNotContain("limits");
+            assertThat(tables(ms)).contains("sql_db_config").doesNotContain("snowflake_marketplace_usage");
 
             // smtp_password: encrypted with this instance's APP_KEY, not another's
             String smtp = single(column(ms, SMTP_PASSWORD));
@@ -326,7 +326,7 @@ class LabIT {
             String[] writable = asOwner(mt, "test -w . && test -w .env && test -w storage/logs && test -w bootstrap/cache");
             assertThat(writable[0]).as("%s writable by dftarget: %s", name, writable[2]).isEqualTo("0");
             assertThat(mt.path().resolve("config/app.php")).content().contains("'version' => '7.1.0',");
-            assertThat(mt.path().resolve("database/migrations/2025_01_15_120000_create_limits_table.php")).isRegularFile();
+            assertThat(mt.path().resolve("database/migrations/2025_11_23_000000_create_snowflake_marketplace_usage_table.php")).isRegularFile();
             assertThat(run(null, "git", "-C", mt.path().toString(), "-c", "safe.directory=*", "rev-parse", "HEAD").trim())
                     .isEqualTo(release710);
             assertThat(run(null, "git", "-C", mt.path().toString(), "-c", "safe.directory=*", "status", "--porcelain")).isEmpty();
@@ -347,12 +347,12 @@ class LabIT {
             assertThat(column(mt, "SELECT email FROM " + userTable(mt))).containsExactly("admin@lab.test");
             assertThat(column(mt, "SELECT name FROM service ORDER BY id")).containsExactly("system", "api_docs", "files", "logs", "db");
             assertThat(column(mt, "SELECT name FROM app ORDER BY id")).containsExactly("admin", "api_docs");
-            // 7.1.0 altered service: health_check_url, after `type` on MariaDB (Laravel's ->after()), last elsewhere
-            List<String> serviceColumns = columnNames(mt, "service");
-            assertThat(serviceColumns).contains("health_check_url");
-            assertThat(serviceColumns.indexOf("health_check_url")).isEqualTo(mt.dbConnection().equals("mysql")
-                    ? serviceColumns.indexOf("type") + 1 : serviceColumns.size() - 1);
-            for (String table : List.of("role", "lookup", "sql_db_config", "email_config", "limits")) {
+            // 7.1.0 altered role: redirect_uri, after `description` on MariaDB (Laravel's ->after()), last elsewhere
+            List<String> roleColumns = columnNames(mt, "role");
+            assertThat(roleColumns).contains("redirect_uri");
+            assertThat(roleColumns.indexOf("redirect_uri")).isEqualTo(mt.dbConnection().equals("mysql")
+                    ? roleColumns.indexOf("description") + 1 : roleColumns.size() - 1);
+            for (String table : List.of("role", "lookup", "sql_db_config", "email_config", "snowflake_marketplace_usage")) {
                 assertThat(column(mt, "SELECT COUNT(*) FROM " + table)).as("%s %s rows", name, table).containsExactly("0");
             }
         }
@@ -422,7 +422,7 @@ class LabIT {
             String[] blocked = asOwner(mt, "php artisan migrate:reset --force");
             assertThat(blocked[0]).as("exit code; stdout %s; stderr %s", blocked[1], blocked[2]).isEqualTo("1");
             assertThat(blocked[1]).contains("   INFO  Rolling back migrations.")
-                    .containsPattern("2025_01_15_120000_create_limits_table \\.+ \\d+ms DONE")
+                    .containsPattern("2025_11_23_000000_create_snowflake_marketplace_usage_table \\.+ \\d+ms DONE")
                     .containsPattern("2015_01_27_190908_create_system_tables \\.+ FAIL");
             assertThat(blocked[2].strip().lines().toList()).singleElement().asString()
                     .startsWith("ERROR  Rolling back 2015_01_27_190908_create_system_tables failed:");

@@ -3,6 +3,8 @@
 // vendor. Statements are run by artisan's migrator, which expands the placeholders per driver:
 //   {id}         $t->increments('id'): int unsigned auto_increment (MySQL), serial (PostgreSQL), integer
 //                primary key autoincrement (SQLite)
+//   {bigid}      $t->id(): bigint unsigned auto_increment (MySQL), bigserial (PostgreSQL), integer primary
+//                key autoincrement (SQLite)
 //   {bool}       $t->boolean(): tinyint(1) (MySQL, SQLite), boolean (PostgreSQL)
 //   {uint}       $t->integer()->unsigned(): int unsigned (MySQL), integer elsewhere
 //   {datetime}   $t->dateTime(): datetime (MySQL, SQLite), timestamp(0) without time zone (PostgreSQL)

@@ -1,6 +1,6 @@
 <?php
 // Lab release 7.1.0-failing-migration: 7.1.0 plus this migration, which runs after 7.1.0's own
-// (create_limits_table) and fails half-way. Not in a transaction (like a Laravel migration with
+// (the last, create_snowflake_marketplace_usage_table) and fails half-way. Not in a transaction (like a Laravel migration with
 // $withinTransaction = false, and like any DDL on MySQL): the first statement's row stays in
 // `lookup` after the failure, so a failed upgrade leaves the database partly changed.
 return [
