@@ -536,7 +536,7 @@ class FiefPreflight {
         }
         List<String> found = new ArrayList<>();
         if (orphans > 0) {
-            found.add(orphans + " belong to no user (an OAuth sign-up left half way): a later release deletes them, and the "
+            found.add(orphans + " OAuth account(s) belong to no user (a sign-up left half way): a later release deletes them, and the "
                     + "proof then finds " + table + " changed");
         }
         if (twice > 0) {

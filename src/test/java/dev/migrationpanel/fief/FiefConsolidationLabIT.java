@@ -117,7 +117,7 @@ class FiefConsolidationLabIT {
                 FiefLab.execute(lab, name, "UPDATE " + accounts + " SET user_id = '" + idAndUser[1] + "' WHERE id = '"
                         + idAndUser[0] + "'");
                 assertThat(orphan.getStatus()).isEqualTo(CheckStatus.WARNING);
-                assertThat(orphan.getMessage()).startsWith("1 belong to no user").contains("a736fe95ec4f");
+                assertThat(orphan.getMessage()).startsWith("1 OAuth account(s) belong to no user").contains("a736fe95ec4f");
             }
 
             Job job = run(FiefConsolidationFlow.ID, fief, Map.of("adminEmail", admin));
