@@ -71,7 +71,9 @@
 # as df-core's migrations of those names do.
 # Data: `php artisan migrate --seed` writes what a fresh install has (admin@lab.test, the default
 # services and apps); `php artisan lab:populate` then adds what an admin builds over time (roles
-# admin-readonly and api-user, user@lab.test, lookups, two SQL services and a mail service), with
+# admin-readonly and api-user with their service access, user@lab.test with a sign-in token and a password
+# reset under way (token_map and password_resets have no primary key, as in df-core), lookups, two SQL services and
+# a mail service), with
 # Laravel-encrypted values (APP_KEY) where DreamFactory keeps them: private lookups' values, the username
 # and password inside the JSON of sql_db_config.connection, email_config's username and password.
 # All instances but mt-* are populated.

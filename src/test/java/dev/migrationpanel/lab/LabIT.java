@@ -45,8 +45,8 @@ class LabIT {
             "2015_03_20_120000_create_service_config_tables", "2025_01_02_120000_add_redirect_uri_to_role_table",
             "2025_11_23_000000_create_snowflake_marketplace_usage_table");
     /** A 7.1.0 install's tables. */
-    private static final List<String> TABLES_710 = List.of("app", "email_config", "lookup", "migrations", "role",
-            "service", "snowflake_marketplace_usage", "sql_db_config", "user");
+    private static final List<String> TABLES_710 = List.of("app", "email_config", "lookup", "migrations", "password_resets",
+            "role", "role_service_access", "service", "snowflake_marketplace_usage", "sql_db_config", "token_map", "user");
 
     private final Lab lab = Lab.get();
 
@@ -275,7 +275,12 @@ class LabIT {
             assertThat(column(ms, "SELECT type FROM service WHERE name = 'mysql_crm'")).containsExactly("mysql");
             assertThat(column(ms, "SELECT label FROM service WHERE name = 'mysql_crm'")).containsExactly("CRM database");
             assertThat(column(ms, "SELECT migration FROM migrations ORDER BY id")).containsExactlyElementsOf(MIGRATIONS.subList(0, 4));
-            assertThat(tables(ms)).contains("sql_db_config").doesNotContain("snowflake_marketplace_usage");
+            assertThat(tables(ms)).contains("sql_db_config", "password_resets", "token_map")
+                    .doesNotContain("snowflake_marketplace_usage");
+            // what df-core keeps beside: a role's access to a service, a signed-in user's token, a reset under way
+            assertThat(column(ms, "SELECT component FROM role_service_access ORDER BY id")).containsExactly("_table/*", "*");
+            assertThat(column(ms, "SELECT COUNT(*) FROM token_map")).containsExactly("1");
+            assertThat(column(ms, "SELECT email FROM password_resets")).containsExactly("user@lab.test");
 
             // smtp_password: encrypted with this instance's APP_KEY, not another's
             String smtp = single(column(ms, SMTP_PASSWORD));
@@ -352,7 +357,8 @@ class LabIT {
             assertThat(roleColumns).contains("redirect_uri");
             assertThat(roleColumns.indexOf("redirect_uri")).isEqualTo(mt.dbConnection().equals("mysql")
                     ? roleColumns.indexOf("description") + 1 : roleColumns.size() - 1);
-            for (String table : List.of("role", "lookup", "sql_db_config", "email_config", "snowflake_marketplace_usage")) {
+            for (String table : List.of("role", "lookup", "sql_db_config", "email_config", "snowflake_marketplace_usage",
+                    "role_service_access", "token_map", "password_resets")) {
                 assertThat(column(mt, "SELECT COUNT(*) FROM " + table)).as("%s %s rows", name, table).containsExactly("0");
             }
         }

@@ -1,5 +1,5 @@
 <?php
-// System tables (user, role, service), with the column types df-core's Laravel migrations give them on each
+// System tables (user, role, service, password_resets, role_service_access, token_map), with the column types df-core's Laravel migrations give them on each
 // vendor. Statements are run by artisan's migrator, which expands the placeholders per driver:
 //   {id}         $t->increments('id'): int unsigned auto_increment (MySQL), serial (PostgreSQL), integer
 //                primary key autoincrement (SQLite)
@@ -45,5 +45,34 @@ return [
         `mutable` {bool} NOT NULL DEFAULT {true},
         `deletable` {bool} NOT NULL DEFAULT {true},
         {timestamps}
+    )',
+    // no primary key, as in df-core
+    'CREATE TABLE `password_resets` (
+        `email` VARCHAR(255) NOT NULL,
+        `token` VARCHAR(255) NOT NULL,
+        `created_date` {timestamp} NULL
+    )',
+    'CREATE INDEX `password_resets_email_index` ON `password_resets` (`email`)',
+    'CREATE INDEX `password_resets_token_index` ON `password_resets` (`token`)',
+    'CREATE TABLE `role_service_access` (
+        {id},
+        `role_id` {uint} NOT NULL,
+        `service_id` {uint} NULL,
+        `component` VARCHAR(255) NULL,
+        `verb_mask` {uint} NOT NULL DEFAULT 0,
+        `requestor_mask` {uint} NOT NULL DEFAULT 0,
+        `filters` TEXT NULL,
+        `filter_op` VARCHAR(32) NOT NULL DEFAULT \'and\',
+        {timestamps},
+        FOREIGN KEY (`role_id`) REFERENCES `role` (`id`) ON DELETE CASCADE,
+        FOREIGN KEY (`service_id`) REFERENCES `service` (`id`) ON DELETE CASCADE
+    )',
+    // the JSON Web Tokens issued at sign-in; no primary key, as in df-core
+    'CREATE TABLE `token_map` (
+        `user_id` {uint} NOT NULL,
+        `token` TEXT NOT NULL,
+        `iat` {uint} NOT NULL,
+        `exp` {uint} NOT NULL,
+        FOREIGN KEY (`user_id`) REFERENCES `user` (`id`) ON DELETE CASCADE
     )',
 ];

@@ -45,6 +45,23 @@ return [
              'schema' => 'public']),
          'options' => null, 'statements' => null],
     ],
+    'role_service_access' => [
+        ['role_id' => fn () => rowId('role', 'name', 'api-user'), 'service_id' => fn () => rowId('service', 'name', 'mysql_crm'),
+         'component' => '_table/*', 'verb_mask' => 1, 'requestor_mask' => 1, 'filters' => '[]', 'filter_op' => 'AND'],
+        ['role_id' => fn () => rowId('role', 'name', 'admin-readonly'),
+         'service_id' => fn () => rowId('service', 'name', 'pgsql_reports'), 'component' => '*', 'verb_mask' => 1,
+         'requestor_mask' => 3, 'filters' => json_encode([['name' => 'region', 'operator' => '=', 'value' => 'eu']]),
+         'filter_op' => 'AND'],
+    ],
+    // a signed-in user's token (the lab's own claims, not a usable token) and a password reset in progress
+    'token_map' => [
+        ['user_id' => fn () => rowId('user', 'email', 'user@lab.test'),
+         'token' => 'eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsYWIifQ.bGFiLW9ubHktc2lnbmF0dXJl',
+         'iat' => 1751309112, 'exp' => 1751395512],
+    ],
+    'password_resets' => [
+        ['email' => 'user@lab.test', 'token' => hash('sha256', 'lab-reset-token'), 'created_date' => '2025-06-30 18:50:00'],
+    ],
     'email_config' => [
         ['service_id' => fn () => rowId('service', 'name', 'smtp_mail'), 'driver' => 'smtp',
          'host' => 'smtp.lab.test', 'port' => '587', 'encryption' => 'tls',
