@@ -250,10 +250,7 @@ class MigrationProof {
             columns = ColumnScope.of(before.columns() == null ? Map.of() : before.columns(), targetColumns);
             after = imported != null && !imported.versions().isEmpty()
                     ? sinceImport(target, targetSsh, imported, columns, targetColumns, before.tables(), scan)
-                    // the payloads are looked for in the same read as the checksums: the target's 1 GB is read once
-                    : scan == null ? reader.fingerprints(target, targetSsh, columns.compared(), before.tables())
-                    : reader.fingerprintsAndScan(target, targetSsh, columns.compared(), before.tables(),
-                            EncryptedValueScan.MARKER, scan);
+                    : everyTable(target, targetSsh, columns, before.tables(), scan);
         } catch (RuntimeException e) {
             sourceNow.cancel(true);
             throw e;
@@ -331,6 +328,16 @@ class MigrationProof {
     }
 
     /**
+     * Every table of the target over the compared columns; the payloads are looked for in the same read as the
+     * checksums, so the target's 1 GB is read once.
+     */
+    private Map<String, Fingerprint> everyTable(Instance target, SshSession ssh, ColumnScope columns,
+            Map<String, Fingerprint> recorded, EncryptedValueScan scan) {
+        return scan == null ? reader.fingerprints(target, ssh, columns.compared(), recorded)
+                : reader.fingerprintsAndScan(target, ssh, columns.compared(), recorded, EncryptedValueScan.MARKER, scan);
+    }
+
+    /**
      * The target's tables now, where its DB keeps row versions: a table whose rows are the versions the import check
      * read holds what that check proved and is not read again; only the tables written since (by the new release's
      * migrations and seeders: a few small ones) are, and the encrypted values are looked for in those and in the
@@ -340,6 +347,9 @@ class MigrationProof {
             ColumnScope columns, Map<String, List<String>> targetColumns, Map<String, Fingerprint> recorded,
             EncryptedValueScan scan) {
         Map<String, String> versions = reader.rowVersions(target, ssh);
+        if (versions.isEmpty()) {
+            return everyTable(target, ssh, columns, recorded, scan); // the DB keeps none now (not so on one server)
+        }
         Map<String, List<String>> byName = ColumnScope.lowerCased(targetColumns);
         Map<String, Fingerprint> after = new TreeMap<>();
         Map<String, List<String>> written = new TreeMap<>();
