@@ -378,7 +378,7 @@ class MigrationProof {
      * migration history is checked by {@code migrations} (its source's rows in the target's) where given, else
      * compared as any table (right after the import it is the source's).
      */
-    private static int compare(ProofReport report, Map<String, Fingerprint> was, Map<String, Fingerprint> is,
+    static int compare(ProofReport report, Map<String, Fingerprint> was, Map<String, Fingerprint> is,
             ColumnScope columns, boolean sinceImport, java.util.function.BooleanSupplier migrations) {
         Set<String> names = new TreeSet<>(was.keySet());
         names.addAll(is.keySet());
