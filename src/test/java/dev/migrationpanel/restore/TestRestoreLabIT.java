@@ -161,8 +161,9 @@ class TestRestoreLabIT {
         String countLine = dumpText.lines().filter(l -> l.startsWith(DumpCommands.ROWS_LINE)).findFirst().orElseThrow();
         String table = countLine.substring(DumpCommands.ROWS_LINE.length()).split("[\t|]", 2)[1];
         long rows = Long.parseLong(countLine.substring(DumpCommands.ROWS_LINE.length()).split("[\t|]", 2)[0]);
-        Artifact miscounted = altered(dump, t -> t.replace(countLine, countLine.replace(
-                DumpCommands.ROWS_LINE + rows, DumpCommands.ROWS_LINE + (rows + 5))));
+        // that line alone: another table's name may begin with this one's (role, role_service_access)
+        Artifact miscounted = altered(dump, t -> t.replace(countLine + "\n", countLine.replace(
+                DumpCommands.ROWS_LINE + rows, DumpCommands.ROWS_LINE + (rows + 5)) + "\n"));
         Job mismatch = testRestore(instance, miscounted, server);
         assertThat(mismatch.getStatus()).isEqualTo(JobStatus.FAILED);
         TestRestore failed = results.latest(List.of(miscounted.getId())).get(miscounted.getId());
