@@ -357,11 +357,8 @@ class CairnCloneProof {
         report.lines.forEach(run::out);
         artifacts.write(new ArtifactSpec(run.jobId(), target.getId(), run.position(), target.getName()
                 + "-clone-proof.txt", ArtifactKind.LOG, "text/plain", false),
-                new ByteArrayInputStream(String.join("\n", report.lines).concat("\n").getBytes(StandardCharsets.UTF_8)));
-        if (!report.failures.isEmpty()) {
-            throw new StepFailedException("The proof failed on " + report.failures.size() + " point(s): "
-                    + report.failures.get(0) + (report.failures.size() > 1 ? " (and more in the report)" : ""));
-        }
+                report.text());
+        report.failStepIfAny("The proof failed");
         return StepResult.done(identical + " tables identical, " + rowsWithBytes + " file(s) with equal bytes, KEY and "
                 + "SECRET carried, the API answers" + (args.containsKey("credentials") ? " and signs the source's admin in"
                         : "") + ", source unchanged");

@@ -387,11 +387,8 @@ class CairnContentMoveProof {
         report.lines.forEach(run::out);
         artifacts.write(new ArtifactSpec(run.jobId(), target.getId(), run.position(), target.getName()
                 + "-content-move-proof.txt", ArtifactKind.LOG, "text/plain", false),
-                new ByteArrayInputStream(String.join("\n", report.lines).concat("\n").getBytes(StandardCharsets.UTF_8)));
-        if (!report.failures.isEmpty()) {
-            throw new StepFailedException("The proof failed on " + report.failures.size() + " point(s): "
-                    + report.failures.get(0) + (report.failures.size() > 1 ? " (and more in the report)" : ""));
-        }
+                report.text());
+        report.failStepIfAny("The proof failed");
         return StepResult.done(move.tables().size() + " table(s) with " + rowsProved + " row(s) as the source has them, "
                 + broughtFiles.size() + " file(s) with their bytes, nothing else changed, source unchanged");
     }

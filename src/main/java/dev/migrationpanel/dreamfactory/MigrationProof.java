@@ -3,7 +3,6 @@ package dev.migrationpanel.dreamfactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -202,11 +201,8 @@ class MigrationProof {
         int identical = compare(report, before.tables(), imported, columns, false, null);
         report.lines.forEach(run::out);
         artifacts.write(new ArtifactSpec(run.jobId(), target.getId(), run.position(), target.getName()
-                + "-import-check.txt", ArtifactKind.LOG, "text/plain", false), reportBytes(report));
-        if (!report.failures.isEmpty()) {
-            throw new StepFailedException("The import differs from the source on " + report.failures.size() + " point(s): "
-                    + report.failures.get(0) + (report.failures.size() > 1 ? " (and more in the report)" : ""));
-        }
+                + "-import-check.txt", ArtifactKind.LOG, "text/plain", false), report.text());
+        report.failStepIfAny("The import differs from the source");
         artifacts.write(new ArtifactSpec(run.jobId(), target.getId(), run.position(), target.getName() + IMPORTED_SUFFIX,
                 ArtifactKind.OTHER, "application/json", false), new ByteArrayInputStream(JSON.writeValueAsBytes(
                         new ImportedState(imported, versions, holding))));
@@ -255,19 +251,14 @@ class MigrationProof {
             sourceNow.cancel(true);
             throw e;
         }
-        int identical;
-        if (imported == null) {
-            report.section("Tables: source " + source.getName() + " (as recorded) against target " + target.getName()
-                    + ", over the source's columns");
-            identical = compare(report, before.tables(), after, columns, false,
-                    () -> migrations(report, source, sourceSsh, target, targetSsh));
-        } else {
-            report.section("Tables: " + target.getName() + " as imported (equal to the source, step " + (importStep + 1)
-                    + ") against " + target.getName() + " now, over the source's columns; what the new release's "
-                    + "migrations and seeders wrote since is listed");
-            identical = compare(report, imported.tables(), after, columns, true,
-                    () -> migrations(report, source, sourceSsh, target, targetSsh));
-        }
+        report.section(imported == null
+                ? "Tables: source " + source.getName() + " (as recorded) against target " + target.getName()
+                        + ", over the source's columns"
+                : "Tables: " + target.getName() + " as imported (equal to the source, step " + (importStep + 1)
+                        + ") against " + target.getName() + " now, over the source's columns; what the new release's "
+                        + "migrations and seeders wrote since is listed");
+        int identical = compare(report, imported == null ? before.tables() : imported.tables(), after, columns,
+                imported != null, () -> migrations(report, source, sourceSsh, target, targetSsh));
 
         report.section("APP_KEY");
         if (sourceKey == null || targetKey == null) {
@@ -317,11 +308,8 @@ class MigrationProof {
 
         report.lines.forEach(run::out);
         artifacts.write(new ArtifactSpec(run.jobId(), target.getId(), run.position(), target.getName()
-                + "-migration-proof.txt", ArtifactKind.LOG, "text/plain", false), reportBytes(report));
-        if (!report.failures.isEmpty()) {
-            throw new StepFailedException("The proof failed on " + report.failures.size() + " point(s): "
-                    + report.failures.get(0) + (report.failures.size() > 1 ? " (and more in the report)" : ""));
-        }
+                + "-migration-proof.txt", ArtifactKind.LOG, "text/plain", false), report.text());
+        report.failStepIfAny("The proof failed");
         return StepResult.done(identical + " tables " + (imported == null ? "identical" : "as imported") + " over the "
                 + "source's columns, APP_KEY carried, " + EncryptedValueScan.count(decrypted) + " encrypted value(s) "
                 + "decrypt, source unchanged");
@@ -427,10 +415,6 @@ class MigrationProof {
     private static StepFailedException recordMissing(int recordStep) {
         return new StepFailedException("The source's recorded state is missing (step " + (recordStep + 1) + "'s "
                 + "artifact): run the job from step " + (recordStep + 1) + " again");
-    }
-
-    private static ByteArrayInputStream reportBytes(ProofReport report) {
-        return new ByteArrayInputStream(String.join("\n", report.lines).concat("\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** The source's migration history must be in the target's; the target's newer release adds to it. */

@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -421,11 +420,8 @@ class FiefProof {
         report.lines.forEach(run::out);
         artifacts.write(new ArtifactSpec(run.jobId(), instance.getId(), run.position(), instance.getName()
                 + "-consolidation-proof.txt", ArtifactKind.LOG, "text/plain", false),
-                new ByteArrayInputStream(String.join("\n", report.lines).concat("\n").getBytes(StandardCharsets.UTF_8)));
-        if (!report.failures.isEmpty()) {
-            throw new StepFailedException("The proof failed on " + report.failures.size() + " point(s): " + report.failures.get(0)
-                    + (report.failures.size() > 1 ? " (and more in the report)" : ""));
-        }
+                report.text());
+        report.failStepIfAny("The proof failed");
         return StepResult.done(equal + " of " + before.tables().size() + " tables identical (the others grew as 0.28 does), "
                 + "revision " + revision + ", admin role granted, Fernet values decrypt, Fief answers");
     }
