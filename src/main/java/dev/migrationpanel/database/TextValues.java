@@ -52,7 +52,7 @@ public final class TextValues {
 
     /**
      * As above, over the named tables only (as the server spells them; null: every table), e.g. those
-     * {@link TableFingerprints#of(Connection, java.util.Map, String)} found holding the marker.
+     * {@link TableFingerprints#read(Connection, java.util.Map, java.util.Map, String)} found holding the marker.
      */
     public static long scan(Connection connection, String marker, Consumer<Found> visitor, Set<String> only)
             throws SQLException {

@@ -21,6 +21,7 @@ import dev.migrationpanel.artifact.ArtifactKind;
 import dev.migrationpanel.artifact.ArtifactSpec;
 import dev.migrationpanel.artifact.ArtifactStore;
 import dev.migrationpanel.database.ColumnScope;
+import dev.migrationpanel.database.TableFingerprints;
 import dev.migrationpanel.database.TableFingerprints.Fingerprint;
 import dev.migrationpanel.instance.Deployment;
 import dev.migrationpanel.instance.Instance;
@@ -70,10 +71,12 @@ class MigrationProof {
      * What was recorded of the source: per table rows and content checksum, its columns (by lower-cased table
      * name, in table order; null in a record made before columns were recorded), the SHA-256 of its .env, and per
      * table its row versions where the DB keeps them (PostgreSQL; see {@link SystemDbReader#rowVersions}; null in an
-     * older record, empty elsewhere).
+     * older record, empty elsewhere), and the tables (by lower-cased name) holding encrypted payloads (null in an older
+     * record): the import check proves the target's tables equal to these, so they are the target's too, and the
+     * check need not look for payloads in every value of a large DB.
      */
     record SourceState(String envSha256, Map<String, Fingerprint> tables, Map<String, List<String>> columns,
-            Map<String, String> versions) {
+            Map<String, String> versions, Set<String> holdingPayloads) {
     }
 
     /**
@@ -87,9 +90,10 @@ class MigrationProof {
     /** The source's state, recorded to be compared with later. */
     SourceState record(Instance instance, SshSession ssh) {
         Map<String, List<String>> columns = ColumnScope.lowerCased(reader.columns(instance, ssh));
-        // the versions first: a write between the two reads then shows as one
-        Map<String, String> versions = reader.rowVersions(instance, ssh);
-        return new SourceState(envSha256(instance, ssh), reader.fingerprints(instance, ssh, columns), columns, versions);
+        // one pass per table: its checksum, row versions and payload count read together, in one snapshot
+        TableFingerprints.TablesRead read = reader.read(instance, ssh, columns, Map.of(), EncryptedValueScan.MARKER);
+        return new SourceState(envSha256(instance, ssh), read.tables(), columns, read.versions(),
+                lowerCased(read.holdingMarker()));
     }
 
     /**
@@ -100,10 +104,10 @@ class MigrationProof {
     SourceState now(Instance instance, SshSession ssh, SourceState before) {
         String env = envSha256(instance, ssh);
         if (before.versions() != null && !before.versions().isEmpty()) {
-            return new SourceState(env, null, null, reader.rowVersions(instance, ssh));
+            return new SourceState(env, null, null, reader.rowVersions(instance, ssh), null);
         }
         return new SourceState(env, reader.fingerprints(instance, ssh, ColumnScope.lowerCased(reader.columns(instance, ssh)),
-                before.tables()), null, null);
+                before.tables()), null, null, null);
     }
 
     private static String envSha256(Instance instance, SshSession ssh) {
@@ -191,10 +195,11 @@ class MigrationProof {
                 recordMissing(recordStep));
         SshSession ssh = run.ssh(target);
         ColumnScope columns = ColumnScope.of(before.columns() == null ? Map.of() : before.columns(), reader.columns(target, ssh));
-        Map<String, String> versions = reader.rowVersions(target, ssh);
-        Set<String> holding = new TreeSet<>();
-        Map<String, Fingerprint> imported = reader.fingerprintsAndScan(target, ssh, columns.compared(), before.tables(),
-                EncryptedValueScan.MARKER, found -> holding.add(found.table().toLowerCase(java.util.Locale.ROOT)));
+        // a record that named the source's tables holding payloads spares this read counting them (see SourceState)
+        TableFingerprints.TablesRead read = reader.read(target, ssh, columns.compared(), before.tables(),
+                before.holdingPayloads() == null ? EncryptedValueScan.MARKER : null);
+        Map<String, Fingerprint> imported = read.tables();
+        Set<String> holding = before.holdingPayloads() != null ? before.holdingPayloads() : lowerCased(read.holdingMarker());
         ProofReport report = new ProofReport();
         report.section("Tables: the source (as recorded at step " + (recordStep + 1) + ") against " + target.getName()
                 + " as imported, over the source's columns");
@@ -205,7 +210,7 @@ class MigrationProof {
         report.failStepIfAny("The import differs from the source");
         artifacts.write(new ArtifactSpec(run.jobId(), target.getId(), run.position(), target.getName() + IMPORTED_SUFFIX,
                 ArtifactKind.OTHER, "application/json", false), new ByteArrayInputStream(JSON.writeValueAsBytes(
-                        new ImportedState(imported, versions, holding))));
+                        new ImportedState(imported, read.versions(), holding))));
         return StepResult.done(identical + " tables imported exactly (rows and checksums equal to the source's)");
     }
 
@@ -410,6 +415,12 @@ class MigrationProof {
             }
         }
         return same;
+    }
+
+    private static Set<String> lowerCased(Set<String> tables) {
+        Set<String> lower = new TreeSet<>();
+        tables.forEach(t -> lower.add(t.toLowerCase(java.util.Locale.ROOT)));
+        return lower;
     }
 
     private static StepFailedException recordMissing(int recordStep) {

@@ -120,6 +120,30 @@ public class SystemDbReader {
     }
 
     /**
+     * One read of every table, as {@link #fingerprints(Instance, SshSession, Map, Map)}, that also gives the row versions
+     * where the DB keeps them and, where {@code marker} is given (letters and digits; see {@link TextValues}), the
+     * tables holding it: see {@link TableFingerprints.TablesRead}. SQLite keeps no row versions, and every one of its
+     * tables with a text column is named.
+     */
+    public TableFingerprints.TablesRead read(Instance instance, SshSession ssh, Map<String, List<String>> scope,
+            Map<String, Fingerprint> recorded, String marker) {
+        DbSettings db = connections.dbSettings(instance, ssh);
+        if (db.vendor() == DbVendor.SQLITE) {
+            java.util.Set<String> holding = new java.util.TreeSet<>();
+            if (marker != null) {
+                TextValues.requireMarker(marker);
+                sqliteTextColumns(instance, ssh).forEach(t -> holding.add(t.table()));
+            }
+            return new TableFingerprints.TablesRead(fingerprints(instance, ssh, scope, recorded), Map.of(), holding);
+        }
+        try (InstanceDbConnection c = connections.openDb(instance, ssh, db)) {
+            return TableFingerprints.read(c.connection(), scope, recorded, marker);
+        } catch (SQLException e) {
+            throw new DatabaseException("Reading the tables of " + instance.getName() + " failed: " + firstLine(e));
+        }
+    }
+
+    /**
      * {@link #fingerprints(Instance, SshSession, Map, Map)} and every text value holding {@code marker} (letters and
      * digits; see {@link TextValues}), to the visitor, in one read where the server can: it
      * counts the rows holding the marker while it sums the checksums, and only the tables holding some are read
@@ -135,9 +159,9 @@ public class SystemDbReader {
             return result;
         }
         try (InstanceDbConnection c = connections.openDb(instance, ssh, db)) {
-            TableFingerprints.Marked marked = TableFingerprints.of(c.connection(), scope, recorded, marker);
-            TextValues.scan(c.connection(), marker, visitor, marked.holdingMarker());
-            return marked.tables();
+            TableFingerprints.TablesRead read = TableFingerprints.read(c.connection(), scope, recorded, marker);
+            TextValues.scan(c.connection(), marker, visitor, read.holdingMarker());
+            return read.tables();
         } catch (SQLException e) {
             throw new DatabaseException("Reading the tables of " + instance.getName() + " failed: " + firstLine(e));
         }

@@ -104,7 +104,7 @@ class TableFingerprintsTest {
                 assertThat(all.get("a").checksum()).as("streamed into SHA-256").hasSize(64);
             } else {
                 assertThat(all.get("a").checksum()).as("summed by the server")
-                        .matches(vendor.equals("pgsql") ? "h64:-?\\d+" : "\\d+");
+                        .matches(vendor.equals("pgsql") ? "t64:-?\\d+" : "\\d+");
             }
 
             String a = vendor.equals("h2") ? "A" : "a"; // H2 keeps unquoted names in upper case
@@ -122,7 +122,7 @@ class TableFingerprintsTest {
             sql(c, "DELETE FROM b");
             assertThat(TableFingerprints.of(c, b)).isEqualTo(new TableFingerprints.Fingerprint(0, vendor.equals("h2")
                     ? "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" // SHA-256 of nothing
-                    : vendor.equals("pgsql") ? "h64:0" : "0"));
+                    : vendor.equals("pgsql") ? "t64:0" : "0"));
         }
     }
 
@@ -259,7 +259,7 @@ class TableFingerprintsTest {
                     .isEqualTo(new TableFingerprints.Fingerprint(2, legacy));
             assertThat(TableFingerprints.of(c, Map.of(), recorded).get("cur")).isEqualTo(recorded.get("rec"));
             assertThat(TableFingerprints.of(c, "cur", columns).checksum()).as("this server's own way")
-                    .startsWith("h64:").isNotEqualTo(legacy);
+                    .startsWith("t64:").isNotEqualTo(legacy);
             assertThat(TableFingerprints.of(c, "cur", columns, TableFingerprints.of(c, Map.of())))
                     .isEqualTo(TableFingerprints.of(c, "rec", columns));
 
@@ -271,7 +271,9 @@ class TableFingerprintsTest {
 
     /**
      * The value-hash sum adds bigints (in 128-bit integers): exactly the sum of the same hashes as numeric, the form the
-     * first records of this sum were made with, also where it passes the 64-bit range (20,000 hashes of up to 2^63).
+     * first records of this sum were made with, also where it passes the 64-bit range (20,000 hashes of up to 2^63). A
+     * record of that sum is read that way; with nothing recorded the typed sum is read, whose formula is pinned here too:
+     * a job recorded by one panel release is proven by the next.
      */
     @org.junit.jupiter.api.Test
     void postgresValueHashSumIsExactBeyondSixtyFourBits() throws Exception {
@@ -289,8 +291,59 @@ class TableFingerprintsTest {
             }
             assertThat(new java.math.BigInteger(asNumeric.substring(4)).abs())
                     .as("a sum beyond 64 bits").isGreaterThan(java.math.BigInteger.valueOf(Long.MAX_VALUE));
-            assertThat(TableFingerprints.of(c, "many", java.util.List.of("id", "name")))
+            assertThat(TableFingerprints.of(c, "many", java.util.List.of("id", "name"),
+                    Map.of("many", new TableFingerprints.Fingerprint(0, "h64:0"))))
+                    .as("read as a value-hash record was summed")
                     .isEqualTo(new TableFingerprints.Fingerprint(20000, asNumeric));
+            try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT 't64:' || sum("
+                    + "hashint8extended(hash_array_extended(ARRAY[hashint4extended(id, 0), hashtextextended(name COLLATE "
+                    + "\"C\", 0)], 0), 0)::numeric)::text FROM many")) {
+                rs.next();
+                assertThat(TableFingerprints.of(c, "many", java.util.List.of("id", "name")))
+                        .isEqualTo(new TableFingerprints.Fingerprint(20000, rs.getString(1)));
+            }
+        }
+    }
+
+    /**
+     * The typed sum hashes integers, booleans, text, fixed-length text, timestamps and UUIDs by their own functions and
+     * prints the rest: every change below, each a value of one kind, gives another checksum, also where the type's own
+     * equality finds old and new alike (1.0 and 1.00, a case change under a case-insensitive domain's collation); a
+     * NULL is not the zero value of its type; other session settings read alike.
+     */
+    @org.junit.jupiter.api.Test
+    void postgresTypedHashesSeeEveryChangeOfEveryKind() throws Exception {
+        try (Connection c = db("pgsql")) {
+            sql(c, "DROP TABLE IF EXISTS kinds", "DROP DOMAIN IF EXISTS panel_positive",
+                    "CREATE DOMAIN panel_positive AS integer CHECK (VALUE > 0)",
+                    "CREATE TABLE kinds (id bigint primary key, small smallint, n integer, flag boolean, name varchar(40), "
+                            + "code char(5), note text, at timestamp(6), seen timestamptz, day date, uid uuid, "
+                            + "amount numeric, ratio double precision, doc jsonb, conf json, raw bytea, tags text[], "
+                            + "level panel_positive)",
+                    "INSERT INTO kinds VALUES (1, 1, 0, false, 'Admin', 'ab', '', '2026-01-02 03:04:05.000001', "
+                            + "'2026-01-02 03:04:05+00', '2026-01-02', '00000000-0000-0000-0000-000000000001', 1.0, 0.1, "
+                            + "'{\"a\": 1}', '{\"a\": 1}', '\\x00', '{x}', 3), "
+                            + "(2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+                            + "NULL, NULL)");
+            TableFingerprints.Fingerprint was = TableFingerprints.of(c, "kinds");
+            assertThat(was.checksum()).startsWith("t64:");
+            for (String change : new String[] {"small = 2 WHERE id = 1", "n = 1 WHERE id = 1", "flag = true WHERE id = 1",
+                    "name = 'admin' WHERE id = 1", "code = 'ac' WHERE id = 1", "note = NULL WHERE id = 1",
+                    "at = '2026-01-02 03:04:05.000002' WHERE id = 1", "seen = '2026-01-02 03:04:06+00' WHERE id = 1",
+                    "day = '2026-01-03' WHERE id = 1", "uid = '00000000-0000-0000-0000-000000000002' WHERE id = 1",
+                    "amount = 1.00 WHERE id = 1", "ratio = 0.1000000000000001 WHERE id = 1",
+                    "doc = '{\"a\": 2}' WHERE id = 1", "conf = '{\"a\":1}' WHERE id = 1", "raw = '\\x01' WHERE id = 1",
+                    "tags = '{y}' WHERE id = 1", "level = 4 WHERE id = 1",
+                    "n = 0 WHERE id = 2", "flag = false WHERE id = 2", "note = '' WHERE id = 2", "small = n WHERE id = 1",
+                    "id = 3 WHERE id = 2"}) {
+                sql(c, "CREATE TABLE kinds_was AS SELECT * FROM kinds", "UPDATE kinds SET " + change);
+                assertThat(TableFingerprints.of(c, "kinds")).as(change).isNotEqualTo(was);
+                sql(c, "DELETE FROM kinds", "INSERT INTO kinds SELECT * FROM kinds_was", "DROP TABLE kinds_was");
+                assertThat(TableFingerprints.of(c, "kinds")).as("put back after " + change).isEqualTo(was);
+            }
+            sql(c, "SET TimeZone = 'Asia/Kolkata'", "SET extra_float_digits = 0",
+                    "SET bytea_output = 'escape'");
+            assertThat(TableFingerprints.of(c, "kinds")).as("other session settings").isEqualTo(was);
         }
     }
 
@@ -336,7 +389,12 @@ class TableFingerprintsTest {
     void postgresSumsFollowTheRecordAndRefuseWhatTheServerLacks() throws Exception {
         Map<String, TableFingerprints.Fingerprint> md5 = Map.of("user", new TableFingerprints.Fingerprint(2, "123456789"));
         Map<String, TableFingerprints.Fingerprint> hashed = Map.of("user", new TableFingerprints.Fingerprint(2, "h64:-42"));
-        assertThat(TableFingerprints.PostgresSum.choose(15, Map.of())).isEqualTo(TableFingerprints.PostgresSum.VALUE_HASH);
+        Map<String, TableFingerprints.Fingerprint> typed = Map.of("user", new TableFingerprints.Fingerprint(2, "t64:-42"));
+        assertThat(TableFingerprints.PostgresSum.choose(15, Map.of())).isEqualTo(TableFingerprints.PostgresSum.TYPED_HASH);
+        assertThat(TableFingerprints.PostgresSum.choose(11, typed)).isEqualTo(TableFingerprints.PostgresSum.TYPED_HASH);
+        assertThat(TableFingerprints.PostgresSum.choose(15, hashed)).isEqualTo(TableFingerprints.PostgresSum.VALUE_HASH);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TableFingerprints.PostgresSum.choose(10, typed))
+                .isInstanceOf(SQLException.class);
         assertThat(TableFingerprints.PostgresSum.choose(10, Map.of())).isEqualTo(TableFingerprints.PostgresSum.ROW_MD5);
         assertThat(TableFingerprints.PostgresSum.choose(15, md5)).isEqualTo(TableFingerprints.PostgresSum.ROW_MD5);
         assertThat(TableFingerprints.PostgresSum.choose(11, hashed)).isEqualTo(TableFingerprints.PostgresSum.VALUE_HASH);

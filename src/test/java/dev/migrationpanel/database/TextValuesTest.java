@@ -87,8 +87,12 @@ class TextValuesTest {
                     // a marker is case-sensitive (base64): MariaDB's default collation would match "mark" too
                     "INSERT INTO plain VALUES (1, 'other mark'), (2, NULL)", "INSERT INTO numbers VALUES (1, 7)");
 
-            TableFingerprints.Marked marked = TableFingerprints.of(c, java.util.Map.of(), java.util.Map.of(), "MARK");
+            TableFingerprints.TablesRead marked = TableFingerprints.read(c, java.util.Map.of(), java.util.Map.of(), "MARK");
             assertThat(marked.tables()).isEqualTo(TableFingerprints.of(c));
+            assertThat(marked.versions()).as("the row versions, read in the same pass as rowVersions reads them")
+                    .isEqualTo(TableFingerprints.rowVersions(c)).hasSize(vendor.equals("pgsql") ? marked.tables().size() : 0);
+            assertThat(TableFingerprints.read(c, java.util.Map.of(), java.util.Map.of(), null).holdingMarker())
+                    .as("no marker asked for").isEmpty();
             if (vendor.equals("h2")) { // streamed: every table with a text column is named for the scan
                 assertThat(marked.holdingMarker()).map(String::toLowerCase).containsExactlyInAnyOrder("conf", "plain");
             } else {
@@ -101,7 +105,7 @@ class TextValuesTest {
             assertThat(some).isEqualTo(all).hasSize(1);
 
             sql(c, "UPDATE plain SET label = 'x MARK y' WHERE id = 2");
-            assertThat(TableFingerprints.of(c, java.util.Map.of(), java.util.Map.of(), "MARK").holdingMarker()).map(String::toLowerCase)
+            assertThat(TableFingerprints.read(c, java.util.Map.of(), java.util.Map.of(), "MARK").holdingMarker()).map(String::toLowerCase)
                     .contains("conf", "plain").doesNotContain("numbers");
             assertThat(c.getAutoCommit()).isTrue();
         }
