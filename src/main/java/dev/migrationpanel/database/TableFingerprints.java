@@ -233,9 +233,10 @@ public final class TableFingerprints {
         });
     }
 
+    /** PostgreSQL with the hash functions {@link #ROW_VERSIONS} sums with (those of {@link PostgresSum#VALUE_HASH}). */
     private static boolean keepsRowVersions(Connection connection) throws SQLException {
         return connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgresql")
-                && connection.getMetaData().getDatabaseMajorVersion() >= 11;
+                && connection.getMetaData().getDatabaseMajorVersion() >= PostgresSum.VALUE_HASH.sinceMajorVersion;
     }
 
     /**
