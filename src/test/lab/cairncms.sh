@@ -610,6 +610,7 @@ cairn_properties() { # the cairn.* lines of lab.properties
 # cairn_replace_properties: the cairn.* lines of lab.properties replaced by the current ones
 cairn_replace_properties() {
     local tmp
+    lock_properties
     tmp=$(mktemp "$PROPS.XXXXXX")
     {
         grep -Ev '^cairn\.' "$PROPS" || true

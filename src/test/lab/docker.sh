@@ -256,6 +256,7 @@ docker_properties() {
 
 docker_replace_properties() { # the docker.* and container instances' lines of lab.properties replaced
     local tmp pattern
+    lock_properties
     pattern=$(IFS='|'; echo "${DOCKER_INSTANCES[*]}")
     tmp=$(mktemp "$PROPS.XXXXXX")
     { grep -Ev "^(docker\.|instance\.($pattern)\.)" "$PROPS" || true; docker_properties; } >"$tmp"

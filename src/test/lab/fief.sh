@@ -111,31 +111,24 @@ fief_python() { # Debian's python3 with python3-cryptography (the Fernet values)
         || die "python3-cryptography could not be installed"
 }
 
-fief_secrets() {
+fief_secrets() { # the file read once (a reset runs this), the missing ones appended
     local f=$LAB_DIR/secrets.env name n
-    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD" "${FIEF_FRESH_INSTANCES[@]}" "${FIEF_DOCKER_INSTANCES[@]}"; do
-        n=${name//-/_}
-        grep -q "^FIEF_KEY_$n=" "$f" || echo "FIEF_KEY_$n=$("$FIEF_PY" "$ASSETS/fief/fieflab.py" newkey)" >>"$f"
-        grep -q "^FIEF_WRONG_KEY_$n=" "$f" || echo "FIEF_WRONG_KEY_$n=$("$FIEF_PY" "$ASSETS/fief/fieflab.py" newkey)" >>"$f"
-        grep -q "^FIEF_SECRET_$n=" "$f" || echo "FIEF_SECRET_$n=$(random_secret 64)" >>"$f"
-        grep -q "^FIEF_CLIENT_SECRET_$n=" "$f" || echo "FIEF_CLIENT_SECRET_$n=$(random_secret 43)" >>"$f"
-        if [[ $(fief_kind "$name") != sqlite ]] && ! grep -q "^FIEF_DB_PASSWORD_$n=" "$f"; then
-            echo "FIEF_DB_PASSWORD_$n=$(random_secret 20)" >>"$f"
-        fi
-    done
     # shellcheck disable=SC1090
     source "$f"
+    for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD" "${FIEF_FRESH_INSTANCES[@]}" "${FIEF_DOCKER_INSTANCES[@]}"; do
+        n=${name//-/_}
+        [[ -v FIEF_KEY_$n ]] || add_secret "$f" "FIEF_KEY_$n" "$("$FIEF_PY" "$ASSETS/fief/fieflab.py" newkey)"
+        [[ -v FIEF_WRONG_KEY_$n ]] || add_secret "$f" "FIEF_WRONG_KEY_$n" "$("$FIEF_PY" "$ASSETS/fief/fieflab.py" newkey)"
+        [[ -v FIEF_SECRET_$n ]] || add_secret "$f" "FIEF_SECRET_$n" "$(random_secret 64)"
+        [[ -v FIEF_CLIENT_SECRET_$n ]] || add_secret "$f" "FIEF_CLIENT_SECRET_$n" "$(random_secret 43)"
+        if [[ $(fief_kind "$name") != sqlite && ! -v FIEF_DB_PASSWORD_$n ]]; then
+            add_secret "$f" "FIEF_DB_PASSWORD_$n" "$(random_secret 20)"
+        fi
+    done
 }
 
 fief_server_pids() { # pids of stand-in servers started for the instance (their command line names its .env)
-    local f pid cmd env
-    env="$(fief_dir "$1")/.env"
-    for f in /proc/[0-9]*/cmdline; do
-        pid=${f#/proc/}; pid=${pid%/cmdline}
-        cmd=$(tr '\0' ' ' 2>/dev/null <"$f") || continue
-        [[ $cmd == *"fief028.py --env $env "* ]] && echo "$pid"
-    done
-    return 0
+    pgrep -f -- "fief028\.py --env $(fief_dir "$1")/\.env " || true
 }
 
 fief_stop() {
@@ -419,10 +412,17 @@ fief_properties() {
     echo "fief.cloud.export=$FIEF_CLOUD_EXPORT"
 }
 
-fief_replace_properties() { # the fief.* lines of lab.properties replaced, the others kept
+# fief_replace_properties [NAME]: the fief.* lines of lab.properties replaced (NAME's alone, after its reset), the
+# others kept
+fief_replace_properties() {
     local tmp
+    lock_properties
     tmp=$(mktemp "$PROPS.XXXXXX")
-    { grep -Ev '^fief\.' "$PROPS" || true; fief_properties; } >"$tmp"
+    if [[ -n ${1:-} ]]; then
+        { grep -Ev "^fief\.$1\." "$PROPS" || true; fief_instance_properties "$1"; } >"$tmp"
+    else
+        { grep -Ev '^fief\.' "$PROPS" || true; fief_properties; } >"$tmp"
+    fi
     chmod 600 "$tmp"
     mv "$tmp" "$PROPS"
 }
@@ -458,7 +458,7 @@ cmd_fief_reset() {
     install -m 644 "$ASSETS/fief/fief028.py" "$FIEF_HOME/fief028.py"
     if [[ $switch == none ]]; then rm -f "$(fief_switch_file "$name")"; else echo "$switch" >"$(fief_switch_file "$name")"; fi
     fief_build "$name"
-    fief_replace_properties
+    fief_replace_properties "$name"
     echo "instance $name reset (switch $switch)"
 }
 

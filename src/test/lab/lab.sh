@@ -318,18 +318,31 @@ load_secrets() {
         chmod 600 "$f.tmp"
         mv "$f.tmp" "$f"
     fi
-    # secrets added to the lab later are appended, keeping the existing ones
-    grep -q '^SCRATCH_DB_PASSWORD=' "$f" || echo "SCRATCH_DB_PASSWORD=$(random_secret 20)" >>"$f"
+    # shellcheck disable=SC1090
+    source "$f"
+    # secrets added to the lab later are appended, keeping the existing ones (the file read once: a reset runs this)
+    [[ -v SCRATCH_DB_PASSWORD ]] || add_secret "$f" SCRATCH_DB_PASSWORD "$(random_secret 20)"
     local i v
     for i in "${UP_INSTANCES[@]}" "${MS_INSTANCES[@]}" "${MT_INSTANCES[@]}" "${BENCH_INSTANCES[@]}" "${DOCKER_INSTANCES[@]}"; do
         v=$(instance_db_password_var "$i")
-        if [[ $(instance_kind "$i") != sqlite ]] && ! grep -q "^$v=" "$f"; then
-            echo "$v=$(random_secret 20)" >>"$f"
-        fi
-        grep -q "^APP_KEY_${i//-/_}=" "$f" || echo "APP_KEY_${i//-/_}=base64:$(head -c 32 /dev/urandom | base64)" >>"$f"
+        if [[ $(instance_kind "$i") != sqlite && ! -v $v ]]; then add_secret "$f" "$v" "$(random_secret 20)"; fi
+        v=APP_KEY_${i//-/_}
+        [[ -v $v ]] || add_secret "$f" "$v" "base64:$(head -c 32 /dev/urandom | base64)"
     done
-    # shellcheck disable=SC1090
-    source "$f"
+}
+
+# add_secret FILE NAME VALUE: NAME=VALUE appended to the secrets file and set in this shell
+add_secret() {
+    echo "$2=$3" >>"$1"
+    printf -v "$2" '%s' "$3"
+}
+
+# lock_properties: lab.properties is rewritten under one lock, held until this script exits. Each rewrite reads the
+# file and replaces it whole, and the lab tests reset the parts of the lab (DreamFactory, CairnCMS, Fief, Docker)
+# side by side: without the lock, one rewrite could drop another's lines.
+lock_properties() {
+    exec 6>"$LAB_DIR/properties.lock"
+    flock -w 120 6 || die "lab.properties: another rewrite still holds its lock after 120 s"
 }
 
 # ---------------------------------------------------------------------------------- users + keys
@@ -797,6 +810,7 @@ instance_properties() { # instance_properties NAME: the instance.NAME.* lines
 }
 
 write_properties() {
+    lock_properties
     local tmp=$PROPS.tmp u t name
     {
         echo "# panel test lab, written by src/test/lab/lab.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -861,6 +875,7 @@ write_properties() {
 # every other line kept as it is (tests running meanwhile read either the old file or the new one)
 replace_properties() {
     local tmp name pattern=''
+    lock_properties
     for name; do pattern+="${pattern:+|}${name//./\\.}"; done
     tmp=$(mktemp "$PROPS.XXXXXX")
     {
@@ -1201,6 +1216,7 @@ cmd_scratch_up() {
     load_secrets
     create_scratch_users
     local tmp=$PROPS.tmp
+    lock_properties
     { grep -v '^scratch\.' "$PROPS"; scratch_properties; } >"$tmp"
     chmod 600 "$tmp"
     mv "$tmp" "$PROPS"
@@ -1250,7 +1266,7 @@ case ${1:-up} in
     cairn-web) [[ $(id -u) -eq 0 ]] || die "run as root"; source "$LAB_DIR/secrets.env"; cairn_start_all; echo "cairncms servers up" ;;
     fief-up) cmd_fief_up ;;
     smtp-up) [[ $(id -u) -eq 0 ]] || die "run as root"; [[ -s $PROPS ]] || die "the lab is not up; run: $0 up"
-        smtp_up; { grep -Ev '^smtp\.' "$PROPS" || true; smtp_properties; } >"$PROPS.tmp" && mv "$PROPS.tmp" "$PROPS"
+        smtp_up; lock_properties; { grep -Ev '^smtp\.' "$PROPS" || true; smtp_properties; } >"$PROPS.tmp" && mv "$PROPS.tmp" "$PROPS"
         chmod 600 "$PROPS"; echo "smtp up" ;;
     fief-reset) cmd_fief_reset "${2:-}" "${3:-none}" ;;
     docker-up) cmd_docker_up ;;

@@ -35,7 +35,9 @@ import dev.migrationpanel.security.UserService;
  */
 class ScheduledStartRestartTest {
 
-    static final Duration AHEAD = Duration.ofSeconds(45); // room for the second panel to start, even on a busy machine
+    // room for the second panel to start (about 5 s here); on a machine so busy that it starts later, "not before its
+    // time" still holds through the job's creation time, checked below
+    static final Duration AHEAD = Duration.ofSeconds(20);
 
     @TempDir
     Path data;
@@ -75,8 +77,10 @@ class ScheduledStartRestartTest {
             ConfigurableApplicationContext second = startPanel();
             try {
                 ScheduledStarts starts = second.getBean(ScheduledStarts.class);
-                assertThat(starts.get(scheduledId).state()).as("not started before its time")
-                        .isEqualTo(ScheduledStarts.State.SCHEDULED);
+                ScheduledStarts.State early = starts.get(scheduledId).state();
+                if (Instant.now().isBefore(startAt.minusSeconds(1))) {
+                    assertThat(early).as("not started before its time").isEqualTo(ScheduledStarts.State.SCHEDULED);
+                }
                 long until = System.currentTimeMillis() + AHEAD.toMillis() + 30_000;
                 while (starts.get(scheduledId).state() != ScheduledStarts.State.STARTED
                         && System.currentTimeMillis() < until) {
