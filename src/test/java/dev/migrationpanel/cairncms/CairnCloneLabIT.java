@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -51,6 +52,7 @@ import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.lab.LabJobs;
+import dev.migrationpanel.lab.LabLocks;
 import dev.migrationpanel.web.InvalidInputException;
 
 /**
@@ -62,6 +64,7 @@ import dev.migrationpanel.web.InvalidInputException;
  * Every clone passes its proof; the targets are rebuilt after.
  */
 @SpringBootTest
+@ResourceLock(LabLocks.CAIRNCMS)
 class CairnCloneLabIT {
 
     @Autowired

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,6 +25,7 @@ import dev.migrationpanel.instance.InstanceCheck;
 import dev.migrationpanel.instance.InstanceCheckService;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabLocks;
 
 /**
  * Real CairnCMS installs of the lab (PostgreSQL, MariaDB, SQLite) registered as CairnCMS instances and checked
@@ -32,6 +34,7 @@ import dev.migrationpanel.lab.Lab;
  * the migrations' pre-flight of storage, file bytes and the server.
  */
 @SpringBootTest
+@ResourceLock(LabLocks.CAIRNCMS)
 class CairnCmsCheckLabIT {
 
     @Autowired

@@ -20,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -42,6 +43,7 @@ import dev.migrationpanel.job.StepSpec;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.lab.LabJobs;
+import dev.migrationpanel.lab.LabLocks;
 import dev.migrationpanel.web.InvalidInputException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -59,6 +61,7 @@ import tools.jackson.databind.json.JsonMapper;
  * (see {@link #postgresToMariadbCarriesATreeAndEachConflictPolicyProves}).
  */
 @SpringBootTest
+@ResourceLock(LabLocks.CAIRNCMS)
 class CairnContentMoveCrossVendorLabIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();

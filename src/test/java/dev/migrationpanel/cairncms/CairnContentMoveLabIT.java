@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -52,6 +53,7 @@ import dev.migrationpanel.job.StepStatus;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.lab.LabJobs;
+import dev.migrationpanel.lab.LabLocks;
 import dev.migrationpanel.web.InvalidInputException;
 
 /**
@@ -66,6 +68,7 @@ import dev.migrationpanel.web.InvalidInputException;
  * changed) each failing it and passing again once put back.
  */
 @SpringBootTest
+@ResourceLock(LabLocks.CAIRNCMS)
 class CairnContentMoveLabIT {
 
     @Autowired

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -47,6 +48,7 @@ import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.lab.LabJobs;
+import dev.migrationpanel.lab.LabLocks;
 
 /**
  * CairnCMS in a Docker container through the panel, on the lab's cd-pgsql (src/test/lab/cairncms-docker.sh): a container
@@ -59,6 +61,8 @@ import dev.migrationpanel.lab.LabJobs;
  * container: {@link CairnDockerTargetLabIT}. Runs under {@code flock /var/tmp/panel-lab/cairn-it.lock}.
  */
 @SpringBootTest
+@ResourceLock(LabLocks.CAIRNCMS)
+@ResourceLock(LabLocks.CAIRNCMS_DOCKER)
 class CairnDockerLabIT {
 
     static final String NAME = "cd-pgsql";

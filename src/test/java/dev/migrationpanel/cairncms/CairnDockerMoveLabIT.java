@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -40,6 +41,7 @@ import dev.migrationpanel.job.StepSpec;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.lab.LabJobs;
+import dev.migrationpanel.lab.LabLocks;
 
 /**
  * The content move with its SOURCE in a Docker container, through the panel, on the lab's cd-pgsql (a CairnCMS
@@ -55,6 +57,8 @@ import dev.migrationpanel.lab.LabJobs;
  * it offers puts the target's DB back as the move found it. Runs under {@code flock /var/tmp/panel-lab/cairn-it.lock}.
  */
 @SpringBootTest
+@ResourceLock(LabLocks.CAIRNCMS)
+@ResourceLock(LabLocks.CAIRNCMS_DOCKER)
 class CairnDockerMoveLabIT {
 
     static final String NAME = "cd-pgsql";

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -46,6 +47,7 @@ import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.lab.LabJobs;
+import dev.migrationpanel.lab.LabLocks;
 import dev.migrationpanel.web.InvalidInputException;
 
 /**
@@ -61,6 +63,7 @@ import dev.migrationpanel.web.InvalidInputException;
  * {@code flock /var/tmp/panel-lab/cairn-it.lock}.
  */
 @SpringBootTest
+@ResourceLock(LabLocks.CAIRNCMS_DOCKER)
 class CairnDockerTargetLabIT {
 
     static final String SOURCE = "cd-pgsql";

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,6 +28,7 @@ import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.lab.LabJobs;
+import dev.migrationpanel.lab.LabLocks;
 import dev.migrationpanel.web.InvalidInputException;
 
 /**
@@ -38,6 +40,7 @@ import dev.migrationpanel.web.InvalidInputException;
  * that fails half way fails the job, and the rollback it offers puts the target's DB back.
  */
 @SpringBootTest
+@ResourceLock(LabLocks.CAIRNCMS)
 class CairnPromotionLabIT {
 
     @Autowired

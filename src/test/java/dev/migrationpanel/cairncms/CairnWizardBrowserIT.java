@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -30,6 +31,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabLocks;
 import dev.migrationpanel.web.BrowserSupport;
 
 /**
@@ -40,6 +42,7 @@ import dev.migrationpanel.web.BrowserSupport;
  * offered and a target without the source's structure refused with the way forward.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ResourceLock(LabLocks.CAIRNCMS)
 class CairnWizardBrowserIT {
 
     @LocalServerPort

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ import dev.migrationpanel.job.JobService;
 import dev.migrationpanel.job.JobStatus;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabLocks;
 import dev.migrationpanel.remote.SshSession;
 import dev.migrationpanel.web.InvalidInputException;
 
@@ -42,6 +44,7 @@ import dev.migrationpanel.web.InvalidInputException;
  * .env and the dump land in the artifact store, whole and checksummed, and nothing is left behind.
  */
 @SpringBootTest
+@ResourceLock(LabLocks.DREAMFACTORY)
 class BackupFlowLabIT extends LabFlowTestSupport {
 
     @Autowired

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
@@ -36,6 +37,7 @@ import dev.migrationpanel.job.StepStatus;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabLocks;
 import dev.migrationpanel.remote.RemoteException;
 import dev.migrationpanel.web.InvalidInputException;
 
@@ -47,6 +49,7 @@ import dev.migrationpanel.web.InvalidInputException;
  * host into a container and from a container to a host, with the plain-host migration's proof.
  */
 @SpringBootTest
+@ResourceLock(LabLocks.DREAMFACTORY)
 class DockerDeploymentLabIT extends LabFlowTestSupport {
 
     @Autowired

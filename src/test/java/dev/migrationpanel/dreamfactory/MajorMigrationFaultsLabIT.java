@@ -12,6 +12,7 @@ import java.util.function.LongPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -46,6 +47,7 @@ import dev.migrationpanel.remote.SshSession;
  * (its table checksums), the target backed up before it changed, the job resumed from the failed step.
  */
 @SpringBootTest
+@Isolated // kills the lab users' sshd sessions, which every other lab test uses
 class MajorMigrationFaultsLabIT extends LabFlowTestSupport {
 
     @Autowired

@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -47,6 +48,7 @@ import dev.migrationpanel.job.StepStatus;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabLocks;
 import dev.migrationpanel.remote.SshSession;
 import dev.migrationpanel.web.InvalidInputException;
 
@@ -56,6 +58,7 @@ import dev.migrationpanel.web.InvalidInputException;
  * that can fail (APP_KEY step left out); an import failing half way, resumed; the refusals.
  */
 @SpringBootTest
+@ResourceLock(LabLocks.DREAMFACTORY)
 class MajorMigrationLabIT extends LabFlowTestSupport {
 
     @Autowired

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,6 +32,7 @@ import dev.migrationpanel.job.JobService;
 import dev.migrationpanel.job.JobStatus;
 import dev.migrationpanel.job.StepStatus;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabLocks;
 import dev.migrationpanel.remote.SshSession;
 
 /**
@@ -39,6 +41,7 @@ import dev.migrationpanel.remote.SshSession;
  * (hash of the whole tree) and the DB (per-table row counts and checksums) are exactly as before.
  */
 @SpringBootTest
+@ResourceLock(LabLocks.DREAMFACTORY)
 class MinorUpgradeLabIT extends LabFlowTestSupport {
 
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,6 +32,7 @@ import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.LogLine;
 import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.lab.LabJobs;
+import dev.migrationpanel.lab.LabLocks;
 import dev.migrationpanel.web.InvalidInputException;
 
 /**
@@ -41,6 +43,7 @@ import dev.migrationpanel.web.InvalidInputException;
  * gives a refusal or a failed job whose rollback works. The lab instances are rebuilt as they were afterwards.
  */
 @SpringBootTest
+@ResourceLock(LabLocks.FIEF)
 class FiefConsolidationLabIT {
 
     @Autowired

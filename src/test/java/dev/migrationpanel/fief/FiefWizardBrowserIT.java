@@ -10,6 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
@@ -28,6 +29,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import dev.migrationpanel.instance.Instance;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabLocks;
 import dev.migrationpanel.web.BrowserSupport;
 
 /**
@@ -36,6 +38,7 @@ import dev.migrationpanel.web.BrowserSupport;
  * page watched to its end with the proof passed.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ResourceLock(LabLocks.FIEF)
 class FiefWizardBrowserIT {
 
     private static final String NAME = "fief-mariadb";

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -17,6 +18,7 @@ import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabLocks;
 import dev.migrationpanel.remote.TestSshServer;
 import dev.migrationpanel.web.InvalidInputException;
 
@@ -25,6 +27,7 @@ import dev.migrationpanel.web.InvalidInputException;
  * git and php, on DreamFactory-shaped installs. Fails (never skips) when the lab is not running.
  */
 @SpringBootTest
+@ResourceLock(LabLocks.DREAMFACTORY)
 class InstanceCheckLabIT {
 
     static final String USER = "dflab";

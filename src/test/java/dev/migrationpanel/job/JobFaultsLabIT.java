@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -40,6 +41,7 @@ import dev.migrationpanel.remote.SshSession;
  * message, the lock released, nothing reported as done that was not, and a job that resumes.
  */
 @SpringBootTest
+@Isolated // kills the lab users' sshd sessions, which every other lab test uses
 class JobFaultsLabIT {
 
     static final Path SMALL_DISK;

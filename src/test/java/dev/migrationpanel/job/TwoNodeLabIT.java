@@ -42,6 +42,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,6 +64,7 @@ import dev.panellab.PrintLinesFlow;
  * {@code target/two-node/node-*.log}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Isolated // its timing bounds (a dead node seen within seconds) are measured on a machine doing nothing else
 class TwoNodeLabIT {
 
     static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";

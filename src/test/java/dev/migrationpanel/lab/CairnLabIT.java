@@ -32,12 +32,14 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The CairnCMS part of the lab (src/test/lab/cairncms.sh, built by {@code lab.sh up}) is what lab.properties
  * says it is: real CairnCMS 1.0.0-beta.4 instances on Node 22, sources with content, fresh targets, their
  * servers answering, their CLI answering over SSH. A missing lab fails here (Lab.get()), never skips.
  */
+@ResourceLock(LabLocks.CAIRNCMS)
 class CairnLabIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

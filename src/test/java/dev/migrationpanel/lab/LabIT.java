@@ -30,8 +30,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.migrationpanel.dreamfactory.LaravelEncrypter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The running lab (src/test/lab/lab.sh up) is what lab.properties says it is. */
+@ResourceLock(LabLocks.DREAMFACTORY)
 class LabIT {
 
     private static final List<String> SOURCES = List.of("ms-mariadb", "ms-pgsql", "ms-sqlite");

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -35,6 +36,7 @@ import dev.migrationpanel.job.Plan;
 import dev.migrationpanel.job.Step;
 import dev.migrationpanel.job.StepSpec;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabLocks;
 import dev.migrationpanel.remote.TestSshServer;
 
 /**
@@ -42,6 +44,7 @@ import dev.migrationpanel.remote.TestSshServer;
  * and writes it into a Maildir, which this test reads — the message a recipient would get, with no secret in it.
  */
 @SpringBootTest(properties = { "db-scheduler.polling-interval=200ms", "panel.notifications.poll-interval=200ms" })
+@ResourceLock(LabLocks.SMTP)
 class NotificationMailLabIT {
 
     static final String DB_PASSWORD = "mail-db-secret-8086";

@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
@@ -35,6 +36,7 @@ import dev.migrationpanel.instance.TestInstances;
 import dev.migrationpanel.job.FlowService;
 import dev.migrationpanel.job.JobService;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabLocks;
 import dev.migrationpanel.web.BrowserSupport;
 
 /**
@@ -44,6 +46,7 @@ import dev.migrationpanel.web.BrowserSupport;
  * per-table counts on the result's page.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ResourceLock(LabLocks.DREAMFACTORY)
 class TestRestoreBrowserIT {
 
     @LocalServerPort

@@ -17,6 +17,7 @@ import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,6 +43,7 @@ import dev.migrationpanel.job.JobStatus;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.lab.Lab;
 import dev.migrationpanel.lab.LabJobs;
+import dev.migrationpanel.lab.LabLocks;
 import dev.migrationpanel.remote.SshSession;
 import dev.migrationpanel.web.InvalidInputException;
 
@@ -53,6 +55,7 @@ import dev.migrationpanel.web.InvalidInputException;
  * short (FAIL: incomplete), a dump whose SQL is broken (FAIL: did not import), each also leaving nothing behind.
  */
 @SpringBootTest
+@ResourceLock(LabLocks.DREAMFACTORY)
 class TestRestoreLabIT {
 
     @Autowired

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
@@ -46,6 +47,7 @@ import dev.migrationpanel.security.UserService;
  */
 @ExtendWith(OutputCaptureExtension.class) // registered before the context starts: the first admin's log line is kept
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "panel.admin-password=")
+@Isolated // captures the JVM's standard output, which every test running beside it writes to
 class AdminDayBrowserIT {
 
     /** A second admin with a password of its own choosing, for the pages that are not about the first sign-in. */

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.logging.Level;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -32,6 +34,7 @@ import dev.migrationpanel.job.JobStatus;
  * static scan ({@link ContentSecurityPolicyTemplatesTest}) runs without a browser; this proves the real thing.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Execution(ExecutionMode.CONCURRENT) // nothing of the lab: runs beside any other lab test
 class ContentSecurityPolicyBrowserIT {
 
     @LocalServerPort

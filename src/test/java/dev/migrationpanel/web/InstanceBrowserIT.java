@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
@@ -23,6 +24,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabLocks;
 
 /**
  * An admin in real headless Chromium: signs in, registers the lab's MariaDB instance over the real
@@ -30,6 +32,7 @@ import dev.migrationpanel.lab.Lab;
  * The screenshot it takes is the one in the README.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ResourceLock(LabLocks.DREAMFACTORY)
 class InstanceBrowserIT {
 
     static final Path SCREENSHOTS = Path.of("target/screenshots");

@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -40,6 +41,7 @@ import dev.migrationpanel.job.StepSpec;
 import dev.migrationpanel.job.log.JobLogService;
 import dev.migrationpanel.job.log.JobLogWriter;
 import dev.migrationpanel.job.log.LogStream;
+import dev.migrationpanel.lab.LabLocks;
 import dev.migrationpanel.security.SecretMasker;
 
 /**
@@ -47,6 +49,7 @@ import dev.migrationpanel.security.SecretMasker;
  * plan, starts it, watches log lines arrive live, and downloads the dump, whose SHA-256 matches the one shown.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ResourceLock(LabLocks.DREAMFACTORY)
 class JobBrowserIT {
 
     @LocalServerPort

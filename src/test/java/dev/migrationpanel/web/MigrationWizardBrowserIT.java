@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -33,6 +34,7 @@ import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.instance.TestInstances;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabLocks;
 
 /**
  * An admin migrates the lab's PostgreSQL 7.0.0 source to its fresh 7.1.0 target in headless Chromium:
@@ -41,6 +43,7 @@ import dev.migrationpanel.lab.Lab;
  * pair: other lab tests may use the MariaDB and SQLite pairs at the same time.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ResourceLock(LabLocks.DREAMFACTORY)
 class MigrationWizardBrowserIT {
 
     private static final String SOURCE = "ms-pgsql";

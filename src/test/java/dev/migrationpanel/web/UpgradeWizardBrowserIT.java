@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -32,6 +33,7 @@ import dev.migrationpanel.instance.InstanceForm;
 import dev.migrationpanel.instance.InstanceService;
 import dev.migrationpanel.instance.TestInstances;
 import dev.migrationpanel.lab.Lab;
+import dev.migrationpanel.lab.LabLocks;
 
 /**
  * An operator clicks through the minor-upgrade wizard in headless Chromium on the lab's MariaDB upgrade
@@ -39,6 +41,7 @@ import dev.migrationpanel.lab.Lab;
  * live, the result's follow-ups, and the DB dump downloaded with a matching SHA-256.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ResourceLock(LabLocks.DREAMFACTORY)
 class UpgradeWizardBrowserIT {
 
     @LocalServerPort
