@@ -46,6 +46,15 @@ class LabTestLocksTest {
                 Alone.class, Free.class))).containsExactly("SaysNothing", "UnknownLock", "LockedAndAlone");
     }
 
+    @Test
+    void theCairnCmsChainIsOrderedFirstItsDockerClassesAtItsEndAndTheClassLockingOnlyTheDockerInstancesLast() throws Exception {
+        assertThat(LabClassOrder.rank(Class.forName("dev.migrationpanel.cairncms.CairnCloneLabIT"))).isZero();
+        assertThat(LabClassOrder.rank(Locked.class)).as("CairnCMS and its Docker instances").isEqualTo(1);
+        assertThat(List.of(Alone.class, Free.class, Class.forName("dev.migrationpanel.fief.FiefConsolidationLabIT")))
+                .allSatisfy(c -> assertThat(LabClassOrder.rank(c)).isEqualTo(2));
+        assertThat(LabClassOrder.rank(Class.forName("dev.migrationpanel.cairncms.CairnDockerTargetLabIT"))).isEqualTo(3);
+    }
+
     /** The simple names of the classes that do not say exactly one of: their lab locks, alone, nothing of the lab. */
     static List<String> undeclared(List<Class<?>> classes) {
         Set<String> locks = Arrays.stream(LabLocks.class.getFields()).filter(f -> Modifier.isStatic(f.getModifiers()))
@@ -54,10 +63,11 @@ class LabTestLocksTest {
         for (Class<?> type : classes) {
             ResourceLock[] declared = type.getAnnotationsByType(ResourceLock.class);
             Execution execution = type.getAnnotation(Execution.class);
-            boolean locked = declared.length > 0 && Arrays.stream(declared).allMatch(l -> locks.contains(l.value()));
+            boolean locked = declared.length > 0;
             boolean alone = type.isAnnotationPresent(Isolated.class);
             boolean free = execution != null && execution.value() == ExecutionMode.CONCURRENT;
-            if ((declared.length > 0 ? 1 : 0) + (alone ? 1 : 0) + (free ? 1 : 0) != 1 || declared.length > 0 && !locked) {
+            boolean known = Arrays.stream(declared).allMatch(l -> locks.contains(l.value()));
+            if ((locked ? 1 : 0) + (alone ? 1 : 0) + (free ? 1 : 0) != 1 || !known) {
                 undeclared.add(type.getSimpleName());
             }
         }
