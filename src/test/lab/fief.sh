@@ -260,7 +260,7 @@ fief_build() {
     rm -rf "$dir"
     install -d -o dflab -g dflab -m 750 "$dir"
     install -d -o dflab -g dflab -m 755 "$dir/bin" "$dir/logs" "$dir/run" "$dir/data" "$dir/data/db"
-    main_args=(--ws "$ws")
+    main_args=(--ws "$ws" --domain "127.0.0.1:$(fief_port "$name")")
     [[ $switch == second-workspace ]] && { second=$FIEF_SECOND_WORKSPACE; main_args+=(--ws "$second"); }
     [[ $switch == other-server ]] && main_args+=(--other-server)
     if [[ $name == "$FIEF_CLOUD" ]]; then

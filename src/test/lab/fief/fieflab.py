@@ -402,6 +402,8 @@ def main():
     # the workspace's first client gets this client_id: the one FIEF_CLIENT_ID names, as 0.27's run-server made it in
     # the main workspace (the admin dashboard signs in through it)
     p.add_argument("--client-id")
+    # the main workspace's domain: FIEF_DOMAIN, as 0.27's run-server made it (the second one has a domain of its own)
+    p.add_argument("--domain", default="fief.bretagne.duchy")
     a = p.parse_args()
     if a.part == "newkey":
         print(Fernet.generate_key().decode())
@@ -422,7 +424,7 @@ def main():
         out += ddl(d, MAIN, "", MAIN_PK, MAIN_UNIQUE, with_indexes=False)
         # the admin's user id is the one the workspace data gives the admin (same seed, same order)
         _, users = workspace_rows(Data(a.seed, a.key), a.admin, 1)
-        names = [("My workspace", "fief.bretagne.duchy", 5), ("Second workspace", "second.bretagne.duchy", 3)]
+        names = [("My workspace", a.domain, 5), ("Second workspace", "second.bretagne.duchy", 3)]
         workspaces = [(ws, names[i][0], names[i][1], names[i][2]) for i, ws in enumerate(a.ws)]
         out += inserts(d, MAIN, "", main_rows(Data(a.seed + 100, a.key), workspaces, users[0]["id"], a.other_server))
     print("\n".join(out))

@@ -100,6 +100,9 @@ class FiefConsolidationLabIT {
             String admin = FiefLab.property(lab, name, "admin.email");
             String ws = FiefLab.property(lab, name, "workspace");
             assertThat(FiefLab.column(lab, name, "SELECT name FROM workspaces")).containsExactly("My workspace");
+            // as 0.27 made it: the main workspace's domain is the instance's FIEF_DOMAIN
+            assertThat(FiefLab.column(lab, name, "SELECT domain FROM workspaces"))
+                    .containsExactly(FiefLab.property(lab, name, "url").replaceFirst("^http://", ""));
             // the main workspace holds the client FIEF_CLIENT_ID names (0.28's admin dashboard signs in through it);
             // negative control: settings naming a client it does not hold get a warning, the id never shown
             assertThat(item(preflight.run(fief, null, admin), "Admin client").getStatus()).isEqualTo(CheckStatus.OK);
