@@ -216,7 +216,7 @@ class DockerDeploymentLabIT extends LabFlowTestSupport {
         assertThat(step(job, "Verify: sign in to the target's API").getMessage())
                 .isEqualTo("Signed in as admin@lab.test; 4 endpoints list what the source held");
         JobStep proof = step(job, DreamFactoryMigrationFlow.PROOF_TITLE);
-        assertThat(proof.getMessage()).contains("APP_KEY carried", "source unchanged", "8 encrypted value(s) decrypt");
+        assertThat(proof.getMessage()).contains("APP_KEY carried", "source unchanged", "10 encrypted value(s) decrypt");
         String sourceKey = lab.instance(labSource).appKey();
         assertThat(inside(target, "cd " + dir + " && grep '^APP_KEY=' .env")).isEqualTo("APP_KEY=" + sourceKey);
         assertThat(inside(target, "cd " + dir + " && grep -v '^APP_KEY=' .env")).isEqualTo(targetEnvBefore);
@@ -224,8 +224,9 @@ class DockerDeploymentLabIT extends LabFlowTestSupport {
         assertThat(inside(target, "cd " + dir + " && php artisan migrate:status")).doesNotContain("Pending");
         LaravelEncrypter withSourceKey = new LaravelEncrypter(sourceKey);
         assertThat(encryptedValues(lab.instance(labTarget))).extracting(withSourceKey::decryptString)
-                .containsExactlyInAnyOrder("lab-secret", "partner-secret-0042", "crm_app", "crm-lab-password",
-                        "reporter", "reports-lab-password", "mailer@lab.test", "mail-lab-password");
+                .containsExactlyInAnyOrder("Lab Corp", "lab-secret", "partner-secret-0042",
+                        "gold", "crm_app", "crm-lab-password", "reporter", "reports-lab-password", "mailer@lab.test",
+                        "mail-lab-password");
         assertThat(inside(source, "cd " + source.getInstallPath() + " && sha256sum .env")).isEqualTo(sourceEnvBefore);
         assertThat(inside(source, "cd " + source.getInstallPath() + " && php artisan --version")).isEqualTo("DreamFactory 7.0.0");
 
@@ -235,7 +236,7 @@ class DockerDeploymentLabIT extends LabFlowTestSupport {
                 ArtifactKind.LOG);
         String report = artifactText(job.getId(), PROOF_REPORT);
         assertThat(report).contains("OK    user: 2 row(s), checksums equal", "OK    APP_KEY: the target's equals the source's",
-                "OK    service: 8 row(s), checksums equal", "OK    lookup.value: 2 encrypted value(s), each decrypts",
+                "OK    service: 10 row(s), checksums equal", "OK    lookup.value: 4 encrypted value(s), each decrypts",
                 "OK    sql_db_config.connection.password: 2 encrypted value(s), each decrypts")
                 .doesNotContain("FAIL").doesNotContain(sourceKey);
         assertThat(logs.after(job.getId(), 0, JobLogService.MAX_PAGE).stream().map(LogLine::line).toList())

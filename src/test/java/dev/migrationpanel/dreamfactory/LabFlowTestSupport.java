@@ -99,8 +99,7 @@ abstract class LabFlowTestSupport {
      * The rows holding the lab's Laravel-encrypted values (lab:populate): private lookups' values (whole columns), the
      * JSON of sql_db_config.connection, email_config's username and password.
      */
-    static final String LAB_ENCRYPTED_ROWS = "SELECT value FROM lookup WHERE name IN ('smtp_password', "
-            + "'partner_api_secret') UNION ALL SELECT connection FROM sql_db_config UNION ALL SELECT username FROM "
+    static final String LAB_ENCRYPTED_ROWS = "SELECT value FROM lookup UNION ALL SELECT connection FROM sql_db_config UNION ALL SELECT username FROM "
             + "email_config UNION ALL SELECT password FROM email_config";
 
     /** The encrypted strings of {@link #LAB_ENCRYPTED_ROWS}' rows: a JSON document's username and password, else the row. */

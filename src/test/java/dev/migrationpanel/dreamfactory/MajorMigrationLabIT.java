@@ -85,7 +85,7 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
     }
 
     /**
-     * The lab's encrypted values on the target, read with the lab's own client: private lookups' values (whole
+     * The lab's encrypted values on the target, read with the lab's own client: every lookup's value (whole
      * columns), the credentials inside sql_db_config.connection's JSON, email_config's username and password.
      */
     private List<String> encryptedValues(String labTarget, Instance target) throws Exception {
@@ -138,9 +138,9 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         assertThat(ssh(target, "cd '" + target.getInstallPath() + "' && php artisan migrate:status")).doesNotContain("Pending");
         List<String> encrypted = encryptedValues("mt-" + vendor, target);
         LaravelEncrypter withSourceKey = new LaravelEncrypter(sourceKey);
-        assertThat(encrypted).extracting(withSourceKey::decryptString).containsExactlyInAnyOrder("lab-secret",
-                "partner-secret-0042", "crm_app", "crm-lab-password", "reporter", "reports-lab-password",
-                "mailer@lab.test", "mail-lab-password");
+        assertThat(encrypted).extracting(withSourceKey::decryptString).containsExactlyInAnyOrder("Lab Corp",
+                "lab-secret", "partner-secret-0042", "gold", "crm_app", "crm-lab-password",
+                "reporter", "reports-lab-password", "mailer@lab.test", "mail-lab-password");
         // the source: untouched
         assertThat(ssh(source, "cd '" + source.getInstallPath() + "' && sha256sum .env")).isEqualTo(sourceEnvBefore);
         assertThat(ssh(source, "cd '" + source.getInstallPath() + "' && php artisan --version")).isEqualTo("DreamFactory 7.0.0");
@@ -154,20 +154,20 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         String report = artifactText(job.getId(), PROOF_REPORT);
         assertThat(step(job, DreamFactoryMigrationFlow.IMPORT_CHECK_TITLE).getMessage())
                 .matches("\\d+ tables imported exactly \\(rows and checksums equal to the source's\\)");
-        assertThat(artifactText(job.getId(), "-import-check.txt")).contains("OK    service: 8 row(s), checksums equal",
+        assertThat(artifactText(job.getId(), "-import-check.txt")).contains("OK    service: 10 row(s), checksums equal",
                 "OK    migrations: ").doesNotContain("FAIL", "INFO");
         assertThat(report).contains("OK    user: 2 row(s), checksums equal", "OK    APP_KEY: the target's equals the source's",
                 "INFO  snowflake_marketplace_usage: new in the target", "added by the target's newer release: "
                         + "2025_01_02_120000_add_redirect_uri_to_role_table, 2025_11_23_000000_create_snowflake_marketplace_usage_table",
-                "OK    service: 8 row(s), checksums equal", "OK    role: 2 row(s), checksums equal",
+                "OK    service: 10 row(s), checksums equal", "OK    role: 2 row(s), checksums equal",
                 "INFO  role: column(s) redirect_uri added by the target's newer release (not compared)",
-                "OK    lookup.value: 2 encrypted value(s), each decrypts",
+                "OK    lookup.value: 4 encrypted value(s), each decrypts",
                 "OK    sql_db_config.connection.username: 2 encrypted value(s), each decrypts",
                 "OK    sql_db_config.connection.password: 2 encrypted value(s), each decrypts",
                 "OK    email_config.username: 1 encrypted value(s), each decrypts",
                 "OK    email_config.password: 1 encrypted value(s), each decrypts")
                 .doesNotContain("FAIL").doesNotContain(sourceKey);
-        assertThat(proof.getMessage()).contains("8 encrypted value(s) decrypt");
+        assertThat(proof.getMessage()).contains("10 encrypted value(s) decrypt");
         // kept for the README's excerpt of a real report
         java.nio.file.Files.createDirectories(java.nio.file.Path.of("target/proof-reports"));
         java.nio.file.Files.writeString(java.nio.file.Path.of("target/proof-reports/migration-proof-" + vendor + ".txt"), report);
@@ -202,7 +202,7 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         assertThat(proof.getStatus()).isEqualTo(StepStatus.FAILED);
         assertThat(proof.getMessage()).contains("The proof failed", "APP_KEY: the target's differs from the source's");
         String report = artifactText(job.getId(), PROOF_REPORT);
-        assertThat(report).contains("FAIL  lookup.value: 2 of 2 encrypted value(s) do not decrypt with the target's APP_KEY")
+        assertThat(report).contains("FAIL  lookup.value: 4 of 4 encrypted value(s) do not decrypt with the target's APP_KEY")
                 .contains("FAIL  sql_db_config.connection.password: 2 of 2 encrypted value(s) do not decrypt")
                 .contains("OK    user: 2 row(s), checksums equal");
 
@@ -246,8 +246,8 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
 
         for (String[] broken : List.of(
                 new String[] {"UPDATE service SET label = 'Changed on the target' WHERE name = 'mysql_crm'",
-                        "FAIL  service: source 8 row(s) checksum"},
-                new String[] {"ALTER TABLE app RENAME TO app2", "FAIL  app: missing on the target (2 row(s) on the source)"})) {
+                        "FAIL  service: source 10 row(s) checksum"},
+                new String[] {"ALTER TABLE app RENAME TO app2", "FAIL  app: missing on the target (3 row(s) on the source)"})) {
             Job job = await(jobs.start(withStepBefore(full, DreamFactoryMigrationFlow.IMPORT_CHECK_TITLE,
                     write(target, broken[0]))).getId());
             assertThat(job.getStatus()).as(broken[0]).isEqualTo(JobStatus.FAILED);
@@ -278,9 +278,9 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
         assertThat(failedProof(withStepBefore(full, DreamFactoryMigrationFlow.PROOF_TITLE, write(target,
                 "UPDATE sql_db_config SET connection = '" + alteredConnection + "' WHERE connection = '" + connection + "'"))))
                 .contains("FAIL  sql_db_config.connection.password: 1 of 2 encrypted value(s) do not decrypt with the "
-                        + "target's APP_KEY (first: row 6: The MAC is invalid")
+                        + "target's APP_KEY (first: row 8: The MAC is invalid")
                 .contains("INFO  sql_db_config: written since the import by the new release's migrations or seeders")
-                .contains("OK    service: 8 row(s), checksums equal");
+                .contains("OK    service: 10 row(s), checksums equal");
 
         // the source written between its record and the proof: a row written with the value it had, which PostgreSQL's
         // row versions show (its content checksum could not), and a real change
@@ -288,7 +288,7 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
                 "UPDATE service SET label = 'Changed on the source' WHERE name = 'mysql_crm'")) {
             String report = failedProof(withStepBefore(full, DreamFactoryMigrationFlow.PROOF_TITLE, write(source, sourceWrite)));
             assertThat(report).as(sourceWrite).contains("FAIL  service of the source was written during the migration")
-                    .contains("OK    service: 8 row(s)");
+                    .contains("OK    service: 10 row(s)");
             sql(source, s, "UPDATE service SET label = 'CRM database' WHERE name = 'mysql_crm'");
         }
 
@@ -306,7 +306,7 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
                 full.options());
         assertThat(await(jobs.start(older).getId()).getStatus()).as("the migrated pair as it is").isEqualTo(JobStatus.SUCCEEDED);
         sql(target, t, "UPDATE service SET label = 'Changed on the target' WHERE name = 'mysql_crm'");
-        assertThat(failedProof(older)).contains("FAIL  service: source 8 row(s) checksum");
+        assertThat(failedProof(older)).contains("FAIL  service: source 10 row(s) checksum");
     }
 
     private static Step stepOf(Plan plan, String title) {
@@ -369,13 +369,13 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
             Job job = migrate(source, target, Map.of("apiCredentials", credentials));
             String report = artifactText(job.getId(), PROOF_REPORT);
             assertThat(job.getStatus()).as(job.getMessage() + "\n" + report).isEqualTo(JobStatus.SUCCEEDED);
-            assertThat(artifactText(job.getId(), "-import-check.txt")).contains("OK    app: 2 row(s), checksums equal",
-                    "OK    service: 8 row(s), checksums equal").doesNotContain("FAIL");
+            assertThat(artifactText(job.getId(), "-import-check.txt")).contains("OK    app: 3 row(s), checksums equal",
+                    "OK    service: 10 row(s), checksums equal").doesNotContain("FAIL");
             assertThat(report).contains(
-                    "INFO  app: written since the import by the new release's migrations or seeders (2 row(s) imported, "
-                            + "equal to the source's; 2 now)",
-                    "INFO  service: written since the import by the new release's migrations or seeders (8 row(s) "
-                            + "imported, equal to the source's; 9 now)",
+                    "INFO  app: written since the import by the new release's migrations or seeders (3 row(s) imported, "
+                            + "equal to the source's; 3 now)",
+                    "INFO  service: written since the import by the new release's migrations or seeders (10 row(s) "
+                            + "imported, equal to the source's; 11 now)",
                     "OK    user: 2 row(s), checksums equal").doesNotContain("FAIL");
             assertThat(ssh(target, "cd '" + target.getInstallPath() + "' && php artisan --version")).isEqualTo("DreamFactory 7.1.0");
             try (Connection c = DriverManager.getConnection(t.jdbcUrl(), t.dbUsername(), t.dbPassword());
@@ -388,7 +388,7 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
             }
             assertThat(step(job, "Verify: sign in to the target's API").getStatus()).isEqualTo(StepStatus.SUCCEEDED);
             assertThat(logs.after(job.getId(), 0, JobLogService.MAX_PAGE).stream().map(LogLine::line).toList())
-                    .anyMatch(l -> l.contains("/api/v2/system/service lists the source's 8 service(s), and [db] the new "
+                    .anyMatch(l -> l.contains("/api/v2/system/service lists the source's 10 service(s), and [db] the new "
                             + "release's seeders added to its system DB"));
         } finally {
             sql(source, s, "UPDATE app SET description = 'An application for administering this instance.' WHERE name = 'admin'",
@@ -466,7 +466,7 @@ class MajorMigrationLabIT extends LabFlowTestSupport {
                 .hasMessageContaining("a native dump does not cross vendors");
         assertThatThrownBy(() -> flows.review(DreamFactoryMigrationFlow.ID, sqliteSource.getId(),
                 Map.of("target", String.valueOf(used.getId())))).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("not a fresh install (2 users, 2 role(s), 3 lookup(s), 3 service(s) of its own)");
+                .hasMessageContaining("not a fresh install (2 users, 2 role(s), 4 lookup(s), 3 service(s) of its own)");
         assertThat(flows.review(DreamFactoryMigrationFlow.ID, sqliteSource.getId(),
                 Map.of("target", String.valueOf(used.getId()), "wipeTarget", "true")).plan().steps()).isNotEmpty();
     }

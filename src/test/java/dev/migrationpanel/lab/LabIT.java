@@ -44,11 +44,17 @@ class LabIT {
     /** The 7.0.0 base's migrations, then 7.1.0's, in the order they run. */
     private static final List<String> MIGRATIONS = List.of("2015_01_27_190908_create_system_tables",
             "2015_02_03_161456_create_app_tables", "2015_03_11_143913_create_lookup_table",
-            "2015_03_20_120000_create_service_config_tables", "2025_01_02_120000_add_redirect_uri_to_role_table",
+            "2015_03_20_120000_create_service_config_tables", "2015_03_25_120000_create_system_config_tables",
+            "2025_01_02_120000_add_redirect_uri_to_role_table",
             "2025_11_23_000000_create_snowflake_marketplace_usage_table");
     /** A 7.1.0 install's tables. */
-    private static final List<String> TABLES_710 = List.of("app", "email_config", "lookup", "migrations", "password_resets",
-            "role", "role_service_access", "service", "snowflake_marketplace_usage", "sql_db_config", "token_map", "user");
+    private static final List<String> TABLES_710 = List.of("app", "app_role_map", "cors_config", "email_config",
+            "email_template", "file_service_config", "instance_id", "lookup", "migrations", "password_resets", "role",
+            "role_service_access", "service", "service_cache_config", "service_doc", "service_event_map",
+            "snowflake_marketplace_usage", "sql_db_config", "system_config", "system_custom", "token_map", "user",
+            "user_to_app_to_role");
+    /** Every lookup's value is Crypt::encrypt'ed: serialized by PHP first, so this is its plaintext before unwrapping. */
+    private static final String LAB_SECRET = "s:10:\"lab-secret\";";
 
     private final Lab lab = Lab.get();
 
@@ -121,6 +127,8 @@ class LabIT {
     @Test
     void upgradeInstancesAreAt700WithDatabasesOfTheirOwn() throws Exception {
         for (String name : List.of("up-mariadb", "up-pgsql", "up-sqlite")) {
+            // as built: the upgrade tests (run before this class or after it) leave them upgraded
+            Lab.reset(name);
             Lab.LabInstance up = lab.instance(name);
             assertThat(up.path()).isEqualTo(Path.of("/opt/lab/" + name));
             assertThat(up.version()).isEqualTo("7.0.0");
@@ -141,7 +149,7 @@ class LabIT {
             String userTable = name.equals("up-mariadb") ? "`user`" : "\"user\"";
             try (Connection c = DriverManager.getConnection(up.jdbcUrl(), up.dbUsername(), up.dbPassword())) {
                 assertThat(emails(c, "SELECT email FROM " + userTable + " ORDER BY id")).containsExactly("admin@lab.test", "user@lab.test");
-                assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(4);
+                assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(5);
             }
             // its own database: the shared instance's credentials do not open it
             assertThatThrownBy(() -> DriverManager.getConnection(up.jdbcUrl(), shared.dbUsername(), shared.dbPassword()).close())
@@ -165,7 +173,7 @@ class LabIT {
         Lab.LabInstance sqlite = lab.instance("up-sqlite");
         assertThat(sqlite.dbDatabase()).isEqualTo("/opt/lab/up-sqlite/storage/databases/dreamfactory.sqlite")
                 .isNotEqualTo(lab.instance("sqlite").dbDatabase());
-        assertThat(run(null, "sqlite3", sqlite.dbDatabase(), "SELECT COUNT(*) FROM migrations").trim()).isEqualTo("4");
+        assertThat(run(null, "sqlite3", sqlite.dbDatabase(), "SELECT COUNT(*) FROM migrations").trim()).isEqualTo("5");
     }
 
     @Test
@@ -183,9 +191,9 @@ class LabIT {
         assertThat(up.path().resolve("stray-file.txt")).doesNotExist();
         assertThat(Files.getOwner(appPhp).getName()).isEqualTo("dflab");
         assertThat(up.path().resolve(".env")).content().contains("APP_KEY=" + up.appKey());
-        assertThat(run(null, "sqlite3", up.dbDatabase(), "SELECT COUNT(*) FROM migrations").trim()).isEqualTo("4");
+        assertThat(run(null, "sqlite3", up.dbDatabase(), "SELECT COUNT(*) FROM migrations").trim()).isEqualTo("5");
         assertThat(run(null, "sqlite3", up.dbDatabase(), "SELECT name FROM lookup ORDER BY name").lines().toList())
-                .containsExactly("company", "partner_api_secret", "smtp_password");
+                .containsExactly("company", "partner_api_secret", "rate_tier", "smtp_password");
         // populated again: smtp_password encrypted anew with the instance's own key
         assertThat(new LaravelEncrypter(up.appKey()).decryptString(single(column(up, SMTP_PASSWORD)))).isEqualTo("lab-secret");
         assertThat(run(null, "git", "-C", up.path().toString(), "-c", "safe.directory=*", "status", "--porcelain")).isEmpty();
@@ -222,7 +230,7 @@ class LabIT {
         try (Connection c = DriverManager.getConnection(up.jdbcUrl(), up.dbUsername(), up.dbPassword())) {
             // the first statement stayed: the database is partly upgraded
             assertThat(count(c, "SELECT COUNT(*) FROM lookup WHERE name = 'upgrade_marker'")).isEqualTo(1);
-            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(6);
+            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(7);
         }
 
         Lab.reset("up-pgsql");
@@ -231,7 +239,7 @@ class LabIT {
         assertThat(up.path().resolve("storage/logs/laravel.log")).doesNotExist();
         try (Connection c = DriverManager.getConnection(up.jdbcUrl(), up.dbUsername(), up.dbPassword())) {
             assertThat(count(c, "SELECT COUNT(*) FROM lookup WHERE name = 'upgrade_marker'")).isZero();
-            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(4);
+            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(5);
         }
     }
 
@@ -262,33 +270,47 @@ class LabIT {
             assertThat(column(ms, "SELECT email FROM " + userTable(ms) + " ORDER BY id")).containsExactly("admin@lab.test", "user@lab.test");
             assertThat(column(ms, "SELECT name FROM role ORDER BY name")).containsExactly("admin-readonly", "api-user");
             assertThat(column(ms, "SELECT name FROM lookup ORDER BY name"))
-                    .containsExactly("company", "partner_api_secret", "smtp_password");
-            assertThat(column(ms, "SELECT value FROM lookup WHERE name = 'company'")).containsExactly("Lab Corp");
+                    .containsExactly("company", "partner_api_secret", "rate_tier", "smtp_password");
+            // every lookup's value encrypted, a public one too (private only masks it in the API)
+            assertThat(new LaravelEncrypter(ms.appKey()).decrypt(single(column(ms,
+                    "SELECT value FROM lookup WHERE name = 'company'")))).isEqualTo("s:8:\"Lab Corp\";");
+            assertThat(column(ms, "SELECT r.name FROM lookup l JOIN role r ON r.id = l.role_id")).containsExactly("api-user");
             // df-core's $table->boolean(): a real boolean on PostgreSQL, tinyint(1) elsewhere
             assertThat(column(ms, "SELECT private FROM lookup ORDER BY name")).containsExactlyElementsOf(
-                    ms.dbConnection().equals("pgsql") ? List.of("f", "t", "t") : List.of("0", "1", "1"));
+                    ms.dbConnection().equals("pgsql") ? List.of("f", "t", "f", "t") : List.of("0", "1", "0", "1"));
             assertThat(columnType(ms, "service", "is_active")).isEqualTo(switch (ms.dbConnection()) {
                 case "pgsql" -> "boolean";
                 case "mysql" -> "tinyint(1)";
                 default -> "TINYINT(1)";
             });
             assertThat(column(ms, "SELECT name FROM service ORDER BY id"))
-                    .containsExactly("system", "api_docs", "files", "logs", "db", "mysql_crm", "pgsql_reports", "smtp_mail");
+                    .containsExactly("system", "api_docs", "files", "logs", "db", "email", "user", "mysql_crm", "pgsql_reports",
+                            "smtp_mail");
             assertThat(column(ms, "SELECT type FROM service WHERE name = 'mysql_crm'")).containsExactly("mysql");
             assertThat(column(ms, "SELECT label FROM service WHERE name = 'mysql_crm'")).containsExactly("CRM database");
-            assertThat(column(ms, "SELECT migration FROM migrations ORDER BY id")).containsExactlyElementsOf(MIGRATIONS.subList(0, 4));
+            assertThat(column(ms, "SELECT migration FROM migrations ORDER BY id")).containsExactlyElementsOf(MIGRATIONS.subList(0, 5));
             assertThat(tables(ms)).contains("sql_db_config", "password_resets", "token_map")
                     .doesNotContain("snowflake_marketplace_usage");
             // what df-core keeps beside: a role's access to a service, a signed-in user's token, a reset under way
             assertThat(column(ms, "SELECT component FROM role_service_access ORDER BY id")).containsExactly("_table/*", "*");
             assertThat(column(ms, "SELECT COUNT(*) FROM token_map")).containsExactly("1");
             assertThat(column(ms, "SELECT email FROM password_resets")).containsExactly("user@lab.test");
+            // and the rest of df-core's tables an admin fills: a user's role in an app, CORS, a service's cache and docs
+            assertThat(column(ms, "SELECT r.name FROM user_to_app_to_role x JOIN role r ON r.id = x.role_id"))
+                    .containsExactly("admin-readonly");
+            assertThat(column(ms, "SELECT path FROM cors_config")).containsExactly("api/v2/*");
+            assertThat(column(ms, "SELECT cache_ttl FROM service_cache_config")).containsExactly("300");
+            assertThat(columnType(ms, "service_doc", "content")).isEqualTo(switch (ms.dbConnection()) {
+                case "mysql" -> "mediumtext";
+                case "pgsql" -> "text";
+                default -> "TEXT";
+            });
 
             // smtp_password: encrypted with this instance's APP_KEY, not another's
             String smtp = single(column(ms, SMTP_PASSWORD));
             assertThat(smtp).isNotEqualTo("lab-secret");
             assertThat(new LaravelEncrypter(ms.appKey()).decryptString(smtp)).isEqualTo("lab-secret");
-            assertThat(artisanCopy(ms, "lab:decrypt", ms.appKey(), smtp)).containsExactly("0", "lab-secret", "");
+            assertThat(artisanCopy(ms, "lab:decrypt", ms.appKey(), smtp)).containsExactly("0", LAB_SECRET, "");
             String[] wrongKey = artisanCopy(ms, "lab:decrypt", target.appKey(), smtp);
             assertThat(wrongKey[0]).as("exit code; stderr %s", wrongKey[2]).isEqualTo("1");
             assertThat(wrongKey[1]).isEmpty();
@@ -352,15 +374,22 @@ class LabIT {
             assertThat(tables(mt)).containsExactlyElementsOf(TABLES_710);
             assertThat(column(mt, "SELECT migration FROM migrations ORDER BY id")).containsExactlyElementsOf(MIGRATIONS);
             assertThat(column(mt, "SELECT email FROM " + userTable(mt))).containsExactly("admin@lab.test");
-            assertThat(column(mt, "SELECT name FROM service ORDER BY id")).containsExactly("system", "api_docs", "files", "logs", "db");
-            assertThat(column(mt, "SELECT name FROM app ORDER BY id")).containsExactly("admin", "api_docs");
+            assertThat(column(mt, "SELECT name FROM service ORDER BY id"))
+                    .containsExactly("system", "api_docs", "files", "logs", "db", "email", "user");
+            assertThat(column(mt, "SELECT name FROM app ORDER BY id")).containsExactly("admin", "api_docs", "file_manager");
+            // the installer's e-mail templates, the system service's config naming two of them, the file services' configs
+            assertThat(column(mt, "SELECT COUNT(*) FROM email_template")).containsExactly("3");
+            assertThat(column(mt, "SELECT t.name FROM system_config c JOIN email_template t ON t.id = c.invite_email_template_id"))
+                    .containsExactly("User Invite Default");
+            assertThat(column(mt, "SELECT container FROM file_service_config ORDER BY service_id")).containsExactly("app", "logs");
             // 7.1.0 altered role: redirect_uri, after `description` on MariaDB (Laravel's ->after()), last elsewhere
             List<String> roleColumns = columnNames(mt, "role");
             assertThat(roleColumns).contains("redirect_uri");
             assertThat(roleColumns.indexOf("redirect_uri")).isEqualTo(mt.dbConnection().equals("mysql")
                     ? roleColumns.indexOf("description") + 1 : roleColumns.size() - 1);
             for (String table : List.of("role", "lookup", "sql_db_config", "email_config", "snowflake_marketplace_usage",
-                    "role_service_access", "token_map", "password_resets")) {
+                    "role_service_access", "token_map", "password_resets", "user_to_app_to_role", "cors_config",
+                    "service_cache_config", "service_doc", "service_event_map", "system_custom", "instance_id", "app_role_map")) {
                 assertThat(column(mt, "SELECT COUNT(*) FROM " + table)).as("%s %s rows", name, table).containsExactly("0");
             }
         }
@@ -455,7 +484,7 @@ class LabIT {
             assertThat(seeded[0]).as("exit code; stdout %s; stderr %s", seeded[1], seeded[2]).isEqualTo("0");
             assertThat(seeded[1]).contains("   INFO  Seeding database.");
             assertThat(column(mt, "SELECT email FROM `user`")).containsExactly("admin@lab.test");
-            assertThat(column(mt, "SELECT COUNT(*) FROM migrations")).containsExactly("6");
+            assertThat(column(mt, "SELECT COUNT(*) FROM migrations")).containsExactly("7");
 
             // reset: newest first; the migrations table stays, empty
             String[] reset = asOwner(mt, "php artisan migrate:reset --force");
@@ -605,9 +634,9 @@ class LabIT {
         assertThat(db.jdbcUrl()).isEqualTo("jdbc:mariadb://127.0.0.1:3306/df_lab");
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.dbUsername(), db.dbPassword())) {
             assertThat(emails(c, "SELECT email FROM `user` ORDER BY id")).contains("admin@lab.test", "user@lab.test");
-            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(4);
+            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(5);
             assertThat(emails(c, "SELECT name FROM lookup ORDER BY name"))
-                    .containsExactly("company", "partner_api_secret", "smtp_password");
+                    .containsExactly("company", "partner_api_secret", "rate_tier", "smtp_password");
             assertThat(new LaravelEncrypter(db.appKey()).decryptString(single(emails(c, SMTP_PASSWORD)))).isEqualTo("lab-secret");
         }
         assertThatThrownBy(() -> DriverManager.getConnection(db.jdbcUrl(), db.dbUsername(), db.dbPassword() + "-wrong"))
@@ -620,11 +649,11 @@ class LabIT {
         assertThat(db.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/df_lab");
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.dbUsername(), db.dbPassword())) {
             assertThat(emails(c, "SELECT email FROM \"user\" ORDER BY id")).contains("admin@lab.test", "user@lab.test");
-            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(4);
-            // the installer's five and the admin's three
-            assertThat(count(c, "SELECT COUNT(*) FROM service")).isEqualTo(8);
+            assertThat(count(c, "SELECT COUNT(*) FROM migrations")).isEqualTo(5);
+            // the installer's seven and the admin's three
+            assertThat(count(c, "SELECT COUNT(*) FROM service")).isEqualTo(10);
             assertThat(emails(c, "SELECT name FROM lookup ORDER BY name"))
-                    .containsExactly("company", "partner_api_secret", "smtp_password");
+                    .containsExactly("company", "partner_api_secret", "rate_tier", "smtp_password");
             assertThat(new LaravelEncrypter(db.appKey()).decryptString(single(emails(c, SMTP_PASSWORD)))).isEqualTo("lab-secret");
         }
     }

@@ -1,10 +1,10 @@
 <?php
 // Lab only (not DreamFactory's): what an admin builds over time on an install, added by
-// `php artisan lab:populate` after `migrate --seed` (the installer data). Encrypted values use
-// Laravel's Crypt::encryptString with this install's APP_KEY and are stored where DreamFactory stores
-// them: a private lookup's value (the whole column), a SQL service's credentials as strings inside the
-// JSON document of sql_db_config.connection (json_encode, so their '/' are written '\/'), an email
-// service's username and password (whole columns of email_config). The migration panel proves every one
+// `php artisan lab:populate` after `migrate --seed` (the installer data). Encrypted values use this install's
+// APP_KEY and are stored where and as DreamFactory stores them: every lookup's value, private or not (the whole
+// column, Crypt::encrypt: the value serialized, then encrypted), a SQL service's credentials as strings inside the
+// JSON document of sql_db_config.connection (Crypt::encryptString; json_encode, so their '/' are written '\/'), an
+// email service's username and password (whole columns of email_config). The migration panel proves every one
 // still decrypts after a move to another install.
 // Rows are inserted in this order; a closure is resolved at insert time (after earlier tables).
 // The password is a bcrypt hash of "lab-user-password".
@@ -19,11 +19,13 @@ return [
          'last_login_date' => '2025-06-30 18:45:12'],
     ],
     'lookup' => [
-        ['name' => 'company', 'value' => 'Lab Corp', 'private' => 0, 'description' => 'Company name shown in emails'],
-        ['name' => 'smtp_password', 'value' => encryptString('lab-secret'), 'private' => 1,
-         'description' => 'A private lookup (encrypted with the APP_KEY)'],
-        ['name' => 'partner_api_secret', 'value' => encryptString('partner-secret-0042'), 'private' => 1,
+        ['name' => 'company', 'value' => encrypt('Lab Corp'), 'private' => 0, 'description' => 'Company name shown in emails'],
+        ['name' => 'smtp_password', 'value' => encrypt('lab-secret'), 'private' => 1,
+         'description' => 'A private lookup (masked in the API)'],
+        ['name' => 'partner_api_secret', 'value' => encrypt('partner-secret-0042'), 'private' => 1,
          'description' => 'Another private lookup'],
+        ['role_id' => fn () => rowId('role', 'name', 'api-user'), 'name' => 'rate_tier', 'value' => encrypt('gold'),
+         'private' => 0, 'description' => 'A lookup of the api-user role'],
     ],
     'service' => [
         ['name' => 'mysql_crm', 'label' => 'CRM database', 'description' => 'The CRM\'s MySQL database.',
@@ -61,6 +63,35 @@ return [
     ],
     'password_resets' => [
         ['email' => 'user@lab.test', 'token' => hash('sha256', 'lab-reset-token'), 'created_date' => '2025-06-30 18:50:00'],
+    ],
+    // what else an admin sets up: an app-specific role for the second user, a CORS entry, the CRM database's cached
+    // answers and its edited API docs, a script run on one of its events, a custom admin setting, the instance's id
+    'user_to_app_to_role' => [
+        ['user_id' => fn () => rowId('user', 'email', 'user@lab.test'), 'app_id' => fn () => rowId('app', 'name', 'admin'),
+         'role_id' => fn () => rowId('role', 'name', 'admin-readonly')],
+    ],
+    'cors_config' => [
+        ['path' => 'api/v2/*', 'description' => 'The intranet portal', 'origin' => 'https://portal.lab.test',
+         'header' => 'Content-Type, X-DreamFactory-API-Key, X-DreamFactory-Session-Token', 'exposed_header' => null,
+         'method' => 31, 'max_age' => 3600, 'supports_credentials' => 1, 'enabled' => 1],
+    ],
+    'service_cache_config' => [
+        ['service_id' => fn () => rowId('service', 'name', 'mysql_crm'), 'cache_enabled' => 1, 'cache_ttl' => 300],
+    ],
+    'service_doc' => [
+        ['service_id' => fn () => rowId('service', 'name', 'mysql_crm'), 'format' => 0,
+         'content' => json_encode(['openapi' => '3.0.0', 'info' => ['title' => 'CRM database', 'version' => '2.0'],
+             'paths' => ['/_table/contacts' => ['get' => ['summary' => 'Contacts of the CRM']]]])],
+    ],
+    'service_event_map' => [
+        ['service_id' => fn () => rowId('service', 'name', 'mysql_crm'), 'event' => 'mysql_crm._table.contacts.post.post_process',
+         'data' => json_encode(['script' => 'audit-contact'])],
+    ],
+    'system_custom' => [
+        ['name' => 'adminPreferences', 'value' => json_encode(['theme' => 'dark', 'rowsPerPage' => 50])],
+    ],
+    'instance_id' => [
+        ['instance_id' => '6f1c2e9a-4b7d-4e21-9a3c-0d5b8e7f1a24'],
     ],
     'email_config' => [
         ['service_id' => fn () => rowId('service', 'name', 'smtp_mail'), 'driver' => 'smtp',
