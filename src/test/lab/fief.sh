@@ -111,10 +111,8 @@ fief_python() { # Debian's python3 with python3-cryptography (the Fernet values)
         || die "python3-cryptography could not be installed"
 }
 
-fief_secrets() { # the file read once (a reset runs this), the missing ones appended
+fief_secrets() { # the missing ones appended (after load_secrets, which read the file)
     local f=$LAB_DIR/secrets.env name n
-    # shellcheck disable=SC1090
-    source "$f"
     for name in "${FIEF_INSTANCES[@]}" "$FIEF_CLOUD" "${FIEF_FRESH_INSTANCES[@]}" "${FIEF_DOCKER_INSTANCES[@]}"; do
         n=${name//-/_}
         [[ -v FIEF_KEY_$n ]] || add_secret "$f" "FIEF_KEY_$n" "$("$FIEF_PY" "$ASSETS/fief/fieflab.py" newkey)"

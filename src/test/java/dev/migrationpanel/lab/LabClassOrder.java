@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.ClassDescriptor;
 import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.ClassOrdererContext;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -23,11 +22,7 @@ public class LabClassOrder implements ClassOrderer {
 
     @Override
     public void orderClasses(ClassOrdererContext context) {
-        context.getClassDescriptors().sort(Comparator.comparingInt(LabClassOrder::rank));
-    }
-
-    static int rank(ClassDescriptor descriptor) {
-        return rank(descriptor.getTestClass());
+        context.getClassDescriptors().sort(Comparator.comparingInt(d -> rank(d.getTestClass())));
     }
 
     static int rank(Class<?> type) {
